@@ -1,0 +1,291 @@
+//! Canonical OTTL text from a syntax tree.
+//!
+//! The output parses back to the same tree (`parse(print(ast)) == ast`, spans aside):
+//! parentheses the author wrote are [`ExprKind::Paren`] nodes and are kept; parentheses
+//! the tree needs but lacks (a tree built by hand or by a generator) are added. Spacing
+//! is fixed: one space around binary operators and `=` of named arguments, after commas
+//! and colons, none inside brackets.
+
+use std::fmt::Write;
+
+use crate::ast::*;
+
+pub fn statement(statement: &Statement) -> String {
+    let mut out = String::new();
+    let mut printer = Printer { out: &mut out };
+    match (statement.form, &statement.condition) {
+        (StatementForm::Rule, Some(condition)) => {
+            printer.expr(condition, Prec::Lowest);
+            printer.out.push_str(" > ");
+            printer.call(&statement.action);
+        }
+        (_, condition) => {
+            printer.call(&statement.action);
+            if let Some(condition) = condition {
+                printer.out.push_str(" where ");
+                printer.expr(condition, Prec::Lowest);
+            }
+        }
+    }
+    out
+}
+
+pub fn expr(expr: &Expr) -> String {
+    let mut out = String::new();
+    Printer { out: &mut out }.expr(expr, Prec::Lowest);
+    out
+}
+
+/// Binding strength, loosest first; an operand printed where a tighter one is required
+/// gets parentheses.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Prec {
+    Lowest,
+    Or,
+    And,
+    Not,
+    Compare,
+    Add,
+    Mul,
+    Unary,
+    Primary,
+}
+
+fn precedence(expr: &Expr) -> Prec {
+    match &expr.kind {
+        ExprKind::Or(..) => Prec::Or,
+        ExprKind::And(..) => Prec::And,
+        ExprKind::Not(_) => Prec::Not,
+        ExprKind::Compare(..) => Prec::Compare,
+        ExprKind::Binary(BinaryOp::Add | BinaryOp::Sub, ..) => Prec::Add,
+        ExprKind::Binary(BinaryOp::Mul | BinaryOp::Div, ..) => Prec::Mul,
+        ExprKind::Unary(..) => Prec::Unary,
+        // A negative literal reads as a sign applied to a number.
+        ExprKind::Int(v) if *v < 0 => Prec::Unary,
+        ExprKind::Float(v) if v.is_sign_negative() => Prec::Unary,
+        _ => Prec::Primary,
+    }
+}
+
+struct Printer<'a> {
+    out: &'a mut String,
+}
+
+impl Printer<'_> {
+    /// Prints `expr` where at least `min` binding strength is needed.
+    fn expr(&mut self, expr: &Expr, min: Prec) {
+        if precedence(expr) < min {
+            self.out.push('(');
+            self.expr(expr, Prec::Lowest);
+            self.out.push(')');
+            return;
+        }
+        match &expr.kind {
+            ExprKind::Nil => self.out.push_str("nil"),
+            ExprKind::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
+            ExprKind::Int(v) => {
+                let _ = write!(self.out, "{v}");
+            }
+            ExprKind::Float(v) => self.out.push_str(&float(*v)),
+            ExprKind::String(s) => self.out.push_str(&string(s)),
+            ExprKind::Bytes(bytes) => {
+                self.out.push_str("0x");
+                for b in bytes {
+                    let _ = write!(self.out, "{b:02x}");
+                }
+            }
+            ExprKind::Path(path) => self.path(path),
+            ExprKind::Call(call) => self.call(call),
+            ExprKind::Enum(symbol) => {
+                if let Some(qualifier) = &symbol.qualifier {
+                    self.out.push_str(&qualifier.name);
+                    self.out.push_str("::");
+                }
+                self.out.push_str(&symbol.name.name);
+            }
+            ExprKind::FunctionName(name) => self.out.push_str(&name.name),
+            ExprKind::List(items) => {
+                self.out.push('[');
+                self.comma_separated(items, |p, item| p.expr(item, Prec::Lowest));
+                self.out.push(']');
+            }
+            ExprKind::Map(entries) => {
+                self.out.push('{');
+                self.comma_separated(entries, |p, entry| {
+                    p.out.push_str(&string(&entry.key));
+                    p.out.push_str(": ");
+                    p.expr(&entry.value, Prec::Lowest);
+                });
+                self.out.push('}');
+            }
+            ExprKind::Unary(op, operand) => {
+                self.out.push_str(op.symbol());
+                // `- -x` must not print as `--x`, nor `-(-1)` as `--1`.
+                if precedence(operand) == Prec::Unary {
+                    self.out.push('(');
+                    self.expr(operand, Prec::Lowest);
+                    self.out.push(')');
+                } else {
+                    self.expr(operand, Prec::Unary);
+                }
+            }
+            ExprKind::Binary(op, lhs, rhs) => {
+                let prec = precedence(expr);
+                self.expr(lhs, prec);
+                let _ = write!(self.out, " {} ", op.symbol());
+                self.expr(rhs, next(prec));
+            }
+            ExprKind::Compare(op, lhs, rhs) => {
+                self.expr(lhs, Prec::Add);
+                let _ = write!(self.out, " {} ", op.symbol());
+                self.expr(rhs, Prec::Add);
+            }
+            ExprKind::Not(inner) => {
+                self.out.push_str("not ");
+                self.expr(inner, Prec::Not);
+            }
+            ExprKind::And(lhs, rhs) => {
+                self.expr(lhs, Prec::And);
+                self.out.push_str(" and ");
+                self.expr(rhs, Prec::Not);
+            }
+            ExprKind::Or(lhs, rhs) => {
+                self.expr(lhs, Prec::Or);
+                self.out.push_str(" or ");
+                self.expr(rhs, Prec::And);
+            }
+            ExprKind::Paren(inner) => {
+                self.out.push('(');
+                self.expr(inner, Prec::Lowest);
+                self.out.push(')');
+            }
+            ExprKind::Error => self.out.push_str("<error>"),
+        }
+    }
+
+    fn path(&mut self, path: &Path) {
+        for (i, segment) in path.segments.iter().enumerate() {
+            if i > 0 {
+                self.out.push('.');
+            }
+            self.out.push_str(&segment.name.name);
+            self.keys(&segment.keys);
+        }
+    }
+
+    fn keys(&mut self, keys: &[Key]) {
+        for key in keys {
+            self.out.push('[');
+            self.expr(&key.expr, Prec::Lowest);
+            self.out.push(']');
+        }
+    }
+
+    fn call(&mut self, call: &Call) {
+        self.out.push_str(&call.name.name);
+        self.out.push('(');
+        self.comma_separated(&call.args, |p, arg| {
+            if let Some(name) = &arg.name {
+                p.out.push_str(&name.name);
+                p.out.push_str(" = ");
+            }
+            match &arg.value {
+                ArgValue::Expr(e) => p.expr(e, Prec::Lowest),
+                ArgValue::Lambda(lambda) => p.lambda(lambda),
+            }
+        });
+        self.out.push(')');
+        self.keys(&call.keys);
+    }
+
+    fn lambda(&mut self, lambda: &Lambda) {
+        self.out.push('(');
+        self.comma_separated(&lambda.params, |p, param| p.out.push_str(&param.name));
+        self.out.push_str(") => ");
+        self.expr(&lambda.body, Prec::Lowest);
+    }
+
+    fn comma_separated<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Self, &T)) {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            each(self, item);
+        }
+    }
+}
+
+/// The operand strength needed on the right of a left-associative operator.
+fn next(prec: Prec) -> Prec {
+    match prec {
+        Prec::Add => Prec::Mul,
+        Prec::Mul => Prec::Unary,
+        other => other,
+    }
+}
+
+/// A float literal that reads back as exactly the same value: the shortest round-trip
+/// digits, always with a `.` (OTTL's float token needs one: `1e3` is not a float).
+pub fn float(value: f64) -> String {
+    let text = format!("{value:?}");
+    match text.find('e') {
+        Some(e) if !text[..e].contains('.') => format!("{}.0{}", &text[..e], &text[e..]),
+        _ => text,
+    }
+}
+
+/// A string literal that decodes (Go `strconv.Unquote` rules) back to `value`.
+pub fn string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse_statement;
+
+    fn canonical(src: &str) -> String {
+        let parsed = parse_statement(src);
+        assert!(parsed.diagnostics.is_empty(), "{src}: {:?}", parsed.diagnostics);
+        statement(&parsed.node.unwrap())
+    }
+
+    #[test]
+    fn spacing_is_normalised_and_parens_kept() {
+        assert_eq!(
+            canonical(r#"set  ( foo.attributes[ "bar"].cat,   "dog")   where (name=="fido" or x<1)and not y!=2"#),
+            r#"set(foo.attributes["bar"].cat, "dog") where (name == "fido" or x < 1) and not y != 2"#
+        );
+    }
+
+    #[test]
+    fn rule_form_and_literals() {
+        assert_eq!(
+            canonical("span.attributes[\"x\"]>=500>set(span.status.code,StatusCode::Error)"),
+            "span.attributes[\"x\"] >= 500 > set(span.status.code, StatusCode::Error)"
+        );
+        assert_eq!(canonical("set(x, [1, -2.5, 0xAB, nil, {\"a\":1,}])"), "set(x, [1, -2.5, 0xab, nil, {\"a\": 1}])");
+        assert_eq!(canonical("f(x, 1.0e300, 1e-7 * 1.)".replace("1e-7", "1.0e-7").as_str()), "f(x, 1.0e300, 1.0e-7 * 1.0)");
+    }
+
+    #[test]
+    fn string_escapes_round_trip() {
+        assert_eq!(string("a\"b\\c\n\u{1}é"), r#""a\"b\\c\n\u0001é""#);
+    }
+}

@@ -1,0 +1,263 @@
+//! The shape rules of OTTL that the (deliberately broad) grammar does not enforce.
+//!
+//! The reference's grammar rejects these outright, or its AST checker does with a custom
+//! message (`editor names must start with a lowercase letter…`); here each gets its own
+//! code and a fix. The messages keep the reference's wording where it has one, so that
+//! users who search for the collector's error find ours too.
+
+use crate::ast::*;
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::names::{is_seed_lowercase_converter, snake_to_upper_camel, upper_camel_to_snake};
+
+pub fn statement(statement: &Statement, out: &mut Vec<Diagnostic>) {
+    action(&statement.action, out);
+    if let Some(condition) = &statement.condition {
+        self::condition(condition, out);
+    }
+}
+
+/// Checks an expression that must be a condition.
+pub fn condition(expr: &Expr, out: &mut Vec<Diagnostic>) {
+    match &expr.kind {
+        ExprKind::Compare(_, lhs, rhs) => {
+            value(lhs, out);
+            value(rhs, out);
+        }
+        ExprKind::Not(inner) | ExprKind::Paren(inner) => condition(inner, out),
+        ExprKind::And(lhs, rhs) | ExprKind::Or(lhs, rhs) => {
+            condition(lhs, out);
+            condition(rhs, out);
+        }
+        ExprKind::Bool(_) | ExprKind::Error => {}
+        ExprKind::Call(call) => converter(call, out),
+        _ => out.push(not_a_condition(expr)),
+    }
+}
+
+/// Checks an expression that must be a value.
+pub fn value(expr: &Expr, out: &mut Vec<Diagnostic>) {
+    if expr.is_boolean_operator() {
+        out.push(
+            Diagnostic::new(Code::ConditionAsValue, "a condition cannot be used as a value", expr.span, "this is a condition")
+                .with_help("put the condition after `where` and set a literal value instead"),
+        );
+        condition(expr, out);
+        return;
+    }
+    match &expr.kind {
+        ExprKind::Path(path) => self::path(path, out),
+        ExprKind::Call(call) => converter(call, out),
+        ExprKind::FunctionName(name) => out.push(
+            Diagnostic::new(
+                Code::FunctionNameAsValue,
+                format!("`{}` is a function name, not a value", name.name),
+                name.span,
+                "a function name",
+            )
+            .with_help(format!("call it: `{}(...)`", name.name)),
+        ),
+        ExprKind::List(items) => items.iter().for_each(|item| value(item, out)),
+        ExprKind::Map(entries) => entries.iter().for_each(|entry| value(&entry.value, out)),
+        ExprKind::Unary(_, operand) => math_operand(operand, out),
+        ExprKind::Binary(_, lhs, rhs) => {
+            math_operand(lhs, out);
+            math_operand(rhs, out);
+        }
+        ExprKind::Paren(inner) => value(inner, out),
+        ExprKind::Nil
+        | ExprKind::Bool(_)
+        | ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::String(_)
+        | ExprKind::Bytes(_)
+        | ExprKind::Enum(_)
+        | ExprKind::Error
+        | ExprKind::Compare(..)
+        | ExprKind::Not(_)
+        | ExprKind::And(..)
+        | ExprKind::Or(..) => {}
+    }
+}
+
+fn action(call: &Call, out: &mut Vec<Diagnostic>) {
+    if call.name.starts_uppercase() {
+        out.push(
+            Diagnostic::new(
+                Code::UppercaseEditor,
+                format!("editor names must start with a lowercase letter but got '{}'", call.name.name),
+                call.name.span,
+                "an editor name",
+            )
+            .with_help(format!("did you mean `{}`?", upper_camel_to_snake(&call.name.name))),
+        );
+    }
+    if !call.keys.is_empty() {
+        out.push(indexed_editor(call));
+    }
+    arguments(&call.args, out);
+}
+
+/// A call in value or condition position.
+fn converter(call: &Call, out: &mut Vec<Diagnostic>) {
+    let lowercase = !call.name.starts_uppercase();
+    if lowercase && !is_seed_lowercase_converter(&call.name.name) {
+        out.push(
+            Diagnostic::new(
+                Code::LowercaseConverter,
+                format!("converter names must start with an uppercase letter but got '{}'", call.name.name),
+                call.name.span,
+                "a lowercase name here calls an editor, which returns nothing",
+            )
+            .with_help(format!("did you mean `{}`?", snake_to_upper_camel(&call.name.name))),
+        );
+        if !call.keys.is_empty() {
+            out.push(indexed_editor(call));
+        }
+    }
+    arguments(&call.args, out);
+    call.keys.iter().for_each(|k| key(k, out));
+}
+
+fn indexed_editor(call: &Call) -> Diagnostic {
+    let keys_span = call.keys[0].span.cover(call.keys[call.keys.len() - 1].span);
+    Diagnostic::new(
+        Code::IndexedEditor,
+        format!("only paths and converters may be indexed, not editors, but got {}[…]", call.name.name),
+        keys_span,
+        "an editor returns nothing to index",
+    )
+    .with_secondary(call.name.span, "this is an editor (lowercase)")
+}
+
+fn arguments(args: &[Argument], out: &mut Vec<Diagnostic>) {
+    let mut named_seen = false;
+    for arg in args {
+        match &arg.name {
+            Some(_) => named_seen = true,
+            None if named_seen => out.push(
+                Diagnostic::new(Code::PositionalAfterNamed, "unnamed argument used after named argument", arg.span, "this argument has no name")
+                    .with_help("name it (`name = value`), or move it before the named arguments"),
+            ),
+            None => {}
+        }
+        match &arg.value {
+            ArgValue::Expr(Expr { kind: ExprKind::FunctionName(_), .. }) => {}
+            ArgValue::Expr(expr) => value(expr, out),
+            ArgValue::Lambda(lambda) => {
+                if lambda.body.is_boolean_operator() {
+                    condition(&lambda.body, out);
+                } else {
+                    value(&lambda.body, out);
+                }
+            }
+        }
+    }
+}
+
+fn path(path: &Path, out: &mut Vec<Diagnostic>) {
+    for segment in &path.segments {
+        segment.keys.iter().for_each(|k| key(k, out));
+    }
+}
+
+fn key(key: &Key, out: &mut Vec<Diagnostic>) {
+    let expr = &key.expr;
+    match &expr.kind {
+        ExprKind::Path(path) if path.segments.len() == 1 && path.segments[0].keys.is_empty() => {
+            let name = &path.segments[0].name.name;
+            out.push(
+                Diagnostic::new(
+                    Code::BarePathKey,
+                    format!("`{name}` in a key is read as a path, not as the key \"{name}\""),
+                    expr.span,
+                    "the value of this path becomes the key",
+                )
+                .with_help(format!("write [\"{name}\"] for the key named {name}; write the path with its context prefix if you mean its value")),
+            );
+        }
+        ExprKind::String(_)
+        | ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Path(_)
+        | ExprKind::Call(_)
+        | ExprKind::Binary(..)
+        | ExprKind::Unary(..)
+        | ExprKind::Paren(_)
+        | ExprKind::Error => {}
+        _ if expr.is_boolean_operator() => {}
+        _ => {
+            out.push(
+                Diagnostic::new(Code::InvalidKey, format!("{} cannot be a key", describe(expr)), expr.span, "not a key")
+                    .with_help("a key is a string (map key), an integer (list index), or a path, converter or arithmetic yielding one"),
+            );
+            return;
+        }
+    }
+    value(expr, out);
+}
+
+/// An operand of `+ - * /`: the reference's grammar only admits numbers, paths,
+/// converter calls and parenthesised arithmetic.
+fn math_operand(expr: &Expr, out: &mut Vec<Diagnostic>) {
+    let allowed = match &expr.kind {
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Path(_)
+        | ExprKind::Call(_)
+        | ExprKind::Binary(..)
+        | ExprKind::Unary(..)
+        | ExprKind::Paren(_)
+        | ExprKind::Error => true,
+        _ => expr.is_boolean_operator(),
+    };
+    if !allowed {
+        let mut diagnostic = Diagnostic::new(
+            Code::InvalidMathOperand,
+            format!("{} cannot take part in arithmetic", describe(expr)),
+            expr.span,
+            "not a number, path or converter call",
+        );
+        if matches!(expr.kind, ExprKind::String(_)) {
+            diagnostic = diagnostic.with_help("to join strings, use Concat([a, b], \"\")");
+        }
+        out.push(diagnostic);
+        return;
+    }
+    value(expr, out);
+}
+
+fn not_a_condition(expr: &Expr) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(
+        Code::NotACondition,
+        format!("expected a condition, found {}", describe(expr)),
+        expr.span,
+        "not a condition",
+    );
+    diagnostic = match &expr.kind {
+        ExprKind::Path(_) => diagnostic.with_help("compare it, e.g. `… == true` for a boolean field or `… != nil` to test presence"),
+        _ => diagnostic.with_help("a condition is a comparison, `true`/`false`, or a converter call returning a boolean"),
+    };
+    diagnostic
+}
+
+/// "a path", "the string \"x\"": how an expression is named in a message.
+fn describe(expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::Nil => "`nil`".into(),
+        ExprKind::Bool(b) => format!("`{b}`"),
+        ExprKind::Int(_) | ExprKind::Float(_) => "a number".into(),
+        ExprKind::String(s) => format!("the string {s:?}"),
+        ExprKind::Bytes(_) => "a bytes literal".into(),
+        ExprKind::Path(p) => format!("the path `{}`", p.dotted_names()),
+        ExprKind::Call(c) => format!("a call to `{}`", c.name.name),
+        ExprKind::Enum(e) => format!("the enum symbol `{}`", e.name.name),
+        ExprKind::FunctionName(n) => format!("the function name `{}`", n.name),
+        ExprKind::List(_) => "a list".into(),
+        ExprKind::Map(_) => "a map".into(),
+        ExprKind::Unary(..) | ExprKind::Binary(..) => "arithmetic".into(),
+        ExprKind::Compare(..) | ExprKind::Not(_) | ExprKind::And(..) | ExprKind::Or(..) => "a condition".into(),
+        ExprKind::Paren(inner) => describe(inner),
+        ExprKind::Error => "an invalid expression".into(),
+    }
+}
