@@ -1,0 +1,201 @@
+//! `ottlc`: check, format and explain OTTL.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use ottl_compiler::check::check_file;
+use ottl_compiler::render;
+use ottl_compiler::source::{SourceFile, SourceKind};
+use ottl_grammar::format::format_document;
+use ottl_grammar::{Code, Severity};
+
+#[derive(Parser)]
+#[command(name = "ottlc", version, about = "The OpenTelemetry Transformation Language compiler")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check `.ottl` files and the OTTL inside collector YAML; exit 1 on errors.
+    Check {
+        /// Files to check (`-` reads OTTL from stdin). `.yaml`/`.yml` are collector configs.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The OTTL context to check against; inferred from path prefixes when absent.
+        #[arg(long, value_enum)]
+        context: Option<Context>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Treat warnings as errors for the exit status.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Rewrite `.ottl` files in canonical form.
+    Fmt {
+        /// Files to format (`-` formats stdin to stdout).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing; list the files that are not formatted and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+        /// Print the formatted text instead of rewriting the files.
+        #[arg(long)]
+        stdout: bool,
+    },
+    /// Explain a diagnostic code (`ottlc explain E0007`), or list every code.
+    Explain { code: Option<String> },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// The contexts of spec/OTTL.md §4.
+#[derive(Clone, Copy, ValueEnum)]
+enum Context {
+    Resource,
+    Scope,
+    InstrumentationScope,
+    Span,
+    Spanevent,
+    Spanlink,
+    Metric,
+    Datapoint,
+    Log,
+    Profile,
+}
+
+const EXIT_USAGE_OR_IO: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { files, context: _, format, deny_warnings } => check(&files, format, deny_warnings),
+        Command::Fmt { files, check, stdout } => fmt(&files, check, stdout),
+        Command::Explain { code } => explain(code.as_deref()),
+    }
+}
+
+fn read_source(path: &Path) -> Result<SourceFile, String> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| format!("cannot read stdin: {e}"))?;
+        return Ok(SourceFile::new("<stdin>", text, SourceKind::Ottl));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| format!("{} is not UTF-8 (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to()))?;
+    Ok(SourceFile::new(path.display().to_string(), text, SourceKind::from_path(path)))
+}
+
+fn check(paths: &[PathBuf], format: Format, deny_warnings: bool) -> ExitCode {
+    let mut io_failed = false;
+    let (mut errors, mut warnings) = (0usize, 0usize);
+    let mut json = Vec::new();
+    let mut terminal = std::io::stdout().is_terminal().then(|| StandardStream::stdout(ColorChoice::Auto));
+    for path in paths {
+        let file = match read_source(path) {
+            Ok(file) => file,
+            Err(message) => {
+                eprintln!("ottlc: {message}");
+                io_failed = true;
+                continue;
+            }
+        };
+        let diagnostics = check_file(&file);
+        errors += diagnostics.iter().filter(|d| d.severity() == Severity::Error).count();
+        warnings += diagnostics.iter().filter(|d| d.severity() == Severity::Warning).count();
+        match (format, terminal.as_mut()) {
+            (Format::Json, _) => json.extend(render::json_records(&file, &diagnostics)),
+            (Format::Human, Some(stream)) => {
+                if render::human_to_terminal(stream, &file, &diagnostics).is_err() {
+                    print!("{}", render::human(&file, &diagnostics));
+                }
+            }
+            (Format::Human, None) => print!("{}", render::human(&file, &diagnostics)),
+        }
+    }
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into())),
+        Format::Human if errors + warnings > 0 => println!("{}", summary(errors, warnings)),
+        Format::Human => {}
+    }
+    let _ = std::io::stdout().flush();
+    if io_failed {
+        ExitCode::from(EXIT_USAGE_OR_IO)
+    } else if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!("ottlc: {}, {}", plural(errors, "error"), plural(warnings, "warning"))
+}
+
+fn fmt(paths: &[PathBuf], check_only: bool, to_stdout: bool) -> ExitCode {
+    let mut status = ExitCode::SUCCESS;
+    for path in paths {
+        let file = match read_source(path) {
+            Ok(file) if file.kind == SourceKind::CollectorYaml => {
+                eprintln!("ottlc: {}: fmt formats .ottl files, not collector YAML", file.name);
+                return ExitCode::from(EXIT_USAGE_OR_IO);
+            }
+            Ok(file) => file,
+            Err(message) => {
+                eprintln!("ottlc: {message}");
+                return ExitCode::from(EXIT_USAGE_OR_IO);
+            }
+        };
+        let formatted = match format_document(&file.text) {
+            Ok(formatted) => formatted,
+            Err(errors) => {
+                eprint!("{}", render::human(&file, &errors));
+                eprintln!("ottlc: {} has syntax errors and was not formatted", file.name);
+                status = ExitCode::FAILURE;
+                continue;
+            }
+        };
+        if check_only {
+            if formatted != file.text {
+                println!("would reformat {}", file.name);
+                status = ExitCode::FAILURE;
+            }
+        } else if to_stdout || path == Path::new("-") {
+            print!("{formatted}");
+        } else if formatted != file.text
+            && let Err(e) = std::fs::write(path, formatted)
+        {
+            eprintln!("ottlc: cannot write {}: {e}", path.display());
+            return ExitCode::from(EXIT_USAGE_OR_IO);
+        }
+    }
+    status
+}
+
+fn explain(code: Option<&str>) -> ExitCode {
+    let Some(text) = code else {
+        for code in Code::ALL {
+            println!("{}  {}", code.as_str(), code.title());
+        }
+        return ExitCode::SUCCESS;
+    };
+    match Code::parse(text) {
+        Some(code) => {
+            println!("{}: {}\n\n{}", code.as_str(), code.title(), code.explanation());
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("ottlc: no diagnostic code `{text}`; `ottlc explain` lists them all");
+            ExitCode::from(EXIT_USAGE_OR_IO)
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The OTTL compiler: checking `.ottl` files and the OTTL inside collector YAML,
+//! formatting, and the rendering of diagnostics. The `ottlc` binary is a thin shell over
+//! this library, which the language server uses too.
+
+pub mod check;
+pub mod render;
+pub mod source;
+pub mod yaml;

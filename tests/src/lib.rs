@@ -1,0 +1,4 @@
+//! Shared pieces of the workspace-level tests: the conformance corpus and its runner.
+
+pub mod corpus;
+pub mod grammar_rows;
