@@ -1,0 +1,188 @@
+//! OTTL embedded in OpenTelemetry Collector YAML configs.
+//!
+//! Users write OTTL inside collector configs, as YAML strings of every style: plain, quoted with
+//! escapes, folded or literal blocks. To check that OTTL and report errors where the user wrote
+//! it, this module finds every OTTL string of the components that take OTTL, decodes it exactly as
+//! the collector does (YAML decoding, then the config layer's `$$` -> `$`), and keeps a map from
+//! every byte of the decoded text back to the YAML file.
+//!
+//! - `tree` builds a node tree from saphyr's events (iteratively, depth-capped).
+//! - `layouts` knows where each component keeps its OTTL.
+//! - `scalar_map` re-decodes a scalar from its raw text to build the [`SourceMap`].
+
+mod layouts;
+mod scalar_map;
+mod tree;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+
+pub use scalar_map::SourceMap;
+
+/// One OTTL statement or condition found in a collector config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbeddedOttl {
+    /// The OTTL text as the collector sees it: YAML-decoded, then `$$` -> `$`. `${...}`
+    /// references are left as written (see [`EmbeddedOttl::needs_env`]).
+    pub text: String,
+    /// Whether the component parses the text as a statement or as a condition.
+    pub kind: SnippetKind,
+    /// The OTTL context the layout gives (`span`, `spanevent`, `metric`, `datapoint`, `log`,
+    /// `resource`, `scope`, `profile`, `request` ...), `None` when the collector infers it from
+    /// path prefixes. Lowercased for the transform and filter processors, which lowercase it;
+    /// as written for the routing connector, which compares it as written.
+    pub context: Option<String>,
+    /// The error mode that applies (a group's overrides its processor's), lowercased as the
+    /// collector does, if one is written; `None` means the component's default.
+    pub error_mode: Option<String>,
+    /// The component, as `processors/<id>` or `connectors/<id>`, e.g.
+    /// `processors/transform/mask` or `connectors/routing`.
+    pub component: String,
+    /// The text holds a `${...}` reference that the collector expands from the environment or a
+    /// config provider before parsing it, so the text checked here is not the final one.
+    pub needs_env: bool,
+    /// Byte offsets in `text` -> byte offsets in the YAML source.
+    pub source_map: SourceMap,
+}
+
+/// Whether a string is parsed as an OTTL statement (`editor(...) where ...`) or as a bare
+/// condition (filter processor lists, transform group `conditions`, routing `condition`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SnippetKind {
+    /// An editor call with an optional `where` clause (transform processor `statements`,
+    /// routing `statement`).
+    Statement,
+    /// A boolean expression (filter processor conditions, transform group `conditions`, routing
+    /// `condition`, tail-sampling and count/sum connector conditions).
+    Condition,
+}
+
+/// The YAML could not be parsed (or nests deeper than the parser accepts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// The parser's message.
+    pub message: String,
+    /// Byte offsets in the YAML where the problem was found (one character, or empty at the end).
+    pub span: Range<usize>,
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid YAML at byte {}: {}",
+            self.span.start, self.message
+        )
+    }
+}
+
+impl std::error::Error for YamlError {}
+
+/// How many times a collector config may be nested as a string inside another YAML document
+/// (a Kubernetes `ConfigMap` holding the config is one level).
+const MAX_EMBEDDING: usize = 3;
+
+/// Where OTTL snippets sit in an OpenTelemetry Collector config, and how to find them.
+///
+/// Scans every document of `yaml` for `processors:` and `connectors:` sections (at the top level
+/// or nested, as in Helm values and Kubernetes resources, and inside strings holding a whole
+/// config, as in a `ConfigMap`) and returns the OTTL of these components, in the order they are
+/// written (OTTL from a config held in a string comes after the rest, with the same component
+/// names and its map composed through the string's):
+/// - `transform` processor: `<signal>_statements` lists of strings, or of groups with `context`,
+///   `error_mode`, `conditions` and `statements`;
+/// - `filter` processor: `traces`/`metrics`/`logs`/`profiles` maps of per-context lists (the old
+///   layout) and `<signal>_conditions` lists of strings or groups;
+/// - `routing` connector (and the old routing processor): `table` routes with a `statement` or a
+///   `condition` and an optional `context` (default `resource`), or bare statement strings;
+/// - `tail_sampling` processor: `ottl_condition` policies (`span`, `spanevent`);
+/// - `count` and `sum` connectors: per-metric `conditions`.
+///
+/// Everything else in the file is ignored. A value of the wrong shape (a map or a number where a
+/// list of strings belongs) yields nothing rather than an error: the collector rejects it while
+/// decoding, and there is no OTTL in it to check. Aliases are followed and merge keys (`<<`)
+/// applied.
+///
+/// # Errors
+/// Only when the YAML does not parse or nests deeper than 256 levels (the error carries the
+/// parser's message and byte span), and for alias bombs: documents whose aliases expand to more
+/// than 100,000 OTTL strings.
+pub fn extract(yaml: &str) -> Result<Vec<EmbeddedOttl>, YamlError> {
+    extract_nested(yaml, 0)
+}
+
+fn extract_nested(yaml: &str, embedding: usize) -> Result<Vec<EmbeddedOttl>, YamlError> {
+    let idx = tree::CharIndex::new(yaml);
+    let tree = tree::build(yaml, &idx)?;
+    let mut walker = layouts::Walker::new(&tree);
+    walker.walk_documents();
+    if walker.exhausted {
+        return Err(too_much());
+    }
+
+    // An aliased scalar is reached once per use; decode it once.
+    let mut maps: HashMap<tree::NodeId, SourceMap> = HashMap::new();
+    let mut map_of = |node: tree::NodeId, scalar: &tree::Scalar| {
+        maps.entry(node)
+            .or_insert_with(|| {
+                scalar_map::map_scalar(yaml, scalar.style, scalar.start, scalar.end, &scalar.value)
+            })
+            .clone()
+    };
+
+    let mut out = Vec::with_capacity(walker.found.len());
+    for found in walker.found {
+        let Some(scalar) = tree.scalar(found.node) else {
+            continue;
+        };
+        let yaml_map = map_of(found.node, scalar);
+        let (text, source_map, needs_env) =
+            scalar_map::collector_unescape(&scalar.value, &yaml_map);
+        out.push(EmbeddedOttl {
+            text,
+            kind: found.kind,
+            context: found.context,
+            error_mode: found.error_mode,
+            component: found.component,
+            needs_env,
+            source_map,
+        });
+    }
+
+    if embedding < MAX_EMBEDDING {
+        for node in walker.embedded {
+            let Some(scalar) = tree.scalar(node) else {
+                continue;
+            };
+            // A string that merely looks like a config and does not parse holds nothing for us.
+            let Ok(inner) = extract_nested(&scalar.value, embedding + 1) else {
+                continue;
+            };
+            if inner.is_empty() {
+                continue;
+            }
+            let outer = map_of(node, scalar);
+            out.extend(inner.into_iter().map(|snippet| EmbeddedOttl {
+                source_map: snippet.source_map.compose(&outer),
+                ..snippet
+            }));
+            if out.len() > layouts::MAX_SNIPPETS {
+                return Err(too_much());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The error for a document whose aliases expand to more OTTL than any real config holds.
+fn too_much() -> YamlError {
+    YamlError {
+        message: "the configuration expands (through aliases) to more OTTL than this tool checks"
+            .to_string(),
+        span: 0..0,
+    }
+}
+
+#[cfg(test)]
+mod tests;
