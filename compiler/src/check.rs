@@ -30,7 +30,7 @@ fn check_snippet(snippet: &EmbeddedOttl) -> Vec<Diagnostic> {
         SnippetKind::Statement => EntryPoint::Statement,
         SnippetKind::Condition => EntryPoint::Condition,
     };
-    let parsed = parse_tokens(&snippet.text, lexer::lex(&snippet.text), entry);
+    let parsed = parse_tokens(&snippet.text, &lexer::lex(&snippet.text), entry);
     parsed
         .diagnostics
         .into_iter()

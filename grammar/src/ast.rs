@@ -9,6 +9,8 @@
 //! Every node carries the [`Span`] it was parsed from. Parenthesised expressions are kept
 //! as [`ExprKind::Paren`] so that the formatter preserves the grouping the author chose.
 
+use smol_str::SmolStr;
+
 use crate::span::Span;
 
 /// One OTTL statement: an action, optionally guarded by a condition.
@@ -32,10 +34,11 @@ pub enum StatementForm {
     Rule,
 }
 
-/// A name as written, with its span.
+/// A name as written, with its span. Names are short: `SmolStr` keeps them inline,
+/// without a heap allocation each.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
-    pub name: String,
+    pub name: SmolStr,
     pub span: Span,
 }
 
@@ -125,8 +128,10 @@ pub enum ExprKind {
     String(String),
     Bytes(Vec<u8>),
     Path(Path),
-    Call(Call),
-    Enum(EnumSymbol),
+    /// Boxed, like [`ExprKind::Enum`], to keep every node small: the parser moves nodes
+    /// around on its stack, and node size dominated parsing time before.
+    Call(Box<Call>),
+    Enum(Box<EnumSymbol>),
     /// A bare mixed-case name such as `Sha256`: a function passed by name.
     FunctionName(Ident),
     List(Vec<Expr>),
@@ -220,7 +225,7 @@ impl Expr {
 }
 
 impl Ident {
-    pub fn new(name: impl Into<String>, span: Span) -> Self {
+    pub fn new(name: impl Into<SmolStr>, span: Span) -> Self {
         Ident { name: name.into(), span }
     }
 

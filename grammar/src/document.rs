@@ -35,11 +35,13 @@ impl Document {
 pub fn parse_document(src: &str) -> Document {
     let tokens = lex(src);
     let comments = tokens.iter().filter(|(t, _)| matches!(t, Token::Comment(_))).map(|(_, s)| *s).collect();
-    let items = split_items(src, tokens)
+    let code: Vec<Spanned<'_>> = tokens.into_iter().filter(|(t, _)| !matches!(t, Token::Comment(_))).collect();
+    let items = split_items(src, &code)
         .into_iter()
-        .map(|chunk| {
-            let span = chunk.first().map(|(_, s)| *s).unwrap_or_default().cover(chunk.last().map(|(_, s)| *s).unwrap_or_default());
-            let entry = classify(&chunk);
+        .map(|range| {
+            let chunk = &code[range];
+            let span = chunk[0].1.cover(chunk[chunk.len() - 1].1);
+            let entry = classify(chunk);
             Item { entry, span, parsed: parse_tokens(src, chunk, entry) }
         })
         .collect();
@@ -50,18 +52,20 @@ pub fn parse_document(src: &str) -> Document {
 /// no bracket is open. When a bracket is left open, a line that starts at column 0 with
 /// `name(` still starts a new item, so one missing `)` does not swallow the rest of the
 /// file (continuation lines are indented by convention).
-fn split_items<'src>(src: &str, tokens: Vec<Spanned<'src>>) -> Vec<Vec<Spanned<'src>>> {
-    let mut chunks: Vec<Vec<Spanned<'src>>> = Vec::new();
-    let mut current: Vec<Spanned<'src>> = Vec::new();
+/// `code` holds no comments; the result is one index range of it per item.
+fn split_items(src: &str, code: &[Spanned<'_>]) -> Vec<std::ops::Range<usize>> {
+    let mut items = Vec::new();
+    let mut start = 0;
     let mut depth = 0usize;
-    let code: Vec<Spanned<'src>> = tokens.into_iter().filter(|(t, _)| !matches!(t, Token::Comment(_))).collect();
     for (i, &(token, span)) in code.iter().enumerate() {
-        if let Some(&(_, prev)) = current.last() {
+        if i > start {
+            let prev = code[i - 1].1;
             let new_line = src[prev.end..span.start].contains('\n');
             let at_column_zero = span.start == 0 || src.as_bytes()[span.start - 1] == b'\n';
             let starts_call = matches!(token, Token::LowerIdent(_)) && matches!(code.get(i + 1), Some((Token::LParen, _)));
             if new_line && (depth == 0 || (at_column_zero && starts_call)) {
-                chunks.push(std::mem::take(&mut current));
+                items.push(start..i);
+                start = i;
                 depth = 0;
             }
         }
@@ -70,19 +74,16 @@ fn split_items<'src>(src: &str, tokens: Vec<Spanned<'src>>) -> Vec<Vec<Spanned<'
             Token::RParen | Token::RBracket | Token::RBrace => depth = depth.saturating_sub(1),
             _ => {}
         }
-        current.push((token, span));
     }
-    if !current.is_empty() {
-        chunks.push(current);
+    if start < code.len() {
+        items.push(start..code.len());
     }
-    chunks
+    items
 }
 
 /// Statement or condition, from the shape of the tokens.
 fn classify(tokens: &[Spanned<'_>]) -> EntryPoint {
-    let mut marked = tokens.to_vec();
-    prepass::mark(&mut marked);
-    if marked.iter().any(|(t, _)| *t == Token::RuleArrow) {
+    if prepass::rule_arrow(tokens).is_some() {
         return EntryPoint::Statement;
     }
     let [(Token::LowerIdent(_) | Token::UpperIdent(_), _), (Token::LParen, _), rest @ ..] = tokens else {

@@ -27,6 +27,10 @@ pub enum Token<'src> {
     /// A string literal whose closing quote never comes before the end of the line.
     #[regex(r#""([^"\\\n]|\\[^\n])*\\?"#, |lex| lex.slice(), priority = 1)]
     UnterminatedString(&'src str),
+    /// `'…'`: not OTTL (strings are double-quoted), but common enough to deserve its
+    /// own diagnostic rather than one per quote.
+    #[regex(r"'[^'\n]*'?", |lex| lex.slice())]
+    SingleQuoted(&'src str),
     /// `0x` followed by hex digits; the digit count is checked by the parser.
     #[regex(r"0x[0-9a-fA-F]+", |lex| lex.slice())]
     Bytes(&'src str),
@@ -162,7 +166,7 @@ impl Token<'_> {
     /// How the token is named in a message to the user.
     pub fn describe(&self) -> String {
         match self {
-            Token::String(s) | Token::UnterminatedString(s) => format!("string {s}"),
+            Token::String(s) | Token::UnterminatedString(s) | Token::SingleQuoted(s) => format!("string {s}"),
             Token::Bytes(s) => format!("bytes literal `{s}`"),
             Token::Float(s) | Token::Int(s) => format!("number `{s}`"),
             Token::LowerIdent(s) | Token::UpperIdent(s) => format!("`{s}`"),
@@ -260,6 +264,7 @@ pub fn reference_tokens(src: &str) -> Result<Vec<(&'static str, String)>, String
             Token::UnterminatedString(_) => return Err(format!("unterminated string {text}")),
             Token::Comment(_)
             | Token::Error(_)
+            | Token::SingleQuoted(_)
             | Token::FatArrow
             | Token::PathSep
             | Token::Underscore => return Err(format!("invalid token {text:?}")),

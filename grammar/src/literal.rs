@@ -45,7 +45,8 @@ pub fn decode_string(raw: &str, span: Span) -> Result<String, Diagnostic> {
                 return Err(invalid_escape(
                     Span::new(escape_start, escape_start + len),
                     format!("`\\{kind}` is not a valid escape"),
-                ));
+                )
+                .with_help(format!("a regular expression needs its backslashes doubled: write `\\\\{kind}`")));
             }
         };
         let mut text = String::new();
@@ -87,7 +88,6 @@ pub fn decode_string(raw: &str, span: Span) -> Result<String, Diagnostic> {
 
 fn invalid_escape(span: Span, detail: String) -> Diagnostic {
     Diagnostic::new(Code::InvalidEscape, format!("invalid escape in string: {detail}"), span, "this escape")
-        .with_help("a regular expression needs its backslashes doubled: \"\\\\d+\"")
 }
 
 /// Decodes `0x…` into bytes; an odd digit count is an error (the reference decodes with

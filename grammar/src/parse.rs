@@ -62,17 +62,17 @@ pub enum Node {
 }
 
 pub fn parse_statement(src: &str) -> Parsed<Statement> {
-    let parsed = parse_tokens(src, lex(src), EntryPoint::Statement);
+    let parsed = parse_tokens(src, &lex(src), EntryPoint::Statement);
     Parsed { node: parsed.node.and_then(Node::into_statement), diagnostics: parsed.diagnostics }
 }
 
 pub fn parse_condition(src: &str) -> Parsed<Expr> {
-    let parsed = parse_tokens(src, lex(src), EntryPoint::Condition);
+    let parsed = parse_tokens(src, &lex(src), EntryPoint::Condition);
     Parsed { node: parsed.node.and_then(Node::into_expr), diagnostics: parsed.diagnostics }
 }
 
 pub fn parse_value(src: &str) -> Parsed<Expr> {
-    let parsed = parse_tokens(src, lex(src), EntryPoint::Value);
+    let parsed = parse_tokens(src, &lex(src), EntryPoint::Value);
     Parsed { node: parsed.node.and_then(Node::into_expr), diagnostics: parsed.diagnostics }
 }
 
@@ -94,8 +94,8 @@ impl Node {
 
 /// Parses the tokens of one snippet of `src` (spans are offsets into `src`; comments
 /// are ignored).
-pub fn parse_tokens<'src>(src: &'src str, tokens: Vec<Spanned<'src>>, entry: EntryPoint) -> Parsed<Node> {
-    let mut tokens: Vec<Spanned<'src>> = tokens.into_iter().filter(|(t, _)| !matches!(t, Token::Comment(_))).collect();
+pub fn parse_tokens<'src>(src: &'src str, tokens: &[Spanned<'src>], entry: EntryPoint) -> Parsed<Node> {
+    let mut tokens: Vec<Spanned<'src>> = tokens.iter().filter(|(t, _)| !matches!(t, Token::Comment(_))).copied().collect();
     let mut diagnostics = lexical_diagnostics(&tokens);
     if tokens.is_empty() {
         let what = if entry == EntryPoint::Statement { "statement" } else { "expression" };
@@ -114,11 +114,11 @@ pub fn parse_tokens<'src>(src: &'src str, tokens: Vec<Spanned<'src>>, entry: Ent
     let mut sink = Sink { diagnostics: Vec::new(), recovered: Vec::new() };
     let stream = tokens.iter().map(|(t, s)| Ok::<_, Infallible>((s.start, *t, s.end)));
     let result = match entry {
-        EntryPoint::Statement => grammar::StatementParser::new().parse(&mut sink, stream).map(Node::Statement),
+        EntryPoint::Statement => grammar::StatementParser::new().parse(&mut sink, stream).map(|s| Node::Statement(*s)),
         EntryPoint::Condition | EntryPoint::Value => grammar::ExprParser::new().parse(&mut sink, stream).map(Node::Expr),
     };
     diagnostics.append(&mut sink.diagnostics);
-    let reporter = SyntaxErrorReporter { tokens: &tokens, bracket_trouble_at };
+    let mut reporter = SyntaxErrorReporter { tokens: &tokens, bracket_trouble_at, lambda_reported: false };
     for recovery in sink.recovered {
         diagnostics.extend(reporter.report(recovery.error));
     }
@@ -129,6 +129,12 @@ pub fn parse_tokens<'src>(src: &'src str, tokens: Vec<Spanned<'src>>, entry: Ent
             None
         }
     };
+    // The reporter stays quiet about consequences of errors already reported; make sure
+    // that a snippet that did not parse never ends up without any error.
+    if node.is_none() && !diagnostics.iter().any(|d| d.severity() == crate::Severity::Error) {
+        let span = tokens[0].1.cover(tokens[tokens.len() - 1].1);
+        diagnostics.push(Diagnostic::new(Code::UnexpectedToken, "invalid syntax", span, "this does not parse"));
+    }
     if let Some(node) = &node {
         match (entry, node) {
             (EntryPoint::Statement, Node::Statement(s)) => validate::statement(s, &mut diagnostics),
@@ -153,10 +159,16 @@ fn lexical_diagnostics(tokens: &[Spanned<'_>]) -> Vec<Diagnostic> {
                     t if t.starts_with("||") => ("`||` is not an OTTL operator".to_string(), "write `or`"),
                     t if t.starts_with("&&") => ("`&&` is not an OTTL operator".to_string(), "write `and`"),
                     t if t.starts_with('!') => ("`!` is not an OTTL operator".to_string(), "write `not`, or `!=` to compare"),
-                    t if t.starts_with('\'') => ("strings are written in double quotes".to_string(), "use \"...\" instead of '...'"),
                     t => (format!("invalid character{} `{t}`", if t.chars().count() > 1 { "s" } else { "" }), "OTTL names are ASCII; put other text inside a string"),
                 };
                 out.push(Diagnostic::new(Code::InvalidCharacter, message, *span, "not valid here").with_help(help));
+            }
+            Token::SingleQuoted(text) => {
+                let inner = text.trim_matches('\'');
+                out.push(
+                    Diagnostic::new(Code::InvalidCharacter, "strings are written in double quotes", *span, "single quotes are not OTTL")
+                        .with_help(format!("write {}", crate::printer::string(inner))),
+                );
             }
             Token::UnterminatedString(_) => out.push(
                 Diagnostic::new(Code::UnterminatedString, "unterminated string literal", *span, "this string is never closed")
@@ -248,7 +260,10 @@ fn bracket_diagnostics(tokens: &[Spanned<'_>], end_of_input: usize) -> Vec<Diagn
         }
     }
     let last = tokens.last().map_or(end_of_input, |(_, s)| s.end);
-    if let Some((o, opened)) = open.last() {
+    // An unterminated string swallows the rest of the line, closing brackets included:
+    // its own diagnostic says all there is to say.
+    let string_swallowed_rest = tokens.iter().any(|(t, _)| matches!(t, Token::UnterminatedString(_)));
+    if let Some((o, opened)) = open.last().filter(|_| !string_swallowed_rest) {
         out.push(
             Diagnostic::new(Code::UnclosedDelimiter, format!("unclosed `{o}`"), *opened, "opened here and never closed")
                 .with_secondary(Span::at(last), format!("expected `{}` by here", closer(*o))),
@@ -328,7 +343,7 @@ impl<'src> Sink<'src> {
         let span = name.span;
         let is_enum = !name.name.bytes().any(|b| b.is_ascii_lowercase());
         if is_enum {
-            Expr::new(ExprKind::Enum(EnumSymbol { qualifier: None, name }), span)
+            Expr::new(ExprKind::Enum(Box::new(EnumSymbol { qualifier: None, name })), span)
         } else {
             Expr::new(ExprKind::FunctionName(name), span)
         }
@@ -347,10 +362,12 @@ struct SyntaxErrorReporter<'a, 'src> {
     /// Where bracket matching already found a problem; parser errors from there on are
     /// consequences of it.
     bracket_trouble_at: Option<usize>,
+    /// A misplaced lambda was reported: the `=>` the parser trips over next is part of it.
+    lambda_reported: bool,
 }
 
 impl SyntaxErrorReporter<'_, '_> {
-    fn report(&self, error: ParseError<usize, Token<'_>, Infallible>) -> Option<Diagnostic> {
+    fn report(&mut self, error: ParseError<usize, Token<'_>, Infallible>) -> Option<Diagnostic> {
         match error {
             ParseError::UnrecognizedEof { location, expected } => self.unexpected_end(location, &expected),
             ParseError::UnrecognizedToken { token: (l, token, r), expected } => self.unexpected_token(token, Span::new(l, r), &expected),
@@ -363,6 +380,15 @@ impl SyntaxErrorReporter<'_, '_> {
         self.tokens.iter().rev().find(|(_, span)| span.end <= offset)
     }
 
+    /// How many brackets are open just before `offset`.
+    fn depth_before(&self, offset: usize) -> i32 {
+        self.tokens.iter().take_while(|(_, span)| span.end <= offset).fold(0, |depth, (token, _)| match token {
+            Token::LParen | Token::LambdaOpen | Token::LBracket | Token::LBrace => depth + 1,
+            Token::RParen | Token::RBracket | Token::RBrace => depth - 1,
+            _ => depth,
+        })
+    }
+
     fn after_bracket_trouble(&self, offset: usize) -> bool {
         self.bracket_trouble_at.is_some_and(|at| offset >= at)
     }
@@ -372,6 +398,9 @@ impl SyntaxErrorReporter<'_, '_> {
             return None;
         }
         let (prev, prev_span) = *self.previous(location)?;
+        if matches!(prev, Token::UnterminatedString(_)) {
+            return None;
+        }
         let message = match missing_after(&prev) {
             Some(what) => format!("expected {what} after {}", prev.describe()),
             None => format!("the statement ends too early: expected {}", describe_expected(expected)),
@@ -383,9 +412,25 @@ impl SyntaxErrorReporter<'_, '_> {
         Some(diagnostic)
     }
 
-    fn unexpected_token(&self, token: Token<'_>, span: Span, expected: &[String]) -> Option<Diagnostic> {
-        if matches!(token, Token::Error(_) | Token::UnterminatedString(_)) || self.after_bracket_trouble(span.start) {
+    fn unexpected_token(&mut self, token: Token<'_>, span: Span, expected: &[String]) -> Option<Diagnostic> {
+        if matches!(token, Token::Error(_) | Token::UnterminatedString(_) | Token::SingleQuoted(_)) || self.after_bracket_trouble(span.start) {
             return None;
+        }
+        if token == Token::Where && self.tokens.iter().any(|(t, s)| *t == Token::Where && s.end <= span.start) {
+            return Some(
+                Diagnostic::new(Code::UnexpectedToken, "a statement has only one `where`", span, "second `where`")
+                    .with_help("join the conditions with `and`"),
+            );
+        }
+        if token == Token::FatArrow && self.lambda_reported {
+            return None;
+        }
+        if token == Token::LambdaOpen {
+            self.lambda_reported = true;
+            return Some(
+                Diagnostic::new(Code::LambdaOutsideArgument, "a lambda is only valid as a function argument", span, "a lambda starts here")
+                    .with_help("pass it to a function that takes one, such as `Filter(list, (v) => v != nil)`"),
+            );
         }
         if token == Token::Assign && expected.iter().any(|e| e == "\"==\"") {
             return Some(
@@ -404,6 +449,12 @@ impl SyntaxErrorReporter<'_, '_> {
             );
         }
         let found = token.describe();
+        if prev == Some(Token::RParen) && self.depth_before(span.start) == 0 {
+            return Some(
+                Diagnostic::new(Code::UnexpectedToken, format!("unexpected {found} after the call"), span, "unexpected here")
+                    .with_help("a statement ends after its call, or continues with `where` and a condition"),
+            );
+        }
         let message = match prev.as_ref().and_then(missing_after) {
             Some(what) => format!("expected {what} after {}, found {found}", prev.map(|p| p.describe()).unwrap_or_default()),
             None if expected.is_empty() => format!("unexpected {found} after the end of the statement"),
@@ -437,7 +488,9 @@ fn missing_after(prev: &Token<'_>) -> Option<&'static str> {
 /// A short English list of what the parser would have accepted.
 fn describe_expected(expected: &[String]) -> String {
     let has = |name: &str| expected.iter().any(|e| e.trim_matches('"') == name);
-    let value_starts = ["string", "int", "float", "bytes", "nil", "true", "false", "lower", "upper", "[", "{", "-"];
+    // `[` and `-` also continue a value (keys, subtraction): they alone do not mean a
+    // value could start here.
+    let value_starts = ["string", "int", "float", "bytes", "nil", "true", "false", "lower", "upper"];
     let operators = ["==", "!=", "<", ">", "<=", ">=", "+", "*", "and", "or"];
     let mut parts: Vec<String> = Vec::new();
     if value_starts.iter().any(|v| has(v)) {

@@ -44,18 +44,23 @@ fn is_lambda_head(tokens: &[Spanned<'_>]) -> bool {
 }
 
 fn mark_rule_arrow(tokens: &mut [Spanned<'_>]) {
+    if let Some(i) = rule_arrow(tokens) {
+        tokens[i].0 = Token::RuleArrow;
+    }
+}
+
+/// The index of the `>` that is a rule arrow, if the tokens are a rule.
+pub fn rule_arrow(tokens: &[Spanned<'_>]) -> Option<usize> {
     let mut depth = 0i32;
-    for i in 0..tokens.len() {
-        match tokens[i].0 {
+    for (i, (token, _)) in tokens.iter().enumerate() {
+        match token {
             Token::LParen | Token::LambdaOpen | Token::LBracket | Token::LBrace => depth += 1,
             Token::RParen | Token::RBracket | Token::RBrace => depth -= 1,
-            Token::Gt if depth == 0 && is_final_action(&tokens[i + 1..]) => {
-                tokens[i].0 = Token::RuleArrow;
-                return;
-            }
+            Token::Gt if depth == 0 && is_final_action(&tokens[i + 1..]) => return Some(i),
             _ => {}
         }
     }
+    None
 }
 
 /// Is `tokens` exactly `action(...)`: a lowercase call whose `)` is the last token?

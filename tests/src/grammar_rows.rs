@@ -59,7 +59,7 @@ fn parse(row: &Row) -> Outcome {
     let noun = if entry == EntryPoint::Condition { "condition" } else { "statement" };
     let mut failures = Vec::new();
     for snippet in row.snippets() {
-        let parsed = parse_tokens(snippet, lexer::lex(snippet), entry);
+        let parsed = parse_tokens(snippet, &lexer::lex(snippet), entry);
         let errors: Vec<&str> =
             parsed.diagnostics.iter().filter(|d| d.severity() == Severity::Error).map(|d| d.message.as_str()).collect();
         if !errors.is_empty() {
