@@ -8,6 +8,9 @@ use crate::span::Span;
 /// rules, which the reference applies to every string literal.
 pub fn decode_string(raw: &str, span: Span) -> Result<String, Diagnostic> {
     let inner = &raw[1..raw.len() - 1];
+    if !inner.contains('\\') {
+        return Ok(inner.to_string());
+    }
     let mut bytes: Vec<u8> = Vec::with_capacity(inner.len());
     let mut chars = inner.char_indices().peekable();
     while let Some((at, c)) = chars.next() {

@@ -1,0 +1,90 @@
+//! The `ottlc` command-line contract (DESIGN §6): exit codes, JSON shape, fmt, explain.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn ottlc(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ottlc"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ottlc runs");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ottlc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn check_exit_codes() {
+    assert_eq!(ottlc(&["check", "-"], "set(attributes[\"a\"], 1)\n").status.code(), Some(0));
+    assert_eq!(ottlc(&["check", "-"], "set(attributes[\"a\"], 1) where\n").status.code(), Some(1));
+    assert_eq!(ottlc(&["check", "/nonexistent/rules.ottl"], "").status.code(), Some(2));
+    assert_eq!(ottlc(&["check", "--format", "xml", "-"], "").status.code(), Some(2));
+    let warning_only = "set(attributes[foo], 1)\n";
+    assert_eq!(ottlc(&["check", "-"], warning_only).status.code(), Some(0));
+    assert_eq!(ottlc(&["check", "--deny-warnings", "-"], warning_only).status.code(), Some(1));
+}
+
+#[test]
+fn check_json_has_the_contract_fields_with_character_columns() {
+    let out = ottlc(&["check", "--format", "json", "-"], "set(attributes[\"é\"], \"ü\") where name = 1\n");
+    assert_eq!(out.status.code(), Some(1));
+    let records: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let records = records.as_array().expect("a JSON array");
+    assert_eq!(records.len(), 1);
+    let record = &records[0];
+    let keys: Vec<&str> = record.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys.len(), 8, "{keys:?}");
+    assert_eq!(record["file"], "<stdin>");
+    assert_eq!(record["severity"], "error");
+    assert_eq!(record["code"], "E0011");
+    // `=` is the 38th character (é and ü are one character each, two bytes each).
+    assert_eq!((record["line"].as_u64(), record["column"].as_u64()), (Some(1), Some(38)));
+    assert_eq!((record["end_line"].as_u64(), record["end_column"].as_u64()), (Some(1), Some(39)));
+}
+
+#[test]
+fn check_reports_yaml_positions() {
+    let yaml = "processors:\n  transform:\n    log_statements:\n      - \"set(attributes[\\\"k\\\"], 1) where body = \\\"x\\\"\"\n";
+    let path = temp_file("collector.yaml", yaml);
+    let out = ottlc(&["check", "--format", "json", path.to_str().unwrap()], "");
+    let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let column = yaml.lines().nth(3).unwrap().find("= \\\"x").unwrap() + 1;
+    assert_eq!(records[0]["code"], "E0011");
+    assert_eq!((records[0]["line"].as_u64(), records[0]["column"].as_u64()), (Some(4), Some(column as u64)));
+}
+
+#[test]
+fn fmt_rewrites_checks_and_refuses_broken_files() {
+    let path = temp_file("messy.ottl", "set( x ,1 )where  a==1 # keep\n");
+    assert_eq!(ottlc(&["fmt", "--check", path.to_str().unwrap()], "").status.code(), Some(1));
+    assert_eq!(ottlc(&["fmt", path.to_str().unwrap()], "").status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "set(x, 1) where a == 1 # keep\n");
+    assert_eq!(ottlc(&["fmt", "--check", path.to_str().unwrap()], "").status.code(), Some(0));
+
+    let broken = temp_file("broken.ottl", "set(x,\n");
+    assert_eq!(ottlc(&["fmt", broken.to_str().unwrap()], "").status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&broken).unwrap(), "set(x,\n", "a broken file is left alone");
+
+    let out = ottlc(&["fmt", "-"], "a==1>drop()\n");
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "a == 1 > drop()\n");
+}
+
+#[test]
+fn explain_prints_known_codes_and_rejects_unknown_ones() {
+    let out = ottlc(&["explain", "e0011"], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with("E0011: `=` used as a comparison"));
+    assert_eq!(ottlc(&["explain", "E9999"], "").status.code(), Some(2));
+    let list = String::from_utf8(ottlc(&["explain"], "").stdout).unwrap();
+    assert!(list.lines().count() >= 20 && list.contains("W0001"));
+}
