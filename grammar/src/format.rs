@@ -27,11 +27,22 @@ enum Piece<'a> {
     Item(&'a crate::document::Item),
 }
 
+/// Whether a comment lies inside an item. Items and comments are both in source order,
+/// so each question is a binary search.
+fn comment_inside_item(document: &Document, comment: Span) -> bool {
+    let before = document.items.partition_point(|item| item.span.start < comment.start);
+    before > 0 && comment.end <= document.items[before - 1].span.end
+}
+
+fn item_has_comment(document: &Document, item: Span) -> bool {
+    let first_after = document.comments.partition_point(|c| c.start <= item.start);
+    document.comments.get(first_after).is_some_and(|c| c.end <= item.end)
+}
+
 fn render(src: &str, document: &Document) -> String {
     let mut pieces: Vec<(Span, Piece<'_>)> = Vec::new();
     for comment in &document.comments {
-        let inside = document.items.iter().any(|item| item.span.start < comment.start && comment.end <= item.span.end);
-        if !inside {
+        if !comment_inside_item(document, *comment) {
             pieces.push((*comment, Piece::Comment(*comment)));
         }
     }
@@ -58,8 +69,7 @@ fn render(src: &str, document: &Document) -> String {
         match piece {
             Piece::Comment(span) => out.push_str(src[span.range()].trim_end()),
             Piece::Item(item) => {
-                let has_inner_comment = document.comments.iter().any(|c| item.span.start < c.start && c.end <= item.span.end);
-                match (&item.parsed.node, has_inner_comment) {
+                match (&item.parsed.node, item_has_comment(document, item.span)) {
                     (Some(Node::Statement(statement)), false) => out.push_str(&printer::statement(statement)),
                     (Some(Node::Expr(expr)), false) => out.push_str(&printer::expr(expr)),
                     _ => out.push_str(&src[item.span.range()]),

@@ -22,10 +22,10 @@ use crate::span::Span;
 #[logos(skip r"[ \t\r\n\f\x0B]+")]
 pub enum Token<'src> {
     /// A complete string literal, quotes included; escapes are decoded by the parser.
-    #[regex(r#""([^"\\\n]|\\[^\n])*""#, |lex| lex.slice())]
+    #[token("\"", string_literal)]
     String(&'src str),
-    /// A string literal whose closing quote never comes before the end of the line.
-    #[regex(r#""([^"\\\n]|\\[^\n])*\\?"#, |lex| lex.slice(), priority = 1)]
+    /// A string literal whose closing quote never comes before the end of the line (made
+    /// by [`lex`] from a string that [`string_literal`] could not close).
     UnterminatedString(&'src str),
     /// `'…'`: not OTTL (strings are double-quoted), but common enough to deserve its
     /// own diagnostic rather than one per quote.
@@ -130,6 +130,28 @@ pub enum Token<'src> {
 
 pub type Spanned<'src> = (Token<'src>, Span);
 
+/// Scans a string literal after its opening quote, by hand: a regex with an escape
+/// alternative makes logos recurse once per escape, which overflows the stack on long
+/// strings in debug builds. Fails, having consumed the rest of the line, when the string
+/// is not closed on its line.
+fn string_literal<'src>(lex: &mut logos::Lexer<'src, Token<'src>>) -> Result<&'src str, ()> {
+    let bytes = lex.remainder().as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                lex.bump(i + 1);
+                return Ok(lex.slice());
+            }
+            b'\\' if bytes.get(i + 1).is_some_and(|&b| b != b'\n') => i += 2,
+            b'\n' => break,
+            _ => i += 1,
+        }
+    }
+    lex.bump(i);
+    Err(())
+}
+
 /// Every token of `src`, comments and error tokens included, in order.
 ///
 /// Never fails: characters that start no token become [`Token::Error`] tokens, one per
@@ -141,6 +163,9 @@ pub fn lex(src: &str) -> Vec<Spanned<'_>> {
         let range = lexer.span();
         match result {
             Ok(token) => tokens.push((token, Span::from(range))),
+            Err(()) if src[range.clone()].starts_with('"') => {
+                tokens.push((Token::UnterminatedString(&src[range.clone()]), Span::from(range)));
+            }
             Err(()) => {
                 let mut end = range.end.max(range.start + 1);
                 while !src.is_char_boundary(end) {
@@ -214,16 +239,6 @@ impl Token<'_> {
             Token::Underscore => "_",
             _ => return None,
         })
-    }
-
-    /// Keywords that are also valid names of path segments and named arguments in the
-    /// reference, where they are plain lowercase words (`where`, `in`).
-    pub fn soft_keyword(&self) -> Option<&'static str> {
-        match self {
-            Token::Where => Some("where"),
-            Token::In => Some("in"),
-            _ => None,
-        }
     }
 }
 

@@ -110,7 +110,7 @@ pub fn parse_tokens<'src>(src: &'src str, tokens: &[Spanned<'src>], entry: Entry
     let bracket_trouble_at = brackets.iter().map(|d| d.span().start).min();
     diagnostics.extend(brackets);
 
-    prepass::mark(&mut tokens);
+    prepass::mark(&mut tokens, entry == EntryPoint::Statement);
     let mut sink = Sink { diagnostics: Vec::new(), recovered: Vec::new() };
     let stream = tokens.iter().map(|(t, s)| Ok::<_, Infallible>((s.start, *t, s.end)));
     let result = match entry {
@@ -118,7 +118,7 @@ pub fn parse_tokens<'src>(src: &'src str, tokens: &[Spanned<'src>], entry: Entry
         EntryPoint::Condition | EntryPoint::Value => grammar::ExprParser::new().parse(&mut sink, stream).map(Node::Expr),
     };
     diagnostics.append(&mut sink.diagnostics);
-    let mut reporter = SyntaxErrorReporter { tokens: &tokens, bracket_trouble_at, lambda_reported: false };
+    let mut reporter = SyntaxErrorReporter::new(&tokens, bracket_trouble_at);
     for recovery in sink.recovered {
         diagnostics.extend(reporter.report(recovery.error));
     }
@@ -364,9 +364,19 @@ struct SyntaxErrorReporter<'a, 'src> {
     bracket_trouble_at: Option<usize>,
     /// A misplaced lambda was reported: the `=>` the parser trips over next is part of it.
     lambda_reported: bool,
+    /// Where the first `where` ends, for "a statement has only one `where`".
+    first_where_end: Option<usize>,
+    /// Open brackets before each token, computed on the first error that needs it; the
+    /// lookups stay logarithmic however many errors a snippet has.
+    depths: std::cell::OnceCell<Vec<i32>>,
 }
 
-impl SyntaxErrorReporter<'_, '_> {
+impl<'a, 'src> SyntaxErrorReporter<'a, 'src> {
+    fn new(tokens: &'a [Spanned<'src>], bracket_trouble_at: Option<usize>) -> Self {
+        let first_where_end = tokens.iter().find(|(t, _)| *t == Token::Where).map(|(_, s)| s.end);
+        SyntaxErrorReporter { tokens, bracket_trouble_at, lambda_reported: false, first_where_end, depths: std::cell::OnceCell::new() }
+    }
+
     fn report(&mut self, error: ParseError<usize, Token<'_>, Infallible>) -> Option<Diagnostic> {
         match error {
             ParseError::UnrecognizedEof { location, expected } => self.unexpected_end(location, &expected),
@@ -376,17 +386,32 @@ impl SyntaxErrorReporter<'_, '_> {
         }
     }
 
-    fn previous(&self, offset: usize) -> Option<&Spanned<'_>> {
-        self.tokens.iter().rev().find(|(_, span)| span.end <= offset)
+    /// How many tokens end at or before `offset`.
+    fn tokens_before(&self, offset: usize) -> usize {
+        self.tokens.partition_point(|(_, span)| span.end <= offset)
+    }
+
+    fn previous(&self, offset: usize) -> Option<&Spanned<'src>> {
+        self.tokens_before(offset).checked_sub(1).map(|i| &self.tokens[i])
     }
 
     /// How many brackets are open just before `offset`.
     fn depth_before(&self, offset: usize) -> i32 {
-        self.tokens.iter().take_while(|(_, span)| span.end <= offset).fold(0, |depth, (token, _)| match token {
-            Token::LParen | Token::LambdaOpen | Token::LBracket | Token::LBrace => depth + 1,
-            Token::RParen | Token::RBracket | Token::RBrace => depth - 1,
-            _ => depth,
-        })
+        let depths = self.depths.get_or_init(|| {
+            let mut depth = 0;
+            let mut depths = Vec::with_capacity(self.tokens.len() + 1);
+            depths.push(0);
+            for (token, _) in self.tokens {
+                depth += match token {
+                    Token::LParen | Token::LambdaOpen | Token::LBracket | Token::LBrace => 1,
+                    Token::RParen | Token::RBracket | Token::RBrace => -1,
+                    _ => 0,
+                };
+                depths.push(depth);
+            }
+            depths
+        });
+        depths[self.tokens_before(offset)]
     }
 
     fn after_bracket_trouble(&self, offset: usize) -> bool {
@@ -416,7 +441,7 @@ impl SyntaxErrorReporter<'_, '_> {
         if matches!(token, Token::Error(_) | Token::UnterminatedString(_) | Token::SingleQuoted(_)) || self.after_bracket_trouble(span.start) {
             return None;
         }
-        if token == Token::Where && self.tokens.iter().any(|(t, s)| *t == Token::Where && s.end <= span.start) {
+        if token == Token::Where && self.first_where_end.is_some_and(|end| end <= span.start) {
             return Some(
                 Diagnostic::new(Code::UnexpectedToken, "a statement has only one `where`", span, "second `where`")
                     .with_help("join the conditions with `and`"),

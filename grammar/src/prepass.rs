@@ -13,9 +13,13 @@
 use crate::lexer::{Spanned, Token};
 use crate::names::is_value_only_lowercase_call;
 
-pub fn mark(tokens: &mut [Spanned<'_>]) {
+/// Marks lambda heads, and the rule arrow when the tokens are a statement (conditions and
+/// values have no arrow: `x > replace_pattern(...)` there is a comparison).
+pub fn mark(tokens: &mut [Spanned<'_>], statement: bool) {
     mark_lambdas(tokens);
-    mark_rule_arrow(tokens);
+    if statement {
+        mark_rule_arrow(tokens);
+    }
 }
 
 fn mark_lambdas(tokens: &mut [Spanned<'_>]) {
@@ -49,11 +53,13 @@ fn mark_rule_arrow(tokens: &mut [Spanned<'_>]) {
     }
 }
 
-/// The index of the `>` that is a rule arrow, if the tokens are a rule.
+/// The index of the `>` that is a rule arrow, if the tokens are a rule. A statement with
+/// a `where` is in the canonical form and has none.
 pub fn rule_arrow(tokens: &[Spanned<'_>]) -> Option<usize> {
     let mut depth = 0i32;
     for (i, (token, _)) in tokens.iter().enumerate() {
         match token {
+            Token::Where if depth == 0 => return None,
             Token::LParen | Token::LambdaOpen | Token::LBracket | Token::LBrace => depth += 1,
             Token::RParen | Token::RBracket | Token::RBrace => depth -= 1,
             Token::Gt if depth == 0 && is_final_action(&tokens[i + 1..]) => return Some(i),
@@ -94,7 +100,7 @@ mod tests {
 
     fn marked(src: &str) -> Vec<Token<'_>> {
         let mut tokens = lex(src);
-        mark(&mut tokens);
+        mark(&mut tokens, true);
         tokens.into_iter().map(|(t, _)| t).collect()
     }
 
@@ -114,6 +120,7 @@ mod tests {
         assert!(!marked("x > len(y)").contains(&Token::RuleArrow));
         assert!(!marked("set(x, 1) where a > b").contains(&Token::RuleArrow));
         assert!(marked("a > b > keep()").contains(&Token::RuleArrow));
+        assert!(!marked("set(x, 1) where y > replace_pattern(z, \"a\", \"b\")").contains(&Token::RuleArrow));
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //! the tree needs but lacks (a tree built by hand or by a generator) are added. Spacing
 //! is fixed: one space around binary operators and `=` of named arguments, after commas
 //! and colons, none inside brackets.
+//!
+//! Operator chains are printed in loops, not by recursion, so that a chain as long as the
+//! parser accepts prints on a small stack.
 
 use std::fmt::Write;
 
@@ -72,7 +75,9 @@ struct Printer<'a> {
 }
 
 impl Printer<'_> {
-    /// Prints `expr` where at least `min` binding strength is needed.
+    /// Prints `expr` where at least `min` binding strength is needed. Each kind of node
+    /// has its own method, so that this function, which recursion passes through at every
+    /// level of nesting, keeps a small stack frame.
     fn expr(&mut self, expr: &Expr, min: Prec) {
         if precedence(expr) < min {
             self.out.push('(');
@@ -80,6 +85,28 @@ impl Printer<'_> {
             self.out.push(')');
             return;
         }
+        match &expr.kind {
+            ExprKind::Paren(inner) => {
+                self.out.push('(');
+                self.expr(inner, Prec::Lowest);
+                self.out.push(')');
+            }
+            ExprKind::Path(path) => self.path(path),
+            ExprKind::Call(call) => self.call(call),
+            ExprKind::List(items) => self.list(items),
+            ExprKind::Map(entries) => self.map(entries),
+            ExprKind::Unary(..) => self.signs(expr),
+            ExprKind::Binary(..) => self.arithmetic_chain(expr),
+            ExprKind::Compare(op, lhs, rhs) => self.comparison(*op, lhs, rhs),
+            ExprKind::Not(_) => self.negations(expr),
+            ExprKind::And(..) => self.boolean_chain(expr, " and ", Prec::And, Prec::Not),
+            ExprKind::Or(..) => self.boolean_chain(expr, " or ", Prec::Or, Prec::And),
+            _ => self.atom(expr),
+        }
+    }
+
+    /// Literals, enum symbols and function names: nodes without children.
+    fn atom(&mut self, expr: &Expr) {
         match &expr.kind {
             ExprKind::Nil => self.out.push_str("nil"),
             ExprKind::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
@@ -94,8 +121,6 @@ impl Printer<'_> {
                     let _ = write!(self.out, "{b:02x}");
                 }
             }
-            ExprKind::Path(path) => self.path(path),
-            ExprKind::Call(call) => self.call(call),
             ExprKind::Enum(symbol) => {
                 if let Some(qualifier) = &symbol.qualifier {
                     self.out.push_str(&qualifier.name);
@@ -104,62 +129,89 @@ impl Printer<'_> {
                 self.out.push_str(&symbol.name.name);
             }
             ExprKind::FunctionName(name) => self.out.push_str(&name.name),
-            ExprKind::List(items) => {
-                self.out.push('[');
-                self.comma_separated(items, |p, item| p.expr(item, Prec::Lowest));
-                self.out.push(']');
+            _ => self.out.push_str("<error>"),
+        }
+    }
+
+    fn list(&mut self, items: &[Expr]) {
+        self.out.push('[');
+        self.comma_separated(items, |p, item| p.expr(item, Prec::Lowest));
+        self.out.push(']');
+    }
+
+    fn map(&mut self, entries: &[MapEntry]) {
+        self.out.push('{');
+        self.comma_separated(entries, |p, entry| {
+            p.out.push_str(&string(&entry.key));
+            p.out.push_str(": ");
+            p.expr(&entry.value, Prec::Lowest);
+        });
+        self.out.push('}');
+    }
+
+    /// `- + -x`: a chain of signs, printed in a loop.
+    fn signs(&mut self, expr: &Expr) {
+        let mut operand = expr;
+        while let ExprKind::Unary(op, inner) = &operand.kind {
+            self.out.push_str(op.symbol());
+            operand = inner;
+            // A space keeps `- -x` from reading as `--x`; parentheses would parse back
+            // as an extra node.
+            if precedence(operand) == Prec::Unary {
+                self.out.push(' ');
             }
-            ExprKind::Map(entries) => {
-                self.out.push('{');
-                self.comma_separated(entries, |p, entry| {
-                    p.out.push_str(&string(&entry.key));
-                    p.out.push_str(": ");
-                    p.expr(&entry.value, Prec::Lowest);
-                });
-                self.out.push('}');
-            }
-            ExprKind::Unary(op, operand) => {
-                self.out.push_str(op.symbol());
-                // `- -x` must not print as `--x`, nor `-(-1)` as `--1`.
-                if precedence(operand) == Prec::Unary {
-                    self.out.push('(');
-                    self.expr(operand, Prec::Lowest);
-                    self.out.push(')');
-                } else {
-                    self.expr(operand, Prec::Unary);
-                }
-            }
-            ExprKind::Binary(op, lhs, rhs) => {
-                let prec = precedence(expr);
-                self.expr(lhs, prec);
-                let _ = write!(self.out, " {} ", op.symbol());
-                self.expr(rhs, next(prec));
-            }
-            ExprKind::Compare(op, lhs, rhs) => {
-                self.expr(lhs, Prec::Add);
-                let _ = write!(self.out, " {} ", op.symbol());
-                self.expr(rhs, Prec::Add);
-            }
-            ExprKind::Not(inner) => {
-                self.out.push_str("not ");
-                self.expr(inner, Prec::Not);
-            }
-            ExprKind::And(lhs, rhs) => {
-                self.expr(lhs, Prec::And);
-                self.out.push_str(" and ");
-                self.expr(rhs, Prec::Not);
-            }
-            ExprKind::Or(lhs, rhs) => {
-                self.expr(lhs, Prec::Or);
-                self.out.push_str(" or ");
-                self.expr(rhs, Prec::And);
-            }
-            ExprKind::Paren(inner) => {
-                self.out.push('(');
-                self.expr(inner, Prec::Lowest);
-                self.out.push(')');
-            }
-            ExprKind::Error => self.out.push_str("<error>"),
+        }
+        self.expr(operand, Prec::Unary);
+    }
+
+    /// `a + b - c`: left-nested operators of one precedence, printed in a loop.
+    fn arithmetic_chain(&mut self, expr: &Expr) {
+        let prec = precedence(expr);
+        let mut rights = Vec::new();
+        let mut left = expr;
+        while let ExprKind::Binary(op, lhs, rhs) = &left.kind
+            && precedence(left) == prec
+        {
+            rights.push((op.symbol(), &**rhs));
+            left = lhs;
+        }
+        self.expr(left, prec);
+        for (symbol, rhs) in rights.into_iter().rev() {
+            let _ = write!(self.out, " {symbol} ");
+            self.expr(rhs, next(prec));
+        }
+    }
+
+    /// Comparisons do not chain: both sides bind tighter.
+    fn comparison(&mut self, op: CompareOp, lhs: &Expr, rhs: &Expr) {
+        self.expr(lhs, Prec::Add);
+        let _ = write!(self.out, " {} ", op.symbol());
+        self.expr(rhs, Prec::Add);
+    }
+
+    fn negations(&mut self, expr: &Expr) {
+        let mut inner = expr;
+        while let ExprKind::Not(negated) = &inner.kind {
+            self.out.push_str("not ");
+            inner = negated;
+        }
+        self.expr(inner, Prec::Not);
+    }
+
+    /// `a and b and c` (left-nested `And` nodes), or the same with `or`.
+    fn boolean_chain(&mut self, expr: &Expr, separator: &str, prec: Prec, right_prec: Prec) {
+        let mut rights = Vec::new();
+        let mut left = expr;
+        while let ExprKind::And(lhs, rhs) | ExprKind::Or(lhs, rhs) = &left.kind
+            && precedence(left) == prec
+        {
+            rights.push(&**rhs);
+            left = lhs;
+        }
+        self.expr(left, prec);
+        for rhs in rights.into_iter().rev() {
+            self.out.push_str(separator);
+            self.expr(rhs, right_prec);
         }
     }
 

@@ -4,6 +4,11 @@
 //! message (`editor names must start with a lowercase letter…`); here each gets its own
 //! code and a fix. The messages keep the reference's wording where it has one, so that
 //! users who search for the collector's error find ours too.
+//!
+//! Operator chains (`1 + 2 + …`, `a or b or …`, `not not …`, `- - x`) nest as deep as
+//! they are long, so their spines are walked in loops: only brackets, which the parser
+//! limits, add stack depth here. Diagnostics are built in separate cold functions, which
+//! keeps the recursive frames small.
 
 use crate::ast::*;
 use crate::codes::Code;
@@ -19,51 +24,41 @@ pub fn statement(statement: &Statement, out: &mut Vec<Diagnostic>) {
 
 /// Checks an expression that must be a condition.
 pub fn condition(expr: &Expr, out: &mut Vec<Diagnostic>) {
-    match &expr.kind {
-        ExprKind::Compare(_, lhs, rhs) => {
-            value(lhs, out);
-            value(rhs, out);
+    let mut current = expr;
+    loop {
+        match &current.kind {
+            ExprKind::Compare(_, lhs, rhs) => {
+                value(lhs, out);
+                value(rhs, out);
+                return;
+            }
+            ExprKind::Not(inner) | ExprKind::Paren(inner) => current = inner,
+            // `and`/`or` chains nest on the left; the right operand binds tighter.
+            ExprKind::And(lhs, rhs) | ExprKind::Or(lhs, rhs) => {
+                condition(rhs, out);
+                current = lhs;
+            }
+            ExprKind::Bool(_) | ExprKind::Error => return,
+            ExprKind::Call(call) => return converter(call, out),
+            _ => return out.push(not_a_condition(current)),
         }
-        ExprKind::Not(inner) | ExprKind::Paren(inner) => condition(inner, out),
-        ExprKind::And(lhs, rhs) | ExprKind::Or(lhs, rhs) => {
-            condition(lhs, out);
-            condition(rhs, out);
-        }
-        ExprKind::Bool(_) | ExprKind::Error => {}
-        ExprKind::Call(call) => converter(call, out),
-        _ => out.push(not_a_condition(expr)),
     }
 }
 
 /// Checks an expression that must be a value.
 pub fn value(expr: &Expr, out: &mut Vec<Diagnostic>) {
     if expr.is_boolean_operator() {
-        out.push(
-            Diagnostic::new(Code::ConditionAsValue, "a condition cannot be used as a value", expr.span, "this is a condition")
-                .with_help("put the condition after `where` and set a literal value instead"),
-        );
+        out.push(condition_as_value(expr));
         condition(expr, out);
         return;
     }
     match &expr.kind {
         ExprKind::Path(path) => self::path(path, out),
         ExprKind::Call(call) => converter(call, out),
-        ExprKind::FunctionName(name) => out.push(
-            Diagnostic::new(
-                Code::FunctionNameAsValue,
-                format!("`{}` is a function name, not a value", name.name),
-                name.span,
-                "a function name",
-            )
-            .with_help(format!("call it: `{}(...)`", name.name)),
-        ),
+        ExprKind::FunctionName(name) => out.push(function_name_as_value(name)),
         ExprKind::List(items) => items.iter().for_each(|item| value(item, out)),
         ExprKind::Map(entries) => entries.iter().for_each(|entry| value(&entry.value, out)),
-        ExprKind::Unary(_, operand) => math_operand(operand, out),
-        ExprKind::Binary(_, lhs, rhs) => {
-            math_operand(lhs, out);
-            math_operand(rhs, out);
-        }
+        ExprKind::Unary(..) | ExprKind::Binary(..) => arithmetic(expr, out),
         ExprKind::Paren(inner) => value(inner, out),
         ExprKind::Nil
         | ExprKind::Bool(_)
@@ -102,15 +97,7 @@ fn action(call: &Call, out: &mut Vec<Diagnostic>) {
 fn converter(call: &Call, out: &mut Vec<Diagnostic>) {
     let lowercase = !call.name.starts_uppercase();
     if lowercase && !is_seed_lowercase_converter(&call.name.name) {
-        out.push(
-            Diagnostic::new(
-                Code::LowercaseConverter,
-                format!("converter names must start with an uppercase letter but got '{}'", call.name.name),
-                call.name.span,
-                "a lowercase name here calls an editor, which returns nothing",
-            )
-            .with_help(format!("did you mean `{}`?", snake_to_upper_camel(&call.name.name))),
-        );
+        out.push(lowercase_converter(&call.name));
         if !call.keys.is_empty() {
             out.push(indexed_editor(call));
         }
@@ -119,6 +106,18 @@ fn converter(call: &Call, out: &mut Vec<Diagnostic>) {
     call.keys.iter().for_each(|k| key(k, out));
 }
 
+#[cold]
+fn lowercase_converter(name: &Ident) -> Diagnostic {
+    Diagnostic::new(
+        Code::LowercaseConverter,
+        format!("converter names must start with an uppercase letter but got '{}'", name.name),
+        name.span,
+        "a lowercase name here calls an editor, which returns nothing",
+    )
+    .with_help(format!("did you mean `{}`?", snake_to_upper_camel(&name.name)))
+}
+
+#[cold]
 fn indexed_editor(call: &Call) -> Diagnostic {
     let keys_span = call.keys[0].span.cover(call.keys[call.keys.len() - 1].span);
     Diagnostic::new(
@@ -135,10 +134,7 @@ fn arguments(args: &[Argument], out: &mut Vec<Diagnostic>) {
     for arg in args {
         match &arg.name {
             Some(_) => named_seen = true,
-            None if named_seen => out.push(
-                Diagnostic::new(Code::PositionalAfterNamed, "unnamed argument used after named argument", arg.span, "this argument has no name")
-                    .with_help("name it (`name = value`), or move it before the named arguments"),
-            ),
+            None if named_seen => out.push(positional_after_named(arg)),
             None => {}
         }
         match &arg.value {
@@ -155,6 +151,12 @@ fn arguments(args: &[Argument], out: &mut Vec<Diagnostic>) {
     }
 }
 
+#[cold]
+fn positional_after_named(arg: &Argument) -> Diagnostic {
+    Diagnostic::new(Code::PositionalAfterNamed, "unnamed argument used after named argument", arg.span, "this argument has no name")
+        .with_help("name it (`name = value`), or move it before the named arguments")
+}
+
 fn path(path: &Path, out: &mut Vec<Diagnostic>) {
     for segment in &path.segments {
         segment.keys.iter().for_each(|k| key(k, out));
@@ -165,16 +167,7 @@ fn key(key: &Key, out: &mut Vec<Diagnostic>) {
     let expr = &key.expr;
     match &expr.kind {
         ExprKind::Path(path) if path.segments.len() == 1 && path.segments[0].keys.is_empty() => {
-            let name = &path.segments[0].name.name;
-            out.push(
-                Diagnostic::new(
-                    Code::BarePathKey,
-                    format!("`{name}` in a key is read as a path, not as the key \"{name}\""),
-                    expr.span,
-                    "the value of this path becomes the key",
-                )
-                .with_help(format!("write [\"{name}\"] for the key named {name}; write the path with its context prefix if you mean its value")),
-            );
+            out.push(bare_path_key(&path.segments[0].name, expr.span));
         }
         ExprKind::String(_)
         | ExprKind::Int(_)
@@ -186,15 +179,43 @@ fn key(key: &Key, out: &mut Vec<Diagnostic>) {
         | ExprKind::Paren(_)
         | ExprKind::Error => {}
         _ if expr.is_boolean_operator() => {}
-        _ => {
-            out.push(
-                Diagnostic::new(Code::InvalidKey, format!("{} cannot be a key", describe(expr)), expr.span, "not a key")
-                    .with_help("a key is a string (map key), an integer (list index), or a path, converter or arithmetic yielding one"),
-            );
-            return;
-        }
+        _ => return out.push(invalid_key(expr)),
     }
     value(expr, out);
+}
+
+#[cold]
+fn bare_path_key(name: &Ident, span: crate::Span) -> Diagnostic {
+    let name = &name.name;
+    Diagnostic::new(
+        Code::BarePathKey,
+        format!("`{name}` in a key is read as a path, not as the key \"{name}\""),
+        span,
+        "the value of this path becomes the key",
+    )
+    .with_help(format!("write [\"{name}\"] for the key named {name}; write the path with its context prefix if you mean its value"))
+}
+
+#[cold]
+fn invalid_key(expr: &Expr) -> Diagnostic {
+    Diagnostic::new(Code::InvalidKey, format!("{} cannot be a key", describe(expr)), expr.span, "not a key")
+        .with_help("a key is a string (map key), an integer (list index), or a path, converter or arithmetic yielding one")
+}
+
+/// Arithmetic: walks the left spine of a chain (`((1 + 2) + 3) + …`) and the operands of
+/// signs in a loop, checking each right operand on the way.
+fn arithmetic(expr: &Expr, out: &mut Vec<Diagnostic>) {
+    let mut current = expr;
+    loop {
+        match &current.kind {
+            ExprKind::Binary(_, lhs, rhs) => {
+                math_operand(rhs, out);
+                current = lhs;
+            }
+            ExprKind::Unary(_, operand) => current = operand,
+            _ => return math_operand(current, out),
+        }
+    }
 }
 
 /// An operand of `+ - * /`: the reference's grammar only admits numbers, paths,
@@ -212,21 +233,35 @@ fn math_operand(expr: &Expr, out: &mut Vec<Diagnostic>) {
         _ => expr.is_boolean_operator(),
     };
     if !allowed {
-        let mut diagnostic = Diagnostic::new(
-            Code::InvalidMathOperand,
-            format!("{} cannot take part in arithmetic", describe(expr)),
-            expr.span,
-            "not a number, path or converter call",
-        );
-        if matches!(expr.kind, ExprKind::String(_)) {
-            diagnostic = diagnostic.with_help("to join strings, use Concat([a, b], \"\")");
-        }
-        out.push(diagnostic);
-        return;
+        return out.push(invalid_math_operand(expr));
     }
     value(expr, out);
 }
 
+#[cold]
+fn invalid_math_operand(expr: &Expr) -> Diagnostic {
+    let diagnostic = Diagnostic::new(
+        Code::InvalidMathOperand,
+        format!("{} cannot take part in arithmetic", describe(expr)),
+        expr.span,
+        "not a number, path or converter call",
+    );
+    if matches!(expr.kind, ExprKind::String(_)) { diagnostic.with_help("to join strings, use Concat([a, b], \"\")") } else { diagnostic }
+}
+
+#[cold]
+fn condition_as_value(expr: &Expr) -> Diagnostic {
+    Diagnostic::new(Code::ConditionAsValue, "a condition cannot be used as a value", expr.span, "this is a condition")
+        .with_help("put the condition after `where` and set a literal value instead")
+}
+
+#[cold]
+fn function_name_as_value(name: &Ident) -> Diagnostic {
+    Diagnostic::new(Code::FunctionNameAsValue, format!("`{}` is a function name, not a value", name.name), name.span, "a function name")
+        .with_help(format!("call it: `{}(...)`", name.name))
+}
+
+#[cold]
 fn not_a_condition(expr: &Expr) -> Diagnostic {
     let mut diagnostic = Diagnostic::new(
         Code::NotACondition,

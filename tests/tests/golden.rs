@@ -1,0 +1,68 @@
+//! Golden tests of rendered diagnostics: every file under `golden/ottl` and
+//! `golden/yaml` is checked as `ottlc check` would, and the rendered report must equal
+//! the `.out` file beside it. `UPDATE_GOLDEN=1 cargo test --test golden` rewrites the
+//! `.out` files; review the diff before committing.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use ottl_compiler::check::check_file;
+use ottl_compiler::render;
+use ottl_compiler::source::{SourceFile, SourceKind};
+use ottl_grammar::Code;
+
+fn golden_inputs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
+    let mut files: Vec<PathBuf> = ["ottl", "yaml"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root.join(dir)).expect("golden directory exists"))
+        .map(|entry| entry.expect("readable directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e != "out"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Checks one golden input and returns its rendered report and the codes it raised.
+fn render_golden(path: &Path) -> (String, Vec<Code>) {
+    let text = std::fs::read_to_string(path).expect("readable golden input");
+    let name = path.file_name().unwrap().to_string_lossy();
+    let file = SourceFile::new(name, text, SourceKind::from_path(path));
+    let diagnostics = check_file(&file);
+    (render::human(&file, &diagnostics), diagnostics.iter().map(|d| d.code).collect())
+}
+
+#[test]
+fn rendered_diagnostics_match_golden_files() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut mismatches = Vec::new();
+    for input in golden_inputs() {
+        let (rendered, _) = render_golden(&input);
+        let expected_path = input.with_extension(format!("{}.out", input.extension().unwrap().to_string_lossy()));
+        if update {
+            std::fs::write(&expected_path, &rendered).expect("writable golden output");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if rendered != expected {
+            mismatches.push(format!("--- {}\n{rendered}", expected_path.display()));
+        }
+    }
+    assert!(mismatches.is_empty(), "rendered diagnostics differ from the golden files:\n{}", mismatches.join("\n"));
+}
+
+/// A file named after a code must raise that code; together they cover the registry.
+#[test]
+fn every_code_has_a_golden_file_that_raises_it() {
+    let mut covered = BTreeSet::new();
+    for input in golden_inputs() {
+        let (_, codes) = render_golden(&input);
+        let stem = input.file_stem().unwrap().to_string_lossy().to_string();
+        if let Some(code) = Code::parse(stem.split('-').next().unwrap_or_default()) {
+            assert!(codes.contains(&code), "{} does not raise {}", input.display(), code.as_str());
+        }
+        covered.extend(codes);
+    }
+    let missing: Vec<&str> = Code::ALL.iter().filter(|c| !covered.contains(c)).map(|c| c.as_str()).collect();
+    assert!(missing.is_empty(), "codes without a golden test: {missing:?}");
+}
