@@ -52,12 +52,14 @@ pub struct Call {
     pub span: Span,
 }
 
+/// One argument of a call. Its span is derived (see [`Argument::span`]) rather than
+/// stored: arguments sit on the parser's stack, and every byte there is copied on each
+/// reduction.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Argument {
     /// `name = value`; `None` for a positional argument.
     pub name: Option<Ident>,
     pub value: ArgValue,
-    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -224,6 +226,17 @@ impl Expr {
     }
 }
 
+impl Argument {
+    /// From the name (if any) to the end of the value.
+    pub fn span(&self) -> Span {
+        let value = match &self.value {
+            ArgValue::Expr(expr) => expr.span,
+            ArgValue::Lambda(lambda) => lambda.span,
+        };
+        self.name.as_ref().map_or(value, |name| name.span.cover(value))
+    }
+}
+
 impl Ident {
     pub fn new(name: impl Into<SmolStr>, span: Span) -> Self {
         Ident { name: name.into(), span }
@@ -235,6 +248,14 @@ impl Ident {
 }
 
 impl Path {
+    /// A path from its segments (at least one), spanning from the first name to the
+    /// last name or key.
+    pub fn new(segments: Vec<Segment>) -> Self {
+        let start = segments.first().map_or(0, |s| s.name.span.start);
+        let end = segments.last().map_or(start, |s| s.keys.last().map_or(s.name.span.end, |k| k.span.end));
+        Path { segments, span: Span::new(start, end) }
+    }
+
     /// The path's text without keys' contents, e.g. `span.attributes[…]` → `span.attributes`,
     /// for messages.
     pub fn dotted_names(&self) -> String {

@@ -95,7 +95,11 @@ impl Node {
 /// Parses the tokens of one snippet of `src` (spans are offsets into `src`; comments
 /// are ignored).
 pub fn parse_tokens<'src>(src: &'src str, tokens: &[Spanned<'src>], entry: EntryPoint) -> Parsed<Node> {
-    let mut tokens: Vec<Spanned<'src>> = tokens.iter().filter(|(t, _)| !matches!(t, Token::Comment(_))).copied().collect();
+    let mut tokens: Vec<Spanned<'src>> = {
+        let mut code = Vec::with_capacity(tokens.len());
+        code.extend(tokens.iter().filter(|(t, _)| !matches!(t, Token::Comment(_))).copied());
+        code
+    };
     let mut diagnostics = lexical_diagnostics(&tokens);
     if tokens.is_empty() {
         let what = if entry == EntryPoint::Statement { "statement" } else { "expression" };
@@ -351,7 +355,7 @@ impl<'src> Sink<'src> {
 
     pub(crate) fn recover_argument(&mut self, error: ErrorRecovery<usize, Token<'src>, Infallible>, span: Span) -> Argument {
         self.recovered.push(error);
-        Argument { name: None, value: ArgValue::Expr(Expr::new(ExprKind::Error, span)), span }
+        Argument { name: None, value: ArgValue::Expr(Expr::new(ExprKind::Error, span)) }
     }
 }
 
@@ -533,5 +537,32 @@ fn describe_expected(expected: &[String]) -> String {
         0 => "something else".into(),
         1 => parts.remove(0),
         n => format!("{} or {}", parts[..n - 1].join(", "), parts[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::visit::statement_spans_mut;
+
+    /// Every node's span covers exactly its text: never empty, never starting or ending
+    /// in whitespace (the trap is `@R` after an empty production such as "no keys").
+    #[test]
+    fn spans_cover_exactly_their_text() {
+        let sources = [
+            r#"set(x, 1) where name or "fido""#,
+            r#"set(attributes["a"], Split(body, ",")[0]) where attributes["b"] != nil and not IsMatch(name, "x")"#,
+            r#"len(span.attributes["u"]) > 100 > set(span.attributes["u"], truncate(span.attributes["u"], 100, "..."))"#,
+            "set(x, - - y + 2 * (z / 3)) where Filter(list, (k, v) => v == k) != nil",
+            "route(\"a\")  \n",
+        ];
+        for src in sources {
+            let parsed = parse_statement(src);
+            let mut statement = parsed.node.unwrap_or_else(|| panic!("{src}: {:?}", parsed.diagnostics));
+            statement_spans_mut(&mut statement, &mut |span| {
+                let text = &src[span.range()];
+                assert!(!text.is_empty() && text.trim() == text, "{src}: span {span:?} covers {text:?}");
+            });
+        }
     }
 }

@@ -153,7 +153,7 @@ fn arguments(args: &[Argument], out: &mut Vec<Diagnostic>) {
 
 #[cold]
 fn positional_after_named(arg: &Argument) -> Diagnostic {
-    Diagnostic::new(Code::PositionalAfterNamed, "unnamed argument used after named argument", arg.span, "this argument has no name")
+    Diagnostic::new(Code::PositionalAfterNamed, "unnamed argument used after named argument", arg.span(), "this argument has no name")
         .with_help("name it (`name = value`), or move it before the named arguments")
 }
 

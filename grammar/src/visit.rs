@@ -48,7 +48,6 @@ fn call_spans_mut(call: &mut Call, f: &mut impl FnMut(&mut Span)) {
     f(&mut call.span);
     f(&mut call.name.span);
     for arg in &mut call.args {
-        f(&mut arg.span);
         if let Some(name) = &mut arg.name {
             f(&mut name.span);
         }

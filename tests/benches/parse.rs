@@ -9,6 +9,10 @@ use std::time::{Duration, Instant};
 
 use ottl_grammar::document::parse_document;
 
+/// The allocator `ottlc` uses, so that the numbers are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Statement shapes seen in real configs; `{n}` and `{k}` vary per line.
 const TEMPLATES: &[&str] = &[
     r#"set(attributes["http.route.{k}"], "/api/v{n}/users") where attributes["http.method"] == "GET""#,

@@ -99,8 +99,8 @@ fn key(e: Expr) -> Key {
 }
 
 fn call(name: String, positional: Vec<ArgValue>, named: Vec<(String, ArgValue)>, keys: Vec<Key>) -> Call {
-    let mut args: Vec<Argument> = positional.into_iter().map(|value| Argument { name: None, value, span: Span::default() }).collect();
-    args.extend(named.into_iter().map(|(name, value)| Argument { name: Some(ident(name)), value, span: Span::default() }));
+    let mut args: Vec<Argument> = positional.into_iter().map(|value| Argument { name: None, value }).collect();
+    args.extend(named.into_iter().map(|(name, value)| Argument { name: Some(ident(name)), value }));
     Call { name: ident(name), args, keys, span: Span::default() }
 }
 
