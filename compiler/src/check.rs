@@ -19,7 +19,9 @@ pub fn check_file(file: &SourceFile) -> Vec<Diagnostic> {
 fn check_collector_yaml(text: &str) -> Vec<Diagnostic> {
     match yaml::extract(text) {
         Ok(snippets) => snippets.iter().flat_map(check_snippet).collect(),
-        Err(error) => vec![Diagnostic::new(Code::InvalidYaml, format!("invalid YAML: {}", error.message), Span::from(error.span), "here")],
+        Err(error) => {
+            vec![Diagnostic::new(Code::InvalidYaml, format!("invalid YAML: {}", error.message), Span::from(error.span), "here")]
+        }
     }
 }
 

@@ -54,7 +54,8 @@ fn check_json_has_the_contract_fields_with_character_columns() {
 
 #[test]
 fn check_reports_yaml_positions() {
-    let yaml = "processors:\n  transform:\n    log_statements:\n      - \"set(attributes[\\\"k\\\"], 1) where body = \\\"x\\\"\"\n";
+    let yaml =
+        "processors:\n  transform:\n    log_statements:\n      - \"set(attributes[\\\"k\\\"], 1) where body = \\\"x\\\"\"\n";
     let path = temp_file("collector.yaml", yaml);
     let out = ottlc(&["check", "--format", "json", path.to_str().unwrap()], "");
     let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

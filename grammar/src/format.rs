@@ -68,13 +68,11 @@ fn render(src: &str, document: &Document) -> String {
         }
         match piece {
             Piece::Comment(span) => out.push_str(src[span.range()].trim_end()),
-            Piece::Item(item) => {
-                match (&item.parsed.node, item_has_comment(document, item.span)) {
-                    (Some(Node::Statement(statement)), false) => out.push_str(&printer::statement(statement)),
-                    (Some(Node::Expr(expr)), false) => out.push_str(&printer::expr(expr)),
-                    _ => out.push_str(&src[item.span.range()]),
-                }
-            }
+            Piece::Item(item) => match (&item.parsed.node, item_has_comment(document, item.span)) {
+                (Some(Node::Statement(statement)), false) => out.push_str(&printer::statement(statement)),
+                (Some(Node::Expr(expr)), false) => out.push_str(&printer::expr(expr)),
+                _ => out.push_str(&src[item.span.range()]),
+            },
         }
         previous_end = Some(span.end);
     }

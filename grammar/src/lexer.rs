@@ -323,14 +323,17 @@ mod tests {
 
     #[test]
     fn keywords_are_word_bounded() {
-        assert_eq!(kinds("android and oreo or nilly nil"), vec![
-            Token::LowerIdent("android"),
-            Token::And,
-            Token::LowerIdent("oreo"),
-            Token::Or,
-            Token::LowerIdent("nilly"),
-            Token::Nil,
-        ]);
+        assert_eq!(
+            kinds("android and oreo or nilly nil"),
+            vec![
+                Token::LowerIdent("android"),
+                Token::And,
+                Token::LowerIdent("oreo"),
+                Token::Or,
+                Token::LowerIdent("nilly"),
+                Token::Nil,
+            ]
+        );
     }
 
     #[test]
@@ -342,16 +345,19 @@ mod tests {
 
     #[test]
     fn numbers_and_bytes() {
-        assert_eq!(kinds("1 1.5 .5 1. 1.0e3 0xAbC 0x"), vec![
-            Token::Int("1"),
-            Token::Float("1.5"),
-            Token::Float(".5"),
-            Token::Float("1."),
-            Token::Float("1.0e3"),
-            Token::Bytes("0xAbC"),
-            Token::Int("0"),
-            Token::LowerIdent("x"),
-        ]);
+        assert_eq!(
+            kinds("1 1.5 .5 1. 1.0e3 0xAbC 0x"),
+            vec![
+                Token::Int("1"),
+                Token::Float("1.5"),
+                Token::Float(".5"),
+                Token::Float("1."),
+                Token::Float("1.0e3"),
+                Token::Bytes("0xAbC"),
+                Token::Int("0"),
+                Token::LowerIdent("x"),
+            ]
+        );
     }
 
     #[test]

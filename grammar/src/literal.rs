@@ -69,7 +69,10 @@ pub fn decode_string(raw: &str, span: Span) -> Result<String, Diagnostic> {
         let escape_span = Span::new(escape_start, escape_start + escape_len);
         let value = u32::from_str_radix(&text, radix).ok().filter(|_| text.len() == digits);
         let Some(value) = value else {
-            return Err(invalid_escape(escape_span, format!("`\\{kind}` needs {digits} {} digits", if radix == 8 { "octal" } else { "hex" })));
+            return Err(invalid_escape(
+                escape_span,
+                format!("`\\{kind}` needs {digits} {} digits", if radix == 8 { "octal" } else { "hex" }),
+            ));
         };
         if is_byte {
             if value > 0xff {
@@ -136,7 +139,9 @@ pub fn parse_int(raw: &str, negative: bool, span: Span) -> Result<i64, Diagnosti
 pub fn parse_float(raw: &str, negative: bool, span: Span) -> Result<f64, Diagnostic> {
     match raw.parse::<f64>() {
         Ok(value) if value.is_finite() => Ok(if negative { -value } else { value }),
-        _ => Err(Diagnostic::new(Code::FloatOutOfRange, format!("float literal `{raw}` is too large"), span, "would be infinite")),
+        _ => {
+            Err(Diagnostic::new(Code::FloatOutOfRange, format!("float literal `{raw}` is too large"), span, "would be infinite"))
+        }
     }
 }
 

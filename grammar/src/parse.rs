@@ -163,15 +163,23 @@ fn lexical_diagnostics(tokens: &[Spanned<'_>]) -> Vec<Diagnostic> {
                     t if t.starts_with("||") => ("`||` is not an OTTL operator".to_string(), "write `or`"),
                     t if t.starts_with("&&") => ("`&&` is not an OTTL operator".to_string(), "write `and`"),
                     t if t.starts_with('!') => ("`!` is not an OTTL operator".to_string(), "write `not`, or `!=` to compare"),
-                    t => (format!("invalid character{} `{t}`", if t.chars().count() > 1 { "s" } else { "" }), "OTTL names are ASCII; put other text inside a string"),
+                    t => (
+                        format!("invalid character{} `{t}`", if t.chars().count() > 1 { "s" } else { "" }),
+                        "OTTL names are ASCII; put other text inside a string",
+                    ),
                 };
                 out.push(Diagnostic::new(Code::InvalidCharacter, message, *span, "not valid here").with_help(help));
             }
             Token::SingleQuoted(text) => {
                 let inner = text.trim_matches('\'');
                 out.push(
-                    Diagnostic::new(Code::InvalidCharacter, "strings are written in double quotes", *span, "single quotes are not OTTL")
-                        .with_help(format!("write {}", crate::printer::string(inner))),
+                    Diagnostic::new(
+                        Code::InvalidCharacter,
+                        "strings are written in double quotes",
+                        *span,
+                        "single quotes are not OTTL",
+                    )
+                    .with_help(format!("write {}", crate::printer::string(inner))),
                 );
             }
             Token::UnterminatedString(_) => out.push(
@@ -201,8 +209,20 @@ fn complexity_limit(tokens: &[Spanned<'_>]) -> Option<Diagnostic> {
                 }
             }
             Token::RParen | Token::RBracket | Token::RBrace => depth = depth.saturating_sub(1),
-            Token::Eq | Token::Ne | Token::Lt | Token::Le | Token::Gt | Token::Ge | Token::Plus | Token::Minus | Token::Star | Token::Slash
-            | Token::And | Token::Or | Token::Not | Token::In => {
+            Token::Eq
+            | Token::Ne
+            | Token::Lt
+            | Token::Le
+            | Token::Gt
+            | Token::Ge
+            | Token::Plus
+            | Token::Minus
+            | Token::Star
+            | Token::Slash
+            | Token::And
+            | Token::Or
+            | Token::Not
+            | Token::In => {
                 operators += 1;
                 if operators > MAX_OPERATORS {
                     return Some(Diagnostic::new(
@@ -378,13 +398,21 @@ struct SyntaxErrorReporter<'a, 'src> {
 impl<'a, 'src> SyntaxErrorReporter<'a, 'src> {
     fn new(tokens: &'a [Spanned<'src>], bracket_trouble_at: Option<usize>) -> Self {
         let first_where_end = tokens.iter().find(|(t, _)| *t == Token::Where).map(|(_, s)| s.end);
-        SyntaxErrorReporter { tokens, bracket_trouble_at, lambda_reported: false, first_where_end, depths: std::cell::OnceCell::new() }
+        SyntaxErrorReporter {
+            tokens,
+            bracket_trouble_at,
+            lambda_reported: false,
+            first_where_end,
+            depths: std::cell::OnceCell::new(),
+        }
     }
 
     fn report(&mut self, error: ParseError<usize, Token<'_>, Infallible>) -> Option<Diagnostic> {
         match error {
             ParseError::UnrecognizedEof { location, expected } => self.unexpected_end(location, &expected),
-            ParseError::UnrecognizedToken { token: (l, token, r), expected } => self.unexpected_token(token, Span::new(l, r), &expected),
+            ParseError::UnrecognizedToken { token: (l, token, r), expected } => {
+                self.unexpected_token(token, Span::new(l, r), &expected)
+            }
             ParseError::ExtraToken { token: (l, token, r) } => self.unexpected_token(token, Span::new(l, r), &[]),
             ParseError::InvalidToken { .. } | ParseError::User { .. } => None,
         }
@@ -442,7 +470,9 @@ impl<'a, 'src> SyntaxErrorReporter<'a, 'src> {
     }
 
     fn unexpected_token(&mut self, token: Token<'_>, span: Span, expected: &[String]) -> Option<Diagnostic> {
-        if matches!(token, Token::Error(_) | Token::UnterminatedString(_) | Token::SingleQuoted(_)) || self.after_bracket_trouble(span.start) {
+        if matches!(token, Token::Error(_) | Token::UnterminatedString(_) | Token::SingleQuoted(_))
+            || self.after_bracket_trouble(span.start)
+        {
             return None;
         }
         if token == Token::Where && self.first_where_end.is_some_and(|end| end <= span.start) {
@@ -457,8 +487,13 @@ impl<'a, 'src> SyntaxErrorReporter<'a, 'src> {
         if token == Token::LambdaOpen {
             self.lambda_reported = true;
             return Some(
-                Diagnostic::new(Code::LambdaOutsideArgument, "a lambda is only valid as a function argument", span, "a lambda starts here")
-                    .with_help("pass it to a function that takes one, such as `Filter(list, (v) => v != nil)`"),
+                Diagnostic::new(
+                    Code::LambdaOutsideArgument,
+                    "a lambda is only valid as a function argument",
+                    span,
+                    "a lambda starts here",
+                )
+                .with_help("pass it to a function that takes one, such as `Filter(list, (v) => v != nil)`"),
             );
         }
         if token == Token::Assign && expected.iter().any(|e| e == "\"==\"") {

@@ -153,8 +153,13 @@ fn arguments(args: &[Argument], out: &mut Vec<Diagnostic>) {
 
 #[cold]
 fn positional_after_named(arg: &Argument) -> Diagnostic {
-    Diagnostic::new(Code::PositionalAfterNamed, "unnamed argument used after named argument", arg.span(), "this argument has no name")
-        .with_help("name it (`name = value`), or move it before the named arguments")
+    Diagnostic::new(
+        Code::PositionalAfterNamed,
+        "unnamed argument used after named argument",
+        arg.span(),
+        "this argument has no name",
+    )
+    .with_help("name it (`name = value`), or move it before the named arguments")
 }
 
 fn path(path: &Path, out: &mut Vec<Diagnostic>) {
@@ -193,7 +198,9 @@ fn bare_path_key(name: &Ident, span: crate::Span) -> Diagnostic {
         span,
         "the value of this path becomes the key",
     )
-    .with_help(format!("write [\"{name}\"] for the key named {name}; write the path with its context prefix if you mean its value"))
+    .with_help(format!(
+        "write [\"{name}\"] for the key named {name}; write the path with its context prefix if you mean its value"
+    ))
 }
 
 #[cold]
@@ -246,7 +253,11 @@ fn invalid_math_operand(expr: &Expr) -> Diagnostic {
         expr.span,
         "not a number, path or converter call",
     );
-    if matches!(expr.kind, ExprKind::String(_)) { diagnostic.with_help("to join strings, use Concat([a, b], \"\")") } else { diagnostic }
+    if matches!(expr.kind, ExprKind::String(_)) {
+        diagnostic.with_help("to join strings, use Concat([a, b], \"\")")
+    } else {
+        diagnostic
+    }
 }
 
 #[cold]
@@ -257,8 +268,13 @@ fn condition_as_value(expr: &Expr) -> Diagnostic {
 
 #[cold]
 fn function_name_as_value(name: &Ident) -> Diagnostic {
-    Diagnostic::new(Code::FunctionNameAsValue, format!("`{}` is a function name, not a value", name.name), name.span, "a function name")
-        .with_help(format!("call it: `{}(...)`", name.name))
+    Diagnostic::new(
+        Code::FunctionNameAsValue,
+        format!("`{}` is a function name, not a value", name.name),
+        name.span,
+        "a function name",
+    )
+    .with_help(format!("call it: `{}(...)`", name.name))
 }
 
 #[cold]
@@ -270,7 +286,9 @@ fn not_a_condition(expr: &Expr) -> Diagnostic {
         "not a condition",
     );
     diagnostic = match &expr.kind {
-        ExprKind::Path(_) => diagnostic.with_help("compare it, e.g. `… == true` for a boolean field or `… != nil` to test presence"),
+        ExprKind::Path(_) => {
+            diagnostic.with_help("compare it, e.g. `… == true` for a boolean field or `… != nil` to test presence")
+        }
         _ => diagnostic.with_help("a condition is a comparison, `true`/`false`, or a converter call returning a boolean"),
     };
     diagnostic

@@ -64,7 +64,13 @@ fn lexically_invalid(src: &str) -> bool {
 /// A snippet parse: diagnostics well placed, a missing tree explained by an error, an
 /// input the lexer already rejects reported as an error, and a clean parse stable under
 /// printing.
-fn check_snippet<T>(src: &str, parsed: &Parsed<T>, what: &str, print: impl Fn(&T) -> String, reparse: impl Fn(&str) -> Parsed<T>) {
+fn check_snippet<T>(
+    src: &str,
+    parsed: &Parsed<T>,
+    what: &str,
+    print: impl Fn(&T) -> String,
+    reparse: impl Fn(&str) -> Parsed<T>,
+) {
     check_diagnostics(src, &parsed.diagnostics, what);
     if parsed.node.is_none() {
         assert!(parsed.has_errors(), "{what}: no tree and no error\ninput: {src:?}\n{:#?}", parsed.diagnostics);
@@ -78,7 +84,11 @@ fn check_snippet<T>(src: &str, parsed: &Parsed<T>, what: &str, print: impl Fn(&T
     {
         let printed = print(node);
         let again = reparse(&printed);
-        assert!(!again.has_errors(), "{what}: printed form of a clean parse does not parse\ninput: {src:?}\nprinted: {printed:?}\n{:#?}", again.diagnostics);
+        assert!(
+            !again.has_errors(),
+            "{what}: printed form of a clean parse does not parse\ninput: {src:?}\nprinted: {printed:?}\n{:#?}",
+            again.diagnostics
+        );
         assert_eq!(print(again.node.as_ref().unwrap()), printed, "{what}: printing is not stable\ninput: {src:?}");
     }
 }
@@ -120,7 +130,11 @@ fn exercise_document(src: &str) -> bool {
         Ok(formatted) => {
             assert!(!document_has_errors, "format_document accepted a document with errors\ninput: {src:?}");
             let again = format_document(&formatted);
-            assert!(again.is_ok(), "formatted text does not format\ninput: {src:?}\nformatted: {formatted:?}\n{:#?}", again.err());
+            assert!(
+                again.is_ok(),
+                "formatted text does not format\ninput: {src:?}\nformatted: {formatted:?}\n{:#?}",
+                again.err()
+            );
             assert_eq!(again.unwrap(), formatted, "formatting is not idempotent\ninput: {src:?}");
         }
     }
@@ -136,11 +150,86 @@ fn errors_with(diagnostics: &[Diagnostic], code: Code) -> bool {
 // ---------------------------------------------------------------------------------------
 
 const FRAGMENTS: &[&str] = &[
-    "(", ")", "[", "]", "{", "}", "\"", "\\", "\\\"", "==", "!=", ">", ">=", "<", "<=", "=", "+", "-", "*", "/", ",", ".", ":", "_", "where",
-    "and", "or", "not", "in", "nil", "true", "false", "set(", "keep(", "Int(", "len(", "replace_pattern(", "attributes[\"", "span.",
-    "resource.attributes[\"k\"]", "x", "Y", "SPAN_KIND", "Sha256", "0x", "0xab", "0xa", "1", "-1", "1.5", "1.5e", "1e3", "9999999999999999999999",
-    ".5", "=>", "(a, _) =>", "::", "StatusCode::", "#", "# c\n", "\n", "\r\n", "\t", " ", "  ", "ü", "😀", "\u{0}", "|", "||", "&&", "!", "'",
-    ";", "\"abc\"", "\"\\x4\"", "\"\\u00e9\"", "\"\\q\"", "{\"a\": 1}", "<error>",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "\"",
+    "\\",
+    "\\\"",
+    "==",
+    "!=",
+    ">",
+    ">=",
+    "<",
+    "<=",
+    "=",
+    "+",
+    "-",
+    "*",
+    "/",
+    ",",
+    ".",
+    ":",
+    "_",
+    "where",
+    "and",
+    "or",
+    "not",
+    "in",
+    "nil",
+    "true",
+    "false",
+    "set(",
+    "keep(",
+    "Int(",
+    "len(",
+    "replace_pattern(",
+    "attributes[\"",
+    "span.",
+    "resource.attributes[\"k\"]",
+    "x",
+    "Y",
+    "SPAN_KIND",
+    "Sha256",
+    "0x",
+    "0xab",
+    "0xa",
+    "1",
+    "-1",
+    "1.5",
+    "1.5e",
+    "1e3",
+    "9999999999999999999999",
+    ".5",
+    "=>",
+    "(a, _) =>",
+    "::",
+    "StatusCode::",
+    "#",
+    "# c\n",
+    "\n",
+    "\r\n",
+    "\t",
+    " ",
+    "  ",
+    "ü",
+    "😀",
+    "\u{0}",
+    "|",
+    "||",
+    "&&",
+    "!",
+    "'",
+    ";",
+    "\"abc\"",
+    "\"\\x4\"",
+    "\"\\u00e9\"",
+    "\"\\q\"",
+    "{\"a\": 1}",
+    "<error>",
 ];
 
 fn fragment_soup() -> impl Strategy<Value = String> {
@@ -261,7 +350,11 @@ fn assert_too_deep(name: &str, src: String) {
             ("value", parse_value(&src).diagnostics),
         ] {
             check_diagnostics(&src, &diagnostics, what);
-            assert!(errors_with(&diagnostics, Code::NestingTooDeep), "{what}: no E0021 for {}…: {diagnostics:#?}", &src[..40.min(src.len())]);
+            assert!(
+                errors_with(&diagnostics, Code::NestingTooDeep),
+                "{what}: no E0021 for {}…: {diagnostics:#?}",
+                &src[..40.min(src.len())]
+            );
         }
         let wrapped = format!("set(x, {src})");
         let statement = parse_statement(&wrapped);
@@ -340,8 +433,21 @@ fn within_limits(name: &str) -> (String, bool) {
     }
 }
 
-const WITHIN_LIMITS: &[&str] =
-    &["200 (", "200 ( condition", "255 (", "255 [", "255 {", "255 calls", "255 keys", "1900 +", "1900 * /", "1900 or", "1900 and", "1900 not", "1900 - 1"];
+const WITHIN_LIMITS: &[&str] = &[
+    "200 (",
+    "200 ( condition",
+    "255 (",
+    "255 [",
+    "255 {",
+    "255 calls",
+    "255 keys",
+    "1900 +",
+    "1900 * /",
+    "1900 or",
+    "1900 and",
+    "1900 not",
+    "1900 - 1",
+];
 
 /// Parses a within-limits input and checks it is clean, then prints it, parses the
 /// printed text and, for conditions, formats a statement guarded by it.
@@ -385,7 +491,11 @@ fn on_small_stack_in_child(name: &str) -> Result<(), String> {
         return Ok(());
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let why = if stderr.contains("overflowed its stack") { "stack overflow".to_string() } else { stderr.lines().take(5).collect::<Vec<_>>().join(" | ") };
+    let why = if stderr.contains("overflowed its stack") {
+        "stack overflow".to_string()
+    } else {
+        stderr.lines().take(5).collect::<Vec<_>>().join(" | ")
+    };
     Err(format!("{name}: {why}"))
 }
 
@@ -467,7 +577,11 @@ fn string_with_many_escapes() {
         .env(CHILD_CASE, "many escapes")
         .output()
         .expect("run the test binary");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr).lines().take(5).collect::<Vec<_>>().join("\n"));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr).lines().take(5).collect::<Vec<_>>().join("\n")
+    );
 }
 
 #[test]
@@ -481,7 +595,13 @@ fn huge_integer() {
         for diagnostics in [&parsed.diagnostics, &value.diagnostics, &condition.diagnostics] {
             check_diagnostics(&src, diagnostics, "int");
         }
-        let some = if src.starts_with("set") { &parsed.diagnostics } else if src.starts_with('x') { &condition.diagnostics } else { &value.diagnostics };
+        let some = if src.starts_with("set") {
+            &parsed.diagnostics
+        } else if src.starts_with('x') {
+            &condition.diagnostics
+        } else {
+            &value.diagnostics
+        };
         assert!(errors_with(some, Code::IntegerOutOfRange), "{:?}", some.iter().map(|d| d.code).collect::<Vec<_>>());
         assert!(exercise_document(&src));
     }

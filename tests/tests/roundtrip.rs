@@ -176,8 +176,8 @@ fn function_name() -> BoxedStrategy<Expr> {
         (word(UPPER, &format!("{UPPER}{DIGITS}_"), 3), word(LOWER, &ident_chars(), 4)).prop_map(|(a, b)| a + &b),
         select(&["Sha256", "Md5", "IsString"][..]).prop_map(String::from),
     ]
-        .prop_map(|name| ex(ExprKind::FunctionName(ident(name))))
-        .boxed()
+    .prop_map(|name| ex(ExprKind::FunctionName(ident(name))))
+    .boxed()
 }
 
 fn enum_symbol() -> BoxedStrategy<Expr> {
@@ -193,17 +193,31 @@ fn enum_symbol() -> BoxedStrategy<Expr> {
 }
 
 fn int() -> BoxedStrategy<i64> {
-    prop_oneof![
-        select(&[i64::MIN, i64::MIN + 1, i64::MAX, 0, -1, 1, 100][..]),
-        -1000i64..1000,
-        any::<i64>(),
-    ]
-    .boxed()
+    prop_oneof![select(&[i64::MIN, i64::MIN + 1, i64::MAX, 0, -1, 1, 100][..]), -1000i64..1000, any::<i64>(),].boxed()
 }
 
 fn float() -> BoxedStrategy<f64> {
     prop_oneof![
-        select(&[0.0, -0.0, 1.0, -1.5, 0.1, 1e300, -1e300, 1e-300, 5e-324, -5e-324, f64::MAX, f64::MIN, f64::MIN_POSITIVE, 1e16, 1e15, 123456789.0][..]),
+        select(
+            &[
+                0.0,
+                -0.0,
+                1.0,
+                -1.5,
+                0.1,
+                1e300,
+                -1e300,
+                1e-300,
+                5e-324,
+                -5e-324,
+                f64::MAX,
+                f64::MIN,
+                f64::MIN_POSITIVE,
+                1e16,
+                1e15,
+                123456789.0
+            ][..]
+        ),
         -1e6f64..1e6,
         any::<f64>().prop_filter("finite", |v| v.is_finite()),
     ]
@@ -211,7 +225,12 @@ fn float() -> BoxedStrategy<f64> {
 }
 
 fn string_value() -> BoxedStrategy<String> {
-    let tricky = select(&['"', '\\', '\n', '\r', '\t', '\0', '\u{7}', '\u{1b}', '\u{7f}', '\u{85}', '\u{2028}', '\u{feff}', 'é', '😀', '#', ' ', 'a', 'x', 'u', '0', '{', '}'][..]);
+    let tricky = select(
+        &[
+            '"', '\\', '\n', '\r', '\t', '\0', '\u{7}', '\u{1b}', '\u{7f}', '\u{85}', '\u{2028}', '\u{feff}', 'é', '😀', '#',
+            ' ', 'a', 'x', 'u', '0', '{', '}',
+        ][..],
+    );
     prop_oneof![
         2 => vec(any::<char>(), 0..12).prop_map(|cs| cs.into_iter().collect::<String>()),
         2 => vec(tricky, 0..12).prop_map(|cs| cs.into_iter().collect::<String>()),
@@ -225,7 +244,19 @@ fn bytes() -> BoxedStrategy<Vec<u8>> {
 }
 
 fn compare_op() -> BoxedStrategy<CompareOp> {
-    select(&[CompareOp::Eq, CompareOp::Ne, CompareOp::Lt, CompareOp::Le, CompareOp::Gt, CompareOp::Ge, CompareOp::In, CompareOp::NotIn][..]).boxed()
+    select(
+        &[
+            CompareOp::Eq,
+            CompareOp::Ne,
+            CompareOp::Lt,
+            CompareOp::Le,
+            CompareOp::Gt,
+            CompareOp::Ge,
+            CompareOp::In,
+            CompareOp::NotIn,
+        ][..],
+    )
+    .boxed()
 }
 
 fn binary_op() -> BoxedStrategy<BinaryOp> {
@@ -273,8 +304,11 @@ struct Level {
 }
 
 fn level0() -> Level {
-    let key = prop_oneof![string_value().prop_map(|s| key(ex(ExprKind::String(s)))), int().prop_map(|v| key(ex(ExprKind::Int(v)))),].boxed();
-    let segment = (lower_name(), prop_oneof![2 => Just(Vec::new()), 1 => vec(key, 1..=2)]).prop_map(|(name, keys)| Segment { name: ident(name), keys });
+    let key =
+        prop_oneof![string_value().prop_map(|s| key(ex(ExprKind::String(s)))), int().prop_map(|v| key(ex(ExprKind::Int(v)))),]
+            .boxed();
+    let segment = (lower_name(), prop_oneof![2 => Just(Vec::new()), 1 => vec(key, 1..=2)])
+        .prop_map(|(name, keys)| Segment { name: ident(name), keys });
     let path = vec(segment, 1..=4).prop_map(|segments| Path { segments, span: Span::default() }).boxed();
     let call = converter_name().prop_map(|name| call(name, Vec::new(), Vec::new(), Vec::new())).boxed();
     let math = prop_oneof![
@@ -320,7 +354,12 @@ fn next_level(p: &Level) -> Level {
     ]
     .boxed();
 
-    let call = (converter_name(), vec(arg.clone(), 0..=3), vec((lower_name(), arg.clone()), 0..=2), prop_oneof![3 => Just(Vec::new()), 1 => vec(key.clone(), 1..=2)])
+    let call = (
+        converter_name(),
+        vec(arg.clone(), 0..=3),
+        vec((lower_name(), arg.clone()), 0..=2),
+        prop_oneof![3 => Just(Vec::new()), 1 => vec(key.clone(), 1..=2)],
+    )
         .prop_map(|(name, positional, named, keys)| call(name, positional, named, keys))
         .boxed();
 
@@ -392,8 +431,12 @@ fn statements() -> BoxedStrategy<Statement> {
         .prop_map(|(name, positional, named)| call(name, positional, named, Vec::new()));
     let cond = next_level(&top).cond;
     prop_oneof![
-        (action.clone(), proptest::option::of(cond.clone()))
-            .prop_map(|(action, condition)| Statement { action, condition, form: StatementForm::Where, span: Span::default() }),
+        (action.clone(), proptest::option::of(cond.clone())).prop_map(|(action, condition)| Statement {
+            action,
+            condition,
+            form: StatementForm::Where,
+            span: Span::default()
+        }),
         (action, cond).prop_map(|(action, condition)| Statement {
             action,
             condition: Some(condition),
@@ -433,12 +476,9 @@ enum Line {
 }
 
 fn comment_text() -> BoxedStrategy<String> {
-    prop_oneof![
-        vec(any::<char>().prop_filter("one line", |c| *c != '\n'), 0..20),
-        vec(select(chars(" az#\"()\\")), 0..20),
-    ]
-    .prop_map(|cs| format!("#{}", cs.into_iter().collect::<String>()))
-    .boxed()
+    prop_oneof![vec(any::<char>().prop_filter("one line", |c| *c != '\n'), 0..20), vec(select(chars(" az#\"()\\")), 0..20),]
+        .prop_map(|cs| format!("#{}", cs.into_iter().collect::<String>()))
+        .boxed()
 }
 
 fn documents() -> BoxedStrategy<Vec<Line>> {
@@ -561,7 +601,11 @@ fn integer_extremes_round_trip() {
         assert_value_round_trips(ex(ExprKind::Int(v)));
         let path = path_expr(Path { segments: vec![Segment { name: ident("x"), keys: Vec::new() }], span: Span::default() });
         assert_value_round_trips(ex(ExprKind::Binary(BinaryOp::Mul, Box::new(path.clone()), Box::new(ex(ExprKind::Int(v))))));
-        assert_value_round_trips(ex(ExprKind::Binary(BinaryOp::Sub, Box::new(ex(ExprKind::Int(v))), Box::new(ex(ExprKind::Int(v))))));
+        assert_value_round_trips(ex(ExprKind::Binary(
+            BinaryOp::Sub,
+            Box::new(ex(ExprKind::Int(v))),
+            Box::new(ex(ExprKind::Int(v))),
+        )));
     }
 }
 
@@ -586,7 +630,6 @@ fn double_sign_prints_stably() {
         assert_eq!(once, again, "{src}");
     }
 }
-
 
 /// Nested signs (`- -x`, `Unary(Neg, Unary(Neg, x))`) print as `- -x`, not `-(-x)`,
 /// which would read back with an extra `Paren`; `- -9223372036854775808` too, since the

@@ -95,7 +95,8 @@ fn read_source(path: &Path) -> Result<SourceFile, String> {
         return Ok(SourceFile::new("<stdin>", text, SourceKind::Ottl));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|e| format!("{} is not UTF-8 (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| format!("{} is not UTF-8 (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to()))?;
     Ok(SourceFile::new(path.display().to_string(), text, SourceKind::from_path(path)))
 }
 

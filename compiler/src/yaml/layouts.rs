@@ -88,10 +88,7 @@ impl<'t> Walker<'t> {
     /// Counts one step of work; false once a limit is reached, and the walk then unwinds.
     fn tick(&mut self) -> bool {
         self.steps += 1;
-        if self.steps > MAX_STEPS
-            || self.found.len() >= MAX_SNIPPETS
-            || self.text_bytes > MAX_TEXT_BYTES
-        {
+        if self.steps > MAX_STEPS || self.found.len() >= MAX_SNIPPETS || self.text_bytes > MAX_TEXT_BYTES {
             self.exhausted = true;
         }
         !self.exhausted
@@ -125,11 +122,7 @@ impl<'t> Walker<'t> {
                 }
             }
             Node::Scalar(_) => {
-                if self
-                    .tree
-                    .string(id)
-                    .is_some_and(|s| looks_like_embedded_config(&s.value))
-                {
+                if self.tree.string(id).is_some_and(|s| looks_like_embedded_config(&s.value)) {
                     self.embedded.push(id);
                 }
             }
@@ -160,14 +153,7 @@ impl<'t> Walker<'t> {
         }
     }
 
-    fn push(
-        &mut self,
-        node: NodeId,
-        kind: SnippetKind,
-        context: Option<&str>,
-        error_mode: Option<&str>,
-        component: &str,
-    ) {
+    fn push(&mut self, node: NodeId, kind: SnippetKind, context: Option<&str>, error_mode: Option<&str>, component: &str) {
         if !self.tick() {
             return;
         }
@@ -182,14 +168,7 @@ impl<'t> Walker<'t> {
     }
 
     /// Every string of a list; nothing when `id` is not a list.
-    fn push_list(
-        &mut self,
-        id: NodeId,
-        kind: SnippetKind,
-        context: Option<&str>,
-        error_mode: Option<&str>,
-        component: &str,
-    ) {
+    fn push_list(&mut self, id: NodeId, kind: SnippetKind, context: Option<&str>, error_mode: Option<&str>, component: &str) {
         for &item in self.tree.items(id) {
             if !self.tick() {
                 return;
@@ -202,9 +181,7 @@ impl<'t> Walker<'t> {
 
     /// The `error_mode` key of a mapping. The collector lowercases it.
     fn error_mode(&self, id: NodeId) -> Option<String> {
-        self.tree
-            .get_string(id, "error_mode")
-            .map(str::to_ascii_lowercase)
+        self.tree.get_string(id, "error_mode").map(str::to_ascii_lowercase)
     }
 
     /// transform processor: `trace_statements`, `metric_statements`, `log_statements`,
@@ -215,47 +192,33 @@ impl<'t> Walker<'t> {
             if !self.tick() {
                 return;
             }
-            if !matches!(
-                key,
-                "trace_statements" | "metric_statements" | "log_statements" | "profile_statements"
-            ) {
+            if !matches!(key, "trace_statements" | "metric_statements" | "log_statements" | "profile_statements") {
                 continue;
             }
-            for &item in self.tree.items(value) {
-                if !self.tick() {
-                    return;
-                }
-                if self.tree.string(item).is_some() {
-                    self.push(
-                        item,
-                        SnippetKind::Statement,
-                        None,
-                        processor_mode.as_deref(),
-                        component,
-                    );
-                } else if self.tree.is_map(item) {
-                    self.group(item, processor_mode.as_deref(), component, true);
-                }
+            self.strings_or_groups(value, SnippetKind::Statement, processor_mode.as_deref(), component);
+        }
+    }
+
+    /// A transform or filter list whose entries are either OTTL strings (context inferred)
+    /// or "advanced" groups (see [`Self::group`]).
+    fn strings_or_groups(&mut self, list: NodeId, kind: SnippetKind, processor_mode: Option<&str>, component: &str) {
+        for &item in self.tree.items(list) {
+            if !self.tick() {
+                return;
+            }
+            if self.tree.string(item).is_some() {
+                self.push(item, kind, None, processor_mode, component);
+            } else if self.tree.is_map(item) {
+                self.group(item, processor_mode, component, kind == SnippetKind::Statement);
             }
         }
     }
 
     /// An "advanced" group of the transform or filter processor: `context`, `error_mode`,
     /// `conditions` and (transform only) `statements`. The collector lowercases the context.
-    fn group(
-        &mut self,
-        group: NodeId,
-        processor_mode: Option<&str>,
-        component: &str,
-        statements: bool,
-    ) {
-        let context = self
-            .tree
-            .get_string(group, "context")
-            .map(str::to_ascii_lowercase);
-        let mode = self
-            .error_mode(group)
-            .or_else(|| processor_mode.map(str::to_string));
+    fn group(&mut self, group: NodeId, processor_mode: Option<&str>, component: &str, statements: bool) {
+        let context = self.tree.get_string(group, "context").map(str::to_ascii_lowercase);
+        let mode = self.error_mode(group).or_else(|| processor_mode.map(str::to_string));
         for (key, value) in self.tree.entries(group) {
             if !self.tick() {
                 return;
@@ -278,36 +241,12 @@ impl<'t> Walker<'t> {
                 return;
             }
             let contexts: &[(&str, &str)] = match key {
-                "traces" => &[
-                    ("resource", "resource"),
-                    ("span", "span"),
-                    ("spanevent", "spanevent"),
-                ],
-                "metrics" => &[
-                    ("resource", "resource"),
-                    ("metric", "metric"),
-                    ("datapoint", "datapoint"),
-                ],
+                "traces" => &[("resource", "resource"), ("span", "span"), ("spanevent", "spanevent")],
+                "metrics" => &[("resource", "resource"), ("metric", "metric"), ("datapoint", "datapoint")],
                 "logs" => &[("resource", "resource"), ("log_record", "log")],
                 "profiles" => &[("resource", "resource"), ("profile", "profile")],
-                "trace_conditions" | "metric_conditions" | "log_conditions"
-                | "profile_conditions" => {
-                    for &item in self.tree.items(value) {
-                        if !self.tick() {
-                            return;
-                        }
-                        if self.tree.string(item).is_some() {
-                            self.push(
-                                item,
-                                SnippetKind::Condition,
-                                None,
-                                mode.as_deref(),
-                                component,
-                            );
-                        } else if self.tree.is_map(item) {
-                            self.group(item, mode.as_deref(), component, false);
-                        }
-                    }
+                "trace_conditions" | "metric_conditions" | "log_conditions" | "profile_conditions" => {
+                    self.strings_or_groups(value, SnippetKind::Condition, mode.as_deref(), component);
                     continue;
                 }
                 _ => continue,
@@ -320,13 +259,7 @@ impl<'t> Walker<'t> {
                     return;
                 }
                 if let Some(&(_, context)) = contexts.iter().find(|(k, _)| *k == list_key) {
-                    self.push_list(
-                        list,
-                        SnippetKind::Condition,
-                        Some(context),
-                        mode.as_deref(),
-                        component,
-                    );
+                    self.push_list(list, SnippetKind::Condition, Some(context), mode.as_deref(), component);
                 }
             }
         }
@@ -345,23 +278,13 @@ impl<'t> Walker<'t> {
                 return;
             }
             if self.tree.string(route).is_some() {
-                self.push(
-                    route,
-                    SnippetKind::Statement,
-                    Some("resource"),
-                    mode.as_deref(),
-                    component,
-                );
+                self.push(route, SnippetKind::Statement, Some("resource"), mode.as_deref(), component);
                 continue;
             }
             if !self.tree.is_map(route) {
                 continue;
             }
-            let context = self
-                .tree
-                .get_string(route, "context")
-                .unwrap_or("resource")
-                .to_string();
+            let context = self.tree.get_string(route, "context").unwrap_or("resource").to_string();
             for (key, value) in self.tree.entries(route) {
                 if !self.tick() {
                     return;
@@ -406,13 +329,7 @@ impl<'t> Walker<'t> {
                         return;
                     }
                     if matches!(key, "span" | "spanevent") {
-                        self.push_list(
-                            value,
-                            SnippetKind::Condition,
-                            Some(key),
-                            mode.as_deref(),
-                            component,
-                        );
+                        self.push_list(value, SnippetKind::Condition, Some(key), mode.as_deref(), component);
                     }
                 }
             }
@@ -456,13 +373,7 @@ impl<'t> Walker<'t> {
                     return;
                 }
                 if let Some(conditions) = self.tree.get(metric, "conditions") {
-                    self.push_list(
-                        conditions,
-                        SnippetKind::Condition,
-                        Some(context),
-                        None,
-                        component,
-                    );
+                    self.push_list(conditions, SnippetKind::Condition, Some(context), None, component);
                 }
             }
         }
@@ -475,9 +386,6 @@ fn looks_like_embedded_config(text: &str) -> bool {
     text.contains('\n')
         && text.lines().any(|line| {
             let line = line.split(" #").next().unwrap_or(line).trim();
-            matches!(
-                line.strip_suffix(':').map(str::trim_end),
-                Some("processors" | "connectors")
-            )
+            matches!(line.strip_suffix(':').map(str::trim_end), Some("processors" | "connectors"))
         })
 }

@@ -69,11 +69,7 @@ pub struct YamlError {
 
 impl fmt::Display for YamlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid YAML at byte {}: {}",
-            self.span.start, self.message
-        )
+        write!(f, "invalid YAML at byte {}: {}", self.span.start, self.message)
     }
 }
 
@@ -125,9 +121,7 @@ fn extract_nested(yaml: &str, embedding: usize) -> Result<Vec<EmbeddedOttl>, Yam
     let mut maps: HashMap<tree::NodeId, SourceMap> = HashMap::new();
     let mut map_of = |node: tree::NodeId, scalar: &tree::Scalar| {
         maps.entry(node)
-            .or_insert_with(|| {
-                scalar_map::map_scalar(yaml, scalar.style, scalar.start, scalar.end, &scalar.value)
-            })
+            .or_insert_with(|| scalar_map::map_scalar(yaml, scalar.style, scalar.start, scalar.end, &scalar.value))
             .clone()
     };
 
@@ -137,8 +131,7 @@ fn extract_nested(yaml: &str, embedding: usize) -> Result<Vec<EmbeddedOttl>, Yam
             continue;
         };
         let yaml_map = map_of(found.node, scalar);
-        let (text, source_map, needs_env) =
-            scalar_map::collector_unescape(&scalar.value, &yaml_map);
+        let (text, source_map, needs_env) = scalar_map::collector_unescape(&scalar.value, &yaml_map);
         out.push(EmbeddedOttl {
             text,
             kind: found.kind,
@@ -163,10 +156,9 @@ fn extract_nested(yaml: &str, embedding: usize) -> Result<Vec<EmbeddedOttl>, Yam
                 continue;
             }
             let outer = map_of(node, scalar);
-            out.extend(inner.into_iter().map(|snippet| EmbeddedOttl {
-                source_map: snippet.source_map.compose(&outer),
-                ..snippet
-            }));
+            out.extend(
+                inner.into_iter().map(|snippet| EmbeddedOttl { source_map: snippet.source_map.compose(&outer), ..snippet }),
+            );
             if out.len() > layouts::MAX_SNIPPETS {
                 return Err(too_much());
             }
@@ -178,8 +170,7 @@ fn extract_nested(yaml: &str, embedding: usize) -> Result<Vec<EmbeddedOttl>, Yam
 /// The error for a document whose aliases expand to more OTTL than any real config holds.
 fn too_much() -> YamlError {
     YamlError {
-        message: "the configuration expands (through aliases) to more OTTL than this tool checks"
-            .to_string(),
+        message: "the configuration expands (through aliases) to more OTTL than this tool checks".to_string(),
         span: 0..0,
     }
 }

@@ -51,11 +51,7 @@ impl SourceMap {
         let start = range.start.min(len);
         let end = range.end.min(len).max(start);
         let src_start = self.to_source(start);
-        let src_end = if end > start {
-            self.ends.get(end - 1).copied().unwrap_or(src_start)
-        } else {
-            src_start
-        };
+        let src_end = if end > start { self.ends.get(end - 1).copied().unwrap_or(src_start) } else { src_start };
         src_start..src_end.max(src_start)
     }
 
@@ -74,33 +70,16 @@ impl SourceMap {
 
     /// The degraded map: every offset of a `len`-byte text maps to `pos`.
     pub(super) fn fallback(len: usize, pos: usize) -> SourceMap {
-        SourceMap {
-            starts: vec![pos; len + 1],
-            ends: vec![pos; len],
-            exact: false,
-        }
+        SourceMap { starts: vec![pos; len + 1], ends: vec![pos; len], exact: false }
     }
 
     /// Composes two maps: `self` maps a text into an intermediate text (for OTTL inside a YAML
     /// document that is itself a string inside another YAML file), `outer` maps that intermediate
     /// text into the file.
     pub(super) fn compose(&self, outer: &SourceMap) -> SourceMap {
-        let starts = self
-            .starts
-            .iter()
-            .map(|&s| outer.to_source(s))
-            .collect::<Vec<_>>();
-        let ends = self
-            .ends
-            .iter()
-            .zip(&self.starts)
-            .map(|(&e, &s)| outer.range_to_source(s..e).end)
-            .collect();
-        SourceMap {
-            starts,
-            ends,
-            exact: self.exact && outer.exact,
-        }
+        let starts = self.starts.iter().map(|&s| outer.to_source(s)).collect::<Vec<_>>();
+        let ends = self.ends.iter().zip(&self.starts).map(|(&e, &s)| outer.range_to_source(s..e).end).collect();
+        SourceMap { starts, ends, exact: self.exact && outer.exact }
     }
 }
 
@@ -113,11 +92,7 @@ struct Builder {
 
 impl Builder {
     fn new() -> Builder {
-        Builder {
-            text: String::new(),
-            starts: Vec::new(),
-            ends: Vec::new(),
-        }
+        Builder { text: String::new(), starts: Vec::new(), ends: Vec::new() }
     }
 
     /// A character written as itself at source offset `pos`: its bytes map one to one.
@@ -142,14 +117,7 @@ impl Builder {
     fn finish(mut self, empty_pos: usize) -> (String, SourceMap) {
         let end = self.ends.last().copied().unwrap_or(empty_pos);
         self.starts.push(end);
-        (
-            self.text,
-            SourceMap {
-                starts: self.starts,
-                ends: self.ends,
-                exact: true,
-            },
-        )
+        (self.text, SourceMap { starts: self.starts, ends: self.ends, exact: true })
     }
 }
 
@@ -178,13 +146,7 @@ fn is_blank(c: char) -> bool {
 /// `!tag` included) and ends at byte `end`, and checks the result against `expected`, saphyr's
 /// decoded value. Returns the decoded text and its map; the map is the fallback (everything at the
 /// scalar's start) when the decoding disagrees with `expected`.
-pub(super) fn map_scalar(
-    src: &str,
-    style: ScalarStyle,
-    start: usize,
-    end: usize,
-    expected: &str,
-) -> SourceMap {
+pub(super) fn map_scalar(src: &str, style: ScalarStyle, start: usize, end: usize, expected: &str) -> SourceMap {
     let content = skip_properties(src, start);
     if expected.is_empty() {
         // Empty scalars include the ones saphyr makes up for a missing value (`{a, b}`, `key:`),
@@ -243,12 +205,7 @@ fn skip_separation(src: &str, mut i: usize) -> usize {
 /// when no line break came, else one space for a single break, or one `\n` per break after the
 /// first. After an escaped line break (`\` at the end of a line in a double-quoted scalar) every
 /// further break is kept as `\n`.
-fn flush_folding(
-    b: &mut Builder,
-    blanks: &mut Vec<(char, usize)>,
-    breaks: &mut Vec<(usize, usize)>,
-    escaped_break: &mut bool,
-) {
+fn flush_folding(b: &mut Builder, blanks: &mut Vec<(char, usize)>, breaks: &mut Vec<(usize, usize)>, escaped_break: &mut bool) {
     if *escaped_break {
         for &br in breaks.iter() {
             b.mapped('\n', br);
@@ -405,9 +362,7 @@ fn line_start(src: &str, i: usize) -> usize {
 fn previous_break(src: &str, line_start: usize) -> Option<(usize, usize)> {
     let bytes = src.as_bytes();
     match line_start.checked_sub(1).and_then(|p| bytes.get(p)) {
-        Some(b'\n') if line_start >= 2 && bytes[line_start - 2] == b'\r' => {
-            Some((line_start - 2, line_start))
-        }
+        Some(b'\n') if line_start >= 2 && bytes[line_start - 2] == b'\r' => Some((line_start - 2, line_start)),
         Some(b'\n' | b'\r') => Some((line_start - 1, line_start)),
         _ => None,
     }
@@ -417,13 +372,7 @@ fn previous_break(src: &str, line_start: usize) -> Option<(usize, usize)> {
 /// properties starts at its first content character; with properties it starts at the first
 /// property, and the header (`|`, `>-`, `|2+` ...) follows them. Both readings are tried and the one
 /// that reproduces saphyr's value wins.
-fn decode_block(
-    src: &str,
-    start: usize,
-    after_properties: usize,
-    expected: &str,
-    literal: bool,
-) -> Option<(String, SourceMap)> {
+fn decode_block(src: &str, start: usize, after_properties: usize, expected: &str, literal: bool) -> Option<(String, SourceMap)> {
     if expected.chars().all(|c| c == '\n') {
         // No content line: nothing in the text can be pointed at, every byte maps to the start.
         let mut b = Builder::new();
@@ -443,12 +392,7 @@ fn decode_block(
 
 /// From a block scalar header at byte `header`, finds the first content character of the scalar:
 /// the first character at the block's indentation on the first line that is not empty.
-fn block_content_after_header(
-    src: &str,
-    header: usize,
-    expected: &str,
-    literal: bool,
-) -> Option<usize> {
+fn block_content_after_header(src: &str, header: usize, expected: &str, literal: bool) -> Option<usize> {
     if ch(src, header)? != if literal { '|' } else { '>' } {
         return None;
     }
@@ -474,11 +418,7 @@ fn block_content_after_header(
     i += break_len(src, i)?;
     // The first line of content as saphyr decoded it, to locate the indentation when it is given
     // explicitly (then the line may start with more spaces than the indentation).
-    let first_line = expected
-        .trim_start_matches('\n')
-        .split('\n')
-        .next()
-        .unwrap_or("");
+    let first_line = expected.trim_start_matches('\n').split('\n').next().unwrap_or("");
     loop {
         let line_end = line_end(src, i);
         let line = src.get(i..line_end)?;
@@ -510,19 +450,10 @@ fn line_end(src: &str, mut i: usize) -> usize {
 /// block's indentation), following saphyr's `scan_block_scalar` line by line. The trailing line
 /// breaks depend on the chomping indicator, which may not have been read: they are taken from
 /// `expected` and mapped to the line breaks that follow the last content line.
-fn block_from_content(
-    src: &str,
-    content: usize,
-    expected: &str,
-    literal: bool,
-) -> Option<(String, SourceMap)> {
+fn block_from_content(src: &str, content: usize, expected: &str, literal: bool) -> Option<(String, SourceMap)> {
     let first_line_start = line_start(src, content);
     let indent = content - first_line_start;
-    if !src
-        .get(first_line_start..content)?
-        .bytes()
-        .all(|b| b == b' ')
-    {
+    if !src.get(first_line_start..content)?.bytes().all(|b| b == b' ') {
         return None;
     }
     let mut b = Builder::new();
@@ -631,10 +562,7 @@ fn is_document_indicator(src: &str, i: usize) -> bool {
         return false;
     };
     (rest.starts_with("---") || rest.starts_with("..."))
-        && rest[3..]
-            .chars()
-            .next()
-            .is_none_or(|c| is_blank(c) || c == '\r' || c == '\n')
+        && rest[3..].chars().next().is_none_or(|c| is_blank(c) || c == '\r' || c == '\n')
 }
 
 /// Applies the collector's config-layer escape to a YAML-decoded value: `$$` becomes a literal
@@ -667,15 +595,7 @@ pub(super) fn collector_unescape(text: &str, map: &SourceMap) -> (String, Source
         i += c.len_utf8();
     }
     starts.push(map.to_source(text.len()));
-    (
-        out,
-        SourceMap {
-            starts,
-            ends,
-            exact: map.exact,
-        },
-        needs_env,
-    )
+    (out, SourceMap { starts, ends, exact: map.exact }, needs_env)
 }
 
 #[cfg(test)]
@@ -691,12 +611,7 @@ mod tests {
         for ev in Parser::new_from_str(yaml) {
             let (ev, span) = ev.expect("test YAML parses");
             if let Event::Scalar(value, style, ..) = ev {
-                scalars.push((
-                    value.into_owned(),
-                    style,
-                    idx.byte(span.start.index()),
-                    idx.byte(span.end.index()),
-                ));
+                scalars.push((value.into_owned(), style, idx.byte(span.start.index()), idx.byte(span.end.index())));
             }
         }
         let (value, style, start, end) = scalars.pop().expect("a scalar");
@@ -706,9 +621,7 @@ mod tests {
 
     /// The source text each character of `text` was decoded from.
     fn pieces<'a>(yaml: &'a str, text: &str, map: &SourceMap) -> Vec<&'a str> {
-        text.char_indices()
-            .map(|(i, c)| &yaml[map.range_to_source(i..i + c.len_utf8())])
-            .collect()
+        text.char_indices().map(|(i, c)| &yaml[map.range_to_source(i..i + c.len_utf8())]).collect()
     }
 
     #[test]
@@ -727,10 +640,7 @@ mod tests {
         let (v, m) = first_value(yaml);
         assert_eq!(v, "a  b c\nd");
         assert!(m.is_exact());
-        assert_eq!(
-            pieces(yaml, &v, &m),
-            ["a", " ", " ", "b", "\n", "c", "\n", "d"]
-        );
+        assert_eq!(pieces(yaml, &v, &m), ["a", " ", " ", "b", "\n", "c", "\n", "d"]);
         assert_eq!(m.to_source(v.find('d').unwrap()), yaml.find('d').unwrap());
     }
 
@@ -741,10 +651,7 @@ mod tests {
         assert_eq!(v, "it's here\nnow");
         assert!(m.is_exact());
         assert_eq!(pieces(yaml, &v, &m)[2], "''");
-        assert_eq!(
-            m.to_source(v.find("now").unwrap()),
-            yaml.find("now").unwrap()
-        );
+        assert_eq!(m.to_source(v.find("now").unwrap()), yaml.find("now").unwrap());
     }
 
     #[test]
@@ -752,24 +659,9 @@ mod tests {
         let yaml = r#"k: "\"\\\n\t\/\x41\u00e9\U0001F600\0\a\b\e\f\r\v\ \N\_\L\P!""#;
         let (v, m) = first_value(yaml);
         assert!(m.is_exact(), "{v:?}");
-        assert_eq!(
-            v,
-            "\"\\\n\t/A\u{e9}\u{1F600}\0\x07\x08\x1b\x0c\r\x0b \u{85}\u{a0}\u{2028}\u{2029}!"
-        );
+        assert_eq!(v, "\"\\\n\t/A\u{e9}\u{1F600}\0\x07\x08\x1b\x0c\r\x0b \u{85}\u{a0}\u{2028}\u{2029}!");
         let p = pieces(yaml, &v, &m);
-        assert_eq!(
-            &p[..8],
-            [
-                r#"\""#,
-                r"\\",
-                r"\n",
-                r"\t",
-                r"\/",
-                r"\x41",
-                r"\u00e9",
-                r"\U0001F600"
-            ]
-        );
+        assert_eq!(&p[..8], [r#"\""#, r"\\", r"\n", r"\t", r"\/", r"\x41", r"\u00e9", r"\U0001F600"]);
         assert_eq!(p.last(), Some(&"!"));
     }
 
@@ -790,10 +682,7 @@ mod tests {
             let (v, m) = first_value(&yaml);
             assert_eq!(v, format!("one\n two{tail}"));
             assert!(m.is_exact(), "{header}");
-            assert_eq!(
-                m.to_source(v.find("two").unwrap()),
-                yaml.find("two").unwrap()
-            );
+            assert_eq!(m.to_source(v.find("two").unwrap()), yaml.find("two").unwrap());
         }
     }
 
@@ -804,11 +693,7 @@ mod tests {
         assert_eq!(v, "a b\nc\n  d\ne\n");
         assert!(m.is_exact());
         for word in ["a", "b", "c", "d", "e"] {
-            assert_eq!(
-                m.to_source(v.find(word).unwrap()),
-                yaml.find(word).unwrap(),
-                "{word}"
-            );
+            assert_eq!(m.to_source(v.find(word).unwrap()), yaml.find(word).unwrap(), "{word}");
         }
     }
 
@@ -818,18 +703,12 @@ mod tests {
         let (v, m) = first_value(yaml);
         assert_eq!(v, "   lead\nnext\n");
         assert!(m.is_exact());
-        assert_eq!(
-            m.to_source(v.find("lead").unwrap()),
-            yaml.find("lead").unwrap()
-        );
+        assert_eq!(m.to_source(v.find("lead").unwrap()), yaml.find("lead").unwrap());
         let yaml = "k: &x\n  >-\n\n    folded\n    text\n";
         let (v, m) = first_value(yaml);
         assert_eq!(v, "\nfolded text");
         assert!(m.is_exact());
-        assert_eq!(
-            m.to_source(v.find("text").unwrap()),
-            yaml.find("text").unwrap()
-        );
+        assert_eq!(m.to_source(v.find("text").unwrap()), yaml.find("text").unwrap());
     }
 
     #[test]
@@ -872,10 +751,7 @@ mod tests {
         assert!(env);
         assert_eq!(map.to_source(1), yaml.find("$$").unwrap());
         assert_eq!(map.range_to_source(1..2), 4..6);
-        assert_eq!(
-            map.to_source(text.find('1').unwrap()),
-            yaml.find('1').unwrap()
-        );
+        assert_eq!(map.to_source(text.find('1').unwrap()), yaml.find('1').unwrap());
         let (_, _, env) = collector_unescape("a $${not_env}", &SourceMap::fallback(13, 0));
         assert!(!env);
     }

@@ -31,19 +31,10 @@ fn fallbacks(yaml: &str) -> Vec<String> {
 /// unique.
 #[track_caller]
 fn assert_points(yaml: &str, s: &EmbeddedOttl, token: &str, anchor: &str) {
-    let i = s
-        .text
-        .find(token)
-        .unwrap_or_else(|| panic!("{token:?} not in {:?}", s.text));
+    let i = s.text.find(token).unwrap_or_else(|| panic!("{token:?} not in {:?}", s.text));
     let r = s.source_map.range_to_source(i..i + token.len());
-    let want = yaml
-        .find(anchor)
-        .unwrap_or_else(|| panic!("{anchor:?} not in the YAML"));
-    assert_eq!(
-        yaml.matches(anchor).count(),
-        1,
-        "{anchor:?} is not unique in the YAML"
-    );
+    let want = yaml.find(anchor).unwrap_or_else(|| panic!("{anchor:?} not in the YAML"));
+    assert_eq!(yaml.matches(anchor).count(), 1, "{anchor:?} is not unique in the YAML");
     assert_eq!(r.start, want, "start of {token:?} in {:?}", s.text);
     assert!(
         anchor.starts_with(&yaml[r.clone()]) && !r.is_empty(),
@@ -56,10 +47,7 @@ fn assert_points(yaml: &str, s: &EmbeddedOttl, token: &str, anchor: &str) {
 fn line_col(yaml: &str, offset: usize) -> (usize, usize) {
     let before = &yaml[..offset];
     let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-    (
-        before.matches('\n').count() + 1,
-        yaml[line_start..offset].chars().count(),
-    )
+    (before.matches('\n').count() + 1, yaml[line_start..offset].chars().count())
 }
 
 /// Every character of the snippet maps to source text that decodes to it: itself, an escape, a
@@ -71,11 +59,7 @@ fn assert_consistent(yaml: &str, s: &EmbeddedOttl) {
     let mut last_end = 0;
     for (i, c) in s.text.char_indices() {
         let r = s.source_map.range_to_source(i..i + c.len_utf8());
-        assert!(
-            r.start >= last_end,
-            "map goes backwards at {i} in {:?}",
-            s.text
-        );
+        assert!(r.start >= last_end, "map goes backwards at {i} in {:?}", s.text);
         last_end = r.end;
         let piece = &yaml[r];
         let ok = piece == c.to_string()
@@ -85,10 +69,7 @@ fn assert_consistent(yaml: &str, s: &EmbeddedOttl) {
             || ((c == ' ' || c == '\n') && matches!(piece, "\n" | "\r\n" | "\r"));
         assert!(ok, "char {c:?} at {i} of {:?} maps to {piece:?}", s.text);
     }
-    assert_eq!(
-        s.source_map.to_source(s.text.len()),
-        last_end.max(s.source_map.to_source(0))
-    );
+    assert_eq!(s.source_map.to_source(s.text.len()), last_end.max(s.source_map.to_source(0)));
 }
 
 fn texts(found: &[EmbeddedOttl]) -> Vec<&str> {
@@ -136,9 +117,7 @@ processors:
     assert_points(yaml, &found[0], "where", "where span.kind");
     assert_points(yaml, &found[2], "\"a\"", "\"a\"");
     assert_points(yaml, &found[3], "where", "where log.severity");
-    let at = found[3]
-        .source_map
-        .to_source(found[3].text.find("where").unwrap());
+    let at = found[3].source_map.to_source(found[3].text.find("where").unwrap());
     assert_eq!(line_col(yaml, at), (10, 42));
 }
 
@@ -164,15 +143,7 @@ processors:
     let found = snippets(yaml);
     assert_eq!(found.len(), 4);
     let kinds: Vec<_> = found.iter().map(|s| s.kind).collect();
-    assert_eq!(
-        kinds,
-        [
-            SnippetKind::Condition,
-            SnippetKind::Statement,
-            SnippetKind::Condition,
-            SnippetKind::Statement
-        ]
-    );
+    assert_eq!(kinds, [SnippetKind::Condition, SnippetKind::Statement, SnippetKind::Condition, SnippetKind::Statement]);
     assert_eq!(found[0].context.as_deref(), Some("metric"));
     assert_eq!(found[1].context.as_deref(), Some("metric"));
     assert_eq!(found[0].error_mode.as_deref(), Some("propagate"));
@@ -239,22 +210,8 @@ processors:
         - 'duration_unix_nano > 3000'
 "#;
     let found = snippets(yaml);
-    let contexts: Vec<_> = found
-        .iter()
-        .map(|s| s.context.as_deref().unwrap())
-        .collect();
-    assert_eq!(
-        contexts,
-        [
-            "resource",
-            "span",
-            "spanevent",
-            "metric",
-            "datapoint",
-            "log",
-            "profile"
-        ]
-    );
+    let contexts: Vec<_> = found.iter().map(|s| s.context.as_deref().unwrap()).collect();
+    assert_eq!(contexts, ["resource", "span", "spanevent", "metric", "datapoint", "log", "profile"]);
     for s in &found {
         assert_eq!(s.kind, SnippetKind::Condition);
         assert_eq!(s.error_mode.as_deref(), Some("ignore"));
@@ -328,50 +285,16 @@ connectors:
         pipelines: [logs/all]
 "#;
     let found = snippets(yaml);
-    let summary: Vec<_> = found
-        .iter()
-        .map(|s| {
-            (
-                s.kind,
-                s.context.as_deref().unwrap(),
-                s.error_mode.as_deref(),
-                s.component.as_str(),
-            )
-        })
-        .collect();
+    let summary: Vec<_> =
+        found.iter().map(|s| (s.kind, s.context.as_deref().unwrap(), s.error_mode.as_deref(), s.component.as_str())).collect();
     assert_eq!(
         summary,
         [
-            (
-                SnippetKind::Condition,
-                "request",
-                Some("ignore"),
-                "connectors/routing/tenants"
-            ),
-            (
-                SnippetKind::Statement,
-                "resource",
-                Some("ignore"),
-                "connectors/routing/tenants"
-            ),
-            (
-                SnippetKind::Condition,
-                "log",
-                Some("ignore"),
-                "connectors/routing/tenants"
-            ),
-            (
-                SnippetKind::Statement,
-                "resource",
-                Some("ignore"),
-                "connectors/routing/tenants"
-            ),
-            (
-                SnippetKind::Condition,
-                "resource",
-                None,
-                "connectors/routing"
-            ),
+            (SnippetKind::Condition, "request", Some("ignore"), "connectors/routing/tenants"),
+            (SnippetKind::Statement, "resource", Some("ignore"), "connectors/routing/tenants"),
+            (SnippetKind::Condition, "log", Some("ignore"), "connectors/routing/tenants"),
+            (SnippetKind::Statement, "resource", Some("ignore"), "connectors/routing/tenants"),
+            (SnippetKind::Condition, "resource", None, "connectors/routing"),
         ]
     );
     assert_eq!(found[4].text, "true");
@@ -428,15 +351,7 @@ connectors:
     let found = snippets(yaml);
     let summary: Vec<_> = found
         .iter()
-        .map(|s| {
-            (
-                s.text.as_str(),
-                s.kind,
-                s.context.as_deref(),
-                s.error_mode.as_deref(),
-                s.component.as_str(),
-            )
-        })
+        .map(|s| (s.text.as_str(), s.kind, s.context.as_deref(), s.error_mode.as_deref(), s.component.as_str()))
         .collect();
     assert_eq!(
         summary,
@@ -448,41 +363,11 @@ connectors:
                 None,
                 "processors/routing"
             ),
-            (
-                r#"attributes["k"] == "v1""#,
-                SnippetKind::Condition,
-                Some("span"),
-                Some("ignore"),
-                "processors/tail_sampling"
-            ),
-            (
-                r#"name != "ev""#,
-                SnippetKind::Condition,
-                Some("spanevent"),
-                Some("ignore"),
-                "processors/tail_sampling"
-            ),
-            (
-                r#"attributes["inner"] == 1"#,
-                SnippetKind::Condition,
-                Some("span"),
-                None,
-                "processors/tail_sampling"
-            ),
-            (
-                "status.code == 2",
-                SnippetKind::Condition,
-                Some("span"),
-                None,
-                "connectors/count"
-            ),
-            (
-                r#"attributes["dir"] == "in""#,
-                SnippetKind::Condition,
-                Some("datapoint"),
-                None,
-                "connectors/sum/bytes"
-            ),
+            (r#"attributes["k"] == "v1""#, SnippetKind::Condition, Some("span"), Some("ignore"), "processors/tail_sampling"),
+            (r#"name != "ev""#, SnippetKind::Condition, Some("spanevent"), Some("ignore"), "processors/tail_sampling"),
+            (r#"attributes["inner"] == 1"#, SnippetKind::Condition, Some("span"), None, "processors/tail_sampling"),
+            ("status.code == 2", SnippetKind::Condition, Some("span"), None, "connectors/count"),
+            (r#"attributes["dir"] == "in""#, SnippetKind::Condition, Some("datapoint"), None, "connectors/sum/bytes"),
         ]
     );
     assert_points(yaml, &found[2], "\"ev\"", "\\\"ev\\\"");
@@ -551,54 +436,17 @@ processors:
     assert!(extract(yaml).is_err());
     let yaml = yaml.replace("*nothing_here_is_not_an_error_for_saphyr_it_is", "*base");
     let found = snippets(&yaml);
-    let summary: Vec<_> = found
-        .iter()
-        .map(|s| {
-            (
-                s.component.as_str(),
-                s.text.as_str(),
-                s.error_mode.as_deref(),
-            )
-        })
-        .collect();
+    let summary: Vec<_> = found.iter().map(|s| (s.component.as_str(), s.text.as_str(), s.error_mode.as_deref())).collect();
     assert_eq!(
         summary,
         [
-            (
-                "processors/transform/first",
-                r#"set(attributes["a"], "1") where name == "n""#,
-                None
-            ),
-            (
-                "processors/transform/first",
-                r#"delete_key(attributes, "x")"#,
-                None
-            ),
-            (
-                "processors/transform/second",
-                r#"delete_key(attributes, "x")"#,
-                None
-            ),
-            (
-                "processors/transform/second",
-                r#"set(attributes["a"], "1") where name == "n""#,
-                None
-            ),
-            (
-                "processors/transform/second",
-                r#"delete_key(attributes, "x")"#,
-                None
-            ),
-            (
-                "processors/transform/base",
-                r#"set(metric.unit, "s")"#,
-                Some("propagate")
-            ),
-            (
-                "processors/transform/derived",
-                r#"set(metric.unit, "s")"#,
-                Some("ignore")
-            ),
+            ("processors/transform/first", r#"set(attributes["a"], "1") where name == "n""#, None),
+            ("processors/transform/first", r#"delete_key(attributes, "x")"#, None),
+            ("processors/transform/second", r#"delete_key(attributes, "x")"#, None),
+            ("processors/transform/second", r#"set(attributes["a"], "1") where name == "n""#, None),
+            ("processors/transform/second", r#"delete_key(attributes, "x")"#, None),
+            ("processors/transform/base", r#"set(metric.unit, "s")"#, Some("propagate")),
+            ("processors/transform/derived", r#"set(metric.unit, "s")"#, Some("ignore")),
         ]
     );
     // Every use of an aliased string points at the anchored original.
@@ -628,11 +476,7 @@ fn nested_and_embedded_configs() {
     let found = snippets(yaml);
     assert_eq!(
         texts(&found),
-        [
-            r#"attributes["n"] == "v""#,
-            r#"set(log.body, "it's") where log.body == "$x""#,
-            r#"set(log.attributes["k"], 1)"#
-        ]
+        [r#"attributes["n"] == "v""#, r#"set(log.body, "it's") where log.body == "$x""#, r#"set(log.attributes["k"], 1)"#]
     );
     assert_points(yaml, &found[0], "\"v\"", "\"v\"");
     assert_points(yaml, &found[1], "where", "where log.body");
@@ -651,15 +495,9 @@ fn not_a_collector_config() {
     assert!(snippets("   \n# just a comment\n").is_empty());
     assert!(snippets("plain scalar document").is_empty());
     assert!(snippets("- 1\n- 2\n").is_empty());
-    assert!(
-        snippets("name: demo\nservice:\n  pipelines:\n    logs:\n      processors: [transform]\n")
-            .is_empty()
-    );
+    assert!(snippets("name: demo\nservice:\n  pipelines:\n    logs:\n      processors: [transform]\n").is_empty());
     assert!(snippets("processors: [transform]\nconnectors: 3\n").is_empty());
-    assert!(
-        snippets("processors:\n  batch: {}\n  memory_limiter:\n    check_interval: 1s\n")
-            .is_empty()
-    );
+    assert!(snippets("processors:\n  batch: {}\n  memory_limiter:\n    check_interval: 1s\n").is_empty());
     let doc = "description: |\n  processors:\n    not: yaml: at: all\n";
     assert!(snippets(doc).is_empty());
 }
@@ -671,18 +509,13 @@ fn not_a_collector_config() {
 fn double_quoted_with_escaped_quotes_before_the_token() {
     let yaml = "processors:\n  transform:\n    log_statements:\n      - \"set(attributes[\\\"a\\\\\\\\b\\\"], \\\"c\\\\\\\"d\\\") where name == \\\"x\\\"\"\n";
     let found = snippets(yaml);
-    assert_eq!(
-        found[0].text,
-        r#"set(attributes["a\\b"], "c\"d") where name == "x""#
-    );
+    assert_eq!(found[0].text, r#"set(attributes["a\\b"], "c\"d") where name == "x""#);
     assert_points(yaml, &found[0], "where", "where");
     assert_points(yaml, &found[0], "name", "name");
     assert_points(yaml, &found[0], "\"x\"", "\\\"x\\\"");
     assert_points(yaml, &found[0], "\\\\", "\\\\\\\\");
     assert_consistent(yaml, &found[0]);
-    let at = found[0]
-        .source_map
-        .to_source(found[0].text.find("where").unwrap());
+    let at = found[0].source_map.to_source(found[0].text.find("where").unwrap());
     assert_eq!(line_col(yaml, at), (4, 49));
 }
 
@@ -690,10 +523,7 @@ fn double_quoted_with_escaped_quotes_before_the_token() {
 fn double_quoted_multi_line_and_escaped_break() {
     let yaml = "processors:\n  filter:\n    trace_conditions:\n      - \"attributes[\\\"a\\\"] == 1 and\n        name == \\\"n\\\" \\\n        or kind == 2\"\n";
     let found = snippets(yaml);
-    assert_eq!(
-        found[0].text,
-        r#"attributes["a"] == 1 and name == "n" or kind == 2"#
-    );
+    assert_eq!(found[0].text, r#"attributes["a"] == 1 and name == "n" or kind == 2"#);
     assert_points(yaml, &found[0], "name", "name");
     assert_points(yaml, &found[0], "or", "or kind");
     assert_consistent(yaml, &found[0]);
@@ -703,10 +533,7 @@ fn double_quoted_multi_line_and_escaped_break() {
 fn single_quoted_with_doubled_quotes() {
     let yaml = "processors:\n  transform:\n    log_statements:\n      - 'set(body, \"it''s\") where attributes[''k''] == ''v'''\n      - 'replace_pattern(body, \"a\n        b\", \"c\")'\n";
     let found = snippets(yaml);
-    assert_eq!(
-        found[0].text,
-        r#"set(body, "it's") where attributes['k'] == 'v'"#
-    );
+    assert_eq!(found[0].text, r#"set(body, "it's") where attributes['k'] == 'v'"#);
     assert_points(yaml, &found[0], "where", "where");
     assert_points(yaml, &found[0], "'v'", "''v''");
     assert_eq!(found[1].text, r#"replace_pattern(body, "a b", "c")"#);
@@ -720,10 +547,7 @@ fn single_quoted_with_doubled_quotes() {
 fn folded_block_statements() {
     let yaml = "processors:\n  transform:\n    log_statements:\n      - >-\n        set(log.attributes[\"level\"], \"error\")\n        where IsMatch(log.body, \"ERROR\")\n          and true\n      - >\n        short\n";
     let found = snippets(yaml);
-    assert_eq!(
-        found[0].text,
-        "set(log.attributes[\"level\"], \"error\") where IsMatch(log.body, \"ERROR\")\n  and true"
-    );
+    assert_eq!(found[0].text, "set(log.attributes[\"level\"], \"error\") where IsMatch(log.body, \"ERROR\")\n  and true");
     assert_eq!(found[1].text, "short\n");
     assert_points(yaml, &found[0], "where", "where");
     assert_points(yaml, &found[0], "\"ERROR\"", "\"ERROR\"");
@@ -737,10 +561,7 @@ fn folded_block_statements() {
 fn literal_block_conditions() {
     let yaml = "connectors:\n  routing:\n    table:\n      - condition: |\n          attributes[\"a\"] == \"b\" or\n            attributes[\"c\"] == \"d\"\n        pipelines: [x]\nprocessors:\n  filter:\n    trace_conditions:\n      - |2-\n           IsMatch(name, \"^/health\")\n";
     let found = snippets(yaml);
-    assert_eq!(
-        found[0].text,
-        "attributes[\"a\"] == \"b\" or\n  attributes[\"c\"] == \"d\"\n"
-    );
+    assert_eq!(found[0].text, "attributes[\"a\"] == \"b\" or\n  attributes[\"c\"] == \"d\"\n");
     assert_points(yaml, &found[0], "\"d\"", "\"d\"");
     // `|2` counts from the sequence's indentation (6), as saphyr reads it.
     assert_eq!(found[1].text, "   IsMatch(name, \"^/health\")");
@@ -754,10 +575,7 @@ fn literal_block_conditions() {
 fn plain_multi_line_statements() {
     let yaml = "processors:\n  transform:\n    log_statements:\n      - set(log.attributes[\"x\"], \"y\")\n        where log.attributes[\"z\"] ==\n          \"w\"   # trailing comment\n      - next()\n";
     let found = snippets(yaml);
-    assert_eq!(
-        found[0].text,
-        "set(log.attributes[\"x\"], \"y\") where log.attributes[\"z\"] == \"w\""
-    );
+    assert_eq!(found[0].text, "set(log.attributes[\"x\"], \"y\") where log.attributes[\"z\"] == \"w\"");
     assert_points(yaml, &found[0], "where", "where");
     assert_points(yaml, &found[0], "\"w\"", "\"w\"");
     assert_eq!(found[1].text, "next()");
@@ -770,16 +588,7 @@ fn plain_multi_line_statements() {
 fn flow_sequences() {
     let yaml = "processors:\n  filter:\n    traces:\n      span: [ \"name == \\\"a\\\"\", 'kind == 2', name != nil,\n              \"IsMatch(name,\n                \\\"b\\\")\", plain\n   continued ]\n";
     let found = snippets(yaml);
-    assert_eq!(
-        texts(&found),
-        [
-            r#"name == "a""#,
-            "kind == 2",
-            "name != nil",
-            r#"IsMatch(name, "b")"#,
-            "plain continued"
-        ]
-    );
+    assert_eq!(texts(&found), [r#"name == "a""#, "kind == 2", "name != nil", r#"IsMatch(name, "b")"#, "plain continued"]);
     assert_points(yaml, &found[1], "2", "2");
     assert_points(yaml, &found[2], "nil", "nil");
     assert_points(yaml, &found[3], "\"b\"", "\\\"b\\\"");
@@ -793,31 +602,17 @@ fn flow_sequences() {
 fn dollar_escapes_and_env_references() {
     let yaml = "processors:\n  transform:\n    log_statements:\n      - replace_pattern(body, \"(\\\\d+)\", \"$$1\") where body != \"x\"\n      - set(attributes[\"env\"], \"${env:DEPLOY_ENV}\") where name == \"y\"\n      - set(attributes[\"lit\"], \"$${not_env}\") where name == \"z\"\n      - 'set(attributes[\"cost\"], \"$$$$5\") where name == \"w\"'\n";
     let found = snippets(yaml);
-    assert_eq!(
-        found[0].text,
-        r#"replace_pattern(body, "(\\d+)", "$1") where body != "x""#
-    );
+    assert_eq!(found[0].text, r#"replace_pattern(body, "(\\d+)", "$1") where body != "x""#);
     assert!(!found[0].needs_env);
     assert_points(yaml, &found[0], "$1", "$$1");
     assert_points(yaml, &found[0], "where", "where body");
-    assert_eq!(
-        found[0]
-            .source_map
-            .to_source(found[0].text.find('$').unwrap()),
-        yaml.find("$$").unwrap()
-    );
+    assert_eq!(found[0].source_map.to_source(found[0].text.find('$').unwrap()), yaml.find("$$").unwrap());
     assert!(found[1].needs_env);
     assert_points(yaml, &found[1], "where", "where name == \"y\"");
-    assert_eq!(
-        found[2].text,
-        r#"set(attributes["lit"], "${not_env}") where name == "z""#
-    );
+    assert_eq!(found[2].text, r#"set(attributes["lit"], "${not_env}") where name == "z""#);
     assert!(!found[2].needs_env);
     assert_points(yaml, &found[2], "where", "where name == \"z\"");
-    assert_eq!(
-        found[3].text,
-        r#"set(attributes["cost"], "$$5") where name == "w""#
-    );
+    assert_eq!(found[3].text, r#"set(attributes["cost"], "$$5") where name == "w""#);
     assert_points(yaml, &found[3], "where", "where name == \"w\"");
     for s in &found {
         assert_consistent(yaml, s);
@@ -854,10 +649,7 @@ fn crlf_line_endings() {
             "set(k, 4)\nwhere l\n"
         ]
     );
-    for (s, at) in found
-        .iter()
-        .zip(["where c", "where f", "where h", "where j", "where l"])
-    {
+    for (s, at) in found.iter().zip(["where c", "where f", "where h", "where j", "where l"]) {
         assert_points(yaml, s, "where", at);
         assert_consistent(yaml, s);
     }
@@ -868,18 +660,12 @@ fn crlf_line_endings() {
 fn non_ascii_offsets_are_bytes() {
     let yaml = "# ünïcödé header\nprocessors:\n  transform:\n    log_statements:\n      - \"set(attributes[\\\"ü\\\"], \\\"é\\\") where name == \\\"x\\\"\"\n      - 'set(attributes[\"日本\"], \"😀\") where name == ''ö'''\n      - \"set(attributes[\\\"ß\\\"], \\\"\\u00e9\\\") where name == \\\"€\\\"\"\n";
     let found = snippets(yaml);
-    assert_eq!(
-        found[0].text,
-        "set(attributes[\"ü\"], \"é\") where name == \"x\""
-    );
+    assert_eq!(found[0].text, "set(attributes[\"ü\"], \"é\") where name == \"x\"");
     assert_points(yaml, &found[0], "where", "where name == \\\"x");
     assert_points(yaml, &found[0], "ü", "ü\\\"]");
     assert_points(yaml, &found[1], "where", "where name == ''ö");
     assert_points(yaml, &found[1], "😀", "😀");
-    assert_eq!(
-        found[2].text,
-        "set(attributes[\"ß\"], \"é\") where name == \"€\""
-    );
+    assert_eq!(found[2].text, "set(attributes[\"ß\"], \"é\") where name == \"€\"");
     assert_points(yaml, &found[2], "\"€\"", "\\\"€\\\"");
     for s in &found {
         assert_consistent(yaml, s);
@@ -921,9 +707,7 @@ fn deep_nesting_does_not_overflow() {
     assert!(extract(&deep).is_err());
     let deep = "{a: ".repeat(10_000);
     assert!(extract(&deep).is_err());
-    let block: String = (0..1000)
-        .map(|i| " ".repeat(i) + "k" + &i.to_string() + ":\n")
-        .collect();
+    let block: String = (0..1000).map(|i| " ".repeat(i) + "k" + &i.to_string() + ":\n").collect();
     assert!(extract(&block).unwrap_err().message.contains("nesting"));
 }
 
@@ -951,11 +735,7 @@ fn alias_bombs_stay_cheap() {
     let mut yaml = String::from("m0: &m0 {a: 1}\n");
     for i in 1..30 {
         let previous = i - 1;
-        writeln!(
-            yaml,
-            "m{i}: &m{i} {{<<: [*m{previous}, *m{previous}, *m{previous}]}}"
-        )
-        .unwrap();
+        writeln!(yaml, "m{i}: &m{i} {{<<: [*m{previous}, *m{previous}, *m{previous}]}}").unwrap();
     }
     yaml += "processors:\n  transform:\n    <<: *m29\n    log_statements: [ok()]\n";
     assert_eq!(texts(&snippets(&yaml)), ["ok()"]);
@@ -988,19 +768,15 @@ const FUZZ_SEEDS: &[&str] = &[
 #[test]
 fn mutations_never_panic_and_maps_stay_exact() {
     const PIECES: &[&str] = &[
-        "\"", "'", "\\", "\n", "\r\n", " ", "\t", "|", ">", "-", ":", "#", "&a ", "*a", "!", "[",
-        "]", "{", "}", ",", "$$", "''", "\\\"", "é", "😀", "\n  ", "\n\n", "|-\n  ", ">+\n",
-        "|2\n", "---\n",
+        "\"", "'", "\\", "\n", "\r\n", " ", "\t", "|", ">", "-", ":", "#", "&a ", "*a", "!", "[", "]", "{", "}", ",", "$$", "''",
+        "\\\"", "é", "😀", "\n  ", "\n\n", "|-\n  ", ">+\n", "|2\n", "---\n",
     ];
     let mut seeds: Vec<String> = FUZZ_SEEDS.iter().map(ToString::to_string).collect();
     seeds.extend(corpus().into_iter().map(|(_, text)| text));
     let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
     let mut problems = Vec::new();
     // More rounds on demand: OTTL_YAML_FUZZ_ROUNDS=100000 cargo test --release mutations
-    let rounds = std::env::var("OTTL_YAML_FUZZ_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(500);
+    let rounds = std::env::var("OTTL_YAML_FUZZ_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
     for round in 0..rounds {
         let seed = &seeds[round % seeds.len()];
         let mut text = seed.clone();
@@ -1032,12 +808,7 @@ fn mutations_never_panic_and_maps_stay_exact() {
             problems.push(format!("{f} in {text:?}"));
         }
     }
-    assert!(
-        problems.is_empty(),
-        "{} fallbacks, e.g.:\n{}",
-        problems.len(),
-        problems[..problems.len().min(5)].join("\n")
-    );
+    assert!(problems.is_empty(), "{} fallbacks, e.g.:\n{}", problems.len(), problems[..problems.len().min(5)].join("\n"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1054,14 +825,8 @@ const EXPECTED_COUNTS: &[(&str, usize)] = &[
     ("hyperdx__otel-collector-config.yaml", 36),
     ("k8s-monitoring-helm__scrub-log-pii__values.yaml", 0),
     ("kyma__metricagent__user-defined-filters.yaml", 24),
-    (
-        "newrelic__nr-k8s-otel-collector__daemonset-configmap.yaml",
-        116,
-    ),
-    (
-        "ops-agent__golden__logging-otel-processor_exclude_logs__otel.yaml",
-        91,
-    ),
+    ("newrelic__nr-k8s-otel-collector__daemonset-configmap.yaml", 116),
+    ("ops-agent__golden__logging-otel-processor_exclude_logs__otel.yaml", 91),
     ("otel-demo__otelcol-config__2024-02-02.yaml", 3),
     ("otel-demo__otelcol-config__HEAD.yaml", 8),
     ("sapcc__audit-logs-collector__processors.yaml", 98),
@@ -1079,12 +844,7 @@ fn corpus() -> Vec<(String, String)> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .filter_map(|p| {
-            Some((
-                p.file_name()?.to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).ok()?,
-            ))
-        })
+        .filter_map(|p| Some((p.file_name()?.to_string_lossy().into_owned(), std::fs::read_to_string(&p).ok()?)))
         .collect();
     files.sort();
     files
@@ -1094,34 +854,22 @@ fn corpus() -> Vec<(String, String)> {
 fn realworld_configs_map_exactly() {
     for (name, yaml) in corpus() {
         let found = extract(&yaml).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(
-            fallbacks(&yaml).is_empty(),
-            "{name}: {:?}",
-            fallbacks(&yaml)
-        );
+        assert!(fallbacks(&yaml).is_empty(), "{name}: {:?}", fallbacks(&yaml));
         for s in &found {
             assert_consistent(&yaml, s);
             let r = s.source_map.range_to_source(0..s.text.len());
             let raw = &yaml[r.clone()];
-            let simple =
-                !raw.contains(['\n', '\r', '\\']) && !raw.contains("''") && !raw.contains("$$");
+            let simple = !raw.contains(['\n', '\r', '\\']) && !raw.contains("''") && !raw.contains("$$");
             if simple {
                 assert_eq!(raw, s.text, "{name}");
                 let before = &yaml[..r.start];
                 let after = &yaml[r.end..];
                 let quoted = before.ends_with(['"', '\'']) && after.starts_with(['"', '\'']);
                 let plain = !before.ends_with(['"', '\'']);
-                assert!(
-                    quoted || plain,
-                    "{name}: {:?} is not the whole scalar",
-                    s.text
-                );
+                assert!(quoted || plain, "{name}: {:?} is not the whole scalar", s.text);
             }
         }
-        let expected = EXPECTED_COUNTS
-            .iter()
-            .find(|(file, _)| *file == name)
-            .map_or(found.len(), |(_, n)| *n);
+        let expected = EXPECTED_COUNTS.iter().find(|(file, _)| *file == name).map_or(found.len(), |(_, n)| *n);
         assert_eq!(found.len(), expected, "{name}");
     }
 }
@@ -1173,10 +921,7 @@ fn generated_scalars_map_exactly() {
         "?",
     ];
     const SPACES: &[&str] = &[" ", "  ", "\t", " \t "];
-    let rounds = std::env::var("OTTL_YAML_GEN_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3000);
+    let rounds = std::env::var("OTTL_YAML_GEN_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3000);
     let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
     let mut accepted = 0;
     let mut problems = Vec::new();
@@ -1219,9 +964,7 @@ fn generated_scalars_map_exactly() {
             1 => format!("'{body}'"),
             2 => format!("\"{body}\""),
             _ => {
-                let header = [
-                    "|", "|-", "|+", ">", ">-", ">+", "|1", "|2-", ">1+", "| # c", ">- #c",
-                ][rng.below(11)];
+                let header = ["|", "|-", "|+", ">", ">-", ">+", "|1", "|2-", ">1+", "| # c", ">- #c"][rng.below(11)];
                 let lines: Vec<&str> = body.split(nl).collect();
                 let mut block = format!("{header}{nl}");
                 for _ in 0..rng.below(2) {
@@ -1252,11 +995,7 @@ fn generated_scalars_map_exactly() {
             2 => format!("{pad}k:{nl}{indent}{props}{scalar}{nl}"),
             _ => format!("{pad}k: [ {props}{scalar} , x ]{nl}"),
         };
-        let doc = if base > 0 {
-            format!("root:{nl}{doc}")
-        } else {
-            doc
-        };
+        let doc = if base > 0 { format!("root:{nl}{doc}") } else { doc };
         let idx = tree::CharIndex::new(&doc);
         if tree::build(&doc, &idx).is_err() {
             continue;
@@ -1267,16 +1006,8 @@ fn generated_scalars_map_exactly() {
         }
     }
     eprintln!("generated: {accepted} of {rounds} parse");
-    assert!(
-        accepted > rounds / 10,
-        "only {accepted} of {rounds} generated documents parse"
-    );
-    assert!(
-        problems.is_empty(),
-        "{} fallbacks, e.g.:\n{}",
-        problems.len(),
-        problems[..problems.len().min(8)].join("\n")
-    );
+    assert!(accepted > rounds / 10, "only {accepted} of {rounds} generated documents parse");
+    assert!(problems.is_empty(), "{} fallbacks, e.g.:\n{}", problems.len(), problems[..problems.len().min(8)].join("\n"));
 }
 
 /// Corners of the YAML grammar that the generator does not reach.

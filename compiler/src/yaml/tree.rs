@@ -60,19 +60,8 @@ const CHECKPOINT_EVERY: usize = 64;
 impl<'a> CharIndex<'a> {
     pub(super) fn new(src: &'a str) -> CharIndex<'a> {
         let ascii = src.is_ascii();
-        let checkpoints = if ascii {
-            Vec::new()
-        } else {
-            src.char_indices()
-                .step_by(CHECKPOINT_EVERY)
-                .map(|(b, _)| b)
-                .collect()
-        };
-        CharIndex {
-            src,
-            ascii,
-            checkpoints,
-        }
+        let checkpoints = if ascii { Vec::new() } else { src.char_indices().step_by(CHECKPOINT_EVERY).map(|(b, _)| b).collect() };
+        CharIndex { src, ascii, checkpoints }
     }
 
     /// Byte offset of the character with index `char_index`; the end of the text when past it.
@@ -85,18 +74,12 @@ impl<'a> CharIndex<'a> {
         };
         let rest = char_index % CHECKPOINT_EVERY;
         let tail = self.src.get(base..).unwrap_or("");
-        tail.char_indices()
-            .nth(rest)
-            .map_or(self.src.len(), |(b, _)| base + b)
+        tail.char_indices().nth(rest).map_or(self.src.len(), |(b, _)| base + b)
     }
 
     /// The byte range of the character at byte `pos` (empty at the end of the text).
     pub(super) fn char_range(&self, pos: usize) -> std::ops::Range<usize> {
-        let len = self
-            .src
-            .get(pos..)
-            .and_then(|s| s.chars().next())
-            .map_or(0, char::len_utf8);
+        let len = self.src.get(pos..).and_then(|s| s.chars().next()).map_or(0, char::len_utf8);
         pos..pos + len
     }
 }
@@ -113,10 +96,7 @@ pub(super) fn build(src: &str, idx: &CharIndex<'_>) -> Result<Tree, YamlError> {
     // down a language server: report it as an error at the start of the file instead.
     match catch_unwind(AssertUnwindSafe(|| build_inner(src, idx))) {
         Ok(result) => result,
-        Err(_) => Err(YamlError {
-            message: "internal error in the YAML parser".to_string(),
-            span: idx.char_range(0),
-        }),
+        Err(_) => Err(YamlError { message: "internal error in the YAML parser".to_string(), span: idx.char_range(0) }),
     }
 }
 
@@ -130,10 +110,7 @@ fn build_inner(src: &str, idx: &CharIndex<'_>) -> Result<Tree, YamlError> {
     while let Some(item) = parser.next_event() {
         let (event, span) = item.map_err(|e| {
             let pos = idx.byte(e.marker().index());
-            YamlError {
-                message: e.info().to_string(),
-                span: idx.char_range(pos),
-            }
+            YamlError { message: e.info().to_string(), span: idx.char_range(pos) }
         })?;
         let start = idx.byte(span.start.index());
         let end = idx.byte(span.end.index()).max(start);
@@ -154,13 +131,7 @@ fn build_inner(src: &str, idx: &CharIndex<'_>) -> Result<Tree, YamlError> {
                 continue;
             }
             Event::Scalar(value, style, anchor, tag) => (
-                Node::Scalar(Scalar {
-                    value: value.into_owned(),
-                    style,
-                    tag: tag.map(std::borrow::Cow::into_owned),
-                    start,
-                    end,
-                }),
+                Node::Scalar(Scalar { value: value.into_owned(), style, tag: tag.map(std::borrow::Cow::into_owned), start, end }),
                 anchor,
                 false,
             ),
@@ -179,10 +150,7 @@ fn build_inner(src: &str, idx: &CharIndex<'_>) -> Result<Tree, YamlError> {
         }
         if opens {
             open[id] = true;
-            stack.push(Frame {
-                node: id,
-                pending_key: None,
-            });
+            stack.push(Frame { node: id, pending_key: None });
         }
     }
     Ok(tree)
@@ -190,13 +158,7 @@ fn build_inner(src: &str, idx: &CharIndex<'_>) -> Result<Tree, YamlError> {
 
 /// Adds `node` (or reuses `existing`, for an alias) as the next child of the innermost open
 /// collection, or as a document root.
-fn attach(
-    tree: &mut Tree,
-    stack: &mut [Frame],
-    open: &mut Vec<bool>,
-    existing: Option<NodeId>,
-    node: Node,
-) -> NodeId {
+fn attach(tree: &mut Tree, stack: &mut [Frame], open: &mut Vec<bool>, existing: Option<NodeId>, node: Node) -> NodeId {
     let id = existing.unwrap_or_else(|| {
         tree.nodes.push(node);
         open.push(false);
@@ -234,8 +196,7 @@ impl Tree {
     pub(super) fn string(&self, id: NodeId) -> Option<&Scalar> {
         let s = self.scalar(id)?;
         if let Some(tag) = &s.tag {
-            let core_non_string = tag.is_yaml_core_schema()
-                && matches!(tag.suffix.as_str(), "null" | "bool" | "int" | "float");
+            let core_non_string = tag.is_yaml_core_schema() && matches!(tag.suffix.as_str(), "null" | "bool" | "int" | "float");
             return (!core_non_string).then_some(s);
         }
         (s.style != ScalarStyle::Plain || !is_non_string_plain(&s.value)).then_some(s)
@@ -299,17 +260,12 @@ impl Tree {
 
     /// The value of key `key` in mapping `id`.
     pub(super) fn get(&self, id: NodeId, key: &str) -> Option<NodeId> {
-        self.entries(id)
-            .into_iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v)
+        self.entries(id).into_iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     /// The string value of key `key` in mapping `id`.
     pub(super) fn get_string(&self, id: NodeId, key: &str) -> Option<&str> {
-        self.get(id, key)
-            .and_then(|v| self.string(v))
-            .map(|s| s.value.as_str())
+        self.get(id, key).and_then(|v| self.string(v)).map(|s| s.value.as_str())
     }
 
     pub(super) fn is_map(&self, id: NodeId) -> bool {
@@ -328,19 +284,8 @@ impl Tree {
 /// Whether a plain scalar resolves to null, a boolean, an integer or a float under the YAML 1.2
 /// core schema, as the collector's YAML library (go-yaml v3) resolves them.
 fn is_non_string_plain(v: &str) -> bool {
-    matches!(
-        v,
-        "" | "~"
-            | "null"
-            | "Null"
-            | "NULL"
-            | "true"
-            | "True"
-            | "TRUE"
-            | "false"
-            | "False"
-            | "FALSE"
-    ) || is_int(v)
+    matches!(v, "" | "~" | "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
+        || is_int(v)
         || is_float(v)
 }
 
@@ -355,8 +300,7 @@ fn is_int(v: &str) -> bool {
     } else {
         (v, 10)
     };
-    digits.chars().any(|c| c.is_digit(radix))
-        && digits.chars().all(|c| c == '_' || c.is_digit(radix))
+    digits.chars().any(|c| c.is_digit(radix)) && digits.chars().all(|c| c == '_' || c.is_digit(radix))
 }
 
 fn is_float(v: &str) -> bool {
@@ -373,17 +317,13 @@ fn is_float(v: &str) -> bool {
         None => (mantissa, None),
     };
     let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit() || c == '_');
-    let has_digit = int_part.chars().any(|c| c.is_ascii_digit())
-        || frac_part.is_some_and(|f| f.chars().any(|c| c.is_ascii_digit()));
+    let has_digit =
+        int_part.chars().any(|c| c.is_ascii_digit()) || frac_part.is_some_and(|f| f.chars().any(|c| c.is_ascii_digit()));
     let exponent_ok = exponent.is_none_or(|e| {
         let e = e.strip_prefix(['+', '-']).unwrap_or(e);
         !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
     });
-    has_digit
-        && digits(int_part)
-        && frac_part.is_none_or(digits)
-        && exponent_ok
-        && (frac_part.is_some() || exponent.is_some())
+    has_digit && digits(int_part) && frac_part.is_none_or(digits) && exponent_ok && (frac_part.is_some() || exponent.is_some())
 }
 
 #[cfg(test)]
@@ -409,24 +349,12 @@ mod tests {
 
     #[test]
     fn scalars_that_are_not_strings() {
-        for v in [
-            "", "~", "null", "true", "FALSE", "12", "-3", "0x1F", "0o17", "1_000", "1.5", "-.5",
-            "1e3", ".inf", "-.Inf", ".nan",
-        ] {
+        for v in
+            ["", "~", "null", "true", "FALSE", "12", "-3", "0x1F", "0o17", "1_000", "1.5", "-.5", "1e3", ".inf", "-.Inf", ".nan"]
+        {
             assert!(is_non_string_plain(v), "{v}");
         }
-        for v in [
-            "yes",
-            "route()",
-            "1.2.3",
-            "e3",
-            "0x",
-            "abc",
-            "true == false",
-            ".",
-            "1e",
-            "+",
-        ] {
+        for v in ["yes", "route()", "1.2.3", "e3", "0x", "abc", "true == false", ".", "1e", "+"] {
             assert!(!is_non_string_plain(v), "{v}");
         }
         let t = tree("- 12\n- '12'\n- !!str 12\n- !!int '12'\n- x\n");
