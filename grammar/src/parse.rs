@@ -113,6 +113,7 @@ pub fn parse_tokens<'src>(src: &'src str, tokens: &[Spanned<'src>], entry: Entry
     let brackets = bracket_diagnostics(&tokens, src.len());
     let bracket_trouble_at = brackets.iter().map(|d| d.span().start).min();
     diagnostics.extend(brackets);
+    repair_lexical_errors(&mut tokens);
 
     prepass::mark(&mut tokens, entry == EntryPoint::Statement);
     let mut sink = Sink { diagnostics: Vec::new(), recovered: Vec::new() };
@@ -160,8 +161,8 @@ fn lexical_diagnostics(tokens: &[Spanned<'_>]) -> Vec<Diagnostic> {
         match token {
             Token::Error(text) => {
                 let (message, help) = match *text {
-                    t if t.starts_with("||") => ("`||` is not an OTTL operator".to_string(), "write `or`"),
-                    t if t.starts_with("&&") => ("`&&` is not an OTTL operator".to_string(), "write `and`"),
+                    "||" | "|" => (format!("`{text}` is not an OTTL operator"), "write `or`"),
+                    "&&" | "&" => (format!("`{text}` is not an OTTL operator"), "write `and`"),
                     t if t.starts_with('!') => ("`!` is not an OTTL operator".to_string(), "write `not`, or `!=` to compare"),
                     t => (
                         format!("invalid character{} `{t}`", if t.chars().count() > 1 { "s" } else { "" }),
@@ -190,6 +191,23 @@ fn lexical_diagnostics(tokens: &[Spanned<'_>]) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// After reporting them, lets the parser read lexical mistakes as what was meant, so
+/// that they cause no further errors: `||` as `or`, `&&` as `and`, `!` as `not`,
+/// `'text'` as a string; other invalid characters are left out.
+fn repair_lexical_errors(tokens: &mut Vec<Spanned<'_>>) {
+    tokens.retain_mut(|(token, _)| {
+        *token = match *token {
+            Token::Error("||" | "|") => Token::Or,
+            Token::Error("&&" | "&") => Token::And,
+            Token::Error("!") => Token::Not,
+            Token::SingleQuoted(text) if text.len() >= 2 && text.ends_with('\'') => Token::String(text),
+            Token::Error(_) | Token::SingleQuoted(_) => return false,
+            other => other,
+        };
+        true
+    });
 }
 
 fn complexity_limit(tokens: &[Spanned<'_>]) -> Option<Diagnostic> {
@@ -373,9 +391,9 @@ impl<'src> Sink<'src> {
         }
     }
 
-    pub(crate) fn recover_argument(&mut self, error: ErrorRecovery<usize, Token<'src>, Infallible>, span: Span) -> Argument {
+    pub(crate) fn recover(&mut self, error: ErrorRecovery<usize, Token<'src>, Infallible>, span: Span) -> Expr {
         self.recovered.push(error);
-        Argument { name: None, value: ArgValue::Expr(Expr::new(ExprKind::Error, span)) }
+        Expr::new(ExprKind::Error, span)
     }
 }
 
@@ -539,7 +557,7 @@ fn missing_after(prev: &Token<'_>) -> Option<&'static str> {
     Some(match prev {
         Token::Eq | Token::Ne | Token::Lt | Token::Le | Token::Gt | Token::Ge | Token::In => "a value",
         Token::Plus | Token::Minus | Token::Star | Token::Slash => "a value",
-        Token::Assign => "a value",
+        Token::Assign | Token::Comma | Token::LParen | Token::LBracket | Token::Colon => "a value",
         Token::Where | Token::And | Token::Or | Token::RuleArrow => "a condition",
         Token::Not => "a condition or `in`",
         Token::Dot => "a field name",

@@ -40,6 +40,7 @@ pub fn condition(expr: &Expr, out: &mut Vec<Diagnostic>) {
             }
             ExprKind::Bool(_) | ExprKind::Error => return,
             ExprKind::Call(call) => return converter(call, out),
+            _ if has_error_operand(current) => return,
             _ => return out.push(not_a_condition(current)),
         }
     }
@@ -47,7 +48,7 @@ pub fn condition(expr: &Expr, out: &mut Vec<Diagnostic>) {
 
 /// Checks an expression that must be a value.
 pub fn value(expr: &Expr, out: &mut Vec<Diagnostic>) {
-    if expr.is_boolean_operator() {
+    if expr.is_boolean_operator() && !has_error_operand(expr) {
         out.push(condition_as_value(expr));
         condition(expr, out);
         return;
@@ -243,6 +244,18 @@ fn math_operand(expr: &Expr, out: &mut Vec<Diagnostic>) {
         return out.push(invalid_math_operand(expr));
     }
     value(expr, out);
+}
+
+/// Whether a syntax error stands in for an operand: the shape of what remains is a
+/// consequence of that error, not a mistake of its own.
+fn has_error_operand(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Compare(_, lhs, rhs) | ExprKind::And(lhs, rhs) | ExprKind::Or(lhs, rhs) | ExprKind::Binary(_, lhs, rhs) => {
+            matches!(lhs.kind, ExprKind::Error) || matches!(rhs.kind, ExprKind::Error)
+        }
+        ExprKind::Not(inner) | ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => matches!(inner.kind, ExprKind::Error),
+        _ => false,
+    }
 }
 
 #[cold]
