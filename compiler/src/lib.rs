@@ -5,4 +5,5 @@
 pub mod check;
 pub mod render;
 pub mod source;
+pub mod types;
 pub mod yaml;
