@@ -22,6 +22,9 @@ pub fn format_document(src: &str) -> Result<String, Vec<Diagnostic>> {
     Ok(render(src, &document))
 }
 
+/// Statements longer than this put their action's arguments on separate lines.
+pub const MAX_WIDTH: usize = 100;
+
 enum Piece<'a> {
     Comment(Span),
     Item(&'a crate::document::Item),
@@ -69,7 +72,7 @@ fn render(src: &str, document: &Document) -> String {
         match piece {
             Piece::Comment(span) => out.push_str(src[span.range()].trim_end()),
             Piece::Item(item) => match (&item.parsed.node, item_has_comment(document, item.span)) {
-                (Some(Node::Statement(statement)), false) => out.push_str(&printer::statement(statement)),
+                (Some(Node::Statement(statement)), false) => out.push_str(&printer::statement_within(statement, MAX_WIDTH)),
                 (Some(Node::Expr(expr)), false) => out.push_str(&printer::expr(expr)),
                 _ => out.push_str(&src[item.span.range()]),
             },

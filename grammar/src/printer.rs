@@ -13,17 +13,48 @@ use std::fmt::Write;
 
 use crate::ast::*;
 
+/// A statement on one line.
 pub fn statement(statement: &Statement) -> String {
+    print_statement(statement, ActionLayout::OneLine)
+}
+
+/// A statement on one line if that fits in `max_width` characters; otherwise the action's
+/// arguments go one per line, indented by four spaces, as in
+///
+/// ```text
+/// resource.attributes["user.email"] != nil > set(
+///     resource.attributes["user.email"],
+///     SHA256(resource.attributes["user.email"])
+/// )
+/// ```
+///
+/// (`.ottl` documents continue a statement while a bracket is open, so this parses back
+/// to the same statement).
+pub fn statement_within(statement: &Statement, max_width: usize) -> String {
+    let one_line = self::statement(statement);
+    if one_line.chars().count() <= max_width || statement.action.args.is_empty() {
+        return one_line;
+    }
+    print_statement(statement, ActionLayout::ArgumentPerLine)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ActionLayout {
+    OneLine,
+    ArgumentPerLine,
+}
+
+fn print_statement(statement: &Statement, layout: ActionLayout) -> String {
     let mut out = String::new();
     let mut printer = Printer { out: &mut out };
     match (statement.form, &statement.condition) {
         (StatementForm::Rule, Some(condition)) => {
             printer.expr(condition, Prec::Lowest);
             printer.out.push_str(" > ");
-            printer.call(&statement.action);
+            printer.action(&statement.action, layout);
         }
         (_, condition) => {
-            printer.call(&statement.action);
+            printer.action(&statement.action, layout);
             if let Some(condition) = condition {
                 printer.out.push_str(" where ");
                 printer.expr(condition, Prec::Lowest);
@@ -236,18 +267,34 @@ impl Printer<'_> {
     fn call(&mut self, call: &Call) {
         self.out.push_str(&call.name.name);
         self.out.push('(');
-        self.comma_separated(&call.args, |p, arg| {
-            if let Some(name) = &arg.name {
-                p.out.push_str(&name.name);
-                p.out.push_str(" = ");
-            }
-            match &arg.value {
-                ArgValue::Expr(e) => p.expr(e, Prec::Lowest),
-                ArgValue::Lambda(lambda) => p.lambda(lambda),
-            }
-        });
+        self.comma_separated(&call.args, Self::argument);
         self.out.push(')');
         self.keys(&call.keys);
+    }
+
+    fn action(&mut self, call: &Call, layout: ActionLayout) {
+        if layout == ActionLayout::OneLine {
+            return self.call(call);
+        }
+        self.out.push_str(&call.name.name);
+        self.out.push('(');
+        for (i, arg) in call.args.iter().enumerate() {
+            self.out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+            self.argument(arg);
+        }
+        self.out.push_str("\n)");
+        self.keys(&call.keys);
+    }
+
+    fn argument(&mut self, arg: &Argument) {
+        if let Some(name) = &arg.name {
+            self.out.push_str(&name.name);
+            self.out.push_str(" = ");
+        }
+        match &arg.value {
+            ArgValue::Expr(e) => self.expr(e, Prec::Lowest),
+            ArgValue::Lambda(lambda) => self.lambda(lambda),
+        }
     }
 
     fn lambda(&mut self, lambda: &Lambda) {
@@ -334,6 +381,23 @@ mod tests {
         );
         assert_eq!(canonical("set(x, [1, -2.5, 0xAB, nil, {\"a\":1,}])"), "set(x, [1, -2.5, 0xab, nil, {\"a\": 1}])");
         assert_eq!(canonical("f(x, 1.0e300, 1e-7 * 1.)".replace("1e-7", "1.0e-7").as_str()), "f(x, 1.0e300, 1.0e-7 * 1.0)");
+    }
+
+    #[test]
+    fn long_statements_put_action_arguments_on_their_own_lines() {
+        let src = r#"resource.attributes["user.email"] != nil > set(resource.attributes["user.email"], SHA256(resource.attributes["user.email"]))"#;
+        let statement = parse_statement(src).node.unwrap();
+        let wrapped = statement_within(&statement, 100);
+        assert_eq!(
+            wrapped,
+            "resource.attributes[\"user.email\"] != nil > set(\n    resource.attributes[\"user.email\"],\n    SHA256(resource.attributes[\"user.email\"])\n)"
+        );
+        assert_eq!(statement_within(&statement, 200), self::statement(&statement));
+        let mut reparsed = parse_statement(&wrapped).node.unwrap();
+        let mut original = statement;
+        crate::visit::statement_spans_mut(&mut reparsed, &mut |s| *s = Default::default());
+        crate::visit::statement_spans_mut(&mut original, &mut |s| *s = Default::default());
+        assert_eq!(reparsed, original);
     }
 
     #[test]
