@@ -130,6 +130,10 @@ fn check(paths: &[PathBuf], format: Format, deny_warnings: bool) -> ExitCode {
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into())),
         Format::Human if errors + warnings > 0 => println!("{}", summary(errors, warnings)),
+        Format::Human if !io_failed => {
+            let files = paths.len();
+            println!("ottlc: {files} file{} checked, no problems", if files == 1 { "" } else { "s" });
+        }
         Format::Human => {}
     }
     let _ = std::io::stdout().flush();
