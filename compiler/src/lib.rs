@@ -3,7 +3,10 @@
 //! this library, which the language server uses too.
 
 pub mod check;
+pub mod registry;
 pub mod render;
+pub mod schema;
 pub mod source;
+pub mod suggest;
 pub mod types;
 pub mod yaml;

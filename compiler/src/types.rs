@@ -63,6 +63,57 @@ impl fmt::Display for Type {
     }
 }
 
+/// A [`Type`] that can live in a `static` (no boxes), as the context schemas and the
+/// function registry write their types; [`TypeSpec::to_type`] gives the checker's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TypeSpec {
+    String,
+    Int,
+    Float,
+    Bool,
+    Bytes,
+    Nil,
+    Array(&'static TypeSpec),
+    Map(&'static TypeSpec),
+    Time,
+    Duration,
+    TraceId,
+    SpanId,
+    ProfileId,
+    Any,
+    Opaque(&'static str),
+}
+
+impl TypeSpec {
+    /// `pcommon.Map`: `Map<String, Any>`.
+    pub const MAP_ANY: TypeSpec = TypeSpec::Map(&TypeSpec::Any);
+    /// Request metadata: `Map<String, Array<String>>`.
+    pub const MAP_STRING_LIST: TypeSpec = TypeSpec::Map(&TypeSpec::Array(&TypeSpec::String));
+    pub const ARRAY_INT: TypeSpec = TypeSpec::Array(&TypeSpec::Int);
+    pub const ARRAY_FLOAT: TypeSpec = TypeSpec::Array(&TypeSpec::Float);
+    pub const ARRAY_STRING: TypeSpec = TypeSpec::Array(&TypeSpec::String);
+
+    pub fn to_type(self) -> Type {
+        match self {
+            TypeSpec::String => Type::String,
+            TypeSpec::Int => Type::Int,
+            TypeSpec::Float => Type::Float,
+            TypeSpec::Bool => Type::Bool,
+            TypeSpec::Bytes => Type::Bytes,
+            TypeSpec::Nil => Type::Nil,
+            TypeSpec::Array(element) => Type::Array(Box::new(element.to_type())),
+            TypeSpec::Map(value) => Type::Map(Box::new(value.to_type())),
+            TypeSpec::Time => Type::Time,
+            TypeSpec::Duration => Type::Duration,
+            TypeSpec::TraceId => Type::TraceId,
+            TypeSpec::SpanId => Type::SpanId,
+            TypeSpec::ProfileId => Type::ProfileId,
+            TypeSpec::Any => Type::Any,
+            TypeSpec::Opaque(name) => Type::Opaque(name),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,32 +1,30 @@
 //! Naming conventions of OTTL function names, and the seed's lowercase converter spellings.
 
-/// Converters the seed's rule form writes in lowercase, with the canonical converter each
-/// stands for, and whether the same lowercase name is also an editor (so that
-/// `cond > replace_pattern(...)` is an action but `x == replace_pattern(...)` a value).
-pub const SEED_LOWERCASE_CONVERTERS: &[(&str, &str, bool)] = &[
-    ("len", "Len", false),
-    ("matches", "IsMatch", false),
-    ("truncate", "Truncate", false),
-    ("duration", "Duration", false),
-    ("replace_pattern", "ReplacePattern", true),
-];
+/// Converters the seed's rule form writes in lowercase, and whether the same lowercase name
+/// is also an editor (so that `cond > replace_pattern(...)` is an action but
+/// `x == replace_pattern(...)` a value). What each stands for is the function registry's
+/// business (`ottl_compiler::registry`).
+pub const SEED_LOWERCASE_CONVERTERS: &[(&str, bool)] =
+    &[("len", false), ("matches", false), ("truncate", false), ("duration", false), ("replace_pattern", true)];
 
 /// Whether `name` is one of the seed's lowercase converter spellings.
 pub fn is_seed_lowercase_converter(name: &str) -> bool {
-    SEED_LOWERCASE_CONVERTERS.iter().any(|(lower, _, _)| *lower == name)
+    SEED_LOWERCASE_CONVERTERS.iter().any(|(lower, _)| *lower == name)
 }
 
 /// Whether a lowercase call named `name` can only be a value, never an action.
 pub fn is_value_only_lowercase_call(name: &str) -> bool {
-    SEED_LOWERCASE_CONVERTERS.iter().any(|(lower, _, also_editor)| *lower == name && !also_editor)
+    SEED_LOWERCASE_CONVERTERS.iter().any(|(lower, also_editor)| *lower == name && !also_editor)
 }
 
-/// `replace_all_matches` → `ReplaceAllMatches`: how a converter would be spelled.
+/// `replace_all_matches` → `ReplaceAllMatches`: how a converter would be spelled, and how
+/// the reference (`strcase.ToCamel`) maps a named argument to its field (`-` and spaces
+/// separate words too).
 pub fn snake_to_upper_camel(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper_next = true;
     for c in name.chars() {
-        if c == '_' {
+        if c == '_' || c == '-' || c == ' ' {
             upper_next = true;
         } else if upper_next {
             out.push(c.to_ascii_uppercase());
