@@ -8,7 +8,7 @@
 use std::process::ExitCode;
 
 use ottl_tests::corpus::{self, Row};
-use ottl_tests::grammar_rows;
+use ottl_tests::{check_rows, grammar_rows};
 
 fn main() -> ExitCode {
     let path = corpus::corpus_path();
@@ -57,5 +57,8 @@ fn main() -> ExitCode {
 
 /// Runs a row, or `None` when its kind is not implemented yet.
 fn run(row: &Row) -> Option<Result<(), String>> {
+    if row.kind == "check_error" {
+        return Some(check_rows::run_check_error(row));
+    }
     grammar_rows::is_grammar_kind(&row.kind).then(|| grammar_rows::run(row))
 }

@@ -1,18 +1,66 @@
 //! `ottlc check`: every diagnostic for a file, at its position in that file.
 
 use ottl_grammar::document::parse_document;
-use ottl_grammar::{Code, Diagnostic, EntryPoint, Span, lexer, parse_tokens};
+use ottl_grammar::{Code, Diagnostic, EntryPoint, Node, Span, lexer, parse_tokens};
 
+use crate::schema::{Context, InferenceError};
+use crate::sema;
 use crate::source::{SourceFile, SourceKind};
 use crate::yaml::{self, EmbeddedOttl, SnippetKind};
 
+/// How to check.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CheckOptions {
+    /// The context of a `.ottl` document's statements (`--context`); inferred from path
+    /// prefixes when `None`. Collector YAML gives its own contexts.
+    pub context: Option<Context>,
+}
+
 /// All diagnostics for `file`, sorted by position, spans in the file's byte offsets.
-pub fn check_file(file: &SourceFile) -> Vec<Diagnostic> {
+pub fn check_file(file: &SourceFile, options: CheckOptions) -> Vec<Diagnostic> {
     let mut diagnostics = match file.kind {
-        SourceKind::Ottl => parse_document(&file.text).diagnostics().cloned().collect(),
+        SourceKind::Ottl => check_document(&file.text, options),
         SourceKind::CollectorYaml => check_collector_yaml(&file.text),
     };
     diagnostics.sort_by_key(|d| (d.span().start, d.span().end));
+    diagnostics
+}
+
+/// A `.ottl` document is one group: one context for all its statements, given or inferred
+/// over all of them, as the collector does for a group. Semantic checks run on the items
+/// that parsed cleanly.
+fn check_document(text: &str, options: CheckOptions) -> Vec<Diagnostic> {
+    let document = parse_document(text);
+    let mut diagnostics: Vec<Diagnostic> = document.diagnostics().cloned().collect();
+    let clean: Vec<(&Node, Span)> = document
+        .items
+        .iter()
+        .filter(|item| !item.parsed.has_errors())
+        .filter_map(|item| item.parsed.node.as_ref().map(|node| (node, item.span)))
+        .collect();
+    let Some(&(_, first_span)) = clean.first() else { return diagnostics };
+    let context = match options.context.map_or_else(|| sema::infer_context(clean.iter().map(|(n, _)| *n)), Ok) {
+        Ok(context) => context,
+        Err(InferenceError::NoPrefix) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ContextUnknown,
+                    "no context given or inferable: only the syntax was checked",
+                    first_span,
+                    "no context prefix in the file",
+                )
+                .with_help("pass --context (span, log, metric, …) or prefix the paths with their context"),
+            );
+            return diagnostics;
+        }
+        Err(error) => {
+            diagnostics.push(sema::inference_diagnostic(&error, first_span));
+            return diagnostics;
+        }
+    };
+    for (node, _) in clean {
+        diagnostics.extend(sema::check_node(node, context));
+    }
     diagnostics
 }
 
@@ -51,11 +99,28 @@ fn check_snippet(snippet: &EmbeddedOttl) -> Vec<Diagnostic> {
     };
     let text = if snippet.needs_env { env_placeholders(&snippet.text) } else { snippet.text.clone() };
     let parsed = parse_tokens(&text, &lexer::lex(&text), entry);
-    parsed
-        .diagnostics
-        .into_iter()
-        .map(|d| d.map_spans(|span| Span::from(snippet.source_map.range_to_source(span.range()))))
-        .collect()
+    let mut diagnostics = parsed.diagnostics.clone();
+    if let (false, Some(node)) = (parsed.has_errors(), &parsed.node) {
+        diagnostics.extend(check_snippet_semantics(snippet, node, &text));
+    }
+    diagnostics.into_iter().map(|d| d.map_spans(|span| Span::from(snippet.source_map.range_to_source(span.range())))).collect()
+}
+
+/// The layout's context (`context: span`, a filter's `span:` list), or the one inferred
+/// from the snippet's prefixes. Contexts outside the schema (the routing connector's
+/// `request`) get syntax checks only.
+fn check_snippet_semantics(snippet: &EmbeddedOttl, node: &Node, text: &str) -> Vec<Diagnostic> {
+    let context = match snippet.context.as_deref() {
+        Some(name) => match Context::parse(name) {
+            Some(context) if context.is_statement_context() => context,
+            _ => return Vec::new(),
+        },
+        None => match sema::infer_context([node]) {
+            Ok(context) => context,
+            Err(error) => return vec![sema::inference_diagnostic(&error, Span::new(0, text.len()))],
+        },
+    };
+    sema::check_node(node, context)
 }
 
 #[cfg(test)]

@@ -3,9 +3,12 @@
 //! this library, which the language server uses too.
 
 pub mod check;
+pub mod ir;
+pub mod literals;
 pub mod registry;
 pub mod render;
 pub mod schema;
+pub mod sema;
 pub mod source;
 pub mod suggest;
 pub mod types;

@@ -4,8 +4,8 @@
 //! never renumbered, because users search for it and `ottlc explain` prints its text.
 //! `E0xxx` are errors (the statement cannot run as written), `W0xxx` warnings (it runs but
 //! cannot do what it says). Ranges: `E0001`–`E0099` lexical and syntax errors, `E0100`+
-//! semantic errors, `W0001`+ warnings, `E0900`+ problems with the file around the OTTL
-//! (collector YAML).
+//! semantic errors (paths `E010x`, functions and arguments `E011x`, types `E0119`+),
+//! `W0001`+ warnings, `E0900`+ problems with the file around the OTTL (collector YAML).
 
 use crate::diagnostic::Severity;
 
@@ -220,6 +220,98 @@ them (`Filter`, `Any`, `All`, `Find`, `MapEach`, `MapKeys`, `Reduce`, `When`).";
     EmptyStatement = "E0023", "nothing to run",
 "The statement is empty. Remove the empty entry from the list, or write a statement.";
 
+    UnknownPath = "E0100", "unknown path",
+"The path names no field of the context. Each context (`span`, `log`, `metric`, …) has its
+own fields; `ottlc` lists the valid ones and suggests the closest.
+
+    set(span.atributes[\"x\"], 1)     # wrong: atributes
+    set(span.attributes[\"x\"], 1)    # right
+
+Un-prefixed paths (`attributes`) belong to the statement's context.";
+
+    UnreachableContext = "E0101", "this context cannot be reached from here",
+"A path prefix names a context that the statement's context cannot see. A statement sees
+its own context and the ones above it: a span statement sees `span`, `scope` and
+`resource`, but not `log` or `spanevent`.
+
+    set(span.name, \"x\") where log.body == \"a\"     # a span statement cannot read a log";
+
+    IncompletePath = "E0102", "the path stops before a field",
+"The path ends where a field name must follow: `resource` alone, `span.status` where a
+function needs `span.status.code`, `otelcol.client`.";
+
+    InvalidPathKeys = "E0103", "these keys do not fit the path",
+"Only map- and list-valued paths take keys (`attributes[\"k\"]`, `body[\"k\"]`, `cache[\"k\"]`).
+Scalar fields such as `name` take none; maps take string keys (`attributes[0]` is wrong);
+`trace_state` takes exactly one.";
+
+    CacheOutsideContext = "E0104", "`cache` outside the statement's own context",
+"Each statement group has one scratch map, `cache`, addressed under the statement's own
+context: `log.cache[\"k\"]` in a log statement, not `resource.cache[\"k\"]`.";
+
+    UnknownFunction = "E0110", "unknown function",
+"No editor or converter has this name. Names are case-sensitive: editors are snake_case
+(`delete_key`), converters UpperCamelCase (`ParseJSON`, `SHA256`). `ottlc` suggests the
+closest name. Vendor distributions add functions of their own; against the standard set they
+are unknown.";
+
+    FunctionNotInContext = "E0111", "the function is not available in this context",
+"Some functions exist only in one context: `IsRootSpan()` in span statements, the transform
+processor's metric functions (`convert_sum_to_gauge`, `extract_sum_metric`, …) in metric or
+datapoint statements. Move the statement to a group with the right `context`.";
+
+    ArgumentCount = "E0112", "wrong number of arguments",
+"The call gives fewer arguments than the function requires, or more than it takes. The
+message gives the counts as the collector does (`incorrect number of arguments. Expected: 2
+Received: 1`); the help shows the signature.";
+
+    UnknownArgumentName = "E0113", "no parameter has this name",
+"A named argument (`name = value`) must name a parameter of the function, in snake_case or
+camelCase (`resolve_conflicts` or `resolveConflicts`), and each parameter at most once.";
+
+    ArgumentShape = "E0114", "this argument has the wrong form",
+"Some parameters take only a certain form of argument: a path they write to (`set`'s
+target), a literal (`limit`'s limit must be an int literal), a list literal (`keep_keys`'
+keys), a function name (`replace_pattern`'s optional hash function, `SHA256`), or a lambda
+with a given number of parameters.";
+
+    UnknownEnumSymbol = "E0115", "unknown enum symbol",
+"The enum symbol is not known in this context. Enum symbols are the constants of the
+context's enum fields: `SPAN_KIND_SERVER`, `STATUS_CODE_ERROR`, `SEVERITY_NUMBER_WARN`,
+`METRIC_DATA_TYPE_SUM`, … (or the seed's `StatusCode::Error`).";
+
+    ArgumentType = "E0116", "an argument of a type the parameter never accepts",
+"The argument's type is known when the statement is compiled and the function cannot accept
+it, so every run would fail: a number where a string is required, a string where a map is
+required.
+
+    set(attributes[\"n\"], Split(1234, \",\"))     # wrong: Split takes a string";
+
+    InvalidLiteralArgument = "E0117", "the collector rejects this literal argument",
+"The collector checks some literal arguments when it loads the configuration: regular
+expressions must compile, `ExtractPatterns` needs a named capture group, `merge_maps`
+strategies are `insert`, `update` or `upsert`, durations must parse, limits cannot be
+negative. A config with such an argument does not start.";
+
+    ReadOnlyPath = "E0118", "the path cannot be written",
+"The path can be read but not set: `metric.type`, `spanevent.event_index`, every
+`otelcol.*` path.";
+
+    InvalidMathOperandType = "E0119", "arithmetic on a value that is not a number",
+"`+ - * /` need numbers (or times and durations for `+` and `-`). The operand's type is known
+to be something else, so the expression always fails.
+
+    set(attributes[\"x\"], name + 1)     # name is a string";
+
+    NotBoolean = "E0120", "a condition that is not a boolean",
+"A converter used as a condition must return a boolean. `Len(body)` returns an int: compare
+it (`Len(body) > 0`).";
+
+    ContextInference = "E0121", "no context fits these statements",
+"Without an explicit `context`, the collector infers one from the path prefixes, then checks
+that it supports every function and enum symbol used; when it does not, it tries the
+contexts below it. None fits here: split the statements into groups, or give the context.";
+
     BarePathKey = "W0001", "an unquoted key is a path, not a string",
 "Inside `[...]`, a bare word is read as a path whose value becomes the key, not as the
 key's name:
@@ -229,6 +321,38 @@ key's name:
 
 Quote the key. If you do mean the value of a path, write the path with its context
 prefix (`attributes[log.body]`) and this warning goes away.";
+
+    IncomparableTypes = "W0002", "a comparison that is always false",
+"The two sides have types that never compare equal or ordered (OTTL does not convert
+between strings and numbers), so `==`, `<`, `>` are always false and `!=` always true.
+
+    set(attributes[\"x\"], 1) where span.kind == \"Server\"    # kind is an int
+    set(attributes[\"x\"], 1) where span.kind == SPAN_KIND_SERVER";
+
+    ForeignEnumSymbol = "W0003", "an enum symbol of another field",
+"The path's values come from one enum and the symbol from another, e.g. `span.kind ==
+STATUS_CODE_ERROR`. The comparison runs (both are ints) but almost certainly does not
+mean what it says.";
+
+    IneffectiveSet = "W0004", "a value of the wrong type for this field",
+"The field holds values of one type and the value written has another. The collector ignores
+such a write (older versions) or fails the statement (newer ones); either way the field does
+not change.";
+
+    LambdaGate = "W0005", "lambdas need a feature gate",
+"Lambda arguments (`(k, v) => …`) and the functions that take them need the collector's
+alpha feature gate `ottl.functions.enableLambda` (`--feature-gates=ottl.functions.enableLambda`).
+Without it the collector refuses the configuration.";
+
+    ContextUnknown = "W0006", "no context: only the syntax was checked",
+"None of the paths in the file has a context prefix (`span.`, `log.`, …) and no `--context`
+was given, so paths, functions and types could not be checked. Prefix a path, or pass
+`--context span` (or the context the rules are for).";
+
+    IgnoredWrite = "W0007", "the collector ignores writes to this path",
+"The path can be read, and the collector accepts a statement that sets it, but its setter
+does nothing: `metric.type` changes only through the conversion functions
+(`convert_sum_to_gauge`, `convert_gauge_to_sum`, …).";
 
     InvalidYaml = "E0900", "the YAML file does not parse",
 "The collector configuration is not valid YAML, so no OTTL in it could be checked. The

@@ -1,4 +1,5 @@
 //! Shared pieces of the workspace-level tests: the conformance corpus and its runner.
 
+pub mod check_rows;
 pub mod corpus;
 pub mod grammar_rows;

@@ -6,8 +6,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use ottl_compiler::check::check_file;
+use ottl_compiler::check::{CheckOptions, check_file};
 use ottl_compiler::render;
+use ottl_compiler::schema::Context;
 use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_grammar::Code;
 
@@ -23,12 +24,23 @@ fn golden_inputs() -> Vec<PathBuf> {
     files
 }
 
+/// A `.ottl` golden file is checked in the log context, as the corpus's rows are, unless
+/// its first line says `# context: NAME` (`infer` to infer it from the prefixes).
+fn golden_context(text: &str) -> Option<Context> {
+    match text.lines().next().and_then(|line| line.strip_prefix("# context:")).map(str::trim) {
+        Some("infer") => None,
+        Some(name) => Some(Context::parse(name).unwrap_or_else(|| panic!("unknown context {name:?}"))),
+        None => Some(Context::Log),
+    }
+}
+
 /// Checks one golden input and returns its rendered report and the codes it raised.
 fn render_golden(path: &Path) -> (String, Vec<Code>) {
     let text = std::fs::read_to_string(path).expect("readable golden input");
     let name = path.file_name().unwrap().to_string_lossy();
+    let options = CheckOptions { context: golden_context(&text) };
     let file = SourceFile::new(name, text, SourceKind::from_path(path));
-    let diagnostics = check_file(&file);
+    let diagnostics = check_file(&file, options);
     (render::human(&file, &diagnostics), diagnostics.iter().map(|d| d.code).collect())
 }
 

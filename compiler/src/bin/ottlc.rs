@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
-use ottl_compiler::check::check_file;
+use ottl_compiler::check::{CheckOptions, check_file};
 use ottl_compiler::render;
+use ottl_compiler::schema;
 use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_grammar::format::format_document;
 use ottl_grammar::{Code, Severity};
@@ -77,12 +78,30 @@ enum Context {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+impl Context {
+    fn schema(self) -> schema::Context {
+        match self {
+            Context::Resource => schema::Context::Resource,
+            Context::Scope | Context::InstrumentationScope => schema::Context::Scope,
+            Context::Span => schema::Context::Span,
+            Context::Spanevent => schema::Context::SpanEvent,
+            Context::Spanlink => schema::Context::SpanLink,
+            Context::Metric => schema::Context::Metric,
+            Context::Datapoint => schema::Context::DataPoint,
+            Context::Log => schema::Context::Log,
+            Context::Profile => schema::Context::Profile,
+        }
+    }
+}
+
 const EXIT_USAGE_OR_IO: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { files, context: _, format, deny_warnings } => check(&files, format, deny_warnings),
+        Command::Check { files, context, format, deny_warnings } => {
+            check(&files, CheckOptions { context: context.map(Context::schema) }, format, deny_warnings)
+        }
         Command::Fmt { files, check, stdout } => fmt(&files, check, stdout),
         Command::Explain { code } => explain(code.as_deref()),
     }
@@ -100,7 +119,7 @@ fn read_source(path: &Path) -> Result<SourceFile, String> {
     Ok(SourceFile::new(path.display().to_string(), text, SourceKind::from_path(path)))
 }
 
-fn check(paths: &[PathBuf], format: Format, deny_warnings: bool) -> ExitCode {
+fn check(paths: &[PathBuf], options: CheckOptions, format: Format, deny_warnings: bool) -> ExitCode {
     let mut io_failed = false;
     let (mut errors, mut warnings) = (0usize, 0usize);
     let mut json = Vec::new();
@@ -114,7 +133,7 @@ fn check(paths: &[PathBuf], format: Format, deny_warnings: bool) -> ExitCode {
                 continue;
             }
         };
-        let diagnostics = check_file(&file);
+        let diagnostics = check_file(&file, options);
         errors += diagnostics.iter().filter(|d| d.severity() == Severity::Error).count();
         warnings += diagnostics.iter().filter(|d| d.severity() == Severity::Warning).count();
         match (format, terminal.as_mut()) {

@@ -175,7 +175,8 @@ pub fn bind<'a>(signature: &'static FunctionSignature, call: &'a Call) -> Result
     } else if received < required {
         let missing = params.iter().zip(&slots).filter(|(p, s)| !p.optional && s.is_none()).map(|(p, _)| p.name).collect();
         errors.push(BindError::TooFewArguments { required, total: params.len(), received, missing, call_span: call.span });
-    } else {
+    } else if !errors.iter().any(|e| matches!(e, BindError::UnknownParameter { .. })) {
+        // (A misspelt name already explains why its parameter looks missing.)
         for (param, slot) in params.iter().zip(&slots) {
             if !param.optional && slot.is_none() {
                 errors.push(BindError::MissingRequired { param: param.name, call_span: call.span });

@@ -54,8 +54,9 @@ pub static REGISTRY: &[F] = &[
     F::editor("truncate_all", &[MAP_TARGET, r("limit", K::Int), o("utf8_safe", K::Bool), o("truncation_marker", K::String)],
         "Cuts every top-level string value of a map to at most `limit` bytes; the marker counts toward the limit.",
         r#"truncate_all(attributes, 100)"#),
-    F::editor("merge_maps", &[MAP_TARGET, r("source", K::PMapGetter), r("strategy", K::String)],
-        "Merges `source` into `target`; `strategy` is \"insert\", \"update\" or \"upsert\".",
+    // Newest reference: `source`, `strategy` (default upsert) and `sources` are optional.
+    F::editor("merge_maps", &[MAP_TARGET, o("source", K::PMapGetter), o("strategy", K::String), o("sources", K::GetterList)],
+        "Merges `source` (or each map of `sources`) into `target`; `strategy` is \"insert\", \"update\" or \"upsert\" (the default).",
         r#"merge_maps(attributes, ParseJSON(body), "upsert")"#),
     F::editor("replace_pattern",
         &[r("target", K::GetSetter).typed(T::String), r("regex_pattern", K::StringGetter), r("replacement", K::StringGetter), REPLACE_TAIL_FN, REPLACE_TAIL_FMT],
@@ -170,7 +171,8 @@ pub static REGISTRY: &[F] = &[
         r#"IsRootSpan()"#).only_in(SPAN),
 
     // ---- Converters: strings ----
-    F::converter("Concat", &[r("vals", K::StringLikeGetterList), r("delimiter", K::String)], T::String,
+    // The newest reference takes the delimiter from any string getter (e2e: a path).
+    F::converter("Concat", &[r("vals", K::StringLikeGetterList), r("delimiter", K::StringGetter)], T::String,
         "Joins the string forms of the values with `delimiter`.",
         r#"Concat([attributes["http.method"], attributes["http.route"]], " ")"#),
     F::converter("Split", &[r("target", K::StringGetter), r("delimiter", K::StringGetter)], STRINGS,
@@ -421,7 +423,9 @@ pub static REGISTRY: &[F] = &[
         r#"span.status.code == StatusCode::Ok > keep()"#).origin(Origin::Seed),
     F::editor("drop", &[], "Rule-form action: drop the item.",
         r#"resource.attributes["deployment.environment"] == "test" > drop()"#).origin(Origin::Seed),
-    F::editor("route", &[r("name", K::String)], "Rule-form action: send the item to the named exporter or pipeline.",
+    // `route()` without a name is the routing connector's action (its table's pipelines
+    // say where); `route("x")` is the seed's rule-form action.
+    F::editor("route", &[o("name", K::String)], "Rule-form action: send the item to the named exporter or pipeline (the routing connector's `route()` takes none).",
         r#"resource.attributes["deployment.environment"] == "prod" > route("prod_exporter")"#).origin(Origin::Seed),
     F::converter("len", TARGET_ANY, T::Int, "The seed's spelling of Len: the length of a string, slice or map.",
         r#"len(span.attributes["http.url"]) > 100"#).origin(Origin::Seed).alias_of("Len"),

@@ -281,6 +281,12 @@ pub fn entry(context: Context, segments: &[&str]) -> Option<&'static PathEntry> 
 }
 
 /// Looks up a path by field id.
+/// Whether the reference accepts writes to this read-only path and ignores them (its
+/// setter does nothing), rather than failing: `metric.type`.
+pub fn ignores_writes(entry: &PathEntry) -> bool {
+    entry.context == Context::Metric && entry.segments == ["type"]
+}
+
 pub fn entry_by_id(id: FieldId) -> Option<&'static PathEntry> {
     Context::ALL.iter().flat_map(|c| c.table().iter()).find(|e| e.id == id)
 }

@@ -35,10 +35,10 @@ pub enum KeyKind {
 }
 
 impl KeyKind {
-    fn name(self) -> &'static str {
+    fn with_article(self) -> &'static str {
         match self {
-            KeyKind::String => "string",
-            KeyKind::Int => "int",
+            KeyKind::String => "a string",
+            KeyKind::Int => "an int",
         }
     }
 }
@@ -143,7 +143,7 @@ impl PathError {
                 format!("path \"{path}\" takes {expected} key(s), found {found}")
             }
             PathError::KeyType { path, expected, found, .. } => {
-                format!("path \"{path}\" expects a {} key here, found a {} key", expected.name(), found.name())
+                format!("path \"{path}\" expects {} key here, found {} key", expected.with_article(), found.with_article())
             }
             PathError::CacheOutsideContext { prefix, statement_context, path, .. } => format!(
                 "access to the cache is only allowed in the current context (\"{}\"), not in \"{}\" (path \"{path}\")",

@@ -112,6 +112,9 @@ pub static SPAN: &[PathEntry] = &[
     rw(321, C::Span, &["status"], T::Opaque("ptrace.Status"), "The span's status (code and message)."),
     enumerated(322, C::Span, &["status", "code"], true, &STATUS_CODE, "The status code as an int (STATUS_CODE_*)."),
     rw(323, C::Span, &["status", "message"], T::String, "The status message."),
+    // The seed's rule form (§3.2.2) reads these; the Go reference has no such paths.
+    ro(324, C::Span, &["duration"], T::Duration, "The span's duration, end time minus start time (seed extension, read-only)."),
+    ro(325, C::Span, &["trace_id", "trace_id"], T::TraceId, "The seed's spelling of `trace_id` (seed extension, read-only)."),
     cache(399, C::Span),
 ];
 

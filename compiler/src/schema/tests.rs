@@ -91,6 +91,8 @@ fn spec_paths() -> Vec<(&'static str, Context, Context, Type, bool)> {
         ("span.status", C::Span, C::Span, op("ptrace.Status"), true),
         ("span.status.code", C::Span, C::Span, Type::Int, true),
         ("span.status.message", C::Span, C::Span, Type::String, true),
+        ("span.duration", C::Span, C::Span, Type::Duration, false),
+        ("span.trace_id.trace_id", C::Span, C::Span, Type::TraceId, false),
         ("span.cache", C::Span, C::Span, map_any(), true),
         ("span.cache[\"k\"]", C::Span, C::Span, Type::Any, true),
         // spanevent

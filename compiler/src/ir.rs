@@ -1,0 +1,156 @@
+//! The typed intermediate representation both back ends consume.
+//!
+//! Every expression carries its static [`Type`]; paths are resolved to schema fields,
+//! calls to registry functions, enum symbols to their values; literals and constant
+//! sub-expressions are folded. Nothing here refers to source text: the IR of a statement
+//! is the same whatever spacing or spelling (`StatusCode::Error` or `STATUS_CODE_ERROR`)
+//! it was written with.
+
+use ottl_grammar::ast::{BinaryOp, CompareOp};
+
+use crate::registry::{FunctionSignature, REGISTRY};
+use crate::schema::{Context, FieldId};
+use crate::types::Type;
+
+/// An index into the function registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FunctionId(pub u16);
+
+impl FunctionId {
+    /// The id of a registry entry (`None` for a signature that is not in the registry).
+    pub fn of(signature: &'static FunctionSignature) -> Option<FunctionId> {
+        REGISTRY.iter().position(|s| std::ptr::eq(s, signature)).and_then(|i| u16::try_from(i).ok()).map(FunctionId)
+    }
+
+    pub fn signature(self) -> &'static FunctionSignature {
+        &REGISTRY[usize::from(self.0)]
+    }
+}
+
+/// `action(args) where condition`, whichever form it was written in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    pub action: Call,
+    pub condition: Option<Expr>,
+}
+
+/// A call with one slot per parameter of its function, in parameter order; `None` for an
+/// optional parameter that was not given.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub function: FunctionId,
+    pub args: Vec<Option<Arg>>,
+    /// Keys indexing a converter's result: `Split(x, ",")[0]`.
+    pub keys: Vec<Key>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    Expr(Expr),
+    /// A path a setter writes to.
+    Target(PathRef),
+    /// A function passed by name (`SHA256` to `replace_pattern`).
+    Function(FunctionId),
+    Lambda(Lambda),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lambda {
+    /// One entry per formal; `None` for the `_` placeholder.
+    pub params: Vec<Option<String>>,
+    pub body: Box<Expr>,
+}
+
+/// A path resolved against its context's schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathRef {
+    /// The context whose table holds the field (`Resource` for `resource.attributes`).
+    pub context: Context,
+    pub field: FieldId,
+    pub keys: Vec<Key>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Key {
+    String(String),
+    Int(i64),
+    /// A key computed at run time (a path, a converter, arithmetic).
+    Expr(Box<Expr>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Type,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Const(Value),
+    Path(PathRef),
+    Call(Call),
+    List(Vec<Expr>),
+    Map(Vec<(String, Expr)>),
+    Neg(Box<Expr>),
+    Math(BinaryOp, Box<Expr>, Box<Expr>),
+    Compare(CompareOp, Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    /// The `index`-th formal of the innermost enclosing lambda.
+    LambdaParam(usize),
+}
+
+/// A value known when the statement is compiled.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    Bytes(Vec<u8>),
+    List(Vec<Value>),
+    Map(Vec<(String, Value)>),
+}
+
+impl Value {
+    pub fn ty(&self) -> Type {
+        match self {
+            Value::Nil => Type::Nil,
+            Value::Bool(_) => Type::Bool,
+            Value::Int(_) => Type::Int,
+            Value::Float(_) => Type::Float,
+            Value::String(_) => Type::String,
+            Value::Bytes(_) => Type::Bytes,
+            Value::List(items) => Type::Array(Box::new(common_type(items.iter().map(Value::ty)))),
+            Value::Map(entries) => Type::Map(Box::new(common_type(entries.iter().map(|(_, v)| v.ty())))),
+        }
+    }
+}
+
+impl Expr {
+    pub fn constant(value: Value) -> Expr {
+        Expr { ty: value.ty(), kind: ExprKind::Const(value) }
+    }
+
+    pub fn as_const(&self) -> Option<&Value> {
+        match &self.kind {
+            ExprKind::Const(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The one type all of `types` share, or `Any` when they differ (or there are none).
+pub fn common_type(types: impl Iterator<Item = Type>) -> Type {
+    let mut common: Option<Type> = None;
+    for ty in types {
+        match &common {
+            None => common = Some(ty),
+            Some(c) if *c == ty => {}
+            Some(_) => return Type::Any,
+        }
+    }
+    common.unwrap_or(Type::Any)
+}

@@ -1,0 +1,1044 @@
+//! Parse-time validation of literal arguments (spec §2.5, last bullet).
+//!
+//! Several function factories of the reference (`pkg/ottl/ottlfuncs/func_*.go` and the
+//! transform processor's `internal/metrics/func_*.go`, opentelemetry-collector-contrib ~v0.161)
+//! check their literal arguments when the statement is parsed, so a bad literal stops the
+//! collector at start-up. This module repeats those checks so that `ottlc` reports them before
+//! the config is deployed. Only literals are judged: a path or a call is known at run time only,
+//! and the reference defers those to run time too (`ottl.GetLiteralValue`).
+//!
+//! Every rule names its Go source; messages follow the reference's wording. Rules that the
+//! reference applies only at run time (for example `Duration`, `Base64Encode`'s variant,
+//! `Substring`, `ParseInt`) are deliberately absent: the collector loads such configs.
+
+use ottl_grammar::Span;
+use ottl_grammar::ast::{Expr, ExprKind, UnaryOp};
+
+/// A literal argument that the collector would reject when it loads the config.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiteralProblem {
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl LiteralProblem {
+    fn new(span: Span, message: impl Into<String>) -> Self {
+        LiteralProblem { span, message: message.into(), help: None }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Checks the literal argument `value` given for parameter `param` of `function` (names as in
+/// the registry). Only literal values are judged (a string literal, an int literal, a list
+/// literal…); anything else (paths, calls) returns None, since it is known only at run time.
+pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProblem> {
+    match (function, param) {
+        // ottlfuncs/regex.go `newDynamicRegex`, used by func_is_match.go, func_replace_pattern.go,
+        // func_replace_all_patterns.go, func_delete_matching_keys.go, func_keep_matching_keys.go.
+        // `matches` is the seed's alias of IsMatch.
+        ("IsMatch" | "matches", "pattern")
+        | ("replace_pattern" | "replace_all_patterns", "regex_pattern")
+        | ("delete_matching_keys" | "keep_matching_keys", "pattern") => {
+            let (pattern, span) = string_literal(value)?;
+            let name = if function == "matches" { "IsMatch" } else { function };
+            check_regex(name, pattern, span).err()
+        }
+        // func_extract_patterns.go: newDynamicRegex, then at least one named group.
+        ("ExtractPatterns", "pattern") => {
+            let (pattern, span) = string_literal(value)?;
+            match check_regex(function, pattern, span) {
+                Err(problem) => Some(problem),
+                Ok(0) => Some(
+                    LiteralProblem::new(span, "at least 1 named capture group must be supplied in the given regex")
+                        .help("name a group with `(?P<name>…)` or `(?<name>…)`"),
+                ),
+                Ok(_) => None,
+            }
+        }
+        // func_replace_match.go / func_replace_all_matches.go: `glob.Compile` (gobwas/glob v0.2.3)
+        // on a literal pattern, reported with invalidRegexErrMsg.
+        ("replace_match" | "replace_all_matches", "pattern") => {
+            let (pattern, span) = string_literal(value)?;
+            let error = glob_error(pattern)?;
+            Some(LiteralProblem::new(
+                span,
+                format!("the regex pattern supplied to {function} '{}' is not a valid pattern: {error}", go_quote(pattern)),
+            ))
+        }
+        // func_merge_maps.go `mergeMaps`.
+        ("merge_maps", "strategy") => {
+            let (s, span) = string_literal(value)?;
+            one_of(s, &["insert", "update", "upsert"], || {
+                format!("invalid value for strategy, {s}, must be 'insert', 'update' or 'upsert'")
+            })
+            .map(|p| p.at(span))
+        }
+        // func_replace_all_patterns.go `replaceAllPatterns`.
+        ("replace_all_patterns", "mode") => {
+            let (s, span) = string_literal(value)?;
+            one_of(s, &["key", "value"], || format!("invalid mode {s}, must be either 'key' or 'value'")).map(|p| p.at(span))
+        }
+        // func_convert_case.go `convertCase`.
+        ("ConvertCase", "to_case") => {
+            let (s, span) = string_literal(value)?;
+            one_of(s, &["lower", "upper", "snake", "camel"], || {
+                format!("invalid case: {s}, allowed cases are: lower, upper, snake, camel")
+            })
+            .map(|p| p.at(span))
+        }
+        // func_parse_csv.go `createParseCSVFunction` and `ParseCSVArguments.validate`.
+        ("ParseCSV", "mode") => {
+            let (s, span) = string_literal(value)?;
+            one_of(s, &["strict", "lazyQuotes", "ignoreQuotes"], || format!("unknown mode: {s}")).map(|p| p.at(span))
+        }
+        ("ParseCSV", "delimiter" | "header_delimiter") => {
+            let (s, span) = string_literal(value)?;
+            (s.chars().count() != 1)
+                .then(|| LiteralProblem::new(span, format!("invalid arguments: {param} must be a single character")))
+        }
+        // func_sort.go `createSortFunction`.
+        ("Sort", "order") => {
+            let (s, span) = string_literal(value)?;
+            one_of(s, &["asc", "desc"], || format!("invalid arguments: {s}. Order should be either \"asc\" or \"desc\""))
+                .map(|p| p.at(span))
+        }
+        // func_flatten.go `flatten`.
+        ("flatten", "depth") => {
+            let n = int_literal(value)?;
+            (n < 0)
+                .then(|| LiteralProblem::new(value.span, format!("invalid depth for flatten function, {n} cannot be negative")))
+        }
+        // func_truncate_all.go `TruncateAll`.
+        ("truncate_all", "limit") => {
+            let n = int_literal(value)?;
+            (n < 0).then(|| {
+                LiteralProblem::new(value.span, format!("invalid limit for truncate_all function, {n} cannot be negative"))
+            })
+        }
+        // func_limit.go `limit` (the priority-key count is checked in `validate_together`).
+        ("limit", "limit") => {
+            let n = int_literal(value)?;
+            (n < 0).then(|| LiteralProblem::new(value.span, format!("invalid limit for limit function, {n} cannot be negative")))
+        }
+        // func_to_key_value_string.go `toKeyValueString` (ParseKeyValue falls back to the default
+        // for an empty delimiter instead).
+        ("ToKeyValueString", "delimiter") => {
+            let (s, span) = string_literal(value)?;
+            s.is_empty().then(|| LiteralProblem::new(span, "delimiter cannot be set to an empty string"))
+        }
+        ("ToKeyValueString", "pair_delimiter") => {
+            let (s, span) = string_literal(value)?;
+            s.is_empty().then(|| LiteralProblem::new(span, "pair delimiter cannot be set to an empty string"))
+        }
+        // func_time.go `Time` and func_format_time.go `FormatTime`: empty format, then
+        // timeutils.StrptimeToGotime → internal/ctimefmt `ToNative`.
+        ("Time" | "FormatTime", "format") => {
+            let (s, span) = string_literal(value)?;
+            strptime_error(s).map(|message| {
+                LiteralProblem::new(span, message).help(
+                    "supported directives: %Y %y %m %o %q %b %h %B %d %e %g %a %A %H %l %I %p %P %M %S %L %f %s %Z %z %w %i %j %k %D %x %F %T %X %r %R %n %t %% %c",
+                )
+            })
+        }
+        // func_trace_id.go / func_span_id.go / func_profile_id.go via ids.go `newIDExprFunc`:
+        // a literal is converted at parse time by `bytesToID`.
+        ("TraceID", "bytes") => id_problem("TraceID", 16, value),
+        ("SpanID", "bytes") => id_problem("SpanID", 8, value),
+        ("ProfileID", "bytes") => id_problem("ProfileID", 16, value),
+        // transformprocessor func_merge_histogram_buckets.go `mergeHistogramBuckets`.
+        ("merge_histogram_buckets", "method") => {
+            let (s, span) = string_literal(value)?;
+            one_of(s, &["remove_explicit_bound", "limit_buckets"], || {
+                format!("unsupported method {}, expected \"remove_explicit_bound\" or \"limit_buckets\"", go_quote(s))
+            })
+            .map(|p| p.at(span))
+        }
+        // transformprocessor func_convert_gauge_to_sum.go `convertGaugeToSum`; the summary
+        // conversions (func_convert_summary_{count,sum}_val_to_sum.go) share the switch.
+        ("convert_gauge_to_sum" | "convert_summary_count_val_to_sum" | "convert_summary_sum_val_to_sum", "string_agg_temp") => {
+            let (s, span) = string_literal(value)?;
+            one_of(s, &["delta", "cumulative"], || format!("unknown aggregation temporality: {s}")).map(|p| p.at(span))
+        }
+        // transformprocessor func_aggregate_on_attributes_metrics.go and
+        // func_agregate_on_attribute_value_metrics.go: internal/coreinternal/aggregateutil
+        // `ConvertToAggregationFunction`.
+        ("aggregate_on_attributes" | "aggregate_on_attribute_value", "aggregation_function") => {
+            let (s, span) = string_literal(value)?;
+            one_of(s, AGGREGATIONS, || {
+                format!("invalid aggregation function: 'unsupported function: '{s}'', valid options: {}", AGGREGATIONS.join(", "))
+            })
+            .map(|p| p.at(span))
+        }
+        // transformprocessor func_convert_exponential_hist_to_explicit_hist.go: an empty name
+        // means "random".
+        ("convert_exponential_histogram_to_histogram", "distribution_fn") => {
+            let (s, span) = string_literal(value)?;
+            if s.is_empty() {
+                return None;
+            }
+            one_of(s, &["upper", "midpoint", "random", "uniform"], || {
+                format!("invalid conversion function: {s}, must be one of [upper, midpoint, random, uniform]")
+            })
+            .map(|p| p.at(span))
+        }
+        ("convert_exponential_histogram_to_histogram", "explicit_bounds") => match &value.kind {
+            ExprKind::List(items) if items.is_empty() => {
+                Some(LiteralProblem::new(value.span, "explicit bounds cannot be empty: []"))
+            }
+            _ => None,
+        },
+        // transformprocessor func_extract_percentile_metric.go.
+        ("extract_percentile_metric", "percentile") => {
+            let p = float_literal(value)?;
+            (!(0.0..=100.0).contains(&p))
+                .then(|| LiteralProblem::new(value.span, format!("percentile must be between 0 and 100, got {p:.6}")))
+        }
+        _ => None,
+    }
+}
+
+/// Cross-argument rules that need two literals (e.g. `limit`: the number of priority keys must
+/// be below the limit); `args` gives each parameter name with its literal value when present.
+pub fn validate_together(function: &str, args: &[(&str, &Expr)]) -> Vec<LiteralProblem> {
+    let arg = |name: &str| args.iter().find(|(n, _)| *n == name).map(|(_, e)| *e);
+    let mut problems = Vec::new();
+    match function {
+        // func_limit.go `limit`: `limit < len(priorityKeys)` is an error (equality is allowed).
+        "limit" => {
+            if let (Some(limit), Some(keys)) = (arg("limit"), arg("priority_keys"))
+                && let (Some(n), ExprKind::List(items)) = (int_literal(limit), &keys.kind)
+                && n >= 0
+                && n < items.len() as i64
+            {
+                problems.push(
+                    LiteralProblem::new(
+                        limit.span,
+                        format!(
+                            "invalid limit for limit function, {n} cannot be less than number of priority attributes {}",
+                            items.len()
+                        ),
+                    )
+                    .help("raise the limit or list fewer priority keys"),
+                );
+            }
+        }
+        // func_parse_key_value.go `parseKeyValue` (an empty delimiter means the default) and
+        // func_to_key_value_string.go `toKeyValueString` (empty is rejected in `validate`).
+        "ParseKeyValue" | "ToKeyValueString" => {
+            let literal_or = |name: &str, default: &'static str| -> Option<(String, Option<Span>)> {
+                match arg(name) {
+                    None => Some((default.to_owned(), None)),
+                    Some(e) => {
+                        let (s, span) = string_literal(e)?;
+                        let s = if s.is_empty() { default } else { s };
+                        Some((s.to_owned(), Some(span)))
+                    }
+                }
+            };
+            if let (Some((delimiter, d_span)), Some((pair, p_span))) =
+                (literal_or("delimiter", "="), literal_or("pair_delimiter", " "))
+                && delimiter == pair
+                && let Some(span) = p_span.or(d_span)
+            {
+                problems.push(LiteralProblem::new(
+                    span,
+                    format!("pair delimiter {} cannot be equal to delimiter {}", go_quote(&pair), go_quote(&delimiter)),
+                ));
+            }
+        }
+        // transformprocessor func_merge_histogram_buckets.go: with method "limit_buckets", a literal
+        // target_value must be a positive integer (`maxBucketsFromTargetValue`).
+        "merge_histogram_buckets" => {
+            let limit_buckets = arg("method").and_then(string_literal).is_some_and(|(m, _)| m == "limit_buckets");
+            if limit_buckets
+                && let Some(target) = arg("target_value")
+                && let Some(v) = float_literal(target)
+                && (v < 1.0 || v.trunc() != v || v > i64::MAX as f64)
+            {
+                problems.push(LiteralProblem::new(
+                    target.span,
+                    format!("target_value must be a positive integer when method is \"limit_buckets\", got {}", go_float(v)),
+                ));
+            }
+        }
+        _ => {}
+    }
+    problems
+}
+
+const AGGREGATIONS: &[&str] = &["sum", "mean", "min", "max", "median", "count"];
+
+/// A problem without a span yet (enumerations build the message first).
+struct Pending {
+    message: String,
+    help: String,
+}
+
+impl Pending {
+    fn at(self, span: Span) -> LiteralProblem {
+        LiteralProblem::new(span, self.message).help(self.help)
+    }
+}
+
+fn one_of(value: &str, allowed: &[&str], message: impl FnOnce() -> String) -> Option<Pending> {
+    if allowed.contains(&value) {
+        return None;
+    }
+    let list: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
+    Some(Pending { message: message(), help: format!("expected one of {}", list.join(", ")) })
+}
+
+fn string_literal(expr: &Expr) -> Option<(&str, Span)> {
+    match &expr.kind {
+        ExprKind::String(s) => Some((s.as_str(), expr.span)),
+        _ => None,
+    }
+}
+
+fn int_literal(expr: &Expr) -> Option<i64> {
+    match &expr.kind {
+        ExprKind::Int(n) => Some(*n),
+        ExprKind::Unary(UnaryOp::Neg, inner) => match inner.kind {
+            ExprKind::Int(n) => n.checked_neg(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn float_literal(expr: &Expr) -> Option<f64> {
+    match &expr.kind {
+        ExprKind::Float(f) => Some(*f),
+        ExprKind::Unary(UnaryOp::Neg, inner) => match inner.kind {
+            ExprKind::Float(f) => Some(-f),
+            _ => int_literal(expr).map(|n| n as f64),
+        },
+        _ => int_literal(expr).map(|n| n as f64),
+    }
+}
+
+/// Go's `%q` for a string: double quotes, with `"`, `\` and control characters escaped.
+fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `%v` for a float64, close enough for messages (`0.5`, `3`, `1e+21`).
+fn go_float(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e21 { format!("{}", v as i64) } else { format!("{v}") }
+}
+
+// ---- Regular expressions ----
+
+/// Compiles `pattern` as the reference would (Go `regexp.Compile`, RE2 syntax) and returns the
+/// number of named capture groups, or the problem in the reference's words
+/// (`invalidRegexErrMsg` in ottlfuncs/regex.go).
+fn check_regex(function: &str, pattern: &str, span: Span) -> Result<usize, LiteralProblem> {
+    let problem = |summary: String| {
+        LiteralProblem::new(
+            span,
+            format!("the regex pattern supplied to {function} '{}' is not a valid pattern: {summary}", go_quote(pattern)),
+        )
+        .help("OTTL patterns use RE2 syntax; in an OTTL string a backslash is written `\\\\`")
+    };
+    let translated = go_to_rust_regex(pattern).map_err(problem)?;
+    // A generous size limit: Go has none besides the repeat count, so a big automaton is no error.
+    match regex::RegexBuilder::new(&translated).size_limit(1 << 30).build() {
+        Ok(re) => Ok(re.capture_names().flatten().count()),
+        Err(regex::Error::Syntax(text)) => Err(problem(summarise_regex_error(&text))),
+        Err(_) => Ok(named_groups_hint(pattern)),
+    }
+}
+
+/// A rough count of named groups, used only when the regex crate gave up for size reasons.
+fn named_groups_hint(pattern: &str) -> usize {
+    pattern.matches("(?P<").count() + pattern.matches("(?<").count()
+}
+
+/// The regex crate's syntax errors span several lines (pattern, caret, `error: …`); keep the
+/// last `error:` line.
+fn summarise_regex_error(text: &str) -> String {
+    text.lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("error: "))
+        .map(str::to_owned)
+        .unwrap_or_else(|| text.lines().last().unwrap_or(text).trim().to_owned())
+}
+
+/// Rewrites the places where Go's RE2 dialect and the `regex` crate disagree, so that the crate
+/// accepts exactly what Go accepts (as far as practical):
+///
+/// - `\Q…\E` quotes a literal in Go; the crate has no such syntax → escape the text.
+/// - A `{` that does not start a valid `{n}`, `{n,}` or `{n,m}` is a literal in Go; the crate
+///   reports an unclosed repetition → escape it.
+/// - Go rejects repeat counts above 1000 (`invalid repeat count`); the crate accepts them.
+/// - Inside a class, Go treats `[` (unless it opens `[:name:]`), `&&`, `--` and `~~` as plain
+///   characters; the crate reads nested classes and set operations → escape them.
+///
+/// Known remaining differences (not errors in the crate, errors in Go, so they go unreported):
+/// flags other than `i m s U` (the crate also has `x`, `u`, `R`), `\<`/`\>`/`\b{…}` word
+/// boundaries, and some Unicode class names the crate knows but Go does not.
+fn go_to_rust_regex(pattern: &str) -> Result<String, String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut i = 0;
+    let mut in_class = false;
+    let mut class_start = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            match chars.get(i + 1) {
+                Some('Q') => {
+                    let rest: String = chars[i + 2..].iter().collect();
+                    let (literal, after) = match rest.find("\\E") {
+                        Some(end) => (&rest[..end], i + 2 + rest[..end].chars().count() + 2),
+                        None => (rest.as_str(), chars.len()),
+                    };
+                    for lc in literal.chars() {
+                        if in_class {
+                            push_class_literal(&mut out, lc);
+                        } else {
+                            out.push_str(&regex::escape(&lc.to_string()));
+                        }
+                    }
+                    i = after;
+                    class_start = false;
+                    continue;
+                }
+                Some(&next) => {
+                    out.push('\\');
+                    out.push(next);
+                    i += 2;
+                }
+                None => {
+                    out.push('\\');
+                    i += 1;
+                }
+            }
+            class_start = false;
+            continue;
+        }
+        if in_class {
+            if class_start && (c == '^') {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            if class_start && c == ']' {
+                out.push_str("\\]");
+                class_start = false;
+                i += 1;
+                continue;
+            }
+            class_start = false;
+            match c {
+                ']' => {
+                    in_class = false;
+                    out.push(']');
+                }
+                '[' if chars.get(i + 1) == Some(&':') => {
+                    // `[:alpha:]`: copy through the closing `:]`.
+                    let rest: String = chars[i..].iter().collect();
+                    match rest.find(":]") {
+                        Some(end) if end > 1 => {
+                            out.push_str(&rest[..end + 2]);
+                            i += rest[..end + 2].chars().count();
+                            continue;
+                        }
+                        _ => out.push_str("\\["),
+                    }
+                }
+                '[' | '&' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '-' if chars.get(i + 1) == Some(&'-') => out.push_str("\\-"),
+                _ => out.push(c),
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            '[' => {
+                in_class = true;
+                class_start = true;
+                out.push('[');
+            }
+            '{' => match go_repeat(&chars[i..]) {
+                Some((len, min, max)) => {
+                    if min > 1000 || max.is_some_and(|m| m > 1000 || m < min) {
+                        let text: String = chars[i..i + len].iter().collect();
+                        return Err(format!("invalid repeat count: `{text}`"));
+                    }
+                    out.extend(&chars[i..i + len]);
+                    i += len;
+                    continue;
+                }
+                None => out.push_str("\\{"),
+            },
+            '}' => out.push_str("\\}"),
+            // RE2 takes group names of word characters (`(?P<0>…)`); the crate wants a
+            // letter or `_` first. Validation only needs the same verdict, not the name.
+            '(' if matches!(chars.get(i + 1..i + 4), Some(['?', 'P', '<']))
+                && chars.get(i + 4).is_some_and(char::is_ascii_digit) =>
+            {
+                out.push_str("(?P<_");
+                i += 4;
+                continue;
+            }
+            '(' if matches!(chars.get(i + 1..i + 3), Some(['?', '<'])) && chars.get(i + 3).is_some_and(char::is_ascii_digit) => {
+                out.push_str("(?<_");
+                i += 3;
+                continue;
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+fn push_class_literal(out: &mut String, c: char) {
+    if matches!(c, '\\' | ']' | '[' | '^' | '-' | '&' | '~') {
+        out.push('\\');
+    }
+    out.push(c);
+}
+
+/// `{n}`, `{n,}` or `{n,m}` at the start of `chars`: its length and bounds (Go's `parseRepeat`).
+fn go_repeat(chars: &[char]) -> Option<(usize, u64, Option<u64>)> {
+    let mut i = 1;
+    let number = |i: &mut usize| -> Option<u64> {
+        let start = *i;
+        while chars.get(*i).is_some_and(|c| c.is_ascii_digit()) {
+            *i += 1;
+        }
+        if *i == start {
+            return None;
+        }
+        let text: String = chars[start..*i].iter().collect();
+        Some(text.parse().unwrap_or(u64::MAX))
+    };
+    let min = number(&mut i)?;
+    let max = if chars.get(i) == Some(&',') {
+        i += 1;
+        if chars.get(i) == Some(&'}') { None } else { Some(number(&mut i)?) }
+    } else {
+        Some(min)
+    };
+    (chars.get(i) == Some(&'}')).then_some((i + 1, min, max))
+}
+
+// ---- Globs (gobwas/glob v0.2.3, syntax/lexer) ----
+
+/// The lexer errors of gobwas/glob v0.2.3 `glob.Compile`: an unclosed `[` ("unexpected end of
+/// input") and a range that does not close right after `lo-hi` ("expected close range
+/// character"). An unclosed `{` is *not* a compile error in v0.2.3 (it is accepted, and a stray
+/// `}` or `,` is plain text), and a trailing `\` is dropped, so neither is reported.
+fn glob_error(pattern: &str) -> Option<&'static str> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 2,
+            '[' => {
+                i += 1;
+                if chars.get(i) == Some(&'!') {
+                    i += 1;
+                }
+                let Some(&first) = chars.get(i) else { return Some("unexpected end of input") };
+                if chars.get(i + 1) == Some(&'-') {
+                    // `lo-hi]`
+                    if chars.get(i + 2).is_none() {
+                        return Some("unexpected end of input");
+                    }
+                    match chars.get(i + 3) {
+                        None => return Some("unexpected end of input"),
+                        Some(']') => i += 4,
+                        Some(_) => return Some("expected close range character"),
+                    }
+                } else {
+                    // Text up to `]`, with `\` escapes.
+                    let _ = first;
+                    loop {
+                        match chars.get(i) {
+                            None => return Some("unexpected end of input"),
+                            Some('\\') => i += 2,
+                            Some(']') => {
+                                i += 1;
+                                break;
+                            }
+                            Some(_) => i += 1,
+                        }
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+// ---- Time formats (internal/coreinternal/timeutils/internal/ctimefmt/ctimefmt.go) ----
+
+const STRPTIME_DIRECTIVES: &[char] = &[
+    'Y', 'y', 'm', 'o', 'q', 'b', 'h', 'B', 'd', 'e', 'g', 'a', 'A', 'H', 'l', 'I', 'p', 'P', 'M', 'S', 'L', 'f', 's', 'Z', 'z',
+    'w', 'i', 'j', 'k', 'D', 'x', 'F', 'T', 'X', 'r', 'R', 'n', 't', '%', 'c',
+];
+
+/// `Time`/`FormatTime`: "format cannot be nil" for "", then `ToNative`: no decimal digit anywhere,
+/// and every `%x` (any character but a newline after `%`, scanned left to right) a known
+/// directive.
+fn strptime_error(format: &str) -> Option<String> {
+    if format.is_empty() {
+        return Some("format cannot be nil".to_owned());
+    }
+    if format.chars().any(|c| c.is_ascii_digit()) {
+        return Some("format string should not contain decimals".to_owned());
+    }
+    let mut unsupported = Vec::new();
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        match chars.peek() {
+            Some(&'\n') | None => {}
+            Some(&d) => {
+                chars.next();
+                if !STRPTIME_DIRECTIVES.contains(&d) {
+                    unsupported.push(format!("unsupported ctimefmt.ToNative() directive: %{d}"));
+                }
+            }
+        }
+    }
+    (!unsupported.is_empty()).then(|| format!("convert to go time format: [{}]", unsupported.join(" ")))
+}
+
+// ---- Trace, span and profile IDs (ottlfuncs/ids.go `bytesToID`) ----
+
+fn id_problem(function: &str, len: usize, value: &Expr) -> Option<LiteralProblem> {
+    let bytes: &[u8] = match &value.kind {
+        ExprKind::Bytes(b) => b,
+        ExprKind::String(s) => s.as_bytes(),
+        _ => return None,
+    };
+    if bytes.len() == len {
+        return None;
+    }
+    if bytes.len() == len * 2 {
+        let bad = std::str::from_utf8(bytes).ok().and_then(|s| s.chars().find(|c| !c.is_ascii_hexdigit()));
+        return match (bad, std::str::from_utf8(bytes)) {
+            (None, Ok(_)) => None,
+            (Some(c), _) => Some(LiteralProblem::new(
+                value.span,
+                format!(
+                    "{function}: could not decode ID: invalid hex: encoding/hex: invalid byte: U+{:04X} {}",
+                    c as u32,
+                    go_rune(c)
+                ),
+            )),
+            (None, Err(_)) => Some(LiteralProblem::new(value.span, format!("{function}: could not decode ID: invalid hex"))),
+        };
+    }
+    Some(
+        LiteralProblem::new(
+            value.span,
+            format!("{function}: could not decode ID: invalid length: expected {len} or {} bytes, got {}", len * 2, bytes.len()),
+        )
+        .help(format!("give {len} bytes (0x…) or a string of {} hex digits", len * 2)),
+    )
+}
+
+/// Go's `%q` for a rune.
+fn go_rune(c: char) -> String {
+    match c {
+        '\'' => "'\\''".to_owned(),
+        '\\' => "'\\\\'".to_owned(),
+        c if c.is_control() => format!("'\\x{:02x}'", c as u32),
+        c => format!("'{c}'"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn group_names_may_start_with_a_digit_as_in_re2() {
+        assert_eq!(go_to_rust_regex("(?P<0>x)(?<1y>z)").unwrap(), "(?P<_0>x)(?<_1y>z)");
+        assert!(regex::Regex::new(&go_to_rust_regex("(?P<0>(\\{.*\\}))").unwrap()).is_ok());
+    }
+
+    use super::*;
+    use ottl_grammar::ast::ArgValue;
+
+    /// Parses a statement or a value and returns the argument at `index` of the outermost call.
+    fn arg(src: &str, index: usize) -> Expr {
+        let parsed = ottl_grammar::parse_statement(src);
+        let call = match parsed.node {
+            Some(stmt) => stmt.action,
+            None => {
+                let value = ottl_grammar::parse_value(src).node.unwrap_or_else(|| panic!("does not parse: {src}"));
+                match value.kind {
+                    ExprKind::Call(call) => *call,
+                    other => panic!("not a call: {other:?}"),
+                }
+            }
+        };
+        match &call.args[index].value {
+            ArgValue::Expr(e) => e.clone(),
+            ArgValue::Lambda(_) => panic!("lambda"),
+        }
+    }
+
+    fn check(src: &str, function: &str, param: &str, index: usize) -> Option<LiteralProblem> {
+        validate(function, param, &arg(src, index))
+    }
+
+    fn problem(src: &str, function: &str, param: &str, index: usize) -> LiteralProblem {
+        let expr = arg(src, index);
+        let p = validate(function, param, &expr).unwrap_or_else(|| panic!("expected a problem for {src}"));
+        assert_eq!(p.span, expr.span, "span of {src}");
+        assert_eq!(&src[p.span.range()], &src[expr.span.range()]);
+        p
+    }
+
+    #[test]
+    fn regex_valid_patterns_pass() {
+        for src in [
+            r#"IsMatch(body, "^https://")"#,
+            r#"IsMatch(body, "\\d{4}-\\d{2}")"#,
+            r#"IsMatch(body, "a{")"#,
+            r#"IsMatch(body, "a{,5}")"#,
+            r#"IsMatch(body, "\\Q(.*\\E")"#,
+            r#"IsMatch(body, "[[a]")"#,
+            r#"IsMatch(body, "[[:alpha:]]+")"#,
+            r#"IsMatch(body, "(?i)password")"#,
+            r#"IsMatch(body, "x{1000}")"#,
+        ] {
+            assert_eq!(check(src, "IsMatch", "pattern", 1), None, "{src}");
+        }
+    }
+
+    #[test]
+    fn regex_invalid_patterns_fail_with_the_reference_message() {
+        let src = r#"IsMatch(body, "(\\d+")"#;
+        let p = problem(src, "IsMatch", "pattern", 1);
+        assert_eq!(p.message, r#"the regex pattern supplied to IsMatch '"(\\d+"' is not a valid pattern: unclosed group"#);
+        let p = problem(r#"matches(body, "x{1001}")"#, "matches", "pattern", 1);
+        assert_eq!(
+            p.message,
+            r#"the regex pattern supplied to IsMatch '"x{1001}"' is not a valid pattern: invalid repeat count: `{1001}`"#
+        );
+        assert!(problem(r#"IsMatch(body, "(?<=a)b")"#, "IsMatch", "pattern", 1).message.contains("not a valid pattern"));
+        assert!(problem(r#"IsMatch(body, "*a")"#, "IsMatch", "pattern", 1).message.contains("not a valid pattern"));
+    }
+
+    #[test]
+    fn regex_parameters_of_every_regex_function() {
+        let cases = [
+            (r#"replace_pattern(attributes["x"], "[a-", "y")"#, "replace_pattern", "regex_pattern", 1),
+            (r#"replace_all_patterns(attributes, "value", "(a", "y")"#, "replace_all_patterns", "regex_pattern", 2),
+            (r#"delete_matching_keys(attributes, "(a")"#, "delete_matching_keys", "pattern", 1),
+            (r#"keep_matching_keys(attributes, "(a")"#, "keep_matching_keys", "pattern", 1),
+        ];
+        for (src, function, param, index) in cases {
+            let p = problem(src, function, param, index);
+            assert!(p.message.starts_with(&format!("the regex pattern supplied to {function} ")), "{}", p.message);
+        }
+        assert_eq!(
+            check(r#"replace_pattern(attributes["x"], "token=[^&]*", "***")"#, "replace_pattern", "regex_pattern", 1),
+            None
+        );
+        // The converter form of the seed's replace_pattern.
+        assert!(validate("replace_pattern", "regex_pattern", &arg(r#"replace_pattern(body, "(", "")"#, 1)).is_some());
+    }
+
+    #[test]
+    fn extract_patterns_needs_a_named_group() {
+        assert_eq!(check(r#"ExtractPatterns(body, "^(?P<method>\\w+)")"#, "ExtractPatterns", "pattern", 1), None);
+        assert_eq!(check(r#"ExtractPatterns(body, "^(?<method>\\w+)")"#, "ExtractPatterns", "pattern", 1), None);
+        let p = problem(r#"ExtractPatterns(body, "^(\\w+)")"#, "ExtractPatterns", "pattern", 1);
+        assert_eq!(p.message, "at least 1 named capture group must be supplied in the given regex");
+        let p = problem(r#"ExtractPatterns(body, "(?P<a>")"#, "ExtractPatterns", "pattern", 1);
+        assert!(p.message.starts_with("the regex pattern supplied to ExtractPatterns"));
+    }
+
+    #[test]
+    fn globs() {
+        for pattern in ["/user/*/list/*", "a?c", "[abc]", "[!a-z]x", "{a,b}", "\\*", "0{", "a}b"] {
+            let src = format!(r#"replace_match(attributes["x"], "{pattern}", "y")"#);
+            assert_eq!(check(&src, "replace_match", "pattern", 1), None, "{pattern}");
+        }
+        let src = r#"replace_match(attributes["x"], "/user/[a", "y")"#;
+        let p = problem(src, "replace_match", "pattern", 1);
+        assert_eq!(
+            p.message,
+            r#"the regex pattern supplied to replace_match '"/user/[a"' is not a valid pattern: unexpected end of input"#
+        );
+        let src = r#"replace_all_matches(attributes, "[a-bc]", "y")"#;
+        let p = problem(src, "replace_all_matches", "pattern", 1);
+        assert!(p.message.ends_with("expected close range character"), "{}", p.message);
+    }
+
+    #[test]
+    fn enumerations() {
+        let ok = [
+            (r#"merge_maps(attributes, body, "upsert")"#, "merge_maps", "strategy", 2),
+            (r#"replace_all_patterns(attributes, "key", "a", "b")"#, "replace_all_patterns", "mode", 1),
+            (r#"ConvertCase(name, "snake")"#, "ConvertCase", "to_case", 1),
+            (r#"ParseCSV(body, "a,b", mode="lazyQuotes")"#, "ParseCSV", "mode", 2),
+            (r#"Sort(attributes["t"], "desc")"#, "Sort", "order", 1),
+            (r#"convert_gauge_to_sum("cumulative", false)"#, "convert_gauge_to_sum", "string_agg_temp", 0),
+            (r#"aggregate_on_attributes("median")"#, "aggregate_on_attributes", "aggregation_function", 0),
+            (
+                r#"convert_exponential_histogram_to_histogram("midpoint", [1.0])"#,
+                "convert_exponential_histogram_to_histogram",
+                "distribution_fn",
+                0,
+            ),
+            (
+                r#"convert_exponential_histogram_to_histogram("", [1.0])"#,
+                "convert_exponential_histogram_to_histogram",
+                "distribution_fn",
+                0,
+            ),
+            (r#"merge_histogram_buckets(5.0, "limit_buckets")"#, "merge_histogram_buckets", "method", 1),
+        ];
+        for (src, f, p, i) in ok {
+            assert_eq!(check(src, f, p, i), None, "{src}");
+        }
+        let bad = [
+            (
+                r#"merge_maps(attributes, body, "merge")"#,
+                "merge_maps",
+                "strategy",
+                2,
+                "invalid value for strategy, merge, must be 'insert', 'update' or 'upsert'",
+            ),
+            (
+                r#"replace_all_patterns(attributes, "keys", "a", "b")"#,
+                "replace_all_patterns",
+                "mode",
+                1,
+                "invalid mode keys, must be either 'key' or 'value'",
+            ),
+            (
+                r#"ConvertCase(name, "kebab")"#,
+                "ConvertCase",
+                "to_case",
+                1,
+                "invalid case: kebab, allowed cases are: lower, upper, snake, camel",
+            ),
+            (r#"ParseCSV(body, "a,b", mode="lazy")"#, "ParseCSV", "mode", 2, "unknown mode: lazy"),
+            (
+                r#"Sort(attributes["t"], "up")"#,
+                "Sort",
+                "order",
+                1,
+                r#"invalid arguments: up. Order should be either "asc" or "desc""#,
+            ),
+            (
+                r#"convert_summary_sum_val_to_sum("monthly", true)"#,
+                "convert_summary_sum_val_to_sum",
+                "string_agg_temp",
+                0,
+                "unknown aggregation temporality: monthly",
+            ),
+            (
+                r#"aggregate_on_attribute_value("avg", "a", ["x"], "y")"#,
+                "aggregate_on_attribute_value",
+                "aggregation_function",
+                0,
+                "invalid aggregation function: 'unsupported function: 'avg'', valid options: sum, mean, min, max, median, count",
+            ),
+            (
+                r#"convert_exponential_histogram_to_histogram("lower", [1.0])"#,
+                "convert_exponential_histogram_to_histogram",
+                "distribution_fn",
+                0,
+                "invalid conversion function: lower, must be one of [upper, midpoint, random, uniform]",
+            ),
+            (
+                r#"merge_histogram_buckets(5.0, "drop")"#,
+                "merge_histogram_buckets",
+                "method",
+                1,
+                r#"unsupported method "drop", expected "remove_explicit_bound" or "limit_buckets""#,
+            ),
+        ];
+        for (src, f, p, i, message) in bad {
+            let problem = problem(src, f, p, i);
+            assert_eq!(problem.message, message, "{src}");
+            assert!(problem.help.as_deref().is_some_and(|h| h.starts_with("expected one of")), "{src}");
+        }
+    }
+
+    #[test]
+    fn csv_delimiters_are_single_characters() {
+        assert_eq!(check(r#"ParseCSV(body, "a|b", "|")"#, "ParseCSV", "delimiter", 2), None);
+        assert_eq!(check(r#"ParseCSV(body, "a|b", "é")"#, "ParseCSV", "delimiter", 2), None);
+        let p = problem(r#"ParseCSV(body, "a|b", "||")"#, "ParseCSV", "delimiter", 2);
+        assert_eq!(p.message, "invalid arguments: delimiter must be a single character");
+        let p = problem(r#"ParseCSV(body, "a|b", header_delimiter="")"#, "ParseCSV", "header_delimiter", 2);
+        assert_eq!(p.message, "invalid arguments: header_delimiter must be a single character");
+    }
+
+    #[test]
+    fn numeric_rules() {
+        assert_eq!(check(r#"truncate_all(attributes, 0)"#, "truncate_all", "limit", 1), None);
+        let p = problem(r#"truncate_all(attributes, -1)"#, "truncate_all", "limit", 1);
+        assert_eq!(p.message, "invalid limit for truncate_all function, -1 cannot be negative");
+        assert_eq!(check(r#"limit(attributes, 0, [])"#, "limit", "limit", 1), None);
+        let p = problem(r#"limit(attributes, -5, [])"#, "limit", "limit", 1);
+        assert_eq!(p.message, "invalid limit for limit function, -5 cannot be negative");
+        assert_eq!(check(r#"flatten(attributes, "k", 0)"#, "flatten", "depth", 2), None);
+        let p = problem(r#"flatten(attributes, "k", -2)"#, "flatten", "depth", 2);
+        assert_eq!(p.message, "invalid depth for flatten function, -2 cannot be negative");
+        assert_eq!(check(r#"extract_percentile_metric(99.9)"#, "extract_percentile_metric", "percentile", 0), None);
+        let p = problem(r#"extract_percentile_metric(101.0)"#, "extract_percentile_metric", "percentile", 0);
+        assert_eq!(p.message, "percentile must be between 0 and 100, got 101.000000");
+        assert_eq!(
+            check(
+                r#"convert_exponential_histogram_to_histogram("upper", [0.0])"#,
+                "convert_exponential_histogram_to_histogram",
+                "explicit_bounds",
+                1
+            ),
+            None
+        );
+        let p = problem(
+            r#"convert_exponential_histogram_to_histogram("upper", [])"#,
+            "convert_exponential_histogram_to_histogram",
+            "explicit_bounds",
+            1,
+        );
+        assert_eq!(p.message, "explicit bounds cannot be empty: []");
+    }
+
+    #[test]
+    fn key_value_delimiters() {
+        assert_eq!(check(r#"ToKeyValueString(attributes, ":")"#, "ToKeyValueString", "delimiter", 1), None);
+        let p = problem(r#"ToKeyValueString(attributes, "")"#, "ToKeyValueString", "delimiter", 1);
+        assert_eq!(p.message, "delimiter cannot be set to an empty string");
+        let p = problem(r#"ToKeyValueString(attributes, "=", "")"#, "ToKeyValueString", "pair_delimiter", 2);
+        assert_eq!(p.message, "pair delimiter cannot be set to an empty string");
+        // ParseKeyValue treats "" as the default.
+        assert_eq!(check(r#"ParseKeyValue(body, "")"#, "ParseKeyValue", "delimiter", 1), None);
+
+        let d = arg(r#"ParseKeyValue(body, ":", ":")"#, 1);
+        let p = arg(r#"ParseKeyValue(body, ":", ":")"#, 2);
+        let problems = validate_together("ParseKeyValue", &[("delimiter", &d), ("pair_delimiter", &p)]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].message, r#"pair delimiter ":" cannot be equal to delimiter ":""#);
+        assert_eq!(problems[0].span, p.span);
+        // Only the delimiter given, equal to the default pair delimiter.
+        let d = arg(r#"ToKeyValueString(attributes, " ")"#, 1);
+        let problems = validate_together("ToKeyValueString", &[("delimiter", &d)]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].span, d.span);
+        let d = arg(r#"ParseKeyValue(body, ":", "&")"#, 1);
+        let p = arg(r#"ParseKeyValue(body, ":", "&")"#, 2);
+        assert!(validate_together("ParseKeyValue", &[("delimiter", &d), ("pair_delimiter", &p)]).is_empty());
+        assert!(validate_together("ParseKeyValue", &[]).is_empty());
+    }
+
+    #[test]
+    fn limit_and_priority_keys() {
+        let src = r#"limit(attributes, 1, ["a", "b"])"#;
+        let (l, k) = (arg(src, 1), arg(src, 2));
+        let problems = validate_together("limit", &[("limit", &l), ("priority_keys", &k)]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].message,
+            "invalid limit for limit function, 1 cannot be less than number of priority attributes 2"
+        );
+        assert_eq!(problems[0].span, l.span);
+        // Equality is allowed by the reference.
+        let src = r#"limit(attributes, 2, ["a", "b"])"#;
+        let (l, k) = (arg(src, 1), arg(src, 2));
+        assert!(validate_together("limit", &[("limit", &l), ("priority_keys", &k)]).is_empty());
+    }
+
+    #[test]
+    fn merge_histogram_buckets_target_value() {
+        let src = r#"merge_histogram_buckets(2.5, "limit_buckets")"#;
+        let (t, m) = (arg(src, 0), arg(src, 1));
+        let problems = validate_together("merge_histogram_buckets", &[("target_value", &t), ("method", &m)]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].message, r#"target_value must be a positive integer when method is "limit_buckets", got 2.5"#);
+        assert_eq!(problems[0].span, t.span);
+        let src = r#"merge_histogram_buckets(2.5)"#;
+        let t = arg(src, 0);
+        assert!(validate_together("merge_histogram_buckets", &[("target_value", &t)]).is_empty());
+        let src = r#"merge_histogram_buckets(8, "limit_buckets")"#;
+        let (t, m) = (arg(src, 0), arg(src, 1));
+        assert!(validate_together("merge_histogram_buckets", &[("target_value", &t), ("method", &m)]).is_empty());
+    }
+
+    #[test]
+    fn time_formats() {
+        assert_eq!(check(r#"Time(attributes["ts"], "%Y-%m-%d %H:%M:%S")"#, "Time", "format", 1), None);
+        assert_eq!(check(r#"FormatTime(Now(), "%Y-%m-%dT%H:%M:%S.%L%z")"#, "FormatTime", "format", 1), None);
+        let p = problem(r#"Time(attributes["ts"], "")"#, "Time", "format", 1);
+        assert_eq!(p.message, "format cannot be nil");
+        let p = problem(r#"Time(attributes["ts"], "%Y-%Q")"#, "Time", "format", 1);
+        assert_eq!(p.message, "convert to go time format: [unsupported ctimefmt.ToNative() directive: %Q]");
+        let p = problem(r#"FormatTime(Now(), "2006-%m")"#, "FormatTime", "format", 1);
+        assert_eq!(p.message, "format string should not contain decimals");
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(check(r#"TraceID(0x0102030405060708090a0b0c0d0e0f10)"#, "TraceID", "bytes", 0), None);
+        assert_eq!(check(r#"SpanID("0102030405060708")"#, "SpanID", "bytes", 0), None);
+        let p = problem(r#"SpanID(0x0102)"#, "SpanID", "bytes", 0);
+        assert_eq!(p.message, "SpanID: could not decode ID: invalid length: expected 8 or 16 bytes, got 2");
+        let p = problem(r#"ProfileID("0102030405060708090a0b0c0d0e0f1g")"#, "ProfileID", "bytes", 0);
+        assert_eq!(p.message, "ProfileID: could not decode ID: invalid hex: encoding/hex: invalid byte: U+0067 'g'");
+    }
+
+    #[test]
+    fn non_literals_are_never_judged() {
+        let cases = [
+            (r#"IsMatch(body, attributes["p"])"#, "IsMatch", "pattern", 1),
+            (r#"IsMatch(body, Concat(["(", "x"], ""))"#, "IsMatch", "pattern", 1),
+            (r#"ExtractPatterns(body, attributes["p"])"#, "ExtractPatterns", "pattern", 1),
+            (r#"replace_match(attributes["x"], attributes["p"], "y")"#, "replace_match", "pattern", 1),
+            (r#"truncate_all(attributes, attributes["n"])"#, "truncate_all", "limit", 1),
+            (r#"TraceID(attributes["id"])"#, "TraceID", "bytes", 0),
+            (r#"ConvertCase(name, attributes["c"])"#, "ConvertCase", "to_case", 1),
+        ];
+        for (src, f, p, i) in cases {
+            assert_eq!(check(src, f, p, i), None, "{src}");
+        }
+        // Unknown functions and parameters are not judged either.
+        assert_eq!(check(r#"Concat(["(", "x"], "(")"#, "Concat", "delimiter", 1), None);
+        let src = r#"limit(attributes, attributes["n"], ["a", "b"])"#;
+        let (l, k) = (arg(src, 1), arg(src, 2));
+        assert!(validate_together("limit", &[("limit", &l), ("priority_keys", &k)]).is_empty());
+    }
+
+    #[test]
+    fn go_quoting() {
+        assert_eq!(go_quote(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(go_quote("x\ny"), r#""x\ny""#);
+    }
+}

@@ -1,0 +1,104 @@
+//! Semantic analysis: resolution against the context schemas and the function registry,
+//! type checking by the seed's rules, and the typed IR (DESIGN §3, §4).
+//!
+//! Syntax errors are the grammar's; this pass assumes a tree that parsed and adds what only
+//! the schema, the registry and the types can tell: unknown paths and functions (with "did
+//! you mean"), argument counts and shapes, literals the collector rejects, comparisons that
+//! are always false, writes that cannot happen.
+
+mod checker;
+mod hints;
+mod report;
+pub mod rules;
+
+use ottl_grammar::ast::{self, Statement};
+use ottl_grammar::{Diagnostic, Node, Span};
+
+use crate::ir;
+use crate::registry::{self, FunctionKind};
+use crate::schema::{self, Context, InferenceError, Unsupported};
+use checker::Checker;
+use hints::Hints;
+
+/// The outcome of checking one snippet: the IR when there was no error, and every
+/// diagnostic either way.
+#[derive(Clone, Debug)]
+pub struct Checked<T> {
+    pub ir: Option<T>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn check_statement(statement: &Statement, context: Context) -> Checked<ir::Statement> {
+    let mut checker = Checker::new(context);
+    let ir = checker.statement(statement);
+    finish(checker, ir)
+}
+
+pub fn check_condition(condition: &ast::Expr, context: Context) -> Checked<ir::Expr> {
+    let mut checker = Checker::new(context);
+    let ir = checker.condition(condition);
+    finish(checker, Some(ir))
+}
+
+pub fn check_value(value: &ast::Expr, context: Context) -> Checked<ir::Expr> {
+    let mut checker = Checker::new(context);
+    let ir = checker.value(value);
+    finish(checker, Some(ir))
+}
+
+/// Checks a parsed snippet of either kind.
+pub fn check_node(node: &Node, context: Context) -> Vec<Diagnostic> {
+    match node {
+        Node::Statement(statement) => check_statement(statement, context).diagnostics,
+        Node::Expr(condition) => check_condition(condition, context).diagnostics,
+    }
+}
+
+fn finish<T>(checker: Checker, ir: Option<T>) -> Checked<T> {
+    let ir = if checker.has_errors() { None } else { ir };
+    Checked { ir, diagnostics: checker.diagnostics }
+}
+
+/// The context of a group of statements and conditions without one (spec §4.1): the
+/// highest-priority path prefix, or a lower context when that one does not support every
+/// function and enum symbol the group uses.
+pub fn infer_context<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Result<Context, InferenceError> {
+    let mut hints = Hints::default();
+    for node in nodes {
+        match node {
+            Node::Statement(statement) => hints.statement(statement),
+            Node::Expr(expr) => hints.expr(expr),
+        }
+    }
+    let prefixes: Vec<&str> = hints.prefixes.iter().map(String::as_str).collect();
+    schema::infer_with(&prefixes, Context::STATEMENT_CONTEXTS, |context| {
+        for function in &hints.functions {
+            let supported = [FunctionKind::Editor, FunctionKind::Converter]
+                .iter()
+                .filter_map(|kind| registry::lookup_kind(function, *kind))
+                .any(|signature| signature.allowed_in(context.name()));
+            // Unknown functions are reported by the checker, not by inference.
+            if !supported && registry::lookup(function).is_some() {
+                return Err(Unsupported::Function(function.clone()));
+            }
+        }
+        for (qualifier, name) in &hints.enums {
+            let symbol = match qualifier {
+                Some(q) => schema::qualified_symbol(q, name),
+                None => Some(name.clone()),
+            };
+            if let Some(symbol) = symbol
+                && schema::enum_value(context, &symbol).is_none()
+                && Context::STATEMENT_CONTEXTS.iter().any(|c| schema::enum_value(*c, &symbol).is_some())
+            {
+                return Err(Unsupported::EnumSymbol(symbol));
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The diagnostic for a group whose context cannot be inferred, on `span`.
+pub fn inference_diagnostic(error: &InferenceError, span: Span) -> Diagnostic {
+    report::inference_error(error, span)
+}
