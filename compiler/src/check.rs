@@ -9,18 +9,26 @@ use crate::source::{SourceFile, SourceKind};
 use crate::yaml::{self, EmbeddedOttl, SnippetKind};
 
 /// How to check.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
     /// The context of a `.ottl` document's statements (`--context`); inferred from path
     /// prefixes when `None`. Collector YAML gives its own contexts.
     pub context: Option<Context>,
+    /// Collector feature gates assumed enabled (`--feature-gates`).
+    pub feature_gates: Vec<String>,
+}
+
+impl CheckOptions {
+    fn settings(&self, context: Context) -> sema::Settings {
+        sema::Settings { context, feature_gates: self.feature_gates.clone() }
+    }
 }
 
 /// All diagnostics for `file`, sorted by position, spans in the file's byte offsets.
-pub fn check_file(file: &SourceFile, options: CheckOptions) -> Vec<Diagnostic> {
+pub fn check_file(file: &SourceFile, options: &CheckOptions) -> Vec<Diagnostic> {
     let mut diagnostics = match file.kind {
         SourceKind::Ottl => check_document(&file.text, options),
-        SourceKind::CollectorYaml => check_collector_yaml(&file.text),
+        SourceKind::CollectorYaml => check_collector_yaml(&file.text, options),
     };
     diagnostics.sort_by_key(|d| (d.span().start, d.span().end));
     diagnostics
@@ -29,7 +37,7 @@ pub fn check_file(file: &SourceFile, options: CheckOptions) -> Vec<Diagnostic> {
 /// A `.ottl` document is one group: one context for all its statements, given or inferred
 /// over all of them, as the collector does for a group. Semantic checks run on the items
 /// that parsed cleanly.
-fn check_document(text: &str, options: CheckOptions) -> Vec<Diagnostic> {
+fn check_document(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
     let document = parse_document(text);
     let mut diagnostics: Vec<Diagnostic> = document.diagnostics().cloned().collect();
     let clean: Vec<(&Node, Span)> = document
@@ -58,15 +66,16 @@ fn check_document(text: &str, options: CheckOptions) -> Vec<Diagnostic> {
             return diagnostics;
         }
     };
+    let settings = options.settings(context);
     for (node, _) in clean {
-        diagnostics.extend(sema::check_node(node, context));
+        diagnostics.extend(sema::check_node(node, &settings));
     }
     diagnostics
 }
 
-fn check_collector_yaml(text: &str) -> Vec<Diagnostic> {
+fn check_collector_yaml(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
     match yaml::extract(text) {
-        Ok(snippets) => snippets.iter().flat_map(check_snippet).collect(),
+        Ok(snippets) => snippets.iter().flat_map(|snippet| check_snippet(snippet, options)).collect(),
         Err(error) => {
             vec![Diagnostic::new(Code::InvalidYaml, format!("invalid YAML: {}", error.message), Span::from(error.span), "here")]
         }
@@ -92,7 +101,7 @@ fn env_placeholders(text: &str) -> String {
 
 /// Parses one OTTL string from a collector config and moves its diagnostics from the
 /// string's offsets to the file's, through the YAML scalar's source map.
-fn check_snippet(snippet: &EmbeddedOttl) -> Vec<Diagnostic> {
+fn check_snippet(snippet: &EmbeddedOttl, options: &CheckOptions) -> Vec<Diagnostic> {
     let entry = match snippet.kind {
         SnippetKind::Statement => EntryPoint::Statement,
         SnippetKind::Condition => EntryPoint::Condition,
@@ -101,7 +110,7 @@ fn check_snippet(snippet: &EmbeddedOttl) -> Vec<Diagnostic> {
     let parsed = parse_tokens(&text, &lexer::lex(&text), entry);
     let mut diagnostics = parsed.diagnostics.clone();
     if let (false, Some(node)) = (parsed.has_errors(), &parsed.node) {
-        diagnostics.extend(check_snippet_semantics(snippet, node, &text));
+        diagnostics.extend(check_snippet_semantics(snippet, node, &text, options));
     }
     diagnostics.into_iter().map(|d| d.map_spans(|span| Span::from(snippet.source_map.range_to_source(span.range())))).collect()
 }
@@ -109,7 +118,7 @@ fn check_snippet(snippet: &EmbeddedOttl) -> Vec<Diagnostic> {
 /// The layout's context (`context: span`, a filter's `span:` list), or the one inferred
 /// from the snippet's prefixes. Contexts outside the schema (the routing connector's
 /// `request`) get syntax checks only.
-fn check_snippet_semantics(snippet: &EmbeddedOttl, node: &Node, text: &str) -> Vec<Diagnostic> {
+fn check_snippet_semantics(snippet: &EmbeddedOttl, node: &Node, text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
     let context = match snippet.context.as_deref() {
         Some(name) => match Context::parse(name) {
             Some(context) if context.is_statement_context() => context,
@@ -120,7 +129,7 @@ fn check_snippet_semantics(snippet: &EmbeddedOttl, node: &Node, text: &str) -> V
             Err(error) => return vec![sema::inference_diagnostic(&error, Span::new(0, text.len()))],
         },
     };
-    sema::check_node(node, context)
+    sema::check_node(node, &options.settings(context))
 }
 
 #[cfg(test)]
@@ -133,7 +142,7 @@ mod tests {
         assert_eq!(env_placeholders("${é}z"), "xxxxxz", "one x per byte");
         assert_eq!(env_placeholders("${unclosed"), "${unclosed");
         let yaml = "processors:\n  transform:\n    log_statements:\n      - set(attributes[\"env\"], ${env:ENV}) where body = \"${env:X}\"\n";
-        let diagnostics = check_collector_yaml(yaml);
+        let diagnostics = check_collector_yaml(yaml, &CheckOptions::default());
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         assert_eq!(diagnostics[0].code, Code::AssignInCondition);
         assert_eq!(&yaml[diagnostics[0].span().range()], "=");

@@ -312,6 +312,13 @@ it (`Len(body) > 0`).";
 that it supports every function and enum symbol used; when it does not, it tries the
 contexts below it. None fits here: split the statements into groups, or give the context.";
 
+    FeatureGate = "E0122", "this needs a collector feature gate",
+"Lambda arguments (`(k, v) => …`) and the functions that take them (`Filter`, `Any`, `All`,
+`Find`, `MapEach`, `MapKeys`, `Reduce`, `When`) need the collector's alpha feature gate
+`ottl.functions.enableLambda`. Without it the collector refuses the configuration. If your
+collector runs with `--feature-gates=ottl.functions.enableLambda`, check with the same
+option: `ottlc check --feature-gates ottl.functions.enableLambda`.";
+
     BarePathKey = "W0001", "an unquoted key is a path, not a string",
 "Inside `[...]`, a bare word is read as a path whose value becomes the key, not as the
 key's name:
@@ -338,11 +345,6 @@ mean what it says.";
 "The field holds values of one type and the value written has another. The collector ignores
 such a write (older versions) or fails the statement (newer ones); either way the field does
 not change.";
-
-    LambdaGate = "W0005", "lambdas need a feature gate",
-"Lambda arguments (`(k, v) => …`) and the functions that take them need the collector's
-alpha feature gate `ottl.functions.enableLambda` (`--feature-gates=ottl.functions.enableLambda`).
-Without it the collector refuses the configuration.";
 
     ContextUnknown = "W0006", "no context: only the syntax was checked",
 "None of the paths in the file has a context prefix (`span.`, `log.`, …) and no `--context`

@@ -3,37 +3,44 @@
 //! context. Also the check behind "every other row checks clean".
 
 use ottl_compiler::schema::Context;
-use ottl_compiler::sema;
+use ottl_compiler::sema::{self, Settings};
 use ottl_grammar::{Diagnostic, EntryPoint, Node, Severity, lexer, parse_tokens};
 use serde_json::Value;
 
 use crate::corpus::Row;
 
-/// Every error message for `text` checked as `entry` in `context`.
-pub fn errors(text: &str, entry: EntryPoint, context: Context) -> Vec<String> {
+/// Every error message for `text` checked as `entry` with `settings`.
+pub fn errors(text: &str, entry: EntryPoint, settings: &Settings) -> Vec<String> {
     let parsed = parse_tokens(text, &lexer::lex(text), entry);
     let mut diagnostics: Vec<Diagnostic> = parsed.diagnostics.clone();
     if !parsed.has_errors()
         && let Some(node) = &parsed.node
     {
         diagnostics.extend(match node {
-            Node::Statement(statement) => sema::check_statement(statement, context).diagnostics,
-            Node::Expr(expr) if entry == EntryPoint::Value => sema::check_value(expr, context).diagnostics,
-            Node::Expr(expr) => sema::check_condition(expr, context).diagnostics,
+            Node::Statement(statement) => sema::check_statement(statement, settings).diagnostics,
+            Node::Expr(expr) if entry == EntryPoint::Value => sema::check_value(expr, settings).diagnostics,
+            Node::Expr(expr) => sema::check_condition(expr, settings).diagnostics,
         });
     }
     diagnostics.into_iter().filter(|d| d.severity() == Severity::Error).map(|d| d.message).collect()
 }
 
-/// The row's context; the corpus writes `grammar` for context-free rows.
-pub fn context(row: &Row) -> Option<Context> {
-    Context::parse(&row.context)
+/// The row's context and the feature gates its fixture enables; `None` for the corpus's
+/// context-free `grammar` rows.
+pub fn settings(row: &Row) -> Option<Settings> {
+    let context = Context::parse(&row.context)?;
+    let enabled = |gate: &&&str| row.note.contains(**gate) && !row.note.contains("gate disabled");
+    let feature_gates = LAMBDA_GATE.iter().filter(enabled).map(|g| g.to_string()).collect();
+    Some(Settings { context, feature_gates })
 }
+
+/// Gates a row's note can say its fixture enables.
+const LAMBDA_GATE: &[&str] = &["ottl.functions.enableLambda"];
 
 pub fn run_check_error(row: &Row) -> Result<(), String> {
     let expected = row.expected["error"].as_str().ok_or("row has no \"error\"")?;
-    let context = context(row).ok_or_else(|| format!("no such context {:?}", row.context))?;
-    let errors = errors(&row.text, EntryPoint::Statement, context);
+    let settings = settings(row).ok_or_else(|| format!("no such context {:?}", row.context))?;
+    let errors = errors(&row.text, EntryPoint::Statement, &settings);
     let joined = errors.join("; ");
     match (errors.is_empty(), expected) {
         (true, _) => Err(format!("checked clean, expected {expected:?}")),

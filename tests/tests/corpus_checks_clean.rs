@@ -11,13 +11,13 @@ fn rows_the_collector_loads_check_without_errors() {
     let mut checked = 0;
     let mut failures = Vec::new();
     for row in rows.iter().filter(|r| matches!(r.kind.as_str(), "statement" | "condition" | "value")) {
-        let Some(context) = check_rows::context(row) else { continue };
+        let Some(settings) = check_rows::settings(row) else { continue };
         if !check_rows::expects_to_load(row) {
             continue;
         }
         checked += 1;
         for snippet in row.snippets() {
-            let errors = check_rows::errors(snippet, check_rows::entry(row), context);
+            let errors = check_rows::errors(snippet, check_rows::entry(row), &settings);
             if !errors.is_empty() {
                 failures.push(format!("{}: {snippet}\n    {}", row.id, errors.join("\n    ")));
             }

@@ -38,9 +38,9 @@ fn golden_context(text: &str) -> Option<Context> {
 fn render_golden(path: &Path) -> (String, Vec<Code>) {
     let text = std::fs::read_to_string(path).expect("readable golden input");
     let name = path.file_name().unwrap().to_string_lossy();
-    let options = CheckOptions { context: golden_context(&text) };
+    let options = CheckOptions { context: golden_context(&text), feature_gates: Vec::new() };
     let file = SourceFile::new(name, text, SourceKind::from_path(path));
-    let diagnostics = check_file(&file, options);
+    let diagnostics = check_file(&file, &options);
     (render::human(&file, &diagnostics), diagnostics.iter().map(|d| d.code).collect())
 }
 

@@ -25,7 +25,7 @@ fn real_configs_check_with_only_their_known_mistakes() {
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let file = SourceFile::new(&name, std::fs::read_to_string(&path).unwrap(), SourceKind::CollectorYaml);
-        let found: Vec<(&str, usize)> = check_file(&file, CheckOptions::default())
+        let found: Vec<(&str, usize)> = check_file(&file, &CheckOptions::default())
             .iter()
             .map(|d| (d.code.as_str(), file.line_column(d.span().start).0))
             .collect();

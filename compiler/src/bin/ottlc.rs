@@ -35,6 +35,10 @@ enum Command {
         /// Treat warnings as errors for the exit status.
         #[arg(long)]
         deny_warnings: bool,
+        /// Collector feature gates your collector enables, comma-separated as in the
+        /// collector's own flag (e.g. `ottl.functions.enableLambda`).
+        #[arg(long, value_delimiter = ',')]
+        feature_gates: Vec<String>,
     },
     /// Rewrite `.ottl` files in canonical form.
     Fmt {
@@ -99,8 +103,14 @@ const EXIT_USAGE_OR_IO: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { files, context, format, deny_warnings } => {
-            check(&files, CheckOptions { context: context.map(Context::schema) }, format, deny_warnings)
+        Command::Check { files, context, format, deny_warnings, feature_gates } => {
+            // The collector's flag also takes `+gate` (enable) and `-gate` (disable).
+            let feature_gates = feature_gates
+                .iter()
+                .filter(|gate| !gate.starts_with('-'))
+                .map(|gate| gate.trim_start_matches('+').to_string())
+                .collect();
+            check(&files, &CheckOptions { context: context.map(Context::schema), feature_gates }, format, deny_warnings)
         }
         Command::Fmt { files, check, stdout } => fmt(&files, check, stdout),
         Command::Explain { code } => explain(code.as_deref()),
@@ -119,7 +129,7 @@ fn read_source(path: &Path) -> Result<SourceFile, String> {
     Ok(SourceFile::new(path.display().to_string(), text, SourceKind::from_path(path)))
 }
 
-fn check(paths: &[PathBuf], options: CheckOptions, format: Format, deny_warnings: bool) -> ExitCode {
+fn check(paths: &[PathBuf], options: &CheckOptions, format: Format, deny_warnings: bool) -> ExitCode {
     let mut io_failed = false;
     let (mut errors, mut warnings) = (0usize, 0usize);
     let mut json = Vec::new();

@@ -17,10 +17,11 @@ use crate::types::Type;
 
 pub struct Checker {
     context: Context,
+    /// The collector feature gates assumed enabled.
+    gates: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
     /// The formals of the lambdas being checked, innermost last.
     lambdas: Vec<Vec<Option<String>>>,
-    gate_reported: bool,
 }
 
 /// A typed expression and, for enum-valued fields and symbols, the enum it belongs to.
@@ -41,8 +42,8 @@ impl Typed {
 }
 
 impl Checker {
-    pub fn new(context: Context) -> Checker {
-        Checker { context, diagnostics: Vec::new(), lambdas: Vec::new(), gate_reported: false }
+    pub fn new(context: Context, gates: &[String]) -> Checker {
+        Checker { context, gates: gates.to_vec(), diagnostics: Vec::new(), lambdas: Vec::new() }
     }
 
     pub fn has_errors(&self) -> bool {
@@ -332,16 +333,17 @@ impl Checker {
                 .with_help(format!("`{name}` is available in: {}", signature.contexts.join(", "))),
             );
         }
-        if signature.feature_gate.is_some() && !self.gate_reported {
-            self.gate_reported = true;
+        if let Some(gate) = signature.feature_gate
+            && !self.gates.iter().any(|enabled| enabled == gate)
+        {
             self.diagnostics.push(
                 Diagnostic::new(
-                    Code::LambdaGate,
-                    format!("`{name}` needs the collector's feature gate `{}`", signature.feature_gate.unwrap_or_default()),
+                    Code::FeatureGate,
+                    format!("lambda expression arguments require the `{gate}` feature gate to be enabled (`{name}`)"),
                     call.name.span,
-                    "gated",
+                    "needs a feature gate",
                 )
-                .with_help(format!("run the collector with --feature-gates={}", signature.feature_gate.unwrap_or_default())),
+                .with_help(format!("if the collector runs with --feature-gates={gate}, check with the same option")),
             );
         }
         let bound = match registry::bind(signature, call) {

@@ -28,29 +28,43 @@ pub struct Checked<T> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn check_statement(statement: &Statement, context: Context) -> Checked<ir::Statement> {
-    let mut checker = Checker::new(context);
+/// What the checked statements run on: their context and the collector feature gates
+/// enabled (`ottl.functions.enableLambda` allows lambdas).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub context: Context,
+    pub feature_gates: Vec<String>,
+}
+
+impl Settings {
+    pub fn new(context: Context) -> Settings {
+        Settings { context, feature_gates: Vec::new() }
+    }
+}
+
+pub fn check_statement(statement: &Statement, settings: &Settings) -> Checked<ir::Statement> {
+    let mut checker = Checker::new(settings.context, &settings.feature_gates);
     let ir = checker.statement(statement);
     finish(checker, ir)
 }
 
-pub fn check_condition(condition: &ast::Expr, context: Context) -> Checked<ir::Expr> {
-    let mut checker = Checker::new(context);
+pub fn check_condition(condition: &ast::Expr, settings: &Settings) -> Checked<ir::Expr> {
+    let mut checker = Checker::new(settings.context, &settings.feature_gates);
     let ir = checker.condition(condition);
     finish(checker, Some(ir))
 }
 
-pub fn check_value(value: &ast::Expr, context: Context) -> Checked<ir::Expr> {
-    let mut checker = Checker::new(context);
+pub fn check_value(value: &ast::Expr, settings: &Settings) -> Checked<ir::Expr> {
+    let mut checker = Checker::new(settings.context, &settings.feature_gates);
     let ir = checker.value(value);
     finish(checker, Some(ir))
 }
 
 /// Checks a parsed snippet of either kind.
-pub fn check_node(node: &Node, context: Context) -> Vec<Diagnostic> {
+pub fn check_node(node: &Node, settings: &Settings) -> Vec<Diagnostic> {
     match node {
-        Node::Statement(statement) => check_statement(statement, context).diagnostics,
-        Node::Expr(condition) => check_condition(condition, context).diagnostics,
+        Node::Statement(statement) => check_statement(statement, settings).diagnostics,
+        Node::Expr(condition) => check_condition(condition, settings).diagnostics,
     }
 }
 
