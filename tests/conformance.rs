@@ -57,8 +57,10 @@ fn main() -> ExitCode {
 
 /// Runs a row, or `None` when its kind is not implemented yet.
 fn run(row: &Row) -> Option<Result<(), String>> {
-    if row.kind == "check_error" {
-        return Some(check_rows::run_check_error(row));
+    match row.kind.as_str() {
+        "check_error" => return Some(check_rows::run_check_error(row)),
+        "rewrite" => return Some(check_rows::run_rewrite(row)),
+        _ => {}
     }
     grammar_rows::is_grammar_kind(&row.kind).then(|| grammar_rows::run(row))
 }

@@ -64,3 +64,16 @@ pub fn entry(row: &Row) -> EntryPoint {
         _ => EntryPoint::Statement,
     }
 }
+
+/// A `rewrite` row: the statement's un-prefixed paths get the context, as the collector's
+/// `ParserCollection` does.
+pub fn run_rewrite(row: &Row) -> Result<(), String> {
+    let context = row.expected["context"].as_str().ok_or("row has no \"context\"")?;
+    let names: Vec<&str> =
+        row.expected["path_context_names"].as_array().ok_or("row has no names")?.iter().filter_map(Value::as_str).collect();
+    let expected = row.expected["rewritten"].as_str().ok_or("row has no \"rewritten\"")?;
+    let parsed = ottl_grammar::parse_statement(&row.text);
+    let statement = parsed.node.ok_or_else(|| format!("does not parse: {:?}", parsed.diagnostics.first().map(|d| &d.message)))?;
+    let rewritten = sema::rewrite::prefix_paths(&row.text, &statement, context, &names);
+    if rewritten == expected { Ok(()) } else { Err(format!("rewritten {rewritten:?}, expected {expected:?}")) }
+}

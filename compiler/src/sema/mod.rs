@@ -9,6 +9,7 @@
 mod checker;
 mod hints;
 mod report;
+pub mod rewrite;
 pub mod rules;
 
 use ottl_grammar::ast::{self, Statement};

@@ -1,0 +1,117 @@
+//! The collector's rewrite of un-prefixed paths: once a group's context is known, every
+//! path that does not start with one of the parser's context names gets `<context>.` in
+//! front (`attributes["x"]` → `span.attributes["x"]`), as the processors'
+//! `ParserCollection` does before parsing. The text is edited in place, so the rest of the
+//! statement keeps its spelling.
+
+use ottl_grammar::ast::{ArgValue, Call, Expr, ExprKind, Key, Path, Statement};
+
+/// `source` (the text `statement` was parsed from) with `context.` inserted before each path
+/// whose first segment is not followed by `.` and one of `context_names`.
+pub fn prefix_paths(source: &str, statement: &Statement, context: &str, context_names: &[&str]) -> String {
+    let mut starts = Vec::new();
+    let mut walker = Walker { context_names, lambda_params: Vec::new(), starts: &mut starts };
+    walker.call(&statement.action);
+    if let Some(condition) = &statement.condition {
+        walker.expr(condition);
+    }
+    starts.sort_unstable();
+    let mut out = String::with_capacity(source.len() + starts.len() * (context.len() + 1));
+    let mut last = 0;
+    for start in starts {
+        out.push_str(&source[last..start]);
+        out.push_str(context);
+        out.push('.');
+        last = start;
+    }
+    out.push_str(&source[last..]);
+    out
+}
+
+struct Walker<'a> {
+    context_names: &'a [&'a str],
+    /// Lambda formals in scope: bare names that are not paths.
+    lambda_params: Vec<String>,
+    starts: &'a mut Vec<usize>,
+}
+
+impl Walker<'_> {
+    fn call(&mut self, call: &Call) {
+        for arg in &call.args {
+            match &arg.value {
+                ArgValue::Expr(expr) => self.expr(expr),
+                ArgValue::Lambda(lambda) => {
+                    let scope = self.lambda_params.len();
+                    self.lambda_params.extend(lambda.params.iter().map(|p| p.name.to_string()));
+                    self.expr(&lambda.body);
+                    self.lambda_params.truncate(scope);
+                }
+            }
+        }
+        self.keys(&call.keys);
+    }
+
+    fn path(&mut self, path: &Path) {
+        let first = &path.segments[0];
+        let prefixed = path.segments.len() > 1 && first.keys.is_empty() && self.context_names.contains(&first.name.name.as_str());
+        let lambda_param = path.segments.len() == 1 && self.lambda_params.iter().any(|p| *p == first.name.name);
+        if !prefixed && !lambda_param {
+            self.starts.push(path.span.start);
+        }
+        path.segments.iter().for_each(|segment| self.keys(&segment.keys));
+    }
+
+    fn keys(&mut self, keys: &[Key]) {
+        keys.iter().for_each(|key| self.expr(&key.expr));
+    }
+
+    fn expr(&mut self, expr: &Expr) {
+        match &expr.kind {
+            ExprKind::Path(path) => self.path(path),
+            ExprKind::Call(call) => self.call(call),
+            ExprKind::List(items) => items.iter().for_each(|item| self.expr(item)),
+            ExprKind::Map(entries) => entries.iter().for_each(|entry| self.expr(&entry.value)),
+            ExprKind::Unary(_, inner) | ExprKind::Not(inner) | ExprKind::Paren(inner) => self.expr(inner),
+            ExprKind::Binary(_, lhs, rhs) | ExprKind::Compare(_, lhs, rhs) | ExprKind::And(lhs, rhs) | ExprKind::Or(lhs, rhs) => {
+                self.expr(lhs);
+                self.expr(rhs);
+            }
+            ExprKind::Nil
+            | ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::String(_)
+            | ExprKind::Bytes(_)
+            | ExprKind::Enum(_)
+            | ExprKind::FunctionName(_)
+            | ExprKind::Error => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewrite(src: &str, context: &str, names: &[&str]) -> String {
+        prefix_paths(src, &ottl_grammar::parse_statement(src).node.unwrap(), context, names)
+    }
+
+    #[test]
+    fn un_prefixed_paths_get_the_context() {
+        assert_eq!(
+            rewrite(r#"set(value, 1) where name == attributes["foo.name"]"#, "span", &["span"]),
+            r#"set(span.value, 1) where span.name == span.attributes["foo.name"]"#
+        );
+        assert_eq!(rewrite("set(span.value, 1)", "spanevent", &["spanevent", "span"]), "set(span.value, 1)");
+        assert_eq!(rewrite(r#"set("foo", 1)"#, "bar", &["bar"]), r#"set("foo", 1)"#);
+        assert_eq!(
+            rewrite(
+                r#"set(attributes[key], Filter(list, (_, v) => v == x)) where IsMatch(resource.name, "a")"#,
+                "log",
+                &["log", "resource"]
+            ),
+            r#"set(log.attributes[log.key], Filter(log.list, (_, v) => v == log.x)) where IsMatch(resource.name, "a")"#
+        );
+    }
+}
