@@ -23,7 +23,7 @@ use ottl_grammar::names::snake_to_upper_camel;
 use crate::types::{Type, TypeSpec};
 
 pub use bind::{BindError, BoundArg, LiteralKind, bind};
-pub use functions::{ALL_FUNCTION_NAMES, REGISTRY};
+pub use functions::REGISTRY;
 
 /// Editors change telemetry and stand in action position; converters return a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
