@@ -1,5 +1,5 @@
-//! Walking every span in a tree, e.g. to compare trees regardless of where their text
-//! stood, or to move a tree parsed from a snippet to its place in a file.
+//! Walking a tree: [`Visitor`] for read-only passes (context hints, path rewrites), and
+//! the span walkers, e.g. to compare trees regardless of where their text stood.
 
 use crate::ast::*;
 use crate::span::Span;
@@ -75,5 +75,79 @@ fn keys_spans_mut(keys: &mut [Key], f: &mut impl FnMut(&mut Span)) {
     for key in keys {
         f(&mut key.span);
         expr_spans_mut(&mut key.expr, f);
+    }
+}
+
+/// A read-only walk over a tree: override the `visit_*` methods for the nodes of interest
+/// and call the matching `walk_*` function to keep descending.
+pub trait Visitor {
+    fn visit_statement(&mut self, statement: &Statement) {
+        walk_statement(self, statement);
+    }
+
+    fn visit_call(&mut self, call: &Call) {
+        walk_call(self, call);
+    }
+
+    fn visit_lambda(&mut self, lambda: &Lambda) {
+        walk_lambda(self, lambda);
+    }
+
+    fn visit_path(&mut self, path: &Path) {
+        walk_path(self, path);
+    }
+
+    fn visit_enum(&mut self, _symbol: &EnumSymbol) {}
+
+    fn visit_expr(&mut self, expr: &Expr) {
+        walk_expr(self, expr);
+    }
+}
+
+pub fn walk_statement<V: Visitor + ?Sized>(visitor: &mut V, statement: &Statement) {
+    visitor.visit_call(&statement.action);
+    if let Some(condition) = &statement.condition {
+        visitor.visit_expr(condition);
+    }
+}
+
+pub fn walk_call<V: Visitor + ?Sized>(visitor: &mut V, call: &Call) {
+    for arg in &call.args {
+        match &arg.value {
+            ArgValue::Expr(expr) => visitor.visit_expr(expr),
+            ArgValue::Lambda(lambda) => visitor.visit_lambda(lambda),
+        }
+    }
+    call.keys.iter().for_each(|key| visitor.visit_expr(&key.expr));
+}
+
+pub fn walk_lambda<V: Visitor + ?Sized>(visitor: &mut V, lambda: &Lambda) {
+    visitor.visit_expr(&lambda.body);
+}
+
+pub fn walk_path<V: Visitor + ?Sized>(visitor: &mut V, path: &Path) {
+    path.segments.iter().flat_map(|segment| &segment.keys).for_each(|key| visitor.visit_expr(&key.expr));
+}
+
+pub fn walk_expr<V: Visitor + ?Sized>(visitor: &mut V, expr: &Expr) {
+    match &expr.kind {
+        ExprKind::Path(path) => visitor.visit_path(path),
+        ExprKind::Call(call) => visitor.visit_call(call),
+        ExprKind::Enum(symbol) => visitor.visit_enum(symbol),
+        ExprKind::List(items) => items.iter().for_each(|item| visitor.visit_expr(item)),
+        ExprKind::Map(entries) => entries.iter().for_each(|entry| visitor.visit_expr(&entry.value)),
+        ExprKind::Unary(_, inner) | ExprKind::Not(inner) | ExprKind::Paren(inner) => visitor.visit_expr(inner),
+        ExprKind::Binary(_, lhs, rhs) | ExprKind::Compare(_, lhs, rhs) | ExprKind::And(lhs, rhs) | ExprKind::Or(lhs, rhs) => {
+            visitor.visit_expr(lhs);
+            visitor.visit_expr(rhs);
+        }
+        ExprKind::Nil
+        | ExprKind::Bool(_)
+        | ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::String(_)
+        | ExprKind::Bytes(_)
+        | ExprKind::FunctionName(_)
+        | ExprKind::Error => {}
     }
 }

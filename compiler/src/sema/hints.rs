@@ -1,7 +1,8 @@
 //! What context inference looks at (spec §4.1): the path prefixes, function names and
 //! enum symbols a group of statements uses.
 
-use ottl_grammar::ast::{ArgValue, Call, Expr, ExprKind, Key, Statement};
+use ottl_grammar::ast::{ArgValue, Call, EnumSymbol, Expr, ExprKind, Path};
+use ottl_grammar::visit::{self, Visitor};
 
 use crate::registry::{FunctionKind, lookup_kind};
 
@@ -14,45 +15,15 @@ pub struct Hints {
     pub enums: Vec<(Option<String>, String)>,
 }
 
-impl Hints {
-    pub fn statement(&mut self, statement: &Statement) {
-        self.call(&statement.action);
-        if let Some(condition) = &statement.condition {
-            self.expr(condition);
+impl Visitor for Hints {
+    fn visit_path(&mut self, path: &Path) {
+        if path.segments.len() > 1 {
+            self.prefixes.push(path.segments[0].name.name.to_string());
         }
+        visit::walk_path(self, path);
     }
 
-    pub fn expr(&mut self, expr: &Expr) {
-        match &expr.kind {
-            ExprKind::Path(path) => {
-                if path.segments.len() > 1 {
-                    self.prefixes.push(path.segments[0].name.name.to_string());
-                }
-                path.segments.iter().for_each(|s| self.keys(&s.keys));
-            }
-            ExprKind::Call(call) => self.call(call),
-            ExprKind::Enum(symbol) => {
-                self.enums.push((symbol.qualifier.as_ref().map(|q| q.name.to_string()), symbol.name.name.to_string()))
-            }
-            ExprKind::List(items) => items.iter().for_each(|item| self.expr(item)),
-            ExprKind::Map(entries) => entries.iter().for_each(|entry| self.expr(&entry.value)),
-            ExprKind::Unary(_, inner) | ExprKind::Not(inner) | ExprKind::Paren(inner) => self.expr(inner),
-            ExprKind::Binary(_, lhs, rhs) | ExprKind::Compare(_, lhs, rhs) | ExprKind::And(lhs, rhs) | ExprKind::Or(lhs, rhs) => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            ExprKind::Nil
-            | ExprKind::Bool(_)
-            | ExprKind::Int(_)
-            | ExprKind::Float(_)
-            | ExprKind::String(_)
-            | ExprKind::Bytes(_)
-            | ExprKind::FunctionName(_)
-            | ExprKind::Error => {}
-        }
-    }
-
-    fn call(&mut self, call: &Call) {
+    fn visit_call(&mut self, call: &Call) {
         self.functions.push(call.name.name.to_string());
         for arg in &call.args {
             match &arg.value {
@@ -60,14 +31,14 @@ impl Hints {
                 // names a converter.
                 ArgValue::Expr(Expr { kind: ExprKind::Enum(symbol), .. })
                     if symbol.qualifier.is_none() && lookup_kind(&symbol.name.name, FunctionKind::Converter).is_some() => {}
-                ArgValue::Expr(expr) => self.expr(expr),
-                ArgValue::Lambda(lambda) => self.expr(&lambda.body),
+                ArgValue::Expr(expr) => self.visit_expr(expr),
+                ArgValue::Lambda(lambda) => self.visit_lambda(lambda),
             }
         }
-        self.keys(&call.keys);
+        call.keys.iter().for_each(|key| self.visit_expr(&key.expr));
     }
 
-    fn keys(&mut self, keys: &[Key]) {
-        keys.iter().for_each(|key| self.expr(&key.expr));
+    fn visit_enum(&mut self, symbol: &EnumSymbol) {
+        self.enums.push((symbol.qualifier.as_ref().map(|q| q.name.to_string()), symbol.name.name.to_string()));
     }
 }

@@ -13,6 +13,7 @@ pub mod rewrite;
 pub mod rules;
 
 use ottl_grammar::ast::{self, Statement};
+use ottl_grammar::visit::Visitor;
 use ottl_grammar::{Diagnostic, Node, Span};
 
 use crate::ir;
@@ -81,8 +82,8 @@ pub fn infer_context<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Result<Co
     let mut hints = Hints::default();
     for node in nodes {
         match node {
-            Node::Statement(statement) => hints.statement(statement),
-            Node::Expr(expr) => hints.expr(expr),
+            Node::Statement(statement) => hints.visit_statement(statement),
+            Node::Expr(expr) => hints.visit_expr(expr),
         }
     }
     let prefixes: Vec<&str> = hints.prefixes.iter().map(String::as_str).collect();

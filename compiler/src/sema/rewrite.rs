@@ -4,17 +4,14 @@
 //! `ParserCollection` does before parsing. The text is edited in place, so the rest of the
 //! statement keeps its spelling.
 
-use ottl_grammar::ast::{ArgValue, Call, Expr, ExprKind, Key, Path, Statement};
+use ottl_grammar::ast::{Lambda, Path, Statement};
+use ottl_grammar::visit::{self, Visitor};
 
 /// `source` (the text `statement` was parsed from) with `context.` inserted before each path
 /// whose first segment is not followed by `.` and one of `context_names`.
 pub fn prefix_paths(source: &str, statement: &Statement, context: &str, context_names: &[&str]) -> String {
     let mut starts = Vec::new();
-    let mut walker = Walker { context_names, lambda_params: Vec::new(), starts: &mut starts };
-    walker.call(&statement.action);
-    if let Some(condition) = &statement.condition {
-        walker.expr(condition);
-    }
+    Walker { context_names, lambda_params: Vec::new(), starts: &mut starts }.visit_statement(statement);
     starts.sort_unstable();
     let mut out = String::with_capacity(source.len() + starts.len() * (context.len() + 1));
     let mut last = 0;
@@ -35,60 +32,24 @@ struct Walker<'a> {
     starts: &'a mut Vec<usize>,
 }
 
-impl Walker<'_> {
-    fn call(&mut self, call: &Call) {
-        for arg in &call.args {
-            match &arg.value {
-                ArgValue::Expr(expr) => self.expr(expr),
-                ArgValue::Lambda(lambda) => {
-                    let scope = self.lambda_params.len();
-                    self.lambda_params.extend(lambda.params.iter().map(|p| p.name.to_string()));
-                    self.expr(&lambda.body);
-                    self.lambda_params.truncate(scope);
-                }
-            }
-        }
-        self.keys(&call.keys);
+impl Visitor for Walker<'_> {
+    fn visit_lambda(&mut self, lambda: &Lambda) {
+        let scope = self.lambda_params.len();
+        self.lambda_params.extend(lambda.params.iter().map(|p| p.name.to_string()));
+        visit::walk_lambda(self, lambda);
+        self.lambda_params.truncate(scope);
     }
 
-    fn path(&mut self, path: &Path) {
+    fn visit_path(&mut self, path: &Path) {
         let first = &path.segments[0];
         let prefixed = path.segments.len() > 1 && first.keys.is_empty() && self.context_names.contains(&first.name.name.as_str());
         let lambda_param = path.segments.len() == 1 && self.lambda_params.iter().any(|p| *p == first.name.name);
         if !prefixed && !lambda_param {
             self.starts.push(path.span.start);
         }
-        path.segments.iter().for_each(|segment| self.keys(&segment.keys));
-    }
-
-    fn keys(&mut self, keys: &[Key]) {
-        keys.iter().for_each(|key| self.expr(&key.expr));
-    }
-
-    fn expr(&mut self, expr: &Expr) {
-        match &expr.kind {
-            ExprKind::Path(path) => self.path(path),
-            ExprKind::Call(call) => self.call(call),
-            ExprKind::List(items) => items.iter().for_each(|item| self.expr(item)),
-            ExprKind::Map(entries) => entries.iter().for_each(|entry| self.expr(&entry.value)),
-            ExprKind::Unary(_, inner) | ExprKind::Not(inner) | ExprKind::Paren(inner) => self.expr(inner),
-            ExprKind::Binary(_, lhs, rhs) | ExprKind::Compare(_, lhs, rhs) | ExprKind::And(lhs, rhs) | ExprKind::Or(lhs, rhs) => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            ExprKind::Nil
-            | ExprKind::Bool(_)
-            | ExprKind::Int(_)
-            | ExprKind::Float(_)
-            | ExprKind::String(_)
-            | ExprKind::Bytes(_)
-            | ExprKind::Enum(_)
-            | ExprKind::FunctionName(_)
-            | ExprKind::Error => {}
-        }
+        visit::walk_path(self, path);
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
