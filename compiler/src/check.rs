@@ -108,8 +108,9 @@ fn check_snippet(snippet: &EmbeddedOttl, options: &CheckOptions) -> Vec<Diagnost
     };
     let text = if snippet.needs_env { env_placeholders(&snippet.text) } else { snippet.text.clone() };
     let parsed = parse_tokens(&text, &lexer::lex(&text), entry);
-    let mut diagnostics = parsed.diagnostics.clone();
-    if let (false, Some(node)) = (parsed.has_errors(), &parsed.node) {
+    let has_syntax_errors = parsed.has_errors();
+    let mut diagnostics = parsed.diagnostics;
+    if let (false, Some(node)) = (has_syntax_errors, &parsed.node) {
         diagnostics.extend(check_snippet_semantics(snippet, node, &text, options));
     }
     diagnostics.into_iter().map(|d| d.map_spans(|span| Span::from(snippet.source_map.range_to_source(span.range())))).collect()

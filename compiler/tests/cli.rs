@@ -29,6 +29,9 @@ fn check_exit_codes() {
     assert_eq!(ottlc(&["check", "-"], "set(attributes[\"a\"], 1) where\n").status.code(), Some(1));
     assert_eq!(ottlc(&["check", "/nonexistent/rules.ottl"], "").status.code(), Some(2));
     assert_eq!(ottlc(&["check", "--format", "xml", "-"], "").status.code(), Some(2));
+    assert_eq!(ottlc(&["check", "--context", "otelcol", "-"], "").status.code(), Some(2), "otelcol is no statement context");
+    assert_eq!(ottlc(&["check", "--context", "instrumentation_scope", "-"], "set(name, \"x\")\n").status.code(), Some(0));
+    assert_eq!(ottlc(&["check", "--context", "log", "-"], "set(span.name, \"x\")\n").status.code(), Some(1));
     let warning_only = "set(attributes[foo], 1)\n";
     assert_eq!(ottlc(&["check", "-"], warning_only).status.code(), Some(0));
     assert_eq!(ottlc(&["check", "--deny-warnings", "-"], warning_only).status.code(), Some(1));

@@ -2,6 +2,7 @@
 //! statement) through the full front end: parse, then semantic analysis in the row's
 //! context. Also the check behind "every other row checks clean".
 
+use ottl_compiler::registry::LAMBDA_GATE;
 use ottl_compiler::schema::Context;
 use ottl_compiler::sema::{self, Settings};
 use ottl_grammar::{Diagnostic, EntryPoint, Node, Severity, lexer, parse_tokens};
@@ -29,13 +30,10 @@ pub fn errors(text: &str, entry: EntryPoint, settings: &Settings) -> Vec<String>
 /// context-free `grammar` rows.
 pub fn settings(row: &Row) -> Option<Settings> {
     let context = Context::parse(&row.context)?;
-    let enabled = |gate: &&&str| row.note.contains(**gate) && !row.note.contains("gate disabled");
-    let feature_gates = LAMBDA_GATE.iter().filter(enabled).map(|g| g.to_string()).collect();
+    let lambdas = row.note.contains(LAMBDA_GATE) && !row.note.contains("gate disabled");
+    let feature_gates = if lambdas { vec![LAMBDA_GATE.to_string()] } else { Vec::new() };
     Some(Settings { context, feature_gates })
 }
-
-/// Gates a row's note can say its fixture enables.
-const LAMBDA_GATE: &[&str] = &["ottl.functions.enableLambda"];
 
 pub fn run_check_error(row: &Row) -> Result<(), String> {
     let expected = row.expected["error"].as_str().ok_or("row has no \"error\"")?;
