@@ -13,6 +13,7 @@
 
 use ottl_grammar::Span;
 use ottl_grammar::ast::{Expr, ExprKind, UnaryOp};
+use ottl_runtime::coerce::go_quote;
 
 /// A literal argument that the collector would reject when it loads the config.
 #[derive(Clone, Debug, PartialEq)]
@@ -322,25 +323,6 @@ fn float_literal(expr: &Expr) -> Option<f64> {
     }
 }
 
-/// Go's `%q` for a string: double quotes, with `"`, `\` and control characters escaped.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Go's `%v` for a float64, close enough for messages (`0.5`, `3`, `1e+21`).
 fn go_float(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e21 { format!("{}", v as i64) } else { format!("{v}") }
@@ -359,12 +341,12 @@ fn check_regex(function: &str, pattern: &str, span: Span) -> Result<usize, Liter
         )
         .help("OTTL patterns use RE2 syntax; in an OTTL string a backslash is written `\\\\`")
     };
-    let translated = go_to_rust_regex(pattern).map_err(problem)?;
+    let translated = ottl_runtime::regex::translate(pattern).map_err(problem)?;
     // Parsing and translating is all validation needs (Go has no size limit besides the
     // repeat count); building the automaton would cost far more than checking the file.
     match regex_syntax::Parser::new().parse(&translated) {
         Ok(hir) => Ok(named_captures(&hir)),
-        Err(error) => Err(problem(summarise_regex_error(&error.to_string()))),
+        Err(error) => Err(problem(ottl_runtime::regex::summarise(&error.to_string()))),
     }
 }
 
@@ -377,180 +359,6 @@ fn named_captures(hir: &regex_syntax::hir::Hir) -> usize {
         HirKind::Concat(items) | HirKind::Alternation(items) => items.iter().map(named_captures).sum(),
         HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => 0,
     }
-}
-
-/// The regex crate's syntax errors span several lines (pattern, caret, `error: …`); keep the
-/// last `error:` line.
-fn summarise_regex_error(text: &str) -> String {
-    text.lines()
-        .rev()
-        .find_map(|l| l.trim().strip_prefix("error: "))
-        .map(str::to_owned)
-        .unwrap_or_else(|| text.lines().last().unwrap_or(text).trim().to_owned())
-}
-
-/// Rewrites the places where Go's RE2 dialect and the `regex` crate disagree, so that the crate
-/// accepts exactly what Go accepts (as far as practical):
-///
-/// - `\Q…\E` quotes a literal in Go; the crate has no such syntax → escape the text.
-/// - A `{` that does not start a valid `{n}`, `{n,}` or `{n,m}` is a literal in Go; the crate
-///   reports an unclosed repetition → escape it.
-/// - Go rejects repeat counts above 1000 (`invalid repeat count`); the crate accepts them.
-/// - Inside a class, Go treats `[` (unless it opens `[:name:]`), `&&`, `--` and `~~` as plain
-///   characters; the crate reads nested classes and set operations → escape them.
-///
-/// Known remaining differences (not errors in the crate, errors in Go, so they go unreported):
-/// flags other than `i m s U` (the crate also has `x`, `u`, `R`), `\<`/`\>`/`\b{…}` word
-/// boundaries, and some Unicode class names the crate knows but Go does not.
-fn go_to_rust_regex(pattern: &str) -> Result<String, String> {
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut out = String::with_capacity(pattern.len() + 8);
-    let mut i = 0;
-    let mut in_class = false;
-    let mut class_start = false;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\\' {
-            match chars.get(i + 1) {
-                Some('Q') => {
-                    let rest: String = chars[i + 2..].iter().collect();
-                    let (literal, after) = match rest.find("\\E") {
-                        Some(end) => (&rest[..end], i + 2 + rest[..end].chars().count() + 2),
-                        None => (rest.as_str(), chars.len()),
-                    };
-                    for lc in literal.chars() {
-                        if in_class {
-                            push_class_literal(&mut out, lc);
-                        } else {
-                            out.push_str(&regex_syntax::escape(&lc.to_string()));
-                        }
-                    }
-                    i = after;
-                    class_start = false;
-                    continue;
-                }
-                Some(&next) => {
-                    out.push('\\');
-                    out.push(next);
-                    i += 2;
-                }
-                None => {
-                    out.push('\\');
-                    i += 1;
-                }
-            }
-            class_start = false;
-            continue;
-        }
-        if in_class {
-            if class_start && (c == '^') {
-                out.push(c);
-                i += 1;
-                continue;
-            }
-            if class_start && c == ']' {
-                out.push_str("\\]");
-                class_start = false;
-                i += 1;
-                continue;
-            }
-            class_start = false;
-            match c {
-                ']' => {
-                    in_class = false;
-                    out.push(']');
-                }
-                '[' if chars.get(i + 1) == Some(&':') => {
-                    // `[:alpha:]`: copy through the closing `:]`.
-                    let rest: String = chars[i..].iter().collect();
-                    match rest.find(":]") {
-                        Some(end) if end > 1 => {
-                            out.push_str(&rest[..end + 2]);
-                            i += rest[..end + 2].chars().count();
-                            continue;
-                        }
-                        _ => out.push_str("\\["),
-                    }
-                }
-                '[' | '&' | '~' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                '-' if chars.get(i + 1) == Some(&'-') => out.push_str("\\-"),
-                _ => out.push(c),
-            }
-            i += 1;
-            continue;
-        }
-        match c {
-            '[' => {
-                in_class = true;
-                class_start = true;
-                out.push('[');
-            }
-            '{' => match go_repeat(&chars[i..]) {
-                Some((len, min, max)) => {
-                    if min > 1000 || max.is_some_and(|m| m > 1000 || m < min) {
-                        let text: String = chars[i..i + len].iter().collect();
-                        return Err(format!("invalid repeat count: `{text}`"));
-                    }
-                    out.extend(&chars[i..i + len]);
-                    i += len;
-                    continue;
-                }
-                None => out.push_str("\\{"),
-            },
-            '}' => out.push_str("\\}"),
-            // RE2 takes group names of word characters (`(?P<0>…)`); the crate wants a
-            // letter or `_` first. Validation only needs the same verdict, not the name.
-            '(' if matches!(chars.get(i + 1..i + 4), Some(['?', 'P', '<']))
-                && chars.get(i + 4).is_some_and(char::is_ascii_digit) =>
-            {
-                out.push_str("(?P<_");
-                i += 4;
-                continue;
-            }
-            '(' if matches!(chars.get(i + 1..i + 3), Some(['?', '<'])) && chars.get(i + 3).is_some_and(char::is_ascii_digit) => {
-                out.push_str("(?<_");
-                i += 3;
-                continue;
-            }
-            _ => out.push(c),
-        }
-        i += 1;
-    }
-    Ok(out)
-}
-
-fn push_class_literal(out: &mut String, c: char) {
-    if matches!(c, '\\' | ']' | '[' | '^' | '-' | '&' | '~') {
-        out.push('\\');
-    }
-    out.push(c);
-}
-
-/// `{n}`, `{n,}` or `{n,m}` at the start of `chars`: its length and bounds (Go's `parseRepeat`).
-fn go_repeat(chars: &[char]) -> Option<(usize, u64, Option<u64>)> {
-    let mut i = 1;
-    let number = |i: &mut usize| -> Option<u64> {
-        let start = *i;
-        while chars.get(*i).is_some_and(|c| c.is_ascii_digit()) {
-            *i += 1;
-        }
-        if *i == start {
-            return None;
-        }
-        let text: String = chars[start..*i].iter().collect();
-        Some(text.parse().unwrap_or(u64::MAX))
-    };
-    let min = number(&mut i)?;
-    let max = if chars.get(i) == Some(&',') {
-        i += 1;
-        if chars.get(i) == Some(&'}') { None } else { Some(number(&mut i)?) }
-    } else {
-        Some(min)
-    };
-    (chars.get(i) == Some(&'}')).then_some((i + 1, min, max))
 }
 
 // ---- Globs (gobwas/glob v0.2.3, syntax/lexer) ----

@@ -190,10 +190,9 @@ pub fn priority_of(name: &str) -> usize {
     INFERENCE_PRIORITY.iter().position(|&n| n == name).unwrap_or(usize::MAX)
 }
 
-/// A stable number for a field, shared by the IR and the runtime. See [`tables`] for how
-/// the numbers are allotted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FieldId(pub u16);
+/// A field, shared by the IR and the runtime; its stable number is [`FieldId::id`]. See
+/// [`tables`] for how the numbers are allotted.
+pub use ottl_runtime::fields::Field as FieldId;
 
 /// Whether and how a path takes `[key]`s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

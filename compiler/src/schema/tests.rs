@@ -248,7 +248,7 @@ fn field_ids_are_unique_and_in_their_context_block() {
         for e in context.table() {
             assert!(seen.insert(e.id), "duplicate id {:?}", e.id);
             assert_eq!(e.context, *context);
-            assert_eq!(e.id.0 / 100, i as u16 + 1, "{}", e.full_name());
+            assert_eq!(e.id.id() / 100, i as u16 + 1, "{}", e.full_name());
             assert!(!e.doc.is_empty());
         }
     }

@@ -1,0 +1,100 @@
+//! Comparison (spec §3.3, `compare.go`): never an error; an invalid comparison is `true`
+//! for `!=` and `false` for every other operator.
+
+use std::cmp::Ordering;
+
+use crate::value::Value;
+
+/// The six comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CompareOp {
+    /// The result of the operator given how the operands are ordered.
+    fn holds(self, ordering: Ordering) -> bool {
+        match self {
+            CompareOp::Eq => ordering == Ordering::Equal,
+            CompareOp::Ne => ordering != Ordering::Equal,
+            CompareOp::Lt => ordering == Ordering::Less,
+            CompareOp::Le => ordering != Ordering::Greater,
+            CompareOp::Gt => ordering == Ordering::Greater,
+            CompareOp::Ge => ordering != Ordering::Less,
+        }
+    }
+
+    /// The result of a comparison between operands that cannot be compared.
+    fn invalid(self) -> bool {
+        self == CompareOp::Ne
+    }
+
+    /// For operands that support only equality.
+    fn equality(self, equal: bool) -> bool {
+        match self {
+            CompareOp::Eq => equal,
+            CompareOp::Ne => !equal,
+            _ => false,
+        }
+    }
+}
+
+/// `left OP right` by the reference's rules.
+pub fn compare(left: &Value, right: &Value, op: CompareOp) -> bool {
+    use Value::*;
+    match (left, right) {
+        (Nil, Nil) => op.holds(Ordering::Equal),
+        // A nil or empty byte slice equals nil.
+        (Bytes(b), Nil) | (Nil, Bytes(b)) if b.is_empty() => op.holds(Ordering::Equal),
+        (Nil, _) | (_, Nil) => op.invalid(),
+        (Bool(a), Bool(b)) => op.holds(a.cmp(b)),
+        (Int(a), Int(b)) => op.holds(a.cmp(b)),
+        (Int(a), Float(b)) => compare_floats(*a as f64, *b, op),
+        (Float(a), Int(b)) => compare_floats(*a, *b as f64, op),
+        (Float(a), Float(b)) => compare_floats(*a, *b, op),
+        (String(a), String(b)) => op.holds(a.as_bytes().cmp(b.as_bytes())),
+        (Bytes(a), Bytes(b)) => op.holds(a.cmp(b)),
+        (Time(a), Time(b)) => op.holds(a.cmp(b)),
+        (Duration(a), Duration(b)) => op.holds(a.cmp(b)),
+        (Map(_), Map(_)) | (Slice(_), Slice(_)) => op.equality(equal(left, right)),
+        (TraceId(a), TraceId(b)) => op.equality(a == b),
+        (SpanId(a), SpanId(b)) => op.equality(a == b),
+        (ProfileId(a), ProfileId(b)) => op.equality(a == b),
+        (Pdata(a), Pdata(b)) => op.equality(a == b),
+        _ => op.invalid(),
+    }
+}
+
+/// Go float comparison: every operator but `!=` is false when a NaN is involved.
+fn compare_floats(a: f64, b: f64, op: CompareOp) -> bool {
+    match a.partial_cmp(&b) {
+        Some(ordering) => op.holds(ordering),
+        None => op == CompareOp::Ne,
+    }
+}
+
+/// Deep equality: maps regardless of key order, slices element-wise, numbers of mixed
+/// kinds as float64 (what `==` does on values).
+pub fn equal(left: &Value, right: &Value) -> bool {
+    use Value::*;
+    match (left, right) {
+        (Map(a), Map(b)) => a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| equal_strict(v, w))),
+        (Slice(a), Slice(b)) => a.len() == b.len() && a.iter().zip(b).all(|(v, w)| equal_strict(v, w)),
+        _ => compare(left, right, CompareOp::Eq),
+    }
+}
+
+/// Equality of elements inside maps and slices: `pcommon.Value.Equal` compares types too,
+/// so an Int 1 and a Double 1.0 differ.
+fn equal_strict(left: &Value, right: &Value) -> bool {
+    match (left, right) {
+        (Value::Int(_), Value::Float(_)) | (Value::Float(_), Value::Int(_)) => false,
+        (Value::Float(a), Value::Float(b)) => a == b,
+        _ => equal(left, right),
+    }
+}

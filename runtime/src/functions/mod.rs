@@ -1,0 +1,334 @@
+//! Every OTTL function's implementation, shared by both back ends.
+//!
+//! A back end evaluates a call's getter arguments to [`Value`]s (in parameter order, one
+//! [`Arg`] per parameter, [`Arg::Absent`] for an optional one not given), then calls the
+//! function. Converters return a value; editors act through an [`EditorHost`], which
+//! reads and writes the call's target path and reaches the telemetry item for the
+//! functions that work on it whole (the metric processors' functions, the rule actions).
+//!
+//! Functions are found by name ([`converter`], [`editor`]); the compiler's registry
+//! resolves the seed's aliases (`len` → `Len`) before asking.
+
+mod editors;
+mod hashing;
+mod lambdas;
+mod metrics;
+mod parsing;
+mod rules;
+mod strings;
+mod time;
+mod types;
+mod xml;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::coerce;
+use crate::error::{Error, Result};
+use crate::value::{Map, Value};
+
+/// One evaluated argument.
+pub enum Arg<'a> {
+    /// An optional parameter that was not given.
+    Absent,
+    Value(Value),
+    /// A converter passed by name (`SHA256` to `replace_pattern`).
+    Function(&'static Converter),
+    /// A lambda; calling it evaluates its body with the given values bound to its formals.
+    Lambda(&'a dyn Lambda),
+}
+
+/// A lambda argument, evaluated by the back end that compiled it.
+pub trait Lambda {
+    fn call(&self, args: &[Value]) -> Result<Value>;
+}
+
+/// The arguments of one call, with the accessors the functions use: each applies the
+/// getter rules of the parameter's kind (spec §3.2) and their error texts.
+pub struct Args<'a> {
+    args: Vec<Arg<'a>>,
+}
+
+impl<'a> Args<'a> {
+    pub fn new(args: Vec<Arg<'a>>) -> Args<'a> {
+        Args { args }
+    }
+
+    /// Arguments that are all plain values (a function passed by name is called so).
+    pub fn values(values: Vec<Value>) -> Args<'static> {
+        Args { args: values.into_iter().map(Arg::Value).collect() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.args.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.args.is_empty()
+    }
+
+    fn arg(&self, i: usize) -> &Arg<'a> {
+        self.args.get(i).unwrap_or(&Arg::Absent)
+    }
+
+    /// Whether optional parameter `i` was given.
+    pub fn given(&self, i: usize) -> bool {
+        !matches!(self.arg(i), Arg::Absent)
+    }
+
+    /// The value of parameter `i` (nil when absent or not a value).
+    pub fn value(&self, i: usize) -> &Value {
+        static NIL: Value = Value::Nil;
+        match self.arg(i) {
+            Arg::Value(v) => v,
+            _ => &NIL,
+        }
+    }
+
+    /// Takes the value of parameter `i`, leaving nil.
+    pub fn take(&mut self, i: usize) -> Value {
+        match self.args.get_mut(i) {
+            Some(Arg::Value(v)) => std::mem::take(v),
+            _ => Value::Nil,
+        }
+    }
+
+    /// The value of optional parameter `i`, if given.
+    pub fn optional(&self, i: usize) -> Option<&Value> {
+        match self.arg(i) {
+            Arg::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn string(&self, i: usize) -> Result<&str> {
+        coerce::string(self.value(i))
+    }
+
+    pub fn int(&self, i: usize) -> Result<i64> {
+        coerce::int(self.value(i))
+    }
+
+    pub fn float(&self, i: usize) -> Result<f64> {
+        coerce::float(self.value(i))
+    }
+
+    pub fn bool(&self, i: usize) -> Result<bool> {
+        coerce::bool(self.value(i))
+    }
+
+    pub fn map(&self, i: usize) -> Result<&Map> {
+        coerce::map(self.value(i))
+    }
+
+    pub fn slice(&self, i: usize) -> Result<&[Value]> {
+        coerce::slice(self.value(i))
+    }
+
+    pub fn string_like(&self, i: usize) -> Result<Option<String>> {
+        coerce::string_like(self.value(i))
+    }
+
+    pub fn int_like(&self, i: usize) -> Result<Option<i64>> {
+        coerce::int_like(self.value(i))
+    }
+
+    pub fn float_like(&self, i: usize) -> Result<Option<f64>> {
+        coerce::float_like(self.value(i))
+    }
+
+    pub fn bool_like(&self, i: usize) -> Result<Option<bool>> {
+        coerce::bool_like(self.value(i))
+    }
+
+    pub fn bytes_like(&self, i: usize) -> Result<Option<Vec<u8>>> {
+        coerce::bytes_like(self.value(i))
+    }
+
+    /// A list parameter (`[]string`, `[]Getter`, …): the list literal's values.
+    pub fn list(&self, i: usize) -> Result<&[Value]> {
+        match self.value(i) {
+            Value::Slice(items) => Ok(items),
+            Value::Nil => Ok(&[]),
+            other => Err(Error::new(format!("expected a list but got {}", other.go_type()))),
+        }
+    }
+
+    /// A list of string literals (`[]string`).
+    pub fn strings(&self, i: usize) -> Result<Vec<&str>> {
+        self.list(i)?.iter().map(coerce::string).collect()
+    }
+
+    /// A converter passed by name, if given.
+    pub fn function(&self, i: usize) -> Option<&'static Converter> {
+        match self.arg(i) {
+            Arg::Function(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// A lambda argument.
+    pub fn lambda(&self, i: usize) -> Result<&'a dyn Lambda> {
+        match self.arg(i) {
+            Arg::Lambda(l) => Ok(*l),
+            _ => Err(Error::new(format!("argument {i} is not a lambda"))),
+        }
+    }
+}
+
+/// A converter: a function of its arguments, and for a few (`IsRootSpan`,
+/// `HasAttrOnDatapoint`) of the item the statement runs on.
+pub struct Converter {
+    pub name: &'static str,
+    pub call: ConverterFn,
+}
+
+#[derive(Clone, Copy)]
+pub enum ConverterFn {
+    Pure(fn(&mut Args<'_>) -> Result<Value>),
+    WithItem(fn(&mut Args<'_>, &crate::context::ItemMut<'_>) -> Result<Value>),
+}
+
+impl Converter {
+    pub const fn new(name: &'static str, call: fn(&mut Args<'_>) -> Result<Value>) -> Converter {
+        Converter { name, call: ConverterFn::Pure(call) }
+    }
+
+    pub const fn with_item(
+        name: &'static str,
+        call: fn(&mut Args<'_>, &crate::context::ItemMut<'_>) -> Result<Value>,
+    ) -> Converter {
+        Converter { name, call: ConverterFn::WithItem(call) }
+    }
+
+    /// Calls the converter on the item `item`.
+    pub fn call(&self, args: &mut Args<'_>, item: &crate::context::ItemMut<'_>) -> Result<Value> {
+        match self.call {
+            ConverterFn::Pure(f) => f(args),
+            ConverterFn::WithItem(f) => f(args, item),
+        }
+    }
+
+    /// Calls the converter with plain values, as a `FunctionGetter` does (the functions
+    /// passed by name need no item).
+    pub fn invoke(&self, values: Vec<Value>) -> Result<Value> {
+        self.call(&mut Args::values(values), &crate::context::ItemMut::Resource)
+    }
+}
+
+impl Editor {
+    pub const fn new(name: &'static str, call: fn(&mut Args<'_>, &mut dyn EditorHost) -> Result<()>) -> Editor {
+        Editor { name, call }
+    }
+}
+
+/// An editor: acts on the telemetry through its host.
+pub struct Editor {
+    pub name: &'static str,
+    pub call: fn(&mut Args<'_>, &mut dyn EditorHost) -> Result<()>,
+}
+
+/// What an editor can reach: its target path (the first parameter, for editors that have
+/// one) and the item the statement runs on.
+pub trait EditorHost {
+    /// The current value at the target path.
+    fn get_target(&mut self) -> Result<Value>;
+    /// Writes the target path.
+    fn set_target(&mut self, value: Value) -> Result<()>;
+    /// The item itself, for the functions that work on it whole.
+    fn item(&mut self) -> Option<crate::context::ItemMut<'_>>;
+    /// Records a rule action (`keep()`, `drop()`, `route("x")`).
+    fn act(&mut self, action: crate::exec::Action);
+}
+
+fn converter_index() -> &'static HashMap<&'static str, &'static Converter> {
+    static INDEX: OnceLock<HashMap<&'static str, &'static Converter>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        [
+            types::CONVERTERS,
+            strings::CONVERTERS,
+            parsing::CONVERTERS,
+            hashing::CONVERTERS,
+            time::CONVERTERS,
+            lambdas::CONVERTERS,
+            xml::CONVERTERS,
+            metrics::CONVERTERS,
+            rules::CONVERTERS,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|c| (c.name, c))
+        .collect()
+    })
+}
+
+fn editor_index() -> &'static HashMap<&'static str, &'static Editor> {
+    static INDEX: OnceLock<HashMap<&'static str, &'static Editor>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        [editors::EDITORS, metrics::EDITORS, parsing::EDITORS, rules::EDITORS]
+            .into_iter()
+            .flatten()
+            .map(|e| (e.name, e))
+            .collect()
+    })
+}
+
+/// The converter named `name` (canonical spelling).
+pub fn converter(name: &str) -> Option<&'static Converter> {
+    converter_index().get(name).copied()
+}
+
+/// The editor named `name` (canonical spelling).
+pub fn editor(name: &str) -> Option<&'static Editor> {
+    editor_index().get(name).copied()
+}
+
+/// Every implemented converter and editor name, for the test that compares them with the
+/// compiler's registry.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    converter_index().keys().copied().chain(editor_index().keys().copied())
+}
+
+/// Helpers for the functions' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// Calls converter `name` with plain values.
+    pub fn convert(name: &str, values: Vec<Value>) -> Result<Value> {
+        converter(name).unwrap_or_else(|| panic!("no converter {name}")).invoke(values)
+    }
+
+    /// An editor host whose target is one value.
+    pub struct ValueHost {
+        pub target: Value,
+        pub actions: Vec<crate::exec::Action>,
+    }
+
+    impl EditorHost for ValueHost {
+        fn get_target(&mut self) -> Result<Value> {
+            Ok(self.target.clone())
+        }
+        fn set_target(&mut self, value: Value) -> Result<()> {
+            self.target = value;
+            Ok(())
+        }
+        fn item(&mut self) -> Option<crate::context::ItemMut<'_>> {
+            None
+        }
+        fn act(&mut self, action: crate::exec::Action) {
+            self.actions.push(action);
+        }
+    }
+
+    /// Runs editor `name` on `target` with the other arguments `rest` (the target's own
+    /// slot is filled with the target's value); returns the target afterwards.
+    pub fn edit(name: &str, target: Value, rest: Vec<Arg<'_>>) -> Result<Value> {
+        let editor = editor(name).unwrap_or_else(|| panic!("no editor {name}"));
+        let mut args = vec![Arg::Value(target.clone())];
+        args.extend(rest);
+        let mut host = ValueHost { target, actions: Vec::new() };
+        (editor.call)(&mut Args::new(args), &mut host)?;
+        Ok(host.target)
+    }
+}

@@ -1,0 +1,3 @@
+use super::Converter;
+
+pub(crate) static CONVERTERS: &[Converter] = &[];

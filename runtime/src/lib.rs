@@ -1,0 +1,19 @@
+//! The OTTL runtime: the telemetry data model (OTLP), values and their semantics, every
+//! function's implementation, and execution over the resource → scope → item hierarchy.
+//! Both back ends (the interpreter and the JIT) run on it, so a function's semantics
+//! live in exactly one place. It knows nothing of the compiler.
+
+pub mod coerce;
+pub mod compare;
+pub mod context;
+pub mod error;
+pub mod exec;
+pub mod fields;
+pub mod functions;
+pub mod math;
+pub mod otlp;
+pub mod regex;
+pub mod value;
+
+pub use error::{Error, Result};
+pub use value::{Map, Value};

@@ -1,0 +1,1 @@
+//! OTLP data and its JSON encoding.
