@@ -1,1 +1,167 @@
-//! OTLP data and its JSON encoding.
+//! OTLP data and its JSON encoding (the OTLP specification's JSON mapping: camelCase
+//! names, lowercase hex trace and span ids, 64-bit integers as strings, enums as numbers).
+//!
+//! The `opentelemetry-proto` crate's serde support reads and writes that mapping; it also
+//! writes every default field and `null` for absent messages, which [`to_json`] leaves
+//! out, as pdata's own marshaller does.
+
+use opentelemetry_proto::tonic::logs::v1::LogsData;
+use opentelemetry_proto::tonic::metrics::v1::MetricsData;
+use opentelemetry_proto::tonic::trace::v1::TracesData;
+use serde_json::Value as Json;
+
+pub use opentelemetry_proto::tonic::{common, logs, metrics, resource, trace};
+
+/// One OTLP payload of any signal.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Telemetry {
+    Traces(TracesData),
+    Metrics(MetricsData),
+    Logs(LogsData),
+}
+
+/// The deepest JSON nesting accepted: attribute values nest, and a hostile file must not
+/// exhaust the stack.
+const MAX_DEPTH: usize = 128;
+
+impl Telemetry {
+    /// Reads OTLP/JSON; the signal is told by the top-level key (`resourceSpans`,
+    /// `resourceMetrics`, `resourceLogs`).
+    pub fn from_json(text: &str) -> Result<Telemetry, String> {
+        let json: Json = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+        if depth(&json) > MAX_DEPTH {
+            return Err(format!("OTLP JSON nested deeper than {MAX_DEPTH} levels"));
+        }
+        let Json::Object(object) = &json else { return Err("OTLP JSON must be an object".to_string()) };
+        let signal = ["resourceSpans", "resourceMetrics", "resourceLogs"]
+            .into_iter()
+            .find(|k| object.contains_key(*k))
+            .ok_or("OTLP JSON needs one of resourceSpans, resourceMetrics or resourceLogs")?;
+        let invalid = |e: serde_json::Error| format!("invalid OTLP {signal}: {e}");
+        Ok(match signal {
+            "resourceSpans" => Telemetry::Traces(serde_json::from_value(json).map_err(invalid)?),
+            "resourceMetrics" => Telemetry::Metrics(serde_json::from_value(json).map_err(invalid)?),
+            _ => Telemetry::Logs(serde_json::from_value(json).map_err(invalid)?),
+        })
+    }
+
+    /// OTLP/JSON without default fields.
+    pub fn to_json(&self) -> Json {
+        let json = match self {
+            Telemetry::Traces(t) => serde_json::to_value(t),
+            Telemetry::Metrics(m) => serde_json::to_value(m),
+            Telemetry::Logs(l) => serde_json::to_value(l),
+        };
+        let mut json = json.unwrap_or(Json::Null);
+        prune_defaults(&mut json);
+        json
+    }
+
+    /// The same signal with no data (where routed items are collected).
+    pub fn empty_like(&self) -> Telemetry {
+        match self {
+            Telemetry::Traces(_) => Telemetry::Traces(TracesData::default()),
+            Telemetry::Metrics(_) => Telemetry::Metrics(MetricsData::default()),
+            Telemetry::Logs(_) => Telemetry::Logs(LogsData::default()),
+        }
+    }
+
+    /// Whether it holds no resource at all.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Telemetry::Traces(t) => t.resource_spans.is_empty(),
+            Telemetry::Metrics(m) => m.resource_metrics.is_empty(),
+            Telemetry::Logs(l) => l.resource_logs.is_empty(),
+        }
+    }
+}
+
+fn depth(json: &Json) -> usize {
+    // Iterative, so that measuring a hostile document cannot overflow the stack.
+    let mut deepest = 0;
+    let mut stack = vec![(json, 1usize)];
+    while let Some((value, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        match value {
+            Json::Array(items) => stack.extend(items.iter().map(|v| (v, d + 1))),
+            Json::Object(map) => stack.extend(map.values().map(|v| (v, d + 1))),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// The keys of an `AnyValue`: their values are data, kept even when zero or empty.
+const ANY_VALUE_KEYS: &[&str] = &["stringValue", "boolValue", "intValue", "doubleValue", "bytesValue", "arrayValue", "kvlistValue"];
+
+/// Removes nulls, empty strings, zeros, `false`, and empty arrays and objects, except the
+/// values of attribute values (an empty string attribute is data).
+pub fn prune_defaults(json: &mut Json) {
+    match json {
+        Json::Object(map) => {
+            map.retain(|key, value| {
+                if ANY_VALUE_KEYS.contains(&key.as_str()) {
+                    if let Json::Object(_) | Json::Array(_) = value {
+                        prune_defaults(value);
+                    }
+                    ensure_container(key, value);
+                    return true;
+                }
+                prune_defaults(value);
+                !is_default(value)
+            });
+        }
+        Json::Array(items) => items.iter_mut().for_each(prune_defaults),
+        _ => {}
+    }
+}
+
+/// `arrayValue: {}` / `kvlistValue: {}` must keep their `values` key readable.
+fn ensure_container(key: &str, value: &mut Json) {
+    if (key == "arrayValue" || key == "kvlistValue") && value.is_null() {
+        *value = Json::Object(Default::default());
+    }
+}
+
+fn is_default(value: &Json) -> bool {
+    match value {
+        Json::Null => true,
+        Json::Bool(b) => !b,
+        Json::Number(n) => n.as_f64() == Some(0.0),
+        Json::String(s) => s.is_empty() || s == "0",
+        Json::Array(items) => items.is_empty(),
+        Json::Object(map) => map.is_empty(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPANS: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},
+        "scopeSpans":[{"scope":{"name":"lib"},"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708",
+        "name":"GET","kind":2,"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000001500000000",
+        "attributes":[{"key":"code","value":{"intValue":"500"}},{"key":"empty","value":{"stringValue":""}}],
+        "status":{"code":2,"message":"boom"}}]}]}]}"#;
+
+    #[test]
+    fn spans_round_trip_in_the_otlp_json_mapping() {
+        let telemetry = Telemetry::from_json(SPANS).unwrap();
+        let Telemetry::Traces(traces) = &telemetry else { panic!("not traces") };
+        let span = &traces.resource_spans[0].scope_spans[0].spans[0];
+        assert_eq!(span.trace_id, (1..=16).collect::<Vec<u8>>());
+        assert_eq!(span.start_time_unix_nano, 1_700_000_000_000_000_000);
+        let expected: Json = serde_json::from_str(SPANS).unwrap();
+        assert_eq!(telemetry.to_json(), expected);
+        assert_eq!(Telemetry::from_json(&telemetry.to_json().to_string()).unwrap(), telemetry);
+    }
+
+    #[test]
+    fn bad_input_is_a_clear_error() {
+        assert!(Telemetry::from_json("[1]").unwrap_err().contains("object"));
+        assert!(Telemetry::from_json("{}").unwrap_err().contains("resourceSpans"));
+        assert!(Telemetry::from_json(r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz"}]}]}]}"#).is_err());
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(Telemetry::from_json(&format!(r#"{{"resourceLogs":{deep}}}"#)).is_err());
+    }
+}
