@@ -1,4 +1,31 @@
-//! Running a rule set over the resource → scope → item hierarchy.
+//! Running a rule set over the resource → scope → item hierarchy, and what the rule-form
+//! actions make of the result.
+//!
+//! A program runs once per item of its level (every span, every data point, …), with the
+//! item's resource and scope reachable and a fresh `cache`. Its actions decide the item's
+//! [`Fate`]; [`split`] then sorts the items into outputs:
+//! - `drop()` removes the item (dropping a resource or scope removes what is under it);
+//! - if the rule set has any `keep()`, it is an allow-list: an item survives only if some
+//!   `keep()` matched it and no `drop()` did;
+//! - `route("x")` sends the item to output `x` (to each of several routes); items never
+//!   routed go to the default output.
+//! Below the item level (span events, span links, data points) a parent stays in an
+//! output while it has children there, except that a metric whose data points were all
+//! dropped is removed, as the filter processor does; a span keeps its place when all its
+//! events are dropped.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
+use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
+use opentelemetry_proto::tonic::metrics::v1::metric::Data;
+use opentelemetry_proto::tonic::metrics::v1::{Metric, ResourceMetrics, ScopeMetrics};
+use opentelemetry_proto::tonic::resource::v1::Resource;
+use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+
+use crate::context::{ItemMut, TransformContext};
+use crate::error::Result;
+use crate::otlp::Telemetry;
 
 /// What a rule-form action asks for an item.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -6,4 +33,377 @@ pub enum Action {
     Keep,
     Drop,
     Route(String),
+}
+
+/// The items a program runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Level {
+    Resource,
+    Scope,
+    Span,
+    SpanEvent,
+    SpanLink,
+    Metric,
+    DataPoint,
+    Log,
+}
+
+impl Level {
+    /// Whether items of this level exist in payloads of this signal.
+    pub fn fits(self, telemetry: &Telemetry) -> bool {
+        match telemetry {
+            Telemetry::Traces(_) => matches!(self, Level::Resource | Level::Scope | Level::Span | Level::SpanEvent | Level::SpanLink),
+            Telemetry::Metrics(_) => matches!(self, Level::Resource | Level::Scope | Level::Metric | Level::DataPoint),
+            Telemetry::Logs(_) => matches!(self, Level::Resource | Level::Scope | Level::Log),
+        }
+    }
+}
+
+/// What the actions decided for one item.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fate {
+    pub kept: bool,
+    pub dropped: bool,
+    pub routes: BTreeSet<String>,
+}
+
+impl Fate {
+    pub fn record(&mut self, action: Action) {
+        match action {
+            Action::Keep => self.kept = true,
+            Action::Drop => self.dropped = true,
+            Action::Route(name) => {
+                self.routes.insert(name);
+            }
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        *self == Fate::default()
+    }
+}
+
+/// Where an item is: resource, scope, item and sub-item indices, as deep as its level.
+type Position = [usize; 4];
+
+/// The fates of the items whose actions decided something.
+#[derive(Debug, Default)]
+pub struct Fates {
+    level: Option<Level>,
+    fates: HashMap<Position, Fate>,
+}
+
+/// The program a rule set runs on each item.
+pub type Program<'p> = dyn FnMut(&mut TransformContext<'_>) -> Result<Fate> + 'p;
+
+/// Runs `program` on every item of `level`; the error of the first item that fails ends
+/// the run (the `propagate` error mode's payload failure).
+pub fn run(telemetry: &mut Telemetry, level: Level, program: &mut Program<'_>) -> Result<Fates> {
+    let mut fates = Fates { level: Some(level), fates: HashMap::new() };
+    match telemetry {
+        Telemetry::Traces(data) => walk(&mut data.resource_spans, level, program, &mut fates)?,
+        Telemetry::Metrics(data) => walk(&mut data.resource_metrics, level, program, &mut fates)?,
+        Telemetry::Logs(data) => walk(&mut data.resource_logs, level, program, &mut fates)?,
+    }
+    Ok(fates)
+}
+
+fn walk<R: ResourceGroup>(resources: &mut [R], level: Level, program: &mut Program<'_>, fates: &mut Fates) -> Result<()> {
+    let mut record = |position: Position, fate: Fate| {
+        if !fate.is_default() {
+            fates.fates.insert(position, fate);
+        }
+    };
+    for (ri, group) in resources.iter_mut().enumerate() {
+        let (resource, resource_schema_url, scopes) = group.parts();
+        if level == Level::Resource {
+            let (mut scope, mut scope_schema_url) = (InstrumentationScope::default(), String::new());
+            let mut ctx = TransformContext {
+                resource,
+                resource_schema_url,
+                scope: &mut scope,
+                scope_schema_url: &mut scope_schema_url,
+                item: ItemMut::Resource,
+                cache: Vec::new(),
+            };
+            record([ri, 0, 0, 0], program(&mut ctx)?);
+            continue;
+        }
+        for (si, scope_group) in scopes.iter_mut().enumerate() {
+            let (scope, scope_schema_url, items) = scope_group.parts();
+            let mut run_item = |item: ItemMut<'_>, ii: usize, sub: usize| -> Result<()> {
+                let mut ctx = TransformContext {
+                    resource: &mut *resource,
+                    resource_schema_url: &mut *resource_schema_url,
+                    scope: &mut *scope,
+                    scope_schema_url: &mut *scope_schema_url,
+                    item,
+                    cache: Vec::new(),
+                };
+                record([ri, si, ii, sub], program(&mut ctx)?);
+                Ok(())
+            };
+            if level == Level::Scope {
+                run_item(ItemMut::Scope, 0, 0)?;
+            } else {
+                R::Scope::for_each_item(items, level, &mut run_item)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A `ResourceSpans` / `ResourceMetrics` / `ResourceLogs`.
+trait ResourceGroup: Clone {
+    type Scope: ScopeGroup;
+    fn parts(&mut self) -> (&mut Resource, &mut String, &mut Vec<Self::Scope>);
+}
+
+/// A `ScopeSpans` / `ScopeMetrics` / `ScopeLogs`.
+trait ScopeGroup: Clone {
+    type Item;
+    fn parts(&mut self) -> (&mut InstrumentationScope, &mut String, &mut Vec<Self::Item>);
+    /// Calls `f` on every item of `level` with its index and sub-item index.
+    fn for_each_item(
+        items: &mut Vec<Self::Item>,
+        level: Level,
+        f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
+    ) -> Result<()>;
+    /// Keeps the items (or sub-items) of `level` for which `keep(index, sub)` holds.
+    fn retain(items: &mut Vec<Self::Item>, level: Level, keep: &dyn Fn(usize, usize) -> bool);
+}
+
+macro_rules! resource_group {
+    ($resource:ty, $scope:ty, $scopes:ident, $item:ty, $items:ident) => {
+        impl ResourceGroup for $resource {
+            type Scope = $scope;
+            fn parts(&mut self) -> (&mut Resource, &mut String, &mut Vec<$scope>) {
+                (self.resource.get_or_insert_with(Default::default), &mut self.schema_url, &mut self.$scopes)
+            }
+        }
+    };
+}
+
+macro_rules! scope_parts {
+    ($items:ident, $item:ty) => {
+        type Item = $item;
+        fn parts(&mut self) -> (&mut InstrumentationScope, &mut String, &mut Vec<$item>) {
+            (self.scope.get_or_insert_with(Default::default), &mut self.schema_url, &mut self.$items)
+        }
+    };
+}
+
+resource_group!(ResourceSpans, ScopeSpans, scope_spans, Span, spans);
+resource_group!(ResourceMetrics, ScopeMetrics, scope_metrics, Metric, metrics);
+resource_group!(ResourceLogs, ScopeLogs, scope_logs, LogRecord, log_records);
+
+impl ScopeGroup for ScopeSpans {
+    scope_parts!(spans, Span);
+
+    fn for_each_item(items: &mut Vec<Span>, level: Level, f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>) -> Result<()> {
+        for (ii, span) in items.iter_mut().enumerate() {
+            match level {
+                Level::Span => f(ItemMut::Span(span), ii, 0)?,
+                Level::SpanEvent => {
+                    for index in 0..span.events.len() {
+                        f(ItemMut::SpanEvent { span: &mut *span, index }, ii, index)?;
+                    }
+                }
+                Level::SpanLink => {
+                    for index in 0..span.links.len() {
+                        f(ItemMut::SpanLink { span: &mut *span, index }, ii, index)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn retain(items: &mut Vec<Span>, level: Level, keep: &dyn Fn(usize, usize) -> bool) {
+        match level {
+            Level::Span => retain_indexed(items, |ii, _| keep(ii, 0)),
+            Level::SpanEvent => items.iter_mut().enumerate().for_each(|(ii, s)| retain_indexed(&mut s.events, |sub, _| keep(ii, sub))),
+            Level::SpanLink => items.iter_mut().enumerate().for_each(|(ii, s)| retain_indexed(&mut s.links, |sub, _| keep(ii, sub))),
+            _ => {}
+        }
+    }
+}
+
+impl ScopeGroup for ScopeMetrics {
+    scope_parts!(metrics, Metric);
+
+    fn for_each_item(items: &mut Vec<Metric>, level: Level, f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>) -> Result<()> {
+        // Functions may append metrics; they are visited too, as the reference does.
+        let mut ii = 0;
+        while ii < items.len() {
+            match level {
+                Level::Metric => f(ItemMut::Metric { metrics: &mut *items, index: ii }, ii, 0)?,
+                Level::DataPoint => {
+                    for index in 0..point_count(&items[ii]) {
+                        f(ItemMut::DataPoint { metric: &mut items[ii], index }, ii, index)?;
+                    }
+                }
+                _ => {}
+            }
+            ii += 1;
+        }
+        Ok(())
+    }
+
+    fn retain(items: &mut Vec<Metric>, level: Level, keep: &dyn Fn(usize, usize) -> bool) {
+        match level {
+            Level::Metric => retain_indexed(items, |ii, _| keep(ii, 0)),
+            Level::DataPoint => {
+                let mut emptied = Vec::new();
+                for (ii, metric) in items.iter_mut().enumerate() {
+                    let before = point_count(metric);
+                    retain_points(metric, &|sub| keep(ii, sub));
+                    if before > 0 && point_count(metric) == 0 {
+                        emptied.push(ii);
+                    }
+                }
+                retain_indexed(items, |ii, _| !emptied.contains(&ii));
+            }
+            _ => {}
+        }
+    }
+}
+
+impl ScopeGroup for ScopeLogs {
+    scope_parts!(log_records, LogRecord);
+
+    fn for_each_item(
+        items: &mut Vec<LogRecord>,
+        level: Level,
+        f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
+    ) -> Result<()> {
+        if level == Level::Log {
+            for (ii, log) in items.iter_mut().enumerate() {
+                f(ItemMut::Log(log), ii, 0)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn retain(items: &mut Vec<LogRecord>, level: Level, keep: &dyn Fn(usize, usize) -> bool) {
+        if level == Level::Log {
+            retain_indexed(items, |ii, _| keep(ii, 0));
+        }
+    }
+}
+
+/// `Vec::retain` with each element's original index.
+fn retain_indexed<T>(items: &mut Vec<T>, keep: impl Fn(usize, &T) -> bool) {
+    let mut index = 0;
+    items.retain(|item| {
+        let kept = keep(index, item);
+        index += 1;
+        kept
+    });
+}
+
+/// How many data points a metric has.
+pub fn point_count(metric: &Metric) -> usize {
+    match &metric.data {
+        Some(Data::Gauge(g)) => g.data_points.len(),
+        Some(Data::Sum(s)) => s.data_points.len(),
+        Some(Data::Histogram(h)) => h.data_points.len(),
+        Some(Data::ExponentialHistogram(h)) => h.data_points.len(),
+        Some(Data::Summary(s)) => s.data_points.len(),
+        None => 0,
+    }
+}
+
+fn retain_points(metric: &mut Metric, keep: &dyn Fn(usize) -> bool) {
+    match &mut metric.data {
+        Some(Data::Gauge(g)) => retain_indexed(&mut g.data_points, |i, _| keep(i)),
+        Some(Data::Sum(s)) => retain_indexed(&mut s.data_points, |i, _| keep(i)),
+        Some(Data::Histogram(h)) => retain_indexed(&mut h.data_points, |i, _| keep(i)),
+        Some(Data::ExponentialHistogram(h)) => retain_indexed(&mut h.data_points, |i, _| keep(i)),
+        Some(Data::Summary(s)) => retain_indexed(&mut s.data_points, |i, _| keep(i)),
+        None => {}
+    }
+}
+
+/// The default output and one output per route.
+#[derive(Debug)]
+pub struct Outputs {
+    pub default: Telemetry,
+    pub routes: BTreeMap<String, Telemetry>,
+}
+
+impl Fates {
+    /// Whether any item was routed, kept or dropped.
+    pub fn is_empty(&self) -> bool {
+        self.fates.is_empty()
+    }
+
+    fn fate(&self, position: Position) -> Option<&Fate> {
+        self.fates.get(&position)
+    }
+}
+
+/// Sorts the items of `telemetry` into outputs by their fates. `allow_list`: the rule set
+/// has a `keep()`, so unkept items go nowhere.
+pub fn split(mut telemetry: Telemetry, fates: &Fates, allow_list: bool) -> Outputs {
+    let Some(level) = fates.level else { return Outputs { default: telemetry, routes: BTreeMap::new() } };
+    let survives = |fate: Option<&Fate>| match fate {
+        Some(f) => !f.dropped && (!allow_list || f.kept),
+        None => !allow_list,
+    };
+    let names: BTreeSet<&String> = fates.fates.values().flat_map(|f| f.routes.iter()).collect();
+    let mut routes = BTreeMap::new();
+    for name in names {
+        let mut routed = telemetry.clone();
+        retain(&mut routed, level, &|p| {
+            let fate = fates.fate(p);
+            survives(fate) && fate.is_some_and(|f| f.routes.contains(name))
+        });
+        routes.insert(name.clone(), routed);
+    }
+    retain(&mut telemetry, level, &|p| {
+        let fate = fates.fate(p);
+        survives(fate) && fate.is_none_or(|f| f.routes.is_empty())
+    });
+    Outputs { default: telemetry, routes }
+}
+
+fn retain(telemetry: &mut Telemetry, level: Level, keep: &dyn Fn(Position) -> bool) {
+    match telemetry {
+        Telemetry::Traces(data) => retain_groups(&mut data.resource_spans, level, keep),
+        Telemetry::Metrics(data) => retain_groups(&mut data.resource_metrics, level, keep),
+        Telemetry::Logs(data) => retain_groups(&mut data.resource_logs, level, keep),
+    }
+}
+
+/// Filters one signal's hierarchy; a scope or resource left empty by the filter goes too.
+fn retain_groups<R: ResourceGroup>(resources: &mut Vec<R>, level: Level, keep: &dyn Fn(Position) -> bool) {
+    if level == Level::Resource {
+        retain_indexed(resources, |ri, _| keep([ri, 0, 0, 0]));
+        return;
+    }
+    let mut emptied = Vec::new();
+    for (ri, group) in resources.iter_mut().enumerate() {
+        let scopes = group.parts().2;
+        let before = scopes.len();
+        if level == Level::Scope {
+            retain_indexed(scopes, |si, _| keep([ri, si, 0, 0]));
+        } else {
+            let mut emptied_scopes = Vec::new();
+            for (si, scope_group) in scopes.iter_mut().enumerate() {
+                let items = scope_group.parts().2;
+                let had_items = !items.is_empty();
+                R::Scope::retain(items, level, &|ii, sub| keep([ri, si, ii, sub]));
+                if had_items && items.is_empty() {
+                    emptied_scopes.push(si);
+                }
+            }
+            retain_indexed(scopes, |si, _| !emptied_scopes.contains(&si));
+        }
+        if before > 0 && scopes.is_empty() {
+            emptied.push(ri);
+        }
+    }
+    retain_indexed(resources, |ri, _| !emptied.contains(&ri));
 }

@@ -1,4 +1,139 @@
-use super::{Converter, Editor};
+//! The seed's rule-form actions and converters (seed §3.2): `keep()`, `drop()`,
+//! `route("x")`, `truncate`, `replace_pattern` in value position, and
+//! `TraceIDRatioBasedSampler`.
 
-pub(crate) static CONVERTERS: &[Converter] = &[];
-pub(crate) static EDITORS: &[Editor] = &[];
+use super::{Args, Converter, Editor, EditorHost};
+use crate::error::{Error, Result};
+use crate::exec::Action;
+use crate::value::Value;
+
+pub(crate) static EDITORS: &[Editor] = &[Editor::new("keep", keep), Editor::new("drop", drop), Editor::new("route", route)];
+
+pub(crate) static CONVERTERS: &[Converter] = &[
+    Converter::new("truncate", truncate),
+    Converter::new("replace_pattern", replace_pattern),
+    Converter::new("TraceIDRatioBasedSampler", trace_id_ratio_based_sampler),
+];
+
+fn keep(_: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    host.act(Action::Keep);
+    Ok(())
+}
+
+fn drop(_: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    host.act(Action::Drop);
+    Ok(())
+}
+
+/// `route("x")`; the routing connector's `route()` (no name) routes by its own table,
+/// which has no meaning offline: the item goes to the default output.
+fn route(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    if args.given(0) {
+        host.act(Action::Route(args.string(0)?.to_string()));
+    }
+    Ok(())
+}
+
+/// The string cut to at most `limit` characters, `suffix` appended when it was cut.
+fn truncate(args: &mut Args<'_>) -> Result<Value> {
+    let text = args.string(0)?;
+    let limit = args.int(1)?;
+    let Ok(limit) = usize::try_from(limit) else { return Err(Error::new(format!("invalid limit {limit}: must not be negative"))) };
+    match text.char_indices().nth(limit) {
+        None => Ok(Value::String(text.to_string())),
+        Some((cut, _)) => {
+            let suffix = if args.given(2) { args.string(2)? } else { "" };
+            Ok(Value::String(format!("{}{suffix}", &text[..cut])))
+        }
+    }
+}
+
+/// `replace_pattern` in value position: the editor's replacement applied to a copy.
+fn replace_pattern(args: &mut Args<'_>) -> Result<Value> {
+    let editor = super::editor("replace_pattern").ok_or_else(|| Error::new("replace_pattern is not available"))?;
+    let target = args.take(0);
+    let mut host = CopyHost { value: target };
+    (editor.call)(args, &mut host)?;
+    Ok(host.value)
+}
+
+/// An editor host whose target is a value of its own, for editors used as converters.
+struct CopyHost {
+    value: Value,
+}
+
+impl EditorHost for CopyHost {
+    fn get_target(&mut self) -> Result<Value> {
+        Ok(self.value.clone())
+    }
+
+    fn set_target(&mut self, value: Value) -> Result<()> {
+        self.value = value;
+        Ok(())
+    }
+
+    fn item(&mut self) -> Option<crate::context::ItemMut<'_>> {
+        None
+    }
+
+    fn act(&mut self, _: Action) {}
+}
+
+/// OpenTelemetry's TraceIdRatioBased decision: the trace is sampled when the low 63 bits
+/// of its last eight bytes fall below `ratio` of their range.
+fn trace_id_ratio_based_sampler(args: &mut Args<'_>) -> Result<Value> {
+    let id: [u8; 16] = match args.value(0) {
+        Value::TraceId(id) => *id,
+        Value::Bytes(b) if b.len() == 16 => b.as_slice().try_into().unwrap_or_default(),
+        Value::String(s) => parse_hex_id(s).ok_or_else(|| Error::new(format!("invalid trace id {}", crate::coerce::go_quote(s))))?,
+        other => return Err(Error::new(format!("expected a trace id but got {}", other.go_type()))),
+    };
+    let ratio = args.float(1)?;
+    if ratio >= 1.0 {
+        return Ok(Value::Bool(true));
+    }
+    if ratio <= 0.0 || ratio.is_nan() {
+        return Ok(Value::Bool(false));
+    }
+    let bound = (ratio * (1u64 << 63) as f64) as u64;
+    let low = u64::from_be_bytes(id[8..16].try_into().unwrap_or_default()) >> 1;
+    Ok(Value::Bool(low < bound))
+}
+
+fn parse_hex_id(text: &str) -> Option<[u8; 16]> {
+    if text.len() != 32 {
+        return None;
+    }
+    let mut id = [0u8; 16];
+    for (i, byte) in id.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::convert;
+    use super::*;
+
+    #[test]
+    fn truncate_counts_characters_and_marks_the_cut() {
+        let t = |s: &str, n: i64| convert("truncate", vec![Value::string(s), Value::Int(n), Value::string("...")]).unwrap();
+        assert_eq!(t("héllo", 3), Value::string("hél..."));
+        assert_eq!(t("abc", 3), Value::string("abc"));
+        assert!(convert("truncate", vec![Value::string("a"), Value::Int(-1)]).is_err());
+    }
+
+    #[test]
+    fn sampler_follows_the_ratio() {
+        let sample = |low: u64, ratio: f64| {
+            let mut id = [0u8; 16];
+            id[8..].copy_from_slice(&low.to_be_bytes());
+            convert("TraceIDRatioBasedSampler", vec![Value::TraceId(id), Value::Float(ratio)]).unwrap()
+        };
+        assert_eq!(sample(0, 0.1), Value::Bool(true));
+        assert_eq!(sample(u64::MAX, 0.1), Value::Bool(false));
+        assert_eq!(sample(u64::MAX, 1.0), Value::Bool(true));
+        assert_eq!(sample(0, 0.0), Value::Bool(false));
+    }
+}
