@@ -3,8 +3,10 @@
 //! this library, which the language server uses too.
 
 pub mod check;
+pub mod interp;
 pub mod ir;
 pub mod literals;
+pub mod program;
 pub mod registry;
 pub mod render;
 pub mod schema;

@@ -1,0 +1,198 @@
+//! Expression evaluation: the reference semantics, written to be obviously right.
+
+use ottl_grammar::ast::{BinaryOp, CompareOp as AstCompareOp};
+use ottl_runtime::compare::{self, CompareOp};
+use ottl_runtime::context::{PathKey, TransformContext};
+use ottl_runtime::functions::{Arg as RuntimeArg, Args, Lambda as RuntimeLambda};
+use ottl_runtime::math::{self, MathOp};
+use ottl_runtime::{Error, Result, Value};
+
+use super::functions::{Implementation, implementation};
+use crate::ir::{self, Arg, Call, Expr, ExprKind, Key, PathRef};
+
+/// Evaluates expressions against one item. `frames` holds the arguments of the
+/// enclosing lambdas, innermost last.
+pub struct Evaluator<'c, 'a> {
+    pub ctx: &'c TransformContext<'a>,
+}
+
+impl<'c, 'a> Evaluator<'c, 'a> {
+    pub fn eval(&self, expr: &Expr, frames: &[&[Value]]) -> Result<Value> {
+        match &expr.kind {
+            ExprKind::Const(value) => Ok(constant(value)),
+            ExprKind::Path(path) => self.path(path, frames),
+            ExprKind::Call(call) => self.call(call, frames),
+            ExprKind::List(items) => Ok(Value::Slice(items.iter().map(|e| self.eval(e, frames)).collect::<Result<_>>()?)),
+            ExprKind::Map(entries) => {
+                let mut map = ottl_runtime::Map::with_capacity(entries.len());
+                for (key, value) in entries {
+                    map.insert(key.clone(), self.eval(value, frames)?);
+                }
+                Ok(Value::Map(map))
+            }
+            ExprKind::Neg(inner) => math::negate(&self.eval(inner, frames)?),
+            ExprKind::Math(op, left, right) => {
+                let left = self.eval(left, frames)?;
+                let right = self.eval(right, frames)?;
+                math::apply(math_op(*op), &left, &right)
+            }
+            ExprKind::Compare(op, left, right) => {
+                let left = self.eval(left, frames)?;
+                let right = self.eval(right, frames)?;
+                Ok(Value::Bool(compare_values(*op, &left, &right)))
+            }
+            ExprKind::Not(inner) => Ok(Value::Bool(!self.condition(inner, frames)?)),
+            ExprKind::And(left, right) => Ok(Value::Bool(self.condition(left, frames)? && self.condition(right, frames)?)),
+            ExprKind::Or(left, right) => Ok(Value::Bool(self.condition(left, frames)? || self.condition(right, frames)?)),
+            ExprKind::LambdaParam(index) => {
+                Ok(frames.last().and_then(|frame| frame.get(*index)).cloned().unwrap_or_default())
+            }
+        }
+    }
+
+    /// A boolean expression's value; anything but a bool is an error.
+    pub fn condition(&self, expr: &Expr, frames: &[&[Value]]) -> Result<bool> {
+        match self.eval(expr, frames)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(Error::new(format!("expected bool but got {}", other.go_type()))),
+        }
+    }
+
+    fn path(&self, path: &PathRef, frames: &[&[Value]]) -> Result<Value> {
+        let keys = self.keys(&path.keys, frames)?;
+        self.ctx.get(path.field, &keys)
+    }
+
+    /// A path's keys, evaluated.
+    pub fn keys(&self, keys: &[Key], frames: &[&[Value]]) -> Result<Vec<PathKey>> {
+        keys.iter()
+            .map(|key| match key {
+                Key::String(s) => Ok(PathKey::String(s.clone())),
+                Key::Int(i) => Ok(PathKey::Int(*i)),
+                Key::Expr(expr) => match self.eval(expr, frames)? {
+                    Value::String(s) => Ok(PathKey::String(s)),
+                    Value::Int(i) => Ok(PathKey::Int(i)),
+                    other => Err(Error::new(format!(
+                        "unable to resolve a string index in map: could not resolve key for map/slice, expecting 'string' or 'int64' but got '{}'",
+                        other.go_type()
+                    ))),
+                },
+            })
+            .collect()
+    }
+
+    fn call(&self, call: &Call, frames: &[&[Value]]) -> Result<Value> {
+        let Implementation::Converter(converter) = implementation(call.function) else {
+            return Err(Error::new(format!("{} is not implemented", call.function.signature().name)));
+        };
+        let lambdas: Vec<Option<LambdaClosure<'_, 'c, 'a>>> = call
+            .args
+            .iter()
+            .map(|arg| match arg {
+                Some(Arg::Lambda(lambda)) => Some(LambdaClosure { evaluator: self, lambda, frames }),
+                _ => None,
+            })
+            .collect();
+        let mut args = Vec::with_capacity(call.args.len());
+        for (arg, lambda) in call.args.iter().zip(&lambdas) {
+            args.push(match (arg, lambda) {
+                (_, Some(closure)) => RuntimeArg::Lambda(closure),
+                (None, _) => RuntimeArg::Absent,
+                (Some(other), None) => self.plain_arg(other, frames)?,
+            });
+        }
+        let result = converter.call(&mut Args::new(args), &self.ctx.item)?;
+        index_result(result, &self.keys(&call.keys, frames)?)
+    }
+
+    /// An argument that is not a lambda: a value, or a function passed by name.
+    pub fn plain_arg(&self, arg: &Arg, frames: &[&[Value]]) -> Result<RuntimeArg<'static>> {
+        Ok(match arg {
+            Arg::Expr(expr) => RuntimeArg::Value(self.eval(expr, frames)?),
+            Arg::Target(path) => RuntimeArg::Value(self.path(path, frames)?),
+            Arg::Function(function) => match implementation(*function) {
+                Implementation::Converter(converter) => RuntimeArg::Function(converter),
+                _ => return Err(Error::new(format!("{} is not a converter", function.signature().name))),
+            },
+            Arg::Lambda(_) => return Err(Error::new("a lambda is not allowed here")),
+        })
+    }
+}
+
+/// A lambda argument bound to the evaluator and the frames it was written in.
+struct LambdaClosure<'e, 'c, 'a> {
+    evaluator: &'e Evaluator<'c, 'a>,
+    lambda: &'e ir::Lambda,
+    frames: &'e [&'e [Value]],
+}
+
+impl RuntimeLambda for LambdaClosure<'_, '_, '_> {
+    fn call(&self, args: &[Value]) -> Result<Value> {
+        let mut frames = self.frames.to_vec();
+        frames.push(args);
+        self.evaluator.eval(&self.lambda.body, &frames)
+    }
+}
+
+/// `Split(x, ",")[1]`, `ParseJSON(b)["a"]`: unlike a path, a missing key is an error.
+fn index_result(mut value: Value, keys: &[PathKey]) -> Result<Value> {
+    for key in keys {
+        value = match (value, key) {
+            (Value::Map(mut map), PathKey::String(k)) => map.swap_remove(k).ok_or_else(|| Error::new("key not found in map"))?,
+            (Value::Slice(mut items), PathKey::Int(i)) => {
+                let len = items.len();
+                match usize::try_from(*i).ok().filter(|&i| i < len) {
+                    Some(i) => items.swap_remove(i),
+                    None => return Err(Error::new(format!("index {i} out of bounds"))),
+                }
+            }
+            (other, PathKey::String(_)) => {
+                return Err(Error::new(format!("type, {}, does not support string indexing", other.go_type())));
+            }
+            (other, PathKey::Int(_)) => return Err(Error::new(format!("type, {}, does not support int indexing", other.go_type()))),
+        };
+    }
+    Ok(value)
+}
+
+fn constant(value: &ir::Value) -> Value {
+    match value {
+        ir::Value::Nil => Value::Nil,
+        ir::Value::Bool(b) => Value::Bool(*b),
+        ir::Value::Int(i) => Value::Int(*i),
+        ir::Value::Float(f) => Value::Float(*f),
+        ir::Value::String(s) => Value::String(s.clone()),
+        ir::Value::Bytes(b) => Value::Bytes(b.clone()),
+        ir::Value::List(items) => Value::Slice(items.iter().map(constant).collect()),
+        ir::Value::Map(entries) => Value::Map(entries.iter().map(|(k, v)| (k.clone(), constant(v))).collect()),
+    }
+}
+
+fn math_op(op: BinaryOp) -> MathOp {
+    match op {
+        BinaryOp::Add => MathOp::Add,
+        BinaryOp::Sub => MathOp::Sub,
+        BinaryOp::Mul => MathOp::Mul,
+        BinaryOp::Div => MathOp::Div,
+    }
+}
+
+/// A comparison, with the seed's `in` / `not in` a list (membership by `==`).
+fn compare_values(op: AstCompareOp, left: &Value, right: &Value) -> bool {
+    let simple = |op| compare::compare(left, right, op);
+    match op {
+        AstCompareOp::Eq => simple(CompareOp::Eq),
+        AstCompareOp::Ne => simple(CompareOp::Ne),
+        AstCompareOp::Lt => simple(CompareOp::Lt),
+        AstCompareOp::Le => simple(CompareOp::Le),
+        AstCompareOp::Gt => simple(CompareOp::Gt),
+        AstCompareOp::Ge => simple(CompareOp::Ge),
+        AstCompareOp::In | AstCompareOp::NotIn => {
+            let found = match right {
+                Value::Slice(items) => items.iter().any(|item| compare::compare(left, item, CompareOp::Eq)),
+                _ => false,
+            };
+            found == (op == AstCompareOp::In)
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The reference interpreter: runs a compiled rule set over OTLP data, item by item, by
+//! walking the typed IR. Clear rather than clever: it is the oracle the JIT is tested
+//! against.
+
+mod eval;
+mod functions;
+
+use ottl_runtime::context::{ItemMut, PathKey, TransformContext};
+use ottl_runtime::exec::{self, Action, Fate, Level, Outputs};
+use ottl_runtime::fields::Field;
+use ottl_runtime::functions::{Arg as RuntimeArg, Args, EditorHost};
+use ottl_runtime::otlp::Telemetry;
+use ottl_runtime::{Error, Result, Value};
+
+pub use eval::Evaluator;
+use functions::{Implementation, implementation};
+
+use crate::ir::{Arg, Statement};
+use crate::program::{ErrorMode, Rule, RuleSet};
+use crate::schema::Context;
+
+/// The items a context's statements run on.
+pub fn level(context: Context) -> Option<Level> {
+    Some(match context {
+        Context::Resource => Level::Resource,
+        Context::Scope => Level::Scope,
+        Context::Span => Level::Span,
+        Context::SpanEvent => Level::SpanEvent,
+        Context::SpanLink => Level::SpanLink,
+        Context::Metric => Level::Metric,
+        Context::DataPoint => Level::DataPoint,
+        Context::Log => Level::Log,
+        Context::Profile | Context::OTelCol => return None,
+    })
+}
+
+/// Runs `rules` on every item of `telemetry` and sorts the items into outputs.
+/// `warn` receives the errors the `ignore` error mode logs.
+pub fn run(rules: &RuleSet, mut telemetry: Telemetry, warn: &mut dyn FnMut(String)) -> Result<Outputs> {
+    let level = level(rules.context)
+        .ok_or_else(|| Error::new(format!("the {} context cannot run in this version", rules.context)))?;
+    if !level.fits(&telemetry) {
+        return Err(Error::new(format!("{} statements do not apply to this payload's signal", rules.context)));
+    }
+    let fates = exec::run(&mut telemetry, level, &mut |ctx| run_item(rules, ctx, warn))?;
+    Ok(exec::split(telemetry, &fates, rules.is_allow_list()))
+}
+
+/// Every rule on one item, under the rule set's error mode.
+pub fn run_item(rules: &RuleSet, ctx: &mut TransformContext<'_>, warn: &mut dyn FnMut(String)) -> Result<Fate> {
+    let mut fate = Fate::default();
+    for (rule, text) in &rules.rules {
+        let outcome = match rule {
+            Rule::Statement(statement) => execute(statement, ctx, &mut fate),
+            Rule::Condition(condition) => Evaluator { ctx }.condition(condition, &[]).map(|matched| {
+                if matched {
+                    fate.record(Action::Drop);
+                }
+            }),
+        };
+        if let Err(error) = outcome {
+            let what = if matches!(rule, Rule::Statement(_)) { "statement" } else { "condition" };
+            let error = Error::new(format!("failed to execute {what}: {text}, {error}"));
+            match rules.error_mode {
+                ErrorMode::Ignore => warn(error.to_string()),
+                ErrorMode::Silent => {}
+                ErrorMode::Propagate => return Err(error),
+            }
+        }
+    }
+    Ok(fate)
+}
+
+/// One statement: its condition, then its editor.
+pub fn execute(statement: &Statement, ctx: &mut TransformContext<'_>, fate: &mut Fate) -> Result<()> {
+    let evaluator = Evaluator { ctx };
+    if let Some(condition) = &statement.condition
+        && !evaluator.condition(condition, &[])?
+    {
+        return Ok(());
+    }
+    let call = &statement.action;
+    let Implementation::Editor(editor) = implementation(call.function) else {
+        return Err(Error::new(format!("{} is not implemented", call.function.signature().name)));
+    };
+    let mut target = None;
+    let mut args = Vec::with_capacity(call.args.len());
+    for arg in &call.args {
+        args.push(match arg {
+            None => RuntimeArg::Absent,
+            Some(Arg::Target(path)) if target.is_none() => {
+                target = Some((path.field, evaluator.keys(&path.keys, &[])?));
+                RuntimeArg::Absent
+            }
+            Some(other) => evaluator.plain_arg(other, &[])?,
+        });
+    }
+    let mut host = Host { ctx, target, fate };
+    (editor.call)(&mut Args::new(args), &mut host)
+}
+
+/// The interpreter's side of an editor call.
+struct Host<'h, 'a> {
+    ctx: &'h mut TransformContext<'a>,
+    target: Option<(Field, Vec<PathKey>)>,
+    fate: &'h mut Fate,
+}
+
+impl EditorHost for Host<'_, '_> {
+    fn get_target(&mut self) -> Result<Value> {
+        let (field, keys) = self.target.as_ref().ok_or_else(|| Error::new("this function has no target path"))?;
+        self.ctx.get(*field, keys)
+    }
+
+    fn set_target(&mut self, value: Value) -> Result<()> {
+        let (field, keys) = self.target.as_ref().ok_or_else(|| Error::new("this function has no target path"))?;
+        self.ctx.set(*field, keys, value)
+    }
+
+    fn item(&mut self) -> Option<ItemMut<'_>> {
+        Some(self.ctx.item.reborrow())
+    }
+
+    fn act(&mut self, action: Action) {
+        self.fate.record(action);
+    }
+}
