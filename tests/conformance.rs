@@ -8,7 +8,7 @@
 use std::process::ExitCode;
 
 use ottl_tests::corpus::{self, Row};
-use ottl_tests::{check_rows, grammar_rows};
+use ottl_tests::{check_rows, exec_rows, grammar_rows};
 
 fn main() -> ExitCode {
     let path = corpus::corpus_path();
@@ -61,6 +61,9 @@ fn run(row: &Row) -> Option<Result<(), String>> {
         "check_error" => return Some(check_rows::run_check_error(row)),
         "rewrite" => return Some(check_rows::run_rewrite(row)),
         _ => {}
+    }
+    if exec_rows::is_exec_kind(&row.kind) {
+        return Some(exec_rows::run(row));
     }
     grammar_rows::is_grammar_kind(&row.kind).then(|| grammar_rows::run(row))
 }

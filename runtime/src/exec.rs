@@ -52,7 +52,9 @@ impl Level {
     /// Whether items of this level exist in payloads of this signal.
     pub fn fits(self, telemetry: &Telemetry) -> bool {
         match telemetry {
-            Telemetry::Traces(_) => matches!(self, Level::Resource | Level::Scope | Level::Span | Level::SpanEvent | Level::SpanLink),
+            Telemetry::Traces(_) => {
+                matches!(self, Level::Resource | Level::Scope | Level::Span | Level::SpanEvent | Level::SpanLink)
+            }
             Telemetry::Metrics(_) => matches!(self, Level::Resource | Level::Scope | Level::Metric | Level::DataPoint),
             Telemetry::Logs(_) => matches!(self, Level::Resource | Level::Scope | Level::Log),
         }
@@ -200,7 +202,11 @@ resource_group!(ResourceLogs, ScopeLogs, scope_logs, LogRecord, log_records);
 impl ScopeGroup for ScopeSpans {
     scope_parts!(spans, Span);
 
-    fn for_each_item(items: &mut Vec<Span>, level: Level, f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>) -> Result<()> {
+    fn for_each_item(
+        items: &mut Vec<Span>,
+        level: Level,
+        f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
+    ) -> Result<()> {
         for (ii, span) in items.iter_mut().enumerate() {
             match level {
                 Level::Span => f(ItemMut::Span(span), ii, 0)?,
@@ -223,8 +229,12 @@ impl ScopeGroup for ScopeSpans {
     fn retain(items: &mut Vec<Span>, level: Level, keep: &dyn Fn(usize, usize) -> bool) {
         match level {
             Level::Span => retain_indexed(items, |ii, _| keep(ii, 0)),
-            Level::SpanEvent => items.iter_mut().enumerate().for_each(|(ii, s)| retain_indexed(&mut s.events, |sub, _| keep(ii, sub))),
-            Level::SpanLink => items.iter_mut().enumerate().for_each(|(ii, s)| retain_indexed(&mut s.links, |sub, _| keep(ii, sub))),
+            Level::SpanEvent => {
+                items.iter_mut().enumerate().for_each(|(ii, s)| retain_indexed(&mut s.events, |sub, _| keep(ii, sub)))
+            }
+            Level::SpanLink => {
+                items.iter_mut().enumerate().for_each(|(ii, s)| retain_indexed(&mut s.links, |sub, _| keep(ii, sub)))
+            }
             _ => {}
         }
     }
@@ -233,7 +243,11 @@ impl ScopeGroup for ScopeSpans {
 impl ScopeGroup for ScopeMetrics {
     scope_parts!(metrics, Metric);
 
-    fn for_each_item(items: &mut Vec<Metric>, level: Level, f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>) -> Result<()> {
+    fn for_each_item(
+        items: &mut Vec<Metric>,
+        level: Level,
+        f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
+    ) -> Result<()> {
         // Functions may append metrics; they are visited too, as the reference does.
         let mut ii = 0;
         while ii < items.len() {

@@ -92,7 +92,8 @@ fn depth(json: &Json) -> usize {
 }
 
 /// The keys of an `AnyValue`: their values are data, kept even when zero or empty.
-const ANY_VALUE_KEYS: &[&str] = &["stringValue", "boolValue", "intValue", "doubleValue", "bytesValue", "arrayValue", "kvlistValue"];
+const ANY_VALUE_KEYS: &[&str] =
+    &["stringValue", "boolValue", "intValue", "doubleValue", "bytesValue", "arrayValue", "kvlistValue"];
 
 /// Removes nulls, empty strings, zeros, `false`, and empty arrays and objects, except the
 /// values of attribute values (an empty string attribute is data).

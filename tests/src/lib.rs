@@ -2,4 +2,6 @@
 
 pub mod check_rows;
 pub mod corpus;
+pub mod exec_rows;
+pub mod fixtures;
 pub mod grammar_rows;

@@ -1,4 +1,4 @@
-//! `ottlc`: check, format and explain OTTL.
+//! `ottlc`: check, format, run and explain OTTL.
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -7,11 +7,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use ottl_compiler::check::{CheckOptions, check_file};
+use ottl_compiler::interp;
+use ottl_compiler::program::{ErrorMode, compile_document};
 use ottl_compiler::render;
 use ottl_compiler::schema;
 use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_grammar::format::format_document;
 use ottl_grammar::{Code, Severity};
+use ottl_runtime::otlp::Telemetry;
 
 #[derive(Parser)]
 #[command(name = "ottlc", version, about = "The OpenTelemetry Transformation Language compiler")]
@@ -53,8 +56,41 @@ enum Command {
         #[arg(long)]
         stdout: bool,
     },
+    /// Run rules on OTLP JSON: transformed items to OUT, routed items to
+    /// `--routes-dir`, dropped items nowhere.
+    Run {
+        /// The rule file (`.ottl`).
+        rules: PathBuf,
+        /// OTLP JSON input (`resourceSpans`, `resourceMetrics` or `resourceLogs`); `-` = stdin.
+        input: PathBuf,
+        /// Where the items no rule routed go; stdout when absent or `-`.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// The rules' context; inferred from path prefixes when absent.
+        #[arg(long, value_parser = parse_context)]
+        context: Option<schema::Context>,
+        #[arg(long, value_enum, default_value_t = Backend::Interp)]
+        backend: Backend,
+        /// Write the items routed to `x` (by `route("x")`) to `DIR/x.json`.
+        #[arg(long, value_name = "DIR")]
+        routes_dir: Option<PathBuf>,
+        /// What a failing statement does: `ignore` (log, go on), `silent`, `propagate` (fail).
+        #[arg(long, default_value = "ignore", value_parser = parse_error_mode)]
+        error_mode: ErrorMode,
+        /// Collector feature gates to assume enabled, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        feature_gates: Vec<String>,
+    },
     /// Explain a diagnostic code (`ottlc explain E0007`), or list every code.
     Explain { code: Option<String> },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Backend {
+    /// The reference interpreter.
+    Interp,
+    /// The Cranelift JIT.
+    Jit,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -76,19 +112,31 @@ fn parse_context(name: &str) -> Result<schema::Context, String> {
     })
 }
 
+fn parse_error_mode(name: &str) -> Result<ErrorMode, String> {
+    ErrorMode::parse(name).ok_or_else(|| "one of: ignore, silent, propagate".to_string())
+}
+
+/// The collector's `--feature-gates` also takes `+gate` (enable) and `-gate` (disable).
+fn enabled_gates(gates: &[String]) -> Vec<String> {
+    gates.iter().filter(|gate| !gate.starts_with('-')).map(|gate| gate.trim_start_matches('+').to_string()).collect()
+}
+
 const EXIT_USAGE_OR_IO: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { files, context, format, deny_warnings, feature_gates } => {
-            // The collector's flag also takes `+gate` (enable) and `-gate` (disable).
-            let feature_gates = feature_gates
-                .iter()
-                .filter(|gate| !gate.starts_with('-'))
-                .map(|gate| gate.trim_start_matches('+').to_string())
-                .collect();
-            check(&files, &CheckOptions { context, feature_gates }, format, deny_warnings)
+            check(&files, &CheckOptions { context, feature_gates: enabled_gates(&feature_gates) }, format, deny_warnings)
+        }
+        Command::Run { rules, input, output, context, backend, routes_dir, error_mode, feature_gates } => {
+            let job =
+                RunJob { rules, input, output, context, routes_dir, error_mode, feature_gates: enabled_gates(&feature_gates) };
+            if backend == Backend::Jit {
+                eprintln!("ottlc: the JIT back end is not built yet; use --backend interp");
+                return ExitCode::from(EXIT_USAGE_OR_IO);
+            }
+            run(&job)
         }
         Command::Fmt { files, check, stdout } => fmt(&files, check, stdout),
         Command::Explain { code } => explain(code.as_deref()),
@@ -196,6 +244,88 @@ fn fmt(paths: &[PathBuf], check_only: bool, to_stdout: bool) -> ExitCode {
         }
     }
     status
+}
+
+struct RunJob {
+    rules: PathBuf,
+    input: PathBuf,
+    output: Option<PathBuf>,
+    context: Option<schema::Context>,
+    routes_dir: Option<PathBuf>,
+    error_mode: ErrorMode,
+    feature_gates: Vec<String>,
+}
+
+/// `ottlc run`: exit 1 when the rules do not compile or a statement fails under
+/// `propagate`, 2 on usage or I/O failure.
+fn run(job: &RunJob) -> ExitCode {
+    let fail = |message: String, code: u8| {
+        eprintln!("ottlc: {message}");
+        ExitCode::from(code)
+    };
+    let rules_file = match read_source(&job.rules) {
+        Ok(file) if file.kind == SourceKind::CollectorYaml => {
+            return fail(format!("{}: run takes a .ottl rule file", file.name), EXIT_USAGE_OR_IO);
+        }
+        Ok(file) => file,
+        Err(message) => return fail(message, EXIT_USAGE_OR_IO),
+    };
+    let rule_set = match compile_document(&rules_file.text, job.context, &job.feature_gates, job.error_mode) {
+        Ok(rule_set) => rule_set,
+        Err(diagnostics) => {
+            eprint!("{}", render::human(&rules_file, &diagnostics));
+            return fail(format!("{} does not compile", rules_file.name), 1);
+        }
+    };
+    let input = match read_text(&job.input) {
+        Ok(text) => text,
+        Err(message) => return fail(message, EXIT_USAGE_OR_IO),
+    };
+    let telemetry = match Telemetry::from_json(&input) {
+        Ok(telemetry) => telemetry,
+        Err(message) => return fail(format!("{}: {message}", job.input.display()), EXIT_USAGE_OR_IO),
+    };
+    let outputs = match interp::run(&rule_set, telemetry, &mut |warning| eprintln!("ottlc: warning: {warning}")) {
+        Ok(outputs) => outputs,
+        Err(error) => return fail(error.to_string(), 1),
+    };
+    if !outputs.routes.is_empty() && job.routes_dir.is_none() {
+        eprintln!("ottlc: warning: items were routed but no --routes-dir was given; they were not written");
+    }
+    if let Some(dir) = &job.routes_dir {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            return fail(format!("cannot create {}: {e}", dir.display()), EXIT_USAGE_OR_IO);
+        }
+        for (route, telemetry) in &outputs.routes {
+            if let Err(message) = write_json(Some(&dir.join(format!("{route}.json"))), telemetry) {
+                return fail(message, EXIT_USAGE_OR_IO);
+            }
+        }
+    }
+    match write_json(job.output.as_deref(), &outputs.default) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(message, EXIT_USAGE_OR_IO),
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| format!("cannot read stdin: {e}"))?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// OTLP JSON to `path` (stdout when `None` or `-`), one document and a newline.
+fn write_json(path: Option<&Path>, telemetry: &Telemetry) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(&telemetry.to_json()).map_err(|e| e.to_string())? + "\n";
+    match path {
+        None => print!("{text}"),
+        Some(p) if p == Path::new("-") => print!("{text}"),
+        Some(p) => std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))?,
+    }
+    Ok(())
 }
 
 fn explain(code: Option<&str>) -> ExitCode {

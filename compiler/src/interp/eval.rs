@@ -44,9 +44,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             ExprKind::Not(inner) => Ok(Value::Bool(!self.condition(inner, frames)?)),
             ExprKind::And(left, right) => Ok(Value::Bool(self.condition(left, frames)? && self.condition(right, frames)?)),
             ExprKind::Or(left, right) => Ok(Value::Bool(self.condition(left, frames)? || self.condition(right, frames)?)),
-            ExprKind::LambdaParam(index) => {
-                Ok(frames.last().and_then(|frame| frame.get(*index)).cloned().unwrap_or_default())
-            }
+            ExprKind::LambdaParam(index) => Ok(frames.last().and_then(|frame| frame.get(*index)).cloned().unwrap_or_default()),
         }
     }
 
@@ -149,7 +147,9 @@ fn index_result(mut value: Value, keys: &[PathKey]) -> Result<Value> {
             (other, PathKey::String(_)) => {
                 return Err(Error::new(format!("type, {}, does not support string indexing", other.go_type())));
             }
-            (other, PathKey::Int(_)) => return Err(Error::new(format!("type, {}, does not support int indexing", other.go_type()))),
+            (other, PathKey::Int(_)) => {
+                return Err(Error::new(format!("type, {}, does not support int indexing", other.go_type())));
+            }
         };
     }
     Ok(value)

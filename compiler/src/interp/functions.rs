@@ -25,7 +25,9 @@ pub fn implementation(function: FunctionId) -> Implementation {
             .map(|signature| {
                 let name = signature.alias_of.unwrap_or(signature.name);
                 match signature.kind {
-                    FunctionKind::Converter => functions::converter(name).map_or(Implementation::Missing, Implementation::Converter),
+                    FunctionKind::Converter => {
+                        functions::converter(name).map_or(Implementation::Missing, Implementation::Converter)
+                    }
                     FunctionKind::Editor => functions::editor(name).map_or(Implementation::Missing, Implementation::Editor),
                 }
             })

@@ -37,8 +37,8 @@ pub fn level(context: Context) -> Option<Level> {
 /// Runs `rules` on every item of `telemetry` and sorts the items into outputs.
 /// `warn` receives the errors the `ignore` error mode logs.
 pub fn run(rules: &RuleSet, mut telemetry: Telemetry, warn: &mut dyn FnMut(String)) -> Result<Outputs> {
-    let level = level(rules.context)
-        .ok_or_else(|| Error::new(format!("the {} context cannot run in this version", rules.context)))?;
+    let level =
+        level(rules.context).ok_or_else(|| Error::new(format!("the {} context cannot run in this version", rules.context)))?;
     if !level.fits(&telemetry) {
         return Err(Error::new(format!("{} statements do not apply to this payload's signal", rules.context)));
     }

@@ -55,7 +55,7 @@ fn scalar_get(ctx: &TransformContext<'_>, field: Field) -> Result<Value> {
         SpanSpanId => Value::SpanId(id8(&span(ctx)?.span_id)),
         SpanSpanIdString => Value::String(id_string(&span(ctx)?.span_id)),
         SpanParentSpanId => Value::SpanId(id8(&span(ctx)?.parent_span_id)),
-        SpanParentSpanIdString => Value::String(id_string(&span(ctx)?.parent_span_id)),
+        SpanParentSpanIdString => Value::String(hex_lower(&id8(&span(ctx)?.parent_span_id))),
         SpanTraceState => Value::String(span(ctx)?.trace_state.clone()),
         SpanName => Value::String(span(ctx)?.name.clone()),
         SpanKind => Value::Int(span(ctx)?.kind.into()),
@@ -135,7 +135,6 @@ fn scalar_get(ctx: &TransformContext<'_>, field: Field) -> Result<Value> {
         DataPointTime => time(point(ctx)?.time()),
         DataPointFlags => Value::Int(point(ctx)?.flags().into()),
         _ => point_get(point(ctx)?, field)?,
-
     })
 }
 
@@ -150,9 +149,15 @@ fn point_get(point: Point<'_>, field: Field) -> Result<Value> {
             Some(number_data_point::Value::AsInt(i)) => Value::Int(i),
             _ => Value::Int(0),
         },
-        (Point::Number(p), DataPointExemplars) => other("pmetric.ExemplarSlice", serde_json::to_value(&p.exemplars).unwrap_or_default()),
-        (Point::Histogram(p), DataPointExemplars) => other("pmetric.ExemplarSlice", serde_json::to_value(&p.exemplars).unwrap_or_default()),
-        (Point::Exponential(p), DataPointExemplars) => other("pmetric.ExemplarSlice", serde_json::to_value(&p.exemplars).unwrap_or_default()),
+        (Point::Number(p), DataPointExemplars) => {
+            other("pmetric.ExemplarSlice", serde_json::to_value(&p.exemplars).unwrap_or_default())
+        }
+        (Point::Histogram(p), DataPointExemplars) => {
+            other("pmetric.ExemplarSlice", serde_json::to_value(&p.exemplars).unwrap_or_default())
+        }
+        (Point::Exponential(p), DataPointExemplars) => {
+            other("pmetric.ExemplarSlice", serde_json::to_value(&p.exemplars).unwrap_or_default())
+        }
         (Point::Histogram(p), DataPointCount) => Value::Int(p.count as i64),
         (Point::Exponential(p), DataPointCount) => Value::Int(p.count as i64),
         (Point::Summary(p), DataPointCount) => Value::Int(p.count as i64),
@@ -160,11 +165,17 @@ fn point_get(point: Point<'_>, field: Field) -> Result<Value> {
         (Point::Exponential(p), DataPointSum) => Value::Float(p.sum.unwrap_or_default()),
         (Point::Summary(p), DataPointSum) => Value::Float(p.sum),
         (Point::Histogram(p), DataPointBucketCounts) => ints(p.bucket_counts.iter().map(|&c| c as i64)),
-        (Point::Histogram(p), DataPointExplicitBounds) => Value::Slice(p.explicit_bounds.iter().map(|&b| Value::Float(b)).collect()),
+        (Point::Histogram(p), DataPointExplicitBounds) => {
+            Value::Slice(p.explicit_bounds.iter().map(|&b| Value::Float(b)).collect())
+        }
         (Point::Exponential(p), DataPointScale) => Value::Int(p.scale.into()),
         (Point::Exponential(p), DataPointZeroCount) => Value::Int(p.zero_count as i64),
-        (Point::Exponential(p), DataPointPositive) => other("pmetric.ExponentialHistogramDataPointBuckets", serde_json::to_value(&p.positive).unwrap_or_default()),
-        (Point::Exponential(p), DataPointNegative) => other("pmetric.ExponentialHistogramDataPointBuckets", serde_json::to_value(&p.negative).unwrap_or_default()),
+        (Point::Exponential(p), DataPointPositive) => {
+            other("pmetric.ExponentialHistogramDataPointBuckets", serde_json::to_value(&p.positive).unwrap_or_default())
+        }
+        (Point::Exponential(p), DataPointNegative) => {
+            other("pmetric.ExponentialHistogramDataPointBuckets", serde_json::to_value(&p.negative).unwrap_or_default())
+        }
         (Point::Exponential(p), DataPointPositiveOffset) => Value::Int(p.positive.as_ref().map_or(0, |b| b.offset).into()),
         (Point::Exponential(p), DataPointNegativeOffset) => Value::Int(p.negative.as_ref().map_or(0, |b| b.offset).into()),
         (Point::Exponential(p), DataPointPositiveBucketCounts) => {
@@ -173,7 +184,9 @@ fn point_get(point: Point<'_>, field: Field) -> Result<Value> {
         (Point::Exponential(p), DataPointNegativeBucketCounts) => {
             ints(p.negative.iter().flat_map(|b| b.bucket_counts.iter().map(|&c| c as i64)))
         }
-        (Point::Summary(p), DataPointQuantileValues) => other("pmetric.SummaryDataPointValueAtQuantileSlice", serde_json::to_value(&p.quantile_values).unwrap_or_default()),
+        (Point::Summary(p), DataPointQuantileValues) => {
+            other("pmetric.SummaryDataPointValueAtQuantileSlice", serde_json::to_value(&p.quantile_values).unwrap_or_default())
+        }
         (_, f) if is_point_field(f) => Value::Nil,
         (_, f) => return Err(Error::new(format!("the path {f:?} cannot be read here"))),
     })
@@ -359,7 +372,8 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
         SpanKind => int_field!(&mut span_mut(ctx)?.kind, i32),
         SpanKindString => match value {
             Value::String(s) => {
-                let kind = (0..=5).find(|&k| kind_name(k) == s).ok_or_else(|| Error::new(format!("unknown span kind string, {s}")))?;
+                let kind =
+                    (0..=5).find(|&k| kind_name(k) == s).ok_or_else(|| Error::new(format!("unknown span kind string, {s}")))?;
                 span_mut(ctx)?.kind = kind;
                 Ok(())
             }
@@ -828,17 +842,24 @@ fn id8(bytes: &[u8]) -> [u8; 8] {
     bytes.try_into().unwrap_or_default()
 }
 
-/// pdata's `TraceID.String()`: lowercase hex, "" for an empty (all-zero) id.
+/// An id's `.string`: lowercase hex of all its bytes (an unset id reads as zeros).
 fn id_string(bytes: &[u8]) -> String {
-    if bytes.iter().all(|&b| b == 0) { String::new() } else { hex_lower(bytes) }
+    match bytes.len() {
+        0 => String::new(),
+        _ => hex_lower(bytes),
+    }
 }
 
 /// Parses a hex id of exactly `len` bytes.
 fn parse_id(text: &str, len: usize) -> Result<Vec<u8>> {
     let bytes = (text.len() == len * 2)
-        .then(|| (0..len).map(|i| text.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect::<Option<Vec<u8>>>())
+        .then(|| {
+            (0..len).map(|i| text.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect::<Option<Vec<u8>>>()
+        })
         .flatten();
-    bytes.ok_or_else(|| Error::new(format!("invalid {} id: {}", if len == 16 { "trace" } else { "span" }, crate::coerce::go_quote(text))))
+    bytes.ok_or_else(|| {
+        Error::new(format!("invalid {} id: {}", if len == 16 { "trace" } else { "span" }, crate::coerce::go_quote(text)))
+    })
 }
 
 fn kind_name(kind: i32) -> &'static str {
@@ -846,10 +867,17 @@ fn kind_name(kind: i32) -> &'static str {
 }
 
 fn kind_deprecated_name(kind: i32) -> &'static str {
-    ["SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"]
-        .get(kind as usize)
-        .copied()
-        .unwrap_or("")
+    [
+        "SPAN_KIND_UNSPECIFIED",
+        "SPAN_KIND_INTERNAL",
+        "SPAN_KIND_SERVER",
+        "SPAN_KIND_CLIENT",
+        "SPAN_KIND_PRODUCER",
+        "SPAN_KIND_CONSUMER",
+    ]
+    .get(kind as usize)
+    .copied()
+    .unwrap_or("")
 }
 
 /// `metric.type`: METRIC_DATA_TYPE_* of the metric's data.

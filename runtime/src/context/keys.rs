@@ -34,15 +34,13 @@ pub fn get_in_value(value: &AnyValue, keys: &[PathKey]) -> Result<Value> {
     let mut current = value;
     for key in keys {
         match (&current.value, key) {
-            (Some(any_value::Value::KvlistValue(list)), PathKey::String(k)) => {
-                match list.values.iter().find(|kv| kv.key == *k) {
+            (Some(any_value::Value::KvlistValue(list)), PathKey::String(k)) => match list.values.iter().find(|kv| kv.key == *k) {
+                None => return Ok(Value::Nil),
+                Some(kv) => match &kv.value {
+                    Some(v) => current = v,
                     None => return Ok(Value::Nil),
-                    Some(kv) => match &kv.value {
-                        Some(v) => current = v,
-                        None => return Ok(Value::Nil),
-                    },
-                }
-            }
+                },
+            },
             (Some(any_value::Value::KvlistValue(_)), PathKey::Int(_)) => {
                 return Err(Error::new("unable to resolve a string index in map: invalid key type"));
             }
@@ -108,7 +106,9 @@ pub fn set_in_value(target: &mut AnyValue, keys: &[PathKey], value: &Value) -> R
     for key in keys {
         current = match (&mut current.value, key) {
             (Some(any_value::Value::KvlistValue(list)), PathKey::String(k)) => entry(&mut list.values, k),
-            (Some(any_value::Value::KvlistValue(_)), PathKey::Int(_)) => return Err(Error::new("map must be indexed by a string")),
+            (Some(any_value::Value::KvlistValue(_)), PathKey::Int(_)) => {
+                return Err(Error::new("map must be indexed by a string"));
+            }
             (Some(any_value::Value::ArrayValue(array)), PathKey::Int(i)) => {
                 let len = array.values.len();
                 match usize::try_from(*i).ok().filter(|&i| i < len) {

@@ -28,12 +28,24 @@ pub enum ItemMut<'a> {
     /// A scope-context statement.
     Scope,
     Span(&'a mut Span),
-    SpanEvent { span: &'a mut Span, index: usize },
-    SpanLink { span: &'a mut Span, index: usize },
+    SpanEvent {
+        span: &'a mut Span,
+        index: usize,
+    },
+    SpanLink {
+        span: &'a mut Span,
+        index: usize,
+    },
     /// A metric among its scope's metrics: the metric processors' functions append new
     /// metrics to the list.
-    Metric { metrics: &'a mut Vec<Metric>, index: usize },
-    DataPoint { metric: &'a mut Metric, index: usize },
+    Metric {
+        metrics: &'a mut Vec<Metric>,
+        index: usize,
+    },
+    DataPoint {
+        metric: &'a mut Metric,
+        index: usize,
+    },
     Log(&'a mut LogRecord),
 }
 

@@ -38,7 +38,9 @@ fn route(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
 fn truncate(args: &mut Args<'_>) -> Result<Value> {
     let text = args.string(0)?;
     let limit = args.int(1)?;
-    let Ok(limit) = usize::try_from(limit) else { return Err(Error::new(format!("invalid limit {limit}: must not be negative"))) };
+    let Ok(limit) = usize::try_from(limit) else {
+        return Err(Error::new(format!("invalid limit {limit}: must not be negative")));
+    };
     match text.char_indices().nth(limit) {
         None => Ok(Value::String(text.to_string())),
         Some((cut, _)) => {
@@ -85,7 +87,9 @@ fn trace_id_ratio_based_sampler(args: &mut Args<'_>) -> Result<Value> {
     let id: [u8; 16] = match args.value(0) {
         Value::TraceId(id) => *id,
         Value::Bytes(b) if b.len() == 16 => b.as_slice().try_into().unwrap_or_default(),
-        Value::String(s) => parse_hex_id(s).ok_or_else(|| Error::new(format!("invalid trace id {}", crate::coerce::go_quote(s))))?,
+        Value::String(s) => {
+            parse_hex_id(s).ok_or_else(|| Error::new(format!("invalid trace id {}", crate::coerce::go_quote(s))))?
+        }
         other => return Err(Error::new(format!("expected a trace id but got {}", other.go_type()))),
     };
     let ratio = args.float(1)?;
