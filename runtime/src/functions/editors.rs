@@ -1,3 +1,1289 @@
-use super::Editor;
+//! The standard editors (`pkg/ottl/ottlfuncs/func_*.go`): writing, pruning, merging,
+//! rewriting and flattening the target path's value.
+//!
+//! Every editor reads its target once, changes the copy and writes it back; for maps this
+//! is what the reference's in-place `pcommon.Map` edits look like from a statement.
 
-pub(crate) static EDITORS: &[Editor] = &[];
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use regex::{Captures, Regex};
+
+use super::{Args, Converter, Editor, EditorHost};
+use crate::bail;
+use crate::coerce;
+use crate::error::{Error, Result};
+use crate::value::{Map, Value};
+
+pub(crate) static EDITORS: &[Editor] = &[
+    Editor::new("set", set),
+    Editor::new("delete_key", delete_key),
+    Editor::new("delete_matching_keys", delete_matching_keys),
+    Editor::new("keep_keys", keep_keys),
+    Editor::new("keep_matching_keys", keep_matching_keys),
+    Editor::new("limit", limit),
+    Editor::new("truncate_all", truncate_all),
+    Editor::new("merge_maps", merge_maps),
+    Editor::new("replace_pattern", replace_pattern),
+    Editor::new("replace_all_patterns", replace_all_patterns),
+    Editor::new("replace_match", replace_match),
+    Editor::new("replace_all_matches", replace_all_matches),
+    Editor::new("flatten", flatten),
+    Editor::new("append", append),
+    Editor::new("delete_index", delete_index),
+    Editor::new("stringify_all", stringify_all),
+    Editor::new("clear", clear),
+];
+
+/// `set(target, value)`: a nil value leaves the target as it is (the reference before the
+/// `ottl.set.allowNil` gate).
+fn set(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let value = args.take(1);
+    if value.is_nil() {
+        return Ok(());
+    }
+    host.set_target(value)
+}
+
+/// Reads the map target (a `PMapGetSetter`, so a non-map is an error), lets `edit` change
+/// it and writes it back.
+fn edit_map(host: &mut dyn EditorHost, edit: impl FnOnce(&mut Map) -> Result<()>) -> Result<()> {
+    let mut map = coerce::into_map(host.get_target()?)?;
+    edit(&mut map)?;
+    host.set_target(Value::Map(map))
+}
+
+fn delete_key(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    edit_map(host, |map| {
+        map.shift_remove(args.string(1)?);
+        Ok(())
+    })
+}
+
+fn delete_matching_keys(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let pattern = compile_regex("delete_matching_keys", args.string(1)?)?;
+    edit_map(host, |map| {
+        map.retain(|key, _| !pattern.is_match(key));
+        Ok(())
+    })
+}
+
+fn keep_keys(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let keys = args.strings(1)?;
+    edit_map(host, |map| {
+        map.retain(|key, _| keys.contains(&key.as_str()));
+        Ok(())
+    })
+}
+
+fn keep_matching_keys(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let pattern = compile_regex("keep_matching_keys", args.string(1)?)?;
+    edit_map(host, |map| {
+        map.retain(|key, _| pattern.is_match(key));
+        Ok(())
+    })
+}
+
+/// `limit(target, limit, priority_keys)`: keeps the priority keys and, in map order, as many
+/// others as fit under `limit` (each priority key present counts, once per listing).
+fn limit(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let limit = args.int(1)?;
+    let priority = args.strings(2)?;
+    if limit < 0 {
+        bail!("invalid limit for limit function, {limit} cannot be negative");
+    }
+    if limit < priority.len() as i64 {
+        bail!("invalid limit for limit function, {limit} cannot be less than number of priority attributes {}", priority.len());
+    }
+    edit_map(host, |map| {
+        if map.len() as i64 <= limit {
+            return Ok(());
+        }
+        let mut kept = priority.iter().filter(|key| map.contains_key(**key)).count() as i64;
+        map.retain(|key, _| {
+            if priority.contains(&key.as_str()) {
+                return true;
+            }
+            kept += 1;
+            kept <= limit
+        });
+        Ok(())
+    })
+}
+
+/// `truncate_all(target, limit, utf8_safe = true, truncation_marker = "")`: cuts every
+/// top-level string longer than `limit` bytes so that it, with the marker appended, is
+/// `limit` bytes long (less when the cut backs up to a character boundary).
+fn truncate_all(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let limit = args.int(1)?;
+    if limit < 0 {
+        bail!("invalid limit for truncate_all function, {limit} cannot be negative");
+    }
+    let utf8_safe = args.optional(2).map(coerce::bool).transpose()?.unwrap_or(true);
+    let marker = args.optional(3).map(coerce::string).transpose()?.unwrap_or("");
+    if marker.len() as i64 > limit {
+        bail!(
+            "invalid truncation_marker for truncate_all function, its length {} cannot be greater than the limit {limit}",
+            marker.len()
+        );
+    }
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    edit_map(host, |map| {
+        for value in map.values_mut() {
+            if let Value::String(text) = value
+                && text.len() > limit
+            {
+                *text = truncate_bytes(text, limit - marker.len(), utf8_safe) + marker;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The first `at` bytes of `text`. The reference keeps a partial character when not
+/// `utf8_safe`; a Rust string cannot, so its bytes read as U+FFFD, as they do once exported.
+fn truncate_bytes(text: &str, mut at: usize, utf8_safe: bool) -> String {
+    if utf8_safe {
+        while at > 0 && !text.is_char_boundary(at) {
+            at -= 1;
+        }
+    }
+    String::from_utf8_lossy(text.as_bytes().get(..at).unwrap_or_default()).into_owned()
+}
+
+#[derive(Clone, Copy)]
+enum MergeStrategy {
+    Insert,
+    Update,
+    Upsert,
+}
+
+impl MergeStrategy {
+    fn parse(name: &str) -> Result<MergeStrategy> {
+        Ok(match name {
+            "insert" => MergeStrategy::Insert,
+            "update" => MergeStrategy::Update,
+            "upsert" => MergeStrategy::Upsert,
+            other => bail!("invalid value for strategy, {other}, must be 'insert', 'update' or 'upsert'"),
+        })
+    }
+
+    /// Merges `source` into `target`; an updated key keeps its place, a new one goes last.
+    fn merge(self, source: &Map, target: &mut Map) {
+        for (key, value) in source {
+            match self {
+                MergeStrategy::Insert if target.contains_key(key) => {}
+                MergeStrategy::Update if !target.contains_key(key) => {}
+                _ => {
+                    target.insert(key.clone(), value.clone());
+                }
+            }
+        }
+    }
+}
+
+/// `merge_maps(target, source?, strategy = "upsert", sources?)`: `source` first, then each
+/// map of `sources` in order.
+fn merge_maps(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let strategy = MergeStrategy::parse(args.optional(2).map(coerce::string).transpose()?.unwrap_or("upsert"))?;
+    if !args.given(1) && !args.given(3) {
+        bail!("at least one of the optional arguments ('source' or 'sources') must be provided");
+    }
+    edit_map(host, |map| {
+        if args.given(1) {
+            strategy.merge(args.map(1)?, map);
+        }
+        if args.given(3) {
+            for source in args.list(3)? {
+                strategy.merge(coerce::map(source)?, map);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// A pattern compiled with Go's syntax, or the reference's error for an invalid one.
+fn compile_regex(function: &str, pattern: &str) -> Result<Rc<Regex>> {
+    crate::regex::compile(pattern).map_err(|e| invalid_pattern(function, pattern, &e))
+}
+
+fn invalid_pattern(function: &str, pattern: &str, reason: &str) -> Error {
+    Error::new(format!(
+        "the regex pattern supplied to {function} '{}' is not a valid pattern: {reason}",
+        coerce::go_quote(pattern)
+    ))
+}
+
+/// The optional converter (`SHA256`, …) and `replacementFormat` the replace editors apply
+/// to a replacement.
+struct ReplacementHook<'a> {
+    function: &'static Converter,
+    format: Option<&'a Value>,
+    /// The reference's error when the converter does not return a string.
+    not_a_string: &'static str,
+}
+
+impl<'a> ReplacementHook<'a> {
+    /// The hook of a call whose converter is parameter `function` and format the next one.
+    fn of(args: &'a Args<'_>, function: usize, not_a_string: &'static str) -> Option<ReplacementHook<'a>> {
+        Some(ReplacementHook { function: args.function(function)?, format: args.optional(function + 1), not_a_string })
+    }
+
+    /// The converter's result for `replacement`, put through the format if there is one.
+    fn apply(&self, replacement: Value) -> Result<String> {
+        let Value::String(result) = self.function.invoke(vec![replacement])? else {
+            bail!("{}", self.not_a_string);
+        };
+        match self.format {
+            Some(format) => apply_replacement_format(coerce::string(format)?, &result),
+            None => Ok(result),
+        }
+    }
+}
+
+/// `fmt.Sprintf(format, value)` for the formats the reference accepts: one line holding
+/// `%s`, and no `%` followed by anything but `s`.
+fn apply_replacement_format(format: &str, value: &str) -> Result<String> {
+    let percent_not_s = format.as_bytes().windows(2).any(|pair| pair[0] == b'%' && pair[1] != b's');
+    if !format.contains("%s") || format.contains('\n') || percent_not_s {
+        bail!("replacementFormat must be format string containing a single %s and no other format specifiers");
+    }
+    let mut out = String::with_capacity(format.len() + value.len());
+    let mut value_used = false;
+    let mut rest = format;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        match rest.strip_prefix('s') {
+            Some(after) => {
+                out.push_str(if value_used { "%!s(MISSING)" } else { value });
+                value_used = true;
+                rest = after;
+            }
+            // Only a trailing `%` gets here.
+            None => out.push_str("%!(NOVERB)"),
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// `replace_pattern(target, regex, replacement, function?, replacementFormat?)`.
+fn replace_pattern(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let regex = compile_regex("replace_pattern", args.string(1)?)?;
+    let original = host.get_target()?;
+    if original.is_nil() {
+        return Ok(());
+    }
+    let replacement = args.string(2)?;
+    let Value::String(text) = original else { return Ok(()) };
+    if !regex.is_match(&text) {
+        return Ok(());
+    }
+    let hook = ReplacementHook::of(args, 3, "the replacement value must be a string");
+    let replaced = regex_replace(&regex, &text, replacement, hook.as_ref())?;
+    host.set_target(Value::String(replaced))
+}
+
+/// Every match of `regex` in `text` replaced by the `$`-expanded `template`, as Go's
+/// `ReplaceAllString`; with a hook, the reference's per-match rewrite instead.
+fn regex_replace(regex: &Regex, text: &str, template: &str, hook: Option<&ReplacementHook<'_>>) -> Result<String> {
+    match hook {
+        Some(hook) => replace_each_match(regex, text, template, hook),
+        None => {
+            let mut out = String::with_capacity(text.len());
+            let mut last = 0;
+            for caps in regex.captures_iter(text) {
+                let Some(whole) = caps.get(0) else { continue };
+                out.push_str(&text[last..whole.start()]);
+                go_expand(regex, &caps, template, &mut out);
+                last = whole.end();
+            }
+            out.push_str(&text[last..]);
+            Ok(out)
+        }
+    }
+}
+
+/// The reference's rewrite with a converter: for each match, the expanded replacement goes
+/// through the hook and then replaces every occurrence of the matched text in the string
+/// rewritten so far (`strings.ReplaceAll`), not just the match itself.
+fn replace_each_match(regex: &Regex, text: &str, template: &str, hook: &ReplacementHook<'_>) -> Result<String> {
+    let mut updated = text.to_string();
+    for caps in regex.captures_iter(text) {
+        let Some(whole) = caps.get(0) else { continue };
+        let mut expanded = String::new();
+        go_expand(regex, &caps, template, &mut expanded);
+        let replacement = hook.apply(Value::String(expanded))?;
+        updated = updated.replace(whole.as_str(), &replacement);
+    }
+    Ok(updated)
+}
+
+/// Go's `Regexp.Expand`: `$name`, `${name}` and `$$`; a name is the longest run of letters,
+/// digits and `_` (so `$1x` names the group `1x`), a number names a group by index, an
+/// unknown or unmatched group expands to nothing, and a malformed `$` stays literal.
+fn go_expand(regex: &Regex, caps: &Captures<'_>, template: &str, out: &mut String) {
+    let mut rest = template;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        if let Some(after) = rest.strip_prefix('$') {
+            out.push('$');
+            rest = after;
+            continue;
+        }
+        let Some((name, after)) = expansion_name(rest) else {
+            out.push('$');
+            continue;
+        };
+        rest = after;
+        if let Some(group) = group_index(regex, name) {
+            out.push_str(caps.get(group).map_or("", |m| m.as_str()));
+        }
+    }
+    out.push_str(rest);
+}
+
+/// The group name after a `$` (Go's `extract`) and the text after it.
+fn expansion_name(text: &str) -> Option<(&str, &str)> {
+    let (braced, body) = match text.strip_prefix('{') {
+        Some(body) => (true, body),
+        None => (false, text),
+    };
+    let len = body.find(|c: char| !(c.is_alphabetic() || c.is_numeric() || c == '_')).unwrap_or(body.len());
+    if len == 0 {
+        return None;
+    }
+    let (name, after) = body.split_at(len);
+    if braced {
+        return after.strip_prefix('}').map(|after| (name, after));
+    }
+    Some((name, after))
+}
+
+/// The index of the group `name` refers to: a number of at most nine digits without leading
+/// zeros is an index, anything else the first group so named.
+fn group_index(regex: &Regex, name: &str) -> Option<usize> {
+    let numeric = name.bytes().all(|b| b.is_ascii_digit()) && (name == "0" || !name.starts_with('0')) && name.len() <= 9;
+    if numeric {
+        return name.parse().ok();
+    }
+    regex.capture_names().position(|group| group.is_some_and(|group| go_group_name(group) == name))
+}
+
+/// A group's name as written in the Go pattern: the regex translation prefixes `_` to names
+/// that start with a digit, which the crate does not accept.
+fn go_group_name(name: &str) -> &str {
+    match name.strip_prefix('_') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
+        _ => name,
+    }
+}
+
+/// `replace_all_patterns(target, mode, regex, replacement, function?, replacementFormat?)`.
+fn replace_all_patterns(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let mode = args.string(1)?;
+    if mode != "key" && mode != "value" {
+        bail!("invalid mode {mode}, must be either 'key' or 'value'");
+    }
+    let by_key = mode == "key";
+    let regex = compile_regex("replace_all_patterns", args.string(2)?)?;
+    let mut map = coerce::into_map(host.get_target()?)?;
+    let replacement = args.string(3)?;
+    let hook = ReplacementHook::of(args, 4, "the replacement value must be a string");
+    if by_key {
+        map = replace_keys(map, &regex, replacement, hook.as_ref());
+    } else {
+        for value in map.values_mut() {
+            if let Value::String(text) = value
+                && regex.is_match(text)
+                // As the reference, a value whose converter fails is left as it was.
+                && let Ok(replaced) = regex_replace(&regex, text, replacement, hook.as_ref())
+            {
+                *text = replaced;
+            }
+        }
+    }
+    host.set_target(Value::Map(map))
+}
+
+/// The map with matching keys rewritten. A renamed key that collides with an earlier one
+/// overwrites its value in the earlier place; as in the reference, an entry whose converter
+/// fails is dropped.
+fn replace_keys(map: Map, regex: &Regex, replacement: &str, hook: Option<&ReplacementHook<'_>>) -> Map {
+    let mut updated = Map::with_capacity(map.len());
+    for (key, value) in map {
+        let key = if regex.is_match(&key) {
+            match regex_replace(regex, &key, replacement, hook) {
+                Ok(key) => key,
+                Err(_) => continue,
+            }
+        } else {
+            key
+        };
+        updated.insert(key, value);
+    }
+    updated
+}
+
+/// The replacement of the glob editors: the string, or the converter's result for it.
+fn glob_replacement(args: &Args<'_>) -> Result<String> {
+    match ReplacementHook::of(args, 3, "replacement value is not a string") {
+        Some(hook) => hook.apply(args.value(2).clone()),
+        None => Ok(args.string(2)?.to_string()),
+    }
+}
+
+/// `replace_match(target, glob, replacement, function?, replacementFormat?)`.
+fn replace_match(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let glob = compile_glob("replace_match", args.string(1)?)?;
+    let original = host.get_target()?;
+    let replacement = glob_replacement(args)?;
+    match original {
+        Value::String(text) if glob.is_match(&text) => host.set_target(Value::String(replacement)),
+        _ => Ok(()),
+    }
+}
+
+/// `replace_all_matches(target, glob, replacement, function?, replacementFormat?)`. As in
+/// the reference, a non-string value is matched as the empty string (`Value.Str()`).
+fn replace_all_matches(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let glob = compile_glob("replace_all_matches", args.string(1)?)?;
+    let mut map = coerce::into_map(host.get_target()?)?;
+    let replacement = glob_replacement(args)?;
+    for value in map.values_mut() {
+        let text = match value {
+            Value::String(text) => text.as_str(),
+            _ => "",
+        };
+        if glob.is_match(text) {
+            *value = Value::String(replacement.clone());
+        }
+    }
+    host.set_target(Value::Map(map))
+}
+
+/// A glob pattern with the semantics of gobwas/glob v0.2.3 compiled without separators,
+/// as an anchored regular expression.
+fn compile_glob(function: &str, pattern: &str) -> Result<Rc<Regex>> {
+    let regex = glob::to_regex(pattern).map_err(|e| invalid_pattern(function, pattern, &e))?;
+    crate::regex::compile(&regex).map_err(|e| invalid_pattern(function, pattern, &e))
+}
+
+/// gobwas/glob's lexer and parser (v0.2.3): `*` and `**` match any run of characters
+/// (there are no separators), `?` one character, `[abc]`/`[a-z]` one of a set or range
+/// (`!` after `[` negates), `{a,b}` one of the alternatives, `\` escapes.
+mod glob {
+    use std::collections::VecDeque;
+
+    #[derive(Debug)]
+    enum Token {
+        Text(String),
+        Any,
+        Single,
+        RangeOpen,
+        Not,
+        RangeLo(char),
+        RangeHi(char),
+        RangeClose,
+        TermsOpen,
+        Separator,
+        TermsClose,
+        Eof,
+    }
+
+    /// A lexer that, like gobwas's, reads one item per call; a lexing error surfaces when
+    /// the parser next asks for a token, so an earlier parse error wins.
+    struct Lexer {
+        chars: Vec<char>,
+        pos: usize,
+        terms_level: usize,
+        tokens: VecDeque<Token>,
+        error: Option<String>,
+    }
+
+    /// gobwas reads a NUL as the end of input.
+    const EOF: char = '\0';
+
+    impl Lexer {
+        fn new(pattern: &str) -> Lexer {
+            Lexer { chars: pattern.chars().collect(), pos: 0, terms_level: 0, tokens: VecDeque::new(), error: None }
+        }
+
+        fn next(&mut self) -> Result<Token, String> {
+            loop {
+                if let Some(error) = &self.error {
+                    return Err(error.clone());
+                }
+                if let Some(token) = self.tokens.pop_front() {
+                    return Ok(token);
+                }
+                self.fetch_item();
+            }
+        }
+
+        fn peek(&mut self) -> char {
+            match self.chars.get(self.pos) {
+                None => EOF,
+                // Go's decoder reports U+FFFD as an undecodable rune.
+                Some('\u{FFFD}') => {
+                    self.error = Some("could not read rune".into());
+                    EOF
+                }
+                Some(&c) => c,
+            }
+        }
+
+        fn read(&mut self) -> char {
+            let c = self.peek();
+            if c != EOF {
+                self.pos += 1;
+            }
+            c
+        }
+
+        fn unread(&mut self) {
+            self.pos = self.pos.saturating_sub(1);
+        }
+
+        fn fetch_item(&mut self) {
+            let c = self.read();
+            let token = match c {
+                EOF => Token::Eof,
+                '{' => {
+                    self.terms_level += 1;
+                    Token::TermsOpen
+                }
+                ',' if self.terms_level > 0 => Token::Separator,
+                '}' if self.terms_level > 0 => {
+                    self.terms_level -= 1;
+                    Token::TermsClose
+                }
+                '[' => {
+                    self.tokens.push_back(Token::RangeOpen);
+                    return self.fetch_range();
+                }
+                '?' => Token::Single,
+                '*' => {
+                    // `**` (gobwas's "super") matches the same as `*` without separators.
+                    if self.peek() == '*' {
+                        self.pos += 1;
+                    }
+                    Token::Any
+                }
+                _ => {
+                    self.unread();
+                    let in_terms = self.terms_level > 0;
+                    return self.fetch_text(|c| matches!(c, '?' | '*' | '[' | '{') || in_terms && matches!(c, '}' | ','));
+                }
+            };
+            self.tokens.push_back(token);
+        }
+
+        fn fetch_range(&mut self) {
+            let (mut want_hi, mut want_close, mut seen_not) = (false, false, false);
+            loop {
+                let c = self.read();
+                if c == EOF {
+                    self.error.get_or_insert_with(|| "unexpected end of input".into());
+                    return;
+                }
+                if want_close {
+                    if c == ']' {
+                        self.tokens.push_back(Token::RangeClose);
+                    } else {
+                        self.error = Some("expected close range character".into());
+                    }
+                    return;
+                }
+                if want_hi {
+                    self.tokens.push_back(Token::RangeHi(c));
+                    want_close = true;
+                } else if !seen_not && c == '!' {
+                    self.tokens.push_back(Token::Not);
+                    seen_not = true;
+                } else if self.peek() == '-' {
+                    self.pos += 1;
+                    self.tokens.push_back(Token::RangeLo(c));
+                    want_hi = true;
+                } else {
+                    self.unread();
+                    self.fetch_text(|c| c == ']');
+                    want_close = true;
+                }
+            }
+        }
+
+        fn fetch_text(&mut self, is_breaker: impl Fn(char) -> bool) {
+            let mut text = String::new();
+            let mut escaped = false;
+            loop {
+                let c = self.read();
+                if c == EOF {
+                    break;
+                }
+                if !escaped {
+                    if c == '\\' {
+                        escaped = true;
+                        continue;
+                    }
+                    if is_breaker(c) {
+                        self.unread();
+                        break;
+                    }
+                }
+                escaped = false;
+                text.push(c);
+            }
+            if !text.is_empty() {
+                self.tokens.push_back(Token::Text(text));
+            }
+        }
+    }
+
+    /// An open `{…}`: the nodes before it and the alternatives read so far.
+    struct Terms {
+        before: Vec<String>,
+        alternatives: Vec<String>,
+    }
+
+    /// The anchored regular expression (Go syntax) that matches what the glob matches.
+    pub(super) fn to_regex(pattern: &str) -> Result<String, String> {
+        let mut lexer = Lexer::new(pattern);
+        let mut open: Vec<Terms> = Vec::new();
+        let mut current: Vec<String> = Vec::new();
+        loop {
+            match lexer.next()? {
+                Token::Eof => break,
+                Token::Text(text) => current.push(regex::escape(&text)),
+                Token::Any => current.push(".*".into()),
+                Token::Single => current.push(".".into()),
+                Token::RangeOpen => current.push(parse_range(&mut lexer)?),
+                Token::TermsOpen => open.push(Terms { before: std::mem::take(&mut current), alternatives: Vec::new() }),
+                Token::Separator => {
+                    if let Some(terms) = open.last_mut() {
+                        terms.alternatives.push(std::mem::take(&mut current).concat());
+                    }
+                }
+                Token::TermsClose => close_terms(&mut open, &mut current),
+                other => return Err(format!("unexpected token: {other:?}")),
+            }
+        }
+        // An unclosed `{` is accepted: its alternatives so far stand.
+        while !open.is_empty() {
+            close_terms(&mut open, &mut current);
+        }
+        Ok(format!("(?s)\\A(?:{})\\z", current.concat()))
+    }
+
+    fn close_terms(open: &mut Vec<Terms>, current: &mut Vec<String>) {
+        if let Some(mut terms) = open.pop() {
+            terms.alternatives.push(std::mem::take(current).concat());
+            *current = terms.before;
+            current.push(format!("(?:{})", terms.alternatives.join("|")));
+        }
+    }
+
+    /// The tokens after `[` up to `]`, as a character class.
+    fn parse_range(lexer: &mut Lexer) -> Result<String, String> {
+        let (mut not, mut lo, mut hi, mut chars) = (false, None, None, String::new());
+        loop {
+            match lexer.next()? {
+                Token::Eof => return Err("unexpected end".into()),
+                Token::Not => not = true,
+                Token::RangeLo(c) => lo = Some(c),
+                Token::RangeHi(c) => {
+                    if let Some(low) = lo
+                        && c < low
+                    {
+                        return Err(format!("hi character '{c}' should be greater than lo '{low}'"));
+                    }
+                    hi = Some(c);
+                }
+                Token::Text(text) => chars = text,
+                Token::RangeClose => {
+                    let negation = if not { "^" } else { "" };
+                    return match (lo, hi, chars.is_empty()) {
+                        (Some(lo), Some(hi), true) => {
+                            Ok(format!("[{negation}{}-{}]", regex::escape(&lo.to_string()), regex::escape(&hi.to_string())))
+                        }
+                        (None, None, false) => Ok(format!("[{negation}{}]", regex::escape(&chars))),
+                        _ => Err("could not parse range".into()),
+                    };
+                }
+                other => return Err(format!("unexpected token: {other:?}")),
+            }
+        }
+    }
+}
+
+/// `flatten(target, prefix?, depth?, resolveConflicts?)`.
+fn flatten(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let prefix = args.optional(1).map(coerce::string).transpose()?.unwrap_or("").to_string();
+    let depth = args.optional(2).map(coerce::int).transpose()?.unwrap_or(i64::MAX);
+    if depth < 0 {
+        bail!("invalid depth for flatten function, {depth} cannot be negative");
+    }
+    let resolve_conflicts = args.optional(3).map(coerce::bool).transpose()?.unwrap_or(false);
+    edit_map(host, |map| {
+        let mut flattener = Flattener {
+            result: Map::with_capacity(map.len()),
+            conflicts: HashMap::new(),
+            resolve_conflicts,
+            max_depth: depth.min(MAX_FLATTEN_DEPTH),
+        };
+        flattener.flatten_map(std::mem::take(map), &prefix, 0);
+        *map = flattener.result;
+        Ok(())
+    })
+}
+
+/// How deep `flatten` descends at most, whatever `depth` says: deeper values stay nested
+/// rather than risk the stack.
+const MAX_FLATTEN_DEPTH: i64 = 256;
+
+/// The reference's flatten (the newest revision): maps and slices within `max_depth`
+/// spread into dotted keys; with `resolve_conflicts` a key already written gets `.N`.
+struct Flattener {
+    result: Map,
+    /// The next `.N` suffix of each conflicting key.
+    conflicts: HashMap<String, usize>,
+    resolve_conflicts: bool,
+    max_depth: i64,
+}
+
+impl Flattener {
+    fn flatten_map(&mut self, map: Map, prefix: &str, depth: i64) {
+        let prefix = if prefix.is_empty() { String::new() } else { format!("{prefix}.") };
+        for (key, value) in map {
+            self.flatten_value(&key, value, depth, &prefix);
+        }
+    }
+
+    /// The elements of a slice nested in a slice. As in the reference, their keys join the
+    /// prefix without a dot (`a.0` + `1` → `a.01`).
+    fn flatten_slice(&mut self, items: Vec<Value>, prefix: &str, depth: i64) {
+        for (i, item) in items.into_iter().enumerate() {
+            self.flatten_value(&i.to_string(), item, depth + 1, prefix);
+        }
+    }
+
+    fn flatten_value(&mut self, key: &str, value: Value, depth: i64, prefix: &str) {
+        let key = format!("{prefix}{key}");
+        match value {
+            Value::Map(map) if depth < self.max_depth => self.flatten_map(map, &key, depth + 1),
+            Value::Slice(items) if depth < self.max_depth => {
+                for (i, item) in items.into_iter().enumerate() {
+                    match item {
+                        Value::Map(map) if depth + 1 < self.max_depth => self.flatten_map(map, &format!("{key}.{i}"), depth + 2),
+                        Value::Slice(items) if depth + 1 < self.max_depth => {
+                            self.flatten_slice(items, &format!("{key}.{i}"), depth + 2)
+                        }
+                        // With conflict resolution the elements share the slice's key and
+                        // take `.N` suffixes from the second on.
+                        item if self.resolve_conflicts => self.put(key.clone(), item),
+                        item => self.put(format!("{key}.{i}"), item),
+                    }
+                }
+            }
+            value => self.put(key, value),
+        }
+    }
+
+    fn put(&mut self, key: String, value: Value) {
+        if !self.resolve_conflicts {
+            self.result.insert(key, value);
+        } else if self.result.contains_key(&key) {
+            let n = self.conflicts.entry(key.clone()).or_insert(0);
+            let suffixed = format!("{key}.{n}");
+            *n += 1;
+            self.result.insert(suffixed, value);
+        } else {
+            self.conflicts.insert(key.clone(), 0);
+            self.result.insert(key, value);
+        }
+    }
+}
+
+/// `append(target, value?, values?)`: the target as a slice (nil → empty, a scalar → one
+/// element) with the values appended.
+fn append(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    if !args.given(1) && !args.given(2) {
+        bail!("at least one of the optional arguments ('value' or 'values') must be provided");
+    }
+    let mut items = match host.get_target()? {
+        Value::Nil => Vec::new(),
+        Value::Slice(items) => items,
+        other => vec![other],
+    };
+    if args.given(1) {
+        items.push(args.take(1));
+    }
+    if args.given(2) {
+        items.extend_from_slice(args.list(2)?);
+    }
+    // The reference builds a pcommon.Slice from the raw values, which only takes what an
+    // attribute can hold.
+    if let Some(bad) = items.iter().find(|item| !item.is_attribute_value()) {
+        bail!("<Invalid value type {}>", bad.go_type());
+    }
+    host.set_target(Value::Slice(items))
+}
+
+/// `delete_index(target, start_index, end_index?)`: removes `[start, end)` (just `start`
+/// without an end).
+fn delete_index(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let target = host.get_target()?;
+    let mut items = coerce::slice(&target)?.to_vec();
+    let start = args.int(1)?;
+    let end = if args.given(2) { args.int(2)? } else { start.wrapping_add(1) };
+    let len = items.len() as i64;
+    if start == 0 && end == len {
+        return host.set_target(Value::Slice(Vec::new()));
+    }
+    if start < 0 || start >= len {
+        bail!("startIndex {start} out of bounds for slice of length {len}");
+    }
+    if end < start {
+        bail!("endIndex {end} cannot be less than startIndex {start}");
+    }
+    if end > len {
+        bail!("deletion range [{start}:{end}] out of bounds for slice of length {len}");
+    }
+    // Both are within 0..=len here.
+    items.drain(start as usize..end as usize);
+    host.set_target(Value::Slice(items))
+}
+
+/// `stringify_all(target)`: every non-string value as `pcommon.Value.AsString` writes it.
+fn stringify_all(_args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    edit_map(host, |map| {
+        for value in map.values_mut() {
+            if !matches!(value, Value::String(_)) {
+                *value = Value::String(as_string(value));
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `pcommon.Value.AsString`: Empty → "", numbers as JSON numbers (ES6 float form), bytes as
+/// base64, maps and slices as JSON.
+pub(super) fn as_string(value: &Value) -> String {
+    match value {
+        Value::Nil => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) if f.is_finite() => coerce::json_float(*f),
+        Value::Float(f) => format!("json: unsupported value: {}", coerce::format_float(*f)),
+        Value::Bytes(bytes) => coerce::base64_std(bytes),
+        other => coerce::to_json_string(other),
+    }
+}
+
+/// `clear(target)`: the zero value of the target's type.
+fn clear(_args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    let zero = match host.get_target()? {
+        Value::Nil => Value::Nil,
+        Value::Bool(_) => Value::Bool(false),
+        Value::Int(_) => Value::Int(0),
+        Value::Float(_) => Value::Float(0.0),
+        Value::String(_) => Value::String(String::new()),
+        Value::Bytes(_) => Value::Bytes(Vec::new()),
+        Value::Map(_) => Value::Map(Map::new()),
+        Value::Slice(_) => Value::Slice(Vec::new()),
+        Value::Time(_) => chrono::DateTime::parse_from_rfc3339("0001-01-01T00:00:00Z").map_or(Value::Nil, Value::Time),
+        Value::Duration(_) => Value::Duration(0),
+        Value::TraceId(_) => Value::TraceId([0; 16]),
+        Value::SpanId(_) => Value::SpanId([0; 8]),
+        Value::ProfileId(_) => Value::ProfileId([0; 16]),
+        Value::Pdata(p) => bail!("cannot infer zero value for type {} in clear", p.go_type()),
+    };
+    host.set_target(zero)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Arg;
+    use super::super::testing::{convert, edit};
+    use super::*;
+
+    fn s(text: &str) -> Value {
+        Value::string(text)
+    }
+
+    fn v(value: Value) -> Arg<'static> {
+        Arg::Value(value)
+    }
+
+    fn list(items: &[&str]) -> Value {
+        Value::Slice(items.iter().map(|i| s(i)).collect())
+    }
+
+    fn map(entries: &[(&str, Value)]) -> Value {
+        Value::Map(entries.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    fn keys(value: &Value) -> Vec<String> {
+        match value {
+            Value::Map(m) => m.keys().cloned().collect(),
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    /// The attributes of the LOG_EDITORS fixture, in insertion order.
+    fn log_editors() -> Value {
+        map(&[
+            ("http.method", s("get")),
+            ("http.path", s("/health")),
+            ("http.url", s("http://localhost/health")),
+            ("flags", s("A|B|C")),
+            ("total.string", s("123456789")),
+            ("conflict", map(&[("conflict1", map(&[("conflict2", s("pass"))]))])),
+            ("conflict.conflict1", map(&[("conflict2", s("nopass"))])),
+            (
+                "foo",
+                map(&[
+                    ("bar", s("pass")),
+                    ("flags", s("pass")),
+                    ("slice", list(&["val"])),
+                    ("nested", map(&[("test", s("pass"))])),
+                ]),
+            ),
+            (
+                "things",
+                Value::Slice(vec![
+                    map(&[("name", s("foo")), ("value", Value::Int(2))]),
+                    map(&[("name", s("bar")), ("value", Value::Int(5))]),
+                ]),
+            ),
+        ])
+    }
+
+    fn err(result: Result<Value>) -> String {
+        result.expect_err("expected an error").message().to_string()
+    }
+
+    #[test]
+    fn set_writes_and_ignores_nil() {
+        assert_eq!(edit("set", s("old"), vec![v(s("new"))]).unwrap(), s("new"));
+        assert_eq!(edit("set", s("old"), vec![v(Value::Nil)]).unwrap(), s("old"));
+        assert_eq!(edit("set", Value::Nil, vec![v(s("nil"))]).unwrap(), s("nil"));
+    }
+
+    #[test]
+    fn key_pruning() {
+        let after = edit("delete_key", log_editors(), vec![v(s("flags"))]).unwrap();
+        assert!(!keys(&after).contains(&"flags".to_string()));
+        let after = edit("delete_matching_keys", log_editors(), vec![v(s("^http"))]).unwrap();
+        assert_eq!(keys(&after)[0], "flags");
+        let after = edit("keep_matching_keys", log_editors(), vec![v(s("^http"))]).unwrap();
+        assert_eq!(keys(&after), ["http.method", "http.path", "http.url"]);
+        let after = edit("keep_keys", log_editors(), vec![v(list(&["total.string", "flags"]))]).unwrap();
+        assert_eq!(after, map(&[("flags", s("A|B|C")), ("total.string", s("123456789"))]));
+        assert!(
+            err(edit("delete_matching_keys", log_editors(), vec![v(s("("))]))
+                .starts_with("the regex pattern supplied to delete_matching_keys '\"(\"' is not a valid pattern")
+        );
+        assert_eq!(err(edit("delete_key", s("x"), vec![v(s("k"))])), "expected pcommon.Map but got string");
+    }
+
+    #[test]
+    fn limit_keeps_priority_keys() {
+        assert_eq!(edit("limit", log_editors(), vec![v(Value::Int(100)), v(list(&[]))]).unwrap(), log_editors());
+        let after = edit("limit", log_editors(), vec![v(Value::Int(1)), v(list(&["total.string"]))]).unwrap();
+        assert_eq!(after, map(&[("total.string", s("123456789"))]));
+        let after = edit("limit", log_editors(), vec![v(Value::Int(2)), v(list(&["total.string"]))]).unwrap();
+        assert_eq!(keys(&after), ["http.method", "total.string"]);
+        assert_eq!(
+            err(edit("limit", log_editors(), vec![v(Value::Int(0)), v(list(&["a"]))])),
+            "invalid limit for limit function, 0 cannot be less than number of priority attributes 1"
+        );
+    }
+
+    #[test]
+    fn truncate_all_cuts_top_level_strings() {
+        let after = edit("truncate_all", log_editors(), vec![v(Value::Int(1))]).unwrap();
+        let Value::Map(m) = after else { panic!() };
+        assert_eq!(m["http.method"], s("g"));
+        assert_eq!(m["http.path"], s("/"));
+        assert_eq!(m["total.string"], s("1"));
+        assert_eq!(
+            m["foo"],
+            map(&[("bar", s("pass")), ("flags", s("pass")), ("slice", list(&["val"])), ("nested", map(&[("test", s("pass"))]))])
+        );
+        let marked = map(&[("a", s("hello world")), ("n", Value::Int(5))]);
+        let after = edit("truncate_all", marked.clone(), vec![v(Value::Int(8)), Arg::Absent, v(s("..."))]).unwrap();
+        assert_eq!(after, map(&[("a", s("hello...")), ("n", Value::Int(5))]));
+        assert!(edit("truncate_all", marked, vec![v(Value::Int(2)), Arg::Absent, v(s("..."))]).is_err());
+        // UTF-8 safe by default: "é" is two bytes.
+        let after = edit("truncate_all", map(&[("a", s("aé"))]), vec![v(Value::Int(2))]).unwrap();
+        assert_eq!(after, map(&[("a", s("a"))]));
+        let after = edit("truncate_all", map(&[("a", s("aé"))]), vec![v(Value::Int(2)), v(Value::Bool(false))]).unwrap();
+        assert_eq!(after, map(&[("a", s("a\u{FFFD}"))]));
+    }
+
+    #[test]
+    fn merge_maps_strategies() {
+        let target = map(&[("http.method", s("get")), ("flags", s("A"))]);
+        let source = map(&[("http.method", s("post")), ("new", Value::Int(1))]);
+        let insert = edit("merge_maps", target.clone(), vec![v(source.clone()), v(s("insert"))]).unwrap();
+        assert_eq!(insert, map(&[("http.method", s("get")), ("flags", s("A")), ("new", Value::Int(1))]));
+        let update = edit("merge_maps", target.clone(), vec![v(source.clone()), v(s("update"))]).unwrap();
+        assert_eq!(update, map(&[("http.method", s("post")), ("flags", s("A"))]));
+        let upsert = edit("merge_maps", target.clone(), vec![v(source.clone())]).unwrap();
+        assert_eq!(keys(&upsert), ["http.method", "flags", "new"]);
+        let sources = Value::Slice(vec![map(&[("a", Value::Int(1))]), map(&[("a", Value::Int(2))])]);
+        let many = edit("merge_maps", target.clone(), vec![Arg::Absent, Arg::Absent, v(sources)]).unwrap();
+        assert_eq!(many, map(&[("http.method", s("get")), ("flags", s("A")), ("a", Value::Int(2))]));
+        assert_eq!(
+            err(edit("merge_maps", target.clone(), vec![v(source), v(s("bogus"))])),
+            "invalid value for strategy, bogus, must be 'insert', 'update' or 'upsert'"
+        );
+        assert!(err(edit("merge_maps", target, vec![])).starts_with("at least one of the optional arguments"));
+    }
+
+    #[test]
+    fn replace_pattern_expands_like_go() {
+        let run = |text: &str, pattern: &str, replacement: &str| {
+            edit("replace_pattern", s(text), vec![v(s(pattern)), v(s(replacement))]).unwrap()
+        };
+        assert_eq!(run("/health", "/", "@"), s("@health"));
+        assert_eq!(run("kube_pod_status", "^kube_([0-9A-Za-z]+_)", "k8s.$1."), s("k8s.pod_.status"));
+        // `$1x` names the group "1x", which does not exist.
+        assert_eq!(run("abc", "(b)", "[$1x]"), s("a[]c"));
+        assert_eq!(run("abc", "(b)", "[${1}x]"), s("a[bx]c"));
+        assert_eq!(run("abc", "(?P<mid>b)", "<$mid>"), s("a<b>c"));
+        assert_eq!(run("abc", "(?P<0x>b)", "<${0x}>"), s("a<b>c"));
+        assert_eq!(run("abc", "(b)", "$$1 $ ${x"), s("a$1 $ ${xc"));
+        assert_eq!(run("abc", "(b)", "$01"), s("ac"));
+        assert_eq!(run("abc", "x", "y"), s("abc"));
+        // Empty matches next to a match are skipped, as in Go.
+        assert_eq!(run("baaab", "a*", "-"), s("-b-b-"));
+        // Only strings change.
+        assert_eq!(edit("replace_pattern", Value::Int(1), vec![v(s("1")), v(s("2"))]).unwrap(), Value::Int(1));
+        assert_eq!(edit("replace_pattern", Value::Nil, vec![v(s("1")), v(Value::Int(2))]).unwrap(), Value::Nil);
+    }
+
+    #[test]
+    fn replace_pattern_with_function_and_format() {
+        let sha = super::super::converter("SHA256");
+        let Some(sha) = sha else { return };
+        let hashed = edit("replace_pattern", s("/health"), vec![v(s("/")), v(s("@")), Arg::Function(sha)]).unwrap();
+        assert_eq!(hashed, s("c3641f8544d7c02f3580b07c0f9887f0c6a27ff5ab1d4a3e29caf197cfc299aehealth"));
+        let digest = convert("SHA256", vec![s("@")]).unwrap();
+        let formatted =
+            edit("replace_pattern", s("/health"), vec![v(s("/")), v(s("@")), Arg::Function(sha), v(s("<%s>"))]).unwrap();
+        assert_eq!(formatted, s(&format!("<{digest}>health")));
+        let bad = edit("replace_pattern", s("/health"), vec![v(s("/")), v(s("@")), Arg::Function(sha), v(s("%d"))]);
+        assert_eq!(err(bad), "replacementFormat must be format string containing a single %s and no other format specifiers");
+    }
+
+    #[test]
+    fn replacement_format_follows_sprintf() {
+        assert_eq!(apply_replacement_format("a%sb", "X").unwrap(), "aXb");
+        assert_eq!(apply_replacement_format("%s-%s", "X").unwrap(), "X-%!s(MISSING)");
+        assert_eq!(apply_replacement_format("%s%", "X").unwrap(), "X%!(NOVERB)");
+        assert!(apply_replacement_format("none", "X").is_err());
+        assert!(apply_replacement_format("%s\n", "X").is_err());
+        assert!(apply_replacement_format("%%s", "X").is_err());
+    }
+
+    #[test]
+    fn replace_all_patterns_values_and_keys() {
+        let after = edit("replace_all_patterns", log_editors(), vec![v(s("value")), v(s("/")), v(s("@"))]).unwrap();
+        let Value::Map(m) = after else { panic!() };
+        assert_eq!(m["http.path"], s("@health"));
+        assert_eq!(m["http.url"], s("http:@@localhost@health"));
+        assert_eq!(m["foo"], log_map()["foo"]);
+        let after = edit("replace_all_patterns", log_editors(), vec![v(s("key")), v(s("^http")), v(s("test"))]).unwrap();
+        assert_eq!(keys(&after)[..3], ["test.method", "test.path", "test.url"]);
+        let collide = map(&[("a1", Value::Int(1)), ("b", Value::Int(2)), ("a2", Value::Int(3))]);
+        let after = edit("replace_all_patterns", collide, vec![v(s("key")), v(s("^a.")), v(s("a"))]).unwrap();
+        assert_eq!(after, map(&[("a", Value::Int(3)), ("b", Value::Int(2))]));
+        assert_eq!(
+            err(edit("replace_all_patterns", log_editors(), vec![v(s("both")), v(s("x")), v(s("y"))])),
+            "invalid mode both, must be either 'key' or 'value'"
+        );
+    }
+
+    fn log_map() -> Map {
+        match log_editors() {
+            Value::Map(m) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn glob_matching() {
+        let matches = |pattern: &str, text: &str| compile_glob("replace_match", pattern).unwrap().is_match(text);
+        assert!(matches("*/*", "/health"));
+        assert!(matches("*/*", "http://localhost/health"));
+        assert!(!matches("*/*", "get"));
+        assert!(matches("/user/*/list/*", "/user/123/list/456"));
+        assert!(matches("a?c", "abc") && !matches("a?c", "ac"));
+        assert!(matches("[abc]x", "bx") && !matches("[abc]x", "dx"));
+        assert!(matches("[!abc]x", "dx") && !matches("[!abc]x", "ax"));
+        assert!(matches("[a-c]x", "cx") && !matches("[a-c]x", "dx"));
+        assert!(matches("{foo,bar}.txt", "bar.txt") && !matches("{foo,bar}.txt", "baz.txt"));
+        assert!(matches("{a,{b,c}d}", "cd"));
+        assert!(matches("**", "a/b/c"));
+        assert!(matches("a\\*", "a*") && !matches("a\\*", "ab"));
+        assert!(matches("x]y}z,", "x]y}z,"));
+        assert!(matches("a.b", "a.b") && !matches("a.b", "axb"));
+        assert!(matches("*", "line\nbreak"));
+        assert!(matches("{a,b", "b"));
+        for bad in ["[", "[]", "[!]", "[z-a]", "[a-bc]"] {
+            assert!(compile_glob("replace_match", bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            compile_glob("replace_match", "[z-a]").unwrap_err().message(),
+            "the regex pattern supplied to replace_match '\"[z-a]\"' is not a valid pattern: hi character 'a' should be greater than lo 'z'"
+        );
+    }
+
+    #[test]
+    fn replace_match_and_all_matches() {
+        let after =
+            edit("replace_match", s("/user/123/list/456"), vec![v(s("/user/*/list/*")), v(s("/user/{userId}/list/{listId}"))]);
+        assert_eq!(after.unwrap(), s("/user/{userId}/list/{listId}"));
+        assert_eq!(edit("replace_match", s("/health"), vec![v(s("x*")), v(s("test"))]).unwrap(), s("/health"));
+        let after = edit("replace_all_matches", log_editors(), vec![v(s("*/*")), v(s("test"))]).unwrap();
+        let Value::Map(m) = after else { panic!() };
+        assert_eq!((m["http.path"].clone(), m["http.url"].clone(), m["http.method"].clone()), (s("test"), s("test"), s("get")));
+    }
+
+    #[test]
+    fn flatten_like_the_e2e_tests() {
+        let after = edit("flatten", log_editors(), vec![]).unwrap();
+        let expected = map(&[
+            ("http.method", s("get")),
+            ("http.path", s("/health")),
+            ("http.url", s("http://localhost/health")),
+            ("flags", s("A|B|C")),
+            ("total.string", s("123456789")),
+            ("conflict.conflict1.conflict2", s("nopass")),
+            ("foo.bar", s("pass")),
+            ("foo.flags", s("pass")),
+            ("foo.slice.0", s("val")),
+            ("foo.nested.test", s("pass")),
+            ("things.0.name", s("foo")),
+            ("things.0.value", Value::Int(2)),
+            ("things.1.name", s("bar")),
+            ("things.1.value", Value::Int(5)),
+        ]);
+        assert_eq!(after, expected);
+        assert_eq!(keys(&after), keys(&expected));
+
+        let after = edit("flatten", log_editors(), vec![v(s("test")), Arg::Absent, v(Value::Bool(true))]).unwrap();
+        let Value::Map(m) = after else { panic!() };
+        assert_eq!(m["test.foo.slice"], s("val"));
+        assert_eq!(m["test.conflict.conflict1.conflict2"], s("pass"));
+        assert_eq!(m["test.conflict.conflict1.conflict2.0"], s("nopass"));
+        assert_eq!(m.len(), 15);
+
+        let after = edit("flatten", log_editors(), vec![Arg::Absent, v(Value::Int(1))]).unwrap();
+        let Value::Map(m) = after else { panic!() };
+        assert_eq!(m["foo.slice"], list(&["val"]));
+        assert_eq!(m["foo.nested"], map(&[("test", s("pass"))]));
+        assert_eq!(m["conflict.conflict1"], map(&[("conflict2", s("pass"))]));
+        assert_eq!(m["conflict.conflict1.conflict2"], s("nopass"));
+        assert_eq!(m["things.1"], map(&[("name", s("bar")), ("value", Value::Int(5))]));
+
+        let nested = map(&[("address", map(&[("street", s("first"))])), ("occupants", list(&["user 1", "user 2"]))]);
+        assert_eq!(edit("flatten", nested.clone(), vec![Arg::Absent, v(Value::Int(0))]).unwrap(), nested);
+        let after = edit("flatten", nested, vec![v(s("app"))]).unwrap();
+        assert_eq!(keys(&after), ["app.address.street", "app.occupants.0", "app.occupants.1"]);
+        // A slice in a slice: the reference joins its indexes without a dot.
+        let after = edit("flatten", map(&[("a", Value::Slice(vec![list(&["x", "y"])]))]), vec![]).unwrap();
+        assert_eq!(keys(&after), ["a.00", "a.01"]);
+        assert!(edit("flatten", map(&[]), vec![Arg::Absent, v(Value::Int(-1))]).is_err());
+    }
+
+    #[test]
+    fn flatten_survives_deep_nesting() {
+        let mut deep = s("leaf");
+        for _ in 0..MAX_FLATTEN_DEPTH + 10 {
+            deep = Value::Map(Map::from([("k".to_string(), deep)]));
+        }
+        let after = edit("flatten", Value::Map(Map::from([("root".to_string(), deep)])), vec![]).unwrap();
+        let expected_key = format!("root{}", ".k".repeat(MAX_FLATTEN_DEPTH as usize));
+        assert_eq!(keys(&after), [expected_key]);
+    }
+
+    #[test]
+    fn append_builds_slices() {
+        assert_eq!(edit("append", s("pass"), vec![v(s("sample_value"))]).unwrap(), list(&["pass", "sample_value"]));
+        let after = edit("append", list(&["val"]), vec![Arg::Absent, v(Value::Slice(vec![Value::Int(5), Value::Int(6)]))]);
+        assert_eq!(after.unwrap(), Value::Slice(vec![s("val"), Value::Int(5), Value::Int(6)]));
+        let after = edit("append", Value::Nil, vec![Arg::Absent, v(list(&["staging", "staging:east"]))]).unwrap();
+        assert_eq!(after, list(&["staging", "staging:east"]));
+        assert!(edit("append", Value::Nil, vec![]).is_err());
+        assert_eq!(err(edit("append", Value::Nil, vec![v(Value::Duration(1))])), "<Invalid value type time.Duration>");
+    }
+
+    #[test]
+    fn delete_index_ranges_and_errors() {
+        let ints = |items: &[i64]| Value::Slice(items.iter().map(|i| Value::Int(*i)).collect());
+        let ten = ints(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(edit("delete_index", ten.clone(), vec![v(Value::Int(3))]).unwrap(), ints(&[0, 1, 2, 4, 5, 6, 7, 8, 9]));
+        assert_eq!(edit("delete_index", ten, vec![v(Value::Int(2)), v(Value::Int(6))]).unwrap(), ints(&[0, 1, 6, 7, 8, 9]));
+        let five = ints(&[0, 1, 2, 3, 4]);
+        assert_eq!(edit("delete_index", five.clone(), vec![v(Value::Int(2)), v(Value::Int(2))]).unwrap(), five);
+        assert_eq!(edit("delete_index", five, vec![v(Value::Int(0)), v(Value::Int(5))]).unwrap(), ints(&[]));
+        let three = ints(&[0, 1, 2]);
+        assert_eq!(
+            err(edit("delete_index", three.clone(), vec![v(Value::Int(5))])),
+            "startIndex 5 out of bounds for slice of length 3"
+        );
+        assert_eq!(
+            err(edit("delete_index", three.clone(), vec![v(Value::Int(2)), v(Value::Int(1))])),
+            "endIndex 1 cannot be less than startIndex 2"
+        );
+        assert_eq!(
+            err(edit("delete_index", three.clone(), vec![v(Value::Int(2)), v(Value::Int(7))])),
+            "deletion range [2:7] out of bounds for slice of length 3"
+        );
+        assert_eq!(
+            err(edit("delete_index", three, vec![v(Value::Int(i64::MAX))])),
+            format!("startIndex {} out of bounds for slice of length 3", i64::MAX)
+        );
+    }
+
+    #[test]
+    fn stringify_all_uses_as_string() {
+        let before = map(&[
+            ("a", Value::Int(1)),
+            ("b", Value::Bool(true)),
+            ("c", s("x")),
+            ("d", Value::Slice(vec![Value::Int(1), Value::Int(2)])),
+            ("e", map(&[("f", Value::Float(1.5))])),
+            ("g", Value::Bytes(b"hi".to_vec())),
+            ("h", Value::Nil),
+            ("i", Value::Float(1e21)),
+        ]);
+        let after = edit("stringify_all", before, vec![]).unwrap();
+        let expected = map(&[
+            ("a", s("1")),
+            ("b", s("true")),
+            ("c", s("x")),
+            ("d", s("[1,2]")),
+            ("e", s("{\"f\":1.5}")),
+            ("g", s("aGk=")),
+            ("h", s("")),
+            ("i", s("1e+21")),
+        ]);
+        assert_eq!(after, expected);
+    }
+
+    #[test]
+    fn clear_gives_zero_values() {
+        assert_eq!(edit("clear", s("get"), vec![]).unwrap(), s(""));
+        assert_eq!(edit("clear", log_editors(), vec![]).unwrap(), map(&[]));
+        assert_eq!(edit("clear", list(&["a"]), vec![]).unwrap(), Value::Slice(vec![]));
+        assert_eq!(edit("clear", Value::Int(3), vec![]).unwrap(), Value::Int(0));
+        assert_eq!(edit("clear", Value::Nil, vec![]).unwrap(), Value::Nil);
+    }
+}
