@@ -83,14 +83,15 @@ pub fn duration(value: &Value) -> Result<i64> {
     }
 }
 
-/// `StringLikeGetter`: nil stays nil (`None`).
+/// `StringLikeGetter`: nil stays nil (`None`); bytes become hex; everything else its
+/// JSON text (`json.Marshal`: an id is an array of numbers, a time a quoted RFC 3339 text).
 pub fn string_like(value: &Value) -> Result<Option<String>> {
     Ok(Some(match value {
         Value::Nil => return Ok(None),
         Value::String(s) => s.clone(),
         Value::Bytes(b) => hex_lower(b),
-        Value::Map(_) | Value::Slice(_) | Value::Bool(_) | Value::Int(_) | Value::Float(_) => to_json_string(value),
-        other => return Err(Error::new(format!("unsupported type: {}", other.go_type()))),
+        Value::Pdata(p) => return Err(Error::new(format!("unsupported type: {}", p.go_type()))),
+        other => to_json_string(other),
     }))
 }
 

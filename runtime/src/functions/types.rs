@@ -76,14 +76,7 @@ fn bool(args: &mut Args<'_>) -> Result<Value> {
 /// Ids, times and durations take the `json.Marshal` form the reference's `StringLikeGetter`
 /// falls back to (an id becomes `[1,2,...]`), which `coerce::string_like` does not give.
 fn string(args: &mut Args<'_>) -> Result<Value> {
-    let value = args.value(0);
-    let text = match value {
-        Value::TraceId(_) | Value::SpanId(_) | Value::ProfileId(_) | Value::Time(_) | Value::Duration(_) => {
-            Some(coerce::to_json_string(value))
-        }
-        _ => args.string_like(0)?,
-    };
-    Ok(text.map_or(Value::Nil, Value::String))
+    Ok(args.string_like(0)?.map_or(Value::Nil, Value::String))
 }
 
 fn hex(args: &mut Args<'_>) -> Result<Value> {
