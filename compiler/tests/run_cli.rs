@@ -60,8 +60,12 @@ fn transforms_routes_and_drops() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let default: Value = serde_json::from_slice(&out.stdout).expect("stdout is OTLP JSON");
     assert_eq!(bodies(&default), ["b"]);
-    assert_eq!(default["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"][1], json!({"key": "seen", "value": {"boolValue": true}}));
-    let prod: Value = serde_json::from_str(&std::fs::read_to_string(routes.join("prod.json")).expect("route file")).expect("JSON");
+    assert_eq!(
+        default["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"][1],
+        json!({"key": "seen", "value": {"boolValue": true}})
+    );
+    let prod: Value =
+        serde_json::from_str(&std::fs::read_to_string(routes.join("prod.json")).expect("route file")).expect("JSON");
     assert_eq!(bodies(&prod), ["a"]);
 }
 
@@ -84,7 +88,13 @@ fn failures_have_exit_codes_and_messages() {
     assert_eq!(propagated.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&propagated.stderr).contains("attempted to divide by 0"));
 
-    for bad_input in ["", "{", "[]", "{\"resourceLogs\": 3}", "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"soon\"}]}]}]}"] {
+    for bad_input in [
+        "",
+        "{",
+        "[]",
+        "{\"resourceLogs\": 3}",
+        "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"soon\"}]}]}]}",
+    ] {
         let out = ottlc(&["run", rules.to_str().unwrap(), "-"], bad_input);
         assert_eq!(out.status.code(), Some(2), "{bad_input}");
         assert!(!out.stderr.is_empty());

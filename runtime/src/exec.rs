@@ -254,8 +254,10 @@ impl ScopeGroup for ScopeMetrics {
             match level {
                 Level::Metric => f(ItemMut::Metric { metrics: &mut *items, index: ii }, ii, 0)?,
                 Level::DataPoint => {
-                    for index in 0..point_count(&items[ii]) {
-                        f(ItemMut::DataPoint { metric: &mut items[ii], index }, ii, index)?;
+                    let mut index = 0;
+                    while index < items.get(ii).map_or(0, point_count) {
+                        f(ItemMut::DataPoint { metrics: &mut *items, metric: ii, index }, ii, index)?;
+                        index += 1;
                     }
                 }
                 _ => {}

@@ -69,11 +69,16 @@ fn compile(rules: &str, context: Option<Context>) -> RuleSet {
 
 /// Best-of-five nanoseconds per record for `rules`, minus the cost of copying the input.
 fn per_record(rules: &RuleSet, input: &Telemetry) -> f64 {
-    let best = |f: &dyn Fn()| (0..5).map(|_| {
-        let start = Instant::now();
-        f();
-        start.elapsed()
-    }).min().unwrap_or(Duration::ZERO);
+    let best = |f: &dyn Fn()| {
+        (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed()
+            })
+            .min()
+            .unwrap_or(Duration::ZERO)
+    };
     let copy = best(&|| {
         black_box(input.clone());
     });
@@ -86,7 +91,8 @@ fn per_record(rules: &RuleSet, input: &Telemetry) -> f64 {
 fn main() {
     let input = spans();
     let ten = compile(TEN_STATEMENTS, None);
-    let seed_rules = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/seed-rules.ottl")).expect("seed rules");
+    let seed_rules =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/seed-rules.ottl")).expect("seed rules");
     let seed = compile(&seed_rules, Some(Context::Span));
     println!("interpreter, {RECORDS} spans, best of 5, one core:");
     println!("  10-statement span rule set : {:>8.0} ns/record", per_record(&ten, &input));

@@ -34,3 +34,17 @@ pub fn implementation(function: FunctionId) -> Implementation {
             .collect()
     })[usize::from(function.0)]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_registry_function_has_an_implementation() {
+        let missing: Vec<&str> = (0..REGISTRY.len())
+            .filter(|&i| matches!(implementation(FunctionId(i as u16)), Implementation::Missing))
+            .map(|i| REGISTRY[i].name)
+            .collect();
+        assert!(missing.is_empty(), "no runtime implementation: {missing:?}");
+    }
+}

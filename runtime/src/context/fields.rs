@@ -674,7 +674,7 @@ fn metric<'a>(ctx: &'a TransformContext<'_>) -> Result<&'a Metric> {
 fn metric_mut<'a>(ctx: &'a mut TransformContext<'_>) -> Result<&'a mut Metric> {
     match &mut ctx.item {
         ItemMut::Metric { metrics, index } => metrics.get_mut(*index),
-        ItemMut::DataPoint { metric, .. } => Some(&mut **metric),
+        ItemMut::DataPoint { metrics, metric, .. } => metrics.get_mut(*metric),
         _ => None,
     }
     .ok_or_else(|| Error::new("metric paths are not available on this telemetry item"))
@@ -764,9 +764,9 @@ impl<'a> PointMut<'a> {
 
 fn point<'a>(ctx: &'a TransformContext<'_>) -> Result<Point<'a>> {
     let missing = || Error::new("data point paths are not available on this telemetry item");
-    let ItemMut::DataPoint { metric, index } = &ctx.item else { return Err(missing()) };
+    let ItemMut::DataPoint { metrics, metric, index } = &ctx.item else { return Err(missing()) };
     let index = *index;
-    match &metric.data {
+    match &metrics.get(*metric).ok_or_else(missing)?.data {
         Some(Data::Gauge(g)) => g.data_points.get(index).map(Point::Number),
         Some(Data::Sum(s)) => s.data_points.get(index).map(Point::Number),
         Some(Data::Histogram(h)) => h.data_points.get(index).map(Point::Histogram),
@@ -779,9 +779,9 @@ fn point<'a>(ctx: &'a TransformContext<'_>) -> Result<Point<'a>> {
 
 fn point_mut<'a>(ctx: &'a mut TransformContext<'_>) -> Result<PointMut<'a>> {
     let missing = || Error::new("data point paths are not available on this telemetry item");
-    let ItemMut::DataPoint { metric, index } = &mut ctx.item else { return Err(missing()) };
+    let ItemMut::DataPoint { metrics, metric, index } = &mut ctx.item else { return Err(missing()) };
     let index = *index;
-    match &mut metric.data {
+    match &mut metrics.get_mut(*metric).ok_or_else(missing)?.data {
         Some(Data::Gauge(g)) => g.data_points.get_mut(index).map(PointMut::Number),
         Some(Data::Sum(s)) => s.data_points.get_mut(index).map(PointMut::Number),
         Some(Data::Histogram(h)) => h.data_points.get_mut(index).map(PointMut::Histogram),

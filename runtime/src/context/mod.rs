@@ -42,8 +42,11 @@ pub enum ItemMut<'a> {
         metrics: &'a mut Vec<Metric>,
         index: usize,
     },
+    /// A data point of the metric `metrics[metric]`: the metric list is here for the
+    /// functions that append metrics from the data-point context.
     DataPoint {
-        metric: &'a mut Metric,
+        metrics: &'a mut Vec<Metric>,
+        metric: usize,
         index: usize,
     },
     Log(&'a mut LogRecord),
@@ -59,7 +62,7 @@ impl ItemMut<'_> {
             ItemMut::SpanEvent { span, index } => ItemMut::SpanEvent { span, index: *index },
             ItemMut::SpanLink { span, index } => ItemMut::SpanLink { span, index: *index },
             ItemMut::Metric { metrics, index } => ItemMut::Metric { metrics, index: *index },
-            ItemMut::DataPoint { metric, index } => ItemMut::DataPoint { metric, index: *index },
+            ItemMut::DataPoint { metrics, metric, index } => ItemMut::DataPoint { metrics, metric: *metric, index: *index },
             ItemMut::Log(log) => ItemMut::Log(log),
         }
     }
@@ -76,7 +79,7 @@ impl ItemMut<'_> {
     pub fn metric(&self) -> Option<&Metric> {
         match self {
             ItemMut::Metric { metrics, index } => metrics.get(*index),
-            ItemMut::DataPoint { metric, .. } => Some(metric),
+            ItemMut::DataPoint { metrics, metric, .. } => metrics.get(*metric),
             _ => None,
         }
     }

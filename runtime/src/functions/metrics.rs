@@ -52,7 +52,9 @@ pub(crate) static EDITORS: &[Editor] = &[
 /// The metric list and the index of the statement's metric in it (the metric context).
 fn metric_list<'h>(host: &'h mut dyn EditorHost, function: &str) -> Result<(&'h mut Vec<Metric>, usize)> {
     match host.item() {
-        Some(ItemMut::Metric { metrics, index }) if index < metrics.len() => Ok((metrics, index)),
+        Some(ItemMut::Metric { metrics, index } | ItemMut::DataPoint { metrics, metric: index, .. }) if index < metrics.len() => {
+            Ok((metrics, index))
+        }
         _ => bail!("{function} needs the metric context's metric list"),
     }
 }
@@ -1171,8 +1173,8 @@ fn merge_histogram_buckets(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Re
     } else {
         BucketMerge::RemoveExplicitBound(target)
     };
-    let Some(ItemMut::DataPoint { metric, index }) = host.item() else { return Ok(()) };
-    let Some(Data::Histogram(histogram)) = &mut metric.data else { return Ok(()) };
+    let Some(ItemMut::DataPoint { metrics, metric, index }) = host.item() else { return Ok(()) };
+    let Some(Data::Histogram(histogram)) = metrics.get_mut(metric).and_then(|m| m.data.as_mut()) else { return Ok(()) };
     let Some(point) = histogram.data_points.get_mut(index) else { return Ok(()) };
     // Malformed histograms are left alone.
     if point.explicit_bounds.len() + 1 != point.bucket_counts.len() || point.bucket_counts.len() == 1 {
@@ -1366,7 +1368,8 @@ mod tests {
 
     enum TestItem {
         Metrics(Vec<Metric>, usize),
-        Point(Metric, usize),
+        /// A data point: the metric list, the metric's index, the point's index.
+        Point(Vec<Metric>, usize, usize),
         Span(Span),
     }
 
@@ -1382,7 +1385,7 @@ mod tests {
         fn item(&mut self) -> Option<ItemMut<'_>> {
             Some(match &mut self.0 {
                 TestItem::Metrics(metrics, index) => ItemMut::Metric { metrics, index: *index },
-                TestItem::Point(metric, index) => ItemMut::DataPoint { metric, index: *index },
+                TestItem::Point(metrics, metric, index) => ItemMut::DataPoint { metrics, metric: *metric, index: *index },
                 TestItem::Span(span) => ItemMut::Span(span),
             })
         }
@@ -1722,8 +1725,11 @@ mod tests {
     }
 
     fn merge_buckets(point: HistogramDataPoint, args: Vec<Arg<'static>>) -> Result<HistogramDataPoint> {
-        match run_args("merge_histogram_buckets", TestItem::Point(histogram_metric(vec![point]), 0), args)? {
-            TestItem::Point(Metric { data: Some(Data::Histogram(mut h)), .. }, _) => Ok(h.data_points.remove(0)),
+        match run_args("merge_histogram_buckets", TestItem::Point(vec![histogram_metric(vec![point])], 0, 0), args)? {
+            TestItem::Point(mut metrics, _, _) => match metrics.remove(0).data {
+                Some(Data::Histogram(mut h)) => Ok(h.data_points.remove(0)),
+                _ => unreachable!(),
+            },
             _ => unreachable!(),
         }
     }
