@@ -1,4 +1,2066 @@
-use super::{Converter, Editor};
+//! Parsing and extraction converters: JSON, key-value text, CSV, regex and grok
+//! extraction, severity mapping, URLs, user agents, Community ID flow hashes, and the
+//! transform processor's log-format parsers (CEF, CLF, ELF, LEEF).
+//!
+//! Each parser follows the Go reference's behaviour where users can observe it (what is
+//! accepted, the shape of the result, the error texts), which is why some formats (CSV,
+//! URLs) are read by small Go-compatible readers here rather than by crates whose
+//! rules differ (the `csv` crate never reports Go's quote errors; the `url` crate
+//! normalises paths and drops default ports).
 
-pub(crate) static CONVERTERS: &[Converter] = &[];
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::OnceLock;
+
+use super::{Args, Converter, Editor};
+use crate::coerce::{self, go_quote};
+use crate::error::{Error, Result};
+use crate::value::{Map, Value};
+
+pub(crate) static CONVERTERS: &[Converter] = &[
+    Converter::new("ParseJSON", parse_json),
+    Converter::new("ParseKeyValue", parse_key_value),
+    Converter::new("ToKeyValueString", to_key_value_string),
+    Converter::new("ParseCSV", parse_csv),
+    Converter::new("ExtractPatterns", extract_patterns),
+    Converter::new("ExtractGrokPatterns", extract_grok_patterns),
+    Converter::new("ParseSeverity", parse_severity),
+    Converter::new("URL", url),
+    Converter::new("UserAgent", user_agent),
+    Converter::new("CommunityID", community_id),
+    Converter::new("ParseCEF", parse_cef),
+    Converter::new("ParseCLF", parse_clf),
+    Converter::new("ParseELF", parse_elf),
+    Converter::new("ParseLEEF", parse_leef),
+];
 pub(crate) static EDITORS: &[Editor] = &[];
+
+/// A string-keyed map from pairs, later keys replacing earlier ones in place.
+fn map_of(pairs: impl IntoIterator<Item = (String, Value)>) -> Map {
+    pairs.into_iter().collect()
+}
+
+/// The text `pcommon.Value.AsString` gives: bytes as base64, maps and slices as JSON,
+/// Empty as "".
+fn pcommon_as_string(value: &Value) -> String {
+    match value {
+        Value::Nil => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bytes(b) => coerce::base64_std(b),
+        Value::Float(f) => coerce::format_float(*f),
+        Value::Map(_) | Value::Slice(_) => coerce::to_json_string(value),
+        other => other.to_string(),
+    }
+}
+
+// ---- ParseJSON ----
+
+/// `ParseJSON(target)`: an object becomes a map, an array a slice; every number becomes
+/// a double, as Go's decoding into `any` gives. Nesting is capped by serde_json's
+/// recursion limit (128 levels), which turns deeper input into an error.
+fn parse_json(args: &mut Args<'_>) -> Result<Value> {
+    let text = args.string(0)?;
+    let parsed: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::new(e.to_string()))?;
+    match parsed {
+        serde_json::Value::Object(_) | serde_json::Value::Array(_) => Ok(json_to_value(parsed)),
+        other => Err(Error::new(format!("could not convert parsed value of type {} to JSON object", json_go_type(&other)))),
+    }
+}
+
+/// The Go type `encoding/json` decodes a scalar into.
+fn json_go_type(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "<nil>",
+        serde_json::Value::Bool(_) => "bool",
+        serde_json::Value::Number(_) => "float64",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "[]interface {}",
+        serde_json::Value::Object(_) => "map[string]interface {}",
+    }
+}
+
+fn json_to_value(value: serde_json::Value) -> Value {
+    match value {
+        serde_json::Value::Null => Value::Nil,
+        serde_json::Value::Bool(b) => Value::Bool(b),
+        serde_json::Value::Number(n) => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        serde_json::Value::String(s) => Value::String(s),
+        serde_json::Value::Array(items) => Value::Slice(items.into_iter().map(json_to_value).collect()),
+        serde_json::Value::Object(m) => Value::Map(m.into_iter().map(|(k, v)| (k, json_to_value(v))).collect()),
+    }
+}
+
+// ---- ParseKeyValue / ToKeyValueString ----
+
+/// An optional delimiter parameter: its value, or `default` when absent (or, for
+/// `ParseKeyValue`, empty).
+fn delimiter_or<'a>(args: &'a Args<'_>, i: usize, default: &'a str, empty_is_default: bool) -> Result<&'a str> {
+    match args.optional(i) {
+        None => Ok(default),
+        Some(v) => {
+            let s = coerce::string(v)?;
+            Ok(if s.is_empty() && empty_is_default { default } else { s })
+        }
+    }
+}
+
+fn check_distinct_delimiters(delimiter: &str, pair_delimiter: &str) -> Result<()> {
+    if delimiter == pair_delimiter {
+        crate::bail!("pair delimiter {} cannot be equal to delimiter {}", go_quote(pair_delimiter), go_quote(delimiter));
+    }
+    Ok(())
+}
+
+/// `ParseKeyValue(target, delimiter="=", pair_delimiter=" ")`.
+fn parse_key_value(args: &mut Args<'_>) -> Result<Value> {
+    let delimiter = delimiter_or(args, 1, "=", true)?;
+    let pair_delimiter = delimiter_or(args, 2, " ", true)?;
+    check_distinct_delimiters(delimiter, pair_delimiter)?;
+    let source = args.string(0)?;
+    if source.is_empty() {
+        crate::bail!("cannot parse from empty target");
+    }
+    let pairs = split_respecting_quotes(source, pair_delimiter)
+        .map_err(|e| e.context(format!("splitting source {} into pairs failed", go_quote(source))))?;
+    let mut parsed = Map::new();
+    for pair in pairs {
+        let Some((key, value)) = pair.split_once(delimiter) else {
+            crate::bail!("cannot split {} into 2 items, got 1 item(s)", go_quote(&pair));
+        };
+        parsed.insert(key.trim().to_string(), Value::string(value.trim()));
+    }
+    Ok(Value::Map(parsed))
+}
+
+/// Splits on `delimiter` outside single or double quotes, dropping the outer quotes and
+/// empty pieces (`parseutils.SplitString`).
+fn split_respecting_quotes(input: &str, delimiter: &str) -> Result<Vec<String>> {
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    let mut rest = input;
+    while let Some(c) = rest.chars().next() {
+        if quote.is_none() && rest.starts_with(delimiter) {
+            if !current.is_empty() {
+                pieces.push(std::mem::take(&mut current));
+            }
+            rest = &rest[delimiter.len()..];
+            continue;
+        }
+        match quote {
+            None if c == '"' || c == '\'' => quote = Some(c),
+            Some(q) if q == c => quote = None,
+            _ => current.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    if quote.is_some() {
+        crate::bail!("never reached the end of a quoted value");
+    }
+    if !current.is_empty() {
+        pieces.push(current);
+    }
+    Ok(pieces)
+}
+
+/// `ToKeyValueString(target, delimiter="=", pair_delimiter=" ", sort_output=false)`.
+fn to_key_value_string(args: &mut Args<'_>) -> Result<Value> {
+    let delimiter = delimiter_or(args, 1, "=", false)?;
+    if delimiter.is_empty() {
+        crate::bail!("delimiter cannot be set to an empty string");
+    }
+    let pair_delimiter = delimiter_or(args, 2, " ", false)?;
+    if pair_delimiter.is_empty() {
+        crate::bail!("pair delimiter cannot be set to an empty string");
+    }
+    check_distinct_delimiters(delimiter, pair_delimiter)?;
+    let sort_output = match args.optional(3) {
+        Some(v) => coerce::bool(v)?,
+        None => false,
+    };
+    let map = args.map(0)?;
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    if sort_output {
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+    }
+    let quote = |s: &str| escape_and_quote_kv(s, delimiter, pair_delimiter);
+    let pairs: Vec<String> =
+        entries.into_iter().map(|(k, v)| format!("{}{delimiter}{}", quote(k), quote(&pcommon_as_string(v)))).collect();
+    Ok(Value::String(pairs.join(pair_delimiter)))
+}
+
+/// Escapes double quotes, then quotes text that contains either delimiter.
+fn escape_and_quote_kv(s: &str, delimiter: &str, pair_delimiter: &str) -> String {
+    let escaped = s.replace('"', "\\\"");
+    if escaped.contains(pair_delimiter) || escaped.contains(delimiter) { format!("\"{escaped}\"") } else { escaped }
+}
+
+// ---- ParseCSV ----
+
+/// How `ParseCSV` treats quotes.
+#[derive(Clone, Copy, PartialEq)]
+enum CsvMode {
+    Strict,
+    LazyQuotes,
+    IgnoreQuotes,
+}
+
+/// A single-character delimiter parameter (`delimiter must be a single character`).
+fn single_char_param(args: &Args<'_>, i: usize, name: &str) -> Result<Option<char>> {
+    let Some(value) = args.optional(i) else { return Ok(None) };
+    let mut chars = coerce::string(value)?.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Ok(Some(c)),
+        _ => Err(Error::new(format!("invalid arguments: {name} must be a single character"))),
+    }
+}
+
+/// `ParseCSV(target, header, delimiter=",", header_delimiter=delimiter, mode="strict")`.
+fn parse_csv(args: &mut Args<'_>) -> Result<Value> {
+    let delimiter = single_char_param(args, 2, "delimiter")?.unwrap_or(',');
+    let header_delimiter = single_char_param(args, 3, "header_delimiter")?.unwrap_or(delimiter);
+    let mode = match args.optional(4).map(coerce::string).transpose()?.unwrap_or("strict") {
+        "strict" => CsvMode::Strict,
+        "lazyQuotes" => CsvMode::LazyQuotes,
+        "ignoreQuotes" => CsvMode::IgnoreQuotes,
+        other => crate::bail!("unknown mode: {other}"),
+    };
+    let target = args.string(0).map_err(|e| e.context("error getting value for target in ParseCSV"))?;
+    let header = args.string(1).map_err(|e| e.context("error getting value for header in ParseCSV"))?;
+    if header.is_empty() {
+        crate::bail!("headers must not be an empty string");
+    }
+    let headers: Vec<&str> = header.split(header_delimiter).collect();
+    let fields = match mode {
+        CsvMode::IgnoreQuotes => target.split(delimiter).map(str::to_string).collect(),
+        _ => read_csv_row(target, delimiter, mode == CsvMode::LazyQuotes)?,
+    };
+    if fields.len() != headers.len() {
+        crate::bail!("map csv headers: wrong number of fields: expected {}, found {}", headers.len(), fields.len());
+    }
+    Ok(Value::Map(map_of(headers.into_iter().map(str::to_string).zip(fields.into_iter().map(Value::String)))))
+}
+
+/// Reads `row` as one CSV record whose fields may contain raw newlines
+/// (`parseutils.ReadCSVRow`): Go's reader sees several records, and each later
+/// record's first field continues the previous record's last field.
+fn read_csv_row(row: &str, delimiter: char, lazy_quotes: bool) -> Result<Vec<String>> {
+    if matches!(delimiter, '"' | '\r' | '\n' | '\u{FEFF}') {
+        crate::bail!("read csv line: csv: invalid field or comment delimiter");
+    }
+    let mut reader = GoCsvReader { lines: split_lines(row), next_line: 0, delimiter, lazy_quotes };
+    let mut joined: Vec<String> = Vec::new();
+    let mut any_record = false;
+    while let Some((record, error)) = reader.read_record() {
+        if let Some(error) = error
+            && record.is_empty()
+        {
+            return Err(Error::new(format!("read csv line: {error}")));
+        }
+        let mut fields = record.into_iter();
+        if any_record && let (Some(last), Some(first)) = (joined.last_mut(), fields.next()) {
+            last.push('\n');
+            last.push_str(&first);
+        }
+        joined.extend(fields);
+        any_record = true;
+    }
+    if !any_record {
+        crate::bail!("no csv lines found");
+    }
+    Ok(joined)
+}
+
+/// The input's lines, each with its `\n` (a `\r\n` read as `\n`), the last without one
+/// if the input does not end in a newline; a last line's trailing `\r` is dropped.
+fn split_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text
+        .split_inclusive('\n')
+        .map(|l| match l.strip_suffix("\r\n") {
+            Some(body) => format!("{body}\n"),
+            None => l.to_string(),
+        })
+        .collect();
+    if let Some(last) = lines.last_mut()
+        && !last.ends_with('\n')
+        && last.ends_with('\r')
+    {
+        last.pop();
+    }
+    lines
+}
+
+/// Go's `encoding/csv` record reader (one record per call), with its quote rules and
+/// error positions.
+struct GoCsvReader {
+    lines: Vec<String>,
+    next_line: usize,
+    delimiter: char,
+    lazy_quotes: bool,
+}
+
+impl GoCsvReader {
+    fn read_line(&mut self) -> Option<String> {
+        let line = self.lines.get(self.next_line).cloned();
+        if line.is_some() {
+            self.next_line += 1;
+        }
+        line
+    }
+
+    /// The next record's completed fields and the parse error that ended it early, or
+    /// None at the end of the input. Empty lines are skipped.
+    fn read_record(&mut self) -> Option<(Vec<String>, Option<String>)> {
+        let mut line = loop {
+            let line = self.read_line()?;
+            if line != "\n" {
+                break line;
+            }
+        };
+        let start_line = self.next_line;
+        let mut line_no = start_line;
+        let mut fields = Vec::new();
+        let mut col = 1usize;
+        let delimiter = self.delimiter;
+        loop {
+            if !line.starts_with('"') {
+                let end = line.find(delimiter);
+                let field = match end {
+                    Some(i) => &line[..i],
+                    None => line.strip_suffix('\n').unwrap_or(&line),
+                };
+                if !self.lazy_quotes
+                    && let Some(j) = field.find('"')
+                {
+                    let error = csv_error(start_line, line_no, col + j, "bare \" in non-quoted-field");
+                    return Some((fields, Some(error)));
+                }
+                fields.push(field.to_string());
+                match end {
+                    Some(i) => {
+                        col += i + delimiter.len_utf8();
+                        line = line[i + delimiter.len_utf8()..].to_string();
+                        continue;
+                    }
+                    None => return Some((fields, None)),
+                }
+            }
+            // A quoted field, possibly spanning lines.
+            let mut field = String::new();
+            line.remove(0);
+            col += 1;
+            loop {
+                if let Some(i) = line.find('"') {
+                    field.push_str(&line[..i]);
+                    line = line[i + 1..].to_string();
+                    col += i + 1;
+                    let next = line.chars().next();
+                    if next == Some('"') {
+                        field.push('"');
+                        line.remove(0);
+                        col += 1;
+                    } else if next == Some(delimiter) {
+                        line = line[delimiter.len_utf8()..].to_string();
+                        col += delimiter.len_utf8();
+                        fields.push(field);
+                        break;
+                    } else if line.is_empty() || line == "\n" {
+                        fields.push(field);
+                        return Some((fields, None));
+                    } else if self.lazy_quotes {
+                        field.push('"');
+                    } else {
+                        let error = csv_error(start_line, line_no, col - 1, "extraneous or missing \" in quoted-field");
+                        return Some((fields, Some(error)));
+                    }
+                } else if !line.is_empty() {
+                    field.push_str(&line);
+                    col += line.len();
+                    match self.read_line() {
+                        Some(next) => {
+                            line = next;
+                            line_no += 1;
+                            col = 1;
+                        }
+                        None => line = String::new(),
+                    }
+                } else {
+                    if !self.lazy_quotes {
+                        let error = csv_error(start_line, line_no, col, "extraneous or missing \" in quoted-field");
+                        return Some((fields, Some(error)));
+                    }
+                    fields.push(field);
+                    return Some((fields, None));
+                }
+            }
+        }
+    }
+}
+
+/// `csv.ParseError`'s text.
+fn csv_error(start_line: usize, line: usize, column: usize, message: &str) -> String {
+    if start_line != line {
+        format!("record on line {start_line}; parse error on line {line}, column {column}: {message}")
+    } else {
+        format!("parse error on line {line}, column {column}: {message}")
+    }
+}
+
+// ---- ExtractPatterns ----
+
+/// The reference's message for a pattern that does not compile.
+fn invalid_pattern(function: &str, pattern: &str, error: &str) -> Error {
+    Error::new(format!("the regex pattern supplied to {function} '{}' is not a valid pattern: {error}", go_quote(pattern)))
+}
+
+/// `ExtractPatterns(target, pattern)`: the named groups of the first match ("" for a
+/// group that did not take part), or an empty map when nothing matches.
+fn extract_patterns(args: &mut Args<'_>) -> Result<Value> {
+    let pattern = args.string(1)?;
+    let regex = crate::regex::compile(pattern).map_err(|e| invalid_pattern("ExtractPatterns", pattern, &e))?;
+    if regex.capture_names().flatten().next().is_none() {
+        crate::bail!("at least 1 named capture group must be supplied in the given regex");
+    }
+    let target = args.string(0)?;
+    let mut result = Map::new();
+    if let Some(captures) = regex.captures(target) {
+        for (i, name) in regex.capture_names().enumerate() {
+            if let Some(name) = name {
+                let text = captures.get(i).map_or("", |m| m.as_str());
+                result.insert(name.to_string(), Value::string(text));
+            }
+        }
+    }
+    Ok(Value::Map(result))
+}
+
+// ---- ExtractGrokPatterns ----
+
+/// The standard grok definitions: the logstash pattern set the `grok` crate ships, made
+/// RE2-compatible as go-grok's own copy is (see [`re2_definition`]). go-grok ships the ECS
+/// flavour of the set, whose field names differ (`url.scheme` there, `proto` here).
+fn standard_grok_patterns() -> &'static HashMap<&'static str, String> {
+    static PATTERNS: OnceLock<HashMap<&'static str, String>> = OnceLock::new();
+    PATTERNS.get_or_init(|| grok::patterns().iter().map(|(name, definition)| (*name, re2_definition(definition))).collect())
+}
+
+/// A logstash (Oniguruma) definition in RE2 terms: lookarounds (`(?<!…)`, `(?=…)`, …),
+/// which RE2 lacks, are dropped, leaving a slightly more permissive pattern, and atomic
+/// groups `(?>…)` become plain groups; `\h` becomes a hex-digit class.
+fn re2_definition(definition: &str) -> String {
+    let bytes = definition.as_bytes();
+    let mut out = String::with_capacity(definition.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &definition[i..];
+        if rest.starts_with("(?>") {
+            out.push_str("(?:");
+            i += 3;
+        } else if ["(?<!", "(?<=", "(?!", "(?="].iter().any(|p| rest.starts_with(p)) {
+            i += group_len(&bytes[i..]);
+        } else if rest.starts_with("\\h") {
+            // Oniguruma's hex digit class.
+            out.push_str("[0-9A-Fa-f]");
+            i += 2;
+        } else if bytes[i] == b'\\' && i + 1 < bytes.len() {
+            let len = 1 + rest[1..].chars().next().map_or(0, char::len_utf8);
+            out.push_str(&rest[..len]);
+            i += len;
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            out.push(c);
+            i += c.len_utf8().max(1);
+        }
+    }
+    out
+}
+
+/// The byte length of the group that opens at the start of `bytes`, through its `)`
+/// (escapes and character classes respected); the whole rest if it never closes.
+fn group_len(bytes: &[u8]) -> usize {
+    let (mut depth, mut in_class, mut i) = (0usize, false, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'[' if !in_class => in_class = true,
+            b']' if in_class => in_class = false,
+            b'(' if !in_class => depth += 1,
+            b')' if !in_class => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// A grok expression compiled to a regex, with what each capture group reports.
+struct GrokPattern {
+    regex: Rc<regex::Regex>,
+    /// Per capture group index: the field name (dots restored) and its type hint.
+    fields: Vec<Option<(String, Option<String>)>>,
+}
+
+/// How many expansion rounds the reference allows (its guard against cyclic definitions).
+const GROK_MAX_ROUNDS: usize = 1000;
+/// The longest expanded regex accepted, so that definitions cannot grow memory unboundedly.
+const GROK_MAX_EXPANDED_LEN: usize = 1 << 20;
+/// Dots in field names become this inside the regex, as group names cannot hold dots.
+const GROK_DOT: &str = "___";
+
+/// `ExtractGrokPatterns(target, pattern, named_captures_only=false, pattern_definitions=[])`.
+fn extract_grok_patterns(args: &mut Args<'_>) -> Result<Value> {
+    let named_only = match args.optional(2) {
+        Some(v) => coerce::bool(v)?,
+        None => false,
+    };
+    let definitions = args.strings(3)?;
+    let pattern = args.string(1)?;
+    let grok = compiled_grok(pattern, named_only, &definitions)?;
+    if named_only && grok.fields.iter().all(Option::is_none) {
+        crate::bail!("at least 1 named capture group must be supplied in the given regex");
+    }
+    let target = args.string(0)?;
+    grok_captures(&grok, target).map(Value::Map)
+}
+
+/// The compiled form of a grok expression, cached per thread like plain regexes.
+fn compiled_grok(pattern: &str, named_only: bool, definitions: &[&str]) -> Result<Rc<GrokPattern>> {
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Rc<GrokPattern>>> = RefCell::new(HashMap::new());
+    }
+    let key = format!("{named_only}\u{0}{pattern}\u{0}{}", definitions.join("\u{0}"));
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let user = parse_grok_definitions(definitions)?;
+    let (expanded, hints) =
+        expand_grok(pattern, named_only, &user).map_err(|e| invalid_pattern("ExtractGrokPatterns", pattern, e.message()))?;
+    let (renamed, names) = number_capture_groups(&expanded);
+    let regex = crate::regex::compile(&renamed).map_err(|e| invalid_pattern("ExtractGrokPatterns", pattern, &e))?;
+    let fields = regex
+        .capture_names()
+        .map(|slot| {
+            let index: usize = slot?.strip_prefix("g")?.parse().ok()?;
+            let raw = names.get(index)?;
+            Some((raw.replace(GROK_DOT, "."), hints.get(raw).cloned()))
+        })
+        .collect();
+    let compiled = Rc::new(GrokPattern { regex, fields });
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= 256 {
+            cache.clear();
+        }
+        cache.insert(key, compiled.clone());
+    });
+    Ok(compiled)
+}
+
+/// The user's `NAME=pattern` definitions, checked as the reference checks them.
+fn parse_grok_definitions<'a>(definitions: &[&'a str]) -> Result<HashMap<&'a str, &'a str>> {
+    let mut parsed = HashMap::new();
+    for (i, definition) in definitions.iter().enumerate() {
+        let Some((name, pattern)) = definition.split_once('=') else {
+            let shown = if definition.len() > 20 {
+                let mut end = 17;
+                while !definition.is_char_boundary(end) {
+                    end -= 1;
+                }
+                format!("{}...", &definition[..end])
+            } else {
+                definition.to_string()
+            };
+            crate::bail!(
+                "pattern {} supplied to ExtractGrokPatterns at index {i} has incorrect format, expecting PATTERNNAME=pattern definition",
+                go_quote(&shown)
+            );
+        };
+        if name.contains(':') {
+            crate::bail!("pattern ID {} should not contain ':'", go_quote(name));
+        }
+        parsed.insert(name, pattern);
+    }
+    Ok(parsed)
+}
+
+/// Replaces every `%{SYNTAX}`, `%{SYNTAX:ID}` and `%{SYNTAX:ID:TYPE}` by its definition,
+/// round after round until none is left (go-grok's `expand`). Returns the regex and the
+/// type hints by group name.
+fn expand_grok(pattern: &str, named_only: bool, user: &HashMap<&str, &str>) -> Result<(String, HashMap<String, String>)> {
+    let reference = crate::regex::compile(r"%\{(\w+(?::[\w+.]+(?::\w+)?)?)\}").map_err(Error::new)?;
+    let mut hints = HashMap::new();
+    let mut expanded = pattern.to_string();
+    for _ in 0..GROK_MAX_ROUNDS {
+        let found: Vec<(String, String)> =
+            reference.captures_iter(&expanded).map(|c| (c[0].to_string(), c[1].to_string())).collect();
+        if found.is_empty() {
+            break;
+        }
+        for (whole, inner) in found {
+            let parts: Vec<&str> = inner.split(':').collect();
+            let syntax = parts[0];
+            let id = parts.get(1).map_or_else(|| syntax.to_string(), |id| id.replace('.', GROK_DOT));
+            if let Some(hint) = parts.get(2) {
+                hints.insert(id.clone(), hint.to_string());
+            }
+            let Some(definition) = user.get(syntax).copied().or_else(|| standard_grok_patterns().get(syntax).map(String::as_str))
+            else {
+                crate::bail!("pattern definition {} unknown: parsing failed", go_quote(syntax));
+            };
+            let replacement =
+                if named_only && parts.len() == 1 { format!("({definition})") } else { format!("(?P<{id}>{definition})") };
+            expanded = expanded.replace(&whole, &replacement);
+            if expanded.len() > GROK_MAX_EXPANDED_LEN {
+                crate::bail!("expanded pattern is longer than {GROK_MAX_EXPANDED_LEN} bytes");
+            }
+        }
+    }
+    Ok((expanded, hints))
+}
+
+/// Renames every named group to `g<N>` and returns the original names by N: grok
+/// expansions repeat names (RE2 allows that, the regex crate does not).
+fn number_capture_groups(pattern: &str) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(pattern.len());
+    let mut names = Vec::new();
+    let mut rest = pattern;
+    let mut in_class = false;
+    while let Some(c) = rest.chars().next() {
+        let step = c.len_utf8();
+        if c == '\\' {
+            let escaped = rest[1..].chars().next().map_or(0, char::len_utf8);
+            out.push_str(&rest[..1 + escaped]);
+            rest = &rest[1 + escaped..];
+            continue;
+        }
+        if in_class {
+            in_class = c != ']';
+        } else if c == '[' {
+            in_class = true;
+        } else if c == '(' {
+            let opener = ["(?P<", "(?<"].into_iter().find(|o| rest.starts_with(o));
+            if let Some(opener) = opener
+                && let Some(end) = rest[opener.len()..].find('>')
+            {
+                let name = &rest[opener.len()..opener.len() + end];
+                out.push_str(&format!("(?P<g{}>", names.len()));
+                names.push(name.to_string());
+                rest = &rest[opener.len() + end + 1..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[step..];
+    }
+    (out, names)
+}
+
+/// The non-empty captures of the first match, converted by their type hints; a later
+/// group of the same name replaces an earlier one.
+fn grok_captures(grok: &GrokPattern, text: &str) -> Result<Map> {
+    let mut result = Map::new();
+    let Some(captures) = grok.regex.captures(text) else { return Ok(result) };
+    for (i, field) in grok.fields.iter().enumerate() {
+        let (Some((name, hint)), Some(m)) = (field, captures.get(i)) else { continue };
+        if m.as_str().is_empty() {
+            continue;
+        }
+        result.insert(name.clone(), grok_typed(m.as_str(), name, hint.as_deref())?);
+    }
+    Ok(result)
+}
+
+/// A capture converted by its `:TYPE` hint, with `strconv`'s error texts.
+fn grok_typed(text: &str, name: &str, hint: Option<&str>) -> Result<Value> {
+    Ok(match hint {
+        None | Some("string") => Value::string(text),
+        Some("int" | "long") => Value::Int(go_atoi(text)?),
+        Some("float" | "double") => Value::Float(coerce::parse_go_float(text)?),
+        Some("bool" | "boolean") => Value::Bool(
+            coerce::parse_go_bool(text)
+                .ok_or_else(|| Error::new(format!("strconv.ParseBool: parsing {}: invalid syntax", go_quote(text))))?,
+        ),
+        Some(_) => crate::bail!("invalid type for {}: type not specified", name.replace('.', GROK_DOT)),
+    })
+}
+
+/// `strconv.Atoi`.
+fn go_atoi(text: &str) -> Result<i64> {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        crate::bail!("strconv.Atoi: parsing {}: invalid syntax", go_quote(text));
+    }
+    text.parse::<i64>().map_err(|_| Error::new(format!("strconv.Atoi: parsing {}: value out of range", go_quote(text))))
+}
+
+// ---- ParseSeverity ----
+
+/// `ParseSeverity(target, mapping)`: the first level (in mapping order) one of whose
+/// criteria matches: `{"equals": [strings]}` for strings, `{"range": {"min", "max"}}`
+/// or `"2xx"`…`"5xx"` for integers.
+fn parse_severity(args: &mut Args<'_>) -> Result<Value> {
+    let mapping = args.map(1).map_err(|e| e.context("cannot get severity mapping"))?;
+    let value = args.value(0);
+    for (level, criteria) in mapping {
+        let Value::Slice(criteria) = criteria else {
+            return Err(Error::new("criteria for mapping log level must be []any").context("could not map log level"));
+        };
+        let matched = match value {
+            Value::String(s) => criteria.iter().any(|c| severity_equals(c, s)),
+            Value::Int(i) => criteria.iter().any(|c| severity_in_range(c, *i)),
+            _ => {
+                return Err(Error::new("log level must be either string or int64")
+                    .context(format!("could not evaluate log level of value '{value}'"))
+                    .context("could not map log level"));
+            }
+        };
+        if matched {
+            return Ok(Value::String(level.clone()));
+        }
+    }
+    Err(Error::new(format!("no matching log level found for value '{value}'")).context("could not map log level"))
+}
+
+fn severity_equals(criterion: &Value, value: &str) -> bool {
+    let Value::Map(m) = criterion else { return false };
+    matches!(m.get("equals"), Some(Value::Slice(list)) if list.iter().any(|v| matches!(v, Value::String(s) if s == value)))
+}
+
+fn severity_in_range(criterion: &Value, value: i64) -> bool {
+    match criterion {
+        Value::String(class) => {
+            let base = match class.as_str() {
+                "2xx" => 200,
+                "3xx" => 300,
+                "4xx" => 400,
+                "5xx" => 500,
+                _ => return false,
+            };
+            (base..base + 100).contains(&value)
+        }
+        Value::Map(m) => {
+            let Some(Value::Map(range)) = m.get("range") else { return false };
+            match (range.get("min"), range.get("max")) {
+                (Some(Value::Int(min)), Some(Value::Int(max))) => (*min..=*max).contains(&value),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+// ---- URL ----
+
+/// `URL(url)`: the semantic-convention fields of a URL parsed by Go's `url.Parse` rules.
+fn url(args: &mut Args<'_>) -> Result<Value> {
+    let text = args.string(0)?;
+    if text.is_empty() {
+        crate::bail!("url cannot be empty");
+    }
+    if let Some(query) = text.strip_prefix('?') {
+        return parse_query_to_map(query).map(Value::Map);
+    }
+    let parsed = GoUrl::parse(text).map_err(|e| Error::new(format!("parse {}: {e}", go_quote(text))))?;
+    parsed.semconv_map().map(Value::Map)
+}
+
+/// `url.ParseQuery` into `{"query": {param: [values]}}` (used for a bare `?query`).
+fn parse_query_to_map(query: &str) -> Result<Map> {
+    let mut params: indexmap::IndexMap<String, Vec<Value>> = indexmap::IndexMap::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        if pair.contains(';') {
+            crate::bail!("invalid semicolon separator in query");
+        }
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = unescape(key, Encoding::QueryComponent)?;
+        params.entry(key).or_default().push(Value::String(unescape(value, Encoding::QueryComponent)?));
+    }
+    let mut result = Map::new();
+    if !params.is_empty() {
+        result.insert("query".into(), Value::Map(map_of(params.into_iter().map(|(k, v)| (k, Value::Slice(v))))));
+    }
+    Ok(result)
+}
+
+/// The parts of a URL as Go's `net/url` keeps them.
+#[derive(Default)]
+struct GoUrl {
+    scheme: String,
+    opaque: String,
+    user: Option<(String, Option<String>)>,
+    host: String,
+    path: String,
+    raw_path: String,
+    omit_host: bool,
+    force_query: bool,
+    raw_query: String,
+    fragment: String,
+    raw_fragment: String,
+}
+
+/// Go's `url` escaping modes.
+#[derive(Clone, Copy, PartialEq)]
+enum Encoding {
+    Path,
+    Host,
+    UserPassword,
+    QueryComponent,
+    Fragment,
+}
+
+impl GoUrl {
+    /// `url.Parse`.
+    fn parse(raw: &str) -> Result<GoUrl, String> {
+        let (rest, fragment) = match raw.split_once('#') {
+            Some((u, f)) => (u, Some(f)),
+            None => (raw, None),
+        };
+        let mut url = GoUrl::parse_without_fragment(rest)?;
+        if let Some(fragment) = fragment {
+            url.fragment = unescape(fragment, Encoding::Fragment).map_err(|e| e.message().to_string())?;
+            if escape(&url.fragment, Encoding::Fragment) != fragment {
+                url.raw_fragment = fragment.to_string();
+            }
+        }
+        Ok(url)
+    }
+
+    fn parse_without_fragment(raw: &str) -> Result<GoUrl, String> {
+        if raw.bytes().any(|b| b < 0x20 || b == 0x7f) {
+            return Err("net/url: invalid control character in URL".into());
+        }
+        let mut url = GoUrl::default();
+        if raw == "*" {
+            url.path = "*".into();
+            return Ok(url);
+        }
+        let (scheme, mut rest) = split_scheme(raw)?;
+        url.scheme = scheme.to_ascii_lowercase();
+        if rest.ends_with('?') && rest.matches('?').count() == 1 {
+            url.force_query = true;
+            rest = &rest[..rest.len() - 1];
+        } else if let Some((before, query)) = rest.split_once('?') {
+            url.raw_query = query.to_string();
+            rest = before;
+        }
+        if !rest.starts_with('/') {
+            if !url.scheme.is_empty() {
+                url.opaque = rest.to_string();
+                return Ok(url);
+            }
+            if let Some(colon) = rest.find(':')
+                && rest.find('/').is_none_or(|slash| colon < slash)
+            {
+                return Err("first path segment in URL cannot contain colon".into());
+            }
+        }
+        if (!url.scheme.is_empty() || !rest.starts_with("///")) && rest.starts_with("//") {
+            let after = &rest[2..];
+            let (authority, path) = match after.find('/') {
+                Some(i) => (&after[..i], &after[i..]),
+                None => (after, ""),
+            };
+            url.parse_authority(authority)?;
+            rest = path;
+        } else if !url.scheme.is_empty() && rest.starts_with('/') {
+            url.omit_host = true;
+        }
+        url.path = unescape(rest, Encoding::Path).map_err(|e| e.message().to_string())?;
+        if escape(&url.path, Encoding::Path) != rest {
+            url.raw_path = rest.to_string();
+        }
+        Ok(url)
+    }
+
+    fn parse_authority(&mut self, authority: &str) -> Result<(), String> {
+        let (userinfo, host) = match authority.rfind('@') {
+            Some(i) => (Some(&authority[..i]), &authority[i + 1..]),
+            None => (None, authority),
+        };
+        self.host = parse_host(host)?;
+        if let Some(userinfo) = userinfo {
+            let valid = userinfo.chars().all(|c| c.is_ascii_alphanumeric() || "-._:~!$&'()*+,;=%@".contains(c));
+            if !valid {
+                return Err("net/url: invalid userinfo".into());
+            }
+            let unescape_user = |s: &str| unescape(s, Encoding::UserPassword).map_err(|e| e.message().to_string());
+            self.user = Some(match userinfo.split_once(':') {
+                Some((name, password)) => (unescape_user(name)?, Some(unescape_user(password)?)),
+                None => (unescape_user(userinfo)?, None),
+            });
+        }
+        Ok(())
+    }
+
+    /// The host without its port (`Hostname`).
+    fn hostname(&self) -> &str {
+        split_host_port(&self.host).0
+    }
+
+    /// The port digits, if any (`Port`).
+    fn port(&self) -> &str {
+        split_host_port(&self.host).1
+    }
+
+    /// `EscapedPath`.
+    fn escaped_path(&self) -> String {
+        if !self.raw_path.is_empty()
+            && valid_encoded(&self.raw_path, Encoding::Path)
+            && unescape(&self.raw_path, Encoding::Path).is_ok_and(|p| p == self.path)
+        {
+            return self.raw_path.clone();
+        }
+        if self.path == "*" {
+            return "*".into();
+        }
+        escape(&self.path, Encoding::Path)
+    }
+
+    /// `EscapedFragment`.
+    fn escaped_fragment(&self) -> String {
+        if !self.raw_fragment.is_empty()
+            && valid_encoded(&self.raw_fragment, Encoding::Fragment)
+            && unescape(&self.raw_fragment, Encoding::Fragment).is_ok_and(|f| f == self.fragment)
+        {
+            return self.raw_fragment.clone();
+        }
+        escape(&self.fragment, Encoding::Fragment)
+    }
+
+    fn userinfo_string(&self) -> Option<String> {
+        self.user.as_ref().map(|(name, password)| {
+            let mut s = escape(name, Encoding::UserPassword);
+            if let Some(p) = password {
+                s.push(':');
+                s.push_str(&escape(p, Encoding::UserPassword));
+            }
+            s
+        })
+    }
+
+    /// `URL.String`.
+    fn to_go_string(&self) -> String {
+        let mut out = String::new();
+        if !self.scheme.is_empty() {
+            out.push_str(&self.scheme);
+            out.push(':');
+        }
+        if !self.opaque.is_empty() {
+            out.push_str(&self.opaque);
+        } else {
+            let userinfo = self.userinfo_string();
+            let has_authority = !self.scheme.is_empty() || !self.host.is_empty() || userinfo.is_some();
+            if has_authority && !(self.omit_host && self.host.is_empty() && userinfo.is_none()) {
+                if !self.host.is_empty() || !self.path.is_empty() || userinfo.is_some() {
+                    out.push_str("//");
+                }
+                if let Some(u) = &userinfo {
+                    out.push_str(u);
+                    out.push('@');
+                }
+                out.push_str(&escape(&self.host, Encoding::Host));
+            }
+            let path = self.escaped_path();
+            if !path.is_empty() && !path.starts_with('/') && !self.host.is_empty() {
+                out.push('/');
+            }
+            if out.is_empty() && path.split('/').next().is_some_and(|first| first.contains(':')) {
+                out.push_str("./");
+            }
+            out.push_str(&path);
+        }
+        if self.force_query || !self.raw_query.is_empty() {
+            out.push('?');
+            out.push_str(&self.raw_query);
+        }
+        if !self.fragment.is_empty() {
+            out.push('#');
+            out.push_str(&self.escaped_fragment());
+        }
+        out
+    }
+
+    /// The reference's `url.*` map (`urlToSemconvMap`).
+    fn semconv_map(&self) -> Result<Map> {
+        let mut m = Map::new();
+        m.insert("url.original".into(), Value::String(self.to_go_string()));
+        m.insert("url.domain".into(), Value::string(self.hostname()));
+        m.insert("url.scheme".into(), Value::string(&self.scheme));
+        m.insert("url.path".into(), Value::string(&self.path));
+        let port = self.port();
+        if !port.is_empty() {
+            m.insert("url.port".into(), Value::Int(go_atoi(port)?));
+        }
+        if !self.fragment.is_empty() {
+            m.insert("url.fragment".into(), Value::string(&self.fragment));
+        }
+        if let (Some(info), Some((name, password))) = (self.userinfo_string(), &self.user) {
+            m.insert("url.user_info".into(), Value::String(info));
+            if !name.is_empty() {
+                m.insert("url.username".into(), Value::string(name));
+            }
+            if let Some(p) = password {
+                m.insert("url.password".into(), Value::string(p));
+            }
+        }
+        if !self.raw_query.is_empty() {
+            m.insert("url.query".into(), Value::string(&self.raw_query));
+        }
+        if let Some(dot) = self.path.rfind('.')
+            && dot + 1 < self.path.len()
+        {
+            m.insert("url.extension".into(), Value::string(&self.path[dot + 1..]));
+        }
+        Ok(m)
+    }
+}
+
+/// Splits `scheme:rest` (`getScheme`): no scheme when a character that cannot be in one
+/// comes before the first colon.
+fn split_scheme(raw: &str) -> Result<(&str, &str), String> {
+    for (i, c) in raw.char_indices() {
+        match c {
+            'a'..='z' | 'A'..='Z' => {}
+            '0'..='9' | '+' | '-' | '.' if i > 0 => {}
+            ':' if i == 0 => return Err("missing protocol scheme".into()),
+            ':' => return Ok((&raw[..i], &raw[i + 1..])),
+            _ => return Ok(("", raw)),
+        }
+    }
+    Ok(("", raw))
+}
+
+/// Splits off a `:port` of digits and strips IPv6 brackets (Go's `splitHostPort`).
+fn split_host_port(host_port: &str) -> (&str, &str) {
+    let (mut host, mut port) = (host_port, "");
+    if let Some(colon) = host_port.rfind(':')
+        && host_port[colon + 1..].bytes().all(|b| b.is_ascii_digit())
+    {
+        (host, port) = (&host_port[..colon], &host_port[colon + 1..]);
+    }
+    (host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host), port)
+}
+
+/// `parseHost`: checks the port and unescapes the host.
+fn parse_host(host: &str) -> Result<String, String> {
+    let port_part = if host.starts_with('[') {
+        let Some(close) = host.rfind(']') else { return Err("missing ']' in host".into()) };
+        &host[close + 1..]
+    } else {
+        host.rfind(':').map_or("", |i| &host[i..])
+    };
+    let valid_port = |p: &str| p.is_empty() || p.strip_prefix(':').is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()));
+    if !valid_port(port_part) {
+        return Err(format!("invalid port {} after host", go_quote(port_part)));
+    }
+    unescape(host, Encoding::Host).map_err(|e| e.message().to_string())
+}
+
+/// Go's `shouldEscape`.
+fn should_escape(c: u8, mode: Encoding) -> bool {
+    if c.is_ascii_alphanumeric() {
+        return false;
+    }
+    if mode == Encoding::Host && b"!$&'()*+,;=:[]<>\"".contains(&c) {
+        return false;
+    }
+    match c {
+        b'-' | b'_' | b'.' | b'~' => false,
+        b'$' | b'&' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'?' | b'@' => match mode {
+            Encoding::Path => c == b'?',
+            Encoding::UserPassword => matches!(c, b'@' | b'/' | b'?' | b':'),
+            Encoding::QueryComponent => true,
+            Encoding::Fragment | Encoding::Host => false,
+        },
+        b'!' | b'(' | b')' | b'*' if mode == Encoding::Fragment => false,
+        _ => true,
+    }
+}
+
+/// Go's `escape`.
+fn escape(s: &str, mode: Encoding) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if b == b' ' && mode == Encoding::QueryComponent {
+            out.push('+');
+        } else if should_escape(b, mode) {
+            out.push_str(&format!("%{b:02X}"));
+        } else {
+            out.push(b as char);
+        }
+    }
+    out
+}
+
+/// Go's `validEncoded`.
+fn valid_encoded(s: &str, mode: Encoding) -> bool {
+    s.bytes().all(|b| b"!$&'()*+,;=:@[]%".contains(&b) || !should_escape(b, mode))
+}
+
+/// Go's `unescape`, with its error texts.
+fn unescape(s: &str, mode: Encoding) -> Result<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = |j: usize| bytes.get(j).and_then(|b| (*b as char).to_digit(16));
+                let (Some(hi), Some(lo)) = (hex(i + 1), hex(i + 2)) else {
+                    let end = (i + 3).min(bytes.len());
+                    let shown = String::from_utf8_lossy(&bytes[i..end]);
+                    crate::bail!("invalid URL escape {}", go_quote(&shown));
+                };
+                if mode == Encoding::Host && hi < 8 && &bytes[i..i + 3] != b"%25" {
+                    crate::bail!("invalid URL escape {}", go_quote(&String::from_utf8_lossy(&bytes[i..i + 3])));
+                }
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            b'+' if mode == Encoding::QueryComponent => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                if mode == Encoding::Host && b < 0x80 && should_escape(b, mode) {
+                    crate::bail!("invalid character {} in host name", go_quote(&(b as char).to_string()));
+                }
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+// ---- UserAgent ----
+
+/// `UserAgent(user_agent)`: the browser family and version and the OS by the uap-core
+/// rules; `os.version` only when known.
+fn user_agent(args: &mut Args<'_>) -> Result<Value> {
+    static PARSER: OnceLock<simple_useragent::UserAgentParser> = OnceLock::new();
+    let text = args.string(0)?;
+    let parsed = PARSER.get_or_init(simple_useragent::UserAgentParser::new).parse(text);
+    let mut m = Map::new();
+    m.insert("user_agent.name".into(), Value::String(parsed.client.family));
+    m.insert("user_agent.original".into(), Value::string(text));
+    m.insert("user_agent.version".into(), Value::String(parsed.client.version.unwrap_or_default()));
+    if !parsed.os.family.is_empty() {
+        m.insert("os.name".into(), Value::String(parsed.os.family));
+    }
+    if let Some(version) = parsed.os.version.filter(|v| !v.is_empty()) {
+        m.insert("os.version".into(), Value::String(version));
+    }
+    Ok(Value::Map(m))
+}
+
+// ---- CommunityID ----
+
+/// The protocols `CommunityID` knows, with their IANA numbers.
+const COMMUNITY_ID_PROTOCOLS: &[(&str, u8)] = &[("ICMP", 1), ("TCP", 6), ("UDP", 17), ("RSVP", 46), ("ICMP6", 58), ("SCTP", 132)];
+
+/// `CommunityID(source_ip, source_port, destination_ip, destination_port, protocol="TCP", seed=0)`:
+/// the Community ID v1 flow hash, `1:` + base64(SHA-1(seed, ips, protocol, ports)) with the
+/// endpoints ordered so that both directions of a flow hash alike.
+fn community_id(args: &mut Args<'_>) -> Result<Value> {
+    let src_ip = args.string(0).map_err(|e| e.context("failed to get source IP"))?;
+    let dst_ip = args.string(2).map_err(|e| e.context("failed to get destination IP"))?;
+    let src_port = flow_port(args, 1, "source")?;
+    let dst_port = flow_port(args, 3, "destination")?;
+    let protocol = match args.optional(4) {
+        None => 6,
+        Some(v) => {
+            let name = coerce::string(v).map_err(|e| e.context("failed to get protocol"))?;
+            COMMUNITY_ID_PROTOCOLS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, number)| *number)
+                .ok_or_else(|| Error::new(format!("unsupported protocol: {name}")))?
+        }
+    };
+    let src = flow_ip(src_ip).ok_or_else(|| Error::new(format!("invalid source IP: {src_ip}")))?;
+    let dst = flow_ip(dst_ip).ok_or_else(|| Error::new(format!("invalid destination IP: {dst_ip}")))?;
+    let seed = match args.optional(5) {
+        None => 0,
+        Some(v) => {
+            let seed = coerce::int(v).map_err(|e| e.context("failed to get seed"))?;
+            u16::try_from(seed).map_err(|_| Error::new(format!("seed must be between 0 and 65535, got {seed}")))?
+        }
+    };
+    let ((a_ip, a_port), (b_ip, b_port)) = ordered_endpoints((src, src_port), (dst, dst_port));
+    let mut tuple = seed.to_be_bytes().to_vec();
+    tuple.extend_from_slice(&a_ip);
+    tuple.extend_from_slice(&b_ip);
+    tuple.extend_from_slice(&[protocol, 0]);
+    tuple.extend_from_slice(&a_port.to_be_bytes());
+    tuple.extend_from_slice(&b_port.to_be_bytes());
+    use sha1::Digest as _;
+    let digest = sha1::Sha1::digest(&tuple);
+    Ok(Value::String(format!("1:{}", coerce::base64_std(&digest))))
+}
+
+/// A port parameter, checked to be 1–65535.
+fn flow_port(args: &Args<'_>, i: usize, which: &str) -> Result<u16> {
+    let port = args.int(i).map_err(|e| e.context(format!("failed to get {which} port")))?;
+    match u16::try_from(port) {
+        Ok(p) if p >= 1 => Ok(p),
+        _ => Err(Error::new(format!("{which} port must be between 1 and 65535, got {port}"))),
+    }
+}
+
+/// The address bytes Go's `net.ParseIP(...).To4()` / `To16()` give: 4 bytes for IPv4
+/// and IPv4-mapped IPv6, else 16.
+fn flow_ip(text: &str) -> Option<Vec<u8>> {
+    match text.parse::<std::net::IpAddr>().ok()? {
+        std::net::IpAddr::V4(v4) => Some(v4.octets().to_vec()),
+        std::net::IpAddr::V6(v6) => Some(v6.to_ipv4_mapped().map_or_else(|| v6.octets().to_vec(), |v4| v4.octets().to_vec())),
+    }
+}
+
+/// Source and destination in the flow's canonical order (the smaller address first, or
+/// on equal addresses the smaller port first; a shorter address counts as smaller).
+fn ordered_endpoints(src: (Vec<u8>, u16), dst: (Vec<u8>, u16)) -> ((Vec<u8>, u16), (Vec<u8>, u16)) {
+    let swap = if src.0.len() != dst.0.len() { src.0.len() > dst.0.len() } else { (&src.0, src.1) > (&dst.0, dst.1) };
+    if swap { (dst, src) } else { (src, dst) }
+}
+
+// ---- Log formats: CEF, CLF, ELF, LEEF ----
+
+/// The text from the format's marker on (a syslog header before it is skipped).
+fn from_marker<'a>(message: &'a str, marker: &str, format: &str) -> Result<&'a str> {
+    match message.find(marker) {
+        Some(i) => Ok(&message[i..]),
+        None => Err(Error::new(format!("invalid {format} message: '{marker}' not found"))),
+    }
+}
+
+/// `ParseCEF(target)`: an ArcSight Common Event Format line
+/// (`CEF:Version|Vendor|Product|Version|Class ID|Name|Severity|Extension`) into its header
+/// fields and an `extensions` map.
+fn parse_cef(args: &mut Args<'_>) -> Result<Value> {
+    let source = args.string(0)?;
+    if source.is_empty() {
+        crate::bail!("cannot parse empty CEF message");
+    }
+    let cef = from_marker(source, "CEF:", "CEF")?;
+    let (header, extension) = split_cef_header(&cef["CEF:".len()..]);
+    if header.len() < 7 {
+        crate::bail!("invalid CEF message: expected 7 header fields, got {}", header.len());
+    }
+    const NAMES: [&str; 7] =
+        ["version", "device_vendor", "device_product", "device_version", "device_event_class_id", "name", "severity"];
+    let mut m = map_of(NAMES.iter().map(|n| n.to_string()).zip(header.into_iter().map(Value::String)));
+    m.insert("extensions".into(), Value::Map(parse_cef_extension(extension)));
+    Ok(Value::Map(m))
+}
+
+/// The seven `|`-separated header fields (with `\|` and `\\` unescaped) and the rest.
+fn split_cef_header(text: &str) -> (Vec<String>, &str) {
+    let mut fields = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some((_, next @ ('|' | '\\'))) => current.push(next),
+                Some((_, next)) => {
+                    current.push('\\');
+                    current.push(next);
+                }
+                None => current.push('\\'),
+            },
+            '|' => {
+                fields.push(std::mem::take(&mut current));
+                if fields.len() == 7 {
+                    return (fields, &text[i + 1..]);
+                }
+            }
+            c => current.push(c),
+        }
+    }
+    fields.push(current);
+    (fields, "")
+}
+
+/// The extension's `key=value` pairs: a key is a run of word characters (and `.[]-`)
+/// before an unescaped `=`; its value runs to the space before the next key.
+fn parse_cef_extension(text: &str) -> Map {
+    let key_starts: Vec<(usize, usize)> = cef_key_positions(text);
+    let mut m = Map::new();
+    for (n, &(start, eq)) in key_starts.iter().enumerate() {
+        let value_end = key_starts.get(n + 1).map_or(text.len(), |&(next, _)| next);
+        let value = text[eq + 1..value_end].trim_end_matches(' ');
+        m.insert(text[start..eq].to_string(), Value::String(unescape_cef_value(value)));
+    }
+    m
+}
+
+/// (key start, `=` position) of every extension key.
+fn cef_key_positions(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let is_key_byte = |b: u8| b.is_ascii_alphanumeric() || b"_.[]-".contains(&b);
+    let mut positions = Vec::new();
+    for (eq, &b) in bytes.iter().enumerate() {
+        if b != b'=' || (eq > 0 && bytes[eq - 1] == b'\\') {
+            continue;
+        }
+        let mut start = eq;
+        while start > 0 && is_key_byte(bytes[start - 1]) {
+            start -= 1;
+        }
+        if start < eq && (start == 0 || bytes[start - 1] == b' ') {
+            positions.push((start, eq));
+        }
+    }
+    positions
+}
+
+fn unescape_cef_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// `ParseCLF(target, format="clf")`: an NCSA Common (`clf`) or Combined (`combined`)
+/// Log Format line.
+fn parse_clf(args: &mut Args<'_>) -> Result<Value> {
+    let format = match args.optional(1) {
+        Some(v) => coerce::string(v)?,
+        None => "clf",
+    };
+    const COMMON: &str = r#"^(\S+) (\S+) (\S+) \[([^\]]*)\] "((?:[^"\\]|\\.)*)" (\d{3}|-) (\d+|-)"#;
+    const COMBINED_TAIL: &str = r#" "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)""#;
+    let pattern = match format {
+        "clf" => format!(r"{COMMON}\s*$"),
+        "combined" => format!(r"{COMMON}{COMBINED_TAIL}\s*$"),
+        other => crate::bail!("unsupported format {}, expected \"clf\" or \"combined\"", go_quote(other)),
+    };
+    let source = args.string(0)?;
+    let regex = crate::regex::compile(&pattern).map_err(Error::new)?;
+    let Some(c) = regex.captures(source) else {
+        crate::bail!("invalid CLF message: does not match the {format} format");
+    };
+    let text = |i: usize| c.get(i).map_or("", |m| m.as_str());
+    let mut m = Map::new();
+    for (i, key) in ["remote_host", "ident", "auth_user", "timestamp", "request"].into_iter().enumerate() {
+        m.insert(key.into(), Value::string(text(i + 1)));
+    }
+    let request: Vec<&str> = text(5).split(' ').collect();
+    if let [method, path, protocol] = request[..] {
+        m.insert("method".into(), Value::string(method));
+        m.insert("path".into(), Value::string(path));
+        m.insert("protocol".into(), Value::string(protocol));
+    }
+    if text(6) != "-" {
+        m.insert("status".into(), Value::Int(go_atoi(text(6))?));
+    }
+    m.insert("bytes".into(), Value::Int(if text(7) == "-" { 0 } else { go_atoi(text(7))? }));
+    if format == "combined" {
+        m.insert("referer".into(), Value::string(text(8)));
+        m.insert("user_agent".into(), Value::string(text(9)));
+    }
+    Ok(Value::Map(m))
+}
+
+/// `ParseELF(target)`: a W3C Extended Log Format entry: `#` directives (a `#Fields:`
+/// directive names the fields) and one data line whose space-separated entries (quoted
+/// strings may hold spaces, `""` is a quote) map to those fields; `-` marks a missing one.
+fn parse_elf(args: &mut Args<'_>) -> Result<Value> {
+    let source = args.string(0)?;
+    let mut fields: Option<Vec<&str>> = None;
+    let mut data: Vec<&str> = Vec::new();
+    for line in source.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match line.strip_prefix('#') {
+            Some(directive) => {
+                if let Some(names) = directive.strip_prefix("Fields:") {
+                    fields = Some(names.split_whitespace().collect());
+                }
+            }
+            None => data.push(line),
+        }
+    }
+    let Some(fields) = fields else { crate::bail!("invalid ELF message: missing #Fields directive") };
+    let [line] = data[..] else { crate::bail!("invalid ELF message: expected one data line, got {}", data.len()) };
+    let values = split_elf_entries(line)?;
+    if values.len() != fields.len() {
+        crate::bail!("invalid ELF message: expected {} fields, got {}", fields.len(), values.len());
+    }
+    let present = fields.into_iter().zip(values).filter(|(_, v)| v != "-");
+    Ok(Value::Map(map_of(present.map(|(k, v)| (k.to_string(), Value::String(v))))))
+}
+
+fn split_elf_entries(line: &str) -> Result<Vec<String>> {
+    let mut entries = Vec::new();
+    let mut chars = line.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let Some(&first) = chars.peek() else { break };
+        let mut entry = String::new();
+        if first == '"' {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('"') if chars.next_if_eq(&'"').is_some() => entry.push('"'),
+                    Some('"') => break,
+                    Some(c) => entry.push(c),
+                    None => crate::bail!("invalid ELF message: unterminated quoted string"),
+                }
+            }
+        } else {
+            while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
+                entry.push(c);
+            }
+        }
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+/// `ParseLEEF(target)`: an IBM QRadar LEEF 1.0 or 2.0 event
+/// (`LEEF:Version|Vendor|Product|Version|EventID|[Delimiter|]attributes`).
+fn parse_leef(args: &mut Args<'_>) -> Result<Value> {
+    let source = args.string(0)?;
+    if source.is_empty() {
+        crate::bail!("cannot parse empty LEEF message");
+    }
+    let leef = from_marker(source, "LEEF:", "LEEF")?;
+    let Some((version_field, remainder)) = leef.split_once('|') else {
+        crate::bail!("invalid LEEF message: missing pipe delimiter in header");
+    };
+    let version = &version_field["LEEF:".len()..];
+    let (header, delimiter, attributes) = match version {
+        "1.0" => {
+            let parts: Vec<&str> = remainder.splitn(5, '|').collect();
+            if parts.len() < 4 {
+                crate::bail!(
+                    "invalid LEEF 1.0 header: expected at least 4 fields (vendor, product, version, eventID), got {}",
+                    parts.len()
+                );
+            }
+            (parts[..4].to_vec(), "\t".to_string(), parts.get(4).copied().unwrap_or(""))
+        }
+        "2.0" => {
+            let parts: Vec<&str> = remainder.splitn(6, '|').collect();
+            if parts.len() < 5 {
+                crate::bail!(
+                    "invalid LEEF 2.0 header: expected at least 5 fields (vendor, product, version, eventID, delimiter), got {}",
+                    parts.len()
+                );
+            }
+            let delimiter = leef_delimiter(parts[4]).map_err(|e| e.context("invalid LEEF 2.0 delimiter"))?;
+            (parts[..4].to_vec(), delimiter, parts.get(5).copied().unwrap_or(""))
+        }
+        other => crate::bail!("unsupported LEEF version: {other} (supported: 1.0, 2.0)"),
+    };
+    let mut m = Map::new();
+    m.insert("version".into(), Value::string(version));
+    for (key, value) in ["vendor", "product_name", "product_version", "event_id"].into_iter().zip(header) {
+        m.insert(key.into(), Value::string(value));
+    }
+    m.insert("attributes".into(), Value::Map(parse_leef_attributes(attributes, &delimiter)));
+    Ok(Value::Map(m))
+}
+
+/// A LEEF 2.0 delimiter: a character, or `0x..` for one byte in hex; empty means tab.
+fn leef_delimiter(spec: &str) -> Result<String> {
+    let Some(hex) = spec.strip_prefix("0x").or_else(|| spec.strip_prefix("0X")) else {
+        return Ok(if spec.is_empty() { "\t".into() } else { spec.into() });
+    };
+    if hex.is_empty() {
+        crate::bail!("empty hex value");
+    }
+    let invalid = || Error::new(format!("invalid hex delimiter {}: encoding/hex: invalid byte", go_quote(spec)));
+    if hex.len() % 2 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(invalid());
+    }
+    if hex.len() != 2 {
+        crate::bail!("hex delimiter must decode to a single byte, got {} bytes", hex.len() / 2);
+    }
+    let byte = u8::from_str_radix(hex, 16).map_err(|_| invalid())?;
+    Ok(String::from_utf8_lossy(&[byte]).into_owned())
+}
+
+/// The `key=value` attributes between delimiters; pieces without `=` or a key are skipped.
+fn parse_leef_attributes(attributes: &str, delimiter: &str) -> Map {
+    let pairs = attributes.split(delimiter).map(str::trim).filter_map(|pair| pair.split_once('='));
+    map_of(pairs.filter(|(k, _)| !k.is_empty()).map(|(k, v)| (k.to_string(), Value::string(v))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::convert;
+    use super::*;
+
+    fn s(text: &str) -> Value {
+        Value::string(text)
+    }
+
+    fn map(pairs: &[(&str, Value)]) -> Value {
+        Value::Map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    fn strings(pairs: &[(&str, &str)]) -> Value {
+        map(&pairs.iter().map(|(k, v)| (*k, s(v))).collect::<Vec<_>>())
+    }
+
+    fn list(items: &[&str]) -> Value {
+        Value::Slice(items.iter().map(|i| s(i)).collect())
+    }
+
+    fn error(name: &str, args: Vec<Value>) -> String {
+        convert(name, args).expect_err("expected an error").message().to_string()
+    }
+
+    #[test]
+    fn parse_json_objects_arrays_and_errors() {
+        assert_eq!(convert("ParseJSON", vec![s(r#"{"attr":true}"#)]).unwrap(), map(&[("attr", Value::Bool(true))]));
+        assert_eq!(convert("ParseJSON", vec![s(r#"["value1","value2"]"#)]).unwrap(), list(&["value1", "value2"]));
+        let nested = convert("ParseJSON", vec![s(r#"{"n":1,"m":{"x":[null,2.5]}}"#)]).unwrap();
+        let inner = map(&[("x", Value::Slice(vec![Value::Nil, Value::Float(2.5)]))]);
+        assert_eq!(nested, map(&[("n", Value::Float(1.0)), ("m", inner)]));
+        assert!(
+            matches!(convert("ParseJSON", vec![s(r#"{"n":1}"#)]).unwrap(), Value::Map(m) if matches!(m["n"], Value::Float(_)))
+        );
+        convert("ParseJSON", vec![s("not json")]).unwrap_err();
+        assert_eq!(error("ParseJSON", vec![s("1")]), "could not convert parsed value of type float64 to JSON object");
+        let deep = "[".repeat(100_000);
+        convert("ParseJSON", vec![s(&deep)]).unwrap_err();
+        assert_eq!(error("ParseJSON", vec![Value::Int(1)]), "expected string but got int64");
+    }
+
+    #[test]
+    fn parse_key_value_cases() {
+        assert_eq!(
+            convert("ParseKeyValue", vec![s("k1=v1 k2=v2 k3=v3")]).unwrap(),
+            strings(&[("k1", "v1"), ("k2", "v2"), ("k3", "v3")])
+        );
+        assert_eq!(
+            convert("ParseKeyValue", vec![s("k1!v1_k2!v2"), s("!"), s("_")]).unwrap(),
+            strings(&[("k1", "v1"), ("k2", "v2")])
+        );
+        assert_eq!(
+            convert("ParseKeyValue", vec![s("k1!v1_k2!\"v2__!__v2\""), s("!"), s("_")]).unwrap(),
+            strings(&[("k1", "v1"), ("k2", "v2__!__v2")])
+        );
+        assert_eq!(
+            convert("ParseKeyValue", vec![s("  name='a b'   x=\"1\" ")]).unwrap(),
+            strings(&[("name", "a b"), ("x", "1")])
+        );
+        assert_eq!(error("ParseKeyValue", vec![s("")]), "cannot parse from empty target");
+        assert_eq!(error("ParseKeyValue", vec![s("a=1 b")]), "cannot split \"b\" into 2 items, got 1 item(s)");
+        assert_eq!(
+            error("ParseKeyValue", vec![s("a=\"1")]),
+            "splitting source \"a=\\\"1\" into pairs failed: never reached the end of a quoted value"
+        );
+        assert_eq!(
+            error("ParseKeyValue", vec![s("a=1"), s(":"), s(":")]),
+            "pair delimiter \":\" cannot be equal to delimiter \":\""
+        );
+    }
+
+    #[test]
+    fn to_key_value_string_cases() {
+        let kv = |text: &str| convert("ParseKeyValue", vec![s(text)]).unwrap();
+        let tkv = |m: Value, rest: &[&str], sort: bool| {
+            let mut args = vec![m];
+            args.extend(rest.iter().map(|r| s(r)));
+            args.push(Value::Bool(sort));
+            convert("ToKeyValueString", args).unwrap()
+        };
+        assert_eq!(tkv(kv("k1=v1 k2=v2"), &["=", " "], true), s("k1=v1 k2=v2"));
+        assert_eq!(tkv(kv("k1=v1 k2=v2"), &["!", "+"], true), s("k1!v1+k2!v2"));
+        assert_eq!(tkv(kv("k1=v1 k2=v2=v3"), &["=", " "], true), s("k1=v1 k2=\"v2=v3\""));
+        assert_eq!(tkv(strings(&[("b", "2"), ("a", "x\"y")]), &["=", " "], false), s("b=2 a=x\\\"y"));
+        let mixed = map(&[("i", Value::Int(1)), ("f", Value::Float(1.5)), ("m", strings(&[("k", "v")]))]);
+        assert_eq!(tkv(mixed, &["=", ";"], true), s(r#"f=1.5;i=1;m={\"k\":\"v\"}"#));
+        assert_eq!(convert("ToKeyValueString", vec![strings(&[("a", "1")])]).unwrap(), s("a=1"));
+        assert_eq!(error("ToKeyValueString", vec![strings(&[]), s("")]), "delimiter cannot be set to an empty string");
+    }
+
+    fn csv(target: &str, header: &str, rest: &[Value]) -> Result<Value> {
+        let mut args = vec![s(target), s(header)];
+        args.extend(rest.iter().cloned());
+        convert("ParseCSV", args)
+    }
+
+    #[test]
+    fn parse_csv_reference_cases() {
+        let cols = |vals: [&str; 3]| strings(&[("col1", vals[0]), ("col2", vals[1]), ("col3", vals[2])]);
+        assert_eq!(csv("val1,val2,val3", "col1,col2,col3", &[]).unwrap(), cols(["val1", "val2", "val3"]));
+        assert_eq!(csv("val1\nnewline,val2,val3", "col1,col2,col3", &[]).unwrap(), cols(["val1\nnewline", "val2", "val3"]));
+        assert_eq!(csv("val1,val2\nnewline,val3", "col1,col2,col3", &[]).unwrap(), cols(["val1", "val2\nnewline", "val3"]));
+        assert_eq!(csv("val1,val2,val3\nnewline", "col1,col2,col3", &[]).unwrap(), cols(["val1", "val2", "val3\nnewline"]));
+        assert_eq!(
+            csv("val1\nnewline1,val2\nnewline2,val3\nnewline3", "col1,col2,col3", &[]).unwrap(),
+            cols(["val1\nnewline1", "val2\nnewline2", "val3\nnewline3"])
+        );
+        assert_eq!(csv("\nval1,val2,val3", "col1,col2,col3", &[]).unwrap(), cols(["val1", "val2", "val3"]));
+        assert_eq!(csv("val1,val2,val3\n", "col1,col2,col3", &[]).unwrap(), cols(["val1", "val2", "val3"]));
+        assert_eq!(csv("val1\n,val2,val3", "col1,col2,col3", &[]).unwrap(), cols(["val1\n", "val2", "val3"]));
+        assert_eq!(csv("val1\tval2\tval3", "col1 col2 col3", &[s("\t"), s(" ")]).unwrap(), cols(["val1", "val2", "val3"]));
+        assert_eq!(csv("\"a,b\",\"c\"\"d\",e", "col1,col2,col3", &[]).unwrap(), cols(["a,b", "c\"d", "e"]));
+        assert_eq!(csv("\"a\nb\",c,d", "col1,col2,col3", &[]).unwrap(), cols(["a\nb", "c", "d"]));
+        let err = |r: Result<Value>| r.unwrap_err().message().to_string();
+        assert_eq!(err(csv("val1,val2,val3", "col1,col2", &[])), "map csv headers: wrong number of fields: expected 2, found 3");
+        assert_eq!(err(csv("val1", "", &[])), "headers must not be an empty string");
+        assert_eq!(err(csv("", "col1,col2,col3", &[])), "no csv lines found");
+        assert_eq!(
+            err(csv("val1,val2,v\"al3", "col1,col2,col3", &[])),
+            "map csv headers: wrong number of fields: expected 3, found 2"
+        );
+        assert_eq!(
+            err(csv("\"abc\"x,y", "col1,col2", &[])),
+            "read csv line: parse error on line 1, column 5: extraneous or missing \" in quoted-field"
+        );
+        assert_eq!(err(csv("a,b,c", "x,y,z", &[s("bad_delim")])), "invalid arguments: delimiter must be a single character");
+        assert_eq!(
+            err(csv("a,b,c", "x,y,z", &[s(","), s("bad_delim")])),
+            "invalid arguments: header_delimiter must be a single character"
+        );
+        assert_eq!(err(csv("a", "x", &[s(","), s(","), s("fake-mode")])), "unknown mode: fake-mode");
+    }
+
+    #[test]
+    fn parse_csv_modes() {
+        let lazy = [s(","), s(","), s("lazyQuotes")];
+        assert_eq!(
+            csv("val1,val2,v\"al3", "col1,col2,col3", &lazy).unwrap(),
+            strings(&[("col1", "val1"), ("col2", "val2"), ("col3", "v\"al3")])
+        );
+        assert_eq!(
+            csv("val1,\"val2,\"val3,val4\"", "col1,col2,col3,col4", &lazy).unwrap_err().message(),
+            "map csv headers: wrong number of fields: expected 4, found 2"
+        );
+        let ignore = [s(","), s(","), s("ignoreQuotes")];
+        assert_eq!(
+            csv("val1,\"val2,\"val3,val4\"", "col1,col2,col3,col4", &ignore).unwrap(),
+            strings(&[("col1", "val1"), ("col2", "\"val2"), ("col3", "\"val3"), ("col4", "val4\"")])
+        );
+        // The corpus rows: separate header delimiter, and the README example.
+        assert_eq!(
+            csv("val1;val2;val3", "header1|header2|header3", &[s(";"), s("|"), s("strict")]).unwrap(),
+            strings(&[("header1", "val1"), ("header2", "val2"), ("header3", "val3")])
+        );
+        assert_eq!(
+            csv("999-999-9999,Joe Smith,joe.smith@example.com", "phone,name,email", &[]).unwrap(),
+            strings(&[("phone", "999-999-9999"), ("name", "Joe Smith"), ("email", "joe.smith@example.com")])
+        );
+        csv("a,b", "x,y,z", &[]).unwrap_err();
+    }
+
+    #[test]
+    fn extract_patterns_cases() {
+        assert_eq!(
+            convert("ExtractPatterns", vec![s("aa123bb"), s(r"(?P<numbers>\d+)")]).unwrap(),
+            strings(&[("numbers", "123")])
+        );
+        assert_eq!(
+            convert("ExtractPatterns", vec![s("a=b c=d"), s(r"^a=(?P<a>\w+)\s+c=(?P<c>\w+)(?P<e>x)?$")]).unwrap(),
+            strings(&[("a", "b"), ("c", "d"), ("e", "")])
+        );
+        assert_eq!(convert("ExtractPatterns", vec![s("zzz"), s(r"(?P<n>\d+)")]).unwrap(), map(&[]));
+        assert_eq!(
+            error("ExtractPatterns", vec![s("x"), s(r"(\d+)")]),
+            "at least 1 named capture group must be supplied in the given regex"
+        );
+        assert!(
+            error("ExtractPatterns", vec![s("x"), s("(")])
+                .starts_with("the regex pattern supplied to ExtractPatterns '\"(\"' is not a valid pattern: ")
+        );
+    }
+
+    fn grok(target: &str, pattern: &str, named: bool, defs: &[&str]) -> Result<Value> {
+        convert("ExtractGrokPatterns", vec![s(target), s(pattern), Value::Bool(named), list(defs)])
+    }
+
+    #[test]
+    fn extract_grok_patterns_reference_cases() {
+        let url = "http://user:password@example.com:80/path?query=string";
+        // The logstash field names of the crate's set (go-grok's ECS set says `url.scheme`, …).
+        assert_eq!(
+            grok(url, "%{ELB_URI}", true, &[]).unwrap(),
+            map(&[
+                ("proto", s("http")),
+                ("urihost", s("example.com:80")),
+                ("port", s("80")),
+                ("path", s("/path")),
+                ("params", s("?query=string"))
+            ])
+        );
+        let uri = grok(url, "%{URI}", false, &[]).unwrap();
+        let Value::Map(uri) = uri else { panic!("not a map") };
+        for (k, v) in [
+            ("URIPROTO", "http"),
+            ("USER", "user"),
+            ("URIHOST", "example.com:80"),
+            ("IPORHOST", "example.com"),
+            ("port", "80"),
+            ("URIPATH", "/path"),
+            ("URIPARAM", "?query=string"),
+        ] {
+            assert_eq!(uri.get(k), Some(&s(v)), "{k}");
+        }
+        assert_eq!(
+            grok(
+                "2024-06-18 12:34:56 UTC johndoe 12345 67890",
+                "%{DATESTAMP:timestamp} %{TZ:event.timezone} %{DATA:user.name} %{GREEDYDATA:postgresql.log.connection_id} %{POSINT:process.pid:int}",
+                true,
+                &[]
+            )
+            .unwrap(),
+            map(&[
+                ("timestamp", s("24-06-18 12:34:56")),
+                ("event.timezone", s("UTC")),
+                ("user.name", s("johndoe")),
+                ("postgresql.log.connection_id", s("12345")),
+                ("process.pid", Value::Int(67890)),
+            ])
+        );
+        assert_eq!(
+            grok(
+                "2024-06-18 12:34:56 otel",
+                "%{MYPATTERN}",
+                true,
+                &["MYPATTERN=%{MYDATEPATTERN:timestamp} otel", "MYDATEPATTERN=%{DATE}[- ]%{TIME}"]
+            )
+            .unwrap(),
+            strings(&[("timestamp", "24-06-18 12:34:56")])
+        );
+        assert_eq!(grok("a=b c=d", r"^a=(?P<a>\w+)\s+c=(?P<c>\w+)$", false, &[]).unwrap(), strings(&[("a", "b"), ("c", "d")]));
+        assert_eq!(grok("a=b c=d", r"^a=(?P<a>\w+)$", false, &[]).unwrap(), map(&[]));
+        assert_eq!(grok("foobar", "(.*)", false, &[]).unwrap(), map(&[]));
+    }
+
+    #[test]
+    fn extract_grok_patterns_errors_and_types() {
+        assert!(grok("foobar", "(", false, &[]).unwrap_err().message().contains("is not a valid pattern"));
+        assert_eq!(
+            grok("x", "%{URI}", false, &["PAT:TERN=invalid"]).unwrap_err().message(),
+            "pattern ID \"PAT:TERN\" should not contain ':'"
+        );
+        assert_eq!(
+            grok("x", "%{URI}", false, &["THIS_IS_A_LONG_DEFINITION_WITHOUT_EQUALS"]).unwrap_err().message(),
+            "pattern \"THIS_IS_A_LONG_DE...\" supplied to ExtractGrokPatterns at index 0 has incorrect format, expecting PATTERNNAME=pattern definition"
+        );
+        assert!(grok("x", "%{NOPE}", false, &[]).unwrap_err().message().contains("pattern definition \"NOPE\" unknown"));
+        assert_eq!(
+            grok("x", "%{WORD}", true, &[]).unwrap_err().message(),
+            "at least 1 named capture group must be supplied in the given regex"
+        );
+        assert_eq!(
+            grok("1.5 true", "%{NUMBER:n:float} %{WORD:b:bool}", true, &[]).unwrap(),
+            map(&[("n", Value::Float(1.5)), ("b", Value::Bool(true))])
+        );
+        assert_eq!(grok("x1", "%{WORD:n:int}", true, &[]).unwrap_err().message(), "strconv.Atoi: parsing \"x1\": invalid syntax");
+        assert!(grok("x", "%{A}", false, &["A=%{A}"]).is_err(), "a cyclic definition ends");
+        assert_eq!(
+            convert("ExtractGrokPatterns", vec![Value::Int(123), s("%{URI}")]).unwrap_err().message(),
+            "expected string but got int64"
+        );
+        convert("ExtractGrokPatterns", vec![Value::Nil, s("(?P<line>.*)")]).unwrap_err();
+    }
+
+    #[test]
+    fn every_standard_grok_pattern_compiles() {
+        let failing: Vec<&str> = standard_grok_patterns()
+            .keys()
+            .filter(|name| compiled_grok(&format!("%{{{name}}}"), false, &[]).is_err())
+            .copied()
+            .collect();
+        assert!(failing.is_empty(), "{failing:?}");
+    }
+
+    #[test]
+    fn parse_severity_cases() {
+        let criteria = |items: Vec<Value>| Value::Slice(items);
+        let range = |min: i64, max: i64| map(&[("range", map(&[("min", Value::Int(min)), ("max", Value::Int(max))]))]);
+        let mapping = map(&[
+            ("error", criteria(vec![map(&[("equals", list(&["err"]))]), range(3, 4)])),
+            ("info", criteria(vec![range(1, 2)])),
+            ("warn", criteria(vec![s("4xx")])),
+        ]);
+        let sev = |v: Value| convert("ParseSeverity", vec![v, mapping.clone()]);
+        assert_eq!(sev(Value::Int(1)).unwrap(), s("info"));
+        assert_eq!(sev(Value::Int(3)).unwrap(), s("error"));
+        assert_eq!(sev(s("err")).unwrap(), s("error"));
+        assert_eq!(sev(Value::Int(404)).unwrap(), s("warn"));
+        assert_eq!(
+            sev(Value::Int(42)).unwrap_err().message(),
+            "could not map log level: no matching log level found for value '42'"
+        );
+        assert_eq!(
+            sev(Value::Float(1.0)).unwrap_err().message(),
+            "could not map log level: could not evaluate log level of value '1': log level must be either string or int64"
+        );
+    }
+
+    #[test]
+    fn url_reference_cases() {
+        let u = |text: &str| convert("URL", vec![s(text)]).unwrap();
+        assert_eq!(
+            u("http://www.example.com"),
+            strings(&[
+                ("url.original", "http://www.example.com"),
+                ("url.scheme", "http"),
+                ("url.domain", "www.example.com"),
+                ("url.path", "")
+            ])
+        );
+        let full = "http://myusername:mypassword@www.example.com:80/foo.gif?key1=val1&key2=val2#fragment";
+        assert_eq!(
+            u(full),
+            map(&[
+                ("url.path", s("/foo.gif")),
+                ("url.fragment", s("fragment")),
+                ("url.extension", s("gif")),
+                ("url.password", s("mypassword")),
+                ("url.original", s(full)),
+                ("url.scheme", s("http")),
+                ("url.port", Value::Int(80)),
+                ("url.user_info", s("myusername:mypassword")),
+                ("url.domain", s("www.example.com")),
+                ("url.query", s("key1=val1&key2=val2")),
+                ("url.username", s("myusername")),
+            ])
+        );
+        let Value::Map(m) = u("https://user:@www.example.com:77/foo") else { panic!() };
+        assert_eq!(m["url.password"], s(""));
+        assert_eq!(m["url.user_info"], s("user:"));
+        assert_eq!(m["url.port"], Value::Int(77));
+        let Value::Map(m) = u("telnet://192.0.2.16:80/") else { panic!() };
+        assert_eq!((m["url.path"].clone(), m["url.domain"].clone(), m.len()), (s("/"), s("192.0.2.16"), 5));
+        let Value::Map(m) = u("ftp://ftp.is.co.za/rfc/rfc1808.txt") else { panic!() };
+        assert_eq!(m["url.extension"], s("txt"));
+        let Value::Map(m) = u("HTTP://[::1]:8080/a%20b") else { panic!() };
+        assert_eq!((m["url.scheme"].clone(), m["url.domain"].clone(), m["url.path"].clone()), (s("http"), s("::1"), s("/a b")));
+        assert_eq!(m["url.original"], s("http://[::1]:8080/a%20b"));
+        assert_eq!(error("URL", vec![s("")]), "url cannot be empty");
+        assert_eq!(error("URL", vec![s("http://[::1")]), "parse \"http://[::1\": missing ']' in host");
+        assert_eq!(error("URL", vec![s("http://x:y/")]), "parse \"http://x:y/\": invalid port \":y\" after host");
+        assert_eq!(error("URL", vec![s("%zz")]), "parse \"%zz\": invalid URL escape \"%zz\"");
+    }
+
+    #[test]
+    fn user_agent_cases() {
+        let ua = |text: &str| convert("UserAgent", vec![s(text)]).unwrap();
+        assert_eq!(
+            ua("curl/7.81.0"),
+            strings(&[
+                ("user_agent.original", "curl/7.81.0"),
+                ("user_agent.name", "curl"),
+                ("user_agent.version", "7.81.0"),
+                ("os.name", "Other")
+            ])
+        );
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0";
+        assert_eq!(
+            ua(firefox),
+            strings(&[
+                ("user_agent.name", "Firefox"),
+                ("user_agent.version", "126.0"),
+                ("user_agent.original", firefox),
+                ("os.name", "Linux")
+            ])
+        );
+        let other = "foobar/1.2.3 (foo; bar baz)";
+        assert_eq!(
+            ua(other),
+            strings(&[
+                ("user_agent.name", "Other"),
+                ("user_agent.version", ""),
+                ("user_agent.original", other),
+                ("os.name", "Other")
+            ])
+        );
+        let Value::Map(m) = ua(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/91.0.4472.124 Safari/537.36",
+        ) else {
+            panic!()
+        };
+        assert_eq!((m["os.name"].clone(), m["os.version"].clone()), (s("Windows"), s("10")));
+    }
+
+    #[test]
+    fn community_id_cases() {
+        let id = |proto: Option<&str>, seed: Option<i64>| {
+            let mut args = vec![s("123.124.125.126"), Value::Int(12345), s("55.56.57.58"), Value::Int(80)];
+            if let Some(p) = proto {
+                args.push(s(p));
+            }
+            if let Some(seed) = seed {
+                args.push(Value::Int(seed));
+            }
+            convert("CommunityID", args).unwrap()
+        };
+        assert_eq!(id(Some("TCP"), Some(0)), s("1:9qr9Z1LViXcNwtLVOHZ3CL8MlyM="));
+        assert_eq!(id(None, None), s("1:9qr9Z1LViXcNwtLVOHZ3CL8MlyM="));
+        assert_eq!(id(Some("ICMP"), Some(9)), s("1:7tb0A6iknoFJCZmtLXkvScm21Ss="));
+        assert_eq!(id(Some("RSVP"), Some(11)), s("1:cEVbY6jymDAKgyIU4UqMu0WQHTI="));
+        assert_eq!(id(Some("SCTP"), Some(12)), s("1:4KOPjy2bsV43uY/mf4HtwyZkwqM="));
+        // Both directions of a flow hash alike.
+        let reverse =
+            convert("CommunityID", vec![s("55.56.57.58"), Value::Int(80), s("123.124.125.126"), Value::Int(12345)]).unwrap();
+        assert_eq!(reverse, s("1:9qr9Z1LViXcNwtLVOHZ3CL8MlyM="));
+        let bad = |args: Vec<Value>| convert("CommunityID", args).unwrap_err().message().to_string();
+        assert_eq!(
+            bad(vec![s("1.2.3.4"), Value::Int(0), s("1.2.3.5"), Value::Int(1)]),
+            "source port must be between 1 and 65535, got 0"
+        );
+        assert_eq!(bad(vec![s("1.2.3.4"), Value::Int(1), s("x"), Value::Int(1)]), "invalid destination IP: x");
+        assert_eq!(bad(vec![s("1.2.3.4"), Value::Int(1), s("1.2.3.5"), Value::Int(1), s("GRE")]), "unsupported protocol: GRE");
+        assert_eq!(
+            bad(vec![s("1.2.3.4"), Value::Int(1), s("1.2.3.5"), Value::Int(1), s("TCP"), Value::Int(70000)]),
+            "seed must be between 0 and 65535, got 70000"
+        );
+        assert_eq!(
+            bad(vec![Value::Nil, Value::Int(1), s("1.2.3.5"), Value::Int(1)]),
+            "failed to get source IP: expected string but got nil"
+        );
+    }
+
+    #[test]
+    fn parse_leef_cases() {
+        let leef = |text: &str| convert("ParseLEEF", vec![s(text)]).unwrap();
+        let header = |version: &str, vendor: &str, product: &str, pv: &str, id: &str, attrs: Value| {
+            map(&[
+                ("version", s(version)),
+                ("vendor", s(vendor)),
+                ("product_name", s(product)),
+                ("product_version", s(pv)),
+                ("event_id", s(id)),
+                ("attributes", attrs),
+            ])
+        };
+        assert_eq!(
+            leef("LEEF:1.0|Microsoft|MSExchange|4.0 SP1|15345|src=10.50.1.1\tdst=2.10.20.20\tsev=5"),
+            header(
+                "1.0",
+                "Microsoft",
+                "MSExchange",
+                "4.0 SP1",
+                "15345",
+                strings(&[("src", "10.50.1.1"), ("dst", "2.10.20.20"), ("sev", "5")])
+            )
+        );
+        assert_eq!(leef("LEEF:1.0|Vendor|Product|1.0|EventID"), header("1.0", "Vendor", "Product", "1.0", "EventID", map(&[])));
+        assert_eq!(
+            leef("LEEF:2.0|Lancope|StealthWatch|1.0|41|^|src=10.0.1.8^dst=10.0.0.5^^sev=5"),
+            header(
+                "2.0",
+                "Lancope",
+                "StealthWatch",
+                "1.0",
+                "41",
+                strings(&[("src", "10.0.1.8"), ("dst", "10.0.0.5"), ("sev", "5")])
+            )
+        );
+        assert_eq!(
+            leef("LEEF:2.0|Vendor|Product|1.0|100|0X5E|key1=val1^key2=val2"),
+            header("2.0", "Vendor", "Product", "1.0", "100", strings(&[("key1", "val1"), ("key2", "val2")]))
+        );
+        assert_eq!(
+            leef("<30>Aug 19 12:33:31 host guard[1]: LEEF:1.0|IBM|Guardium|8.0|Login failures|url=http://x?a=b\tk=\t=v"),
+            header("1.0", "IBM", "Guardium", "8.0", "Login failures", strings(&[("url", "http://x?a=b"), ("k", "")]))
+        );
+        assert_eq!(error("ParseLEEF", vec![s("")]), "cannot parse empty LEEF message");
+        assert_eq!(error("ParseLEEF", vec![s("nope")]), "invalid LEEF message: 'LEEF:' not found");
+        assert_eq!(error("ParseLEEF", vec![s("LEEF:3.0|a|b|c|d|")]), "unsupported LEEF version: 3.0 (supported: 1.0, 2.0)");
+        assert_eq!(
+            error("ParseLEEF", vec![s("LEEF:1.0|a|b")]),
+            "invalid LEEF 1.0 header: expected at least 4 fields (vendor, product, version, eventID), got 2"
+        );
+        assert_eq!(
+            error("ParseLEEF", vec![s("LEEF:2.0|a|b|c|d|0x5e5e|")]),
+            "invalid LEEF 2.0 delimiter: hex delimiter must decode to a single byte, got 2 bytes"
+        );
+    }
+
+    #[test]
+    fn parse_cef_cases() {
+        let cef = convert(
+            "ParseCEF",
+            vec![s(r"Sep 19 08:26:10 host CEF:0|Security|threat\|manager|1.0|100|worm successfully stopped|10|src=10.0.0.1 dst=2.1.2.2 msg=Detected a threat. No action\=needed spt=1232")],
+        )
+        .unwrap();
+        assert_eq!(
+            cef,
+            map(&[
+                ("version", s("0")),
+                ("device_vendor", s("Security")),
+                ("device_product", s("threat|manager")),
+                ("device_version", s("1.0")),
+                ("device_event_class_id", s("100")),
+                ("name", s("worm successfully stopped")),
+                ("severity", s("10")),
+                (
+                    "extensions",
+                    strings(&[
+                        ("src", "10.0.0.1"),
+                        ("dst", "2.1.2.2"),
+                        ("msg", "Detected a threat. No action=needed"),
+                        ("spt", "1232")
+                    ])
+                ),
+            ])
+        );
+        assert_eq!(error("ParseCEF", vec![s("CEF:0|a|b")]), "invalid CEF message: expected 7 header fields, got 3");
+        assert_eq!(error("ParseCEF", vec![s("x")]), "invalid CEF message: 'CEF:' not found");
+    }
+
+    #[test]
+    fn parse_clf_cases() {
+        let line = r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326"#;
+        let Value::Map(m) = convert("ParseCLF", vec![s(line)]).unwrap() else { panic!() };
+        assert_eq!(m["remote_host"], s("127.0.0.1"));
+        assert_eq!(m["auth_user"], s("frank"));
+        assert_eq!(m["timestamp"], s("10/Oct/2000:13:55:36 -0700"));
+        assert_eq!(
+            (m["method"].clone(), m["path"].clone(), m["protocol"].clone()),
+            (s("GET"), s("/apache_pb.gif"), s("HTTP/1.0"))
+        );
+        assert_eq!((m["status"].clone(), m["bytes"].clone()), (Value::Int(200), Value::Int(2326)));
+        let combined = format!(r#"{line} "http://example.com/start.html" "Mozilla/4.08""#);
+        let Value::Map(m) = convert("ParseCLF", vec![s(&combined), s("combined")]).unwrap() else { panic!() };
+        assert_eq!((m["referer"].clone(), m["user_agent"].clone()), (s("http://example.com/start.html"), s("Mozilla/4.08")));
+        assert_eq!(error("ParseCLF", vec![s("junk")]), "invalid CLF message: does not match the clf format");
+        assert_eq!(error("ParseCLF", vec![s(line), s("json")]), "unsupported format \"json\", expected \"clf\" or \"combined\"");
+    }
+
+    #[test]
+    fn parse_elf_cases() {
+        let text = "#Version: 1.0\n#Fields: date time c-ip cs-method cs-uri-stem sc-status cs(User-Agent)\n2024-01-02 03:04:05 10.0.0.1 GET /index.html 200 \"Mozilla \"\"x\"\"\"";
+        assert_eq!(
+            convert("ParseELF", vec![s(text)]).unwrap(),
+            strings(&[
+                ("date", "2024-01-02"),
+                ("time", "03:04:05"),
+                ("c-ip", "10.0.0.1"),
+                ("cs-method", "GET"),
+                ("cs-uri-stem", "/index.html"),
+                ("sc-status", "200"),
+                ("cs(User-Agent)", "Mozilla \"x\""),
+            ])
+        );
+        assert_eq!(convert("ParseELF", vec![s("#Fields: a b\n1 -")]).unwrap(), strings(&[("a", "1")]));
+        assert_eq!(error("ParseELF", vec![s("1 2")]), "invalid ELF message: missing #Fields directive");
+        assert_eq!(error("ParseELF", vec![s("#Fields: a b\n1")]), "invalid ELF message: expected 2 fields, got 1");
+    }
+}
