@@ -61,7 +61,7 @@ fn split_items(src: &str, code: &[Spanned<'_>]) -> Vec<std::ops::Range<usize>> {
         if i > start {
             let prev = code[i - 1].1;
             // Gaps between tokens are mostly zero or one byte: a plain loop beats memchr.
-            let new_line = src.as_bytes()[prev.end..span.start].iter().any(|&b| b == b'\n');
+            let new_line = src.as_bytes()[prev.end..span.start].contains(&b'\n');
             let at_column_zero = span.start == 0 || src.as_bytes()[span.start - 1] == b'\n';
             let starts_call = matches!(token, Token::LowerIdent(_)) && matches!(code.get(i + 1), Some((Token::LParen, _)));
             if new_line && (depth == 0 || (at_column_zero && starts_call)) {

@@ -36,7 +36,7 @@ fn is_lambda_head(tokens: &[Spanned<'_>]) -> bool {
     let mut expect_param = true;
     loop {
         match tokens.get(i).map(|t| t.0) {
-            Some(Token::RParen) if expect_param && i == 0 || !expect_param => {
+            Some(Token::RParen) if i == 0 || !expect_param => {
                 return tokens.get(i + 1).map(|t| t.0) == Some(Token::FatArrow);
             }
             Some(Token::LowerIdent(_) | Token::Underscore) if expect_param => expect_param = false,

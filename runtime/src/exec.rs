@@ -9,6 +9,7 @@
 //!   `keep()` matched it and no `drop()` did;
 //! - `route("x")` sends the item to output `x` (to each of several routes); items never
 //!   routed go to the default output.
+//!
 //! Below the item level (span events, span links, data points) a parent stays in an
 //! output while it has children there, except that a metric whose data points were all
 //! dropped is removed, as the filter processor does; a span keeps its place when all its

@@ -131,7 +131,7 @@ impl Checker {
             },
             A::List(items) => {
                 let items: Vec<ir::Expr> = items.iter().map(|item| self.value(item)).collect();
-                Typed::plain(collection(items, ir::ExprKind::List, |values| Value::List(values), Type::Array))
+                Typed::plain(collection(items, ir::ExprKind::List, Value::List, Type::Array))
             }
             A::Map(entries) => {
                 let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();

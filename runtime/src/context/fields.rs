@@ -552,10 +552,10 @@ fn point_set(point: PointMut<'_>, field: Field, value: Value) -> Result<()> {
             }
         }
         (PointMut::Histogram(p), DataPointExplicitBounds) => {
-            if let Value::Slice(items) = &value {
-                if let Some(bounds) = items.iter().map(float).collect::<Option<Vec<f64>>>() {
-                    p.explicit_bounds = bounds;
-                }
+            if let Value::Slice(items) = &value
+                && let Some(bounds) = items.iter().map(float).collect::<Option<Vec<f64>>>()
+            {
+                p.explicit_bounds = bounds;
             }
         }
         (PointMut::Exponential(p), DataPointScale) => p.scale = int(&value).map_or(p.scale, |i| i as i32),

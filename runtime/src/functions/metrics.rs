@@ -1370,7 +1370,7 @@ mod tests {
         Metrics(Vec<Metric>, usize),
         /// A data point: the metric list, the metric's index, the point's index.
         Point(Vec<Metric>, usize, usize),
-        Span(Span),
+        Span(Box<Span>),
     }
 
     struct ItemHost(TestItem);
@@ -1765,8 +1765,8 @@ mod tests {
     }
 
     fn rename(span: Span, args: Vec<Value>) -> Result<Span> {
-        match run_args("set_semconv_span_name", TestItem::Span(span), args.into_iter().map(Arg::Value).collect())? {
-            TestItem::Span(span) => Ok(span),
+        match run_args("set_semconv_span_name", TestItem::Span(Box::new(span)), args.into_iter().map(Arg::Value).collect())? {
+            TestItem::Span(span) => Ok(*span),
             _ => unreachable!(),
         }
     }
