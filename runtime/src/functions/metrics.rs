@@ -226,40 +226,24 @@ struct PointStats<'a> {
 
 /// The stats of each point of a histogram-like metric (`None` for other types).
 fn point_stats(data: &Option<Data>) -> Option<Vec<PointStats<'_>>> {
+    macro_rules! stats {
+        ($points:expr, |$p:ident| $sum:expr) => {
+            $points
+                .iter()
+                .map(|$p| PointStats {
+                    attributes: &$p.attributes,
+                    start: $p.start_time_unix_nano,
+                    time: $p.time_unix_nano,
+                    count: $p.count,
+                    sum: $sum,
+                })
+                .collect()
+        };
+    }
     Some(match data.as_ref()? {
-        Data::Histogram(h) => h
-            .data_points
-            .iter()
-            .map(|p| PointStats {
-                attributes: &p.attributes,
-                start: p.start_time_unix_nano,
-                time: p.time_unix_nano,
-                count: p.count,
-                sum: p.sum,
-            })
-            .collect(),
-        Data::ExponentialHistogram(h) => h
-            .data_points
-            .iter()
-            .map(|p| PointStats {
-                attributes: &p.attributes,
-                start: p.start_time_unix_nano,
-                time: p.time_unix_nano,
-                count: p.count,
-                sum: p.sum,
-            })
-            .collect(),
-        Data::Summary(s) => s
-            .data_points
-            .iter()
-            .map(|p| PointStats {
-                attributes: &p.attributes,
-                start: p.start_time_unix_nano,
-                time: p.time_unix_nano,
-                count: p.count,
-                sum: Some(p.sum),
-            })
-            .collect(),
+        Data::Histogram(h) => stats!(h.data_points, |p| p.sum),
+        Data::ExponentialHistogram(h) => stats!(h.data_points, |p| p.sum),
+        Data::Summary(s) => stats!(s.data_points, |p| Some(p.sum)),
         _ => return None,
     })
 }

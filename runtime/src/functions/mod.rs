@@ -289,6 +289,29 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     converter_index().keys().copied().chain(editor_index().keys().copied())
 }
 
+/// An editor host whose target is a value of its own: for editors used as converters
+/// (the seed's `replace_pattern` in value position) and for tests.
+pub(crate) struct ValueHost {
+    pub(crate) target: Value,
+    pub(crate) actions: Vec<crate::exec::Action>,
+}
+
+impl EditorHost for ValueHost {
+    fn get_target(&mut self) -> Result<Value> {
+        Ok(self.target.clone())
+    }
+    fn set_target(&mut self, value: Value) -> Result<()> {
+        self.target = value;
+        Ok(())
+    }
+    fn item(&mut self) -> Option<crate::context::ItemMut<'_>> {
+        None
+    }
+    fn act(&mut self, action: crate::exec::Action) {
+        self.actions.push(action);
+    }
+}
+
 /// Helpers for the functions' unit tests.
 #[cfg(test)]
 pub(crate) mod testing {
@@ -297,28 +320,6 @@ pub(crate) mod testing {
     /// Calls converter `name` with plain values.
     pub fn convert(name: &str, values: Vec<Value>) -> Result<Value> {
         converter(name).unwrap_or_else(|| panic!("no converter {name}")).invoke(values)
-    }
-
-    /// An editor host whose target is one value.
-    pub struct ValueHost {
-        pub target: Value,
-        pub actions: Vec<crate::exec::Action>,
-    }
-
-    impl EditorHost for ValueHost {
-        fn get_target(&mut self) -> Result<Value> {
-            Ok(self.target.clone())
-        }
-        fn set_target(&mut self, value: Value) -> Result<()> {
-            self.target = value;
-            Ok(())
-        }
-        fn item(&mut self) -> Option<crate::context::ItemMut<'_>> {
-            None
-        }
-        fn act(&mut self, action: crate::exec::Action) {
-            self.actions.push(action);
-        }
     }
 
     /// Runs editor `name` on `target` with the other arguments `rest` (the target's own

@@ -2,7 +2,7 @@
 //! `route("x")`, `truncate`, `replace_pattern` in value position, and
 //! `TraceIDRatioBasedSampler`.
 
-use super::{Args, Converter, Editor, EditorHost};
+use super::{Args, Converter, Editor, EditorHost, ValueHost};
 use crate::error::{Error, Result};
 use crate::exec::Action;
 use crate::value::Value;
@@ -54,31 +54,9 @@ fn truncate(args: &mut Args<'_>) -> Result<Value> {
 fn replace_pattern(args: &mut Args<'_>) -> Result<Value> {
     let editor = super::editor("replace_pattern").ok_or_else(|| Error::new("replace_pattern is not available"))?;
     let target = args.take(0);
-    let mut host = CopyHost { value: target };
+    let mut host = ValueHost { target, actions: Vec::new() };
     (editor.call)(args, &mut host)?;
-    Ok(host.value)
-}
-
-/// An editor host whose target is a value of its own, for editors used as converters.
-struct CopyHost {
-    value: Value,
-}
-
-impl EditorHost for CopyHost {
-    fn get_target(&mut self) -> Result<Value> {
-        Ok(self.value.clone())
-    }
-
-    fn set_target(&mut self, value: Value) -> Result<()> {
-        self.value = value;
-        Ok(())
-    }
-
-    fn item(&mut self) -> Option<crate::context::ItemMut<'_>> {
-        None
-    }
-
-    fn act(&mut self, _: Action) {}
+    Ok(host.target)
 }
 
 /// OpenTelemetry's TraceIdRatioBased decision: the trace is sampled when the low 63 bits
