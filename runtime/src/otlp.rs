@@ -54,7 +54,20 @@ impl Telemetry {
         };
         let mut json = json.unwrap_or(Json::Null);
         prune_defaults(&mut json);
+        // An empty payload keeps its signal's key, so that it still reads as that signal.
+        if let Json::Object(object) = &mut json {
+            object.entry(self.key()).or_insert_with(|| Json::Array(Vec::new()));
+        }
         json
+    }
+
+    /// The top-level key of the signal's OTLP/JSON form.
+    fn key(&self) -> &'static str {
+        match self {
+            Telemetry::Traces(_) => "resourceSpans",
+            Telemetry::Metrics(_) => "resourceMetrics",
+            Telemetry::Logs(_) => "resourceLogs",
+        }
     }
 
     /// The same signal with no data (where routed items are collected).
@@ -155,6 +168,9 @@ mod tests {
         let expected: Json = serde_json::from_str(SPANS).unwrap();
         assert_eq!(telemetry.to_json(), expected);
         assert_eq!(Telemetry::from_json(&telemetry.to_json().to_string()).unwrap(), telemetry);
+        let empty = telemetry.empty_like();
+        assert_eq!(empty.to_json(), serde_json::json!({"resourceSpans": []}));
+        assert_eq!(Telemetry::from_json(&empty.to_json().to_string()).unwrap(), empty);
     }
 
     #[test]
