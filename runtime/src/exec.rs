@@ -21,6 +21,7 @@ use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
 use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
 use opentelemetry_proto::tonic::metrics::v1::{Metric, ResourceMetrics, ScopeMetrics};
+use opentelemetry_proto::tonic::profiles::v1development::{Profile, ProfilesDictionary, ResourceProfiles, ScopeProfiles};
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 
@@ -47,6 +48,7 @@ pub enum Level {
     Metric,
     DataPoint,
     Log,
+    Profile,
 }
 
 impl Level {
@@ -58,6 +60,7 @@ impl Level {
             }
             Telemetry::Metrics(_) => matches!(self, Level::Resource | Level::Scope | Level::Metric | Level::DataPoint),
             Telemetry::Logs(_) => matches!(self, Level::Resource | Level::Scope | Level::Log),
+            Telemetry::Profiles(_) => matches!(self, Level::Resource | Level::Scope | Level::Profile),
         }
     }
 }
@@ -104,14 +107,24 @@ pub type Program<'p> = dyn FnMut(&mut TransformContext<'_>) -> Result<Fate> + 'p
 pub fn run(telemetry: &mut Telemetry, level: Level, program: &mut Program<'_>) -> Result<Fates> {
     let mut fates = Fates { level: Some(level), fates: HashMap::new() };
     match telemetry {
-        Telemetry::Traces(data) => walk(&mut data.resource_spans, level, program, &mut fates)?,
-        Telemetry::Metrics(data) => walk(&mut data.resource_metrics, level, program, &mut fates)?,
-        Telemetry::Logs(data) => walk(&mut data.resource_logs, level, program, &mut fates)?,
+        Telemetry::Traces(data) => walk(&mut data.resource_spans, &mut (), level, program, &mut fates)?,
+        Telemetry::Metrics(data) => walk(&mut data.resource_metrics, &mut (), level, program, &mut fates)?,
+        Telemetry::Logs(data) => walk(&mut data.resource_logs, &mut (), level, program, &mut fates)?,
+        Telemetry::Profiles(data) => {
+            let dictionary = data.dictionary.get_or_insert_with(Default::default);
+            walk(&mut data.resource_profiles, dictionary, level, program, &mut fates)?
+        }
     }
     Ok(fates)
 }
 
-fn walk<R: ResourceGroup>(resources: &mut [R], level: Level, program: &mut Program<'_>, fates: &mut Fates) -> Result<()> {
+fn walk<R: ResourceGroup>(
+    resources: &mut [R],
+    shared: &mut <R::Scope as ScopeGroup>::Shared,
+    level: Level,
+    program: &mut Program<'_>,
+    fates: &mut Fates,
+) -> Result<()> {
     let mut record = |position: Position, fate: Fate| {
         if !fate.is_default() {
             fates.fates.insert(position, fate);
@@ -149,7 +162,7 @@ fn walk<R: ResourceGroup>(resources: &mut [R], level: Level, program: &mut Progr
             if level == Level::Scope {
                 run_item(ItemMut::Scope, 0, 0)?;
             } else {
-                R::Scope::for_each_item(items, level, &mut run_item)?;
+                R::Scope::for_each_item(items, shared, level, &mut run_item)?;
             }
         }
     }
@@ -165,10 +178,13 @@ trait ResourceGroup: Clone {
 /// A `ScopeSpans` / `ScopeMetrics` / `ScopeLogs`.
 trait ScopeGroup: Clone {
     type Item;
+    /// What the items of a payload share (the profiles' dictionary; nothing elsewhere).
+    type Shared;
     fn parts(&mut self) -> (&mut InstrumentationScope, &mut String, &mut Vec<Self::Item>);
     /// Calls `f` on every item of `level` with its index and sub-item index.
     fn for_each_item(
         items: &mut Vec<Self::Item>,
+        shared: &mut Self::Shared,
         level: Level,
         f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
     ) -> Result<()>;
@@ -199,12 +215,15 @@ macro_rules! scope_parts {
 resource_group!(ResourceSpans, ScopeSpans, scope_spans, Span, spans);
 resource_group!(ResourceMetrics, ScopeMetrics, scope_metrics, Metric, metrics);
 resource_group!(ResourceLogs, ScopeLogs, scope_logs, LogRecord, log_records);
+resource_group!(ResourceProfiles, ScopeProfiles, scope_profiles, Profile, profiles);
 
 impl ScopeGroup for ScopeSpans {
     scope_parts!(spans, Span);
+    type Shared = ();
 
     fn for_each_item(
         items: &mut Vec<Span>,
+        _: &mut (),
         level: Level,
         f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
     ) -> Result<()> {
@@ -243,9 +262,11 @@ impl ScopeGroup for ScopeSpans {
 
 impl ScopeGroup for ScopeMetrics {
     scope_parts!(metrics, Metric);
+    type Shared = ();
 
     fn for_each_item(
         items: &mut Vec<Metric>,
+        _: &mut (),
         level: Level,
         f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
     ) -> Result<()> {
@@ -289,9 +310,11 @@ impl ScopeGroup for ScopeMetrics {
 
 impl ScopeGroup for ScopeLogs {
     scope_parts!(log_records, LogRecord);
+    type Shared = ();
 
     fn for_each_item(
         items: &mut Vec<LogRecord>,
+        _: &mut (),
         level: Level,
         f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
     ) -> Result<()> {
@@ -305,6 +328,31 @@ impl ScopeGroup for ScopeLogs {
 
     fn retain(items: &mut Vec<LogRecord>, level: Level, keep: &dyn Fn(usize, usize) -> bool) {
         if level == Level::Log {
+            retain_indexed(items, |ii, _| keep(ii, 0));
+        }
+    }
+}
+
+impl ScopeGroup for ScopeProfiles {
+    scope_parts!(profiles, Profile);
+    type Shared = ProfilesDictionary;
+
+    fn for_each_item(
+        items: &mut Vec<Profile>,
+        dictionary: &mut ProfilesDictionary,
+        level: Level,
+        f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
+    ) -> Result<()> {
+        if level == Level::Profile {
+            for (ii, profile) in items.iter_mut().enumerate() {
+                f(ItemMut::Profile { profile, dictionary: &mut *dictionary }, ii, 0)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn retain(items: &mut Vec<Profile>, level: Level, keep: &dyn Fn(usize, usize) -> bool) {
+        if level == Level::Profile {
             retain_indexed(items, |ii, _| keep(ii, 0));
         }
     }
@@ -391,6 +439,7 @@ fn retain(telemetry: &mut Telemetry, level: Level, keep: &dyn Fn(Position) -> bo
         Telemetry::Traces(data) => retain_groups(&mut data.resource_spans, level, keep),
         Telemetry::Metrics(data) => retain_groups(&mut data.resource_metrics, level, keep),
         Telemetry::Logs(data) => retain_groups(&mut data.resource_logs, level, keep),
+        Telemetry::Profiles(data) => retain_groups(&mut data.resource_profiles, level, keep),
     }
 }
 

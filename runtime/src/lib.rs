@@ -12,6 +12,7 @@ pub mod fields;
 pub mod functions;
 pub mod math;
 pub mod otlp;
+mod otlp_profiles;
 pub mod regex;
 pub mod value;
 

@@ -7,10 +7,11 @@
 
 use opentelemetry_proto::tonic::logs::v1::LogsData;
 use opentelemetry_proto::tonic::metrics::v1::MetricsData;
+use opentelemetry_proto::tonic::profiles::v1development::ProfilesData;
 use opentelemetry_proto::tonic::trace::v1::TracesData;
 use serde_json::Value as Json;
 
-pub use opentelemetry_proto::tonic::{common, logs, metrics, resource, trace};
+pub use opentelemetry_proto::tonic::{common, logs, metrics, profiles, resource, trace};
 
 /// One OTLP payload of any signal.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,6 +19,8 @@ pub enum Telemetry {
     Traces(TracesData),
     Metrics(MetricsData),
     Logs(LogsData),
+    /// Profiles (development in OTLP): items plus the payload's shared dictionary.
+    Profiles(ProfilesData),
 }
 
 /// The deepest JSON nesting accepted: attribute values nest, and a hostile file must not
@@ -26,21 +29,25 @@ const MAX_DEPTH: usize = 128;
 
 impl Telemetry {
     /// Reads OTLP/JSON; the signal is told by the top-level key (`resourceSpans`,
-    /// `resourceMetrics`, `resourceLogs`).
+    /// `resourceMetrics`, `resourceLogs`, `resourceProfiles`).
     pub fn from_json(text: &str) -> Result<Telemetry, String> {
-        let json: Json = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+        let mut json: Json = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
         if depth(&json) > MAX_DEPTH {
             return Err(format!("OTLP JSON nested deeper than {MAX_DEPTH} levels"));
         }
         let Json::Object(object) = &json else { return Err("OTLP JSON must be an object".to_string()) };
-        let signal = ["resourceSpans", "resourceMetrics", "resourceLogs"]
+        let signal = ["resourceSpans", "resourceMetrics", "resourceLogs", "resourceProfiles"]
             .into_iter()
             .find(|k| object.contains_key(*k))
-            .ok_or("OTLP JSON needs one of resourceSpans, resourceMetrics or resourceLogs")?;
+            .ok_or("OTLP JSON needs one of resourceSpans, resourceMetrics, resourceLogs or resourceProfiles")?;
         let invalid = |e: serde_json::Error| format!("invalid OTLP {signal}: {e}");
         Ok(match signal {
             "resourceSpans" => Telemetry::Traces(serde_json::from_value(json).map_err(invalid)?),
             "resourceMetrics" => Telemetry::Metrics(serde_json::from_value(json).map_err(invalid)?),
+            "resourceProfiles" => {
+                crate::otlp_profiles::to_crate_form(&mut json).map_err(|e| format!("invalid OTLP {signal}: {e}"))?;
+                Telemetry::Profiles(serde_json::from_value(json).map_err(invalid)?)
+            }
             _ => Telemetry::Logs(serde_json::from_value(json).map_err(invalid)?),
         })
     }
@@ -51,8 +58,12 @@ impl Telemetry {
             Telemetry::Traces(t) => serde_json::to_value(t),
             Telemetry::Metrics(m) => serde_json::to_value(m),
             Telemetry::Logs(l) => serde_json::to_value(l),
+            Telemetry::Profiles(p) => serde_json::to_value(p),
         };
         let mut json = json.unwrap_or(Json::Null);
+        if let Telemetry::Profiles(_) = self {
+            crate::otlp_profiles::to_otlp_form(&mut json);
+        }
         prune_defaults(&mut json);
         // An empty payload keeps its signal's key, so that it still reads as that signal.
         if let Json::Object(object) = &mut json {
@@ -67,6 +78,7 @@ impl Telemetry {
             Telemetry::Traces(_) => "resourceSpans",
             Telemetry::Metrics(_) => "resourceMetrics",
             Telemetry::Logs(_) => "resourceLogs",
+            Telemetry::Profiles(_) => "resourceProfiles",
         }
     }
 
@@ -76,6 +88,9 @@ impl Telemetry {
             Telemetry::Traces(_) => Telemetry::Traces(TracesData::default()),
             Telemetry::Metrics(_) => Telemetry::Metrics(MetricsData::default()),
             Telemetry::Logs(_) => Telemetry::Logs(LogsData::default()),
+            Telemetry::Profiles(p) => {
+                Telemetry::Profiles(ProfilesData { resource_profiles: Vec::new(), dictionary: p.dictionary.clone() })
+            }
         }
     }
 
@@ -85,6 +100,7 @@ impl Telemetry {
             Telemetry::Traces(t) => t.resource_spans.is_empty(),
             Telemetry::Metrics(m) => m.resource_metrics.is_empty(),
             Telemetry::Logs(l) => l.resource_logs.is_empty(),
+            Telemetry::Profiles(p) => p.resource_profiles.is_empty(),
         }
     }
 }
@@ -171,6 +187,28 @@ mod tests {
         let empty = telemetry.empty_like();
         assert_eq!(empty.to_json(), serde_json::json!({"resourceSpans": []}));
         assert_eq!(Telemetry::from_json(&empty.to_json().to_string()).unwrap(), empty);
+    }
+
+    #[test]
+    fn profiles_round_trip_in_the_otlp_json_mapping() {
+        let text = r#"{"resourceProfiles":[{"resource":{},"scopeProfiles":[{"scope":{"name":"p"},"profiles":[{
+            "profileId":"0102030405060708090a0b0c0d0e0f10","timeUnixNano":"1700000000000000000","durationNano":"5",
+            "originalPayload":"aGVsbG8=","originalPayloadFormat":"pprof","attributeIndices":[0],
+            "samples":[{"stackIndex":1,"values":["7"],"timestampsUnixNano":["1700000000000000001"]}]}]}]}],
+            "dictionary":{"stringTable":["","k"],"attributeTable":[{"keyStrindex":1,"value":{"intValue":"3"}}],
+            "locationTable":[{"address":"4096","lines":[{"line":"12"}]}],"linkTable":[{"traceId":"AQI="}]}}"#;
+        let telemetry = Telemetry::from_json(text).unwrap();
+        let Telemetry::Profiles(data) = &telemetry else { panic!("not profiles") };
+        let profile = &data.resource_profiles[0].scope_profiles[0].profiles[0];
+        assert_eq!(profile.time_unix_nano, 1_700_000_000_000_000_000);
+        assert_eq!(profile.original_payload, b"hello");
+        assert_eq!(data.dictionary.as_ref().unwrap().location_table[0].address, 4096);
+        let mut expected: Json = serde_json::from_str(text).unwrap();
+        prune_defaults(&mut expected);
+        assert_eq!(telemetry.to_json(), expected);
+        assert!(
+            Telemetry::from_json(r#"{"resourceProfiles":[{"scopeProfiles":[{"profiles":[{"timeUnixNano":"soon"}]}]}]}"#).is_err()
+        );
     }
 
     #[test]

@@ -30,7 +30,8 @@ pub fn level(context: Context) -> Option<Level> {
         Context::Metric => Level::Metric,
         Context::DataPoint => Level::DataPoint,
         Context::Log => Level::Log,
-        Context::Profile | Context::OTelCol => return None,
+        Context::Profile => Level::Profile,
+        Context::OTelCol => return None,
     })
 }
 

@@ -25,6 +25,10 @@ use crate::value::{Pdata, Value, map_from_key_values, map_to_key_values};
 // ---- Reading ----
 
 pub(super) fn get(ctx: &TransformContext<'_>, field: Field, keys: &[PathKey]) -> Result<Value> {
+    if is_profile_field(field) {
+        let ItemMut::Profile { profile, dictionary } = &ctx.item else { return Err(unavailable(field)) };
+        return super::profile::get(profile, dictionary, field, keys);
+    }
     if let Some(list) = attribute_list(ctx, field)? {
         return Ok(if keys.is_empty() { Value::Map(map_from_key_values(list)) } else { keys::get_in_attributes(list, keys)? });
     }
@@ -235,6 +239,10 @@ fn trace_state_members(trace_state: &str) -> impl Iterator<Item = (&str, &str)> 
 // ---- Writing ----
 
 pub(super) fn set(ctx: &mut TransformContext<'_>, field: Field, keys: &[PathKey], value: Value) -> Result<()> {
+    if is_profile_field(field) {
+        let ItemMut::Profile { profile, dictionary } = &mut ctx.item else { return Err(unavailable(field)) };
+        return super::profile::set(profile, dictionary, field, keys, value);
+    }
     if let Some(list) = attribute_list_mut(ctx, field)? {
         return if keys.is_empty() {
             match value {
@@ -821,6 +829,11 @@ fn attribute_list_mut<'a>(ctx: &'a mut TransformContext<'_>, field: Field) -> Re
         f if is_cache(f) => &mut ctx.cache,
         _ => return Ok(None),
     }))
+}
+
+/// The profile context's own fields (its `cache` is kept like every other context's).
+fn is_profile_field(field: Field) -> bool {
+    field.id() / 100 == 9 && !is_cache(field)
 }
 
 fn is_cache(field: Field) -> bool {

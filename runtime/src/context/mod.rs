@@ -8,10 +8,12 @@
 
 mod fields;
 pub mod keys;
+mod profile;
 
 use opentelemetry_proto::tonic::common::v1::{InstrumentationScope, KeyValue};
 use opentelemetry_proto::tonic::logs::v1::LogRecord;
 use opentelemetry_proto::tonic::metrics::v1::Metric;
+use opentelemetry_proto::tonic::profiles::v1development::{Profile, ProfilesDictionary};
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::Span;
 
@@ -50,6 +52,11 @@ pub enum ItemMut<'a> {
         index: usize,
     },
     Log(&'a mut LogRecord),
+    /// A profile, with the payload's dictionary its strings and attributes live in.
+    Profile {
+        profile: &'a mut Profile,
+        dictionary: &'a mut ProfilesDictionary,
+    },
 }
 
 impl ItemMut<'_> {
@@ -64,6 +71,7 @@ impl ItemMut<'_> {
             ItemMut::Metric { metrics, index } => ItemMut::Metric { metrics, index: *index },
             ItemMut::DataPoint { metrics, metric, index } => ItemMut::DataPoint { metrics, metric: *metric, index: *index },
             ItemMut::Log(log) => ItemMut::Log(log),
+            ItemMut::Profile { profile, dictionary } => ItemMut::Profile { profile, dictionary },
         }
     }
 
