@@ -84,7 +84,7 @@ pub(super) fn get(profile: &Profile, dictionary: &ProfilesDictionary, field: Fie
         });
     }
     Ok(match field {
-        ProfileSampleType => opaque("pprofile.ValueType", &profile.sample_type),
+        ProfileSampleType => opaque("pprofile.ValueType", profile.sample_type),
         ProfileSample => opaque("pprofile.SampleSlice", &profile.samples),
         ProfileMappingTable => opaque("pprofile.MappingSlice", &dictionary.mapping_table),
         ProfileLocationTable => opaque("pprofile.LocationSlice", &dictionary.location_table),
@@ -96,7 +96,7 @@ pub(super) fn get(profile: &Profile, dictionary: &ProfilesDictionary, field: Fie
         ProfileTime => time(profile.time_unix_nano),
         ProfileDurationUnixNano => Value::Int(profile.duration_nano as i64),
         ProfileDuration => time(profile.duration_nano),
-        ProfilePeriodType => opaque("pprofile.ValueType", &profile.period_type),
+        ProfilePeriodType => opaque("pprofile.ValueType", profile.period_type),
         ProfilePeriod => Value::Int(profile.period),
         ProfileProfileId => Value::ProfileId(profile.profile_id.as_slice().try_into().unwrap_or_default()),
         ProfileProfileIdString => Value::String(hex_lower(&profile.profile_id)),
@@ -131,11 +131,26 @@ pub(super) fn set(
             }
             store_attributes(profile, dictionary, &list)
         }
-        (ProfileTimeUnixNano, Value::Int(i)) => Ok(profile.time_unix_nano = i as u64),
-        (ProfileTime, Value::Time(t)) => Ok(profile.time_unix_nano = t.timestamp_nanos_opt().unwrap_or(0) as u64),
-        (ProfileDurationUnixNano, Value::Int(i)) => Ok(profile.duration_nano = i as u64),
-        (ProfileDuration, Value::Time(t)) => Ok(profile.duration_nano = t.timestamp_nanos_opt().unwrap_or(0) as u64),
-        (ProfilePeriod, Value::Int(i)) => Ok(profile.period = i),
+        (ProfileTimeUnixNano, Value::Int(i)) => {
+            profile.time_unix_nano = i as u64;
+            Ok(())
+        }
+        (ProfileTime, Value::Time(t)) => {
+            profile.time_unix_nano = t.timestamp_nanos_opt().unwrap_or(0) as u64;
+            Ok(())
+        }
+        (ProfileDurationUnixNano, Value::Int(i)) => {
+            profile.duration_nano = i as u64;
+            Ok(())
+        }
+        (ProfileDuration, Value::Time(t)) => {
+            profile.duration_nano = t.timestamp_nanos_opt().unwrap_or(0) as u64;
+            Ok(())
+        }
+        (ProfilePeriod, Value::Int(i)) => {
+            profile.period = i;
+            Ok(())
+        }
         (ProfileProfileId, Value::ProfileId(id)) => set_profile_id(profile, id.to_vec()),
         (ProfileProfileIdString, Value::String(s)) => {
             let id = parse_hex16(&s).ok_or_else(|| Error::new(format!("invalid profile id: {}", crate::coerce::go_quote(&s))))?;
@@ -147,9 +162,18 @@ pub(super) fn set(
             profile.attribute_indices = indices.ok_or_else(|| Error::new("attribute_indices takes a list of ints"))?;
             Ok(())
         }
-        (ProfileDroppedAttributesCount, Value::Int(i)) => Ok(profile.dropped_attributes_count = i as u32),
-        (ProfileOriginalPayloadFormat, Value::String(s)) => Ok(profile.original_payload_format = s),
-        (ProfileOriginalPayload, Value::Bytes(b)) => Ok(profile.original_payload = b),
+        (ProfileDroppedAttributesCount, Value::Int(i)) => {
+            profile.dropped_attributes_count = i as u32;
+            Ok(())
+        }
+        (ProfileOriginalPayloadFormat, Value::String(s)) => {
+            profile.original_payload_format = s;
+            Ok(())
+        }
+        (ProfileOriginalPayload, Value::Bytes(b)) => {
+            profile.original_payload = b;
+            Ok(())
+        }
         (ProfileTimeUnixNano | ProfileDurationUnixNano | ProfilePeriod | ProfileDroppedAttributesCount, v) => {
             mismatch("int64", &v)
         }
