@@ -14,6 +14,7 @@ pub mod math;
 pub mod otlp;
 mod otlp_profiles;
 pub mod regex;
+mod special_floats;
 pub mod value;
 
 pub use error::{Error, Result};

@@ -11,6 +11,8 @@ use opentelemetry_proto::tonic::profiles::v1development::ProfilesData;
 use opentelemetry_proto::tonic::trace::v1::TracesData;
 use serde_json::Value as Json;
 
+use crate::special_floats;
+
 pub use opentelemetry_proto::tonic::{common, logs, metrics, profiles, resource, trace};
 
 /// One OTLP payload of any signal.
@@ -55,10 +57,10 @@ impl Telemetry {
     /// OTLP/JSON without default fields.
     pub fn to_json(&self) -> Json {
         let json = match self {
-            Telemetry::Traces(t) => serde_json::to_value(t),
-            Telemetry::Metrics(m) => serde_json::to_value(m),
-            Telemetry::Logs(l) => serde_json::to_value(l),
-            Telemetry::Profiles(p) => serde_json::to_value(p),
+            Telemetry::Traces(t) => special_floats::to_value(t),
+            Telemetry::Metrics(m) => special_floats::to_value(m),
+            Telemetry::Logs(l) => special_floats::to_value(l),
+            Telemetry::Profiles(p) => special_floats::to_value(p),
         };
         let mut json = json.unwrap_or(Json::Null);
         if let Telemetry::Profiles(_) = self {
@@ -187,6 +189,51 @@ mod tests {
         let empty = telemetry.empty_like();
         assert_eq!(empty.to_json(), serde_json::json!({"resourceSpans": []}));
         assert_eq!(Telemetry::from_json(&empty.to_json().to_string()).unwrap(), empty);
+    }
+
+    #[test]
+    fn logs_and_metrics_round_trip_in_the_otlp_json_mapping() {
+        let logs = r#"{"resourceLogs":[{"resource":{"attributes":[{"key":"k","value":{"kvlistValue":{"values":[{"key":"n","value":{"doubleValue":1.5}}]}}}]},
+            "scopeLogs":[{"scope":{"name":"s","version":"1"},"logRecords":[{"timeUnixNano":"1581452772000000321","severityNumber":9,
+            "severityText":"INFO","body":{"arrayValue":{"values":[{"boolValue":true},{"bytesValue":"AQI="},{"stringValue":""}]}},
+            "flags":1,"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","eventName":"e"}]}]}]}"#;
+        let metrics = r#"{"resourceMetrics":[{"resource":{},"scopeMetrics":[{"scope":{"name":"m"},"metrics":[
+            {"name":"g","unit":"ms","gauge":{"dataPoints":[{"asInt":"-3","timeUnixNano":"5"},{"asDouble":2.5}]}},
+            {"name":"s","sum":{"dataPoints":[{"asDouble":7.5}],"aggregationTemporality":2,"isMonotonic":true}},
+            {"name":"h","histogram":{"dataPoints":[{"count":"3","sum":4.5,"bucketCounts":["1","2"],"explicitBounds":[1.0],"min":0.5,"max":3.0}],"aggregationTemporality":1}},
+            {"name":"e","exponentialHistogram":{"dataPoints":[{"count":"1","scale":-1,"zeroCount":"1","positive":{"offset":-2,"bucketCounts":["1"]}}],"aggregationTemporality":2}},
+            {"name":"q","summary":{"dataPoints":[{"count":"2","sum":3.0,"quantileValues":[{"quantile":0.5,"value":1.0}]}]}}]}]}]}"#;
+        for text in [logs, metrics] {
+            let telemetry = Telemetry::from_json(text).unwrap();
+            let mut expected: Json = serde_json::from_str(text).unwrap();
+            prune_defaults(&mut expected);
+            assert_eq!(telemetry.to_json(), expected);
+            assert_eq!(Telemetry::from_json(&telemetry.to_json().to_string()).unwrap().to_json(), expected);
+        }
+    }
+
+    #[test]
+    fn non_finite_doubles_are_written_as_the_mapping_says() {
+        use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
+        let record = LogRecord {
+            attributes: crate::value::map_to_key_values(&crate::Map::from([
+                ("nan".to_string(), crate::Value::Float(f64::NAN)),
+                ("inf".to_string(), crate::Value::Float(f64::INFINITY)),
+            ])),
+            ..Default::default()
+        };
+        let logs = Telemetry::Logs(LogsData {
+            resource_logs: vec![ResourceLogs {
+                scope_logs: vec![ScopeLogs { log_records: vec![record], ..Default::default() }],
+                ..Default::default()
+            }],
+        });
+        let json = logs.to_json();
+        let attributes = &json["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"];
+        assert_eq!(attributes[0]["value"], serde_json::json!({"doubleValue": "NaN"}));
+        assert_eq!(attributes[1]["value"], serde_json::json!({"doubleValue": "Infinity"}));
+        // The crate's reader does not take these strings back: a clear error, not a loss.
+        assert!(Telemetry::from_json(&json.to_string()).unwrap_err().contains("NaN"));
     }
 
     #[test]
