@@ -123,8 +123,13 @@ fn logs_resources_and_scopes() {
     assert_eq!(out["resourceLogs"][1]["scopeLogs"][0]["scope"]["version"], "b-dev");
     let out = run(r#"resource.attributes["env"] == "dev" > drop()"#, Context::Resource, logs.clone());
     assert_eq!(out["resourceLogs"].as_array().unwrap().len(), 1);
-    let out = run(r#"scope.name == "a" > drop()"#, Context::Scope, logs);
+    let out = run(r#"scope.name == "a" > drop()"#, Context::Scope, logs.clone());
     assert_eq!(out["resourceLogs"].as_array().unwrap().len(), 1, "a resource whose scopes all go goes too");
+
+    // A bare condition acts as in the filter processor: what matches is dropped.
+    let out = run("log.body == \"x\"\nlog.body == \"z\"\n", Context::Log, logs);
+    assert_eq!(out["resourceLogs"].as_array().unwrap().len(), 1);
+    assert_eq!(out["resourceLogs"][0]["scopeLogs"][0]["logRecords"], json!([{"body": string("y")}]));
 }
 
 #[test]
