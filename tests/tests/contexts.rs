@@ -156,3 +156,24 @@ fn profiles_read_and_write_attributes_through_the_dictionary() {
     let out = run(r#"profile.attributes["host"] == "a" > drop()"#, Context::Profile, profiles);
     assert_eq!(out["resourceProfiles"][0]["scopeProfiles"][0]["profiles"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn coalesce_and_when_evaluate_only_what_they_use() {
+    let logs =
+        json!({"resourceLogs": [{"scopeLogs": [{"logRecords": [{"attributes": [attr("zero", json!({"intValue": "0"}))]}]}]}]});
+    let run_gated = |rules: &str| {
+        let telemetry = Telemetry::from_json(&logs.to_string()).expect("valid");
+        let gates = [ottl_compiler::registry::LAMBDA_GATE.to_string()];
+        let rule_set = compile_document(rules, Some(Context::Log), &gates, ErrorMode::Propagate).expect("compiles");
+        interp::run(&rule_set, telemetry, &mut |_| {})
+            .map(|o| o.default.to_json()["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"][1].clone())
+    };
+    let picked = run_gated(r#"set(log.attributes["c"], Coalesce([nil, "first", 1 / log.attributes["zero"]]))"#)
+        .expect("the division is never evaluated");
+    assert_eq!(picked, attr("c", string("first")));
+    let picked = run_gated(r#"set(log.attributes["w"], When(() => true, "yes", 1 / log.attributes["zero"]))"#)
+        .expect("the other branch is never evaluated");
+    assert_eq!(picked, attr("w", string("yes")));
+    let error = run_gated(r#"set(log.attributes["c"], Coalesce([nil, 1 / log.attributes["zero"], "late"]))"#).unwrap_err();
+    assert!(error.to_string().contains("attempted to divide by 0"), "{error}");
+}

@@ -3,7 +3,7 @@
 use ottl_grammar::ast::{BinaryOp, CompareOp as AstCompareOp};
 use ottl_runtime::compare::{self, CompareOp};
 use ottl_runtime::context::{PathKey, TransformContext};
-use ottl_runtime::functions::{Arg as RuntimeArg, Args, Lambda as RuntimeLambda};
+use ottl_runtime::functions::{Arg as RuntimeArg, Args, Converter, Lambda as RuntimeLambda};
 use ottl_runtime::math::{self, MathOp};
 use ottl_runtime::{Error, Result, Value};
 
@@ -83,20 +83,30 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         let Implementation::Converter(converter) = implementation(call.function) else {
             return Err(Error::new(format!("{} is not implemented", call.function.signature().name)));
         };
-        let lambdas: Vec<Option<LambdaClosure<'_, 'c, 'a>>> = call
+        // Lambdas, and the getters of a lazy converter, become closures over this item.
+        let closure = |body, binds_arguments| Closure { evaluator: self, body, frames, binds_arguments };
+        let closures: Vec<Vec<Closure<'_, 'c, 'a>>> = call
             .args
             .iter()
             .map(|arg| match arg {
-                Some(Arg::Lambda(lambda)) => Some(LambdaClosure { evaluator: self, lambda, frames }),
-                _ => None,
+                Some(Arg::Lambda(lambda)) => vec![closure(&lambda.body, true)],
+                Some(Arg::Expr(expr)) if defers(converter, expr) => match &expr.kind {
+                    ExprKind::List(items) => items.iter().map(|item| closure(item, false)).collect(),
+                    _ => vec![closure(expr, false)],
+                },
+                _ => Vec::new(),
             })
             .collect();
         let mut args = Vec::with_capacity(call.args.len());
-        for (arg, lambda) in call.args.iter().zip(&lambdas) {
-            args.push(match (arg, lambda) {
-                (_, Some(closure)) => RuntimeArg::Lambda(closure),
-                (None, _) => RuntimeArg::Absent,
-                (Some(other), None) => self.plain_arg(other, frames)?,
+        for (arg, closures) in call.args.iter().zip(&closures) {
+            args.push(match arg {
+                Some(Arg::Lambda(_)) => RuntimeArg::Lambda(&closures[0]),
+                Some(Arg::Expr(expr)) if defers(converter, expr) => match &expr.kind {
+                    ExprKind::List(_) => RuntimeArg::DeferredList(closures.iter().map(|c| c as &dyn RuntimeLambda).collect()),
+                    _ => RuntimeArg::Deferred(&closures[0]),
+                },
+                None => RuntimeArg::Absent,
+                Some(other) => self.plain_arg(other, frames)?,
             });
         }
         let result = converter.call(&mut Args::new(args), &self.ctx.item)?;
@@ -117,18 +127,29 @@ impl<'c, 'a> Evaluator<'c, 'a> {
     }
 }
 
-/// A lambda argument bound to the evaluator and the frames it was written in.
-struct LambdaClosure<'e, 'c, 'a> {
-    evaluator: &'e Evaluator<'c, 'a>,
-    lambda: &'e ir::Lambda,
-    frames: &'e [&'e [Value]],
+/// Whether `expr`, an argument of `converter`, is passed unevaluated: a lazy converter's
+/// getters, except constants (which cannot fail).
+fn defers(converter: &Converter, expr: &Expr) -> bool {
+    converter.lazy && expr.as_const().is_none()
 }
 
-impl RuntimeLambda for LambdaClosure<'_, '_, '_> {
+/// An expression bound to the evaluator and the frames it was written in: a lambda's
+/// body (its arguments become a new frame) or a deferred getter.
+struct Closure<'e, 'c, 'a> {
+    evaluator: &'e Evaluator<'c, 'a>,
+    body: &'e Expr,
+    frames: &'e [&'e [Value]],
+    binds_arguments: bool,
+}
+
+impl RuntimeLambda for Closure<'_, '_, '_> {
     fn call(&self, args: &[Value]) -> Result<Value> {
+        if !self.binds_arguments {
+            return self.evaluator.eval(self.body, self.frames);
+        }
         let mut frames = self.frames.to_vec();
         frames.push(args);
-        self.evaluator.eval(&self.lambda.body, &frames)
+        self.evaluator.eval(self.body, &frames)
     }
 }
 

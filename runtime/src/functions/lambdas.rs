@@ -20,7 +20,7 @@ pub(crate) static CONVERTERS: &[Converter] = &[
     Converter::new("MapEach", map_each),
     Converter::new("MapKeys", map_keys),
     Converter::new("Reduce", reduce),
-    Converter::new("When", when),
+    Converter::lazy("When", when),
 ];
 
 /// What a lambda converter walks: a slice or a map (the reference's `GetSliceOrMapValue`).
@@ -208,7 +208,7 @@ fn reduce(args: &mut Args<'_>) -> Result<Value> {
 fn when(args: &mut Args<'_>) -> Result<Value> {
     let condition =
         args.lambda(0)?.call(&[]).and_then(expect_bool).map_err(|e| e.context("error while evaluating lambda function"))?;
-    Ok(args.take(if condition { 1 } else { 2 }))
+    args.force(if condition { 1 } else { 2 })
 }
 
 #[cfg(test)]

@@ -36,6 +36,11 @@ pub enum Arg<'a> {
     Function(&'static Converter),
     /// A lambda; calling it evaluates its body with the given values bound to its formals.
     Lambda(&'a dyn Lambda),
+    /// A getter not evaluated yet, for the [`Converter::lazy`] functions: calling it
+    /// (with no values) evaluates it.
+    Deferred(&'a dyn Lambda),
+    /// A list literal of getters not evaluated yet, for the lazy functions.
+    DeferredList(Vec<&'a dyn Lambda>),
 }
 
 /// A lambda argument, evaluated by the back end that compiled it.
@@ -167,6 +172,27 @@ impl<'a> Args<'a> {
         }
     }
 
+    /// The value of parameter `i`, evaluating it now if it was deferred.
+    pub fn force(&self, i: usize) -> Result<Value> {
+        match self.arg(i) {
+            Arg::Deferred(getter) => getter.call(&[]),
+            Arg::DeferredList(getters) => getters.iter().map(|g| g.call(&[])).collect::<Result<_>>().map(Value::Slice),
+            Arg::Value(v) => Ok(v.clone()),
+            _ => Ok(Value::Nil),
+        }
+    }
+
+    /// The elements of list parameter `i` one at a time, each evaluated only when asked
+    /// for (deferred lists) or already evaluated (plain lists).
+    pub fn each(&self, i: usize) -> Result<Vec<Box<dyn Fn() -> Result<Value> + '_>>> {
+        match self.arg(i) {
+            Arg::DeferredList(getters) => {
+                Ok(getters.iter().map(|g| Box::new(move || g.call(&[])) as Box<dyn Fn() -> Result<Value>>).collect())
+            }
+            _ => Ok(self.list(i)?.iter().map(|v| Box::new(move || Ok(v.clone())) as Box<dyn Fn() -> Result<Value>>).collect()),
+        }
+    }
+
     /// A lambda argument.
     pub fn lambda(&self, i: usize) -> Result<&'a dyn Lambda> {
         match self.arg(i) {
@@ -181,6 +207,10 @@ impl<'a> Args<'a> {
 pub struct Converter {
     pub name: &'static str,
     pub call: ConverterFn,
+    /// Its getter arguments are evaluated only if it asks for them ([`Arg::Deferred`],
+    /// [`Arg::DeferredList`]): `Coalesce` stops at the first non-nil value and `When`
+    /// evaluates one branch, and an error in what they skip must not surface.
+    pub lazy: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -191,14 +221,19 @@ pub enum ConverterFn {
 
 impl Converter {
     pub const fn new(name: &'static str, call: fn(&mut Args<'_>) -> Result<Value>) -> Converter {
-        Converter { name, call: ConverterFn::Pure(call) }
+        Converter { name, call: ConverterFn::Pure(call), lazy: false }
+    }
+
+    /// A converter whose getter arguments arrive unevaluated.
+    pub const fn lazy(name: &'static str, call: fn(&mut Args<'_>) -> Result<Value>) -> Converter {
+        Converter { name, call: ConverterFn::Pure(call), lazy: true }
     }
 
     pub const fn with_item(
         name: &'static str,
         call: fn(&mut Args<'_>, &crate::context::ItemMut<'_>) -> Result<Value>,
     ) -> Converter {
-        Converter { name, call: ConverterFn::WithItem(call) }
+        Converter { name, call: ConverterFn::WithItem(call), lazy: false }
     }
 
     /// Calls the converter on the item `item`.

@@ -36,7 +36,7 @@ pub(crate) static CONVERTERS: &[Converter] = &[
     Converter::new("Keys", keys),
     Converter::new("Values", values),
     Converter::new("ToValues", to_values),
-    Converter::new("Coalesce", coalesce),
+    Converter::lazy("Coalesce", coalesce),
     Converter::new("ContainsValue", contains_value),
     Converter::new("Sort", sort),
     Converter::new("SliceToMap", slice_to_map),
@@ -378,11 +378,17 @@ fn nested_values(map: &Map, depth: i64) -> Vec<Value> {
 }
 
 fn coalesce(args: &mut Args<'_>) -> Result<Value> {
-    let values = args.list(0)?;
+    let values = args.each(0)?;
     if values.is_empty() {
         bail!("Coalesce requires at least one argument");
     }
-    Ok(values.iter().find(|v| !v.is_nil()).cloned().unwrap_or_default())
+    for value in values {
+        let value = value()?;
+        if !value.is_nil() {
+            return Ok(value);
+        }
+    }
+    Ok(Value::Nil)
 }
 
 /// Membership by OTTL's `==` (an int item finds an equal double).
