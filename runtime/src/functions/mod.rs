@@ -184,12 +184,10 @@ impl<'a> Args<'a> {
 
     /// The elements of list parameter `i` one at a time, each evaluated only when asked
     /// for (deferred lists) or already evaluated (plain lists).
-    pub fn each(&self, i: usize) -> Result<Vec<Box<dyn Fn() -> Result<Value> + '_>>> {
+    pub fn each(&self, i: usize) -> Result<Vec<Element<'_>>> {
         match self.arg(i) {
-            Arg::DeferredList(getters) => {
-                Ok(getters.iter().map(|g| Box::new(move || g.call(&[])) as Box<dyn Fn() -> Result<Value>>).collect())
-            }
-            _ => Ok(self.list(i)?.iter().map(|v| Box::new(move || Ok(v.clone())) as Box<dyn Fn() -> Result<Value>>).collect()),
+            Arg::DeferredList(getters) => Ok(getters.iter().map(|g| Box::new(move || g.call(&[])) as Element<'_>).collect()),
+            _ => Ok(self.list(i)?.iter().map(|v| Box::new(move || Ok(v.clone())) as Element<'_>).collect()),
         }
     }
 
@@ -201,6 +199,9 @@ impl<'a> Args<'a> {
         }
     }
 }
+
+/// One element of a list argument, evaluated when called ([`Args::each`]).
+pub type Element<'a> = Box<dyn Fn() -> Result<Value> + 'a>;
 
 /// A converter: a function of its arguments, and for a few (`IsRootSpan`,
 /// `HasAttrOnDatapoint`) of the item the statement runs on.
