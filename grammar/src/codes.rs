@@ -342,9 +342,9 @@ STATUS_CODE_ERROR`. The comparison runs (both are ints) but almost certainly doe
 mean what it says.";
 
     IneffectiveSet = "W0004", "a value of the wrong type for this field",
-"The field holds values of one type and the value written has another. The collector ignores
-such a write (older versions) or fails the statement (newer ones); either way the field does
-not change.";
+"The field holds values of one type and the value written has another. Collectors from
+v0.161 fail the statement on every item (`expects string but got int64`, logged under the
+`ignore` error mode); older ones ignored the write. Either way the field does not change.";
 
     ContextUnknown = "W0006", "no context: only the syntax was checked",
 "None of the paths in the file has a context prefix (`span.`, `log.`, …) and no `--context`

@@ -34,7 +34,7 @@ const LOG: &[&str] = &["log"];
 pub static REGISTRY: &[F] = &[
     // ---- Editors (ottlfuncs) ----
     F::editor("set", &[r("target", K::Setter), r("value", K::Getter)],
-        "Writes `value` into `target`. A nil value writes the target's zero value (\"\" for a string, an empty map, …; a missing attribute is created empty), as collectors do from v0.161 (`ottl.set.allowNil`); older ones left the target unchanged.",
+        "Writes `value` into `target`. A nil value is passed on, as collectors do from v0.161 (`ottl.set.allowNil`): an attribute or map becomes empty, a scalar field refuses it; older collectors left the target unchanged.",
         r#"set(attributes["env"], "prod")"#),
     F::editor("delete_key", &[MAP_TARGET, r("key", K::StringGetter)],
         "Removes one key from a map.",

@@ -250,7 +250,12 @@ pub(super) fn set(ctx: &mut TransformContext<'_>, field: Field, keys: &[PathKey]
                     *list = map_to_key_values(&map);
                     Ok(())
                 }
-                _ => Ok(()),
+                // A map represents nil as an empty map.
+                Value::Nil => {
+                    list.clear();
+                    Ok(())
+                }
+                other => Err(Error::new(format!("unsupported type provided for setting a pcommon.Map: {}", other.go_type()))),
             }
         } else {
             keys::set_in_attributes(list, keys, &value)
@@ -282,27 +287,13 @@ pub(super) fn set(ctx: &mut TransformContext<'_>, field: Field, keys: &[PathKey]
     }
 }
 
-/// How a setter treats a value of the wrong type.
-#[derive(Clone, Copy)]
-enum Strictness {
-    /// `expects T but got U` (log, metric, scope, resource, span link).
-    Fail,
-    /// The value is ignored (span, span event, data point).
-    Ignore,
+/// The Go type of an id field, as the setters name it.
+fn id_go_type(variant: &str) -> &'static str {
+    if variant == "TraceId" { "pcommon.TraceID" } else { "pcommon.SpanID" }
 }
 
-fn strictness(field: Field) -> Strictness {
-    match field.id() / 100 {
-        3 | 4 | 7 => Strictness::Ignore,
-        _ => Strictness::Fail,
-    }
-}
-
-fn mismatch(field: Field, expected: &str, value: &Value) -> Result<()> {
-    match strictness(field) {
-        Strictness::Ignore => Ok(()),
-        Strictness::Fail => Err(Error::new(format!("expects {expected} but got {}", value.go_type()))),
-    }
+fn mismatch(expected: &str, value: &Value) -> Result<()> {
+    expect(value, expected, |_| None::<()>)
 }
 
 fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Result<()> {
@@ -313,7 +304,7 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
                     *$place = s;
                     Ok(())
                 }
-                other => mismatch(field, "string", &other),
+                other => mismatch("string", &other),
             }
         };
     }
@@ -324,7 +315,7 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
                     *$place = i as $ty;
                     Ok(())
                 }
-                other => mismatch(field, "int64", &other),
+                other => mismatch("int64", &other),
             }
         };
     }
@@ -335,7 +326,7 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
                     *$place = t.timestamp_nanos_opt().unwrap_or(0) as u64;
                     Ok(())
                 }
-                other => mismatch(field, "time.Time", &other),
+                other => mismatch("time.Time", &other),
             }
         };
     }
@@ -346,7 +337,7 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
                     *$place = id.to_vec();
                     Ok(())
                 }
-                other => mismatch(field, stringify!($variant), &other),
+                other => mismatch(id_go_type(stringify!($variant)), &other),
             }
         };
     }
@@ -357,7 +348,7 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
                     *$place = parse_id(&s, $len)?;
                     Ok(())
                 }
-                other => mismatch(field, "string", &other),
+                other => mismatch("string", &other),
             }
         };
     }
@@ -385,7 +376,7 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
                 span_mut(ctx)?.kind = kind;
                 Ok(())
             }
-            other => mismatch(field, "string", &other),
+            other => mismatch("string", &other),
         },
         SpanKindDeprecatedString => match value {
             Value::String(s) => {
@@ -394,7 +385,7 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
                 }
                 Ok(())
             }
-            other => mismatch(field, "string", &other),
+            other => mismatch("string", &other),
         },
         SpanStartTimeUnixNano => int_field!(&mut span_mut(ctx)?.start_time_unix_nano, u64),
         SpanEndTimeUnixNano => int_field!(&mut span_mut(ctx)?.end_time_unix_nano, u64),
@@ -404,34 +395,31 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
         SpanDroppedEventsCount => int_field!(&mut span_mut(ctx)?.dropped_events_count, u32),
         SpanDroppedLinksCount => int_field!(&mut span_mut(ctx)?.dropped_links_count, u32),
         SpanEvents => match value {
-            Value::Pdata(p) => match *p {
-                Pdata::SpanEvents(events) => {
+            Value::Pdata(p) if matches!(*p, Pdata::SpanEvents(_)) => {
+                if let Pdata::SpanEvents(events) = *p {
                     span_mut(ctx)?.events = events;
-                    Ok(())
                 }
-                _ => Ok(()),
-            },
-            _ => Ok(()),
+                Ok(())
+            }
+            other => mismatch("ptrace.SpanEventSlice", &other),
         },
         SpanLinks => match value {
-            Value::Pdata(p) => match *p {
-                Pdata::SpanLinks(links) => {
+            Value::Pdata(p) if matches!(*p, Pdata::SpanLinks(_)) => {
+                if let Pdata::SpanLinks(links) = *p {
                     span_mut(ctx)?.links = links;
-                    Ok(())
                 }
-                _ => Ok(()),
-            },
-            _ => Ok(()),
+                Ok(())
+            }
+            other => mismatch("ptrace.SpanLinkSlice", &other),
         },
         SpanStatus => match value {
-            Value::Pdata(p) => match *p {
-                Pdata::Status(status) => {
+            Value::Pdata(p) if matches!(*p, Pdata::Status(_)) => {
+                if let Pdata::Status(status) = *p {
                     span_mut(ctx)?.status = Some(status);
-                    Ok(())
                 }
-                _ => Ok(()),
-            },
-            _ => Ok(()),
+                Ok(())
+            }
+            other => mismatch("ptrace.Status", &other),
         },
         SpanStatusCode => int_field!(&mut status_mut(span_mut(ctx)?).code, i32),
         SpanStatusMessage => string_field!(&mut status_mut(span_mut(ctx)?).message),
@@ -453,7 +441,7 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
                 link_mut(ctx)?.flags = flags;
                 Ok(())
             }
-            other => mismatch(field, "int64", &other),
+            other => mismatch("int64", &other),
         },
 
         MetricName => string_field!(&mut metric_mut(ctx)?.name),
@@ -470,7 +458,7 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
                 }
                 Ok(())
             }
-            other => mismatch(field, "int64", &other),
+            other => mismatch("int64", &other),
         },
         MetricIsMonotonic => match value {
             Value::Bool(b) => {
@@ -479,7 +467,7 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
                 }
                 Ok(())
             }
-            other => mismatch(field, "bool", &other),
+            other => mismatch("bool", &other),
         },
         MetricDataPoints => Ok(()),
 
@@ -495,7 +483,7 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
                 log_mut(ctx)?.body = Some(Value::String(s).to_any_value());
                 Ok(())
             }
-            other => mismatch(field, "string", &other),
+            other => mismatch("string", &other),
         },
         LogDroppedAttributesCount => int_field!(&mut log_mut(ctx)?.dropped_attributes_count, u32),
         LogFlags => int_field!(&mut log_mut(ctx)?.flags, u32),
@@ -509,89 +497,102 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
     }
 }
 
-fn point_set(point: PointMut<'_>, field: Field, value: Value) -> Result<()> {
-    let int = |v: &Value| if let Value::Int(i) = v { Some(*i) } else { None };
-    let float = |v: &Value| if let Value::Float(f) = v { Some(*f) } else { None };
-    match (point, field) {
-        (PointMut::Number(p), DataPointValueDouble) => {
-            if let Some(f) = float(&value) {
-                p.value = Some(number_data_point::Value::AsDouble(f));
+/// A data point field's setter: the value's type is checked first, then whether this point
+/// type has the field (`expects pmetric.NumberDataPoint but got …` for the fields of one
+/// point type, `unsupported data point type: …` for those several types share).
+fn point_set(mut point: PointMut<'_>, field: Field, value: Value) -> Result<()> {
+    let int = |value: &Value| expect(value, "int64", |v| if let Value::Int(i) = v { Some(*i) } else { None });
+    let float = |value: &Value| expect(value, "float64", |v| if let Value::Float(f) = v { Some(*f) } else { None });
+    let time =
+        |value: &Value| {
+            expect(value, "time.Time", |v| {
+                if let Value::Time(t) = v { Some(t.timestamp_nanos_opt().unwrap_or(0) as u64) } else { None }
+            })
+        };
+    let kind = point.go_type();
+    let wrong_point = |wanted: &str| Error::new(format!("expects {wanted} but got {kind}"));
+    let unsupported = || Error::new(format!("unsupported data point type: {kind}"));
+    match field {
+        DataPointStartTimeUnixNano => *point.start_time_mut() = int(&value)? as u64,
+        DataPointTimeUnixNano => *point.time_mut() = int(&value)? as u64,
+        DataPointStartTime => *point.start_time_mut() = time(&value)?,
+        DataPointTime => *point.time_mut() = time(&value)?,
+        DataPointFlags => *point.flags_mut() = int(&value)? as u32,
+        DataPointValueDouble => {
+            let f = float(&value)?;
+            let PointMut::Number(p) = point else { return Err(wrong_point("pmetric.NumberDataPoint")) };
+            p.value = Some(number_data_point::Value::AsDouble(f));
+        }
+        DataPointValueInt => {
+            let i = int(&value)?;
+            let PointMut::Number(p) = point else { return Err(wrong_point("pmetric.NumberDataPoint")) };
+            p.value = Some(number_data_point::Value::AsInt(i));
+        }
+        DataPointCount => {
+            let count = int(&value)? as u64;
+            match point {
+                PointMut::Histogram(p) => p.count = count,
+                PointMut::Exponential(p) => p.count = count,
+                PointMut::Summary(p) => p.count = count,
+                PointMut::Number(_) => return Err(unsupported()),
             }
         }
-        (PointMut::Number(p), DataPointValueInt) => {
-            if let Some(i) = int(&value) {
-                p.value = Some(number_data_point::Value::AsInt(i));
+        DataPointSum => {
+            let sum = float(&value)?;
+            match point {
+                PointMut::Histogram(p) => p.sum = Some(sum),
+                PointMut::Exponential(p) => p.sum = Some(sum),
+                PointMut::Summary(p) => p.sum = sum,
+                PointMut::Number(_) => return Err(unsupported()),
             }
         }
-        (mut point, DataPointStartTimeUnixNano) => {
-            if let Some(i) = int(&value) {
-                *point.start_time_mut() = i as u64;
+        DataPointBucketCounts | DataPointExplicitBounds => {
+            let PointMut::Histogram(p) = point else { return Err(wrong_point("pmetric.HistogramDataPoint")) };
+            if field == DataPointBucketCounts {
+                p.bucket_counts = expect(&value, "[]uint64", int_list)?.into_iter().map(|c| c as u64).collect();
+            } else {
+                p.explicit_bounds = expect(&value, "[]float64", float_list)?;
             }
         }
-        (mut point, DataPointTimeUnixNano) => {
-            if let Some(i) = int(&value) {
-                *point.time_mut() = i as u64;
+        DataPointScale | DataPointZeroCount | DataPointPositiveOffset | DataPointNegativeOffset => {
+            let i = int(&value)?;
+            let PointMut::Exponential(p) = point else { return Err(wrong_point("pmetric.ExponentialHistogramDataPoint")) };
+            match field {
+                DataPointScale => p.scale = i as i32,
+                DataPointZeroCount => p.zero_count = i as u64,
+                DataPointPositiveOffset => p.positive.get_or_insert_with(Default::default).offset = i as i32,
+                _ => p.negative.get_or_insert_with(Default::default).offset = i as i32,
             }
         }
-        (mut point, DataPointStartTime) => {
-            if let Value::Time(t) = value {
-                *point.start_time_mut() = t.timestamp_nanos_opt().unwrap_or(0) as u64;
-            }
+        DataPointPositiveBucketCounts | DataPointNegativeBucketCounts => {
+            let counts: Vec<u64> = expect(&value, "[]uint64", int_list)?.into_iter().map(|c| c as u64).collect();
+            let PointMut::Exponential(p) = point else { return Err(wrong_point("pmetric.ExponentialHistogramDataPoint")) };
+            let buckets = if field == DataPointPositiveBucketCounts { &mut p.positive } else { &mut p.negative };
+            buckets.get_or_insert_with(Default::default).bucket_counts = counts;
         }
-        (mut point, DataPointTime) => {
-            if let Value::Time(t) = value {
-                *point.time_mut() = t.timestamp_nanos_opt().unwrap_or(0) as u64;
-            }
-        }
-        (mut point, DataPointFlags) => {
-            if let Some(i) = int(&value) {
-                *point.flags_mut() = i as u32;
-            }
-        }
-        (PointMut::Histogram(p), DataPointCount) => p.count = int(&value).map_or(p.count, |i| i as u64),
-        (PointMut::Exponential(p), DataPointCount) => p.count = int(&value).map_or(p.count, |i| i as u64),
-        (PointMut::Summary(p), DataPointCount) => p.count = int(&value).map_or(p.count, |i| i as u64),
-        (PointMut::Histogram(p), DataPointSum) => p.sum = float(&value).or(p.sum),
-        (PointMut::Exponential(p), DataPointSum) => p.sum = float(&value).or(p.sum),
-        (PointMut::Summary(p), DataPointSum) => p.sum = float(&value).unwrap_or(p.sum),
-        (PointMut::Histogram(p), DataPointBucketCounts) => {
-            if let Some(counts) = int_list(&value) {
-                p.bucket_counts = counts.into_iter().map(|c| c as u64).collect();
-            }
-        }
-        (PointMut::Histogram(p), DataPointExplicitBounds) => {
-            if let Value::Slice(items) = &value
-                && let Some(bounds) = items.iter().map(float).collect::<Option<Vec<f64>>>()
-            {
-                p.explicit_bounds = bounds;
-            }
-        }
-        (PointMut::Exponential(p), DataPointScale) => p.scale = int(&value).map_or(p.scale, |i| i as i32),
-        (PointMut::Exponential(p), DataPointZeroCount) => p.zero_count = int(&value).map_or(p.zero_count, |i| i as u64),
-        (PointMut::Exponential(p), DataPointPositiveOffset) => {
-            if let Some(i) = int(&value) {
-                p.positive.get_or_insert_with(Default::default).offset = i as i32;
-            }
-        }
-        (PointMut::Exponential(p), DataPointNegativeOffset) => {
-            if let Some(i) = int(&value) {
-                p.negative.get_or_insert_with(Default::default).offset = i as i32;
-            }
-        }
-        (PointMut::Exponential(p), DataPointPositiveBucketCounts) => {
-            if let Some(counts) = int_list(&value) {
-                p.positive.get_or_insert_with(Default::default).bucket_counts = counts.into_iter().map(|c| c as u64).collect();
-            }
-        }
-        (PointMut::Exponential(p), DataPointNegativeBucketCounts) => {
-            if let Some(counts) = int_list(&value) {
-                p.negative.get_or_insert_with(Default::default).bucket_counts = counts.into_iter().map(|c| c as u64).collect();
-            }
-        }
-        // Fields this point type lacks, and the opaque structures: writes are ignored.
-        _ => {}
+        // The opaque structures (exemplars, buckets, quantile values) are not written here.
+        _ => return Err(Error::new(format!("the path {field:?} cannot be set in this version"))),
     }
     Ok(())
+}
+
+/// The value as `T`, or the setters' error: `setting a value to nil is not supported`
+/// for nil, `expects T but got U` for another type (`ctxutil.ExpectType`).
+fn expect<T>(value: &Value, expected: &str, extract: impl Fn(&Value) -> Option<T>) -> Result<T> {
+    match value {
+        Value::Nil => Err(Error::new(SET_NIL)),
+        other => extract(other).ok_or_else(|| Error::new(format!("expects {expected} but got {}", other.go_type()))),
+    }
+}
+
+/// What the reference's scalar setters say to a nil value.
+const SET_NIL: &str = "setting a value to nil is not supported";
+
+fn float_list(value: &Value) -> Option<Vec<f64>> {
+    match value {
+        Value::Slice(items) => items.iter().map(|v| if let Value::Float(f) = v { Some(*f) } else { None }).collect(),
+        _ => None,
+    }
 }
 
 fn int_list(value: &Value) -> Option<Vec<i64>> {
@@ -756,6 +757,16 @@ impl<'a> Point<'a> {
 }
 
 impl<'a> PointMut<'a> {
+    /// The pdata type's name, as the reference's messages give it.
+    fn go_type(&self) -> &'static str {
+        match self {
+            PointMut::Number(_) => "pmetric.NumberDataPoint",
+            PointMut::Histogram(_) => "pmetric.HistogramDataPoint",
+            PointMut::Exponential(_) => "pmetric.ExponentialHistogramDataPoint",
+            PointMut::Summary(_) => "pmetric.SummaryDataPoint",
+        }
+    }
+
     fn start_time_mut(&mut self) -> &mut u64 {
         point_common_mut!(self, p => &mut p.start_time_unix_nano)
     }

@@ -13,7 +13,7 @@ use super::{Args, Converter, Editor, EditorHost};
 use crate::bail;
 use crate::coerce;
 use crate::error::{Error, Result};
-use crate::value::{Map, Pdata, Value};
+use crate::value::{Map, Value};
 
 pub(crate) static EDITORS: &[Editor] = &[
     Editor::new("set", set),
@@ -37,45 +37,11 @@ pub(crate) static EDITORS: &[Editor] = &[
 
 /// `set(target, value)`: a nil value leaves the target as it is (the reference before the
 /// `ottl.set.allowNil` gate).
-/// `set(target, value)`. A nil value (collectors from v0.161, where `ottl.set.allowNil` is
-/// on) writes the zero value of what the target holds now: "" for a string field, an
-/// empty map for a map; a target that reads nil (a missing attribute) gets an Empty value.
+/// `set(target, value)`. A nil value is passed on, as collectors do from v0.161 (the
+/// `ottl.set.allowNil` gate, on by default): an attribute or map becomes empty, a scalar
+/// field refuses it (`setting a value to nil is not supported`).
 fn set(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let value = args.take(1);
-    if !value.is_nil() {
-        return host.set_target(value);
-    }
-    let zero = zero_of(&host.get_target()?)?;
-    host.set_target(zero)
-}
-
-/// Go's zero value of a value's type (`reflect.Zero`), for `set(x, nil)`.
-fn zero_of(value: &Value) -> Result<Value> {
-    Ok(match value {
-        Value::Nil => Value::Nil,
-        Value::Bool(_) => Value::Bool(false),
-        Value::Int(_) => Value::Int(0),
-        Value::Float(_) => Value::Float(0.0),
-        Value::String(_) => Value::String(String::new()),
-        Value::Bytes(_) => Value::Bytes(Vec::new()),
-        Value::Map(_) => Value::Map(Map::new()),
-        Value::Slice(_) => Value::Slice(Vec::new()),
-        // Go's zero time: January 1 of year 1, UTC.
-        Value::Time(_) => match chrono::NaiveDate::from_ymd_opt(1, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)) {
-            Some(zero) => Value::Time(zero.and_utc().fixed_offset()),
-            None => bail!("cannot infer zero value for type time.Time in set"),
-        },
-        Value::Duration(_) => Value::Duration(0),
-        Value::TraceId(_) => Value::TraceId([0; 16]),
-        Value::SpanId(_) => Value::SpanId([0; 8]),
-        Value::ProfileId(_) => Value::ProfileId([0; 16]),
-        Value::Pdata(pdata) => match pdata.as_ref() {
-            Pdata::Status(_) => Value::Pdata(Box::new(Pdata::Status(Default::default()))),
-            Pdata::SpanEvents(_) => Value::Pdata(Box::new(Pdata::SpanEvents(Vec::new()))),
-            Pdata::SpanLinks(_) => Value::Pdata(Box::new(Pdata::SpanLinks(Vec::new()))),
-            Pdata::Other { go_type, .. } => bail!("cannot infer zero value for type {go_type} in set"),
-        },
-    })
+    host.set_target(args.take(1))
 }
 
 /// Reads the map target (a `PMapGetSetter`, so a non-map is an error), lets `edit` change
@@ -1000,16 +966,10 @@ mod tests {
     }
 
     #[test]
-    fn set_writes_and_nil_writes_the_zero_value() {
+    fn set_writes_and_passes_nil_on() {
         assert_eq!(edit("set", s("old"), vec![v(s("new"))]).unwrap(), s("new"));
         assert_eq!(edit("set", Value::Nil, vec![v(s("nil"))]).unwrap(), s("nil"));
-        assert_eq!(edit("set", s("old"), vec![v(Value::Nil)]).unwrap(), s(""));
-        assert_eq!(edit("set", Value::Int(7), vec![v(Value::Nil)]).unwrap(), Value::Int(0));
-        assert_eq!(
-            edit("set", Value::Map(Map::from([("k".into(), Value::Int(1))])), vec![v(Value::Nil)]).unwrap(),
-            Value::Map(Map::new())
-        );
-        assert_eq!(edit("set", Value::Nil, vec![v(Value::Nil)]).unwrap(), Value::Nil);
+        assert_eq!(edit("set", s("old"), vec![v(Value::Nil)]).unwrap(), Value::Nil);
     }
 
     #[test]
