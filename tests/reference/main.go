@@ -3,6 +3,7 @@
 //
 //	ottl-ref statements -signal logs [-context log] [-error-mode ignore] [-gates g,...] RULES INPUT
 //	ottl-ref conditions -signal logs -context log [-error-mode ignore] RULES INPUT
+//	ottl-ref batch [-gates g,...] < CASES.jsonl > RESULTS.jsonl
 //
 // RULES holds one statement (or condition) per line. INPUT is OTLP JSON. `statements` runs
 // them in a transform processor (v0.161.0) and prints the payload it passes on;
@@ -10,14 +11,21 @@
 // pdata's own OTLP JSON. Exit status: 0 on success, 1 when the processor fails the payload
 // (error mode propagate), 3 when the collector rejects the configuration (parse errors), 2
 // on usage or input errors.
+//
+// `batch` runs many cases in one process (the differential tests send thousands): one JSON
+// object per input line, {"id", "command", "signal", "context", "error_mode", "rules",
+// "input"}, and one result per output line, {"id", "output"} or {"id", "error",
+// "rejected"}.
 package main
 
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -46,6 +54,16 @@ func main() {
 		usage("a command is needed: statements or conditions")
 	}
 	mode := os.Args[1]
+	if mode == "batch" {
+		flags := flag.NewFlagSet(mode, flag.ExitOnError)
+		gates := flags.String("gates", "", "feature gates to enable, comma-separated")
+		_ = flags.Parse(os.Args[2:])
+		enableGates(*gates)
+		if err := batch(os.Stdin, os.Stdout); err != nil {
+			fail(exitUsage, err)
+		}
+		return
+	}
 	flags := flag.NewFlagSet(mode, flag.ExitOnError)
 	signal := flags.String("signal", "", "traces, metrics or logs")
 	contextName := flags.String("context", "", "the statements' context (inferred when empty)")
@@ -55,14 +73,7 @@ func main() {
 	if flags.NArg() != 2 {
 		usage("RULES and INPUT are needed")
 	}
-	for _, gate := range strings.Split(*gates, ",") {
-		if gate == "" {
-			continue
-		}
-		if err := featuregate.GlobalRegistry().Set(gate, true); err != nil {
-			fail(exitUsage, err)
-		}
-	}
+	enableGates(*gates)
 	rules, err := readLines(flags.Arg(0))
 	if err != nil {
 		fail(exitUsage, err)
@@ -71,17 +82,9 @@ func main() {
 	if err != nil {
 		fail(exitUsage, err)
 	}
-	var factory processor.Factory
-	var conf map[string]any
-	switch mode {
-	case "statements":
-		factory = transformprocessor.NewFactory()
-		conf = transformConfig(*signal, *contextName, *errorMode, rules)
-	case "conditions":
-		factory = filterprocessor.NewFactory()
-		conf = filterConfig(*signal, *contextName, *errorMode, rules)
-	default:
-		usage("unknown command " + mode)
+	factory, conf, err := configure(mode, *signal, *contextName, *errorMode, rules)
+	if err != nil {
+		usage(err.Error())
 	}
 	output, err := run(factory, conf, *signal, input)
 	var rejected rejectedError
@@ -92,6 +95,86 @@ func main() {
 		fail(exitFailed, err)
 	}
 	fmt.Println(string(output))
+}
+
+// enableGates turns on the named collector feature gates.
+func enableGates(gates string) {
+	for _, gate := range strings.Split(gates, ",") {
+		if gate == "" {
+			continue
+		}
+		if err := featuregate.GlobalRegistry().Set(gate, true); err != nil {
+			fail(exitUsage, err)
+		}
+	}
+}
+
+// configure picks the processor for a command and builds its configuration.
+func configure(command, signal, contextName, errorMode string, rules []any) (processor.Factory, map[string]any, error) {
+	switch command {
+	case "statements":
+		return transformprocessor.NewFactory(), transformConfig(signal, contextName, errorMode, rules), nil
+	case "conditions":
+		return filterprocessor.NewFactory(), filterConfig(signal, contextName, errorMode, rules), nil
+	}
+	return nil, nil, fmt.Errorf("unknown command %q", command)
+}
+
+// batchCase is one line of a batch.
+type batchCase struct {
+	ID        string          `json:"id"`
+	Command   string          `json:"command"`
+	Signal    string          `json:"signal"`
+	Context   string          `json:"context"`
+	ErrorMode string          `json:"error_mode"`
+	Rules     []string        `json:"rules"`
+	Input     json.RawMessage `json:"input"`
+}
+
+// batchResult is one line of a batch's answer.
+type batchResult struct {
+	ID       string          `json:"id"`
+	Output   json.RawMessage `json:"output,omitempty"`
+	Error    string          `json:"error,omitempty"`
+	Rejected bool            `json:"rejected,omitempty"`
+}
+
+// batch runs one case per input line and writes one result per line.
+func batch(in io.Reader, out io.Writer) error {
+	scanner := bufio.NewScanner(in)
+	scanner.Buffer(make([]byte, 1<<20), 1<<28)
+	encoder := json.NewEncoder(out)
+	for scanner.Scan() {
+		var c batchCase
+		if err := json.Unmarshal(scanner.Bytes(), &c); err != nil {
+			return fmt.Errorf("a batch line is not a case: %w", err)
+		}
+		result := batchResult{ID: c.ID}
+		rules := make([]any, len(c.Rules))
+		for i, rule := range c.Rules {
+			rules[i] = rule
+		}
+		errorMode := c.ErrorMode
+		if errorMode == "" {
+			errorMode = "propagate"
+		}
+		factory, conf, err := configure(c.Command, c.Signal, c.Context, errorMode, rules)
+		if err == nil {
+			var output []byte
+			output, err = run(factory, conf, c.Signal, c.Input)
+			result.Output = output
+		}
+		if err != nil {
+			var rejected rejectedError
+			result.Output = nil
+			result.Error = err.Error()
+			result.Rejected = errors.As(err, &rejected)
+		}
+		if err := encoder.Encode(result); err != nil {
+			return err
+		}
+	}
+	return scanner.Err()
 }
 
 func usage(message string) {
