@@ -13,7 +13,24 @@
 
 use ottl_grammar::Span;
 use ottl_grammar::ast::{Expr, ExprKind, UnaryOp};
+
+use crate::registry::ParamKind;
 use ottl_runtime::coerce::go_quote;
+
+/// A string literal given to an `IntLikeGetter`, `FloatLikeGetter` or `BoolLikeGetter` is
+/// converted when the statement loads (the reference makes a literal getter of it), so a
+/// string that does not parse stops the collector: `Int("2.0")`.
+pub fn validate_like(kind: ParamKind, value: &Expr) -> Option<LiteralProblem> {
+    let (text, span) = string_literal(value)?;
+    let literal = ottl_runtime::Value::String(text.to_owned());
+    let error = match kind {
+        ParamKind::IntLikeGetter => ottl_runtime::coerce::int_like(&literal).err(),
+        ParamKind::FloatLikeGetter => ottl_runtime::coerce::float_like(&literal).err(),
+        ParamKind::BoolLikeGetter => ottl_runtime::coerce::bool_like(&literal).err(),
+        _ => None,
+    }?;
+    Some(LiteralProblem::new(span, error.to_string()))
+}
 
 /// A literal argument that the collector would reject when it loads the config.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,11 +125,13 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
             one_of(s, &["asc", "desc"], || format!("invalid arguments: {s}. Order should be either \"asc\" or \"desc\""))
                 .map(|p| p.at(span))
         }
-        // func_flatten.go `flatten`.
+        // func_flatten.go `flatten` (v0.161: a depth must be at least 1).
         ("flatten", "depth") => {
             let n = int_literal(value)?;
-            (n < 0)
-                .then(|| LiteralProblem::new(value.span, format!("invalid depth for flatten function, {n} cannot be negative")))
+            (n < 1).then(|| {
+                LiteralProblem::new(value.span, format!("invalid depth '{n}' for flatten function, must be greater than 0"))
+                    .help("leave `depth` out to flatten every level")
+            })
         }
         // func_truncate_all.go `TruncateAll`.
         ("truncate_all", "limit") => {
@@ -209,6 +228,25 @@ pub fn validate_together(function: &str, args: &[(&str, &Expr)]) -> Vec<LiteralP
     let arg = |name: &str| args.iter().find(|(n, _)| *n == name).map(|(_, e)| *e);
     let mut problems = Vec::new();
     match function {
+        // func_truncate_all.go `TruncateAll`: the marker counts toward the limit.
+        "truncate_all" => {
+            if let (Some(limit), Some(marker)) = (arg("limit"), arg("truncation_marker"))
+                && let (Some(n), Some((text, span))) = (int_literal(limit), string_literal(marker))
+                && n >= 0
+                && text.len() as i64 > n
+            {
+                problems.push(
+                    LiteralProblem::new(
+                        span,
+                        format!(
+                            "invalid truncation marker for truncate_all function, length of marker {} cannot be greater than limit {n}",
+                            text.len()
+                        ),
+                    )
+                    .help("use a shorter marker or a larger limit"),
+                );
+            }
+        }
         // func_limit.go `limit`: `limit < len(priorityKeys)` is an error (equality is allowed).
         "limit" => {
             if let (Some(limit), Some(keys)) = (arg("limit"), arg("priority_keys"))
@@ -716,6 +754,18 @@ mod tests {
     }
 
     #[test]
+    fn literals_given_to_like_getters_are_converted_at_load() {
+        let arg = |src: &str| arg(src, 0);
+        let p = validate_like(ParamKind::IntLikeGetter, &arg(r#"Int("2.0")"#)).expect("a problem");
+        assert_eq!(p.message, r#"strconv.ParseInt: parsing "2.0": invalid syntax"#);
+        assert!(validate_like(ParamKind::IntLikeGetter, &arg(r#"Int("-12")"#)).is_none());
+        let p = validate_like(ParamKind::FloatLikeGetter, &arg(r#"Double("abc")"#)).expect("a problem");
+        assert_eq!(p.message, r#"strconv.ParseFloat: parsing "abc": invalid syntax"#);
+        assert!(validate_like(ParamKind::BoolLikeGetter, &arg(r#"Bool("true")"#)).is_none());
+        assert!(validate_like(ParamKind::StringLikeGetter, &arg(r#"String("x")"#)).is_none());
+    }
+
+    #[test]
     fn numeric_rules() {
         assert_eq!(check(r#"truncate_all(attributes, 0)"#, "truncate_all", "limit", 1), None);
         let p = problem(r#"truncate_all(attributes, -1)"#, "truncate_all", "limit", 1);
@@ -723,9 +773,9 @@ mod tests {
         assert_eq!(check(r#"limit(attributes, 0, [])"#, "limit", "limit", 1), None);
         let p = problem(r#"limit(attributes, -5, [])"#, "limit", "limit", 1);
         assert_eq!(p.message, "invalid limit for limit function, -5 cannot be negative");
-        assert_eq!(check(r#"flatten(attributes, "k", 0)"#, "flatten", "depth", 2), None);
-        let p = problem(r#"flatten(attributes, "k", -2)"#, "flatten", "depth", 2);
-        assert_eq!(p.message, "invalid depth for flatten function, -2 cannot be negative");
+        assert_eq!(check(r#"flatten(attributes, "k", 1)"#, "flatten", "depth", 2), None);
+        let p = problem(r#"flatten(attributes, "k", 0)"#, "flatten", "depth", 2);
+        assert_eq!(p.message, "invalid depth '0' for flatten function, must be greater than 0");
         assert_eq!(check(r#"extract_percentile_metric(99.9)"#, "extract_percentile_metric", "percentile", 0), None);
         let p = problem(r#"extract_percentile_metric(101.0)"#, "extract_percentile_metric", "percentile", 0);
         assert_eq!(p.message, "percentile must be between 0 and 100, got 101.000000");

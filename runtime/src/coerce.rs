@@ -95,13 +95,13 @@ pub fn string_like(value: &Value) -> Result<Option<String>> {
     }))
 }
 
-/// `IntLikeGetter`: a string that does not parse gives nil, not an error.
+/// `IntLikeGetter`: a string must parse as a base-10 integer.
 pub fn int_like(value: &Value) -> Result<Option<i64>> {
     Ok(match value {
         Value::Nil => None,
         Value::Int(i) => Some(*i),
         Value::Float(f) => Some(float_to_int(*f)),
-        Value::String(s) => s.parse::<i64>().ok(),
+        Value::String(s) => Some(parse_go_int(s)?),
         Value::Bool(b) => Some(i64::from(*b)),
         other => return Err(Error::new(format!("unsupported type: {}", other.go_type()))),
     })
@@ -150,6 +150,15 @@ pub fn bytes_like(value: &Value) -> Result<Option<Vec<u8>>> {
 /// is undefined).
 pub fn float_to_int(f: f64) -> i64 {
     f as i64
+}
+
+/// `strconv.ParseInt(s, 10, 64)`, with its error text.
+pub fn parse_go_int(s: &str) -> Result<i64> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::new(format!("strconv.ParseInt: parsing {}: invalid syntax", go_quote(s))));
+    }
+    s.parse::<i64>().map_err(|_| Error::new(format!("strconv.ParseInt: parsing {}: value out of range", go_quote(s))))
 }
 
 /// `strconv.ParseBool`.

@@ -122,6 +122,9 @@ fn depth(json: &Json) -> usize {
     deepest
 }
 
+/// The id fields, written as hex.
+const ID_KEYS: &[&str] = &["traceId", "spanId", "parentSpanId", "profileId"];
+
 /// The keys of an `AnyValue`: their values are data, kept even when zero or empty.
 const ANY_VALUE_KEYS: &[&str] =
     &["stringValue", "boolValue", "intValue", "doubleValue", "bytesValue", "arrayValue", "kvlistValue"];
@@ -131,7 +134,16 @@ const ANY_VALUE_KEYS: &[&str] =
 pub fn prune_defaults(json: &mut Json) {
     match json {
         Json::Object(map) => {
+            // A key-value's key is data even when empty.
+            let is_key_value = map.contains_key("key") && map.keys().all(|k| k == "key" || k == "value");
             map.retain(|key, value| {
+                if is_key_value && key == "key" {
+                    return true;
+                }
+                if ID_KEYS.contains(&key.as_str()) && value.as_str().is_some_and(|id| id.bytes().all(|b| b == b'0')) {
+                    // An all-zero id is an empty one; pdata writes neither.
+                    return false;
+                }
                 if ANY_VALUE_KEYS.contains(&key.as_str()) {
                     if let Json::Object(_) | Json::Array(_) = value {
                         prune_defaults(value);

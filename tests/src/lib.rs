@@ -2,6 +2,8 @@
 
 pub mod check_rows;
 pub mod corpus;
+pub mod differential;
 pub mod exec_rows;
 pub mod fixtures;
 pub mod grammar_rows;
+pub mod reference;

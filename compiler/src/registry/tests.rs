@@ -405,7 +405,6 @@ const ALL_FUNCTION_NAMES: &[&str] = &[
     "ParseInt",
     "Decode",
     "Base64Encode",
-    "Base64Decode",
     "TraceID",
     "SpanID",
     "ProfileID",

@@ -376,7 +376,9 @@ impl Checker {
             }
             ArgValue::Expr(expr) => expr,
         };
-        if let Some(problem) = crate::literals::validate(signature.name, param.name, expr) {
+        let problem = crate::literals::validate(signature.name, param.name, expr)
+            .or_else(|| crate::literals::validate_like(param.kind, expr));
+        if let Some(problem) = problem {
             self.diagnostics.push(literal_problem(problem));
         }
         match param.kind {

@@ -265,9 +265,8 @@ pub(super) fn set(ctx: &mut TransformContext<'_>, field: Field, keys: &[PathKey]
         LogBody => {
             let body = log_mut(ctx)?.body.get_or_insert_with(AnyValue::default);
             if keys.is_empty() {
-                if value.is_attribute_value() {
-                    *body = value.to_any_value();
-                }
+                keys::check_storable(&value)?;
+                *body = value.to_any_value();
                 Ok(())
             } else {
                 body_set(body, keys, &value)

@@ -102,6 +102,7 @@ fn entry<'a>(attributes: &'a mut Vec<KeyValue>, key: &str) -> &'a mut AnyValue {
 
 /// Writes `value` at `keys` below `target`.
 pub fn set_in_value(target: &mut AnyValue, keys: &[PathKey], value: &Value) -> Result<()> {
+    check_storable(value)?;
     let mut current = target;
     for key in keys {
         current = match (&mut current.value, key) {
@@ -138,6 +139,16 @@ pub fn set_in_value(target: &mut AnyValue, keys: &[PathKey], value: &Value) -> R
     }
     *current = value.to_any_value();
     Ok(())
+}
+
+/// An attribute value can hold what an OTLP `AnyValue` holds; times, durations, ids and
+/// pdata structures cannot (`ctxutil.SetValue`).
+pub fn check_storable(value: &Value) -> Result<()> {
+    if value.is_attribute_value() {
+        Ok(())
+    } else {
+        Err(Error::new(format!("unsupported type {} for set operation; current value type is Empty", value.go_type())))
+    }
 }
 
 /// The largest index a write may pad an Empty value's new slice to: a typo in a rule must

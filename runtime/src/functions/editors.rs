@@ -122,7 +122,7 @@ fn truncate_all(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
     let marker = args.optional(3).map(coerce::string).transpose()?.unwrap_or("");
     if marker.len() as i64 > limit {
         bail!(
-            "invalid truncation_marker for truncate_all function, its length {} cannot be greater than the limit {limit}",
+            "invalid truncation marker for truncate_all function, length of marker {} cannot be greater than limit {limit}",
             marker.len()
         );
     }
@@ -721,8 +721,8 @@ mod glob {
 fn flatten(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
     let prefix = args.optional(1).map(coerce::string).transpose()?.unwrap_or("").to_string();
     let depth = args.optional(2).map(coerce::int).transpose()?.unwrap_or(i64::MAX);
-    if depth < 0 {
-        bail!("invalid depth for flatten function, {depth} cannot be negative");
+    if depth < 1 {
+        bail!("invalid depth '{depth}' for flatten function, must be greater than 0");
     }
     let resolve_conflicts = args.optional(3).map(coerce::bool).transpose()?.unwrap_or(false);
     edit_map(host, |map| {
@@ -1192,7 +1192,10 @@ mod tests {
         assert_eq!(m["things.1"], map(&[("name", s("bar")), ("value", Value::Int(5))]));
 
         let nested = map(&[("address", map(&[("street", s("first"))])), ("occupants", list(&["user 1", "user 2"]))]);
-        assert_eq!(edit("flatten", nested.clone(), vec![Arg::Absent, v(Value::Int(0))]).unwrap(), nested);
+        assert_eq!(
+            edit("flatten", nested.clone(), vec![Arg::Absent, v(Value::Int(0))]).unwrap_err().message(),
+            "invalid depth '0' for flatten function, must be greater than 0"
+        );
         let after = edit("flatten", nested, vec![v(s("app"))]).unwrap();
         assert_eq!(keys(&after), ["app.address.street", "app.occupants.0", "app.occupants.1"]);
         // A slice in a slice: the reference joins its indexes without a dot.

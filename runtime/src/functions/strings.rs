@@ -28,7 +28,6 @@ pub(crate) static CONVERTERS: &[Converter] = &[
     Converter::new("IsMatch", is_match),
     Converter::new("Decode", decode),
     Converter::new("Base64Encode", base64_encode),
-    Converter::new("Base64Decode", base64_decode),
 ];
 
 /// `Concat(vals, delimiter)`: the string forms of the values joined by `delimiter`; nil is
@@ -211,13 +210,6 @@ fn base64_encode(args: &mut Args<'_>) -> Result<Value> {
     let name = name.unwrap_or("base64");
     let variant = base64_go::Variant::named(name).ok_or_else(|| Error::new(format!("unsupported base64 variant: {name}")))?;
     Ok(Value::String(variant.encode(text.as_bytes())))
-}
-
-/// `Base64Decode(target)`: standard padded base64, the deprecated predecessor of `Decode`
-/// (no whitespace trimming, no `could not decode` prefix on errors).
-fn base64_decode(args: &mut Args<'_>) -> Result<Value> {
-    let bytes = base64_go::Variant::Standard.decode(args.string(0)?.as_bytes()).map_err(Error::new)?;
-    Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 /// What `Decode` decodes with.
@@ -1683,10 +1675,6 @@ mod tests {
         assert_eq!(encode("Go?/Z~x", "base64-url"), "R28_L1p-eA==");
         assert_eq!(encode("Go?/Z~x", "base64-raw-url"), "R28_L1p-eA");
         assert_eq!(err("Base64Encode", vec![s("x"), s("base32")]), "unsupported base64 variant: base32");
-        assert_eq!(text("Base64Decode", vec![s("cGFzcw==")]), "pass");
-        assert_eq!(text("Base64Decode", vec![s("")]), "");
-        assert_eq!(err("Base64Decode", vec![s("!@#$%^&*()_+")]), "illegal base64 data at input byte 0");
-        assert_eq!(err("Base64Decode", vec![s("cmVtb3ZlZCBwYWRkaW5nCg")]), "illegal base64 data at input byte 20");
     }
 
     #[test]

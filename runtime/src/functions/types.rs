@@ -327,7 +327,8 @@ fn len(args: &mut Args<'_>) -> Result<Value> {
     match length {
         Some(n) => Ok(Value::Int(n as i64)),
         None => bail!(
-            "target arg must be of type string, []any, map[string]any, pcommon.Map, pcommon.Slice, pcommon.Value (of type String, Map, Slice) or a supported slice type from the plog, pmetric or ptrace packages"
+            "Len: unsupported target type {}. target arg must be of type string, []any, map[string]any, pcommon.Map, pcommon.Slice, pcommon.Value (of type String, Map, Slice) or a supported slice type from the plog, pmetric or ptrace packages",
+            args.value(0).go_type()
         ),
     }
 }
@@ -522,9 +523,7 @@ fn slice_to_map(args: &mut Args<'_>) -> Result<Value> {
                 bail!("slice elements must be maps when using `key_path`, but could not cast element '{element}' to a map")
             }
             (Some(path), Some(fields)) => {
-                match value_at_path(fields, path)
-                    .map_err(|e| e.context(format!("element {i}: could not extract key from element")))?
-                {
+                match value_at_path(fields, path).map_err(|e| e.context(format!("could not extract key from element {i}")))? {
                     Value::String(key) => key.clone(),
                     _ => bail!("element {i}: extracted key attribute is not of type string"),
                 }
@@ -534,7 +533,7 @@ fn slice_to_map(args: &mut Args<'_>) -> Result<Value> {
             (None, _) => element.clone(),
             (Some(_), None) => bail!("element {}: cannot extract value, not a map-like structure", go_percent_d(element)),
             (Some(path), Some(fields)) => {
-                value_at_path(fields, path).map_err(|e| e.context("could not extract value from element"))?.clone()
+                value_at_path(fields, path).map_err(|e| e.context(format!("could not extract value from element {i}")))?.clone()
             }
         };
         out.insert(key, value);
@@ -717,7 +716,7 @@ mod tests {
     #[test]
     fn conversions_follow_the_like_getters() {
         assert_eq!(ok("Int", vec![Value::Float(-1.9)]), Value::Int(-1));
-        assert!(ok("Int", vec![s("2.0")]).is_nil());
+        assert_eq!(err("Int", vec![s("2.0")]), "strconv.ParseInt: parsing \"2.0\": invalid syntax");
         assert!(ok("Int", vec![Value::Nil]).is_nil());
         assert_eq!(ok("Int", vec![Value::Bool(true)]), Value::Int(1));
         assert_eq!(ok("Double", vec![Value::Int(1)]), Value::Float(1.0));
@@ -826,7 +825,9 @@ mod tests {
         assert_eq!(ok("Len", vec![map(&[("a", Value::Int(1)), ("b", Value::Int(2))])]), Value::Int(2));
         assert_eq!(ok("Len", vec![list(vec![Value::Int(1), Value::Int(2), Value::Int(3)])]), Value::Int(3));
         assert_eq!(ok("Len", vec![Value::Pdata(Box::new(Pdata::SpanLinks(vec![Default::default()])))]), Value::Int(1));
-        assert!(err("Len", vec![Value::Int(1)]).starts_with("target arg must be of type string"));
+        assert!(
+            err("Len", vec![Value::Int(1)]).starts_with("Len: unsupported target type int64. target arg must be of type string")
+        );
     }
 
     /// Calls converter `name` with arguments that may be absent.
@@ -941,16 +942,16 @@ mod tests {
         );
         assert_eq!(
             err("SliceToMap", vec![things.clone(), list(vec![s("nonexistent_key")]), list(vec![s("value")])]),
-            "element 0: could not extract key from element: provided object does not contain the path [nonexistent_key]"
+            "could not extract key from element 0: provided object does not contain the path [nonexistent_key]"
         );
         assert_eq!(
             err("SliceToMap", vec![things.clone(), list(vec![s("name")]), list(vec![s("nonexistent_value")])]),
-            "could not extract value from element: provided object does not contain the path [nonexistent_value]"
+            "could not extract value from element 0: provided object does not contain the path [nonexistent_value]"
         );
         let nested = list(vec![map(&[("a", map(&[("b", s("k"))]))])]);
         assert_eq!(
             err("SliceToMap", vec![nested.clone(), list(vec![s("a"), s("c")])]),
-            "element 0: could not extract key from element: provided object does not contain the path [c]"
+            "could not extract key from element 0: provided object does not contain the path [c]"
         );
         assert_eq!(ok("SliceToMap", vec![nested, list(vec![s("a"), s("b")])]).to_string(), r#"{"k":{"a":{"b":"k"}}}"#);
         assert_eq!(
