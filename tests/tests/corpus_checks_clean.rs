@@ -23,6 +23,8 @@ fn rows_the_collector_loads_check_without_errors() {
             }
         }
     }
-    assert!(checked > 350, "only {checked} rows checked");
+    // A floor against a runner that silently skips rows (several rows expect errors since
+    // the corpus copy follows v0.161).
+    assert!(checked > 340, "only {checked} rows checked");
     assert!(failures.is_empty(), "{} of {checked} rows do not check clean:\n{}", failures.len(), failures.join("\n"));
 }
