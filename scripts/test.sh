@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace on a fresh machine. Installs what the tests need
-# first; today that is only the Rust toolchain the machine already has (crates come from
-# crates.io through cargo).
+# first: crates come from crates.io through cargo; the Go reference (tests/reference, the
+# collector's own OTTL) is built with the machine's Go from the Go module proxy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,17 @@ if ! command -v cargo >/dev/null 2>&1; then
     echo "test.sh: cargo is not installed; install Rust 1.95 (rustup) first" >&2
     exit 2
 fi
+
+if ! command -v go >/dev/null 2>&1; then
+    echo "test.sh: go is not installed; the differential tests need Go 1.26 for tests/reference" >&2
+    exit 2
+fi
+
+# The Go reference, once, for every test that compares with it.
+target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+mkdir -p "$target_dir"
+(cd tests/reference && GOFLAGS=-mod=mod go build -o "$target_dir/ottl-ref" .)
+export OTTL_REF="$target_dir/ottl-ref"
 
 # The release build is the contract (DESIGN §6) and the tests reuse its artifacts.
 cargo build --release --workspace
