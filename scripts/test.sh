@@ -26,3 +26,5 @@ cargo build --release --workspace
 cargo test --release --workspace
 # The corpus runner again with its report visible in the log.
 cargo test --release --test conformance -- --nocapture
+# The differential tests against the Go reference, with their report visible in the log.
+cargo test --release --test differential -- --nocapture

@@ -37,6 +37,7 @@ impl Telemetry {
         if depth(&json) > MAX_DEPTH {
             return Err(format!("OTLP JSON nested deeper than {MAX_DEPTH} levels"));
         }
+        fill_required_defaults(&mut json);
         let Json::Object(object) = &json else { return Err("OTLP JSON must be an object".to_string()) };
         let signal = ["resourceSpans", "resourceMetrics", "resourceLogs", "resourceProfiles"]
             .into_iter()
@@ -104,6 +105,36 @@ impl Telemetry {
             Telemetry::Logs(l) => l.resource_logs.is_empty(),
             Telemetry::Profiles(p) => p.resource_profiles.is_empty(),
         }
+    }
+}
+
+/// The crate's reader requires fields the OTLP JSON mapping lets writers leave out when
+/// they are empty: `values` of an array or key-value list (`{"kvlistValue": {}}`), and a
+/// key-value's `key`. They are put back before reading.
+fn fill_required_defaults(json: &mut Json) {
+    match json {
+        Json::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if (key == "arrayValue" || key == "kvlistValue")
+                    && let Json::Object(list) = value
+                {
+                    list.entry("values").or_insert_with(|| Json::Array(Vec::new()));
+                }
+                if key == "attributes" || key == "values" {
+                    for item in value.as_array_mut().into_iter().flatten() {
+                        if let Json::Object(kv) = item
+                            && kv.contains_key("value")
+                            && !kv.contains_key("key")
+                        {
+                            kv.insert("key".to_string(), Json::String(String::new()));
+                        }
+                    }
+                }
+                fill_required_defaults(value);
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(fill_required_defaults),
+        _ => {}
     }
 }
 
@@ -268,6 +299,16 @@ mod tests {
         assert!(
             Telemetry::from_json(r#"{"resourceProfiles":[{"scopeProfiles":[{"profiles":[{"timeUnixNano":"soon"}]}]}]}"#).is_err()
         );
+    }
+
+    #[test]
+    fn empty_lists_may_be_left_out_as_the_mapping_allows() {
+        let text = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"kvlistValue":{}},
+            "attributes":[{"key":"a","value":{"arrayValue":{}}},{"value":{"stringValue":"no key"}}]}]}]}]}"#;
+        let Telemetry::Logs(data) = Telemetry::from_json(text).unwrap() else { panic!("not logs") };
+        let record = &data.resource_logs[0].scope_logs[0].log_records[0];
+        assert_eq!(crate::Value::from_any_value(record.body.as_ref().unwrap()), crate::Value::Map(crate::Map::new()));
+        assert_eq!(record.attributes[1].key, "");
     }
 
     #[test]

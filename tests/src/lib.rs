@@ -5,5 +5,6 @@ pub mod corpus;
 pub mod differential;
 pub mod exec_rows;
 pub mod fixtures;
+pub mod generator;
 pub mod grammar_rows;
 pub mod reference;

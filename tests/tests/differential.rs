@@ -1,17 +1,18 @@
 //! Differential tests against the Go reference (issue 5): every statement, condition and
-//! value row of the corpus, run by `ottlc`'s interpreter and by the collector's own
-//! transform processor on the row's fixture, must come out the same. A disagreement
-//! prints the case and both outcomes; the ones explained in
-//! `tests/reference/known-differences.tsv` are allowed.
+//! value row of the corpus, and thousands of generated programs on generated inputs, run by
+//! `ottlc`'s interpreter and by the collector's own transform processor, must come out the
+//! same. A disagreement prints the case (shrunk, for generated ones) and both outcomes;
+//! the ones explained in `tests/reference/known-differences.tsv` are allowed.
 //!
 //! Needs Go (the test builds `tests/reference`); without it the test says so and fails.
 
 use std::collections::BTreeMap;
 
+use ottl_runtime::otlp::Telemetry;
 use ottl_tests::corpus::{self, Row};
 use ottl_tests::differential::{Verdict, compare, reproduction, run_ours};
-use ottl_tests::fixtures;
-use ottl_tests::reference::{self, Case};
+use ottl_tests::reference::{self, Case, Outcome};
+use ottl_tests::{fixtures, generator};
 
 /// Where a condition's or value's result is written, so that the processor can show it.
 const RESULT: &str = "resource.attributes[\"ottl.result\"]";
@@ -74,4 +75,135 @@ fn corpus_rows_agree_with_the_collector() {
         unexplained.len()
     );
     assert!(unexplained.is_empty(), "{} disagreements:\n{}", unexplained.len(), unexplained.join("\n\n"));
+}
+
+/// How many generated programs the test runs (`OTTL_DIFF_PROGRAMS`, default 2,000) and from
+/// which seed (`OTTL_DIFF_SEED`, default 0).
+fn generated_range() -> std::ops::Range<u64> {
+    let env = |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let start = env("OTTL_DIFF_SEED", 0);
+    start..start + env("OTTL_DIFF_PROGRAMS", 2_000)
+}
+
+fn case_of_program(seed: u64, program: &generator::Program) -> Case {
+    let input_signal = match Telemetry::from_json(&program.input.to_string()) {
+        Ok(telemetry) => reference::signal_of(&telemetry),
+        Err(_) => "logs",
+    };
+    Case {
+        id: format!("seed {seed}"),
+        command: "statements",
+        signal: input_signal,
+        context: program.context.name().to_string(),
+        error_mode: "propagate",
+        rules: program.statements.clone(),
+        input: program.input.clone(),
+    }
+}
+
+/// Smaller variants of a case: each statement left out, each `where` left out.
+fn shrink_candidates(case: &Case) -> Vec<Case> {
+    let mut out = Vec::new();
+    for i in 0..case.rules.len() {
+        if case.rules.len() > 1 {
+            let mut smaller = case.clone();
+            smaller.rules.remove(i);
+            out.push(smaller);
+        }
+        if let Some((action, _)) = case.rules[i].split_once(" where ") {
+            let mut smaller = case.clone();
+            smaller.rules[i] = action.to_string();
+            out.push(smaller);
+        }
+    }
+    out
+}
+
+/// The smallest variant of a disagreeing case that still disagrees.
+fn shrink(mut case: Case) -> (Case, Outcome, Outcome) {
+    loop {
+        let candidates: Vec<Case> =
+            shrink_candidates(&case).into_iter().filter(|c| !matches!(run_ours(c), Outcome::Rejected(_))).collect();
+        let theirs = reference::run_batch(&candidates).unwrap_or_default();
+        let smaller = candidates.into_iter().zip(theirs).find(|(c, t)| compare(&run_ours(c), t) == Verdict::Disagree);
+        match smaller {
+            Some((smaller, _)) => case = smaller,
+            None => {
+                let theirs = reference::run_batch(std::slice::from_ref(&case)).ok().and_then(|mut v| v.pop());
+                let theirs = theirs.unwrap_or(Outcome::Failed("the reference did not answer".to_string()));
+                let ours = run_ours(&case);
+                return (case, ours, theirs);
+            }
+        }
+    }
+}
+
+#[test]
+fn generated_programs_agree_with_the_collector() {
+    let range = generated_range();
+    let known = known_differences();
+    let (mut cases, mut rejected) = (Vec::new(), Vec::new());
+    for seed in range.clone() {
+        let program = generator::program(seed);
+        let case = case_of_program(seed, &program);
+        // Programs the checker rejects are compared apart: the collector may load them
+        // and fail at run time (see the corpus's known differences), but it must not run
+        // them without an error.
+        match run_ours(&case) {
+            Outcome::Rejected(why) => rejected.push((case, why)),
+            _ => cases.push(case),
+        }
+    }
+    let rejected_by_us = rejected.len();
+    let theirs_for_rejected = reference::run_batch(&rejected.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>())
+        .unwrap_or_else(|e| panic!("the Go reference cannot run: {e}"));
+    let mut rejected_but_run = Vec::new();
+    let (mut also_rejected, mut fail_at_run_time) = (0, 0);
+    for ((case, why), theirs) in rejected.iter().zip(&theirs_for_rejected) {
+        match theirs {
+            Outcome::Rejected(_) => also_rejected += 1,
+            Outcome::Failed(_) => fail_at_run_time += 1,
+            Outcome::Output(_) => rejected_but_run.push(format!("{}: {:?}\n  ottlc: {why}", case.id, case.rules)),
+        }
+    }
+    println!(
+        "differential (generated): of {rejected_by_us} programs ottlc rejects, the collector rejects {also_rejected}, fails {fail_at_run_time} at run time and runs {} without error",
+        rejected_but_run.len()
+    );
+    for line in rejected_but_run.iter().take(10) {
+        println!("{line}");
+    }
+    let outcomes = reference::run_batch(&cases).unwrap_or_else(|e| panic!("the Go reference cannot run: {e}"));
+    let (mut agree, mut other_words, mut rejected_by_reference) = (0, 0, 0);
+    let mut disagreements = Vec::new();
+    for (case, theirs) in cases.iter().zip(&outcomes) {
+        let ours = run_ours(case);
+        match compare(&ours, theirs) {
+            Verdict::Agree => agree += 1,
+            Verdict::AgreeWithOtherWords { .. } => other_words += 1,
+            Verdict::Disagree if known.contains_key(&case.id) => {}
+            Verdict::Disagree => {
+                if let Outcome::Rejected(_) = theirs {
+                    rejected_by_reference += 1;
+                }
+                disagreements.push(case.clone());
+            }
+        }
+    }
+    println!(
+        "differential (generated, seeds {}..{}): {} programs, {rejected_by_us} rejected by ottlc's checker and skipped, {agree} agree, {other_words} agree with other error words, {} disagree ({rejected_by_reference} of them rejected by the collector only)",
+        range.start,
+        range.end,
+        range.end - range.start,
+        disagreements.len()
+    );
+    let reports: Vec<String> = disagreements
+        .into_iter()
+        .take(5)
+        .map(|case| {
+            let (small, ours, theirs) = shrink(case);
+            reproduction(&small, &ours, &theirs)
+        })
+        .collect();
+    assert!(reports.is_empty(), "disagreements (the first, shrunk):\n{}", reports.join("\n\n"));
 }

@@ -136,11 +136,11 @@ pub static REGISTRY: &[F] = &[
     F::converter("Now", &[], T::Time, "The current time.", r#"Now()"#),
 
     // ---- Converters: predicates ----
-    F::converter("IsBool", TARGET_ANY, T::Bool, "Whether the value is a bool.", r#"IsBool(attributes["flag"])"#),
-    F::converter("IsInt", TARGET_ANY, T::Bool, "Whether the value is an int.", r#"IsInt(attributes["count"])"#),
-    F::converter("IsDouble", TARGET_ANY, T::Bool, "Whether the value is a float64.", r#"IsDouble(attributes["ratio"])"#),
-    F::converter("IsString", TARGET_ANY, T::Bool, "Whether the value is a string.", r#"IsString(body)"#),
-    F::converter("IsMap", TARGET_ANY, T::Bool, "Whether the value is a map.", r#"IsMap(body)"#),
+    F::converter("IsBool", &[r("target", K::BoolGetter)], T::Bool, "Whether the value is a bool.", r#"IsBool(attributes["flag"])"#),
+    F::converter("IsInt", &[r("target", K::IntGetter)], T::Bool, "Whether the value is an int.", r#"IsInt(attributes["count"])"#),
+    F::converter("IsDouble", &[r("target", K::FloatGetter)], T::Bool, "Whether the value is a float64.", r#"IsDouble(attributes["ratio"])"#),
+    F::converter("IsString", &[r("target", K::StringGetter)], T::Bool, "Whether the value is a string.", r#"IsString(body)"#),
+    F::converter("IsMap", &[r("target", K::PMapGetter)], T::Bool, "Whether the value is a map.", r#"IsMap(body)"#),
     F::converter("IsList", TARGET_ANY, T::Bool, "Whether the value is a list (slice).", r#"IsList(attributes["tags"])"#),
     F::converter("IsEmpty", TARGET_ANY, T::Bool,
         "Whether the value is nil, empty (map, slice, bytes, string) or a zero value.",

@@ -421,7 +421,7 @@ impl Checker {
             }
             kind => {
                 let value = self.value(expr);
-                if kind.is_getter() && !rules::accepts(kind, &value.ty) {
+                if kind.is_getter() && rules::rejects(signature.name, kind, &value) {
                     self.diagnostics.push(
                         Diagnostic::new(
                             Code::ArgumentType,

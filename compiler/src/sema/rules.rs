@@ -33,6 +33,33 @@ pub fn accepts(kind: ParamKind, ty: &Type) -> bool {
     }
 }
 
+/// Whether an argument bound to a getter of `kind` of `function` always fails: a value of
+/// another type. A literal is converted when the statement loads, so a literal `nil` fails
+/// a typed getter too; the type predicates (`IsString`, …) exist to be given values of
+/// other types, and fail only on literals.
+pub fn rejects(function: &str, kind: ParamKind, value: &crate::ir::Expr) -> bool {
+    let literal = value.as_const().is_some();
+    if is_type_predicate(function) && !literal {
+        return false;
+    }
+    let typed = matches!(
+        kind,
+        ParamKind::StringGetter
+            | ParamKind::IntGetter
+            | ParamKind::FloatGetter
+            | ParamKind::BoolGetter
+            | ParamKind::PMapGetter
+            | ParamKind::PSliceGetter
+            | ParamKind::TimeGetter
+            | ParamKind::DurationGetter
+    );
+    !accepts(kind, &value.ty) || (typed && value.ty == Type::Nil && literal)
+}
+
+fn is_type_predicate(function: &str) -> bool {
+    matches!(function, "IsString" | "IsInt" | "IsDouble" | "IsBool" | "IsMap" | "IsList")
+}
+
 /// Whether `==`/`<`/… between these types can ever be true (spec §3.3: numbers compare
 /// across int and float; everything else only with its own type; no string↔number
 /// coercion).

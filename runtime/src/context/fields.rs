@@ -55,9 +55,9 @@ fn scalar_get(ctx: &TransformContext<'_>, field: Field) -> Result<Value> {
         ScopeSchemaUrl => Value::String(ctx.scope_schema_url.clone()),
 
         SpanTraceId | SpanTraceIdTraceId => Value::TraceId(id16(&span(ctx)?.trace_id)),
-        SpanTraceIdString => Value::String(id_string(&span(ctx)?.trace_id)),
+        SpanTraceIdString => Value::String(hex_lower(&id16(&span(ctx)?.trace_id))),
         SpanSpanId => Value::SpanId(id8(&span(ctx)?.span_id)),
-        SpanSpanIdString => Value::String(id_string(&span(ctx)?.span_id)),
+        SpanSpanIdString => Value::String(hex_lower(&id8(&span(ctx)?.span_id))),
         SpanParentSpanId => Value::SpanId(id8(&span(ctx)?.parent_span_id)),
         SpanParentSpanIdString => Value::String(hex_lower(&id8(&span(ctx)?.parent_span_id))),
         SpanTraceState => Value::String(span(ctx)?.trace_state.clone()),
@@ -92,9 +92,9 @@ fn scalar_get(ctx: &TransformContext<'_>, field: Field) -> Result<Value> {
         },
 
         SpanLinkTraceId => Value::TraceId(id16(&link(ctx)?.trace_id)),
-        SpanLinkTraceIdString => Value::String(id_string(&link(ctx)?.trace_id)),
+        SpanLinkTraceIdString => Value::String(hex_lower(&id16(&link(ctx)?.trace_id))),
         SpanLinkSpanId => Value::SpanId(id8(&link(ctx)?.span_id)),
-        SpanLinkSpanIdString => Value::String(id_string(&link(ctx)?.span_id)),
+        SpanLinkSpanIdString => Value::String(hex_lower(&id8(&link(ctx)?.span_id))),
         SpanLinkTraceState => Value::String(link(ctx)?.trace_state.clone()),
         SpanLinkDroppedAttributesCount => Value::Int(link(ctx)?.dropped_attributes_count.into()),
         SpanLinkFlags => Value::Int(link(ctx)?.flags.into()),
@@ -128,9 +128,9 @@ fn scalar_get(ctx: &TransformContext<'_>, field: Field) -> Result<Value> {
         LogDroppedAttributesCount => Value::Int(log(ctx)?.dropped_attributes_count.into()),
         LogFlags => Value::Int(log(ctx)?.flags.into()),
         LogTraceId => Value::TraceId(id16(&log(ctx)?.trace_id)),
-        LogTraceIdString => Value::String(id_string(&log(ctx)?.trace_id)),
+        LogTraceIdString => Value::String(hex_lower(&id16(&log(ctx)?.trace_id))),
         LogSpanId => Value::SpanId(id8(&log(ctx)?.span_id)),
-        LogSpanIdString => Value::String(id_string(&log(ctx)?.span_id)),
+        LogSpanIdString => Value::String(hex_lower(&id8(&log(ctx)?.span_id))),
         LogEventName => Value::String(log(ctx)?.event_name.clone()),
 
         DataPointStartTimeUnixNano => Value::Int(point(ctx)?.start_time() as i64),
@@ -863,14 +863,6 @@ fn id16(bytes: &[u8]) -> [u8; 16] {
 
 fn id8(bytes: &[u8]) -> [u8; 8] {
     bytes.try_into().unwrap_or_default()
-}
-
-/// An id's `.string`: lowercase hex of all its bytes (an unset id reads as zeros).
-fn id_string(bytes: &[u8]) -> String {
-    match bytes.len() {
-        0 => String::new(),
-        _ => hex_lower(bytes),
-    }
 }
 
 /// Parses a hex id of exactly `len` bytes.

@@ -52,9 +52,11 @@ fn edit_map(host: &mut dyn EditorHost, edit: impl FnOnce(&mut Map) -> Result<()>
     host.set_target(Value::Map(map))
 }
 
+/// `delete_key(target, key)`. pdata's `Map.Remove` moves the last key into the removed
+/// key's place, and later statements (`limit`) see that order; `swap_remove` does the same.
 fn delete_key(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
     edit_map(host, |map| {
-        map.shift_remove(args.string(1)?);
+        map.swap_remove(args.string(1)?);
         Ok(())
     })
 }
@@ -811,22 +813,24 @@ fn append(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
     if !args.given(1) && !args.given(2) {
         bail!("at least one of the optional arguments ('value' or 'values') must be provided");
     }
-    let mut items = match host.get_target()? {
-        Value::Nil => Vec::new(),
-        Value::Slice(items) => items,
-        other => vec![other],
+    // The target's own elements come in raw form; a map target and appended values come as
+    // they are, and the reference's `FromRaw` takes no `pcommon.Map` (nor what an attribute
+    // cannot hold).
+    let (mut items, mut added) = match host.get_target()? {
+        Value::Nil => (Vec::new(), Vec::new()),
+        Value::Slice(items) => (items, Vec::new()),
+        other => (Vec::new(), vec![other]),
     };
     if args.given(1) {
-        items.push(args.take(1));
+        added.push(args.take(1));
     }
     if args.given(2) {
-        items.extend_from_slice(args.list(2)?);
+        added.extend_from_slice(args.list(2)?);
     }
-    // The reference builds a pcommon.Slice from the raw values, which only takes what an
-    // attribute can hold.
-    if let Some(bad) = items.iter().find(|item| !item.is_attribute_value()) {
+    if let Some(bad) = added.iter().find(|item| matches!(item, Value::Map(_)) || !item.is_attribute_value()) {
         bail!("<Invalid value type {}>", bad.go_type());
     }
+    items.append(&mut added);
     host.set_target(Value::Slice(items))
 }
 
@@ -1224,6 +1228,7 @@ mod tests {
         assert_eq!(after, list(&["staging", "staging:east"]));
         assert!(edit("append", Value::Nil, vec![]).is_err());
         assert_eq!(err(edit("append", Value::Nil, vec![v(Value::Duration(1))])), "<Invalid value type time.Duration>");
+        assert_eq!(err(edit("append", Value::Map(Map::new()), vec![v(s("x"))])), "<Invalid value type pcommon.Map>");
     }
 
     #[test]

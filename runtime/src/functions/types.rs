@@ -79,8 +79,9 @@ fn string(args: &mut Args<'_>) -> Result<Value> {
     Ok(args.string_like(0)?.map_or(Value::Nil, Value::String))
 }
 
+/// `Hex(x)`: nil has no bytes, so its hex is "".
 fn hex(args: &mut Args<'_>) -> Result<Value> {
-    Ok(args.bytes_like(0)?.map_or(Value::Nil, |bytes| Value::String(coerce::hex_lower(&bytes))))
+    Ok(Value::String(coerce::hex_lower(&args.bytes_like(0)?.unwrap_or_default())))
 }
 
 fn parse_int(args: &mut Args<'_>) -> Result<Value> {
