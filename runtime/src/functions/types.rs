@@ -743,7 +743,7 @@ mod tests {
         assert_eq!(ok("Hex", vec![Value::Int(12)]), s("000000000000000c"));
         assert_eq!(ok("Hex", vec![s("12")]), s("3132"));
         assert_eq!(ok("Hex", vec![Value::Bytes(vec![2])]), s("02"));
-        assert!(ok("Hex", vec![Value::Nil]).is_nil());
+        assert_eq!(ok("Hex", vec![Value::Nil]), s(""), "nil has no bytes");
     }
 
     #[test]
