@@ -1,5 +1,7 @@
 //! The reference interpreter's cost per record: a 10-statement span rule set and the
-//! seed's rule set, over generated spans. These are the numbers the JIT is measured
+//! seed's rule set, over generated spans, beside the Go reference running the same
+//! statements on the same spans (the collector's transform processor, through
+//! `tests/reference`'s `ottl-ref bench`). These are the numbers the JIT is measured
 //! against (`cargo bench -p ottl-tests --bench interp`).
 
 use std::hint::black_box;
@@ -88,13 +90,40 @@ fn per_record(rules: &RuleSet, input: &Telemetry) -> f64 {
     run.saturating_sub(copy).as_nanos() as f64 / RECORDS as f64
 }
 
+/// The Go reference's nanoseconds per record for `rules` on `input`, when it can run.
+fn reference_per_record(rules: &str, input: &Telemetry) -> Result<f64, String> {
+    let binary = ottl_tests::reference::binary()?;
+    let dir = std::env::temp_dir().join(format!("ottl-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let (rules_path, input_path) = (dir.join("rules.ottl"), dir.join("input.json"));
+    std::fs::write(&rules_path, rules).map_err(|e| e.to_string())?;
+    std::fs::write(&input_path, input.to_json().to_string()).map_err(|e| e.to_string())?;
+    let output = std::process::Command::new(binary)
+        .args(["bench", "-signal", "traces", "-context", "span", "-iterations", "5"])
+        .arg(&rules_path)
+        .arg(&input_path)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).trim().to_string());
+    }
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+    result["ns_per_record"].as_f64().ok_or_else(|| "no ns_per_record".to_string())
+}
+
 fn main() {
     let input = spans();
     let ten = compile(TEN_STATEMENTS, None);
     let seed_rules =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/seed-rules.ottl")).expect("seed rules");
     let seed = compile(&seed_rules, Some(Context::Span));
-    println!("interpreter, {RECORDS} spans, best of 5, one core:");
-    println!("  10-statement span rule set : {:>8.0} ns/record", per_record(&ten, &input));
-    println!("  the seed's rule set        : {:>8.0} ns/record", per_record(&seed, &input));
+    println!("{RECORDS} spans, best of 5, one core; ns per record:");
+    println!("  {:<24} {:>12} {:>14} {:>8}", "rule set", "interpreter", "Go reference", "Go/ours");
+    let ours = per_record(&ten, &input);
+    match reference_per_record(TEN_STATEMENTS, &input) {
+        Ok(go) => println!("  {:<24} {ours:>12.0} {go:>14.0} {:>7.2}x", "10 span statements", go / ours),
+        Err(e) => println!("  {:<24} {ours:>12.0} {:>14} ({e})", "10 span statements", "n/a"),
+    }
+    // The seed's rule form (`cond > action`) is not OTTL the collector reads.
+    println!("  {:<24} {:>12.0} {:>14}", "the seed's rule set", per_record(&seed, &input), "n/a");
 }

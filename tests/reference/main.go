@@ -4,6 +4,7 @@
 //	ottl-ref statements -signal logs [-context log] [-error-mode ignore] [-gates g,...] RULES INPUT
 //	ottl-ref conditions -signal logs -context log [-error-mode ignore] RULES INPUT
 //	ottl-ref batch [-gates g,...] < CASES.jsonl > RESULTS.jsonl
+//	ottl-ref bench -signal traces [-context span] [-iterations 20] RULES INPUT
 //
 // RULES holds one statement (or condition) per line. INPUT is OTLP JSON. `statements` runs
 // them in a transform processor (v0.161.0) and prints the payload it passes on;
@@ -16,6 +17,10 @@
 // object per input line, {"id", "command", "signal", "context", "error_mode", "rules",
 // "input"}, and one result per output line, {"id", "output"} or {"id", "error",
 // "rejected"}.
+//
+// `bench` is the performance peer of the benchmarks: it times the transform processor on
+// INPUT (after a warm-up, minus the time to copy the input each round) and prints
+// {"records", "ns_per_record"}.
 package main
 
 import (
@@ -26,8 +31,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/open-telemetry/opentelemetry-collector-contrib/processor/filterprocessor"
 	"github.com/open-telemetry/opentelemetry-collector-contrib/processor/transformprocessor"
@@ -65,6 +72,7 @@ func main() {
 		return
 	}
 	flags := flag.NewFlagSet(mode, flag.ExitOnError)
+	iterations := flags.Int("iterations", 20, "bench: timed rounds")
 	signal := flags.String("signal", "", "traces, metrics or logs")
 	contextName := flags.String("context", "", "the statements' context (inferred when empty)")
 	errorMode := flags.String("error-mode", "propagate", "ignore, silent or propagate")
@@ -81,6 +89,13 @@ func main() {
 	input, err := os.ReadFile(flags.Arg(1))
 	if err != nil {
 		fail(exitUsage, err)
+	}
+	if mode == "bench" {
+		conf := transformConfig(*signal, *contextName, *errorMode, rules)
+		if err := bench(transformprocessor.NewFactory(), conf, *signal, input, *iterations); err != nil {
+			fail(exitFailed, err)
+		}
+		return
 	}
 	factory, conf, err := configure(mode, *signal, *contextName, *errorMode, rules)
 	if err != nil {
@@ -316,4 +331,81 @@ func consume(ctx context.Context, p component.Component, host component.Host, pa
 		err = shutdownErr
 	}
 	return err
+}
+
+// bench times the processor on input: rounds of copy-and-consume, minus rounds of copy
+// alone, per record.
+func bench(factory processor.Factory, conf map[string]any, signal string, input []byte, iterations int) error {
+	cfg := factory.CreateDefaultConfig()
+	if err := confmap.NewFromStringMap(conf).Unmarshal(cfg); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	settings := processortest.NewNopSettings(factory.Type())
+	var records int
+	var copyOnly, consume func() error
+	switch signal {
+	case "traces":
+		data, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(input)
+		if err != nil {
+			return err
+		}
+		records = data.SpanCount()
+		next, _ := consumer.NewTraces(func(context.Context, ptrace.Traces) error { return nil })
+		p, err := factory.CreateTraces(ctx, settings, cfg, next)
+		if err != nil {
+			return err
+		}
+		if err := p.Start(ctx, componenttest.NewNopHost()); err != nil {
+			return err
+		}
+		defer func() { _ = p.Shutdown(ctx) }()
+		copyOnly = func() error { c := ptrace.NewTraces(); data.CopyTo(c); return nil }
+		consume = func() error { c := ptrace.NewTraces(); data.CopyTo(c); return p.ConsumeTraces(ctx, c) }
+	case "logs":
+		data, err := (&plog.JSONUnmarshaler{}).UnmarshalLogs(input)
+		if err != nil {
+			return err
+		}
+		records = data.LogRecordCount()
+		next, _ := consumer.NewLogs(func(context.Context, plog.Logs) error { return nil })
+		p, err := factory.CreateLogs(ctx, settings, cfg, next)
+		if err != nil {
+			return err
+		}
+		if err := p.Start(ctx, componenttest.NewNopHost()); err != nil {
+			return err
+		}
+		defer func() { _ = p.Shutdown(ctx) }()
+		copyOnly = func() error { c := plog.NewLogs(); data.CopyTo(c); return nil }
+		consume = func() error { c := plog.NewLogs(); data.CopyTo(c); return p.ConsumeLogs(ctx, c) }
+	default:
+		return fmt.Errorf("bench supports traces and logs, not %q", signal)
+	}
+	best := func(round func() error) (time.Duration, error) {
+		fastest := time.Duration(math.MaxInt64)
+		for i := 0; i < iterations; i++ {
+			start := time.Now()
+			if err := round(); err != nil {
+				return 0, err
+			}
+			fastest = min(fastest, time.Since(start))
+		}
+		return fastest, nil
+	}
+	for i := 0; i < 3; i++ {
+		if err := consume(); err != nil {
+			return err
+		}
+	}
+	copying, err := best(copyOnly)
+	if err != nil {
+		return err
+	}
+	total, err := best(consume)
+	if err != nil {
+		return err
+	}
+	perRecord := float64(total-copying) / float64(max(records, 1))
+	return json.NewEncoder(os.Stdout).Encode(map[string]any{"records": records, "ns_per_record": perRecord})
 }
