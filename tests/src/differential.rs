@@ -87,7 +87,9 @@ pub fn canonical(json: &Json) -> Result<Json, String> {
     }
 }
 
-fn key_values_as_objects(json: Json) -> Json {
+/// OTLP JSON with every `[{key, value}]` list turned into an object, so that comparing
+/// ignores key order, as pdata's `Map.Equal` does.
+pub fn key_values_as_objects(json: Json) -> Json {
     match json {
         Json::Array(items) if !items.is_empty() && items.iter().all(is_key_value) => Json::Object(
             items

@@ -16,6 +16,7 @@ use serde_json::Value as Json;
 
 use crate::check_rows;
 use crate::corpus::Row;
+use crate::differential::key_values_as_objects;
 use crate::fixtures;
 
 pub fn is_exec_kind(kind: &str) -> bool {
@@ -38,7 +39,7 @@ pub fn run(row: &Row) -> Result<(), String> {
         (Ok(Outcome::Value(value)), None) => compare_result(&value, &row.expected),
         (Ok(Outcome::Telemetry(after)), None) => {
             let expected = expected_telemetry(row, &settings, fixture)?;
-            let (after, expected) = (normalise(after.to_json()), normalise(expected.to_json()));
+            let (after, expected) = (key_values_as_objects(after.to_json()), key_values_as_objects(expected.to_json()));
             if after == expected { Ok(()) } else { Err(format!("got {after}, expected {expected}")) }
         }
     }
@@ -239,30 +240,4 @@ fn same(a: &Value, b: &Value) -> bool {
         (Value::Int(_), Value::Float(_)) | (Value::Float(_), Value::Int(_)) => false,
         _ => a == b,
     }
-}
-
-/// OTLP JSON with every `[{key, value}]` list turned into an object, so that comparing
-/// ignores key order, as pdata's `Map.Equal` does.
-fn normalise(json: Json) -> Json {
-    match json {
-        Json::Array(items) if !items.is_empty() && items.iter().all(is_key_value) => Json::Object(
-            items
-                .into_iter()
-                .filter_map(|item| match item {
-                    Json::Object(mut o) => {
-                        let key = o.remove("key")?.as_str()?.to_string();
-                        Some((key, normalise(o.remove("value").unwrap_or(Json::Null))))
-                    }
-                    _ => None,
-                })
-                .collect(),
-        ),
-        Json::Array(items) => Json::Array(items.into_iter().map(normalise).collect()),
-        Json::Object(o) => Json::Object(o.into_iter().map(|(k, v)| (k, normalise(v))).collect()),
-        other => other,
-    }
-}
-
-fn is_key_value(item: &Json) -> bool {
-    matches!(item, Json::Object(o) if o.contains_key("key") && o.keys().all(|k| k == "key" || k == "value"))
 }

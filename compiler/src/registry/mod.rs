@@ -105,12 +105,12 @@ impl ParamKind {
         matches!(self, ParamKind::Setter | ParamKind::GetSetter)
     }
 
-    /// Getters take any value expression; the type is checked at run time (spec §2.5).
-    pub fn is_getter(self) -> bool {
+    /// The getters that require a value of their type (`StringGetter`, …), unlike `Getter`
+    /// and the `*LikeGetter`s.
+    pub fn is_typed_getter(self) -> bool {
         matches!(
             self,
-            ParamKind::Getter
-                | ParamKind::StringGetter
+            ParamKind::StringGetter
                 | ParamKind::IntGetter
                 | ParamKind::FloatGetter
                 | ParamKind::BoolGetter
@@ -118,12 +118,21 @@ impl ParamKind {
                 | ParamKind::PSliceGetter
                 | ParamKind::TimeGetter
                 | ParamKind::DurationGetter
-                | ParamKind::StringLikeGetter
-                | ParamKind::IntLikeGetter
-                | ParamKind::FloatLikeGetter
-                | ParamKind::BoolLikeGetter
-                | ParamKind::ByteSliceLikeGetter
         )
+    }
+
+    /// Getters take any value expression; the type is checked at run time (spec §2.5).
+    pub fn is_getter(self) -> bool {
+        self.is_typed_getter()
+            || matches!(
+                self,
+                ParamKind::Getter
+                    | ParamKind::StringLikeGetter
+                    | ParamKind::IntLikeGetter
+                    | ParamKind::FloatLikeGetter
+                    | ParamKind::BoolLikeGetter
+                    | ParamKind::ByteSliceLikeGetter
+            )
     }
 
     /// The `*LikeGetter`s convert what they are given (a number to its text, …) instead of

@@ -42,18 +42,7 @@ pub fn rejects(function: &str, kind: ParamKind, value: &crate::ir::Expr) -> bool
     if is_type_predicate(function) && !literal {
         return false;
     }
-    let typed = matches!(
-        kind,
-        ParamKind::StringGetter
-            | ParamKind::IntGetter
-            | ParamKind::FloatGetter
-            | ParamKind::BoolGetter
-            | ParamKind::PMapGetter
-            | ParamKind::PSliceGetter
-            | ParamKind::TimeGetter
-            | ParamKind::DurationGetter
-    );
-    !accepts(kind, &value.ty) || (typed && value.ty == Type::Nil && literal)
+    !accepts(kind, &value.ty) || (kind.is_typed_getter() && value.ty == Type::Nil && literal)
 }
 
 fn is_type_predicate(function: &str) -> bool {
