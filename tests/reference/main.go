@@ -278,7 +278,8 @@ func run(factory processor.Factory, conf map[string]any, signal string, input []
 			return nil, err
 		}
 		if out == (plog.Logs{}) {
-			out = plog.NewLogs()
+			// Nothing was passed on (a filter dropped everything).
+			return []byte(`{"resourceLogs":[]}`), nil
 		}
 		return (&plog.JSONMarshaler{}).MarshalLogs(out)
 	case "traces":
@@ -296,7 +297,8 @@ func run(factory processor.Factory, conf map[string]any, signal string, input []
 			return nil, err
 		}
 		if out == (ptrace.Traces{}) {
-			out = ptrace.NewTraces()
+			// Nothing was passed on (a filter dropped everything).
+			return []byte(`{"resourceSpans":[]}`), nil
 		}
 		return (&ptrace.JSONMarshaler{}).MarshalTraces(out)
 	case "metrics":
@@ -314,7 +316,8 @@ func run(factory processor.Factory, conf map[string]any, signal string, input []
 			return nil, err
 		}
 		if out == (pmetric.Metrics{}) {
-			out = pmetric.NewMetrics()
+			// Nothing was passed on (a filter dropped everything).
+			return []byte(`{"resourceMetrics":[]}`), nil
 		}
 		return (&pmetric.JSONMarshaler{}).MarshalMetrics(out)
 	}

@@ -207,3 +207,46 @@ fn generated_programs_agree_with_the_collector() {
         .collect();
     assert!(reports.is_empty(), "disagreements (the first, shrunk):\n{}", reports.join("\n\n"));
 }
+
+/// Every condition row of the corpus as a filter processor's condition on the row's
+/// fixture: the item is dropped when it matches, in both.
+#[test]
+fn corpus_conditions_agree_with_the_filter_processor() {
+    let rows = corpus::load(&corpus::corpus_path()).expect("corpus");
+    let cases: Vec<Case> = rows
+        .iter()
+        .filter(|row| row.kind == "condition")
+        .filter_map(|row| {
+            let context = if row.context == "grammar" { "log".to_string() } else { row.context.clone() };
+            let fixture = fixtures::for_note(&row.note)?;
+            Some(Case {
+                id: row.id.clone(),
+                command: "conditions",
+                signal: reference::signal_of(&fixture),
+                context,
+                error_mode: "propagate",
+                rules: vec![row.text.clone()],
+                input: fixture.to_json(),
+            })
+        })
+        .collect();
+    let outcomes = reference::run_batch(&cases).unwrap_or_else(|e| panic!("the Go reference cannot run: {e}"));
+    let known = known_differences();
+    let mut unexplained = Vec::new();
+    let mut agree = 0;
+    for (case, theirs) in cases.iter().zip(&outcomes) {
+        let ours = run_ours(case);
+        match compare(&ours, theirs) {
+            Verdict::Disagree if !known.contains_key(&format!("{} (filter)", case.id)) => {
+                unexplained.push(reproduction(case, &ours, theirs));
+            }
+            _ => agree += 1,
+        }
+    }
+    println!(
+        "differential (corpus conditions in the filter processor): {} cases, {agree} agree, {} disagree",
+        cases.len(),
+        unexplained.len()
+    );
+    assert!(unexplained.is_empty(), "{} disagreements:\n{}", unexplained.len(), unexplained.join("\n\n"));
+}
