@@ -250,3 +250,54 @@ fn corpus_conditions_agree_with_the_filter_processor() {
     );
     assert!(unexplained.is_empty(), "{} disagreements:\n{}", unexplained.len(), unexplained.join("\n\n"));
 }
+
+/// The transform processor's log parsers (ParseCEF, ParseCLF, ParseELF, ParseLEEF) on
+/// lines of each format, as both parse them.
+#[test]
+fn log_parsers_agree_with_the_transform_processor() {
+    let lines: &[(&str, &str)] = &[
+        (
+            "ParseCEF(log.body)",
+            "CEF:0|Security|threatmanager|1.0|100|worm successfully stopped|10|src=10.0.0.1 dst=2.1.2.2 spt=1232 msg=hello world",
+        ),
+        ("ParseCEF(log.body)", r"CEF:1|Vendor|Prod\|uct|2|sig|Name with \= sign|High|cs1=a\=b cs1Label=label act=blocked"),
+        ("ParseCEF(log.body)", "not a cef line"),
+        ("ParseCLF(log.body)", r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326"#),
+        ("ParseCLF(log.body)", r#"10.1.1.1 - - [01/Jan/2024:00:00:00 +0000] "POST /api HTTP/1.1" 500 -"#),
+        (
+            r#"ParseCLF(log.body, "combined")"#,
+            r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08""#,
+        ),
+        ("ParseCLF(log.body)", "garbage"),
+        (
+            "ParseELF(log.body)",
+            "#Version: 1.0\n#Fields: date time c-ip cs-method cs-uri-stem sc-status\n2024-01-01 12:00:00 10.0.0.1 GET /index.html 200",
+        ),
+        ("ParseELF(log.body)", "#Fields: time cs-uri\n12:00:00 /a\n12:00:01 \"/b c\""),
+        ("ParseLEEF(log.body)", "LEEF:1.0|Microsoft|MSExchange|4.0 SP1|15345|src=192.0.2.0\tdst=172.50.123.1\tsev=5"),
+        ("ParseLEEF(log.body)", "LEEF:2.0|Lancope|StealthWatch|1.0|41|^|src=10.0.6.1^dst=10.0.0.2^sev=5"),
+    ];
+    let cases: Vec<Case> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (expr, body))| Case {
+            id: format!("parser {i}"),
+            command: "statements",
+            signal: "logs",
+            context: "log".to_string(),
+            error_mode: "propagate",
+            rules: vec![format!("set(log.attributes[\"parsed\"], {expr})")],
+            input: serde_json::json!({"resourceLogs": [{"scopeLogs": [{"logRecords": [{"body": {"stringValue": body}}]}]}]}),
+        })
+        .collect();
+    let outcomes = reference::run_batch(&cases).unwrap_or_else(|e| panic!("the Go reference cannot run: {e}"));
+    let unexplained: Vec<String> = cases
+        .iter()
+        .zip(&outcomes)
+        .filter_map(|(case, theirs)| {
+            let ours = run_ours(case);
+            (compare(&ours, theirs) == Verdict::Disagree).then(|| reproduction(case, &ours, theirs))
+        })
+        .collect();
+    assert!(unexplained.is_empty(), "{} disagreements:\n{}", unexplained.len(), unexplained.join("\n\n"));
+}

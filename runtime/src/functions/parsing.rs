@@ -1253,10 +1253,17 @@ fn parse_cef(args: &mut Args<'_>) -> Result<Value> {
     if header.len() < 7 {
         crate::bail!("invalid CEF message: expected 7 header fields, got {}", header.len());
     }
-    const NAMES: [&str; 7] =
-        ["version", "device_vendor", "device_product", "device_version", "device_event_class_id", "name", "severity"];
+    const NAMES: [&str; 7] = [
+        "cef.version",
+        "cef.device_vendor",
+        "cef.device_product",
+        "cef.device_version",
+        "cef.device_event_class_id",
+        "cef.name",
+        "cef.severity",
+    ];
     let mut m = map_of(NAMES.iter().map(|n| n.to_string()).zip(header.into_iter().map(Value::String)));
-    m.insert("extensions".into(), Value::Map(parse_cef_extension(extension)));
+    m.insert("cef.extensions".into(), Value::Map(parse_cef_extension(extension)));
     Ok(Value::Map(m))
 }
 
@@ -1360,22 +1367,25 @@ fn parse_clf(args: &mut Args<'_>) -> Result<Value> {
     };
     let text = |i: usize| c.get(i).map_or("", |m| m.as_str());
     let mut m = Map::new();
-    for (i, key) in ["remote_host", "ident", "auth_user", "timestamp", "request"].into_iter().enumerate() {
+    for (i, key) in ["clf.remote_host", "clf.rfc931", "clf.auth_user", "clf.timestamp", "clf.request"].into_iter().enumerate() {
         m.insert(key.into(), Value::string(text(i + 1)));
     }
     let request: Vec<&str> = text(5).split(' ').collect();
-    if let [method, path, protocol] = request[..] {
-        m.insert("method".into(), Value::string(method));
-        m.insert("path".into(), Value::string(path));
-        m.insert("protocol".into(), Value::string(protocol));
+    if let [method, uri, protocol] = request[..] {
+        m.insert("clf.method".into(), Value::string(method));
+        m.insert("clf.request_uri".into(), Value::string(uri));
+        m.insert("clf.protocol".into(), Value::string(protocol));
     }
+    // A `-` status or size is absent, not zero.
     if text(6) != "-" {
-        m.insert("status".into(), Value::Int(go_atoi(text(6))?));
+        m.insert("clf.status".into(), Value::Int(go_atoi(text(6))?));
     }
-    m.insert("bytes".into(), Value::Int(if text(7) == "-" { 0 } else { go_atoi(text(7))? }));
+    if text(7) != "-" {
+        m.insert("clf.bytes".into(), Value::Int(go_atoi(text(7))?));
+    }
     if format == "combined" {
-        m.insert("referer".into(), Value::string(text(8)));
-        m.insert("user_agent".into(), Value::string(text(9)));
+        m.insert("clf.referer".into(), Value::string(text(8)));
+        m.insert("clf.user_agent".into(), Value::string(text(9)));
     }
     Ok(Value::Map(m))
 }
@@ -1385,26 +1395,39 @@ fn parse_clf(args: &mut Args<'_>) -> Result<Value> {
 /// strings may hold spaces, `""` is a quote) map to those fields; `-` marks a missing one.
 fn parse_elf(args: &mut Args<'_>) -> Result<Value> {
     let source = args.string(0)?;
-    let mut fields: Option<Vec<&str>> = None;
-    let mut data: Vec<&str> = Vec::new();
+    let mut m = Map::new();
+    let mut fields: Option<Vec<String>> = None;
+    let mut entries = Vec::new();
     for line in source.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        match line.strip_prefix('#') {
-            Some(directive) => {
-                if let Some(names) = directive.strip_prefix("Fields:") {
-                    fields = Some(names.split_whitespace().collect());
-                }
+        if let Some(directive) = line.strip_prefix('#') {
+            let (name, value) = directive.split_once(':').unwrap_or((directive, ""));
+            let value = value.trim();
+            if name == "Fields" {
+                fields = Some(value.split_whitespace().map(str::to_string).collect());
+            } else {
+                // `#Version:`, `#Software:`, `#Date:`, `#Remark:`, … as `elf.version`, ….
+                m.insert(format!("elf.{}", name.trim().to_lowercase()), Value::string(value));
             }
-            None => data.push(line),
+            continue;
         }
+        let Some(names) = &fields else { crate::bail!("invalid ELF: data entry found before #Fields directive") };
+        let values = split_elf_entries(line)?;
+        if values.len() > names.len() {
+            crate::bail!("invalid ELF: expected {} fields, got {}", names.len(), values.len());
+        }
+        // Missing trailing values read as `-`, the format's "no value".
+        let mut values = values.into_iter();
+        entries.push(Value::Map(
+            names.iter().map(|name| (name.clone(), Value::String(values.next().unwrap_or_else(|| "-".to_string())))).collect(),
+        ));
     }
-    let Some(fields) = fields else { crate::bail!("invalid ELF message: missing #Fields directive") };
-    let [line] = data[..] else { crate::bail!("invalid ELF message: expected one data line, got {}", data.len()) };
-    let values = split_elf_entries(line)?;
-    if values.len() != fields.len() {
-        crate::bail!("invalid ELF message: expected {} fields, got {}", fields.len(), values.len());
+    if !m.contains_key("elf.version") {
+        crate::bail!("invalid ELF: missing #Version directive");
     }
-    let present = fields.into_iter().zip(values).filter(|(_, v)| v != "-");
-    Ok(Value::Map(map_of(present.map(|(k, v)| (k.to_string(), Value::String(v))))))
+    let Some(fields) = fields else { crate::bail!("invalid ELF: missing #Fields directive") };
+    m.insert("elf.fields".into(), Value::Slice(fields.into_iter().map(Value::String).collect()));
+    m.insert("elf.entries".into(), Value::Slice(entries));
+    Ok(Value::Map(m))
 }
 
 fn split_elf_entries(line: &str) -> Result<Vec<String>> {
@@ -1471,11 +1494,11 @@ fn parse_leef(args: &mut Args<'_>) -> Result<Value> {
         other => crate::bail!("unsupported LEEF version: {other} (supported: 1.0, 2.0)"),
     };
     let mut m = Map::new();
-    m.insert("version".into(), Value::string(version));
-    for (key, value) in ["vendor", "product_name", "product_version", "event_id"].into_iter().zip(header) {
+    m.insert("leef.version".into(), Value::string(version));
+    for (key, value) in ["leef.vendor", "leef.product.name", "leef.product.version", "leef.event.id"].into_iter().zip(header) {
         m.insert(key.into(), Value::string(value));
     }
-    m.insert("attributes".into(), Value::Map(parse_leef_attributes(attributes, &delimiter)));
+    m.insert("leef.attributes".into(), Value::Map(parse_leef_attributes(attributes, &delimiter)));
     Ok(Value::Map(m))
 }
 
@@ -1941,12 +1964,12 @@ mod tests {
         let leef = |text: &str| convert("ParseLEEF", vec![s(text)]).unwrap();
         let header = |version: &str, vendor: &str, product: &str, pv: &str, id: &str, attrs: Value| {
             map(&[
-                ("version", s(version)),
-                ("vendor", s(vendor)),
-                ("product_name", s(product)),
-                ("product_version", s(pv)),
-                ("event_id", s(id)),
-                ("attributes", attrs),
+                ("leef.version", s(version)),
+                ("leef.vendor", s(vendor)),
+                ("leef.product.name", s(product)),
+                ("leef.product.version", s(pv)),
+                ("leef.event.id", s(id)),
+                ("leef.attributes", attrs),
             ])
         };
         assert_eq!(
@@ -2003,15 +2026,15 @@ mod tests {
         assert_eq!(
             cef,
             map(&[
-                ("version", s("0")),
-                ("device_vendor", s("Security")),
-                ("device_product", s("threat|manager")),
-                ("device_version", s("1.0")),
-                ("device_event_class_id", s("100")),
-                ("name", s("worm successfully stopped")),
-                ("severity", s("10")),
+                ("cef.version", s("0")),
+                ("cef.device_vendor", s("Security")),
+                ("cef.device_product", s("threat|manager")),
+                ("cef.device_version", s("1.0")),
+                ("cef.device_event_class_id", s("100")),
+                ("cef.name", s("worm successfully stopped")),
+                ("cef.severity", s("10")),
                 (
-                    "extensions",
+                    "cef.extensions",
                     strings(&[
                         ("src", "10.0.0.1"),
                         ("dst", "2.1.2.2"),
@@ -2029,38 +2052,44 @@ mod tests {
     fn parse_clf_cases() {
         let line = r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326"#;
         let Value::Map(m) = convert("ParseCLF", vec![s(line)]).unwrap() else { panic!() };
-        assert_eq!(m["remote_host"], s("127.0.0.1"));
-        assert_eq!(m["auth_user"], s("frank"));
-        assert_eq!(m["timestamp"], s("10/Oct/2000:13:55:36 -0700"));
+        assert_eq!(m["clf.remote_host"], s("127.0.0.1"));
+        assert_eq!(m["clf.rfc931"], s("-"));
+        assert_eq!(m["clf.auth_user"], s("frank"));
+        assert_eq!(m["clf.timestamp"], s("10/Oct/2000:13:55:36 -0700"));
         assert_eq!(
-            (m["method"].clone(), m["path"].clone(), m["protocol"].clone()),
+            (m["clf.method"].clone(), m["clf.request_uri"].clone(), m["clf.protocol"].clone()),
             (s("GET"), s("/apache_pb.gif"), s("HTTP/1.0"))
         );
-        assert_eq!((m["status"].clone(), m["bytes"].clone()), (Value::Int(200), Value::Int(2326)));
+        assert_eq!((m["clf.status"].clone(), m["clf.bytes"].clone()), (Value::Int(200), Value::Int(2326)));
         let combined = format!(r#"{line} "http://example.com/start.html" "Mozilla/4.08""#);
         let Value::Map(m) = convert("ParseCLF", vec![s(&combined), s("combined")]).unwrap() else { panic!() };
-        assert_eq!((m["referer"].clone(), m["user_agent"].clone()), (s("http://example.com/start.html"), s("Mozilla/4.08")));
+        assert_eq!(
+            (m["clf.referer"].clone(), m["clf.user_agent"].clone()),
+            (s("http://example.com/start.html"), s("Mozilla/4.08"))
+        );
+        let no_size = r#"10.1.1.1 - - [01/Jan/2024:00:00:00 +0000] "POST /api HTTP/1.1" 500 -"#;
+        let Value::Map(m) = convert("ParseCLF", vec![s(no_size)]).unwrap() else { panic!() };
+        assert!(!m.contains_key("clf.bytes"), "a `-` size is absent");
         assert_eq!(error("ParseCLF", vec![s("junk")]), "invalid CLF message: does not match the clf format");
         assert_eq!(error("ParseCLF", vec![s(line), s("json")]), "unsupported format \"json\", expected \"clf\" or \"combined\"");
     }
 
     #[test]
     fn parse_elf_cases() {
-        let text = "#Version: 1.0\n#Fields: date time c-ip cs-method cs-uri-stem sc-status cs(User-Agent)\n2024-01-02 03:04:05 10.0.0.1 GET /index.html 200 \"Mozilla \"\"x\"\"\"";
+        let text = "#Version: 1.0\n#Software: x\n#Fields: date time cs(User-Agent)\n2024-01-02 03:04:05 \"Mozilla \"\"x\"\"\"\n2024-01-03 -";
+        let Value::Map(m) = convert("ParseELF", vec![s(text)]).unwrap() else { panic!("not a map") };
+        assert_eq!(m["elf.version"], s("1.0"));
+        assert_eq!(m["elf.software"], s("x"));
+        assert_eq!(m["elf.fields"], list(&["date", "time", "cs(User-Agent)"]));
         assert_eq!(
-            convert("ParseELF", vec![s(text)]).unwrap(),
-            strings(&[
-                ("date", "2024-01-02"),
-                ("time", "03:04:05"),
-                ("c-ip", "10.0.0.1"),
-                ("cs-method", "GET"),
-                ("cs-uri-stem", "/index.html"),
-                ("sc-status", "200"),
-                ("cs(User-Agent)", "Mozilla \"x\""),
+            m["elf.entries"],
+            Value::Slice(vec![
+                strings(&[("date", "2024-01-02"), ("time", "03:04:05"), ("cs(User-Agent)", "Mozilla \"x\"")]),
+                strings(&[("date", "2024-01-03"), ("time", "-"), ("cs(User-Agent)", "-")]),
             ])
         );
-        assert_eq!(convert("ParseELF", vec![s("#Fields: a b\n1 -")]).unwrap(), strings(&[("a", "1")]));
-        assert_eq!(error("ParseELF", vec![s("1 2")]), "invalid ELF message: missing #Fields directive");
-        assert_eq!(error("ParseELF", vec![s("#Fields: a b\n1")]), "invalid ELF message: expected 2 fields, got 1");
+        assert_eq!(error("ParseELF", vec![s("1 2")]), "invalid ELF: data entry found before #Fields directive");
+        assert_eq!(error("ParseELF", vec![s("#Fields: a b\n1")]), "invalid ELF: missing #Version directive");
+        assert_eq!(error("ParseELF", vec![s("#Version: 1.0\n#Fields: a\n1 2")]), "invalid ELF: expected 1 fields, got 2");
     }
 }
