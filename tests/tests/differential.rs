@@ -301,3 +301,63 @@ fn log_parsers_agree_with_the_transform_processor() {
         .collect();
     assert!(unexplained.is_empty(), "{} disagreements:\n{}", unexplained.len(), unexplained.join("\n\n"));
 }
+
+/// The transform processor's metric functions on one payload of every metric type.
+#[test]
+fn metric_functions_agree_with_the_transform_processor() {
+    let point = |v: i64, k: &str| {
+        serde_json::json!({"asInt": v.to_string(), "startTimeUnixNano": "1", "timeUnixNano": "2",
+        "attributes": [{"key": "k", "value": {"stringValue": k}}, {"key": "z", "value": {"stringValue": "q"}}]})
+    };
+    let input = serde_json::json!({"resourceMetrics": [{"resource": {}, "scopeMetrics": [{"scope": {"name": "s"}, "metrics": [
+        {"name": "gauge", "unit": "ms", "gauge": {"dataPoints": [point(1, "a"), point(2, "b"), point(4, "a")]}},
+        {"name": "sum", "description": "d", "sum": {"dataPoints": [point(3, "a"), point(5, "b")], "aggregationTemporality": 2, "isMonotonic": true}},
+        {"name": "histogram", "histogram": {"aggregationTemporality": 2, "dataPoints": [
+            {"count": "6", "sum": 21.0, "bucketCounts": ["1", "2", "3"], "explicitBounds": [1.0, 5.0], "timeUnixNano": "2",
+             "attributes": [{"key": "k", "value": {"stringValue": "a"}}]}]}},
+        {"name": "expo", "exponentialHistogram": {"aggregationTemporality": 2, "dataPoints": [
+            {"count": "4", "sum": 10.0, "scale": 0, "zeroCount": "1", "positive": {"offset": 0, "bucketCounts": ["1", "2"]}, "timeUnixNano": "2"}]}},
+        {"name": "summary", "summary": {"dataPoints": [{"count": "3", "sum": 9.0, "timeUnixNano": "2",
+            "quantileValues": [{"quantile": 0.5, "value": 2.0}, {"quantile": 0.9, "value": 4.0}]}]}},
+    ]}]}]});
+    let statements = [
+        r#"convert_sum_to_gauge() where metric.name == "sum""#,
+        r#"convert_gauge_to_sum("cumulative", true) where metric.name == "gauge""#,
+        r#"convert_gauge_to_sum("delta", false) where metric.name == "gauge""#,
+        r#"extract_count_metric(true) where metric.name == "histogram""#,
+        r#"extract_sum_metric(false, "_total") where metric.name == "histogram""#,
+        r#"extract_count_metric(false) where metric.name == "summary""#,
+        r#"copy_metric(name = "copy", unit = "s") where metric.name == "sum""#,
+        r#"scale_metric(2.5, "us") where metric.name == "gauge""#,
+        r#"scale_metric(0.5) where metric.name == "histogram""#,
+        r#"aggregate_on_attributes("sum", ["k"]) where metric.name == "gauge""#,
+        r#"aggregate_on_attributes("max") where metric.name == "sum""#,
+        r#"aggregate_on_attribute_value("sum", "k", ["a", "b"], "ab") where metric.name == "gauge""#,
+        r#"convert_summary_quantile_val_to_gauge() where metric.name == "summary""#,
+        r#"convert_exponential_histogram_to_histogram("midpoint", [1.0, 2.0, 4.0]) where metric.name == "expo""#,
+        r#"extract_percentile_metric(50.0) where metric.name == "histogram""#,
+    ];
+    let cases: Vec<Case> = statements
+        .iter()
+        .enumerate()
+        .map(|(i, statement)| Case {
+            id: format!("metric function {i}"),
+            command: "statements",
+            signal: "metrics",
+            context: "metric".to_string(),
+            error_mode: "propagate",
+            rules: vec![statement.to_string()],
+            input: input.clone(),
+        })
+        .collect();
+    let outcomes = reference::run_batch(&cases).unwrap_or_else(|e| panic!("the Go reference cannot run: {e}"));
+    let unexplained: Vec<String> = cases
+        .iter()
+        .zip(&outcomes)
+        .filter_map(|(case, theirs)| {
+            let ours = run_ours(case);
+            (compare(&ours, theirs) == Verdict::Disagree).then(|| reproduction(case, &ours, theirs))
+        })
+        .collect();
+    assert!(unexplained.is_empty(), "{} disagreements:\n{}", unexplained.len(), unexplained.join("\n\n"));
+}

@@ -362,23 +362,17 @@ fn convert_summary_quantile_val_to_gauge(args: &mut Args<'_>, host: &mut dyn Edi
                 point.time_unix_nano,
                 number_data_point::Value::AsDouble(quantile.value),
             );
-            put_str(&mut gauge_point.attributes, attribute_key, quantile_label(quantile.quantile));
+            gauge_point.attributes.push(KeyValue {
+                key: attribute_key.to_string(),
+                value: Some(Value::Float(quantile.quantile).to_any_value()),
+                ..Default::default()
+            });
             data_points.push(gauge_point);
         }
     }
     let new = derived_metric(metric, suffix, &metric.unit, Data::Gauge(Gauge { data_points }));
     metrics.push(new);
     Ok(())
-}
-
-/// A quantile as the reference labels it: shortest decimal, padded to at least four
-/// characters with a `0` unless it is "0" or "1" (0.5 → "0.50").
-fn quantile_label(quantile: f64) -> String {
-    let mut label = coerce::format_float(quantile);
-    if label.len() < 4 && label != "0" && label != "1" {
-        label.push('0');
-    }
-    label
 }
 
 // ---- extract_percentile_metric ----
@@ -413,7 +407,11 @@ fn extract_percentile_metric(args: &mut Args<'_>, host: &mut dyn EditorHost) -> 
         return Ok(());
     }
     let mut new = derived_metric(metric, suffix, &metric.unit, Data::Gauge(Gauge { data_points }));
-    new.description = format!("{} (p{})", metric.description, go_g(percentile));
+    new.description = if metric.description.is_empty() {
+        format!("p{}", go_g(percentile))
+    } else {
+        format!("{} (p{})", metric.description, go_g(percentile))
+    };
     metrics.push(new);
     Ok(())
 }
@@ -1522,10 +1520,11 @@ mod tests {
         let gauge = &metrics[1];
         assert_eq!(gauge.name, "rpc.quantiles");
         let Some(Data::Gauge(g)) = &gauge.data else { panic!() };
-        assert_eq!(g.data_points[0].attributes, vec![kv("k", "v"), kv("quantile", "0.50")]);
-        assert_eq!(g.data_points[1].attributes[1], kv("quantile", "0.99"));
+        // The quantile is a double attribute, as the transform processor writes it.
+        let quantile = |i: usize| Value::from_any_value(g.data_points[i].attributes[1].value.as_ref().unwrap());
+        assert_eq!(g.data_points[0].attributes[0], kv("k", "v"));
+        assert_eq!((quantile(0), quantile(1)), (Value::Float(0.5), Value::Float(0.99)));
         assert_eq!(number_values(gauge), [3.0, 9.0]);
-        assert_eq!((quantile_label(0.0), quantile_label(1.0), quantile_label(0.999)), ("0".into(), "1".into(), "0.999".into()));
     }
 
     #[test]
