@@ -176,7 +176,7 @@ func batch(in io.Reader, out io.Writer) error {
 		factory, conf, err := configure(c.Command, c.Signal, c.Context, errorMode, rules)
 		if err == nil {
 			var output []byte
-			output, err = run(factory, conf, c.Signal, c.Input)
+			output, err = runRecovering(factory, conf, c.Signal, c.Input)
 			result.Output = output
 		}
 		if err != nil {
@@ -190,6 +190,20 @@ func batch(in io.Reader, out io.Writer) error {
 		}
 	}
 	return scanner.Err()
+}
+
+// panicPrefix starts the error of a case that panicked inside the collector's code.
+const panicPrefix = "the collector panicked: "
+
+// runRecovering is run, with a panic in the collector's code turned into an error, so
+// that one case that crashes the collector does not end the batch.
+func runRecovering(factory processor.Factory, conf map[string]any, signal string, input []byte) (output []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			output, err = nil, fmt.Errorf("%s%v", panicPrefix, r)
+		}
+	}()
+	return run(factory, conf, signal, input)
 }
 
 func usage(message string) {

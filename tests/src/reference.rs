@@ -10,6 +10,9 @@ use std::process::{Command, Stdio};
 
 use serde_json::{Value as Json, json};
 
+/// How `ottl-ref` reports a case on which the collector's own code panicked.
+pub const COLLECTOR_PANICKED: &str = "the collector panicked: ";
+
 /// The feature gates every case runs with: lambdas are part of what is compared.
 pub const GATES: &str = "ottl.functions.enableLambda";
 
