@@ -100,7 +100,8 @@ impl Generator {
             1 => format!("keep_keys({attributes}, [\"{}\", \"{}\"])", self.key(), self.key()),
             2 => format!("truncate_all({attributes}, {})", 1 + self.rng.below(6)),
             3 => format!("replace_pattern({}, \"[0-9]+\", \"N\")", self.attribute()),
-            4 => format!("append({}, {})", self.attribute(), self.value(2)),
+            // A scalar: the collector appends a list literal but no other list (see append).
+            4 => format!("append({}, {})", self.attribute(), self.scalar_literal()),
             5 => {
                 format!("merge_maps({attributes}, {}, \"{}\")", self.attribute(), self.rng.pick(&["insert", "update", "upsert"]))
             }
@@ -137,6 +138,14 @@ impl Generator {
             .map(|e| e.full_name())
             .collect();
         if fields.is_empty() { self.attribute() } else { self.rng.pick(&fields).clone() }
+    }
+
+    fn scalar_literal(&mut self) -> String {
+        match self.rng.below(3) {
+            0 => format!("\"{}\"", self.key()),
+            1 => (self.rng.below(7) as i64 - 3).to_string(),
+            _ => self.rng.pick(&["true", "1.5"]).to_string(),
+        }
     }
 
     fn literal(&mut self) -> String {

@@ -205,6 +205,10 @@ fn generated_programs_agree_with_the_collector() {
         range.end - range.start,
         disagreements.len()
     );
+    if !disagreements.is_empty() {
+        let ids: Vec<&str> = disagreements.iter().map(|c| c.id.as_str()).collect();
+        println!("differential (generated): disagreements at {}", ids.join(", "));
+    }
     if !collector_panics.is_empty() {
         println!(
             "differential (generated): the collector panicked on {} programs; the first:\n{}",

@@ -814,8 +814,9 @@ fn append(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
         bail!("at least one of the optional arguments ('value' or 'values') must be provided");
     }
     // The target's own elements come in raw form; a map target and appended values come as
-    // they are, and the reference's `FromRaw` takes no `pcommon.Map` (nor what an attribute
-    // cannot hold).
+    // they are, and the reference's `FromRaw` takes no `pcommon.Map` or `pcommon.Slice` (nor
+    // what an attribute cannot hold). A list literal would pass there as a raw `[]any`; here
+    // every list is refused (known difference).
     let (mut items, mut added) = match host.get_target()? {
         Value::Nil => (Vec::new(), Vec::new()),
         Value::Slice(items) => (items, Vec::new()),
@@ -827,7 +828,7 @@ fn append(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
     if args.given(2) {
         added.extend_from_slice(args.list(2)?);
     }
-    if let Some(bad) = added.iter().find(|item| matches!(item, Value::Map(_)) || !item.is_attribute_value()) {
+    if let Some(bad) = added.iter().find(|item| matches!(item, Value::Map(_) | Value::Slice(_)) || !item.is_attribute_value()) {
         bail!("<Invalid value type {}>", bad.go_type());
     }
     items.append(&mut added);
