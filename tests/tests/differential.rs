@@ -270,6 +270,20 @@ fn corpus_conditions_agree_with_the_filter_processor() {
     assert!(unexplained.is_empty(), "{} disagreements:\n{}", unexplained.len(), unexplained.join("\n\n"));
 }
 
+/// Runs `cases` through both and fails with a reproduction of every disagreement.
+fn assert_all_agree(cases: &[Case]) {
+    let outcomes = reference::run_batch(cases).unwrap_or_else(|e| panic!("the Go reference cannot run: {e}"));
+    let unexplained: Vec<String> = cases
+        .iter()
+        .zip(&outcomes)
+        .filter_map(|(case, theirs)| {
+            let ours = run_ours(case);
+            (compare(&ours, theirs) == Verdict::Disagree).then(|| reproduction(case, &ours, theirs))
+        })
+        .collect();
+    assert!(unexplained.is_empty(), "{} disagreements:\n{}", unexplained.len(), unexplained.join("\n\n"));
+}
+
 /// The transform processor's log parsers (ParseCEF, ParseCLF, ParseELF, ParseLEEF) on
 /// lines of each format, as both parse them.
 #[test]
@@ -309,16 +323,7 @@ fn log_parsers_agree_with_the_transform_processor() {
             input: serde_json::json!({"resourceLogs": [{"scopeLogs": [{"logRecords": [{"body": {"stringValue": body}}]}]}]}),
         })
         .collect();
-    let outcomes = reference::run_batch(&cases).unwrap_or_else(|e| panic!("the Go reference cannot run: {e}"));
-    let unexplained: Vec<String> = cases
-        .iter()
-        .zip(&outcomes)
-        .filter_map(|(case, theirs)| {
-            let ours = run_ours(case);
-            (compare(&ours, theirs) == Verdict::Disagree).then(|| reproduction(case, &ours, theirs))
-        })
-        .collect();
-    assert!(unexplained.is_empty(), "{} disagreements:\n{}", unexplained.len(), unexplained.join("\n\n"));
+    assert_all_agree(&cases);
 }
 
 /// The transform processor's metric functions on one payload of every metric type.
@@ -369,14 +374,5 @@ fn metric_functions_agree_with_the_transform_processor() {
             input: input.clone(),
         })
         .collect();
-    let outcomes = reference::run_batch(&cases).unwrap_or_else(|e| panic!("the Go reference cannot run: {e}"));
-    let unexplained: Vec<String> = cases
-        .iter()
-        .zip(&outcomes)
-        .filter_map(|(case, theirs)| {
-            let ours = run_ours(case);
-            (compare(&ours, theirs) == Verdict::Disagree).then(|| reproduction(case, &ours, theirs))
-        })
-        .collect();
-    assert!(unexplained.is_empty(), "{} disagreements:\n{}", unexplained.len(), unexplained.join("\n\n"));
+    assert_all_agree(&cases);
 }
