@@ -65,6 +65,26 @@ const CONTEXTS: &[(Context, &str)] = &[
     (Context::Scope, "scope.attributes"),
 ];
 
+/// The contexts the filter processor takes conditions in, with their attribute maps.
+const FILTER_CONTEXTS: &[(Context, &str)] = &[
+    (Context::Log, "log.attributes"),
+    (Context::Span, "span.attributes"),
+    (Context::DataPoint, "datapoint.attributes"),
+    (Context::SpanEvent, "spanevent.attributes"),
+];
+
+/// Generates condition list number `seed`, for the filter processor: one to three
+/// conditions (an item they match is dropped).
+pub fn conditions(seed: u64) -> Program {
+    let mut rng = Rng::new(seed ^ 0xC0DE);
+    let &(context, attributes) = rng.pick(FILTER_CONTEXTS);
+    let mut generator = Generator { rng, context, attributes };
+    let count = 1 + generator.rng.below(3);
+    let statements = (0..count).map(|_| generator.condition(2)).collect();
+    let input = generator.input();
+    Program { context, statements, input }
+}
+
 /// Generates program number `seed`.
 pub fn program(seed: u64) -> Program {
     let mut rng = Rng::new(seed);

@@ -376,3 +376,32 @@ fn metric_functions_agree_with_the_transform_processor() {
         .collect();
     assert_all_agree(&cases);
 }
+
+/// Generated condition lists in the filter processor (`OTTL_DIFF_CONDITIONS`, default 500).
+#[test]
+fn generated_conditions_agree_with_the_filter_processor() {
+    let count = std::env::var("OTTL_DIFF_CONDITIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(500u64);
+    let cases: Vec<Case> = (0..count)
+        .map(|seed| {
+            let program = generator::conditions(seed);
+            Case { command: "conditions", ..case_of_program(seed, &program) }
+        })
+        .filter(|case| !matches!(run_ours(case), Outcome::Rejected(_)))
+        .collect();
+    let outcomes = reference::run_batch(&cases).unwrap_or_else(|e| panic!("the Go reference cannot run: {e}"));
+    let mut unexplained = Vec::new();
+    for (case, theirs) in cases.iter().zip(&outcomes) {
+        let panicked = matches!(theirs, Outcome::Failed(why) if why.contains(reference::COLLECTOR_PANICKED));
+        let ours = run_ours(case);
+        if !panicked && compare(&ours, theirs) == Verdict::Disagree {
+            unexplained.push(reproduction(case, &ours, theirs));
+        }
+    }
+    println!(
+        "differential (generated conditions): {count} lists, {} checked clean and compared, {} disagree",
+        cases.len(),
+        unexplained.len()
+    );
+    let first: Vec<String> = unexplained.into_iter().take(5).collect();
+    assert!(first.is_empty(), "disagreements (the first):\n{}", first.join("\n\n"));
+}

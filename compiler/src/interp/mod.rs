@@ -51,6 +51,11 @@ pub fn run(rules: &RuleSet, mut telemetry: Telemetry, warn: &mut dyn FnMut(Strin
 pub fn run_item(rules: &RuleSet, ctx: &mut TransformContext<'_>, warn: &mut dyn FnMut(String)) -> Result<Fate> {
     let mut fate = Fate::default();
     for (rule, text) in &rules.rules {
+        // Conditions are ORed and stop at the first that matches, as the filter processor's
+        // condition sequence does: later ones are not evaluated (nor can they fail).
+        if matches!(rule, Rule::Condition(_)) && fate.dropped {
+            continue;
+        }
         let outcome = match rule {
             Rule::Statement(statement) => execute(statement, ctx, &mut fate),
             Rule::Condition(condition) => Evaluator { ctx }.condition(condition, &[]).map(|matched| {
