@@ -270,6 +270,8 @@ fn write_json(out: &mut String, value: &Value) {
         // encoding/json refuses these; AsString then yields an empty object.
         Value::Float(_) => out.push_str("null"),
         Value::String(s) => write_json_string(out, s),
+        // `AsRaw` gives a nil slice for empty bytes, which marshals as null.
+        Value::Bytes(b) if b.is_empty() => out.push_str("null"),
         Value::Bytes(b) => write_json_string(out, &base64_std(b)),
         Value::Map(m) => {
             let mut keys: Vec<&String> = m.keys().collect();

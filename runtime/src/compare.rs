@@ -47,11 +47,11 @@ impl CompareOp {
 /// `left OP right` by the reference's rules.
 pub fn compare(left: &Value, right: &Value, op: CompareOp) -> bool {
     use Value::*;
+    // Empty bytes are a nil byte slice in the reference (`AsRaw`), and compare as nil.
+    let nil_like = |v: &Value| matches!(v, Nil) || matches!(v, Bytes(b) if b.is_empty());
     match (left, right) {
-        (Nil, Nil) => op.holds(Ordering::Equal),
-        // A nil or empty byte slice equals nil.
-        (Bytes(b), Nil) | (Nil, Bytes(b)) if b.is_empty() => op.holds(Ordering::Equal),
-        (Nil, _) | (_, Nil) => op.invalid(),
+        (l, r) if nil_like(l) && nil_like(r) => op.holds(Ordering::Equal),
+        (l, _) | (_, l) if nil_like(l) => op.invalid(),
         (Bool(a), Bool(b)) => op.holds(a.cmp(b)),
         (Int(a), Int(b)) => op.holds(a.cmp(b)),
         (Int(a), Float(b)) => compare_floats(*a as f64, *b, op),

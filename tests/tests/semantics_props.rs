@@ -24,10 +24,10 @@ const OPS: [CompareOp; 6] = [CompareOp::Eq, CompareOp::Ne, CompareOp::Lt, Compar
 /// The model: how two operands order, `None` when they cannot be compared.
 fn model_order(a: &Value, b: &Value) -> Option<Ordering> {
     use Value::*;
-    let empty_bytes = |v: &Value| matches!(v, Bytes(b) if b.is_empty());
-    match (a, b) {
+    // Empty bytes are nil (the reference's `AsRaw` gives a nil slice).
+    let as_nil = |v: &Value| if matches!(v, Bytes(b) if b.is_empty()) { Nil } else { v.clone() };
+    match (&as_nil(a), &as_nil(b)) {
         (Nil, Nil) => Some(Ordering::Equal),
-        (Nil, x) | (x, Nil) if empty_bytes(x) => Some(Ordering::Equal),
         (Bool(x), Bool(y)) => Some((*x as u8).cmp(&(*y as u8))),
         (Int(x), Int(y)) => Some(x.cmp(y)),
         (Int(_) | Float(_), Int(_) | Float(_)) => as_f64(a).partial_cmp(&as_f64(b)),

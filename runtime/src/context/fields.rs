@@ -379,9 +379,10 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
         },
         SpanKindDeprecatedString => match value {
             Value::String(s) => {
-                if let Some(kind) = (0..=5).find(|&k| kind_deprecated_name(k) == s) {
-                    span_mut(ctx)?.kind = kind;
-                }
+                let kind = (0..=5)
+                    .find(|&k| kind_deprecated_name(k) == s)
+                    .ok_or_else(|| Error::new(format!("unknown span kind deprecated string, {s}")))?;
+                span_mut(ctx)?.kind = kind;
                 Ok(())
             }
             other => mismatch("string", &other),
