@@ -74,16 +74,36 @@ pub fn compare(ours: &Outcome, reference: &Outcome) -> Verdict {
 
 /// OTLP JSON in one form: read and written by the runtime (defaults dropped), attribute
 /// lists as objects (OTLP does not order map keys; the reference builds some maps from Go
-/// maps, whose order is random).
+/// maps, whose order is random), and data points sorted (the reference's aggregations emit
+/// their groups in Go's random map order).
 pub fn canonical(json: &Json) -> Result<Json, String> {
-    match Telemetry::from_json(&json.to_string()) {
-        Ok(telemetry) => Ok(key_values_as_objects(telemetry.to_json())),
+    let mut json = match Telemetry::from_json(&json.to_string()) {
+        Ok(telemetry) => key_values_as_objects(telemetry.to_json()),
         // What the runtime cannot read (non-finite doubles) is compared as written.
         Err(_) => {
             let mut json = json.clone();
             ottl_runtime::otlp::prune_defaults(&mut json);
-            Ok(key_values_as_objects(json))
+            key_values_as_objects(json)
         }
+    };
+    sort_data_points(&mut json);
+    Ok(json)
+}
+
+fn sort_data_points(json: &mut Json) {
+    match json {
+        Json::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if key == "dataPoints"
+                    && let Json::Array(points) = value
+                {
+                    points.sort_by_key(|p| p.to_string());
+                }
+                sort_data_points(value);
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(sort_data_points),
+        _ => {}
     }
 }
 
