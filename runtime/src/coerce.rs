@@ -211,6 +211,14 @@ pub fn go_quote(s: &str) -> String {
     out
 }
 
+/// Exactly `len` bytes from `2 * len` hex digits (either case), as ids are written.
+pub fn parse_hex(text: &str, len: usize) -> Option<Vec<u8>> {
+    if text.len() != 2 * len {
+        return None;
+    }
+    (0..len).map(|i| text.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect()
+}
+
 pub fn hex_lower(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {

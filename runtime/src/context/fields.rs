@@ -6,7 +6,6 @@
 //! still ignore the value (spec §3.6). Fields a data point's type lacks read nil and
 //! ignore writes.
 
-use chrono::{DateTime, FixedOffset};
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
 use opentelemetry_proto::tonic::metrics::v1::{
@@ -16,7 +15,7 @@ use opentelemetry_proto::tonic::trace::v1::span::{Event, Link};
 use opentelemetry_proto::tonic::trace::v1::{Span, Status};
 
 use super::keys::{self, PathKey};
-use super::{ItemMut, TransformContext};
+use super::{ItemMut, TransformContext, time_value, unix_nanos};
 use crate::coerce::hex_lower;
 use crate::error::{Error, Result};
 use crate::fields::Field::{self, *};
@@ -67,8 +66,8 @@ fn scalar_get(ctx: &TransformContext<'_>, field: Field) -> Result<Value> {
         SpanKindDeprecatedString => Value::string(kind_deprecated_name(span(ctx)?.kind)),
         SpanStartTimeUnixNano => Value::Int(span(ctx)?.start_time_unix_nano as i64),
         SpanEndTimeUnixNano => Value::Int(span(ctx)?.end_time_unix_nano as i64),
-        SpanStartTime => time(span(ctx)?.start_time_unix_nano),
-        SpanEndTime => time(span(ctx)?.end_time_unix_nano),
+        SpanStartTime => time_value(span(ctx)?.start_time_unix_nano),
+        SpanEndTime => time_value(span(ctx)?.end_time_unix_nano),
         SpanDroppedAttributesCount => Value::Int(span(ctx)?.dropped_attributes_count.into()),
         SpanEvents => Value::Pdata(Box::new(Pdata::SpanEvents(span(ctx)?.events.clone()))),
         SpanDroppedEventsCount => Value::Int(span(ctx)?.dropped_events_count.into()),
@@ -84,7 +83,7 @@ fn scalar_get(ctx: &TransformContext<'_>, field: Field) -> Result<Value> {
 
         SpanEventName => Value::String(event(ctx)?.name.clone()),
         SpanEventTimeUnixNano => Value::Int(event(ctx)?.time_unix_nano as i64),
-        SpanEventTime => time(event(ctx)?.time_unix_nano),
+        SpanEventTime => time_value(event(ctx)?.time_unix_nano),
         SpanEventDroppedAttributesCount => Value::Int(event(ctx)?.dropped_attributes_count.into()),
         SpanEventEventIndex => match ctx.item {
             ItemMut::SpanEvent { index, .. } => Value::Int(index as i64),
@@ -120,8 +119,8 @@ fn scalar_get(ctx: &TransformContext<'_>, field: Field) -> Result<Value> {
 
         LogTimeUnixNano => Value::Int(log(ctx)?.time_unix_nano as i64),
         LogObservedTimeUnixNano => Value::Int(log(ctx)?.observed_time_unix_nano as i64),
-        LogTime => time(log(ctx)?.time_unix_nano),
-        LogObservedTime => time(log(ctx)?.observed_time_unix_nano),
+        LogTime => time_value(log(ctx)?.time_unix_nano),
+        LogObservedTime => time_value(log(ctx)?.observed_time_unix_nano),
         LogSeverityNumber => Value::Int(log(ctx)?.severity_number.into()),
         LogSeverityText => Value::String(log(ctx)?.severity_text.clone()),
         LogBodyString => Value::String(body_string(log(ctx)?.body.as_ref())),
@@ -135,8 +134,8 @@ fn scalar_get(ctx: &TransformContext<'_>, field: Field) -> Result<Value> {
 
         DataPointStartTimeUnixNano => Value::Int(point(ctx)?.start_time() as i64),
         DataPointTimeUnixNano => Value::Int(point(ctx)?.time() as i64),
-        DataPointStartTime => time(point(ctx)?.start_time()),
-        DataPointTime => time(point(ctx)?.time()),
+        DataPointStartTime => time_value(point(ctx)?.start_time()),
+        DataPointTime => time_value(point(ctx)?.time()),
         DataPointFlags => Value::Int(point(ctx)?.flags().into()),
         _ => point_get(point(ctx)?, field)?,
     })
@@ -322,7 +321,7 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
         ($place:expr) => {
             match value {
                 Value::Time(t) => {
-                    *$place = t.timestamp_nanos_opt().unwrap_or(0) as u64;
+                    *$place = unix_nanos(&t);
                     Ok(())
                 }
                 other => mismatch("time.Time", &other),
@@ -503,12 +502,7 @@ fn scalar_set(ctx: &mut TransformContext<'_>, field: Field, value: Value) -> Res
 fn point_set(mut point: PointMut<'_>, field: Field, value: Value) -> Result<()> {
     let int = |value: &Value| expect(value, "int64", |v| if let Value::Int(i) = v { Some(*i) } else { None });
     let float = |value: &Value| expect(value, "float64", |v| if let Value::Float(f) = v { Some(*f) } else { None });
-    let time =
-        |value: &Value| {
-            expect(value, "time.Time", |v| {
-                if let Value::Time(t) = v { Some(t.timestamp_nanos_opt().unwrap_or(0) as u64) } else { None }
-            })
-        };
+    let time = |value: &Value| expect(value, "time.Time", |v| if let Value::Time(t) = v { Some(unix_nanos(t)) } else { None });
     let kind = point.go_type();
     let wrong_point = |wanted: &str| Error::new(format!("expects {wanted} but got {kind}"));
     let unsupported = || Error::new(format!("unsupported data point type: {kind}"));
@@ -853,11 +847,6 @@ fn is_cache(field: Field) -> bool {
 
 // ---- Conversions ----
 
-fn time(nanos: u64) -> Value {
-    let t: DateTime<FixedOffset> = DateTime::from_timestamp_nanos(nanos as i64).fixed_offset();
-    Value::Time(t)
-}
-
 fn id16(bytes: &[u8]) -> [u8; 16] {
     bytes.try_into().unwrap_or_default()
 }
@@ -868,12 +857,7 @@ fn id8(bytes: &[u8]) -> [u8; 8] {
 
 /// Parses a hex id of exactly `len` bytes.
 fn parse_id(text: &str, len: usize) -> Result<Vec<u8>> {
-    let bytes = (text.len() == len * 2)
-        .then(|| {
-            (0..len).map(|i| text.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect::<Option<Vec<u8>>>()
-        })
-        .flatten();
-    bytes.ok_or_else(|| {
+    crate::coerce::parse_hex(text, len).ok_or_else(|| {
         Error::new(format!("invalid {} id: {}", if len == 16 { "trace" } else { "span" }, crate::coerce::go_quote(text)))
     })
 }

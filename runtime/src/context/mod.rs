@@ -23,6 +23,16 @@ use crate::error::Result;
 use crate::fields::Field;
 use crate::value::Value;
 
+/// A `*_unix_nano` field as a time (UTC).
+fn time_value(nanos: u64) -> Value {
+    Value::Time(chrono::DateTime::from_timestamp_nanos(nanos as i64).fixed_offset())
+}
+
+/// A time as a `*_unix_nano` field (0 outside the range OTLP can hold).
+fn unix_nanos(time: &chrono::DateTime<chrono::FixedOffset>) -> u64 {
+    time.timestamp_nanos_opt().unwrap_or(0) as u64
+}
+
 /// The item a statement runs on, below its resource and scope.
 pub enum ItemMut<'a> {
     /// A resource-context statement: no item below the resource.

@@ -7,6 +7,7 @@ use opentelemetry_proto::tonic::common::v1::KeyValue;
 use opentelemetry_proto::tonic::profiles::v1development::{KeyValueAndUnit, Profile, ProfilesDictionary};
 
 use super::keys::{self, PathKey};
+use super::{time_value, unix_nanos};
 use crate::coerce::hex_lower;
 use crate::error::{Error, Result};
 use crate::fields::Field::{self, *};
@@ -70,10 +71,6 @@ fn opaque(go_type: &'static str, value: impl serde::Serialize) -> Value {
     Value::Pdata(Box::new(Pdata::Other { go_type, json: serde_json::to_value(value).unwrap_or_default() }))
 }
 
-fn time(nanos: u64) -> Value {
-    Value::Time(chrono::DateTime::from_timestamp_nanos(nanos as i64).fixed_offset())
-}
-
 pub(super) fn get(profile: &Profile, dictionary: &ProfilesDictionary, field: Field, keys: &[PathKey]) -> Result<Value> {
     if field == ProfileAttributes {
         let list = attributes(profile, dictionary);
@@ -93,9 +90,9 @@ pub(super) fn get(profile: &Profile, dictionary: &ProfilesDictionary, field: Fie
         ProfileLinkTable => opaque("pprofile.LinkSlice", &dictionary.link_table),
         ProfileStringTable => Value::Slice(dictionary.string_table.iter().map(|s| Value::String(s.clone())).collect()),
         ProfileTimeUnixNano => Value::Int(profile.time_unix_nano as i64),
-        ProfileTime => time(profile.time_unix_nano),
+        ProfileTime => time_value(profile.time_unix_nano),
         ProfileDurationUnixNano => Value::Int(profile.duration_nano as i64),
-        ProfileDuration => time(profile.duration_nano),
+        ProfileDuration => time_value(profile.duration_nano),
         ProfilePeriodType => opaque("pprofile.ValueType", profile.period_type),
         ProfilePeriod => Value::Int(profile.period),
         ProfileProfileId => Value::ProfileId(profile.profile_id.as_slice().try_into().unwrap_or_default()),
@@ -136,7 +133,7 @@ pub(super) fn set(
             Ok(())
         }
         (ProfileTime, Value::Time(t)) => {
-            profile.time_unix_nano = t.timestamp_nanos_opt().unwrap_or(0) as u64;
+            profile.time_unix_nano = unix_nanos(&t);
             Ok(())
         }
         (ProfileDurationUnixNano, Value::Int(i)) => {
@@ -144,7 +141,7 @@ pub(super) fn set(
             Ok(())
         }
         (ProfileDuration, Value::Time(t)) => {
-            profile.duration_nano = t.timestamp_nanos_opt().unwrap_or(0) as u64;
+            profile.duration_nano = unix_nanos(&t);
             Ok(())
         }
         (ProfilePeriod, Value::Int(i)) => {
@@ -153,7 +150,8 @@ pub(super) fn set(
         }
         (ProfileProfileId, Value::ProfileId(id)) => set_profile_id(profile, id.to_vec()),
         (ProfileProfileIdString, Value::String(s)) => {
-            let id = parse_hex16(&s).ok_or_else(|| Error::new(format!("invalid profile id: {}", crate::coerce::go_quote(&s))))?;
+            let id = crate::coerce::parse_hex(&s, 16)
+                .ok_or_else(|| Error::new(format!("invalid profile id: {}", crate::coerce::go_quote(&s))))?;
             set_profile_id(profile, id)
         }
         (ProfileAttributeIndices, Value::Slice(items)) => {
@@ -192,10 +190,4 @@ fn set_profile_id(profile: &mut Profile, id: Vec<u8>) -> Result<()> {
     }
     profile.profile_id = id;
     Ok(())
-}
-
-fn parse_hex16(text: &str) -> Option<Vec<u8>> {
-    (text.len() == 32)
-        .then(|| (0..16).map(|i| text.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect())
-        .flatten()
 }

@@ -65,9 +65,9 @@ fn trace_id_ratio_based_sampler(args: &mut Args<'_>) -> Result<Value> {
     let id: [u8; 16] = match args.value(0) {
         Value::TraceId(id) => *id,
         Value::Bytes(b) if b.len() == 16 => b.as_slice().try_into().unwrap_or_default(),
-        Value::String(s) => {
-            parse_hex_id(s).ok_or_else(|| Error::new(format!("invalid trace id {}", crate::coerce::go_quote(s))))?
-        }
+        Value::String(s) => crate::coerce::parse_hex(s, 16)
+            .and_then(|bytes| bytes.try_into().ok())
+            .ok_or_else(|| Error::new(format!("invalid trace id {}", crate::coerce::go_quote(s))))?,
         other => return Err(Error::new(format!("expected a trace id but got {}", other.go_type()))),
     };
     let ratio = args.float(1)?;
@@ -80,17 +80,6 @@ fn trace_id_ratio_based_sampler(args: &mut Args<'_>) -> Result<Value> {
     let bound = (ratio * (1u64 << 63) as f64) as u64;
     let low = u64::from_be_bytes(id[8..16].try_into().unwrap_or_default()) >> 1;
     Ok(Value::Bool(low < bound))
-}
-
-fn parse_hex_id(text: &str) -> Option<[u8; 16]> {
-    if text.len() != 32 {
-        return None;
-    }
-    let mut id = [0u8; 16];
-    for (i, byte) in id.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(id)
 }
 
 #[cfg(test)]
