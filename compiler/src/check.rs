@@ -50,15 +50,8 @@ fn check_document(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
     let context = match options.context.map_or_else(|| sema::infer_context(clean.iter().map(|(n, _)| *n)), Ok) {
         Ok(context) => context,
         Err(InferenceError::NoPrefix) => {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::ContextUnknown,
-                    "no context given or inferable: only the syntax was checked",
-                    first_span,
-                    "no context prefix in the file",
-                )
-                .with_help("pass --context (span, log, metric, …) or prefix the paths with their context"),
-            );
+            diagnostics
+                .push(sema::no_context_diagnostic("no context given or inferable: only the syntax was checked", first_span));
             return diagnostics;
         }
         Err(error) => {

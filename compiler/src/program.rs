@@ -3,7 +3,7 @@
 
 use ottl_grammar::Diagnostic;
 use ottl_grammar::document::parse_document;
-use ottl_grammar::{Code, Node, Severity};
+use ottl_grammar::{Node, Severity};
 
 use crate::ir;
 use crate::schema::Context;
@@ -76,10 +76,9 @@ pub fn compile_document(
         None => sema::infer_context(items.iter().map(|(n, _)| *n)).map_err(|error| {
             let span = document.items.first().map(|i| i.span).unwrap_or_default();
             match error {
-                crate::schema::InferenceError::NoPrefix => vec![
-                    Diagnostic::new(Code::ContextUnknown, "no context given or inferable", span, "no context prefix in the file")
-                        .with_help("pass --context (span, log, metric, …) or prefix the paths with their context"),
-                ],
+                crate::schema::InferenceError::NoPrefix => {
+                    vec![sema::no_context_diagnostic("no context given or inferable", span)]
+                }
                 error => vec![sema::inference_diagnostic(&error, span)],
             }
         })?,

@@ -14,7 +14,7 @@ pub mod rules;
 
 use ottl_grammar::ast::{self, Statement};
 use ottl_grammar::visit::Visitor;
-use ottl_grammar::{Diagnostic, Node, Span};
+use ottl_grammar::{Code, Diagnostic, Node, Span};
 
 use crate::ir;
 use crate::registry::{self, FunctionKind};
@@ -112,6 +112,13 @@ pub fn infer_context<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Result<Co
         }
         Ok(())
     })
+}
+
+/// W0006 on `span`: no context was given and no path names one. `message` says what
+/// follows (checks that stop at the syntax, a rule file that cannot run).
+pub fn no_context_diagnostic(message: &str, span: Span) -> Diagnostic {
+    Diagnostic::new(Code::ContextUnknown, message, span, "no context prefix in the file")
+        .with_help("pass --context (span, log, metric, …) or prefix the paths with their context")
 }
 
 /// The diagnostic for a group whose context cannot be inferred, on `span`.
