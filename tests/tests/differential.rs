@@ -119,15 +119,31 @@ fn shrink_candidates(case: &Case) -> Vec<Case> {
     out
 }
 
+/// Whether the collector's own code panicked on a case (a bug of the collector's).
+fn collector_panicked(theirs: &Outcome) -> bool {
+    matches!(theirs, Outcome::Failed(why) if why.contains(reference::COLLECTOR_PANICKED))
+}
+
 /// The smallest variant of a disagreeing case that still disagrees.
 fn shrink(mut case: Case) -> (Case, Outcome, Outcome) {
     loop {
-        let candidates: Vec<Case> =
-            shrink_candidates(&case).into_iter().filter(|c| !matches!(run_ours(c), Outcome::Rejected(_))).collect();
+        let (candidates, ours): (Vec<Case>, Vec<Outcome>) = shrink_candidates(&case)
+            .into_iter()
+            .map(|c| {
+                let ours = run_ours(&c);
+                (c, ours)
+            })
+            .filter(|(_, ours)| !matches!(ours, Outcome::Rejected(_)))
+            .unzip();
         let theirs = reference::run_batch(&candidates).unwrap_or_default();
-        let smaller = candidates.into_iter().zip(theirs).find(|(c, t)| compare(&run_ours(c), t) == Verdict::Disagree);
+        // A smaller case on which the collector panics is another finding, not this one.
+        let smaller = candidates
+            .into_iter()
+            .zip(ours)
+            .zip(theirs)
+            .find(|((_, ours), theirs)| !collector_panicked(theirs) && compare(ours, theirs) == Verdict::Disagree);
         match smaller {
-            Some((smaller, _)) => case = smaller,
+            Some(((smaller, _), _)) => case = smaller,
             None => {
                 let theirs = reference::run_batch(std::slice::from_ref(&case)).ok().and_then(|mut v| v.pop());
                 let theirs = theirs.unwrap_or(Outcome::Failed("the reference did not answer".to_string()));
@@ -142,7 +158,7 @@ fn shrink(mut case: Case) -> (Case, Outcome, Outcome) {
 fn generated_programs_agree_with_the_collector() {
     let range = generated_range();
     let known = known_differences();
-    let (mut cases, mut rejected) = (Vec::new(), Vec::new());
+    let (mut cases, mut ours_outcomes, mut rejected) = (Vec::new(), Vec::new(), Vec::new());
     for seed in range.clone() {
         let program = generator::program(seed);
         let case = case_of_program(seed, &program);
@@ -151,7 +167,10 @@ fn generated_programs_agree_with_the_collector() {
         // them without an error.
         match run_ours(&case) {
             Outcome::Rejected(why) => rejected.push((case, why)),
-            _ => cases.push(case),
+            ours => {
+                cases.push(case);
+                ours_outcomes.push(ours);
+            }
         }
     }
     let rejected_by_us = rejected.len();
@@ -177,16 +196,13 @@ fn generated_programs_agree_with_the_collector() {
     let (mut agree, mut other_words, mut rejected_by_reference) = (0, 0, 0);
     let mut disagreements = Vec::new();
     let mut collector_panics = Vec::new();
-    for (case, theirs) in cases.iter().zip(&outcomes) {
-        let ours = run_ours(case);
-        if let Outcome::Failed(why) = theirs
-            && why.contains(reference::COLLECTOR_PANICKED)
-        {
+    for ((case, ours), theirs) in cases.iter().zip(&ours_outcomes).zip(&outcomes) {
+        if collector_panicked(theirs) {
             // A bug of the collector's, not a disagreement to fix here.
-            collector_panics.push(reproduction(case, &ours, theirs));
+            collector_panics.push(reproduction(case, ours, theirs));
             continue;
         }
-        match compare(&ours, theirs) {
+        match compare(ours, theirs) {
             Verdict::Agree => agree += 1,
             Verdict::AgreeWithOtherWords { .. } => other_words += 1,
             Verdict::Disagree if known.contains_key(&case.id) => {}
@@ -381,20 +397,20 @@ fn metric_functions_agree_with_the_transform_processor() {
 #[test]
 fn generated_conditions_agree_with_the_filter_processor() {
     let count = std::env::var("OTTL_DIFF_CONDITIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(500u64);
-    let cases: Vec<Case> = (0..count)
+    let (cases, ours_outcomes): (Vec<Case>, Vec<Outcome>) = (0..count)
         .map(|seed| {
             let program = generator::conditions(seed);
-            Case { command: "conditions", ..case_of_program(seed, &program) }
+            let case = Case { command: "conditions", ..case_of_program(seed, &program) };
+            let ours = run_ours(&case);
+            (case, ours)
         })
-        .filter(|case| !matches!(run_ours(case), Outcome::Rejected(_)))
-        .collect();
+        .filter(|(_, ours)| !matches!(ours, Outcome::Rejected(_)))
+        .unzip();
     let outcomes = reference::run_batch(&cases).unwrap_or_else(|e| panic!("the Go reference cannot run: {e}"));
     let mut unexplained = Vec::new();
-    for (case, theirs) in cases.iter().zip(&outcomes) {
-        let panicked = matches!(theirs, Outcome::Failed(why) if why.contains(reference::COLLECTOR_PANICKED));
-        let ours = run_ours(case);
-        if !panicked && compare(&ours, theirs) == Verdict::Disagree {
-            unexplained.push(reproduction(case, &ours, theirs));
+    for ((case, ours), theirs) in cases.iter().zip(&ours_outcomes).zip(&outcomes) {
+        if !collector_panicked(theirs) && compare(ours, theirs) == Verdict::Disagree {
+            unexplained.push(reproduction(case, ours, theirs));
         }
     }
     println!(
