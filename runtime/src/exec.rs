@@ -292,17 +292,11 @@ impl ScopeGroup for ScopeMetrics {
     fn retain(items: &mut Vec<Metric>, level: Level, keep: &dyn Fn(usize, usize) -> bool) {
         match level {
             Level::Metric => retain_indexed(items, |ii, _| keep(ii, 0)),
-            Level::DataPoint => {
-                let mut emptied = Vec::new();
-                for (ii, metric) in items.iter_mut().enumerate() {
-                    let before = point_count(metric);
-                    retain_points(metric, &|sub| keep(ii, sub));
-                    if before > 0 && point_count(metric) == 0 {
-                        emptied.push(ii);
-                    }
-                }
-                retain_indexed(items, |ii, _| !emptied.contains(&ii));
-            }
+            Level::DataPoint => retain_unemptied(items, |ii, metric| {
+                let before = point_count(metric);
+                retain_points(metric, &|sub| keep(ii, sub));
+                before > 0 && point_count(metric) == 0
+            }),
             _ => {}
         }
     }
@@ -449,27 +443,30 @@ fn retain_groups<R: ResourceGroup>(resources: &mut Vec<R>, level: Level, keep: &
         retain_indexed(resources, |ri, _| keep([ri, 0, 0, 0]));
         return;
     }
-    let mut emptied = Vec::new();
-    for (ri, group) in resources.iter_mut().enumerate() {
+    retain_unemptied(resources, |ri, group| {
         let scopes = group.parts().2;
         let before = scopes.len();
         if level == Level::Scope {
             retain_indexed(scopes, |si, _| keep([ri, si, 0, 0]));
         } else {
-            let mut emptied_scopes = Vec::new();
-            for (si, scope_group) in scopes.iter_mut().enumerate() {
+            retain_unemptied(scopes, |si, scope_group| {
                 let items = scope_group.parts().2;
                 let had_items = !items.is_empty();
                 R::Scope::retain(items, level, &|ii, sub| keep([ri, si, ii, sub]));
-                if had_items && items.is_empty() {
-                    emptied_scopes.push(si);
-                }
-            }
-            retain_indexed(scopes, |si, _| !emptied_scopes.contains(&si));
+                had_items && items.is_empty()
+            });
         }
-        if before > 0 && scopes.is_empty() {
-            emptied.push(ri);
-        }
-    }
-    retain_indexed(resources, |ri, _| !emptied.contains(&ri));
+        before > 0 && scopes.is_empty()
+    });
+}
+
+/// Lets `emptied_by(index, item)` filter each item's children and removes the items it
+/// reports it left empty (a container that had children and lost them all).
+fn retain_unemptied<T>(items: &mut Vec<T>, mut emptied_by: impl FnMut(usize, &mut T) -> bool) {
+    let mut index = 0;
+    items.retain_mut(|item| {
+        let emptied = emptied_by(index, item);
+        index += 1;
+        !emptied
+    });
 }
