@@ -129,6 +129,48 @@ impl Value {
     }
 }
 
+impl Value {
+    /// The constant as the runtime holds it.
+    pub fn to_runtime(&self) -> ottl_runtime::Value {
+        use ottl_runtime::Value as Runtime;
+        match self {
+            Value::Nil => Runtime::Nil,
+            Value::Bool(b) => Runtime::Bool(*b),
+            Value::Int(i) => Runtime::Int(*i),
+            Value::Float(f) => Runtime::Float(*f),
+            Value::String(s) => Runtime::String(s.clone()),
+            Value::Bytes(b) => Runtime::Bytes(b.clone()),
+            Value::List(items) => Runtime::Slice(items.iter().map(Value::to_runtime).collect()),
+            Value::Map(entries) => Runtime::Map(entries.iter().map(|(k, v)| (k.clone(), v.to_runtime())).collect()),
+        }
+    }
+}
+
+/// The runtime's operator for an arithmetic operator.
+pub fn math_op(op: BinaryOp) -> ottl_runtime::math::MathOp {
+    use ottl_runtime::math::MathOp;
+    match op {
+        BinaryOp::Add => MathOp::Add,
+        BinaryOp::Sub => MathOp::Sub,
+        BinaryOp::Mul => MathOp::Mul,
+        BinaryOp::Div => MathOp::Div,
+    }
+}
+
+/// The runtime's operator for a comparison; `None` for the seed's `in` / `not in`.
+pub fn compare_op(op: CompareOp) -> Option<ottl_runtime::compare::CompareOp> {
+    use ottl_runtime::compare::CompareOp as Runtime;
+    Some(match op {
+        CompareOp::Eq => Runtime::Eq,
+        CompareOp::Ne => Runtime::Ne,
+        CompareOp::Lt => Runtime::Lt,
+        CompareOp::Le => Runtime::Le,
+        CompareOp::Gt => Runtime::Gt,
+        CompareOp::Ge => Runtime::Ge,
+        CompareOp::In | CompareOp::NotIn => return None,
+    })
+}
+
 impl Expr {
     pub fn constant(value: Value) -> Expr {
         Expr { ty: value.ty(), kind: ExprKind::Const(value) }

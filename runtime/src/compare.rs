@@ -98,3 +98,40 @@ fn equal_strict(left: &Value, right: &Value) -> bool {
         _ => equal(left, right),
     }
 }
+
+/// `left OP right` where `left` is an OTLP value read in place (`None`: absent), without
+/// copying it into a [`Value`] for the common scalar cases.
+pub fn compare_any(left: Option<&opentelemetry_proto::tonic::common::v1::AnyValue>, right: &Value, op: CompareOp) -> bool {
+    use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
+    match (left.and_then(|v| v.value.as_ref()), right) {
+        (Some(Any::StringValue(a)), Value::String(b)) => op.holds(a.as_bytes().cmp(b.as_bytes())),
+        (Some(Any::IntValue(a)), Value::Int(b)) => op.holds(a.cmp(b)),
+        (Some(Any::IntValue(a)), Value::Float(b)) => compare_floats(*a as f64, *b, op),
+        (Some(Any::DoubleValue(a)), Value::Float(b)) => compare_floats(*a, *b, op),
+        (Some(Any::DoubleValue(a)), Value::Int(b)) => compare_floats(*a, *b as f64, op),
+        (Some(Any::BoolValue(a)), Value::Bool(b)) => op.holds(a.cmp(b)),
+        (None, _) => compare(&Value::Nil, right, op),
+        (Some(_), _) => compare(&Value::from_any_value(left.expect("matched Some")), right, op),
+    }
+}
+
+/// `left OP right` for a string read in place.
+pub fn compare_str(left: &str, right: &Value, op: CompareOp) -> bool {
+    match right {
+        Value::String(b) => op.holds(left.as_bytes().cmp(b.as_bytes())),
+        _ => compare(&Value::String(left.to_string()), right, op),
+    }
+}
+
+impl CompareOp {
+    /// The operator with its operands swapped: `a < b` is `b > a`.
+    pub fn swapped(self) -> CompareOp {
+        match self {
+            CompareOp::Lt => CompareOp::Gt,
+            CompareOp::Le => CompareOp::Ge,
+            CompareOp::Gt => CompareOp::Lt,
+            CompareOp::Ge => CompareOp::Le,
+            other => other,
+        }
+    }
+}

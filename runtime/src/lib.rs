@@ -11,6 +11,7 @@ pub mod exec;
 pub mod fields;
 pub mod functions;
 pub mod math;
+pub mod native;
 pub mod otlp;
 mod otlp_profiles;
 pub mod regex;

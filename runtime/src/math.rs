@@ -26,7 +26,8 @@ impl MathOp {
     }
 }
 
-const DIVIDE_BY_ZERO: &str = "attempted to divide by 0";
+/// The error of an integer or float division by zero.
+pub const DIVIDE_BY_ZERO: &str = "attempted to divide by 0";
 
 /// `left OP right`.
 pub fn apply(op: MathOp, left: &Value, right: &Value) -> Result<Value> {

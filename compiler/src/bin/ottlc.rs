@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use ottl_compiler::check::{CheckOptions, check_file};
-use ottl_compiler::interp;
-use ottl_compiler::program::{ErrorMode, compile_document};
+use ottl_compiler::{interp, jit};
+use ottl_compiler::program::{ErrorMode, RuleSet, compile_document};
 use ottl_compiler::render;
 use ottl_compiler::schema;
 use ottl_compiler::source::{SourceFile, SourceKind};
@@ -69,7 +69,7 @@ enum Command {
         /// The rules' context; inferred from path prefixes when absent.
         #[arg(long, value_parser = parse_context)]
         context: Option<schema::Context>,
-        #[arg(long, value_enum, default_value_t = Backend::Interp)]
+        #[arg(long, value_enum, default_value_t = Backend::Jit)]
         backend: Backend,
         /// Write the items routed to `x` (by `route("x")`) to `DIR/x.json`.
         #[arg(long, value_name = "DIR")]
@@ -81,8 +81,32 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         feature_gates: Vec<String>,
     },
+    /// Compile a rule file and print what the back end made of it: the typed IR, the
+    /// Cranelift IR, or the machine code.
+    Compile {
+        /// The rule file (`.ottl`).
+        rules: PathBuf,
+        #[arg(long, value_enum, default_value_t = Emit::Clif)]
+        emit: Emit,
+        /// The rules' context; inferred from path prefixes when absent.
+        #[arg(long, value_parser = parse_context)]
+        context: Option<schema::Context>,
+        /// Collector feature gates to assume enabled, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        feature_gates: Vec<String>,
+    },
     /// Explain a diagnostic code (`ottlc explain E0007`), or list every code.
     Explain { code: Option<String> },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Emit {
+    /// The typed intermediate representation both back ends consume.
+    Ir,
+    /// Cranelift IR, one function per rule set plus one per lambda.
+    Clif,
+    /// The machine code Cranelift generated.
+    Asm,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,14 +154,19 @@ fn main() -> ExitCode {
             check(&files, &CheckOptions { context, feature_gates: enabled_gates(&feature_gates) }, format, deny_warnings)
         }
         Command::Run { rules, input, output, context, backend, routes_dir, error_mode, feature_gates } => {
-            let job =
-                RunJob { rules, input, output, context, routes_dir, error_mode, feature_gates: enabled_gates(&feature_gates) };
-            if backend == Backend::Jit {
-                eprintln!("ottlc: the JIT back end is not built yet; use --backend interp");
-                return ExitCode::from(EXIT_USAGE_OR_IO);
-            }
+            let job = RunJob {
+                rules,
+                input,
+                output,
+                context,
+                backend,
+                routes_dir,
+                error_mode,
+                feature_gates: enabled_gates(&feature_gates),
+            };
             run(&job)
         }
+        Command::Compile { rules, emit, context, feature_gates } => compile(&rules, emit, context, &enabled_gates(&feature_gates)),
         Command::Fmt { files, check, stdout } => fmt(&files, check, stdout),
         Command::Explain { code } => explain(code.as_deref()),
     }
@@ -251,6 +280,7 @@ struct RunJob {
     input: PathBuf,
     output: Option<PathBuf>,
     context: Option<schema::Context>,
+    backend: Backend,
     routes_dir: Option<PathBuf>,
     error_mode: ErrorMode,
     feature_gates: Vec<String>,
@@ -258,24 +288,53 @@ struct RunJob {
 
 /// `ottlc run`: exit 1 when the rules do not compile or a statement fails under
 /// `propagate`, 2 on usage or I/O failure.
-fn run(job: &RunJob) -> ExitCode {
-    let fail = |message: String, code: u8| {
-        eprintln!("ottlc: {message}");
-        ExitCode::from(code)
-    };
-    let rules_file = match read_source(&job.rules) {
+fn fail(message: String, code: u8) -> ExitCode {
+    eprintln!("ottlc: {message}");
+    ExitCode::from(code)
+}
+
+/// A `.ottl` rule file compiled to the typed IR; the diagnostics are printed when it
+/// does not compile.
+fn load_rule_set(path: &Path, context: Option<schema::Context>, gates: &[String], mode: ErrorMode) -> Result<RuleSet, ExitCode> {
+    let rules_file = match read_source(path) {
         Ok(file) if file.kind == SourceKind::CollectorYaml => {
-            return fail(format!("{}: run takes a .ottl rule file", file.name), EXIT_USAGE_OR_IO);
+            return Err(fail(format!("{}: takes a .ottl rule file", file.name), EXIT_USAGE_OR_IO));
         }
         Ok(file) => file,
-        Err(message) => return fail(message, EXIT_USAGE_OR_IO),
+        Err(message) => return Err(fail(message, EXIT_USAGE_OR_IO)),
     };
-    let rule_set = match compile_document(&rules_file.text, job.context, &job.feature_gates, job.error_mode) {
+    compile_document(&rules_file.text, context, gates, mode).map_err(|diagnostics| {
+        eprint!("{}", render::human(&rules_file, &diagnostics));
+        fail(format!("{} does not compile", rules_file.name), 1)
+    })
+}
+
+/// `ottlc compile --emit`.
+fn compile(rules: &Path, emit: Emit, context: Option<schema::Context>, gates: &[String]) -> ExitCode {
+    let rule_set = match load_rule_set(rules, context, gates, ErrorMode::default()) {
         Ok(rule_set) => rule_set,
-        Err(diagnostics) => {
-            eprint!("{}", render::human(&rules_file, &diagnostics));
-            return fail(format!("{} does not compile", rules_file.name), 1);
+        Err(code) => return code,
+    };
+    if emit == Emit::Ir {
+        println!("context {}", rule_set.context);
+        for (rule, text) in &rule_set.rules {
+            println!("// {text}\n{rule:#?}");
         }
+        return ExitCode::SUCCESS;
+    }
+    match jit::compile_with_listing(&rule_set) {
+        Ok((_, listing)) => {
+            print!("{}", if emit == Emit::Clif { listing.clif } else { listing.asm });
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error.to_string(), 1),
+    }
+}
+
+fn run(job: &RunJob) -> ExitCode {
+    let rule_set = match load_rule_set(&job.rules, job.context, &job.feature_gates, job.error_mode) {
+        Ok(rule_set) => rule_set,
+        Err(code) => return code,
     };
     let input = match read_text(&job.input) {
         Ok(text) => text,
@@ -285,7 +344,12 @@ fn run(job: &RunJob) -> ExitCode {
         Ok(telemetry) => telemetry,
         Err(message) => return fail(format!("{}: {message}", job.input.display()), EXIT_USAGE_OR_IO),
     };
-    let outputs = match interp::run(&rule_set, telemetry, &mut |warning| eprintln!("ottlc: warning: {warning}")) {
+    let warn = &mut |warning| eprintln!("ottlc: warning: {warning}");
+    let ran = match job.backend {
+        Backend::Interp => interp::run(&rule_set, telemetry, warn),
+        Backend::Jit => jit::compile(&rule_set).and_then(|program| program.run(telemetry, warn)),
+    };
+    let outputs = match ran {
         Ok(outputs) => outputs,
         Err(error) => return fail(error.to_string(), 1),
     };

@@ -1,10 +1,11 @@
 //! Expression evaluation: the reference semantics, written to be obviously right.
 
-use ottl_grammar::ast::{BinaryOp, CompareOp as AstCompareOp};
+use ottl_grammar::ast::CompareOp as AstCompareOp;
 use ottl_runtime::compare::{self, CompareOp};
+use ottl_runtime::context::keys::index_result;
 use ottl_runtime::context::{PathKey, TransformContext};
 use ottl_runtime::functions::{Arg as RuntimeArg, Args, Converter, Lambda as RuntimeLambda};
-use ottl_runtime::math::{self, MathOp};
+use ottl_runtime::math;
 use ottl_runtime::{Error, Result, Value};
 
 use super::functions::{Implementation, implementation};
@@ -19,7 +20,7 @@ pub struct Evaluator<'c, 'a> {
 impl<'c, 'a> Evaluator<'c, 'a> {
     pub fn eval(&self, expr: &Expr, frames: &[&[Value]]) -> Result<Value> {
         match &expr.kind {
-            ExprKind::Const(value) => Ok(constant(value)),
+            ExprKind::Const(value) => Ok(value.to_runtime()),
             ExprKind::Path(path) => self.path(path, frames),
             ExprKind::Call(call) => self.call(call, frames),
             ExprKind::List(items) => Ok(Value::Slice(items.iter().map(|e| self.eval(e, frames)).collect::<Result<_>>()?)),
@@ -34,7 +35,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             ExprKind::Math(op, left, right) => {
                 let left = self.eval(left, frames)?;
                 let right = self.eval(right, frames)?;
-                math::apply(math_op(*op), &left, &right)
+                math::apply(ir::math_op(*op), &left, &right)
             }
             ExprKind::Compare(op, left, right) => {
                 let left = self.eval(left, frames)?;
@@ -67,14 +68,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             .map(|key| match key {
                 Key::String(s) => Ok(PathKey::String(s.clone())),
                 Key::Int(i) => Ok(PathKey::Int(*i)),
-                Key::Expr(expr) => match self.eval(expr, frames)? {
-                    Value::String(s) => Ok(PathKey::String(s)),
-                    Value::Int(i) => Ok(PathKey::Int(i)),
-                    other => Err(Error::new(format!(
-                        "unable to resolve a string index in map: could not resolve key for map/slice, expecting 'string' or 'int64' but got '{}'",
-                        other.go_type()
-                    ))),
-                },
+                Key::Expr(expr) => PathKey::from_value(self.eval(expr, frames)?),
             })
             .collect()
     }
@@ -153,62 +147,11 @@ impl RuntimeLambda for Closure<'_, '_, '_> {
     }
 }
 
-/// `Split(x, ",")[1]`, `ParseJSON(b)["a"]`: unlike a path, a missing key is an error.
-fn index_result(mut value: Value, keys: &[PathKey]) -> Result<Value> {
-    for key in keys {
-        value = match (value, key) {
-            (Value::Map(mut map), PathKey::String(k)) => map.swap_remove(k).ok_or_else(|| Error::new("key not found in map"))?,
-            (Value::Slice(mut items), PathKey::Int(i)) => {
-                let len = items.len();
-                match usize::try_from(*i).ok().filter(|&i| i < len) {
-                    Some(i) => items.swap_remove(i),
-                    None => return Err(Error::new(format!("index {i} out of bounds"))),
-                }
-            }
-            (other, PathKey::String(_)) => {
-                return Err(Error::new(format!("type, {}, does not support string indexing", other.go_type())));
-            }
-            (other, PathKey::Int(_)) => {
-                return Err(Error::new(format!("type, {}, does not support int indexing", other.go_type())));
-            }
-        };
-    }
-    Ok(value)
-}
-
-fn constant(value: &ir::Value) -> Value {
-    match value {
-        ir::Value::Nil => Value::Nil,
-        ir::Value::Bool(b) => Value::Bool(*b),
-        ir::Value::Int(i) => Value::Int(*i),
-        ir::Value::Float(f) => Value::Float(*f),
-        ir::Value::String(s) => Value::String(s.clone()),
-        ir::Value::Bytes(b) => Value::Bytes(b.clone()),
-        ir::Value::List(items) => Value::Slice(items.iter().map(constant).collect()),
-        ir::Value::Map(entries) => Value::Map(entries.iter().map(|(k, v)| (k.clone(), constant(v))).collect()),
-    }
-}
-
-fn math_op(op: BinaryOp) -> MathOp {
-    match op {
-        BinaryOp::Add => MathOp::Add,
-        BinaryOp::Sub => MathOp::Sub,
-        BinaryOp::Mul => MathOp::Mul,
-        BinaryOp::Div => MathOp::Div,
-    }
-}
-
 /// A comparison, with the seed's `in` / `not in` a list (membership by `==`).
 fn compare_values(op: AstCompareOp, left: &Value, right: &Value) -> bool {
-    let simple = |op| compare::compare(left, right, op);
-    match op {
-        AstCompareOp::Eq => simple(CompareOp::Eq),
-        AstCompareOp::Ne => simple(CompareOp::Ne),
-        AstCompareOp::Lt => simple(CompareOp::Lt),
-        AstCompareOp::Le => simple(CompareOp::Le),
-        AstCompareOp::Gt => simple(CompareOp::Gt),
-        AstCompareOp::Ge => simple(CompareOp::Ge),
-        AstCompareOp::In | AstCompareOp::NotIn => {
+    match ir::compare_op(op) {
+        Some(op) => compare::compare(left, right, op),
+        None => {
             let found = match right {
                 Value::Slice(items) => items.iter().any(|item| compare::compare(left, item, CompareOp::Eq)),
                 _ => false,

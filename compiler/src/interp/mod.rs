@@ -3,7 +3,7 @@
 //! against.
 
 mod eval;
-mod functions;
+pub(crate) mod functions;
 
 use ottl_runtime::context::{ItemMut, PathKey, TransformContext};
 use ottl_runtime::exec::{self, Action, Fate, Level, Outputs};

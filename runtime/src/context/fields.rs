@@ -806,7 +806,7 @@ fn point_mut<'a>(ctx: &'a mut TransformContext<'_>) -> Result<PointMut<'a>> {
 }
 
 /// The attribute-like list a field names (attributes, metadata, cache), if it names one.
-fn attribute_list<'a>(ctx: &'a TransformContext<'_>, field: Field) -> Result<Option<&'a Vec<KeyValue>>> {
+pub(super) fn attribute_list<'a>(ctx: &'a TransformContext<'_>, field: Field) -> Result<Option<&'a Vec<KeyValue>>> {
     Ok(Some(match field {
         ResourceAttributes => &ctx.resource.attributes,
         ScopeAttributes => &ctx.scope.attributes,

@@ -15,6 +15,43 @@ pub enum PathKey {
     Int(i64),
 }
 
+impl PathKey {
+    /// A key computed at run time (a path, a converter, arithmetic): a string or an int.
+    pub fn from_value(value: Value) -> Result<PathKey> {
+        match value {
+            Value::String(s) => Ok(PathKey::String(s)),
+            Value::Int(i) => Ok(PathKey::Int(i)),
+            other => Err(Error::new(format!(
+                "unable to resolve a string index in map: could not resolve key for map/slice, expecting 'string' or 'int64' but got '{}'",
+                other.go_type()
+            ))),
+        }
+    }
+}
+
+/// `Split(x, ",")[1]`, `ParseJSON(b)["a"]`: unlike a path, a missing key is an error.
+pub fn index_result(mut value: Value, keys: &[PathKey]) -> Result<Value> {
+    for key in keys {
+        value = match (value, key) {
+            (Value::Map(mut map), PathKey::String(k)) => map.swap_remove(k).ok_or_else(|| Error::new("key not found in map"))?,
+            (Value::Slice(mut items), PathKey::Int(i)) => {
+                let len = items.len();
+                match usize::try_from(*i).ok().filter(|&i| i < len) {
+                    Some(i) => items.swap_remove(i),
+                    None => return Err(Error::new(format!("index {i} out of bounds"))),
+                }
+            }
+            (other, PathKey::String(_)) => {
+                return Err(Error::new(format!("type, {}, does not support string indexing", other.go_type())));
+            }
+            (other, PathKey::Int(_)) => {
+                return Err(Error::new(format!("type, {}, does not support int indexing", other.go_type())));
+            }
+        };
+    }
+    Ok(value)
+}
+
 const MAP_KEY_ERROR: &str = "unable to resolve a string index in map: invalid key type";
 
 /// The value at `keys` in an attribute list; `keys` is not empty.

@@ -122,6 +122,12 @@ impl TransformContext<'_> {
         fields::get(self, field, keys)
     }
 
+    /// The attribute list `field` names (`span.attributes`, `resource.attributes`,
+    /// `cache`…), for reading keys in place; `None` for any other field.
+    pub fn attributes(&self, field: Field) -> Result<Option<&Vec<KeyValue>>> {
+        fields::attribute_list(self, field)
+    }
+
     /// Writes `value` at `field[keys…]`.
     pub fn set(&mut self, field: Field, keys: &[PathKey], value: Value) -> Result<()> {
         fields::set(self, field, keys, value)

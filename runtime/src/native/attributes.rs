@@ -1,0 +1,79 @@
+//! The attribute keys a rule set reads, resolved once per item.
+//!
+//! The keys are known when the rule set is compiled. The first read of a list finds
+//! every one of them in a single pass over it; later reads, by any statement, are an
+//! index. A statement that writes a list forgets that list's positions (or every list's,
+//! when its function had the whole item), and the next read resolves it again.
+
+use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
+
+use super::sites::{Sites, length_bit};
+
+/// Not looked up yet.
+const UNRESOLVED: u32 = u32::MAX;
+/// Looked up and absent.
+const MISSING: u32 = u32::MAX - 1;
+
+pub(super) struct AttrCache {
+    /// Per attribute site: the key's position in its list.
+    positions: Vec<u32>,
+    /// Per list site: whether `positions` is current for it.
+    resolved: Vec<bool>,
+}
+
+impl AttrCache {
+    pub(super) fn new(sites: &Sites) -> AttrCache {
+        AttrCache { positions: vec![UNRESOLVED; sites.attrs.len()], resolved: vec![false; sites.lists.len()] }
+    }
+
+    /// A new item: nothing is known.
+    pub(super) fn forget(&mut self) {
+        self.resolved.fill(false);
+    }
+
+    /// The list of `field` changed.
+    pub(super) fn forget_list(&mut self, sites: &Sites, field: crate::fields::Field) {
+        if let Some(list) = sites.lists.iter().position(|l| l.field == field) {
+            self.resolved[list] = false;
+        }
+    }
+
+    /// The value of attribute site `attr` in `list` (the list of its field): `None`
+    /// when the key is absent, the empty value for a key without one.
+    pub(super) fn lookup<'l>(&mut self, sites: &Sites, attr: u32, list: &'l [KeyValue]) -> Option<&'l AnyValue> {
+        static EMPTY: AnyValue = AnyValue { value: None };
+        let list_id = sites.attrs[attr as usize].list as usize;
+        if !self.resolved[list_id] {
+            self.resolve(sites, list_id, list);
+        }
+        match self.positions[attr as usize] {
+            MISSING => None,
+            position => Some(list.get(position as usize)?.value.as_ref().unwrap_or(&EMPTY)),
+        }
+    }
+
+    /// One pass over `list` for every key the rule set reads in it; the first of
+    /// duplicate keys wins, as pdata's `Get` finds it.
+    fn resolve(&mut self, sites: &Sites, list_id: usize, list: &[KeyValue]) {
+        let site = &sites.lists[list_id];
+        for &attr in site.attrs.values() {
+            self.positions[attr as usize] = UNRESOLVED;
+        }
+        for (position, kv) in list.iter().enumerate() {
+            if site.key_lengths & length_bit(kv.key.len()) == 0 {
+                continue;
+            }
+            if let Some(&attr) = site.attrs.get(kv.key.as_str())
+                && self.positions[attr as usize] == UNRESOLVED
+            {
+                self.positions[attr as usize] = position as u32;
+            }
+        }
+        for &attr in site.attrs.values() {
+            if self.positions[attr as usize] == UNRESOLVED {
+                self.positions[attr as usize] = MISSING;
+            }
+        }
+        self.resolved[list_id] = true;
+    }
+}

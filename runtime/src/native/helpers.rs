@@ -1,0 +1,447 @@
+//! The `extern "C"` functions generated code calls, and their table.
+//!
+//! Each returns a status: 0 for success and 1 for an error left in the frame, except the
+//! comparisons and `truth`, which return 0 (false), 1 (true) or 2 (error). Every body
+//! runs under `catch_unwind`: a panic must not cross into generated code, so it becomes
+//! the statement's error.
+
+use std::borrow::Cow;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use opentelemetry_proto::tonic::common::v1::AnyValue;
+
+use crate::compare::{self, CompareOp};
+use crate::context::PathKey;
+use crate::error::{Error, Result};
+use crate::exec::Action;
+use crate::functions::{Arg, Args, Lambda};
+use crate::math::{self, MathOp};
+use crate::value::{Map, Value};
+
+use super::frame::{ClosureCode, Frame};
+use super::host::FrameHost;
+use super::sites::{Aggregate, ArgSite, Callee, KeySite};
+
+/// A helper's parameter and return types, as generated code passes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Abi {
+    Ptr,
+    U8,
+    U32,
+    I64,
+    F64,
+}
+
+/// One helper: the symbol generated code imports, where it is, and its signature.
+#[derive(Clone, Copy, Debug)]
+pub struct Helper {
+    pub name: &'static str,
+    pub address: *const u8,
+    pub params: &'static [Abi],
+    pub returns: Abi,
+}
+
+macro_rules! helper_table {
+    ($($id:ident => $function:ident($($param:ident),*);)*) => {
+        /// Every helper, by the name the code generator uses.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum HelperId { $($id),* }
+
+        impl HelperId {
+            pub const ALL: &[HelperId] = &[$(HelperId::$id),*];
+
+            pub fn helper(self) -> Helper {
+                match self {
+                    $(HelperId::$id => Helper {
+                        name: stringify!($function),
+                        address: $function as *const u8,
+                        params: &[$(Abi::$param),*],
+                        returns: Abi::U8,
+                    }),*
+                }
+            }
+        }
+    };
+}
+
+helper_table! {
+    Const => ottl_const(Ptr, U32, U32);
+    BoxInt => ottl_box_int(Ptr, I64, U32);
+    BoxFloat => ottl_box_float(Ptr, F64, U32);
+    BoxBool => ottl_box_bool(Ptr, U8, U32);
+    Get => ottl_get(Ptr, U32, U32);
+    GetAttr => ottl_get_attr(Ptr, U32, U32);
+    CompareAttr => ottl_compare_attr(Ptr, U32, U32, U32);
+    CompareStr => ottl_compare_str(Ptr, Ptr, U32, U32);
+    CompareAny => ottl_compare_any(Ptr, Ptr, U32, U32);
+    Compare => ottl_compare(Ptr, U32, U32, U32);
+    Math => ottl_math(Ptr, U32, U32, U32, U32);
+    Negate => ottl_negate(Ptr, U32, U32);
+    Truth => ottl_truth(Ptr, U32);
+    Aggregate => ottl_aggregate(Ptr, U32, U32);
+    Call => ottl_call(Ptr, U32, Ptr, Ptr, U32);
+    Index => ottl_index(Ptr, U32, U32);
+    Edit => ottl_edit(Ptr, U32);
+    Param => ottl_param(Ptr, Ptr, Ptr, U32, U32);
+    Dropped => ottl_dropped(Ptr);
+    Drop => ottl_drop(Ptr);
+    RuleFailed => ottl_rule_failed(Ptr, U32);
+    DivideByZero => ottl_divide_by_zero(Ptr);
+}
+
+/// The comparison operators as generated code encodes them (`in` / `not in` after the six).
+pub fn compare_code(op: Option<CompareOp>, membership: bool) -> u32 {
+    match (op, membership) {
+        (Some(op), _) => ALL_COMPARE_OPS.iter().position(|o| *o == op).unwrap_or(0) as u32,
+        (None, true) => 6,
+        (None, false) => 7,
+    }
+}
+
+const ALL_COMPARE_OPS: [CompareOp; 6] =
+    [CompareOp::Eq, CompareOp::Ne, CompareOp::Lt, CompareOp::Le, CompareOp::Gt, CompareOp::Ge];
+
+/// The arithmetic operators as generated code encodes them.
+pub fn math_code(op: MathOp) -> u32 {
+    match op {
+        MathOp::Add => 0,
+        MathOp::Sub => 1,
+        MathOp::Mul => 2,
+        MathOp::Div => 3,
+    }
+}
+
+fn math_op(code: u32) -> MathOp {
+    [MathOp::Add, MathOp::Sub, MathOp::Mul, MathOp::Div][code as usize]
+}
+
+/// Runs `body` on the frame; an error or a panic is left in the frame and gives 1.
+fn guard(frame: *mut Frame, body: impl FnOnce(*mut Frame) -> Result<()>) -> u8 {
+    let error = match catch_unwind(AssertUnwindSafe(|| body(frame))) {
+        Ok(Ok(())) => return 0,
+        Ok(Err(error)) => error,
+        Err(panic) => Error::new(format!("internal error: {}", panic_message(&*panic))),
+    };
+    // SAFETY: generated code passes the frame it was called with.
+    unsafe { (*frame).error = Some(error) };
+    1
+}
+
+/// A comparison's answer (0 or 1), or 2 with the error in the frame.
+fn guard_bool(frame: *mut Frame, body: impl FnOnce(*mut Frame) -> Result<bool>) -> u8 {
+    let mut answer = false;
+    match guard(frame, |frame| body(frame).map(|b| answer = b)) {
+        0 => u8::from(answer),
+        _ => 2,
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a helper panicked".to_string())
+}
+
+/// The frame, for a helper that calls nothing that re-enters generated code.
+///
+/// # Safety
+/// `frame` is the frame generated code was called with.
+unsafe fn frame<'f>(frame: *mut Frame) -> &'f mut Frame {
+    unsafe { &mut *frame }
+}
+
+fn compare_op(code: u32) -> CompareOp {
+    ALL_COMPARE_OPS[code as usize]
+}
+
+unsafe extern "C" fn ottl_const(f: *mut Frame, constant: u32, dest: u32) -> u8 {
+    guard(f, |f| {
+        let f = unsafe { frame(f) };
+        let value = f.sites.constants[constant as usize].clone();
+        f.put(dest, value);
+        Ok(())
+    })
+}
+
+unsafe extern "C" fn ottl_box_int(f: *mut Frame, value: i64, dest: u32) -> u8 {
+    guard(f, |f| Ok(unsafe { frame(f) }.put(dest, Value::Int(value))))
+}
+
+unsafe extern "C" fn ottl_box_float(f: *mut Frame, value: f64, dest: u32) -> u8 {
+    guard(f, |f| Ok(unsafe { frame(f) }.put(dest, Value::Float(value))))
+}
+
+unsafe extern "C" fn ottl_box_bool(f: *mut Frame, value: u8, dest: u32) -> u8 {
+    guard(f, |f| Ok(unsafe { frame(f) }.put(dest, Value::Bool(value != 0))))
+}
+
+/// The keys of a path or call, evaluated: borrowed when all are constants.
+fn keys<'s>(f: &mut Frame, sites: &'s [KeySite], fixed: Option<&'s [PathKey]>) -> Result<Cow<'s, [PathKey]>> {
+    if let Some(fixed) = fixed {
+        return Ok(Cow::Borrowed(fixed));
+    }
+    sites
+        .iter()
+        .map(|key| match key {
+            KeySite::Const(key) => Ok(key.clone()),
+            KeySite::Slot(slot) => PathKey::from_value(f.take(*slot)),
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Cow::Owned)
+}
+
+unsafe extern "C" fn ottl_get(f: *mut Frame, path: u32, dest: u32) -> u8 {
+    guard(f, |f| {
+        let f = unsafe { frame(f) };
+        let sites = f.sites.clone();
+        let site = &sites.paths[path as usize];
+        let keys = keys(f, &site.keys, site.fixed.as_deref())?;
+        let value = unsafe { &*f.ctx }.get(site.field, &keys)?;
+        f.put(dest, value);
+        Ok(())
+    })
+}
+
+/// The value of attribute site `attr` through the frame's cache, handed to `use_value`
+/// (`None`: absent); lists the context does not keep as attributes go through the
+/// path's own getter.
+fn with_attr<T>(f: &mut Frame, attr: u32, use_value: impl FnOnce(Option<&AnyValue>) -> T, use_owned: impl FnOnce(Value) -> T) -> Result<T> {
+    let site = &f.sites.attrs[attr as usize];
+    let field = f.sites.lists[site.list as usize].field;
+    let ctx = unsafe { &*f.ctx };
+    match ctx.attributes(field)? {
+        Some(list) => Ok(use_value(f.attributes.lookup(&f.sites, attr, list))),
+        None => Ok(use_owned(ctx.get(field, &[PathKey::String(site.key.clone())])?)),
+    }
+}
+
+unsafe extern "C" fn ottl_get_attr(f: *mut Frame, attr: u32, dest: u32) -> u8 {
+    guard(f, |f| {
+        let f = unsafe { frame(f) };
+        let value = with_attr(f, attr, |v| v.map(Value::from_any_value).unwrap_or_default(), |v| v)?;
+        f.put(dest, value);
+        Ok(())
+    })
+}
+
+unsafe extern "C" fn ottl_compare_attr(f: *mut Frame, attr: u32, constant: u32, op: u32) -> u8 {
+    guard_bool(f, |f| {
+        let f = unsafe { frame(f) };
+        let sites = f.sites.clone();
+        let right = &sites.constants[constant as usize];
+        let op = compare_op(op);
+        with_attr(f, attr, |v| compare::compare_any(v, right, op), |v| compare::compare(&v, right, op))
+    })
+}
+
+unsafe extern "C" fn ottl_compare_str(f: *mut Frame, left: *const String, constant: u32, op: u32) -> u8 {
+    guard_bool(f, |f| {
+        let f = unsafe { frame(f) };
+        Ok(compare::compare_str(unsafe { &*left }, &f.sites.constants[constant as usize], compare_op(op)))
+    })
+}
+
+unsafe extern "C" fn ottl_compare_any(f: *mut Frame, left: *const Option<AnyValue>, constant: u32, op: u32) -> u8 {
+    guard_bool(f, |f| {
+        let f = unsafe { frame(f) };
+        Ok(compare::compare_any(unsafe { &*left }.as_ref(), &f.sites.constants[constant as usize], compare_op(op)))
+    })
+}
+
+unsafe extern "C" fn ottl_compare(f: *mut Frame, left: u32, right: u32, op: u32) -> u8 {
+    guard_bool(f, |f| {
+        let f = unsafe { frame(f) };
+        let (left, right) = (&f.slots[left as usize], &f.slots[right as usize]);
+        Ok(match op {
+            6 | 7 => {
+                let found = match right {
+                    Value::Slice(items) => items.iter().any(|item| compare::compare(left, item, CompareOp::Eq)),
+                    _ => false,
+                };
+                found == (op == 6)
+            }
+            op => compare::compare(left, right, compare_op(op)),
+        })
+    })
+}
+
+unsafe extern "C" fn ottl_math(f: *mut Frame, op: u32, left: u32, right: u32, dest: u32) -> u8 {
+    guard(f, |f| {
+        let f = unsafe { frame(f) };
+        let value = math::apply(math_op(op), &f.slots[left as usize], &f.slots[right as usize])?;
+        f.put(dest, value);
+        Ok(())
+    })
+}
+
+unsafe extern "C" fn ottl_negate(f: *mut Frame, source: u32, dest: u32) -> u8 {
+    guard(f, |f| {
+        let f = unsafe { frame(f) };
+        let value = math::negate(&f.slots[source as usize])?;
+        f.put(dest, value);
+        Ok(())
+    })
+}
+
+unsafe extern "C" fn ottl_truth(f: *mut Frame, slot: u32) -> u8 {
+    guard_bool(f, |f| match &unsafe { frame(f) }.slots[slot as usize] {
+        Value::Bool(b) => Ok(*b),
+        other => Err(Error::new(format!("expected bool but got {}", other.go_type()))),
+    })
+}
+
+unsafe extern "C" fn ottl_aggregate(f: *mut Frame, aggregate: u32, dest: u32) -> u8 {
+    guard(f, |f| {
+        let f = unsafe { frame(f) };
+        let sites = f.sites.clone();
+        let value = match &sites.aggregates[aggregate as usize] {
+            Aggregate::List(items) => Value::Slice(items.iter().map(|slot| f.take(*slot)).collect()),
+            Aggregate::Map(entries) => {
+                let mut map = Map::with_capacity(entries.len());
+                for (key, slot) in entries {
+                    map.insert(key.clone(), f.take(*slot));
+                }
+                Value::Map(map)
+            }
+        };
+        f.put(dest, value);
+        Ok(())
+    })
+}
+
+/// A lambda or deferred getter compiled as its own function, called by a converter.
+struct NativeClosure {
+    frame: *mut Frame,
+    code: ClosureCode,
+    result: u32,
+    /// The arguments of the lambda the getter was written in, for a deferred getter.
+    enclosing: (*const Value, usize),
+    binds_arguments: bool,
+}
+
+impl Lambda for NativeClosure {
+    fn call(&self, args: &[Value]) -> Result<Value> {
+        let (params, count) = if self.binds_arguments { (args.as_ptr(), args.len()) } else { self.enclosing };
+        // SAFETY: the code was compiled with this frame's sites; the frame outlives the
+        // call that handed out this closure.
+        match unsafe { (self.code)(self.frame, params, count) } {
+            0 => Ok(unsafe { frame(self.frame) }.take(self.result)),
+            _ => Err(unsafe { frame(self.frame) }.error.take().unwrap_or_else(|| Error::new("a lambda failed"))),
+        }
+    }
+}
+
+unsafe extern "C" fn ottl_call(f: *mut Frame, call: u32, params: *const Value, count: usize, dest: u32) -> u8 {
+    guard(f, |f| {
+        let sites = unsafe { frame(f) }.sites.clone();
+        let site = &sites.calls[call as usize];
+        let Callee::Converter(converter) = site.function else { return Err(Error::new("not a converter")) };
+        let closure = |index: u32| {
+            let closure = &sites.closures[index as usize];
+            NativeClosure {
+                frame: f,
+                code: closure.code.expect("closures are linked before the module runs"),
+                result: closure.result,
+                enclosing: (params, count),
+                binds_arguments: closure.binds_arguments,
+            }
+        };
+        let closures: Vec<Vec<NativeClosure>> = site
+            .args
+            .iter()
+            .map(|arg| match arg {
+                ArgSite::Closure(index) => vec![closure(*index)],
+                ArgSite::DeferredList(indices) => indices.iter().map(|i| closure(*i)).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let mut args = Vec::with_capacity(site.args.len());
+        for (arg, closures) in site.args.iter().zip(&closures) {
+            args.push(match arg {
+                ArgSite::Closure(index) if sites.closures[*index as usize].binds_arguments => Arg::Lambda(&closures[0]),
+                ArgSite::Closure(_) => Arg::Deferred(&closures[0]),
+                ArgSite::DeferredList(_) => Arg::DeferredList(closures.iter().map(|c| c as &dyn Lambda).collect()),
+                other => plain_arg(unsafe { frame(f) }, other),
+            });
+        }
+        // The converter may call back into generated code through the closures, so no
+        // reference to the frame is held across the call.
+        let item = unsafe { &(*(*f).ctx).item };
+        let result = converter.call(&mut Args::new(args), item)?;
+        unsafe { frame(f) }.put(dest, result);
+        Ok(())
+    })
+}
+
+/// Applies a call's keys to its result in `slot`: `Split(x, ",")[1]`.
+unsafe extern "C" fn ottl_index(f: *mut Frame, call: u32, slot: u32) -> u8 {
+    guard(f, |f| {
+        let f = unsafe { frame(f) };
+        let sites = f.sites.clone();
+        let keys = keys(f, &sites.calls[call as usize].keys, None)?;
+        let value = crate::context::keys::index_result(f.take(slot), &keys)?;
+        f.put(slot, value);
+        Ok(())
+    })
+}
+
+fn plain_arg(f: &mut Frame, arg: &ArgSite) -> Arg<'static> {
+    match arg {
+        ArgSite::Absent => Arg::Absent,
+        ArgSite::Slot(slot) => Arg::Value(f.take(*slot)),
+        ArgSite::Const(constant) => Arg::Value(f.sites.constants[*constant as usize].clone()),
+        ArgSite::Function(converter) => Arg::Function(converter),
+        ArgSite::Closure(_) | ArgSite::DeferredList(_) => Arg::Absent,
+    }
+}
+
+unsafe extern "C" fn ottl_edit(f: *mut Frame, call: u32) -> u8 {
+    guard(f, |f| {
+        let frame_ref = unsafe { frame(f) };
+        let sites = frame_ref.sites.clone();
+        let site = &sites.calls[call as usize];
+        let Callee::Editor(editor) = site.function else { return Err(Error::new("not an editor")) };
+        let target = match site.target {
+            Some(path) => {
+                let path = &sites.paths[path as usize];
+                Some((path.field, keys(frame_ref, &path.keys, path.fixed.as_deref())?))
+            }
+            None => None,
+        };
+        let mut args: Vec<Arg<'_>> = site.args.iter().map(|arg| plain_arg(frame_ref, arg)).collect();
+        let mut host = FrameHost { frame: f, target, took_item: false, wrote_target: false };
+        let result = (editor.call)(&mut Args::new(std::mem::take(&mut args)), &mut host);
+        host.invalidate();
+        result
+    })
+}
+
+unsafe extern "C" fn ottl_param(f: *mut Frame, params: *const Value, count: usize, index: u32, dest: u32) -> u8 {
+    guard(f, |f| {
+        let params: &[Value] = if params.is_null() { &[] } else { unsafe { std::slice::from_raw_parts(params, count) } };
+        let value = params.get(index as usize).cloned().unwrap_or_default();
+        unsafe { frame(f) }.put(dest, value);
+        Ok(())
+    })
+}
+
+unsafe extern "C" fn ottl_dropped(f: *mut Frame) -> u8 {
+    guard_bool(f, |f| Ok(unsafe { frame(f) }.fate.dropped))
+}
+
+unsafe extern "C" fn ottl_drop(f: *mut Frame) -> u8 {
+    guard(f, |f| Ok(unsafe { frame(f) }.fate.record(Action::Drop)))
+}
+
+/// 1 when the rule's failure propagates (the entry returns it), 0 to go on.
+unsafe extern "C" fn ottl_rule_failed(f: *mut Frame, rule: u32) -> u8 {
+    let mut propagates = false;
+    let status = guard(f, |f| Ok(propagates = unsafe { frame(f) }.rule_failed(rule as usize)));
+    u8::from(propagates || status != 0)
+}
+
+unsafe extern "C" fn ottl_divide_by_zero(f: *mut Frame) -> u8 {
+    guard(f, |_| Err(Error::new(math::DIVIDE_BY_ZERO)))
+}

@@ -1,0 +1,170 @@
+//! What the compiler hands the runtime for one rule set: everything generated code refers
+//! to by index. Built once when the rule set is compiled, immutable while it runs.
+
+use fnv::FnvHashMap;
+
+use crate::context::PathKey;
+use crate::fields::Field;
+use crate::functions::{Converter, Editor};
+use crate::value::Value;
+
+use super::Slot;
+
+/// The descriptors of one compiled rule set.
+#[derive(Default)]
+pub struct Sites {
+    pub constants: Vec<Value>,
+    pub paths: Vec<PathSite>,
+    /// Attribute reads with one constant key, resolved through the frame's cache.
+    pub attrs: Vec<AttrSite>,
+    /// The attribute lists those keys are in, one entry per field.
+    pub lists: Vec<ListSite>,
+    pub calls: Vec<CallSite>,
+    pub aggregates: Vec<Aggregate>,
+    pub closures: Vec<ClosureSite>,
+    pub rules: Vec<RuleSite>,
+    pub error_mode: ErrorMode,
+    /// How many value slots the generated code uses.
+    pub slot_count: usize,
+}
+
+impl Sites {
+    /// The attribute site reading `key` of `field`, added if new.
+    pub fn attr(&mut self, field: Field, key: &str) -> u32 {
+        let list = match self.lists.iter().position(|l| l.field == field) {
+            Some(i) => i,
+            None => {
+                self.lists.push(ListSite { field, attrs: FnvHashMap::default(), key_lengths: 0 });
+                self.lists.len() - 1
+            }
+        };
+        if let Some(&id) = self.lists[list].attrs.get(key) {
+            return id;
+        }
+        let id = self.attrs.len() as u32;
+        self.attrs.push(AttrSite { list: list as u32, key: key.to_string() });
+        let site = &mut self.lists[list];
+        site.attrs.insert(key.to_string(), id);
+        site.key_lengths |= length_bit(key.len());
+        id
+    }
+
+    /// A new constant's index.
+    pub fn constant(&mut self, value: Value) -> u32 {
+        self.constants.push(value);
+        self.constants.len() as u32 - 1
+    }
+}
+
+/// The bit of a key length in [`ListSite::key_lengths`] (every length from 63 up shares one).
+pub(super) fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
+}
+
+/// How a failing statement is treated (`error_mode`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ErrorMode {
+    /// Logged (the frame collects the warning) and the next statement runs.
+    #[default]
+    Ignore,
+    Silent,
+    /// The item, and so the payload, fails.
+    Propagate,
+}
+
+/// One rule, for its error messages.
+pub struct RuleSite {
+    pub text: String,
+    pub kind: RuleKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    Statement,
+    Condition,
+}
+
+/// A path read or written through the context: `field[keys…]`.
+pub struct PathSite {
+    pub field: Field,
+    pub keys: Vec<KeySite>,
+    /// The keys, when all are constants: no list is built per read.
+    pub fixed: Option<Vec<PathKey>>,
+}
+
+impl PathSite {
+    pub fn new(field: Field, keys: Vec<KeySite>) -> PathSite {
+        let fixed = keys
+            .iter()
+            .map(|key| match key {
+                KeySite::Const(key) => Some(key.clone()),
+                KeySite::Slot(_) => None,
+            })
+            .collect();
+        PathSite { field, keys, fixed }
+    }
+}
+
+/// One `[key]`: known when compiled, or computed by generated code into a slot.
+pub enum KeySite {
+    Const(PathKey),
+    Slot(Slot),
+}
+
+/// `field["key"]` on an attribute list.
+pub struct AttrSite {
+    pub list: u32,
+    pub key: String,
+}
+
+/// An attribute list a rule set reads, with every key it reads there.
+pub struct ListSite {
+    pub field: Field,
+    pub attrs: FnvHashMap<String, u32>,
+    /// One bit per key length present in `attrs`: most keys of a list are rejected by
+    /// their length before they are hashed.
+    pub key_lengths: u64,
+}
+
+/// A converter or editor call.
+pub struct CallSite {
+    pub function: Callee,
+    pub args: Vec<ArgSite>,
+    /// Keys indexing a converter's result.
+    pub keys: Vec<KeySite>,
+    /// An editor's target path.
+    pub target: Option<u32>,
+}
+
+#[derive(Clone, Copy)]
+pub enum Callee {
+    Converter(&'static Converter),
+    Editor(&'static Editor),
+}
+
+pub enum ArgSite {
+    Absent,
+    /// A value generated code left in a slot (moved out by the call).
+    Slot(Slot),
+    /// A constant (cloned: functions own their arguments).
+    Const(u32),
+    Function(&'static Converter),
+    /// A lambda or a deferred getter, compiled as its own function.
+    Closure(u32),
+    DeferredList(Vec<u32>),
+}
+
+/// A list or map literal built from slots.
+pub enum Aggregate {
+    List(Vec<Slot>),
+    Map(Vec<(String, Slot)>),
+}
+
+/// An expression compiled as its own function: a lambda body (its arguments bound to the
+/// formals) or the getter of a lazy converter (evaluated where it was written).
+pub struct ClosureSite {
+    /// Set once the module is finalized.
+    pub code: Option<super::frame::ClosureCode>,
+    pub result: Slot,
+    pub binds_arguments: bool,
+}
