@@ -152,3 +152,26 @@ pub fn reproduction(case: &Case, ours: &Outcome, reference: &Outcome) -> String 
         show(reference)
     )
 }
+
+/// Smaller variants of a case: each statement left out, each `where` left out.
+pub fn shrink_candidates(case: &Case) -> Vec<Case> {
+    shrink_rules(&case.rules).into_iter().map(|rules| Case { rules, ..case.clone() }).collect()
+}
+
+/// Smaller variants of a rule list: each rule left out, each `where` left out.
+pub fn shrink_rules(rules: &[String]) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for i in 0..rules.len() {
+        if rules.len() > 1 {
+            let mut smaller = rules.to_vec();
+            smaller.remove(i);
+            out.push(smaller);
+        }
+        if let Some((action, _)) = rules[i].split_once(" where ") {
+            let mut smaller = rules.to_vec();
+            smaller[i] = action.to_string();
+            out.push(smaller);
+        }
+    }
+    out
+}

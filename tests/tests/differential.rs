@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use ottl_runtime::otlp::Telemetry;
 use ottl_tests::corpus::{self, Row};
-use ottl_tests::differential::{Verdict, compare, reproduction, run_ours};
+use ottl_tests::differential::{Verdict, compare, reproduction, run_ours, shrink_candidates};
 use ottl_tests::reference::{self, Case, Outcome};
 use ottl_tests::{fixtures, generator};
 
@@ -99,24 +99,6 @@ fn case_of_program(seed: u64, program: &generator::Program) -> Case {
         rules: program.statements.clone(),
         input: program.input.clone(),
     }
-}
-
-/// Smaller variants of a case: each statement left out, each `where` left out.
-fn shrink_candidates(case: &Case) -> Vec<Case> {
-    let mut out = Vec::new();
-    for i in 0..case.rules.len() {
-        if case.rules.len() > 1 {
-            let mut smaller = case.clone();
-            smaller.rules.remove(i);
-            out.push(smaller);
-        }
-        if let Some((action, _)) = case.rules[i].split_once(" where ") {
-            let mut smaller = case.clone();
-            smaller.rules[i] = action.to_string();
-            out.push(smaller);
-        }
-    }
-    out
 }
 
 /// Whether the collector's own code panicked on a case (a bug of the collector's).

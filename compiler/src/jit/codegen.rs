@@ -100,18 +100,17 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
                 (null, null)
             }
         };
-        // Failures that reach this block end the function with status 1.
+        // Failures that reach this block end the function with status 1 (filled last:
+        // the entry block must come first in the layout).
         let failed = b.create_block();
-        let mut g = FnGen { b, module, shared, frame, params, count, on_error: failed, failed, refs: HashMap::new() };
-        g.b.switch_to_block(failed);
-        let one = g.b.ins().iconst(types::I8, 1);
-        g.b.ins().return_(&[one]);
-        g.b.switch_to_block(start);
-        g
+        FnGen { b, module, shared, frame, params, count, on_error: failed, failed, refs: HashMap::new() }
     }
 
     /// Seals and completes the function.
     pub fn finish(mut self) {
+        self.b.switch_to_block(self.failed);
+        let one = self.b.ins().iconst(types::I8, 1);
+        self.b.ins().return_(&[one]);
         self.b.seal_all_blocks();
         let config = self.module.target_config();
         self.b.finalize(config);

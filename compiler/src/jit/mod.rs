@@ -223,7 +223,7 @@ impl<'ir> Compiler<'ir> {
             listing.clif.push_str(&format!("; {name}\n{}\n", context.func.display()));
             context.set_disasm(true);
         }
-        self.module.define_function(id, &mut context).map_err(cranelift_error)?;
+        self.module.define_function(id, &mut context).map_err(|e| cranelift_error(format!("{e:?}")))?;
         if let Some(listing) = &mut self.listing
             && let Some(vcode) = context.compiled_code().and_then(|code| code.vcode.as_ref())
         {

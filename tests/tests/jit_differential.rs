@@ -1,0 +1,165 @@
+//! The JIT against the interpreter (issue 6): the same rule sets on the same inputs must
+//! give the same outputs, routes, warnings and errors. Covers every executable corpus row
+//! and generated programs and filter-condition lists (`OTTL_JIT_CASES`, default 100,000,
+//! from seed `OTTL_DIFF_SEED`), under all three error modes. A disagreement is shrunk by
+//! dropping statements and `where` clauses and printed with both outcomes.
+
+use std::collections::BTreeMap;
+
+use ottl_compiler::interp;
+use ottl_compiler::jit;
+use ottl_compiler::program::{ErrorMode, RuleSet, compile_document};
+use ottl_compiler::registry::LAMBDA_GATE;
+use ottl_compiler::schema::Context;
+use ottl_runtime::otlp::Telemetry;
+use ottl_tests::corpus;
+use ottl_tests::differential::shrink_rules;
+use ottl_tests::{fixtures, generator};
+use serde_json::Value as Json;
+
+/// Everything a run shows: the outputs (default and per route) and the warnings, or the
+/// error that failed the payload.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Ran { default: Json, routes: BTreeMap<String, Json>, warnings: Vec<String> },
+    Failed(String),
+}
+
+#[derive(Clone, Copy)]
+enum Backend {
+    Interp,
+    Jit,
+}
+
+fn run(backend: Backend, rules: &RuleSet, input: &Telemetry) -> Outcome {
+    let mut warnings = Vec::new();
+    let ran = match backend {
+        Backend::Interp => interp::run(rules, input.clone(), &mut |w| warnings.push(w)),
+        Backend::Jit => match jit::compile(rules) {
+            Ok(program) => program.run(input.clone(), &mut |w| warnings.push(w)),
+            Err(error) => return Outcome::Failed(format!("JIT compile error: {error}")),
+        },
+    };
+    match ran {
+        Ok(outputs) => Outcome::Ran {
+            default: outputs.default.to_json(),
+            routes: outputs.routes.iter().map(|(name, t)| (name.clone(), t.to_json())).collect(),
+            warnings,
+        },
+        Err(error) => Outcome::Failed(error.to_string()),
+    }
+}
+
+/// A rule list that compiles: both back ends' outcomes. `None` when the checker rejects it.
+fn outcomes(text: &str, context: Option<Context>, mode: ErrorMode, input: &Telemetry) -> Option<(Outcome, Outcome)> {
+    let rules = compile_document(text, context, &[LAMBDA_GATE.to_string()], mode).ok()?;
+    Some((run(Backend::Interp, &rules, input), run(Backend::Jit, &rules, input)))
+}
+
+/// The smallest variant of a disagreeing rule list that still disagrees, with both outcomes.
+fn shrink(mut rules: Vec<String>, context: Option<Context>, mode: ErrorMode, input: &Telemetry) -> String {
+    'smaller: loop {
+        for candidate in shrink_rules(&rules) {
+            if let Some((interp, jit)) = outcomes(&candidate.join("\n"), context, mode, input)
+                && interp != jit
+            {
+                rules = candidate;
+                continue 'smaller;
+            }
+        }
+        let (interp, jit) = outcomes(&rules.join("\n"), context, mode, input).expect("compiled before");
+        return format!(
+            "rules ({mode:?}, {context:?}):\n  {}\ninput: {}\ninterpreter: {interp:?}\njit:         {jit:?}",
+            rules.join("\n  "),
+            input.to_json()
+        );
+    }
+}
+
+const MODES: [ErrorMode; 3] = [ErrorMode::Propagate, ErrorMode::Ignore, ErrorMode::Silent];
+
+/// Runs generated case `seed` (a program, or every fifth a filter-condition list): `Err`
+/// with the shrunk reproduction when the back ends disagree, `Ok(false)` when rejected.
+fn generated_case(seed: u64) -> Result<bool, String> {
+    let program = if seed % 5 == 4 { generator::conditions(seed) } else { generator::program(seed) };
+    let mode = MODES[(seed % 3) as usize];
+    let Ok(input) = Telemetry::from_json(&program.input.to_string()) else { return Ok(false) };
+    let context = Some(program.context);
+    match outcomes(&program.statements.join("\n"), context, mode, &input) {
+        None => Ok(false),
+        Some((interp, jit)) if interp == jit => Ok(true),
+        Some(_) => Err(format!("seed {seed}: {}", shrink(program.statements, context, mode, &input))),
+    }
+}
+
+#[test]
+fn generated_cases_agree() {
+    let env = |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let start = env("OTTL_DIFF_SEED", 0);
+    let count = env("OTTL_JIT_CASES", 100_000);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
+    let results: Vec<(u64, Vec<String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                scope.spawn(move || {
+                    let (mut compiled, mut disagreements) = (0, Vec::new());
+                    for seed in (start + worker..start + count).step_by(threads as usize) {
+                        match generated_case(seed) {
+                            Ok(true) => compiled += 1,
+                            Ok(false) => {}
+                            Err(reproduction) => disagreements.push(reproduction),
+                        }
+                    }
+                    (compiled, disagreements)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("worker")).collect()
+    });
+    let compiled: u64 = results.iter().map(|(c, _)| c).sum();
+    let disagreements: Vec<&String> = results.iter().flat_map(|(_, d)| d).collect();
+    println!(
+        "jit differential (generated): {count} cases, {compiled} compiled and ran on both back ends, {} disagree",
+        disagreements.len()
+    );
+    let shown: Vec<&str> = disagreements.iter().take(5).map(|s| s.as_str()).collect();
+    assert!(disagreements.is_empty(), "{} disagreements, first ones:\n\n{}", disagreements.len(), shown.join("\n\n"));
+}
+
+#[test]
+fn corpus_rows_agree() {
+    let rows = corpus::load(&corpus::corpus_path()).expect("corpus");
+    let (mut ran, mut disagreements) = (0, Vec::new());
+    for row in &rows {
+        let Some(input) = fixtures::for_note(&row.note) else { continue };
+        let context = Context::parse(&row.context);
+        let rules: Vec<String> = match row.kind.as_str() {
+            "statement" => row.snippets().into_iter().map(str::to_string).collect(),
+            "condition" => vec![format!("set(cache[\"result\"], true) where {}", row.text), row.text.clone()],
+            "value" => vec![format!("set(cache[\"result\"], {})", row.text)],
+            _ => continue,
+        };
+        for mode in MODES {
+            for text in rules_variants(&rules) {
+                if let Some((interp, jit)) = outcomes(&text, context, mode, &input) {
+                    ran += 1;
+                    if interp != jit {
+                        disagreements.push(format!("{} ({mode:?}): {text}\ninterpreter: {interp:?}\njit:         {jit:?}", row.id));
+                    }
+                }
+            }
+        }
+    }
+    println!("jit differential (corpus): {ran} rule sets, {} disagree", disagreements.len());
+    assert!(ran > 500, "only {ran} corpus rule sets ran");
+    assert!(disagreements.is_empty(), "{} disagreements:\n\n{}", disagreements.len(), disagreements.join("\n\n"));
+}
+
+/// A row's rules together, and each alone (a value or condition row's two forms).
+fn rules_variants(rules: &[String]) -> Vec<String> {
+    let mut variants = vec![rules.join("\n")];
+    if rules.len() > 1 {
+        variants.extend(rules.iter().cloned());
+    }
+    variants
+}
