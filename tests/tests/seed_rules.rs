@@ -1,7 +1,7 @@
 //! Every OTTL snippet of the seed's §3.2.2 runs with the effect its comment describes, on
-//! OTLP JSON inputs (`examples/seed-rules.ottl` holds the same snippets).
+//! OTLP JSON inputs (`examples/seed-rules.ottl` holds the same snippets), on both back ends.
 
-use ottl_compiler::interp;
+use ottl_compiler::{interp, jit};
 use ottl_compiler::program::{ErrorMode, compile_document};
 use ottl_compiler::schema::Context;
 use ottl_runtime::exec::Outputs;
@@ -44,7 +44,16 @@ const TRACE: &str = "0102030405060708090a0b0c0d0e0f10";
 fn run(rules: &str, context: Option<Context>, input: Telemetry) -> Outputs {
     let rule_set = compile_document(rules, context, &[], ErrorMode::Propagate)
         .unwrap_or_else(|d| panic!("{rules} does not compile: {:?}", d.iter().map(|d| &d.message).collect::<Vec<_>>()));
-    interp::run(&rule_set, input, &mut |w| panic!("warning: {w}")).expect("runs")
+    let interpreted = interp::run(&rule_set, input.clone(), &mut |w| panic!("warning: {w}")).expect("runs");
+    let program = jit::compile(&rule_set).expect("the JIT compiles the rules");
+    let compiled = program.run(input, &mut |w| panic!("warning: {w}")).expect("runs compiled");
+    // The snippets are the rule form's whole repertoire (keep, drop, route): both back
+    // ends must sort every item the same way.
+    let as_json = |outputs: &Outputs| {
+        (outputs.default.to_json(), outputs.routes.iter().map(|(k, v)| (k.clone(), v.to_json())).collect::<Vec<_>>())
+    };
+    assert_eq!(as_json(&interpreted), as_json(&compiled), "the interpreter and the JIT differ on {rules}");
+    compiled
 }
 
 /// The names of the spans in an output, in order.

@@ -445,3 +445,28 @@ unsafe extern "C" fn ottl_rule_failed(f: *mut Frame, rule: u32) -> u8 {
 unsafe extern "C" fn ottl_divide_by_zero(f: *mut Frame) -> u8 {
     guard(f, |_| Err(Error::new(math::DIVIDE_BY_ZERO)))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::native::Sites;
+
+    #[test]
+    fn a_panic_inside_a_helper_becomes_an_error_instead_of_unwinding() {
+        let mut frame = Frame::new(Arc::new(Sites::default()));
+        // There is no constant 7 (nor slot 0): the lookup panics inside the helper.
+        let status = unsafe { ottl_const(&mut frame, 7, 0) };
+        assert_eq!(status, 1);
+        let error = frame.error.take().expect("the panic is the frame's error").to_string();
+        assert!(error.starts_with("internal error: "), "{error}");
+    }
+
+    #[test]
+    fn a_failing_comparison_answers_2_with_the_error() {
+        let mut frame = Frame::new(Arc::new(Sites::default()));
+        assert_eq!(unsafe { ottl_truth(&mut frame, 3) }, 2);
+        assert!(frame.error.is_some());
+    }
+}
