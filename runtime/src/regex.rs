@@ -21,8 +21,7 @@ pub fn compile(pattern: &str) -> Result<Rc<Regex>, String> {
     if let Some(hit) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
         return Ok(hit);
     }
-    let translated = translate(pattern)?;
-    let regex = Rc::new(Regex::new(&translated).map_err(|e| summarise(&e.to_string()))?);
+    let regex = Rc::new(compile_uncached(pattern)?);
     CACHE.with(|c| {
         let mut cache = c.borrow_mut();
         if cache.len() >= CACHE_LIMIT {
@@ -31,6 +30,11 @@ pub fn compile(pattern: &str) -> Result<Rc<Regex>, String> {
         cache.insert(pattern.to_string(), regex.clone());
     });
     Ok(regex)
+}
+
+/// A Go pattern compiled once, for a caller that keeps it (the JIT's constant patterns).
+pub fn compile_uncached(pattern: &str) -> Result<Regex, String> {
+    Regex::new(&translate(pattern)?).map_err(|e| summarise(&e.to_string()))
 }
 
 /// The regex crate's syntax errors span several lines (pattern, caret, `error: …`); keep

@@ -217,6 +217,9 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
         let Implementation::Editor(editor) = implementation(call.function) else {
             return Err(Error::new(format!("{} is not an editor", call.function.signature().name)));
         };
+        if let ("set", [Some(Arg::Target(path)), Some(Arg::Expr(value))]) = (editor.name, &call.args[..]) {
+            return self.set(path, value);
+        }
         let mut target = None;
         let mut args = Vec::with_capacity(call.args.len());
         for arg in &call.args {
@@ -232,6 +235,19 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
         let site = self.call_site(CallSite { function: Callee::Editor(editor), args, keys: Vec::new(), target });
         let frame = self.frame;
         self.fallible(HelperId::Edit, &[frame, site])
+    }
+
+    /// `set(path, value)`, the commonest editor, straight to the context's setter; an
+    /// attribute with a constant key is written where the frame's cache found it.
+    fn set(&mut self, path: &'ir PathRef, value: &'ir Expr) -> Result<()> {
+        let (helper, target) = match (&path.keys[..], direct(self.shared.context, path.field)) {
+            ([Key::String(key)], None) => (HelperId::SetAttr, self.shared.sites.attr(path.field, key)),
+            _ => (HelperId::Set, self.path_site(path)?),
+        };
+        let value = self.value(value)?;
+        let slot = self.to_slot(value)?;
+        let (frame, target, slot) = (self.frame, self.u32(target), self.u32(slot));
+        self.fallible(helper, &[frame, target, slot])
     }
 
     /// A condition rule: drops the item when it holds, unless an earlier one did.
@@ -369,7 +385,10 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
                 Val::Slot(slot)
             }
             ExprKind::Path(path) => self.path(path)?,
-            ExprKind::Call(call) => Val::Slot(self.converter(call)?),
+            ExprKind::Call(call) => match self.is_match(call)? {
+                Some(answer) => Val::Bool(answer),
+                None => Val::Slot(self.converter(call)?),
+            },
             ExprKind::List(items) => {
                 let slots = items.iter().map(|item| self.value(item).and_then(|v| self.to_slot(v))).collect::<Result<_>>()?;
                 self.aggregate(Aggregate::List(slots))?
@@ -620,6 +639,40 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
             self.fallible(HelperId::Index, &[frame, site, dest_value])?;
         }
         Ok(dest)
+    }
+
+    /// `IsMatch(target, "pattern")` with a pattern that compiles: the regex is compiled
+    /// once into the sites, and a string field or attribute is matched in place.
+    fn is_match(&mut self, call: &'ir Call) -> Result<Option<ClValue>> {
+        let (Implementation::Converter(converter), [Some(Arg::Expr(target)), Some(Arg::Expr(pattern))], []) =
+            (implementation(call.function), &call.args[..], &call.keys[..])
+        else {
+            return Ok(None);
+        };
+        let (Some(ir::Value::String(pattern)), "IsMatch") = (pattern.as_const(), converter.name) else { return Ok(None) };
+        let Ok(regex) = ottl_runtime::regex::compile_uncached(pattern) else { return Ok(None) };
+        self.shared.sites.regexes.push(regex);
+        let regex = self.shared.sites.regexes.len() as u32 - 1;
+        let (helper, first) = match &target.kind {
+            ExprKind::Path(path) => match (&path.keys[..], direct(self.shared.context, path.field)) {
+                ([], Some(Direct::Str(offset))) => (HelperId::IsMatchStr, self.item_address(offset)),
+                ([Key::String(key)], None) => {
+                    let attr = self.shared.sites.attr(path.field, key);
+                    (HelperId::IsMatchAttr, self.u32(attr))
+                }
+                _ => (HelperId::IsMatch, self.slot_of(target)?),
+            },
+            _ => (HelperId::IsMatch, self.slot_of(target)?),
+        };
+        let (frame, regex) = (self.frame, self.u32(regex));
+        self.answer(helper, &[frame, first, regex]).map(Some)
+    }
+
+    /// `expr`'s value in a slot, as an immediate for a helper.
+    fn slot_of(&mut self, expr: &'ir Expr) -> Result<ClValue> {
+        let value = self.value(expr)?;
+        let slot = self.to_slot(value)?;
+        Ok(self.u32(slot))
     }
 
     /// An argument evaluated before the call.

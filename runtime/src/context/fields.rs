@@ -821,7 +821,7 @@ pub(super) fn attribute_list<'a>(ctx: &'a TransformContext<'_>, field: Field) ->
     }))
 }
 
-fn attribute_list_mut<'a>(ctx: &'a mut TransformContext<'_>, field: Field) -> Result<Option<&'a mut Vec<KeyValue>>> {
+pub(super) fn attribute_list_mut<'a>(ctx: &'a mut TransformContext<'_>, field: Field) -> Result<Option<&'a mut Vec<KeyValue>>> {
     Ok(Some(match field {
         ResourceAttributes => &mut ctx.resource.attributes,
         ScopeAttributes => &mut ctx.scope.attributes,

@@ -128,6 +128,11 @@ impl TransformContext<'_> {
         fields::attribute_list(self, field)
     }
 
+    /// The attribute list `field` names, to write in place.
+    pub fn attributes_mut(&mut self, field: Field) -> Result<Option<&mut Vec<KeyValue>>> {
+        fields::attribute_list_mut(self, field)
+    }
+
     /// Writes `value` at `field[keys…]`.
     pub fn set(&mut self, field: Field, keys: &[PathKey], value: Value) -> Result<()> {
         fields::set(self, field, keys, value)

@@ -42,14 +42,25 @@ impl AttrCache {
     /// when the key is absent, the empty value for a key without one.
     pub(super) fn lookup<'l>(&mut self, sites: &Sites, attr: u32, list: &'l [KeyValue]) -> Option<&'l AnyValue> {
         static EMPTY: AnyValue = AnyValue { value: None };
+        let position = self.position(sites, attr, list)?;
+        Some(list.get(position)?.value.as_ref().unwrap_or(&EMPTY))
+    }
+
+    /// Where attribute site `attr`'s key is in `list`.
+    pub(super) fn position(&mut self, sites: &Sites, attr: u32, list: &[KeyValue]) -> Option<usize> {
         let list_id = sites.attrs[attr as usize].list as usize;
         if !self.resolved[list_id] {
             self.resolve(sites, list_id, list);
         }
         match self.positions[attr as usize] {
             MISSING => None,
-            position => Some(list.get(position as usize)?.value.as_ref().unwrap_or(&EMPTY)),
+            position => Some(position as usize),
         }
+    }
+
+    /// The key of attribute site `attr` was appended at `position`.
+    pub(super) fn added(&mut self, attr: u32, position: usize) {
+        self.positions[attr as usize] = position as u32;
     }
 
     /// One pass over `list` for every key the rule set reads in it; the first of

@@ -7,11 +7,13 @@
 
 use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 use opentelemetry_proto::tonic::common::v1::AnyValue;
 
+use crate::coerce;
 use crate::compare::{self, CompareOp};
-use crate::context::PathKey;
+use crate::context::{PathKey, keys as path_keys};
 use crate::error::{Error, Result};
 use crate::exec::Action;
 use crate::functions::{Arg, Args, Lambda};
@@ -20,7 +22,7 @@ use crate::value::{Map, Value};
 
 use super::frame::{ClosureCode, Frame};
 use super::host::FrameHost;
-use super::sites::{Aggregate, ArgSite, Callee, KeySite};
+use super::sites::{Aggregate, ArgSite, Callee, KeySite, Sites};
 
 /// A helper's parameter and return types, as generated code passes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +89,11 @@ helper_table! {
     Drop => ottl_drop(Ptr);
     RuleFailed => ottl_rule_failed(Ptr, U32);
     DivideByZero => ottl_divide_by_zero(Ptr);
+    Set => ottl_set(Ptr, U32, U32);
+    SetAttr => ottl_set_attr(Ptr, U32, U32);
+    IsMatch => ottl_is_match(Ptr, U32, U32);
+    IsMatchAttr => ottl_is_match_attr(Ptr, U32, U32);
+    IsMatchStr => ottl_is_match_str(Ptr, Ptr, U32);
 }
 
 /// The comparison operators as generated code encodes them (`in` / `not in` after the six).
@@ -144,6 +151,13 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "a helper panicked".to_string())
 }
 
+/// The frame's sites, borrowed for as long as a helper runs: the frame holds them for the
+/// whole run, so no reference count changes per call.
+fn sites_of<'s>(f: &Frame) -> &'s Sites {
+    // SAFETY: `f.sites` is an `Arc` the frame keeps until the run ends, after every helper.
+    unsafe { &*Arc::as_ptr(&f.sites) }
+}
+
 /// The frame, for a helper that calls nothing that re-enters generated code.
 ///
 /// # Safety
@@ -195,7 +209,7 @@ fn keys<'s>(f: &mut Frame, sites: &'s [KeySite], fixed: Option<&'s [PathKey]>) -
 unsafe extern "C" fn ottl_get(f: *mut Frame, path: u32, dest: u32) -> u8 {
     guard(f, |f| {
         let f = unsafe { frame(f) };
-        let sites = f.sites.clone();
+        let sites = sites_of(f);
         let site = &sites.paths[path as usize];
         let keys = keys(f, &site.keys, site.fixed.as_deref())?;
         let value = unsafe { &*f.ctx }.get(site.field, &keys)?;
@@ -229,7 +243,7 @@ unsafe extern "C" fn ottl_get_attr(f: *mut Frame, attr: u32, dest: u32) -> u8 {
 unsafe extern "C" fn ottl_compare_attr(f: *mut Frame, attr: u32, constant: u32, op: u32) -> u8 {
     guard_bool(f, |f| {
         let f = unsafe { frame(f) };
-        let sites = f.sites.clone();
+        let sites = sites_of(f);
         let right = &sites.constants[constant as usize];
         let op = compare_op(op);
         with_attr(f, attr, |v| compare::compare_any(v, right, op), |v| compare::compare(&v, right, op))
@@ -295,7 +309,7 @@ unsafe extern "C" fn ottl_truth(f: *mut Frame, slot: u32) -> u8 {
 unsafe extern "C" fn ottl_aggregate(f: *mut Frame, aggregate: u32, dest: u32) -> u8 {
     guard(f, |f| {
         let f = unsafe { frame(f) };
-        let sites = f.sites.clone();
+        let sites = sites_of(f);
         let value = match &sites.aggregates[aggregate as usize] {
             Aggregate::List(items) => Value::Slice(items.iter().map(|slot| f.take(*slot)).collect()),
             Aggregate::Map(entries) => {
@@ -335,7 +349,7 @@ impl Lambda for NativeClosure {
 
 unsafe extern "C" fn ottl_call(f: *mut Frame, call: u32, params: *const Value, count: usize, dest: u32) -> u8 {
     guard(f, |f| {
-        let sites = unsafe { frame(f) }.sites.clone();
+        let sites = sites_of(unsafe { frame(f) });
         let site = &sites.calls[call as usize];
         let Callee::Converter(converter) = site.function else { return Err(Error::new("not a converter")) };
         let closure = |index: u32| {
@@ -379,9 +393,9 @@ unsafe extern "C" fn ottl_call(f: *mut Frame, call: u32, params: *const Value, c
 unsafe extern "C" fn ottl_index(f: *mut Frame, call: u32, slot: u32) -> u8 {
     guard(f, |f| {
         let f = unsafe { frame(f) };
-        let sites = f.sites.clone();
+        let sites = sites_of(f);
         let keys = keys(f, &sites.calls[call as usize].keys, None)?;
-        let value = crate::context::keys::index_result(f.take(slot), &keys)?;
+        let value = path_keys::index_result(f.take(slot), &keys)?;
         f.put(slot, value);
         Ok(())
     })
@@ -400,7 +414,7 @@ fn plain_arg(f: &mut Frame, arg: &ArgSite) -> Arg<'static> {
 unsafe extern "C" fn ottl_edit(f: *mut Frame, call: u32) -> u8 {
     guard(f, |f| {
         let frame_ref = unsafe { frame(f) };
-        let sites = frame_ref.sites.clone();
+        let sites = sites_of(frame_ref);
         let site = &sites.calls[call as usize];
         let Callee::Editor(editor) = site.function else { return Err(Error::new("not an editor")) };
         let target = match site.target {
@@ -444,6 +458,78 @@ unsafe extern "C" fn ottl_rule_failed(f: *mut Frame, rule: u32) -> u8 {
 
 unsafe extern "C" fn ottl_divide_by_zero(f: *mut Frame) -> u8 {
     guard(f, |_| Err(Error::new(math::DIVIDE_BY_ZERO)))
+}
+
+/// `set(path, value)` without the editor's arguments and host.
+unsafe extern "C" fn ottl_set(f: *mut Frame, path: u32, slot: u32) -> u8 {
+    guard(f, |f| {
+        let f = unsafe { frame(f) };
+        let site = &sites_of(f).paths[path as usize];
+        let keys = keys(f, &site.keys, site.fixed.as_deref())?;
+        let value = f.take(slot);
+        let result = unsafe { &mut *f.ctx }.set(site.field, &keys, value);
+        f.attributes.forget_list(&f.sites, site.field);
+        result
+    })
+}
+
+/// `set(attributes["key"], value)`: written where the frame's cache says the key is,
+/// appended (and remembered) when it is absent, as the context's setter does.
+unsafe extern "C" fn ottl_set_attr(f: *mut Frame, attr: u32, slot: u32) -> u8 {
+    guard(f, |f| {
+        let f = unsafe { frame(f) };
+        let sites = sites_of(f);
+        let site = &sites.attrs[attr as usize];
+        let field = sites.lists[site.list as usize].field;
+        let value = f.take(slot);
+        let ctx = unsafe { &mut *f.ctx };
+        let Some(list) = ctx.attributes_mut(field)? else {
+            return ctx.set(field, &[PathKey::String(site.key.clone())], value);
+        };
+        let position = match f.attributes.position(sites, attr, list) {
+            Some(position) => position,
+            None => {
+                path_keys::entry(list, &site.key);
+                f.attributes.added(attr, list.len() - 1);
+                list.len() - 1
+            }
+        };
+        let target = list[position].value.get_or_insert_with(AnyValue::default);
+        path_keys::set_in_value(target, &[], &value)
+    })
+}
+
+/// `IsMatch(value, "constant pattern")` on a value in a slot.
+unsafe extern "C" fn ottl_is_match(f: *mut Frame, slot: u32, regex: u32) -> u8 {
+    guard_bool(f, |f| {
+        let f = unsafe { frame(f) };
+        let value = f.take(slot);
+        Ok(coerce::string_like(&value)?.is_some_and(|text| sites_of(f).regexes[regex as usize].is_match(&text)))
+    })
+}
+
+/// `IsMatch(attributes["key"], "constant pattern")`, a string attribute matched in place.
+unsafe extern "C" fn ottl_is_match_attr(f: *mut Frame, attr: u32, regex: u32) -> u8 {
+    use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
+    guard_bool(f, |f| {
+        let f = unsafe { frame(f) };
+        let regex = &sites_of(f).regexes[regex as usize];
+        let matches = |value: &Value| Ok(coerce::string_like(value)?.is_some_and(|text| regex.is_match(&text)));
+        with_attr(
+            f,
+            attr,
+            |v| match v.and_then(|v| v.value.as_ref()) {
+                Some(Any::StringValue(text)) => Ok(regex.is_match(text)),
+                _ => matches(&v.map(Value::from_any_value).unwrap_or_default()),
+            },
+            |v| matches(&v),
+        )?
+    })
+}
+
+/// `IsMatch(string field, "constant pattern")`, matched in place.
+unsafe extern "C" fn ottl_is_match_str(f: *mut Frame, text: *const String, regex: u32) -> u8 {
+    guard_bool(f, |f| Ok(sites_of(unsafe { frame(f) }).regexes[regex as usize].is_match(unsafe { &*text })))
 }
 
 #[cfg(test)]

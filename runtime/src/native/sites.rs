@@ -22,6 +22,8 @@ pub struct Sites {
     pub calls: Vec<CallSite>,
     pub aggregates: Vec<Aggregate>,
     pub closures: Vec<ClosureSite>,
+    /// Constant patterns, compiled once.
+    pub regexes: Vec<regex::Regex>,
     pub rules: Vec<RuleSite>,
     pub error_mode: ErrorMode,
     /// How many value slots the generated code uses.
