@@ -142,6 +142,15 @@ impl Value {
         AnyValue { value }
     }
 
+    /// [`Value::to_any_value`] without copying a string's or bytes' contents.
+    pub fn into_any_value(self) -> AnyValue {
+        match self {
+            Value::String(s) => AnyValue { value: Some(any_value::Value::StringValue(s)) },
+            Value::Bytes(b) => AnyValue { value: Some(any_value::Value::BytesValue(b)) },
+            other => other.to_any_value(),
+        }
+    }
+
     /// The value an OTLP attribute holds (Empty → nil).
     pub fn from_any_value(value: &AnyValue) -> Value {
         match &value.value {

@@ -10,6 +10,7 @@ use ottl_runtime::exec::{self, Action, Fate, Level, Outputs};
 use ottl_runtime::fields::Field;
 use ottl_runtime::functions::{Arg as RuntimeArg, Args, EditorHost};
 use ottl_runtime::otlp::Telemetry;
+use ottl_runtime::otlp::common::v1::KeyValue;
 use ottl_runtime::{Error, Result, Value};
 
 pub use eval::Evaluator;
@@ -121,6 +122,13 @@ impl EditorHost for Host<'_, '_> {
     fn set_target(&mut self, value: Value) -> Result<()> {
         let (field, keys) = self.target.as_ref().ok_or_else(|| Error::new("this function has no target path"))?;
         self.ctx.set(*field, keys, value)
+    }
+
+    fn target_attributes(&mut self) -> Option<&mut Vec<KeyValue>> {
+        match &self.target {
+            Some((field, keys)) if keys.is_empty() => self.ctx.attributes_mut(*field).ok().flatten(),
+            _ => None,
+        }
     }
 
     fn item(&mut self) -> Option<ItemMut<'_>> {

@@ -55,6 +55,13 @@ fn edit_map(host: &mut dyn EditorHost, edit: impl FnOnce(&mut Map) -> Result<()>
 /// `delete_key(target, key)`. pdata's `Map.Remove` moves the last key into the removed
 /// key's place, and later statements (`limit`) see that order; `swap_remove` does the same.
 fn delete_key(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+    if let Some(list) = host.target_attributes() {
+        let key = args.string(1)?;
+        if let Some(index) = list.iter().position(|kv| kv.key == key) {
+            list.swap_remove(index);
+        }
+        return Ok(());
+    }
     edit_map(host, |map| {
         map.swap_remove(args.string(1)?);
         Ok(())

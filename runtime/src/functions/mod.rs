@@ -271,6 +271,11 @@ pub trait EditorHost {
     fn get_target(&mut self) -> Result<Value>;
     /// Writes the target path.
     fn set_target(&mut self, value: Value) -> Result<()>;
+    /// The target, when it is a whole attribute list, for an editor that changes it in
+    /// place as pdata does (`Map.Remove`) instead of reading and writing it as a map.
+    fn target_attributes(&mut self) -> Option<&mut Vec<opentelemetry_proto::tonic::common::v1::KeyValue>> {
+        None
+    }
     /// The item itself, for the functions that work on it whole.
     fn item(&mut self) -> Option<crate::context::ItemMut<'_>>;
     /// Records a rule action (`keep()`, `drop()`, `route("x")`).

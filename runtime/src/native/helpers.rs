@@ -494,8 +494,9 @@ unsafe extern "C" fn ottl_set_attr(f: *mut Frame, attr: u32, slot: u32) -> u8 {
                 list.len() - 1
             }
         };
-        let target = list[position].value.get_or_insert_with(AnyValue::default);
-        path_keys::set_in_value(target, &[], &value)
+        path_keys::check_storable(&value)?;
+        list[position].value = Some(value.into_any_value());
+        Ok(())
     })
 }
 

@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use opentelemetry_proto::tonic::common::v1::KeyValue;
+
 use crate::context::{ItemMut, PathKey};
 use crate::error::{Error, Result};
 use crate::exec::Action;
@@ -52,6 +54,17 @@ impl EditorHost for FrameHost<'_> {
         let (field, keys) = self.target()?;
         // SAFETY: as in `get_target`.
         unsafe { &mut *(*frame).ctx }.set(field, keys, value)
+    }
+
+    fn target_attributes(&mut self) -> Option<&mut Vec<KeyValue>> {
+        let frame = self.frame;
+        let (field, keys) = self.target().ok()?;
+        if !keys.is_empty() {
+            return None;
+        }
+        self.wrote_target = true;
+        // SAFETY: as in `get_target`.
+        unsafe { &mut *(*frame).ctx }.attributes_mut(field).ok().flatten()
     }
 
     fn item(&mut self) -> Option<ItemMut<'_>> {
