@@ -126,8 +126,7 @@ pub fn set_in_attributes(attributes: &mut Vec<KeyValue>, keys: &[PathKey], value
 }
 
 /// The value of key `key` in a list, created Empty (at the end) when missing.
-/// The value of `key` in a key-value list, added empty at the end when absent.
-pub fn entry<'a>(attributes: &'a mut Vec<KeyValue>, key: &str) -> &'a mut AnyValue {
+fn entry<'a>(attributes: &'a mut Vec<KeyValue>, key: &str) -> &'a mut AnyValue {
     let index = match attributes.iter().position(|kv| kv.key == key) {
         Some(i) => i,
         None => {

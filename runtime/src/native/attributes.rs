@@ -9,10 +9,8 @@ use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
 
 use super::sites::{Sites, length_bit};
 
-/// Not looked up yet.
-const UNRESOLVED: u32 = u32::MAX;
-/// Looked up and absent.
-const MISSING: u32 = u32::MAX - 1;
+/// Looked up and absent (or not looked up yet: `resolved` tells).
+const MISSING: u32 = u32::MAX;
 
 pub(super) struct AttrCache {
     /// Per attribute site: the key's position in its list.
@@ -23,7 +21,7 @@ pub(super) struct AttrCache {
 
 impl AttrCache {
     pub(super) fn new(sites: &Sites) -> AttrCache {
-        AttrCache { positions: vec![UNRESOLVED; sites.attrs.len()], resolved: vec![false; sites.lists.len()] }
+        AttrCache { positions: vec![MISSING; sites.attrs.len()], resolved: vec![false; sites.lists.len()] }
     }
 
     /// A new item: nothing is known.
@@ -67,22 +65,23 @@ impl AttrCache {
     /// duplicate keys wins, as pdata's `Get` finds it.
     fn resolve(&mut self, sites: &Sites, list_id: usize, list: &[KeyValue]) {
         let site = &sites.lists[list_id];
-        for &attr in site.attrs.values() {
-            self.positions[attr as usize] = UNRESOLVED;
+        for (_, attr) in &site.keys {
+            self.positions[*attr as usize] = MISSING;
         }
+        let mut unfound = site.keys.len();
         for (position, kv) in list.iter().enumerate() {
             if site.key_lengths & length_bit(kv.key.len()) == 0 {
                 continue;
             }
-            if let Some(&attr) = site.attrs.get(kv.key.as_str())
-                && self.positions[attr as usize] == UNRESOLVED
-            {
-                self.positions[attr as usize] = position as u32;
+            for (key, attr) in &site.keys {
+                let found = &mut self.positions[*attr as usize];
+                if *found == MISSING && *key == kv.key {
+                    *found = position as u32;
+                    unfound -= 1;
+                }
             }
-        }
-        for &attr in site.attrs.values() {
-            if self.positions[attr as usize] == UNRESOLVED {
-                self.positions[attr as usize] = MISSING;
+            if unfound == 0 {
+                break;
             }
         }
         self.resolved[list_id] = true;

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use opentelemetry_proto::tonic::common::v1::AnyValue;
+use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
 
 use crate::coerce;
 use crate::compare::{self, CompareOp};
@@ -489,7 +489,7 @@ unsafe extern "C" fn ottl_set_attr(f: *mut Frame, attr: u32, slot: u32) -> u8 {
         let position = match f.attributes.position(sites, attr, list) {
             Some(position) => position,
             None => {
-                path_keys::entry(list, &site.key);
+                list.push(KeyValue { key: site.key.clone(), value: Some(AnyValue::default()), ..Default::default() });
                 f.attributes.added(attr, list.len() - 1);
                 list.len() - 1
             }
