@@ -55,10 +55,16 @@ pub(super) fn helper_signature(module: &JITModule, id: HelperId) -> Signature {
         Abi::I64 => types::I64,
         Abi::F64 => types::F64,
     };
+    // A byte argument is zero-extended by the caller: Rust (like C compilers) reads the
+    // whole register of a `u8` parameter and relies on the caller to have extended it.
+    let param = |p: Abi| match p {
+        Abi::U8 => AbiParam::new(abi(p)).uext(),
+        _ => AbiParam::new(abi(p)),
+    };
     let helper = id.helper();
     let mut signature = module.make_signature();
-    signature.params.extend(helper.params.iter().map(|p| AbiParam::new(abi(*p))));
-    signature.returns.push(AbiParam::new(abi(helper.returns)));
+    signature.params.extend(helper.params.iter().map(|p| param(*p)));
+    signature.returns.push(param(helper.returns));
     signature
 }
 
