@@ -133,21 +133,46 @@ fn transforms_routes_and_drops() {
         "set(log.attributes[\"seen\"], true)\nlog.attributes[\"env\"] == \"prod\" > route(\"prod\")\nlog.body == \"noise\" > drop()\n",
     )
     .expect("rules");
-    let routes = dir.join("out");
-    let out = ottlc(
-        &["run", rules.to_str().unwrap(), "-", "--routes-dir", routes.to_str().unwrap()],
-        &logs(&[("a", "prod"), ("b", "dev"), ("noise", "dev")]),
+    for backend in ["jit", "interp"] {
+        let routes = dir.join(format!("out-{backend}"));
+        let out = ottlc(
+            &["run", "--backend", backend, rules.to_str().unwrap(), "-", "--routes-dir", routes.to_str().unwrap()],
+            &logs(&[("a", "prod"), ("b", "dev"), ("noise", "dev")]),
+        );
+        assert_eq!(out.status.code(), Some(0), "{backend}: {}", String::from_utf8_lossy(&out.stderr));
+        let default: Value = serde_json::from_slice(&out.stdout).expect("stdout is OTLP JSON");
+        assert_eq!(bodies(&default), ["b"], "{backend}");
+        assert_eq!(
+            default["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"][1],
+            json!({"key": "seen", "value": {"boolValue": true}}),
+            "{backend}"
+        );
+        let prod: Value =
+            serde_json::from_str(&std::fs::read_to_string(routes.join("prod.json")).expect("route file")).expect("JSON");
+        assert_eq!(bodies(&prod), ["a"], "{backend}");
+    }
+}
+
+#[test]
+fn compile_emits_the_ir_the_cranelift_ir_and_the_machine_code() {
+    let rules = temp_file(
+        "emit.ottl",
+        "set(log.attributes[\"slow\"], true) where log.severity_number >= 17 and IsMatch(log.body, \"^ERR\")\n",
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let default: Value = serde_json::from_slice(&out.stdout).expect("stdout is OTLP JSON");
-    assert_eq!(bodies(&default), ["b"]);
-    assert_eq!(
-        default["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"][1],
-        json!({"key": "seen", "value": {"boolValue": true}})
-    );
-    let prod: Value =
-        serde_json::from_str(&std::fs::read_to_string(routes.join("prod.json")).expect("route file")).expect("JSON");
-    assert_eq!(bodies(&prod), ["a"]);
+    let emit = |what: &str| {
+        let out = ottlc(&["compile", "--emit", what, rules.to_str().unwrap()], "");
+        assert_eq!(out.status.code(), Some(0), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let ir = emit("ir");
+    assert!(ir.starts_with("context log") && ir.contains("Statement") && ir.contains("LogSeverityNumber"), "{ir}");
+    // The severity is loaded from the record and compared inline: no helper call for it.
+    let clif = emit("clif");
+    assert!(clif.contains("function ") && clif.contains("sload32") && clif.contains("icmp sge"), "{clif}");
+    let asm = emit("asm");
+    assert!(asm.contains("call") && asm.contains("ret"), "{asm}");
+    let broken = temp_file("broken.ottl", "set(log.nope, 1)\n");
+    assert_eq!(ottlc(&["compile", broken.to_str().unwrap()], "").status.code(), Some(1));
 }
 
 #[test]
