@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
 use serde_json::{Value as Json, json};
 
@@ -41,8 +42,14 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// The `ottl-ref` binary, built if needed; an error says why it cannot be had (no Go).
+/// The `ottl-ref` binary, built if needed (once per process); an error says why it cannot
+/// be had (no Go).
 pub fn binary() -> Result<PathBuf, String> {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BUILT.get_or_init(build).clone()
+}
+
+fn build() -> Result<PathBuf, String> {
     if let Some(path) = std::env::var_os("OTTL_REF") {
         return Ok(PathBuf::from(path));
     }

@@ -144,7 +144,8 @@ fn corpus_rows_agree() {
                 if let Some((interp, jit)) = outcomes(&text, context, mode, &input) {
                     ran += 1;
                     if interp != jit {
-                        disagreements.push(format!("{} ({mode:?}): {text}\ninterpreter: {interp:?}\njit:         {jit:?}", row.id));
+                        disagreements
+                            .push(format!("{} ({mode:?}): {text}\ninterpreter: {interp:?}\njit:         {jit:?}", row.id));
                     }
                 }
             }

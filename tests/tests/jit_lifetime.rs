@@ -12,8 +12,10 @@ use serde_json::json;
 
 fn logs(count: usize) -> Telemetry {
     let records: Vec<_> = (0..count)
-        .map(|i| json!({"severityText": "INFO", "body": {"stringValue": format!("line {i}")},
-                        "attributes": [{"key": "n", "value": {"intValue": i.to_string()}}]}))
+        .map(|i| {
+            json!({"severityText": "INFO", "body": {"stringValue": format!("line {i}")},
+                        "attributes": [{"key": "n", "value": {"intValue": i.to_string()}}]})
+        })
         .collect();
     Telemetry::from_json(&json!({"resourceLogs": [{"scopeLogs": [{"logRecords": records}]}]}).to_string()).expect("logs")
 }

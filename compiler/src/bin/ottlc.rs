@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use ottl_compiler::check::{CheckOptions, check_file};
-use ottl_compiler::{interp, jit};
 use ottl_compiler::program::{ErrorMode, RuleSet, compile_document};
 use ottl_compiler::render;
 use ottl_compiler::schema;
 use ottl_compiler::source::{SourceFile, SourceKind};
+use ottl_compiler::{interp, jit};
 use ottl_grammar::format::format_document;
 use ottl_grammar::{Code, Severity};
 use ottl_runtime::otlp::Telemetry;
@@ -166,7 +166,9 @@ fn main() -> ExitCode {
             };
             run(&job)
         }
-        Command::Compile { rules, emit, context, feature_gates } => compile(&rules, emit, context, &enabled_gates(&feature_gates)),
+        Command::Compile { rules, emit, context, feature_gates } => {
+            compile(&rules, emit, context, &enabled_gates(&feature_gates))
+        }
         Command::Fmt { files, check, stdout } => fmt(&files, check, stdout),
         Command::Explain { code } => explain(code.as_deref()),
     }

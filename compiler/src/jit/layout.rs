@@ -3,9 +3,9 @@
 
 use std::mem::offset_of;
 
+use ottl_runtime::fields::Field;
 use ottl_runtime::otlp::logs::v1::LogRecord;
 use ottl_runtime::otlp::trace::v1::Span;
-use ottl_runtime::fields::Field;
 
 use crate::schema::Context;
 

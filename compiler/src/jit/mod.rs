@@ -108,10 +108,8 @@ fn new_module() -> Result<JITModule> {
     flags.set("opt_level", "speed").map_err(cranelift_error)?;
     flags.set("is_pic", "false").map_err(cranelift_error)?;
     flags.set("use_colocated_libcalls", "false").map_err(cranelift_error)?;
-    let isa = cranelift_native::builder()
-        .map_err(cranelift_error)?
-        .finish(settings::Flags::new(flags))
-        .map_err(cranelift_error)?;
+    let isa =
+        cranelift_native::builder().map_err(cranelift_error)?.finish(settings::Flags::new(flags)).map_err(cranelift_error)?;
     let mut builder = JITBuilder::with_isa(isa, default_libcall_names());
     for id in HelperId::ALL {
         let helper = id.helper();

@@ -53,7 +53,12 @@ impl Frame {
     ///
     /// # Safety
     /// `entry` must be code compiled against this frame's sites.
-    pub unsafe fn run_item(&mut self, entry: Entry, ctx: &mut TransformContext<'_>, warn: &mut dyn FnMut(String)) -> Result<Fate> {
+    pub unsafe fn run_item(
+        &mut self,
+        entry: Entry,
+        ctx: &mut TransformContext<'_>,
+        warn: &mut dyn FnMut(String),
+    ) -> Result<Fate> {
         self.item = match &mut ctx.item {
             ItemMut::Span(span) => std::ptr::from_mut(&mut **span).cast(),
             ItemMut::Log(log) => std::ptr::from_mut(&mut **log).cast(),

@@ -221,7 +221,12 @@ unsafe extern "C" fn ottl_get(f: *mut Frame, path: u32, dest: u32) -> u8 {
 /// The value of attribute site `attr` through the frame's cache, handed to `use_value`
 /// (`None`: absent); lists the context does not keep as attributes go through the
 /// path's own getter.
-fn with_attr<T>(f: &mut Frame, attr: u32, use_value: impl FnOnce(Option<&AnyValue>) -> T, use_owned: impl FnOnce(Value) -> T) -> Result<T> {
+fn with_attr<T>(
+    f: &mut Frame,
+    attr: u32,
+    use_value: impl FnOnce(Option<&AnyValue>) -> T,
+    use_owned: impl FnOnce(Value) -> T,
+) -> Result<T> {
     let site = &f.sites.attrs[attr as usize];
     let field = f.sites.lists[site.list as usize].field;
     let ctx = unsafe { &*f.ctx };
@@ -362,17 +367,22 @@ unsafe extern "C" fn ottl_call(f: *mut Frame, call: u32, params: *const Value, c
                 binds_arguments: closure.binds_arguments,
             }
         };
-        let closures: Vec<Vec<NativeClosure>> = site
-            .args
-            .iter()
-            .map(|arg| match arg {
-                ArgSite::Closure(index) => vec![closure(*index)],
-                ArgSite::DeferredList(indices) => indices.iter().map(|i| closure(*i)).collect(),
-                _ => Vec::new(),
-            })
-            .collect();
+        // Per argument, its closures (most calls have none, and allocate nothing here).
+        let closures: Vec<Vec<NativeClosure>> = if site.args.iter().any(ArgSite::is_closure) {
+            site.args
+                .iter()
+                .map(|arg| match arg {
+                    ArgSite::Closure(index) => vec![closure(*index)],
+                    ArgSite::DeferredList(indices) => indices.iter().map(|i| closure(*i)).collect(),
+                    _ => Vec::new(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut args = Vec::with_capacity(site.args.len());
-        for (arg, closures) in site.args.iter().zip(&closures) {
+        for (position, arg) in site.args.iter().enumerate() {
+            let closures = closures.get(position).map_or(&[][..], Vec::as_slice);
             args.push(match arg {
                 ArgSite::Closure(index) if sites.closures[*index as usize].binds_arguments => Arg::Lambda(&closures[0]),
                 ArgSite::Closure(_) => Arg::Deferred(&closures[0]),

@@ -18,7 +18,8 @@ mod sites;
 pub use frame::{Entry, Frame};
 pub use helpers::Helper;
 pub use sites::{
-    Aggregate, ArgSite, AttrSite, CallSite, Callee, ClosureSite, ErrorMode, KeySite, ListSite, PathSite, RuleKind, RuleSite, Sites,
+    Aggregate, ArgSite, AttrSite, CallSite, Callee, ClosureSite, ErrorMode, KeySite, ListSite, PathSite, RuleKind, RuleSite,
+    Sites,
 };
 
 /// A slot index in the frame.

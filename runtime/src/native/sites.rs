@@ -156,6 +156,12 @@ pub enum ArgSite {
     DeferredList(Vec<u32>),
 }
 
+impl ArgSite {
+    pub fn is_closure(&self) -> bool {
+        matches!(self, ArgSite::Closure(_) | ArgSite::DeferredList(_))
+    }
+}
+
 /// A list or map literal built from slots.
 pub enum Aggregate {
     List(Vec<Slot>),
