@@ -18,12 +18,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
-use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
+use opentelemetry_proto::tonic::logs::v1::{LogRecord, LogsData, ResourceLogs, ScopeLogs};
 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
-use opentelemetry_proto::tonic::metrics::v1::{Metric, ResourceMetrics, ScopeMetrics};
-use opentelemetry_proto::tonic::profiles::v1development::{Profile, ProfilesDictionary, ResourceProfiles, ScopeProfiles};
+use opentelemetry_proto::tonic::metrics::v1::{Metric, MetricsData, ResourceMetrics, ScopeMetrics};
+use opentelemetry_proto::tonic::profiles::v1development::{
+    Profile, ProfilesData, ProfilesDictionary, ResourceProfiles, ScopeProfiles,
+};
 use opentelemetry_proto::tonic::resource::v1::Resource;
-use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, TracesData};
 
 use crate::context::{ItemMut, TransformContext};
 use crate::error::Result;
@@ -177,7 +179,7 @@ trait ResourceGroup: Clone {
 
 /// A `ScopeSpans` / `ScopeMetrics` / `ScopeLogs`.
 trait ScopeGroup: Clone {
-    type Item;
+    type Item: Clone;
     /// What the items of a payload share (the profiles' dictionary; nothing elsewhere).
     type Shared;
     fn parts(&mut self) -> (&mut InstrumentationScope, &mut String, &mut Vec<Self::Item>);
@@ -414,8 +416,7 @@ pub fn split(mut telemetry: Telemetry, fates: &Fates, allow_list: bool) -> Outpu
     let names: BTreeSet<&String> = fates.fates.values().flat_map(|f| f.routes.iter()).collect();
     let mut routes = BTreeMap::new();
     for name in names {
-        let mut routed = telemetry.clone();
-        retain(&mut routed, level, &|p| {
+        let routed = copy_where(&mut telemetry, level, &|p| {
             let fate = fates.fate(p);
             survives(fate) && fate.is_some_and(|f| f.routes.contains(name))
         });
@@ -438,6 +439,58 @@ fn retain(telemetry: &mut Telemetry, level: Level, keep: &dyn Fn(Position) -> bo
 }
 
 /// Filters one signal's hierarchy; a scope or resource left empty by the filter goes too.
+/// A copy of `telemetry` holding only what `keep` keeps, as `retain` on a clone would,
+/// but copying only the items kept: a route usually takes a few of many.
+fn copy_where(telemetry: &mut Telemetry, level: Level, keep: &dyn Fn(Position) -> bool) -> Telemetry {
+    if !matches!(level, Level::Span | Level::Log | Level::Metric | Level::Profile) {
+        let mut copy = telemetry.clone();
+        retain(&mut copy, level, keep);
+        return copy;
+    }
+    match telemetry {
+        Telemetry::Traces(data) => Telemetry::Traces(TracesData { resource_spans: copy_groups(&mut data.resource_spans, keep) }),
+        Telemetry::Metrics(data) => {
+            Telemetry::Metrics(MetricsData { resource_metrics: copy_groups(&mut data.resource_metrics, keep) })
+        }
+        Telemetry::Logs(data) => Telemetry::Logs(LogsData { resource_logs: copy_groups(&mut data.resource_logs, keep) }),
+        Telemetry::Profiles(data) => Telemetry::Profiles(ProfilesData {
+            resource_profiles: copy_groups(&mut data.resource_profiles, keep),
+            dictionary: data.dictionary.clone(),
+        }),
+    }
+}
+
+/// The resources and scopes of `resources` with copies of the items `keep` keeps (at
+/// an item level); like `retain_groups`, a scope or resource that had items and keeps
+/// none is left out.
+fn copy_groups<R: ResourceGroup>(resources: &mut [R], keep: &dyn Fn(Position) -> bool) -> Vec<R> {
+    let mut copies = Vec::new();
+    for (ri, group) in resources.iter_mut().enumerate() {
+        let scopes = group.parts().2;
+        let had_scopes = !scopes.is_empty();
+        let items: Vec<Vec<_>> = scopes.iter_mut().map(|scope| std::mem::take(scope.parts().2)).collect();
+        let mut copy = group.clone();
+        for (scope, items) in group.parts().2.iter_mut().zip(items) {
+            *scope.parts().2 = items;
+        }
+        let originals = group.parts().2;
+        let mut si = 0;
+        copy.parts().2.retain_mut(|scope| {
+            let items = originals[si].parts().2;
+            let kept: Vec<_> =
+                items.iter().enumerate().filter(|(ii, _)| keep([ri, si, *ii, 0])).map(|(_, i)| i.clone()).collect();
+            let emptied = !items.is_empty() && kept.is_empty();
+            *scope.parts().2 = kept;
+            si += 1;
+            !emptied
+        });
+        if !(had_scopes && copy.parts().2.is_empty()) {
+            copies.push(copy);
+        }
+    }
+    copies
+}
+
 fn retain_groups<R: ResourceGroup>(resources: &mut Vec<R>, level: Level, keep: &dyn Fn(Position) -> bool) {
     if level == Level::Resource {
         retain_indexed(resources, |ri, _| keep([ri, 0, 0, 0]));

@@ -664,6 +664,7 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
         let (helper, first) = match &target.kind {
             ExprKind::Path(path) => match (&path.keys[..], direct(self.shared.context, path.field)) {
                 ([], Some(Direct::Str(offset))) => (HelperId::IsMatchStr, self.item_address(offset)),
+                ([], Some(Direct::Any(offset))) => (HelperId::IsMatchAny, self.item_address(offset)),
                 ([Key::String(key)], None) => {
                     let attr = self.shared.sites.attr(path.field, key);
                     (HelperId::IsMatchAttr, self.u32(attr))

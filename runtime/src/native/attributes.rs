@@ -9,6 +9,10 @@ use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
 
 use super::sites::{Sites, length_bit};
 
+/// Up to this many keys per list, a key is found by comparing it with each (most are
+/// rejected by their length); past it, by hashing.
+const LINEAR_SEARCH_KEYS: usize = 8;
+
 /// Looked up and absent (or not looked up yet: `resolved` tells).
 const MISSING: u32 = u32::MAX;
 
@@ -73,9 +77,14 @@ impl AttrCache {
             if site.key_lengths & length_bit(kv.key.len()) == 0 {
                 continue;
             }
-            for (key, attr) in &site.keys {
-                let found = &mut self.positions[*attr as usize];
-                if *found == MISSING && *key == kv.key {
+            let attr = if site.keys.len() <= LINEAR_SEARCH_KEYS {
+                site.keys.iter().find(|(key, _)| *key == kv.key).map(|(_, attr)| *attr)
+            } else {
+                site.by_key.get(kv.key.as_str()).copied()
+            };
+            if let Some(attr) = attr {
+                let found = &mut self.positions[attr as usize];
+                if *found == MISSING {
                     *found = position as u32;
                     unfound -= 1;
                 }

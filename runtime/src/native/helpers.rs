@@ -94,6 +94,7 @@ helper_table! {
     IsMatch => ottl_is_match(Ptr, U32, U32);
     IsMatchAttr => ottl_is_match_attr(Ptr, U32, U32);
     IsMatchStr => ottl_is_match_str(Ptr, Ptr, U32);
+    IsMatchAny => ottl_is_match_any(Ptr, Ptr, U32);
 }
 
 /// The comparison operators as generated code encodes them (`in` / `not in` after the six).
@@ -515,27 +516,36 @@ unsafe extern "C" fn ottl_is_match(f: *mut Frame, slot: u32, regex: u32) -> u8 {
     guard_bool(f, |f| {
         let f = unsafe { frame(f) };
         let value = f.take(slot);
-        Ok(coerce::string_like(&value)?.is_some_and(|text| sites_of(f).regexes[regex as usize].is_match(&text)))
+        value_matches(&sites_of(f).regexes[regex as usize], &value)
     })
+}
+
+/// Whether `regex` matches an OTLP value read in place (`None`: absent), as `IsMatch`
+/// does: a string directly, anything else as its string form.
+fn any_matches(regex: &regex::Regex, value: Option<&AnyValue>) -> Result<bool> {
+    use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
+    match value.and_then(|v| v.value.as_ref()) {
+        Some(Any::StringValue(text)) => Ok(regex.is_match(text)),
+        _ => value_matches(regex, &value.map(Value::from_any_value).unwrap_or_default()),
+    }
+}
+
+fn value_matches(regex: &regex::Regex, value: &Value) -> Result<bool> {
+    Ok(coerce::string_like(value)?.is_some_and(|text| regex.is_match(&text)))
 }
 
 /// `IsMatch(attributes["key"], "constant pattern")`, a string attribute matched in place.
 unsafe extern "C" fn ottl_is_match_attr(f: *mut Frame, attr: u32, regex: u32) -> u8 {
-    use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
     guard_bool(f, |f| {
         let f = unsafe { frame(f) };
         let regex = &sites_of(f).regexes[regex as usize];
-        let matches = |value: &Value| Ok(coerce::string_like(value)?.is_some_and(|text| regex.is_match(&text)));
-        with_attr(
-            f,
-            attr,
-            |v| match v.and_then(|v| v.value.as_ref()) {
-                Some(Any::StringValue(text)) => Ok(regex.is_match(text)),
-                _ => matches(&v.map(Value::from_any_value).unwrap_or_default()),
-            },
-            |v| matches(&v),
-        )?
+        with_attr(f, attr, |v| any_matches(regex, v), |v| value_matches(regex, &v))?
     })
+}
+
+/// `IsMatch(log.body, "constant pattern")`, matched in place.
+unsafe extern "C" fn ottl_is_match_any(f: *mut Frame, value: *const Option<AnyValue>, regex: u32) -> u8 {
+    guard_bool(f, |f| any_matches(&sites_of(unsafe { frame(f) }).regexes[regex as usize], unsafe { &*value }.as_ref()))
 }
 
 /// `IsMatch(string field, "constant pattern")`, matched in place.

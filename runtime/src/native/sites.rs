@@ -1,6 +1,8 @@
 //! What the compiler hands the runtime for one rule set: everything generated code refers
 //! to by index. Built once when the rule set is compiled, immutable while it runs.
 
+use fnv::FnvHashMap;
+
 use crate::context::PathKey;
 use crate::fields::Field;
 use crate::functions::{Converter, Editor};
@@ -34,17 +36,18 @@ impl Sites {
         let list = match self.lists.iter().position(|l| l.field == field) {
             Some(i) => i,
             None => {
-                self.lists.push(ListSite { field, keys: Vec::new(), key_lengths: 0 });
+                self.lists.push(ListSite { field, keys: Vec::new(), by_key: FnvHashMap::default(), key_lengths: 0 });
                 self.lists.len() - 1
             }
         };
-        if let Some((_, id)) = self.lists[list].keys.iter().find(|(k, _)| k == key) {
-            return *id;
+        if let Some(&id) = self.lists[list].by_key.get(key) {
+            return id;
         }
         let id = self.attrs.len() as u32;
         self.attrs.push(AttrSite { list: list as u32, key: key.to_string() });
         let site = &mut self.lists[list];
         site.keys.push((key.to_string(), id));
+        site.by_key.insert(key.to_string(), id);
         site.key_lengths |= length_bit(key.len());
         id
     }
@@ -120,9 +123,10 @@ pub struct AttrSite {
 /// An attribute list a rule set reads, with every key it reads there.
 pub struct ListSite {
     pub field: Field,
-    /// Each key with its attribute site. A rule set reads a handful of keys per list, so
-    /// a list is searched, not hashed.
+    /// Each key with its attribute site.
     pub keys: Vec<(String, u32)>,
+    /// The same, hashed: searched instead of `keys` when a rule set reads many keys.
+    pub by_key: FnvHashMap<String, u32>,
     /// One bit per key length present in `keys`: most keys of an attribute list are
     /// rejected by their length alone.
     pub key_lengths: u64,
