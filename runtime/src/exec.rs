@@ -15,7 +15,9 @@
 //! dropped is removed, as the filter processor does; a span keeps its place when all its
 //! events are dropped.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use fnv::FnvHashMap;
 
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
 use opentelemetry_proto::tonic::logs::v1::{LogRecord, LogsData, ResourceLogs, ScopeLogs};
@@ -98,7 +100,8 @@ type Position = [usize; 4];
 #[derive(Debug, Default)]
 pub struct Fates {
     level: Option<Level>,
-    fates: HashMap<Position, Fate>,
+    /// Looked up once per item and output: a fast hash of four indices, not SipHash.
+    fates: FnvHashMap<Position, Fate>,
 }
 
 /// The program a rule set runs on each item.
@@ -107,7 +110,7 @@ pub type Program<'p> = dyn FnMut(&mut TransformContext<'_>) -> Result<Fate> + 'p
 /// Runs `program` on every item of `level`; the error of the first item that fails ends
 /// the run (the `propagate` error mode's payload failure).
 pub fn run(telemetry: &mut Telemetry, level: Level, program: &mut Program<'_>) -> Result<Fates> {
-    let mut fates = Fates { level: Some(level), fates: HashMap::new() };
+    let mut fates = Fates { level: Some(level), fates: FnvHashMap::default() };
     match telemetry {
         Telemetry::Traces(data) => walk(&mut data.resource_spans, &mut (), level, program, &mut fates)?,
         Telemetry::Metrics(data) => walk(&mut data.resource_metrics, &mut (), level, program, &mut fates)?,

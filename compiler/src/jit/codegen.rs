@@ -326,6 +326,14 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
                 return Ok(answer);
             }
         }
+        // Against a constant that is not a number or a bool: compared where it is kept.
+        if let Some(constant) = right.as_const().filter(|c| !matches!(c, ir::Value::Int(_) | ir::Value::Float(_) | ir::Value::Bool(_))) {
+            let left = self.value(left)?;
+            let left = self.to_slot(left)?;
+            let code = helpers::compare_code(simple, op == AstCompareOp::In);
+            let (frame, left, constant, code) = (self.frame, self.u32(left), self.constant(constant), self.u32(code));
+            return self.answer(HelperId::CompareConst, &[frame, left, constant, code]);
+        }
         let left = self.value(left)?;
         let right = self.value(right)?;
         if let Some(op) = simple

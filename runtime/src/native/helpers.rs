@@ -77,6 +77,7 @@ helper_table! {
     CompareStr => ottl_compare_str(Ptr, Ptr, U32, U32);
     CompareAny => ottl_compare_any(Ptr, Ptr, U32, U32);
     Compare => ottl_compare(Ptr, U32, U32, U32);
+    CompareConst => ottl_compare_const(Ptr, U32, U32, U32);
     Math => ottl_math(Ptr, U32, U32, U32, U32);
     Negate => ottl_negate(Ptr, U32, U32);
     Truth => ottl_truth(Ptr, U32);
@@ -270,20 +271,32 @@ unsafe extern "C" fn ottl_compare_any(f: *mut Frame, left: *const Option<AnyValu
     })
 }
 
+/// `left OP right` by the code of `OP` (the six operators, then `in` and `not in` a list).
+fn compare_by_code(left: &Value, right: &Value, op: u32) -> bool {
+    match op {
+        6 | 7 => {
+            let found = match right {
+                Value::Slice(items) => items.iter().any(|item| compare::compare(left, item, CompareOp::Eq)),
+                _ => false,
+            };
+            found == (op == 6)
+        }
+        op => compare::compare(left, right, compare_op(op)),
+    }
+}
+
 unsafe extern "C" fn ottl_compare(f: *mut Frame, left: u32, right: u32, op: u32) -> u8 {
     guard_bool(f, |f| {
         let f = unsafe { frame(f) };
-        let (left, right) = (&f.slots[left as usize], &f.slots[right as usize]);
-        Ok(match op {
-            6 | 7 => {
-                let found = match right {
-                    Value::Slice(items) => items.iter().any(|item| compare::compare(left, item, CompareOp::Eq)),
-                    _ => false,
-                };
-                found == (op == 6)
-            }
-            op => compare::compare(left, right, compare_op(op)),
-        })
+        Ok(compare_by_code(&f.slots[left as usize], &f.slots[right as usize], op))
+    })
+}
+
+/// A value in a slot against a constant, which is not copied.
+unsafe extern "C" fn ottl_compare_const(f: *mut Frame, left: u32, constant: u32, op: u32) -> u8 {
+    guard_bool(f, |f| {
+        let f = unsafe { frame(f) };
+        Ok(compare_by_code(&f.slots[left as usize], &sites_of(f).constants[constant as usize], op))
     })
 }
 
