@@ -22,7 +22,7 @@ use ottl_runtime::compare::CompareOp;
 use ottl_runtime::context::PathKey;
 use ottl_runtime::math::MathOp;
 use ottl_runtime::native::helpers::{self, Abi, HelperId};
-use ottl_runtime::native::{Aggregate, ArgSite, CallSite, Callee, ClosureSite, KeySite, PathSite, Sites};
+use ottl_runtime::native::{Aggregate, ArgSite, CallSite, Callee, ClosureSite, Frame, KeySite, PathSite, Sites};
 use ottl_runtime::{Error, Result};
 
 use super::layout::{Direct, Width, direct};
@@ -261,7 +261,8 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
     /// A condition rule: drops the item when it holds, unless an earlier one did.
     fn drop_condition(&mut self, condition: &'ir Expr, next: Block) -> Result<()> {
         let frame = self.frame;
-        let dropped = self.answer(HelperId::Dropped, &[frame])?;
+        let flags = self.trusted();
+        let dropped = self.b.ins().load(types::I8, flags, frame, Frame::DROPPED_OFFSET as i32);
         let evaluate = self.b.create_block();
         self.b.ins().brif(dropped, next, &[], evaluate, &[]);
         self.b.switch_to_block(evaluate);
@@ -269,7 +270,8 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
         let drop = self.b.create_block();
         self.b.ins().brif(holds, drop, &[], next, &[]);
         self.b.switch_to_block(drop);
-        self.fallible(HelperId::Drop, &[frame])?;
+        let dropped = self.b.ins().iconst(types::I8, 1);
+        self.b.ins().store(flags, dropped, frame, Frame::DROPPED_OFFSET as i32);
         self.b.ins().jump(next, &[]);
         Ok(())
     }
@@ -327,7 +329,9 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
             }
         }
         // Against a constant that is not a number or a bool: compared where it is kept.
-        if let Some(constant) = right.as_const().filter(|c| !matches!(c, ir::Value::Int(_) | ir::Value::Float(_) | ir::Value::Bool(_))) {
+        if let Some(constant) =
+            right.as_const().filter(|c| !matches!(c, ir::Value::Int(_) | ir::Value::Float(_) | ir::Value::Bool(_)))
+        {
             let left = self.value(left)?;
             let left = self.to_slot(left)?;
             let code = helpers::compare_code(simple, op == AstCompareOp::In);

@@ -36,6 +36,9 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// Where generated code reads whether the item was dropped (a byte: 0 or 1).
+    pub const DROPPED_OFFSET: usize = std::mem::offset_of!(Frame, fate) + std::mem::offset_of!(Fate, dropped);
+
     pub fn new(sites: Arc<Sites>) -> Frame {
         Frame {
             item: std::ptr::null_mut(),

@@ -15,7 +15,6 @@ use crate::coerce;
 use crate::compare::{self, CompareOp};
 use crate::context::{PathKey, keys as path_keys};
 use crate::error::{Error, Result};
-use crate::exec::Action;
 use crate::functions::{Arg, Args, Lambda};
 use crate::math::{self, MathOp};
 use crate::value::{Map, Value};
@@ -86,8 +85,6 @@ helper_table! {
     Index => ottl_index(Ptr, U32, U32);
     Edit => ottl_edit(Ptr, U32);
     Param => ottl_param(Ptr, Ptr, Ptr, U32, U32);
-    Dropped => ottl_dropped(Ptr);
-    Drop => ottl_drop(Ptr);
     RuleFailed => ottl_rule_failed(Ptr, U32);
     DivideByZero => ottl_divide_by_zero(Ptr);
     Set => ottl_set(Ptr, U32, U32);
@@ -463,14 +460,6 @@ unsafe extern "C" fn ottl_param(f: *mut Frame, params: *const Value, count: usiz
         unsafe { frame(f) }.put(dest, value);
         Ok(())
     })
-}
-
-unsafe extern "C" fn ottl_dropped(f: *mut Frame) -> u8 {
-    guard_bool(f, |f| Ok(unsafe { frame(f) }.fate.dropped))
-}
-
-unsafe extern "C" fn ottl_drop(f: *mut Frame) -> u8 {
-    guard(f, |f| Ok(unsafe { frame(f) }.fate.record(Action::Drop)))
 }
 
 /// 1 when the rule's failure propagates (the entry returns it), 0 to go on.
