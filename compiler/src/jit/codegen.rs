@@ -253,7 +253,7 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
             _ => (HelperId::Set, self.path_site(path)?),
         };
         let value = self.value(value)?;
-        let slot = self.to_slot(value)?;
+        let slot = self.slotted(value)?;
         let (frame, target, slot) = (self.frame, self.u32(target), self.u32(slot));
         self.fallible(helper, &[frame, target, slot])
     }
@@ -291,7 +291,7 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
             _ => match self.value(expr)? {
                 Val::Bool(value) => Ok(value),
                 other => {
-                    let slot = self.to_slot(other)?;
+                    let slot = self.slotted(other)?;
                     let (frame, slot) = (self.frame, self.u32(slot));
                     self.answer(HelperId::Truth, &[frame, slot])
                 }
@@ -333,7 +333,7 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
             right.as_const().filter(|c| !matches!(c, ir::Value::Int(_) | ir::Value::Float(_) | ir::Value::Bool(_)))
         {
             let left = self.value(left)?;
-            let left = self.to_slot(left)?;
+            let left = self.slotted(left)?;
             let code = helpers::compare_code(simple, op == AstCompareOp::In);
             let (frame, left, constant, code) = (self.frame, self.u32(left), self.constant(constant), self.u32(code));
             return self.answer(HelperId::CompareConst, &[frame, left, constant, code]);
@@ -345,8 +345,8 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
         {
             return Ok(answer);
         }
-        let left = self.to_slot(left)?;
-        let right = self.to_slot(right)?;
+        let left = self.slotted(left)?;
+        let right = self.slotted(right)?;
         let code = helpers::compare_code(simple, op == AstCompareOp::In);
         let (frame, left, right, code) = (self.frame, self.u32(left), self.u32(right), self.u32(code));
         self.answer(HelperId::Compare, &[frame, left, right, code])
@@ -410,14 +410,14 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
                 None => Val::Slot(self.converter(call)?),
             },
             ExprKind::List(items) => {
-                let slots = items.iter().map(|item| self.value(item).and_then(|v| self.to_slot(v))).collect::<Result<_>>()?;
+                let slots = items.iter().map(|item| self.value(item).and_then(|v| self.slotted(v))).collect::<Result<_>>()?;
                 self.aggregate(Aggregate::List(slots))?
             }
             ExprKind::Map(entries) => {
                 let mut slots = Vec::with_capacity(entries.len());
                 for (key, value) in entries {
                     let value = self.value(value)?;
-                    slots.push((key.clone(), self.to_slot(value)?));
+                    slots.push((key.clone(), self.slotted(value)?));
                 }
                 self.aggregate(Aggregate::Map(slots))?
             }
@@ -425,7 +425,7 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
                 Val::Int(v) => Val::Int(self.b.ins().ineg(v)),
                 Val::Float(v) => Val::Float(self.b.ins().fneg(v)),
                 other => {
-                    let source = self.to_slot(other)?;
+                    let source = self.slotted(other)?;
                     let dest = self.shared.slot();
                     let (frame, source, dest_value) = (self.frame, self.u32(source), self.u32(dest));
                     self.fallible(HelperId::Negate, &[frame, source, dest_value])?;
@@ -467,8 +467,8 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
                 Ok(Val::Float(self.float_math(op, a, b)?))
             }
             _ => {
-                let left = self.to_slot(left)?;
-                let right = self.to_slot(right)?;
+                let left = self.slotted(left)?;
+                let right = self.slotted(right)?;
                 let dest = self.shared.slot();
                 let code = helpers::math_code(op);
                 let (frame, code, left, right, dest_value) =
@@ -535,7 +535,7 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
     }
 
     /// Puts a value in a slot, boxing a register value.
-    fn to_slot(&mut self, value: Val) -> Result<u32> {
+    fn slotted(&mut self, value: Val) -> Result<u32> {
         let (helper, register) = match value {
             Val::Slot(slot) => return Ok(slot),
             Val::Int(v) => (HelperId::BoxInt, v),
@@ -614,7 +614,7 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
                     Key::Int(i) => KeySite::Const(PathKey::Int(*i)),
                     Key::Expr(expr) => {
                         let value = self.value(expr)?;
-                        KeySite::Slot(self.to_slot(value)?)
+                        KeySite::Slot(self.slotted(value)?)
                     }
                 })
             })
@@ -692,7 +692,7 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
     /// `expr`'s value in a slot, as an immediate for a helper.
     fn slot_of(&mut self, expr: &'ir Expr) -> Result<ClValue> {
         let value = self.value(expr)?;
-        let slot = self.to_slot(value)?;
+        let slot = self.slotted(value)?;
         Ok(self.u32(slot))
     }
 
@@ -703,12 +703,12 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
                 Some(value) => ArgSite::Const(self.shared.sites.constant(value.to_runtime())),
                 None => {
                     let value = self.value(expr)?;
-                    ArgSite::Slot(self.to_slot(value)?)
+                    ArgSite::Slot(self.slotted(value)?)
                 }
             },
             Arg::Target(path) => {
                 let value = self.path(path)?;
-                ArgSite::Slot(self.to_slot(value)?)
+                ArgSite::Slot(self.slotted(value)?)
             }
             Arg::Function(function) => match implementation(*function) {
                 Implementation::Converter(converter) => ArgSite::Function(converter),
@@ -730,7 +730,7 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
     /// A closure's body: its value into a slot the closure site names.
     pub fn closure_body(&mut self, index: u32, body: &'ir Expr) -> Result<()> {
         let value = self.value(body)?;
-        let slot = self.to_slot(value)?;
+        let slot = self.slotted(value)?;
         self.shared.sites.closures[index as usize].result = slot;
         self.succeed();
         Ok(())

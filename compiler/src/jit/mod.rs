@@ -20,7 +20,7 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module, default_libcall_names};
 use ottl_runtime::exec::{self, Outputs};
 use ottl_runtime::native::helpers::HelperId;
-use ottl_runtime::native::{Entry, ErrorMode as NativeErrorMode, Frame, RuleKind, RuleSite, Sites};
+use ottl_runtime::native::{ClosureCode, Entry, ErrorMode as NativeErrorMode, Frame, RuleKind, RuleSite, Sites};
 use ottl_runtime::otlp::Telemetry;
 use ottl_runtime::{Error, Result};
 
@@ -172,7 +172,8 @@ impl<'ir> Compiler<'ir> {
         for (index, id) in closures {
             let address = code(&self.module, id);
             // SAFETY: as above.
-            self.shared.sites.closures[index as usize].code = Some(unsafe { std::mem::transmute(address) });
+            self.shared.sites.closures[index as usize].code =
+                Some(unsafe { std::mem::transmute::<*const u8, ClosureCode>(address) });
         }
         let generation = Generation {
             module: Some(self.module),

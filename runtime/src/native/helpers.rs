@@ -179,15 +179,24 @@ unsafe extern "C" fn ottl_const(f: *mut Frame, constant: u32, dest: u32) -> u8 {
 }
 
 unsafe extern "C" fn ottl_box_int(f: *mut Frame, value: i64, dest: u32) -> u8 {
-    guard(f, |f| Ok(unsafe { frame(f) }.put(dest, Value::Int(value))))
+    guard(f, |f| {
+        unsafe { frame(f) }.put(dest, Value::Int(value));
+        Ok(())
+    })
 }
 
 unsafe extern "C" fn ottl_box_float(f: *mut Frame, value: f64, dest: u32) -> u8 {
-    guard(f, |f| Ok(unsafe { frame(f) }.put(dest, Value::Float(value))))
+    guard(f, |f| {
+        unsafe { frame(f) }.put(dest, Value::Float(value));
+        Ok(())
+    })
 }
 
 unsafe extern "C" fn ottl_box_bool(f: *mut Frame, value: u8, dest: u32) -> u8 {
-    guard(f, |f| Ok(unsafe { frame(f) }.put(dest, Value::Bool(value != 0))))
+    guard(f, |f| {
+        unsafe { frame(f) }.put(dest, Value::Bool(value != 0));
+        Ok(())
+    })
 }
 
 /// The keys of a path or call, evaluated: borrowed when all are constants.
@@ -465,7 +474,10 @@ unsafe extern "C" fn ottl_param(f: *mut Frame, params: *const Value, count: usiz
 /// 1 when the rule's failure propagates (the entry returns it), 0 to go on.
 unsafe extern "C" fn ottl_rule_failed(f: *mut Frame, rule: u32) -> u8 {
     let mut propagates = false;
-    let status = guard(f, |f| Ok(propagates = unsafe { frame(f) }.rule_failed(rule as usize)));
+    let status = guard(f, |f| {
+        propagates = unsafe { frame(f) }.rule_failed(rule as usize);
+        Ok(())
+    });
     u8::from(propagates || status != 0)
 }
 

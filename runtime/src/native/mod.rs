@@ -15,7 +15,7 @@ pub mod helpers;
 mod host;
 mod sites;
 
-pub use frame::{Entry, Frame};
+pub use frame::{ClosureCode, Entry, Frame};
 pub use helpers::Helper;
 pub use sites::{
     Aggregate, ArgSite, AttrSite, CallSite, Callee, ClosureSite, ErrorMode, KeySite, ListSite, PathSite, RuleKind, RuleSite,
