@@ -28,3 +28,5 @@ cargo test --release --workspace
 cargo test --release --test conformance -- --nocapture
 # The differential tests against the Go reference, with their report visible in the log.
 cargo test --release --test differential -- --nocapture
+# The JIT against the interpreter (100,000 generated cases and the corpus), report visible.
+cargo test --release --test jit_differential -- --nocapture
