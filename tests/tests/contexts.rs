@@ -1,10 +1,10 @@
 //! Execution over the resource → scope → item hierarchy in every context: each rule runs
 //! once per item of its context, reaches the items above it, and `drop()` removes exactly
-//! the items it matched.
+//! the items it matched; on both back ends.
 
-use ottl_compiler::interp;
 use ottl_compiler::program::{ErrorMode, compile_document};
 use ottl_compiler::schema::Context;
+use ottl_compiler::{interp, jit};
 use ottl_runtime::otlp::Telemetry;
 use serde_json::{Value as Json, json};
 
@@ -12,7 +12,11 @@ fn run(rules: &str, context: Context, input: Json) -> Json {
     let telemetry = Telemetry::from_json(&input.to_string()).expect("valid OTLP JSON");
     let rule_set = compile_document(rules, Some(context), &[], ErrorMode::Propagate)
         .unwrap_or_else(|d| panic!("{rules}: {:?}", d.iter().map(|d| &d.message).collect::<Vec<_>>()));
-    interp::run(&rule_set, telemetry, &mut |w| panic!("{w}")).expect("runs").default.to_json()
+    let interpreted = interp::run(&rule_set, telemetry.clone(), &mut |w| panic!("{w}")).expect("runs").default.to_json();
+    let program = jit::compile(&rule_set).expect("the JIT compiles the rules");
+    let compiled = program.run(telemetry, &mut |w| panic!("{w}")).expect("runs compiled").default.to_json();
+    assert_eq!(compiled, interpreted, "{context} context: the JIT and the interpreter differ on {rules}");
+    compiled
 }
 
 fn string(s: &str) -> Json {
@@ -165,8 +169,13 @@ fn coalesce_and_when_evaluate_only_what_they_use() {
         let telemetry = Telemetry::from_json(&logs.to_string()).expect("valid");
         let gates = [ottl_compiler::registry::LAMBDA_GATE.to_string()];
         let rule_set = compile_document(rules, Some(Context::Log), &gates, ErrorMode::Propagate).expect("compiles");
-        interp::run(&rule_set, telemetry, &mut |_| {})
-            .map(|o| o.default.to_json()["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"][1].clone())
+        let attribute = |o: ottl_runtime::exec::Outputs| {
+            o.default.to_json()["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"][1].clone()
+        };
+        let interpreted = interp::run(&rule_set, telemetry.clone(), &mut |_| {}).map(attribute);
+        let compiled = jit::compile(&rule_set).expect("compiles").run(telemetry, &mut |_| {}).map(attribute);
+        assert_eq!(compiled.as_ref().map_err(ToString::to_string), interpreted.as_ref().map_err(ToString::to_string), "{rules}");
+        interpreted
     };
     let picked = run_gated(r#"set(log.attributes["c"], Coalesce([nil, "first", 1 / log.attributes["zero"]]))"#)
         .expect("the division is never evaluated");
