@@ -8,29 +8,9 @@ use ottl_grammar::{Node, Severity};
 use crate::ir;
 use crate::schema::Context;
 use crate::sema::{self, Settings};
+use ottl_runtime::exec::RuleKind;
 
-/// How statement errors are handled (spec §3.7).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ErrorMode {
-    /// Log the error and go on with the next statement (the transform processor's default).
-    #[default]
-    Ignore,
-    /// Go on without logging.
-    Silent,
-    /// Stop: the whole payload fails.
-    Propagate,
-}
-
-impl ErrorMode {
-    pub fn parse(name: &str) -> Option<ErrorMode> {
-        match name {
-            "ignore" => Some(ErrorMode::Ignore),
-            "silent" => Some(ErrorMode::Silent),
-            "propagate" => Some(ErrorMode::Propagate),
-            _ => None,
-        }
-    }
-}
+pub use ottl_runtime::exec::ErrorMode;
 
 /// One rule of a rule set.
 #[derive(Clone, Debug)]
@@ -39,6 +19,15 @@ pub enum Rule {
     Statement(ir::Statement),
     /// A bare condition, as in a filter processor's list: a matching item is dropped.
     Condition(ir::Expr),
+}
+
+impl Rule {
+    pub fn kind(&self) -> RuleKind {
+        match self {
+            Rule::Statement(_) => RuleKind::Statement,
+            Rule::Condition(_) => RuleKind::Condition,
+        }
+    }
 }
 
 /// A compiled rule file.

@@ -30,7 +30,7 @@ use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, TracesData};
 
 use crate::context::{ItemMut, TransformContext};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::otlp::Telemetry;
 
 /// What a rule-form action asks for an item.
@@ -65,6 +65,52 @@ impl Level {
             Telemetry::Metrics(_) => matches!(self, Level::Resource | Level::Scope | Level::Metric | Level::DataPoint),
             Telemetry::Logs(_) => matches!(self, Level::Resource | Level::Scope | Level::Log),
             Telemetry::Profiles(_) => matches!(self, Level::Resource | Level::Scope | Level::Profile),
+        }
+    }
+}
+
+/// How a failing rule is treated (the processors' `error_mode`, spec §3.7).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ErrorMode {
+    /// Log the error and go on with the next rule (the transform processor's default).
+    #[default]
+    Ignore,
+    /// Go on without logging.
+    Silent,
+    /// Stop: the whole payload fails.
+    Propagate,
+}
+
+/// Whether a rule is a statement or a bare condition, for its error message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    Statement,
+    Condition,
+}
+
+impl ErrorMode {
+    pub fn parse(name: &str) -> Option<ErrorMode> {
+        match name {
+            "ignore" => Some(ErrorMode::Ignore),
+            "silent" => Some(ErrorMode::Silent),
+            "propagate" => Some(ErrorMode::Propagate),
+            _ => None,
+        }
+    }
+
+    /// What the failure of rule `text` becomes under this mode: a warning to log
+    /// (`ignore`), nothing (`silent`), or the error that fails the payload (`propagate`).
+    /// Both back ends word it the same way, as the processors do.
+    pub fn on_failure(self, kind: RuleKind, text: &str, error: Error) -> Result<Option<String>> {
+        let what = match kind {
+            RuleKind::Statement => "statement",
+            RuleKind::Condition => "condition",
+        };
+        let error = Error::new(format!("failed to execute {what}: {text}, {error}"));
+        match self {
+            ErrorMode::Ignore => Ok(Some(error.to_string())),
+            ErrorMode::Silent => Ok(None),
+            ErrorMode::Propagate => Err(error),
         }
     }
 }

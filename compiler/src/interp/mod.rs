@@ -17,7 +17,7 @@ pub use eval::Evaluator;
 use functions::{Implementation, implementation};
 
 use crate::ir::{Arg, Statement};
-use crate::program::{ErrorMode, Rule, RuleSet};
+use crate::program::{Rule, RuleSet};
 use crate::schema::Context;
 
 /// The items a context's statements run on.
@@ -65,14 +65,10 @@ pub fn run_item(rules: &RuleSet, ctx: &mut TransformContext<'_>, warn: &mut dyn 
                 }
             }),
         };
-        if let Err(error) = outcome {
-            let what = if matches!(rule, Rule::Statement(_)) { "statement" } else { "condition" };
-            let error = Error::new(format!("failed to execute {what}: {text}, {error}"));
-            match rules.error_mode {
-                ErrorMode::Ignore => warn(error.to_string()),
-                ErrorMode::Silent => {}
-                ErrorMode::Propagate => return Err(error),
-            }
+        if let Err(error) = outcome
+            && let Some(warning) = rules.error_mode.on_failure(rule.kind(), text, error)?
+        {
+            warn(warning);
         }
     }
     Ok(fate)

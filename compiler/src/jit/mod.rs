@@ -20,13 +20,13 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module, default_libcall_names};
 use ottl_runtime::exec::{self, Outputs};
 use ottl_runtime::native::helpers::HelperId;
-use ottl_runtime::native::{ClosureCode, Entry, ErrorMode as NativeErrorMode, Frame, RuleKind, RuleSite, Sites};
+use ottl_runtime::native::{ClosureCode, Entry, Frame, RuleSite, Sites};
 use ottl_runtime::otlp::Telemetry;
 use ottl_runtime::{Error, Result};
 
 use crate::interp;
 use crate::ir::Expr;
-use crate::program::{ErrorMode, Rule, RuleSet};
+use crate::program::RuleSet;
 use crate::schema::Context;
 use codegen::{FnGen, Shared};
 
@@ -130,19 +130,8 @@ struct Compiler<'ir> {
 impl<'ir> Compiler<'ir> {
     fn new(rules: &'ir RuleSet, keep_listing: bool) -> Result<Compiler<'ir>> {
         let sites = Sites {
-            rules: rules
-                .rules
-                .iter()
-                .map(|(rule, text)| RuleSite {
-                    text: text.clone(),
-                    kind: if matches!(rule, Rule::Statement(_)) { RuleKind::Statement } else { RuleKind::Condition },
-                })
-                .collect(),
-            error_mode: match rules.error_mode {
-                ErrorMode::Ignore => NativeErrorMode::Ignore,
-                ErrorMode::Silent => NativeErrorMode::Silent,
-                ErrorMode::Propagate => NativeErrorMode::Propagate,
-            },
+            rules: rules.rules.iter().map(|(rule, text)| RuleSite { text: text.clone(), kind: rule.kind() }).collect(),
+            error_mode: rules.error_mode,
             ..Sites::default()
         };
         Ok(Compiler {

@@ -8,7 +8,7 @@ use crate::exec::Fate;
 use crate::value::Value;
 
 use super::attributes::AttrCache;
-use super::sites::{ErrorMode, RuleKind, Sites};
+use super::sites::Sites;
 
 /// A rule set's entry: 0 when the item is done, 1 when it failed under `propagate`
 /// (the error is in the frame).
@@ -90,17 +90,16 @@ impl Frame {
     pub(super) fn rule_failed(&mut self, rule: usize) -> bool {
         let error = self.error.take().unwrap_or_else(|| Error::new("unknown error"));
         let site = &self.sites.rules[rule];
-        let what = if site.kind == RuleKind::Statement { "statement" } else { "condition" };
-        let error = Error::new(format!("failed to execute {what}: {}, {error}", site.text));
-        match self.sites.error_mode {
-            ErrorMode::Ignore => self.warnings.push(error.to_string()),
-            ErrorMode::Silent => {}
-            ErrorMode::Propagate => {
+        match self.sites.error_mode.on_failure(site.kind, &site.text, error) {
+            Ok(warning) => {
+                self.warnings.extend(warning);
+                false
+            }
+            Err(error) => {
                 self.error = Some(error);
-                return true;
+                true
             }
         }
-        false
     }
 
     /// The value in `slot`, moved out.

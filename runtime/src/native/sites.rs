@@ -4,6 +4,7 @@
 use fnv::FnvHashMap;
 
 use crate::context::PathKey;
+use crate::exec::{ErrorMode, RuleKind};
 use crate::fields::Field;
 use crate::functions::{Converter, Editor};
 use crate::value::Value;
@@ -64,27 +65,10 @@ pub(super) fn length_bit(len: usize) -> u64 {
     1 << len.min(63)
 }
 
-/// How a failing statement is treated (`error_mode`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ErrorMode {
-    /// Logged (the frame collects the warning) and the next statement runs.
-    #[default]
-    Ignore,
-    Silent,
-    /// The item, and so the payload, fails.
-    Propagate,
-}
-
 /// One rule, for its error messages.
 pub struct RuleSite {
     pub text: String,
     pub kind: RuleKind,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RuleKind {
-    Statement,
-    Condition,
 }
 
 /// A path read or written through the context: `field[keys…]`.
