@@ -38,6 +38,16 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     /// How to fix it, when that is known.
     pub help: Option<String>,
+    /// The fix as an edit, when it is one replacement ("did you mean `status`?"), for the
+    /// editor's quick fix.
+    pub fix: Option<Fix>,
+}
+
+/// Replace the text at `span` with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub span: Span,
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -48,11 +58,20 @@ impl Diagnostic {
             primary: Label { span, message: label.into() },
             secondary: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// "Did you mean `replacement`?" as help, and as a fix replacing `span`.
+    pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        let replacement = replacement.into();
+        self.help = Some(format!("did you mean `{replacement}`?"));
+        self.fix = Some(Fix { span, replacement });
         self
     }
 
@@ -74,6 +93,9 @@ impl Diagnostic {
         self.primary.span = map(self.primary.span);
         for label in &mut self.secondary {
             label.span = map(label.span);
+        }
+        if let Some(fix) = &mut self.fix {
+            fix.span = map(fix.span);
         }
         self
     }

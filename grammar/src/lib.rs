@@ -23,6 +23,6 @@ pub mod validate;
 pub mod visit;
 
 pub use codes::Code;
-pub use diagnostic::{Diagnostic, Label, Severity};
+pub use diagnostic::{Diagnostic, Fix, Label, Severity};
 pub use parse::{EntryPoint, Node, Parsed, parse_condition, parse_statement, parse_tokens, parse_value};
 pub use span::Span;

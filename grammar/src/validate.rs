@@ -85,7 +85,7 @@ fn action(call: &Call, out: &mut Vec<Diagnostic>) {
                 call.name.span,
                 "an editor name",
             )
-            .with_help(format!("did you mean `{}`?", upper_camel_to_snake(&call.name.name))),
+            .with_suggestion(call.name.span, upper_camel_to_snake(&call.name.name)),
         );
     }
     if !call.keys.is_empty() {
@@ -115,7 +115,7 @@ fn lowercase_converter(name: &Ident) -> Diagnostic {
         name.span,
         "a lowercase name here calls an editor, which returns nothing",
     )
-    .with_help(format!("did you mean `{}`?", snake_to_upper_camel(&name.name)))
+    .with_suggestion(name.span, snake_to_upper_camel(&name.name))
 }
 
 #[cold]

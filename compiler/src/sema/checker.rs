@@ -317,7 +317,7 @@ impl Checker {
                 "no such function",
             );
             if let Some(suggestion) = registry::suggest(name) {
-                diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+                diagnostic = diagnostic.with_suggestion(call.name.span, suggestion);
             }
             self.diagnostics.push(diagnostic);
             return None;

@@ -24,7 +24,7 @@ pub fn path_error(error: &PathError) -> Diagnostic {
     };
     let diagnostic = Diagnostic::new(code, error.message(), error.span(), label);
     match (error, error.suggestion()) {
-        (_, Some(suggestion)) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
+        (_, Some(suggestion)) => diagnostic.with_suggestion(error.span(), suggestion),
         (PathError::UnknownSegment { candidates, .. }, None) if !candidates.is_empty() && candidates.len() <= 12 => {
             diagnostic.with_help(format!("valid here: {}", candidates.join(", ")))
         }
@@ -36,7 +36,7 @@ pub fn enum_error(error: &EnumError) -> Diagnostic {
     let diagnostic = Diagnostic::new(Code::UnknownEnumSymbol, error.message(), error.span(), "unknown here");
     match error {
         EnumError::UnknownSymbol { suggestion: Some(s), .. } | EnumError::UnknownQualifier { suggestion: Some(s), .. } => {
-            diagnostic.with_help(format!("did you mean `{s}`?"))
+            diagnostic.with_suggestion(error.span(), *s)
         }
         _ => diagnostic,
     }
@@ -63,7 +63,7 @@ pub fn bind_error(error: &BindError, signature: &FunctionSignature) -> Option<Di
             let diagnostic =
                 Diagnostic::new(Code::UnknownArgumentName, format!("no such parameter: {param}"), *span, "unknown name");
             match suggestion {
-                Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
+                Some(s) => diagnostic.with_suggestion(*span, *s),
                 None => diagnostic.with_help(format!("the parameters are: {}", signature.display_signature())),
             }
         }
@@ -109,7 +109,7 @@ pub fn bind_error(error: &BindError, signature: &FunctionSignature) -> Option<Di
             let diagnostic =
                 Diagnostic::new(Code::UnknownFunction, format!("undefined function {function}"), *span, "no such converter");
             match suggestion {
-                Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
+                Some(s) => diagnostic.with_suggestion(*span, *s),
                 None => diagnostic,
             }
         }
