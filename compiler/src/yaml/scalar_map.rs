@@ -55,6 +55,24 @@ impl SourceMap {
         src_start..src_end.max(src_start)
     }
 
+    /// The offset in `text` of the character whose source holds byte `source` of the YAML
+    /// file: the inverse of [`SourceMap::to_source`], for finding an editor's cursor in the
+    /// OTTL. A source offset between two characters' sources (the indentation a folded line
+    /// break swallowed) maps to the next character; the end of the last one maps to the end of
+    /// the text. `None` outside the scalar, or when the map is not exact.
+    #[must_use]
+    pub fn to_text(&self, source: usize) -> Option<usize> {
+        let len = self.ends.len();
+        if !self.exact || source < self.starts[0] || source > self.starts[len] {
+            return None;
+        }
+        let i = self.starts[..len].partition_point(|&start| start <= source);
+        match i.checked_sub(1) {
+            Some(before) if source < self.ends[before] => Some(before),
+            _ => Some(i),
+        }
+    }
+
     /// Whether the map is exact. It is not when the scalar could not be decoded again to the
     /// value the YAML parser produced; every offset then maps to the scalar's start.
     #[must_use]
@@ -632,6 +650,20 @@ mod tests {
         assert!(m.is_exact());
         assert_eq!(&yaml[m.range_to_source(0..v.len())], v);
         assert_eq!(m.to_source(v.len()), yaml.len());
+    }
+
+    #[test]
+    fn source_offsets_map_back_to_the_text() {
+        let yaml = "k: \"a\\\"b\n  c\"";
+        let (v, m) = first_value(yaml);
+        assert_eq!(v, "a\"b c");
+        for (i, _) in v.char_indices() {
+            assert_eq!(m.to_text(m.to_source(i)), Some(i), "byte {i}");
+        }
+        assert_eq!(m.to_text(yaml.find('\\').unwrap() + 1), Some(1), "inside the escape `\\\"`");
+        assert_eq!(m.to_text(yaml.len() - 1), Some(v.len()), "the closing quote is the end of the text");
+        assert_eq!(m.to_text(yaml.find("  c").unwrap() + 1), Some(v.find('c').unwrap()), "folded indentation");
+        assert_eq!(m.to_text(0), None, "the key is outside the scalar");
     }
 
     #[test]
