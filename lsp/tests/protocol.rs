@@ -1,0 +1,271 @@
+//! The server in-process, spoken to over the real wire format (Content-Length framing, JSON-RPC)
+//! through an in-memory pipe: every capability once, on `.ottl` and on collector YAML.
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf};
+
+struct Client {
+    writer: WriteHalf<DuplexStream>,
+    reader: BufReader<ReadHalf<DuplexStream>>,
+    next_id: i64,
+    /// Notifications received while waiting for responses.
+    notifications: Vec<Value>,
+}
+
+impl Client {
+    async fn start(initialization_options: Value) -> Client {
+        let (client_end, server_end) = tokio::io::duplex(1 << 20);
+        let (server_read, server_write) = tokio::io::split(server_end);
+        let (service, socket) = ottl_lsp::service();
+        tokio::spawn(tower_lsp_server::Server::new(server_read, server_write, socket).serve(service));
+        let (read, writer) = tokio::io::split(client_end);
+        let mut client = Client { writer, reader: BufReader::new(read), next_id: 0, notifications: Vec::new() };
+        let capabilities = json!({
+            "general": {"positionEncodings": ["utf-16"]},
+            "textDocument": {"completion": {"completionItem": {"snippetSupport": true}}}
+        });
+        let result = client
+            .request("initialize", json!({"capabilities": capabilities, "initializationOptions": initialization_options}))
+            .await;
+        assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+        client.notify("initialized", json!({})).await;
+        client
+    }
+
+    async fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        self.writer.write_all(framed.as_bytes()).await.unwrap();
+    }
+
+    async fn receive(&mut self) -> Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line).await.unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(value) = line.strip_prefix("Content-Length: ") {
+                length = value.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body).await.unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    async fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params})).await;
+    }
+
+    async fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})).await;
+        loop {
+            let message = self.receive().await;
+            if message.get("id") == Some(&json!(id)) {
+                assert!(message.get("error").is_none(), "{method} failed: {message}");
+                return message["result"].clone();
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    /// The next diagnostics published for `uri`.
+    async fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        if let Some(i) = self
+            .notifications
+            .iter()
+            .position(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri)
+        {
+            return self.notifications.remove(i)["params"]["diagnostics"].as_array().unwrap().clone();
+        }
+        loop {
+            let message = self.receive().await;
+            if message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri {
+                return message["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+        }
+    }
+
+    async fn open(&mut self, uri: &str, language: &str, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+        )
+        .await;
+        self.diagnostics(uri).await
+    }
+
+    async fn at(&mut self, method: &str, uri: &str, line: u32, character: u32) -> Value {
+        self.request(method, json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})).await
+    }
+}
+
+fn labels(completions: &Value) -> Vec<&str> {
+    completions.as_array().unwrap().iter().map(|item| item["label"].as_str().unwrap()).collect()
+}
+
+fn range(line: u32, start: u32, end: u32) -> Value {
+    json!({"start": {"line": line, "character": start}, "end": {"line": line, "character": end}})
+}
+
+const RULES: &str = "set(span.attributes[\"env\"], \"prod\")\nset(span.stauts.code, STATUS_CODE_ERROR) where span.kind == SPAN_KIND_SERVER\n";
+
+#[tokio::test]
+async fn diagnostics_with_codes_links_and_quick_fixes() {
+    let mut client = Client::start(json!({})).await;
+    let uri = "file:///rules.ottl";
+    let diagnostics = client.open(uri, "ottl", RULES).await;
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let typo = &diagnostics[0];
+    assert_eq!(typo["range"], range(1, 9, 15), "the misspelled segment");
+    assert_eq!(typo["source"], "ottl");
+    let code = typo["code"].as_str().unwrap();
+    assert_eq!(typo["codeDescription"]["href"], format!("ottl-explain:{code}"));
+    assert!(typo["message"].as_str().unwrap().contains("did you mean `status`?"), "{typo}");
+
+    let explanation = client.request("ottl/explain", json!({"code": code})).await;
+    assert!(explanation.as_str().unwrap().starts_with(&format!("# {code}: ")), "{explanation}");
+
+    let actions = client
+        .request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": range(1, 10, 10), "context": {"diagnostics": []}}))
+        .await;
+    let action = &actions[0];
+    assert_eq!(action["kind"], "quickfix");
+    assert_eq!(action["edit"]["changes"][uri][0], json!({"range": range(1, 9, 15), "newText": "status"}));
+
+    // Fix it with an incremental edit: the diagnostics go away.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": range(1, 9, 15), "text": "status"}]}),
+        )
+        .await;
+    assert_eq!(client.diagnostics(uri).await, Vec::<Value>::new());
+}
+
+#[tokio::test]
+async fn completion_hover_and_signatures_where_the_cursor_is() {
+    let mut client = Client::start(json!({})).await;
+    let uri = "file:///typing.ottl";
+    let text = "set(span.attributes[\"http.route\"], \"x\")\nset(span.\nset(span.attributes[\"\nset(span.kind, SPAN_KIND_SERVER) where span.kind == \nset(span.name, Concat([span.name, \"x\"], \n\n";
+    client.open(uri, "ottl", text).await;
+
+    let after_span = client.at("textDocument/completion", uri, 1, 9).await;
+    let names = labels(&after_span);
+    for field in ["name", "attributes", "status", "kind"] {
+        assert!(names.contains(&field), "{field} missing from {names:?}");
+    }
+
+    let keys = client.at("textDocument/completion", uri, 2, 21).await;
+    assert_eq!(labels(&keys), ["http.route"]);
+
+    let enums = client.at("textDocument/completion", uri, 3, 52).await;
+    let first = enums.as_array().unwrap().iter().min_by_key(|i| i["sortText"].as_str().unwrap().to_string()).unwrap();
+    assert!(first["label"].as_str().unwrap().starts_with("SPAN_KIND_"), "{first}");
+
+    let in_call = client.at("textDocument/completion", uri, 4, 40).await;
+    assert!(labels(&in_call).contains(&"delimiter ="), "{:?}", labels(&in_call));
+
+    let fresh = "file:///fresh.ottl";
+    client.open(fresh, "ottl", "set(span.name, \"a\")\n\n").await;
+    let line_start = client.at("textDocument/completion", fresh, 1, 0).await;
+    let set = line_start.as_array().unwrap().iter().find(|i| i["label"] == "set").unwrap();
+    assert_eq!(set["textEdit"]["newText"], "set(${1:target}, ${2:value})");
+    assert_eq!(set["insertTextFormat"], 2, "a snippet");
+
+    let hover = client.at("textDocument/hover", uri, 3, 1).await;
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("set(target: Setter, value: Getter)"), "{hover}");
+    assert_eq!(hover["range"], range(3, 0, 3));
+    let hover = client.at("textDocument/hover", uri, 3, 20).await;
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("SPAN_KIND_SERVER = 2"), "{hover}");
+    let hover = client.at("textDocument/hover", uri, 0, 10).await;
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("span.attributes: Map<String, Any>"), "{hover}");
+
+    let help = client.at("textDocument/signatureHelp", uri, 4, 40).await;
+    assert!(help["signatures"][0]["label"].as_str().unwrap().starts_with("Concat("), "{help}");
+    assert_eq!(help["activeParameter"], 1);
+}
+
+#[tokio::test]
+async fn formatting_symbols_and_tokens() {
+    let mut client = Client::start(json!({"defaultContext": "log"})).await;
+    let uri = "file:///messy.ottl";
+    client.open(uri, "ottl", "set( attributes[\"a\"],1 )   where body==nil\n\n\n# note\nkeep_keys(attributes,[\"a\"])\n").await;
+    let edits = client.request("textDocument/formatting", json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}})).await;
+    assert_eq!(
+        edits[0]["newText"],
+        "set(attributes[\"a\"], 1) where body == nil\n\n# note\nkeep_keys(attributes, [\"a\"])\n"
+    );
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}})).await;
+    assert_eq!(symbols.as_array().unwrap().len(), 2);
+    assert_eq!(symbols[1]["selectionRange"], range(4, 0, 9));
+    let tokens = client.request("textDocument/semanticTokens/full", json!({"textDocument": {"uri": uri}})).await;
+    // First token: `set`, a method (index 3 of the legend), at 0:0, three long.
+    assert_eq!(tokens["data"].as_array().unwrap()[..5], [json!(0), json!(0), json!(3), json!(3), json!(0)]);
+
+    let broken = "file:///broken.ottl";
+    client.open(broken, "ottl", "set(attributes[\"a\"], \n").await;
+    let edits = client.request("textDocument/formatting", json!({"textDocument": {"uri": broken}, "options": {"tabSize": 4, "insertSpaces": true}})).await;
+    assert_eq!(edits, json!([]), "broken text is never rewritten");
+}
+
+const CONFIG: &str = "processors:
+  transform:
+    trace_statements:
+      - context: span
+        statements:
+          - set(attributes[\"env\"], \"prod\") where nme == \"x\"
+          - set(span.
+";
+
+#[tokio::test]
+async fn collector_yaml_at_its_own_positions() {
+    let mut client = Client::start(json!({})).await;
+    let uri = "file:///collector.yaml";
+    let diagnostics = client.open(uri, "yaml", CONFIG).await;
+    let unknown = diagnostics.iter().find(|d| d["message"].as_str().unwrap().contains("did you mean `name`?")).unwrap();
+    assert_eq!(unknown["range"], range(5, 49, 52), "{diagnostics:?}");
+
+    let completions = client.at("textDocument/completion", uri, 6, 21).await;
+    let names = labels(&completions);
+    assert!(names.contains(&"status") && names.contains(&"name"), "{names:?}");
+    assert_eq!(completions[0]["textEdit"]["range"], range(6, 21, 21));
+
+    let hover = client.at("textDocument/hover", uri, 5, 13).await;
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("set(target"), "{hover}");
+    assert_eq!(client.at("textDocument/hover", uri, 1, 4).await, Value::Null, "not OTTL");
+
+    let outside_ottl = client.at("textDocument/completion", uri, 0, 3).await;
+    assert_eq!(outside_ottl, Value::Null);
+}
+
+#[tokio::test]
+async fn every_keystroke_gets_an_answer() {
+    let mut client = Client::start(json!({})).await;
+    let uri = "file:///typed.ottl";
+    client.open(uri, "ottl", "").await;
+    let statement = "set(span.attributes[\"é😀\"], Concat([span.name, \"x\"], delimiter = \"-\")) where span.kind == SPAN_KIND_SERVER and not IsMatch(span.name, \"^a\")";
+    let mut character = 0u32;
+    let mut last = Vec::new();
+    for (version, c) in statement.chars().enumerate() {
+        let at = json!({"line": 0, "character": character});
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version + 2}, "contentChanges": [{"range": {"start": at, "end": at}, "text": c.to_string()}]}),
+            )
+            .await;
+        character += c.len_utf16() as u32;
+        last = client.diagnostics(uri).await;
+        for method in ["textDocument/completion", "textDocument/hover", "textDocument/signatureHelp"] {
+            client.at(method, uri, 0, character).await;
+            client.at(method, uri, 7, 99).await;
+        }
+    }
+    assert_eq!(last, Vec::<Value>::new(), "the finished statement is clean");
+}
