@@ -263,3 +263,51 @@ impl Completions<'_> {
 fn allowed(signature: &FunctionSignature, context: Option<Context>) -> bool {
     context.is_none_or(|c| signature.allowed_in(c.name()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::regions::regions;
+    use ottl_compiler::source::SourceKind;
+
+    /// Labels offered at the end of `text` (a `.ottl` document, or one snippet of `kind`).
+    fn labels_at_end(text: &str, kind: RegionKind) -> Vec<String> {
+        let mut region = regions(text, SourceKind::Ottl).unwrap().remove(0);
+        region.kind = kind;
+        let keys = crate::keys::attribute_keys(std::slice::from_ref(&region));
+        let request = Request { context: region.context(Some(Context::Span)), known_keys: &keys, snippets: false };
+        complete(&region, text.len(), &request).into_iter().map(|c| c.label).collect()
+    }
+
+    #[test]
+    fn each_place_offers_its_own_kind_of_name() {
+        let statement_start = labels_at_end("", RegionKind::Statement);
+        assert!(statement_start.contains(&"set".to_string()) && !statement_start.contains(&"IsMatch".to_string()));
+        let condition_start = labels_at_end("", RegionKind::Condition);
+        assert!(condition_start.contains(&"IsMatch".to_string()) && !condition_start.contains(&"set".to_string()));
+        assert!(condition_start.contains(&"resource".to_string()), "context prefixes: {condition_start:?}");
+        assert_eq!(labels_at_end("set(name, \"a\") ", RegionKind::Statement), ["where"]);
+        assert_eq!(labels_at_end("name == \"a\" ", RegionKind::Condition), ["and", "or"]);
+        assert_eq!(labels_at_end("set(span.status.", RegionKind::Statement), ["code", "message"]);
+        assert!(!labels_at_end("set(name, \"no completion in a plain str", RegionKind::Statement).iter().any(|l| l == "set"));
+    }
+
+    #[test]
+    fn keys_come_from_the_document() {
+        let text = "set(attributes[\"b\"], 1)\nset(attributes[\"a\"], attributes[\"b\"])\nset(attributes[";
+        assert_eq!(labels_at_end(text, RegionKind::Document), ["b", "a"], "most used first");
+        let mut region = regions(text, SourceKind::Ottl).unwrap().remove(0);
+        region.kind = RegionKind::Document;
+        let keys = crate::keys::attribute_keys(std::slice::from_ref(&region));
+        let request = Request { context: Some(Context::Span), known_keys: &keys, snippets: false };
+        let inserted: Vec<String> = complete(&region, text.len(), &request).into_iter().map(|c| c.insert).collect();
+        assert_eq!(inserted, ["\"b\"", "\"a\""], "quoted after `[`");
+    }
+
+    #[test]
+    fn named_arguments_leave_out_the_given_ones() {
+        let labels = labels_at_end("replace_pattern(name, \"a\", \"b\", replacement_format = \"%s\", ", RegionKind::Statement);
+        assert!(labels.contains(&"function =".to_string()), "{labels:?}");
+        assert!(!labels.contains(&"replacement_format =".to_string()));
+    }
+}
