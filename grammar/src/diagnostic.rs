@@ -37,10 +37,11 @@ pub struct Diagnostic {
     /// Other places that explain it ("`(` opened here").
     pub secondary: Vec<Label>,
     /// How to fix it, when that is known.
-    pub help: Option<String>,
+    pub help: Option<Box<str>>,
     /// The fix as an edit, when it is one replacement ("did you mean `status`?"), for the
-    /// editor's quick fix.
-    pub fix: Option<Fix>,
+    /// editor's quick fix. Boxed: most diagnostics have none, and diagnostics travel in
+    /// `Result`s.
+    pub fix: Option<Box<Fix>>,
 }
 
 /// Replace the text at `span` with `replacement`.
@@ -63,15 +64,15 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
         self
     }
 
     /// "Did you mean `replacement`?" as help, and as a fix replacing `span`.
     pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>) -> Self {
         let replacement = replacement.into();
-        self.help = Some(format!("did you mean `{replacement}`?"));
-        self.fix = Some(Fix { span, replacement });
+        self.help = Some(format!("did you mean `{replacement}`?").into_boxed_str());
+        self.fix = Some(Box::new(Fix { span, replacement }));
         self
     }
 

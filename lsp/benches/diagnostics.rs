@@ -24,11 +24,17 @@ const GOAL: Duration = Duration::from_millis(50);
 /// so that diagnostics have something to say.
 fn statement(i: usize) -> String {
     match i % 5 {
-        0 => format!(r#"set(span.attributes["k{i}"], Concat([span.name, "{i}"], "-")) where span.attributes["http.status_code"] >= {i}"#),
+        0 => format!(
+            r#"set(span.attributes["k{i}"], Concat([span.name, "{i}"], "-")) where span.attributes["http.status_code"] >= {i}"#
+        ),
         1 => format!(r#"delete_key(span.attributes, "secret.{i}") where IsMatch(span.name, "^GET /{i}")"#),
-        2 => format!("set(span.status.code, STATUS_CODE_ERROR) where span.kind == SPAN_KIND_SERVER and span.end_time_unix_nano - span.start_time_unix_nano > {i}"),
+        2 => format!(
+            "set(span.status.code, STATUS_CODE_ERROR) where span.kind == SPAN_KIND_SERVER and span.end_time_unix_nano - span.start_time_unix_nano > {i}"
+        ),
         3 if i % 10 == 3 => format!(r#"set(span.attributes["x{i}"], span.nme)"#),
-        3 => format!(r#"replace_pattern(span.attributes["url.full"], "token=[^&]+", "token=***") where span.attributes["n"] != {i}"#),
+        3 => format!(
+            r#"replace_pattern(span.attributes["url.full"], "token=[^&]+", "token=***") where span.attributes["n"] != {i}"#
+        ),
         _ => format!(r#"truncate_all(span.attributes, {})"#, 100 + i),
     }
 }

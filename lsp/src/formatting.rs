@@ -44,7 +44,7 @@ fn format_snippet(document: &Document, region: &Region) -> Option<TextEdit> {
     if canonical == region.text || region.text.contains('\n') || !region.maps_verbatim(&document.text, whole) {
         return None;
     }
-    let range = region.span_to_document(whole);
+    let range = region.document_range(whole);
     let new_text = match document.text[..range.start].chars().next_back() {
         Some('"') => canonical.replace('\\', "\\\\").replace('"', "\\\""),
         Some('\'') => canonical.replace('\'', "''"),

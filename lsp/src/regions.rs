@@ -41,12 +41,12 @@ pub struct Region {
 }
 
 impl Region {
-    pub fn span_to_document(&self, span: Span) -> Range<usize> {
+    pub fn document_range(&self, span: Span) -> Range<usize> {
         self.map.as_ref().map_or(span.range(), |map| map.range_to_source(span.range()))
     }
 
     /// The text offset at document offset `offset`, if the region holds it.
-    pub fn from_document(&self, offset: usize) -> Option<usize> {
+    pub fn text_offset(&self, offset: usize) -> Option<usize> {
         match &self.map {
             None => Some(offset.min(self.text.len())),
             Some(map) => map.to_text(offset),
@@ -57,7 +57,7 @@ impl Region {
     /// an edit of the text can be made in the document as it stands (a plain scalar or a
     /// quoted one without escapes on the way).
     pub fn maps_verbatim(&self, document: &str, span: Span) -> bool {
-        let range = self.span_to_document(span);
+        let range = self.document_range(span);
         document.get(range).is_some_and(|written| written == &self.text[span.range()])
     }
 
@@ -178,7 +178,7 @@ pub fn regions(text: &str, kind: SourceKind) -> Result<Vec<Region>, yaml::YamlEr
 
 /// The region holding document offset `offset` and the offset in its text.
 pub fn region_at(regions: &[Region], offset: usize) -> Option<(&Region, usize)> {
-    regions.iter().find_map(|region| region.from_document(offset).map(|at| (region, at)))
+    regions.iter().find_map(|region| region.text_offset(offset).map(|at| (region, at)))
 }
 
 #[cfg(test)]

@@ -242,7 +242,7 @@ impl LanguageServer for Backend {
             let (markdown, span) = hover::hover(region, at, region.context(state.settings.context()))?;
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: markdown }),
-                range: Some(document.range(region.span_to_document(span))),
+                range: Some(document.range(region.document_range(span))),
             })
         }))
     }
@@ -278,7 +278,7 @@ impl LanguageServer for Backend {
         let actions = diagnostics::check(document, &state.settings.check_options())
             .into_iter()
             .filter_map(|diagnostic| {
-                let fix = diagnostic.fix.clone()?;
+                let fix = diagnostic.fix.as_ref()?;
                 let span = diagnostic.span();
                 let touches = span.start <= wanted.end && wanted.start <= span.end;
                 touches.then(|| quick_fix(document, &diagnostic, fix))
@@ -290,7 +290,7 @@ impl LanguageServer for Backend {
 }
 
 /// "Replace `stauts` with `status`", as an edit of the document.
-fn quick_fix(document: &Document, diagnostic: &ottl_grammar::Diagnostic, fix: ottl_grammar::Fix) -> CodeAction {
+fn quick_fix(document: &Document, diagnostic: &ottl_grammar::Diagnostic, fix: &ottl_grammar::Fix) -> CodeAction {
     let written = document.text.get(fix.span.range()).unwrap_or_default();
     let edit = TextEdit { range: document.range(fix.span.range()), new_text: fix.replacement.clone() };
     CodeAction {
@@ -304,7 +304,7 @@ fn quick_fix(document: &Document, diagnostic: &ottl_grammar::Diagnostic, fix: ot
 }
 
 fn completion_item(candidate: Candidate, document: &Document, region: &Region) -> CompletionItem {
-    let range = document.range(region.span_to_document(candidate.replace));
+    let range = document.range(region.document_range(candidate.replace));
     CompletionItem {
         sort_text: Some(format!("{}{}", candidate.group, candidate.label)),
         kind: Some(candidate.kind),
@@ -329,7 +329,7 @@ fn encode_tokens(document: &Document, regions: &[Region]) -> Vec<SemanticToken> 
             if !region.maps_verbatim(&document.text, span) {
                 continue;
             }
-            let range = document.range(region.span_to_document(span));
+            let range = document.range(region.document_range(span));
             if range.start.line != range.end.line {
                 continue;
             }

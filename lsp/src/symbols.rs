@@ -65,8 +65,8 @@ fn symbol(document: &Document, region: &Region, span: Span, node: Option<&Node>)
         kind,
         tags: None,
         deprecated: None,
-        range: document.range(region.span_to_document(span)),
-        selection_range: document.range(region.span_to_document(selection)),
+        range: document.range(region.document_range(span)),
+        selection_range: document.range(region.document_range(selection)),
         children: None,
     }
 }

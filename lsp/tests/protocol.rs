@@ -14,7 +14,8 @@ fn range(line: u32, start: u32, end: u32) -> Value {
     json!({"start": {"line": line, "character": start}, "end": {"line": line, "character": end}})
 }
 
-const RULES: &str = "set(span.attributes[\"env\"], \"prod\")\nset(span.stauts.code, STATUS_CODE_ERROR) where span.kind == SPAN_KIND_SERVER\n";
+const RULES: &str =
+    "set(span.attributes[\"env\"], \"prod\")\nset(span.stauts.code, STATUS_CODE_ERROR) where span.kind == SPAN_KIND_SERVER\n";
 
 #[tokio::test]
 async fn diagnostics_with_codes_links_and_quick_fixes() {
@@ -33,7 +34,10 @@ async fn diagnostics_with_codes_links_and_quick_fixes() {
     assert!(explanation.as_str().unwrap().starts_with(&format!("# {code}: ")), "{explanation}");
 
     let actions = client
-        .request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": range(1, 10, 10), "context": {"diagnostics": []}}))
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": range(1, 10, 10), "context": {"diagnostics": []}}),
+        )
         .await;
     let action = &actions[0];
     assert_eq!(action["kind"], "quickfix");
@@ -97,11 +101,13 @@ async fn formatting_symbols_and_tokens() {
     let mut client = Client::start(json!({"defaultContext": "log"})).await;
     let uri = "file:///messy.ottl";
     client.open(uri, "ottl", "set( attributes[\"a\"],1 )   where body==nil\n\n\n# note\nkeep_keys(attributes,[\"a\"])\n").await;
-    let edits = client.request("textDocument/formatting", json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}})).await;
-    assert_eq!(
-        edits[0]["newText"],
-        "set(attributes[\"a\"], 1) where body == nil\n\n# note\nkeep_keys(attributes, [\"a\"])\n"
-    );
+    let edits = client
+        .request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
+        )
+        .await;
+    assert_eq!(edits[0]["newText"], "set(attributes[\"a\"], 1) where body == nil\n\n# note\nkeep_keys(attributes, [\"a\"])\n");
     let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}})).await;
     assert_eq!(symbols.as_array().unwrap().len(), 2);
     assert_eq!(symbols[1]["selectionRange"], range(4, 0, 9));
@@ -111,7 +117,12 @@ async fn formatting_symbols_and_tokens() {
 
     let broken = "file:///broken.ottl";
     client.open(broken, "ottl", "set(attributes[\"a\"], \n").await;
-    let edits = client.request("textDocument/formatting", json!({"textDocument": {"uri": broken}, "options": {"tabSize": 4, "insertSpaces": true}})).await;
+    let edits = client
+        .request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": broken}, "options": {"tabSize": 4, "insertSpaces": true}}),
+        )
+        .await;
     assert_eq!(edits, json!([]), "broken text is never rewritten");
 }
 

@@ -469,7 +469,7 @@ impl Checker {
 fn literal_problem(problem: crate::literals::LiteralProblem) -> Diagnostic {
     let mut diagnostic =
         Diagnostic::new(Code::InvalidLiteralArgument, problem.message, problem.span, "rejected by the collector");
-    diagnostic.help = problem.help;
+    diagnostic.help = problem.help.map(String::into_boxed_str);
     diagnostic
 }
 

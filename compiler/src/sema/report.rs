@@ -43,15 +43,15 @@ pub fn enum_error(error: &EnumError) -> Diagnostic {
 }
 
 pub fn inference_error(error: &InferenceError, span: ottl_grammar::Span) -> Diagnostic {
-    let mut diagnostic = Diagnostic::new(Code::ContextInference, error.message(), span, "in this statement");
-    diagnostic.help = Some(match (error, error.lower_message()) {
+    let diagnostic = Diagnostic::new(Code::ContextInference, error.message(), span, "in this statement");
+    let help = match (error, error.lower_message()) {
         (InferenceError::NoPrefix, _) => {
-            "prefix the paths with their context (`span.name`), or give the context (`--context span`)".into()
+            "prefix the paths with their context (`span.name`), or give the context (`--context span`)".to_string()
         }
         (_, Some(lower)) => format!("{lower}; split the statements into groups with a `context` each"),
-        _ => "give the context explicitly".into(),
-    });
-    diagnostic
+        _ => "give the context explicitly".to_string(),
+    };
+    diagnostic.with_help(help)
 }
 
 pub fn bind_error(error: &BindError, signature: &FunctionSignature) -> Option<Diagnostic> {

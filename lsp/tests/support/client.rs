@@ -77,10 +77,8 @@ impl Client {
 
     /// The next diagnostics published for `uri`.
     pub async fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
-        if let Some(i) = self
-            .notifications
-            .iter()
-            .position(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri)
+        if let Some(i) =
+            self.notifications.iter().position(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri)
         {
             return self.notifications.remove(i)["params"]["diagnostics"].as_array().unwrap().clone();
         }
