@@ -38,8 +38,16 @@ pub struct Request<'a> {
     pub snippets: bool,
 }
 
-/// The completions at text offset `offset` of `region`.
+/// The completions at text offset `offset` of `region`, each name once (the first offer,
+/// the likeliest for the place, wins).
 pub fn complete(region: &Region, offset: usize, request: &Request<'_>) -> Vec<Candidate> {
+    let mut seen = std::collections::HashSet::new();
+    let mut candidates = candidates(region, offset, request);
+    candidates.retain(|c| seen.insert(c.label.clone()));
+    candidates
+}
+
+fn candidates(region: &Region, offset: usize, request: &Request<'_>) -> Vec<Candidate> {
     let item = region.item_at(offset);
     let cursor = Cursor::new(&region.text, item.start, offset);
     let mut out = Completions { replace: Span::new(cursor.word_start, offset), request, items: Vec::new() };
@@ -63,6 +71,7 @@ pub fn complete(region: &Region, offset: usize, request: &Request<'_>) -> Vec<Ca
     let call = cursor.enclosing_call();
     if let Some(call) = &call
         && call.named.is_none()
+        && !call.in_literal
         && (call.at_argument_start
             || (cursor.word.is_some() && cursor.tokens.last().is_some_and(|t| matches!(t.0, Token::LParen | Token::Comma))))
     {
@@ -289,6 +298,10 @@ mod tests {
         assert_eq!(labels_at_end("set(name, \"a\") ", RegionKind::Statement), ["where"]);
         assert_eq!(labels_at_end("name == \"a\" ", RegionKind::Condition), ["and", "or"]);
         assert_eq!(labels_at_end("set(span.status.", RegionKind::Statement), ["code", "message"]);
+        let compared = labels_at_end("set(name, \"x\") where span.kind == ", RegionKind::Statement);
+        assert_eq!(compared.iter().filter(|l| *l == "SPAN_KIND_SERVER").count(), 1, "offered once");
+        let in_list = labels_at_end("set(name, Concat([name, ", RegionKind::Statement);
+        assert!(!in_list.contains(&"delimiter =".to_string()) && in_list.contains(&"name".to_string()), "{in_list:?}");
         assert!(!labels_at_end("set(name, \"no completion in a plain str", RegionKind::Statement).iter().any(|l| l == "set"));
     }
 

@@ -32,6 +32,9 @@ pub struct CallSite<'a> {
     pub at_argument_start: bool,
     /// The tokens of the first argument, when it is finished (the target of `set`).
     pub first_argument: Vec<Spanned<'a>>,
+    /// Whether the cursor is inside a list or map literal within the argument
+    /// (`Concat([a, |`): an element goes there, not a named argument.
+    pub in_literal: bool,
 }
 
 impl CallSite<'_> {
@@ -161,17 +164,25 @@ impl<'a> Cursor<'a> {
         let mut depth = 0usize;
         let mut argument = 0usize;
         let mut commas: Vec<usize> = Vec::new();
+        let mut in_literal = false;
         for i in (0..self.tokens.len()).rev() {
             match self.tokens[i].0 {
                 Token::RParen | Token::RBracket | Token::RBrace => depth += 1,
                 Token::LBracket | Token::LBrace if depth > 0 => depth -= 1,
-                // A list or map literal's element is not an argument of the call around it.
-                Token::LBracket | Token::LBrace => return None,
+                // An open list, map or key: the commas seen so far separate its elements,
+                // and the call's argument is the one holding it.
+                Token::LBracket | Token::LBrace => {
+                    in_literal = true;
+                    argument = 0;
+                    commas.clear();
+                }
                 Token::LParen if depth > 0 => depth -= 1,
                 Token::LParen => {
                     let (name_token, _) = *self.tokens.get(i.checked_sub(1)?)?;
                     let (Token::LowerIdent(name) | Token::UpperIdent(name)) = name_token else { return None };
-                    return Some(self.call_site(name, i, argument, &commas));
+                    let mut site = self.call_site(name, i, argument, &commas);
+                    site.in_literal = in_literal;
+                    return Some(site);
                 }
                 Token::Comma if depth == 0 => {
                     argument += 1;
@@ -200,6 +211,7 @@ impl<'a> Cursor<'a> {
             given_names: arguments[..arguments.len() - 1].iter().filter_map(|a| name_of(a)).collect(),
             at_argument_start: current.is_empty(),
             first_argument: if arguments.len() > 1 { arguments[0].to_vec() } else { Vec::new() },
+            in_literal: false,
         }
     }
 
@@ -302,7 +314,10 @@ mod tests {
         assert_eq!(call.given_names, vec!["replacement_format"]);
         assert_eq!(call.first_argument.len(), 1);
         assert!(at_end("set(x, 1)").enclosing_call().is_none());
-        assert!(at_end("set(x, [1, ").enclosing_call().is_none(), "inside a list literal");
+        let call = at_end("set(x, Concat([1, ").enclosing_call().unwrap();
+        assert_eq!((call.name, call.argument, call.in_literal), ("Concat", 0, true), "inside a list literal");
+        let call = at_end("set(x, [1, 2], ").enclosing_call().unwrap();
+        assert_eq!((call.name, call.argument, call.in_literal), ("set", 2, false));
     }
 
     #[test]

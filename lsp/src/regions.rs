@@ -176,9 +176,17 @@ pub fn regions(text: &str, kind: SourceKind) -> Result<Vec<Region>, yaml::YamlEr
     }
 }
 
-/// The region holding document offset `offset` and the offset in its text.
-pub fn region_at(regions: &[Region], offset: usize) -> Option<(&Region, usize)> {
-    regions.iter().find_map(|region| region.text_offset(offset).map(|at| (region, at)))
+/// The region holding document offset `offset` of `document` and the offset in its text.
+/// A cursor after spaces that end a plain YAML scalar is at the end of its text: YAML
+/// drops those spaces from the value, but the user just typed them (`… == |`).
+pub fn region_at<'r>(regions: &'r [Region], document: &str, offset: usize) -> Option<(&'r Region, usize)> {
+    regions.iter().find_map(|region| region.text_offset(offset).map(|at| (region, at))).or_else(|| {
+        regions.iter().find_map(|region| {
+            let end = region.document_range(Span::new(region.text.len(), region.text.len())).end;
+            let gap = document.get(end..offset)?;
+            (!gap.is_empty() && gap.bytes().all(|b| b == b' ' || b == b'\t')).then_some((region, region.text.len()))
+        })
+    })
 }
 
 #[cfg(test)]
@@ -190,12 +198,22 @@ mod tests {
         let yaml = "processors:\n  transform:\n    trace_statements:\n      - context: span\n        statements:\n          - set(name, \"x\")\n          - 'set(attributes[\"a\"], ''q'')'\n";
         let regions = regions(yaml, SourceKind::CollectorYaml).unwrap();
         assert_eq!(regions.len(), 2);
-        let (region, at) = region_at(&regions, yaml.find("name").unwrap() + 2).unwrap();
+        let (region, at) = region_at(&regions, yaml, yaml.find("name").unwrap() + 2).unwrap();
         assert_eq!(&region.text[at..], "me, \"x\")");
         assert_eq!(region.context(None), Some(Context::Span));
-        let (region, at) = region_at(&regions, yaml.find("''q").unwrap() + 2).unwrap();
+        let (region, at) = region_at(&regions, yaml, yaml.find("''q").unwrap() + 2).unwrap();
         assert_eq!(&region.text[at..], "q')");
-        assert!(region_at(&regions, yaml.find("context").unwrap()).is_none());
+        assert!(region_at(&regions, yaml, yaml.find("context").unwrap()).is_none());
+    }
+
+    #[test]
+    fn spaces_typed_after_a_plain_scalar_belong_to_it() {
+        let yaml = "processors:\n  filter:\n    traces:\n      span:\n        - kind ==   \n        - name\n";
+        let regions = regions(yaml, SourceKind::CollectorYaml).unwrap();
+        let after_spaces = yaml.find("==").unwrap() + 5;
+        let (region, at) = region_at(&regions, yaml, after_spaces).unwrap();
+        assert_eq!((region.text.as_str(), at), ("kind ==", 7));
+        assert!(region_at(&regions, yaml, yaml.find("- name").unwrap()).is_none(), "the dash is no scalar's");
     }
 
     #[test]

@@ -105,7 +105,7 @@ impl Backend {
     ) -> Option<T> {
         self.with_regions(uri, |document, regions, state| {
             let offset = document.offset(position);
-            let (region, at) = regions::region_at(regions, offset)?;
+            let (region, at) = regions::region_at(regions, &document.text, offset)?;
             f(document, regions, region, at, state)
         })
     }
@@ -231,7 +231,8 @@ impl LanguageServer for Backend {
                 snippets: state.snippets,
             };
             let candidates = completion::complete(region, at, &request);
-            Some(candidates.into_iter().map(|c| completion_item(c, document, region)).collect::<Vec<_>>())
+            let cursor = document.offset(position.position);
+            Some(candidates.into_iter().map(|c| completion_item(c, document, region, cursor)).collect::<Vec<_>>())
         });
         Ok(items.map(CompletionResponse::Array))
     }
@@ -303,8 +304,14 @@ fn quick_fix(document: &Document, diagnostic: &ottl_grammar::Diagnostic, fix: &o
     }
 }
 
-fn completion_item(candidate: Candidate, document: &Document, region: &Region) -> CompletionItem {
-    let range = document.range(region.document_range(candidate.replace));
+/// An empty replacement inserts at the cursor, which may lie past the region's text (spaces
+/// after a plain YAML scalar).
+fn completion_item(candidate: Candidate, document: &Document, region: &Region, cursor: usize) -> CompletionItem {
+    let range = if candidate.replace.is_empty() {
+        document.range(cursor..cursor)
+    } else {
+        document.range(region.document_range(candidate.replace))
+    };
     CompletionItem {
         sort_text: Some(format!("{}{}", candidate.group, candidate.label)),
         kind: Some(candidate.kind),
