@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace on a fresh machine. Installs what the tests need
 # first: crates come from crates.io through cargo; the Go reference (tests/reference, the
-# collector's own OTTL) is built with the machine's Go from the Go module proxy.
+# collector's own OTTL) is built with the machine's Go from the Go module proxy; the LSP
+# test client comes from PyPI into a venv, the extension's packages from npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,13 @@ if ! command -v cargo >/dev/null 2>&1; then
     echo "test.sh: cargo is not installed; install Rust 1.95 (rustup) first" >&2
     exit 2
 fi
+
+for tool in node npm python3; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "test.sh: $tool is not installed; the editor tests need Node.js 20 with npm and Python 3" >&2
+        exit 2
+    fi
+done
 
 if ! command -v go >/dev/null 2>&1; then
     echo "test.sh: go is not installed; the differential tests need Go 1.26 for tests/reference" >&2
@@ -30,3 +38,7 @@ cargo test --release --test conformance -- --nocapture
 cargo test --release --test differential -- --nocapture
 # The JIT against the interpreter (100,000 generated cases and the corpus), report visible.
 cargo test --release --test jit_differential -- --nocapture
+# The language server through a real LSP client over stdio (pytest-lsp from PyPI).
+OTTL_LSP="$target_dir/release/ottl-lsp" ./tests/lsp-e2e/run.sh
+# The VS Code extension: grammar and unit tests, then the .vsix (npm packages).
+./vscode-extension/scripts/test.sh
