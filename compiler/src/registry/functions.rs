@@ -54,9 +54,9 @@ pub static REGISTRY: &[F] = &[
     F::editor("truncate_all", &[MAP_TARGET, r("limit", K::Int), o("utf8_safe", K::Bool), o("truncation_marker", K::String)],
         "Cuts every top-level string value of a map to at most `limit` bytes; the marker counts toward the limit.",
         r#"truncate_all(attributes, 100)"#),
-    // Newest reference: `source`, `strategy` (default upsert) and `sources` are optional.
-    F::editor("merge_maps", &[MAP_TARGET, o("source", K::PMapGetter), o("strategy", K::String), o("sources", K::GetterList)],
-        "Merges `source` (or each map of `sources`) into `target`; `strategy` is \"insert\", \"update\" or \"upsert\" (the default).",
+    // v0.161: all three are required (newer collectors make `source` and `strategy` optional).
+    F::editor("merge_maps", &[MAP_TARGET, r("source", K::PMapGetter), r("strategy", K::String)],
+        "Merges `source` into `target`; `strategy` is \"insert\" (keep the target's values), \"update\" (only keys the target has) or \"upsert\".",
         r#"merge_maps(attributes, ParseJSON(body), "upsert")"#),
     F::editor("replace_pattern",
         &[r("target", K::GetSetter).typed(T::String), r("regex_pattern", K::StringGetter), r("replacement", K::StringGetter), REPLACE_TAIL_FN, REPLACE_TAIL_FMT],
@@ -248,9 +248,6 @@ pub static REGISTRY: &[F] = &[
         r#"SliceToMap(attributes["items"], ["name"])"#),
     F::converter("Keys", &[r("target", K::PMapGetter)], STRINGS, "The keys of a map.", r#"Keys(attributes)"#),
     F::converter("Values", &[r("target", K::PMapGetter)], LIST, "The values of a map (order not guaranteed).", r#"Values(attributes)"#),
-    F::converter("ToValues", &[o("map", K::PMapGetter), o("maps", K::PMapGetterList), o("depth", K::Int)], LIST,
-        "The values of `map` (or of every map in `maps`), descending into nested maps up to `depth` levels.",
-        r#"ToValues(attributes, depth = 1)"#),
     F::converter("Sort", &[r("target", K::Getter), o("order", K::String)], LIST,
         "Sorts a slice (\"asc\" or \"desc\"); mixed types sort by their string form.",
         r#"Sort(attributes["tags"], "desc")"#),

@@ -456,7 +456,6 @@ const ALL_FUNCTION_NAMES: &[&str] = &[
     "SliceToMap",
     "Keys",
     "Values",
-    "ToValues",
     "Sort",
     "Coalesce",
     "ParseXML",

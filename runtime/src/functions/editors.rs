@@ -190,22 +190,11 @@ impl MergeStrategy {
     }
 }
 
-/// `merge_maps(target, source?, strategy = "upsert", sources?)`: `source` first, then each
-/// map of `sources` in order.
+/// `merge_maps(target, source, strategy)`.
 fn merge_maps(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let strategy = MergeStrategy::parse(args.optional(2).map(coerce::string).transpose()?.unwrap_or("upsert"))?;
-    if !args.given(1) && !args.given(3) {
-        bail!("at least one of the optional arguments ('source' or 'sources') must be provided");
-    }
+    let strategy = MergeStrategy::parse(args.string(2)?)?;
     edit_map(host, |map| {
-        if args.given(1) {
-            strategy.merge(args.map(1)?, map);
-        }
-        if args.given(3) {
-            for source in args.list(3)? {
-                strategy.merge(coerce::map(source)?, map);
-            }
-        }
+        strategy.merge(args.map(1)?, map);
         Ok(())
     })
 }
@@ -1044,16 +1033,12 @@ mod tests {
         assert_eq!(insert, map(&[("http.method", s("get")), ("flags", s("A")), ("new", Value::Int(1))]));
         let update = edit("merge_maps", target.clone(), vec![v(source.clone()), v(s("update"))]).unwrap();
         assert_eq!(update, map(&[("http.method", s("post")), ("flags", s("A"))]));
-        let upsert = edit("merge_maps", target.clone(), vec![v(source.clone())]).unwrap();
+        let upsert = edit("merge_maps", target.clone(), vec![v(source.clone()), v(s("upsert"))]).unwrap();
         assert_eq!(keys(&upsert), ["http.method", "flags", "new"]);
-        let sources = Value::Slice(vec![map(&[("a", Value::Int(1))]), map(&[("a", Value::Int(2))])]);
-        let many = edit("merge_maps", target.clone(), vec![Arg::Absent, Arg::Absent, v(sources)]).unwrap();
-        assert_eq!(many, map(&[("http.method", s("get")), ("flags", s("A")), ("a", Value::Int(2))]));
         assert_eq!(
-            err(edit("merge_maps", target.clone(), vec![v(source), v(s("bogus"))])),
+            err(edit("merge_maps", target, vec![v(source), v(s("bogus"))])),
             "invalid value for strategy, bogus, must be 'insert', 'update' or 'upsert'"
         );
-        assert!(err(edit("merge_maps", target, vec![])).starts_with("at least one of the optional arguments"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Type conversions, type predicates, ids and the collection converters (spec §6.2):
 //! `Int`, `Double`, `Bool`, `String`, `Hex`, `ParseInt`, the `Is*` predicates, `TraceID`,
-//! `SpanID`, `ProfileID`, `Len`, `Keys`, `Values`, `ToValues`, `Coalesce`, `ContainsValue`,
+//! `SpanID`, `ProfileID`, `Len`, `Keys`, `Values`, `Coalesce`, `ContainsValue`,
 //! `Sort`, `SliceToMap`, `Index`, `Log`, `IsInCIDR`, `IsValidLuhn`, `UUID`, `UUIDv7` and
 //! `IsRootSpan`. Error texts follow the reference's `ottlfuncs/func_*.go`.
 
@@ -35,7 +35,6 @@ pub(crate) static CONVERTERS: &[Converter] = &[
     Converter::new("Len", len),
     Converter::new("Keys", keys),
     Converter::new("Values", values),
-    Converter::new("ToValues", to_values),
     Converter::lazy("Coalesce", coalesce),
     Converter::new("ContainsValue", contains_value),
     Converter::new("Sort", sort),
@@ -340,43 +339,6 @@ fn keys(args: &mut Args<'_>) -> Result<Value> {
 
 fn values(args: &mut Args<'_>) -> Result<Value> {
     Ok(Value::Slice(args.map(0)?.values().cloned().collect()))
-}
-
-/// The values of `map` or of each of `maps`, nested maps replaced by their own values down to
-/// `depth` levels (unlimited by default).
-fn to_values(args: &mut Args<'_>) -> Result<Value> {
-    let maps: Vec<&Map> = match (args.optional(0), args.given(1)) {
-        (Some(map), false) => vec![coerce::map(map)?],
-        (None, true) => args.list(1)?.iter().map(coerce::map).collect::<Result<_>>()?,
-        (None, false) => bail!("one of the two optional arguments ('map' or 'maps') must be provided"),
-        (Some(_), true) => bail!("only one of the two optional arguments ('map' or 'maps') should be provided"),
-    };
-    let depth = match args.optional(2) {
-        Some(depth) => coerce::int(depth)?,
-        None => i64::MAX,
-    };
-    if depth < 0 {
-        bail!("depth must be an integer greater than or equal to 0");
-    }
-    Ok(Value::Slice(maps.into_iter().flat_map(|map| nested_values(map, depth)).collect()))
-}
-
-/// The values of `map` in order, descending into nested maps while `depth` allows; walks
-/// with an explicit stack so deep nesting cannot overflow the call stack.
-fn nested_values(map: &Map, depth: i64) -> Vec<Value> {
-    let mut out = Vec::with_capacity(map.len());
-    let mut stack = vec![(map.values(), depth)];
-    while let Some((values, remaining)) = stack.last_mut() {
-        let remaining = *remaining;
-        match values.next() {
-            Some(Value::Map(inner)) if remaining > 0 => stack.push((inner.values(), remaining - 1)),
-            Some(value) => out.push(value.clone()),
-            None => {
-                stack.pop();
-            }
-        }
-    }
-    out
 }
 
 fn coalesce(args: &mut Args<'_>) -> Result<Value> {
@@ -690,7 +652,6 @@ fn is_root_span(_: &mut Args<'_>, item: &ItemMut<'_>) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Arg;
     use super::super::testing::convert;
     use super::*;
 
@@ -831,47 +792,11 @@ mod tests {
         );
     }
 
-    /// Calls converter `name` with arguments that may be absent.
-    fn call(name: &str, args: Vec<Arg<'_>>) -> Result<Value> {
-        super::super::converter(name).unwrap().call(&mut Args::new(args), &ItemMut::Resource)
-    }
-
     #[test]
-    fn keys_values_and_to_values() {
-        let m = map(&[("k1", s("v1")), ("k2", map(&[("n", Value::Int(1)), ("deep", map(&[("x", Value::Int(2))]))]))]);
-        assert_eq!(ok("Keys", vec![m.clone()]), list(vec![s("k1"), s("k2")]));
+    fn keys_and_values() {
+        let m = map(&[("k1", s("v1")), ("k2", map(&[("n", Value::Int(1))]))]);
+        assert_eq!(ok("Keys", vec![m]), list(vec![s("k1"), s("k2")]));
         assert_eq!(ok("Values", vec![map(&[("k1", s("v1"))])]), list(vec![s("v1")]));
-        assert_eq!(ok("ToValues", vec![m.clone()]), list(vec![s("v1"), Value::Int(1), Value::Int(2)]));
-        let with_depth = |depth: i64| call("ToValues", vec![Arg::Value(m.clone()), Arg::Absent, Arg::Value(Value::Int(depth))]);
-        assert_eq!(with_depth(1), Ok(list(vec![s("v1"), Value::Int(1), map(&[("x", Value::Int(2))])])));
-        assert_eq!(with_depth(0), Ok(list(vec![s("v1"), m_value(&m, "k2")])));
-        assert_eq!(with_depth(-1).unwrap_err().message(), "depth must be an integer greater than or equal to 0");
-        let maps = list(vec![map(&[("a", Value::Int(1))]), map(&[("b", Value::Int(2))])]);
-        assert_eq!(call("ToValues", vec![Arg::Absent, Arg::Value(maps)]), Ok(list(vec![Value::Int(1), Value::Int(2)])));
-        assert_eq!(
-            call("ToValues", vec![]).unwrap_err().message(),
-            "one of the two optional arguments ('map' or 'maps') must be provided"
-        );
-        assert_eq!(
-            err("ToValues", vec![m.clone(), list(vec![])]),
-            "only one of the two optional arguments ('map' or 'maps') should be provided"
-        );
-    }
-
-    fn m_value(m: &Value, key: &str) -> Value {
-        coerce::map(m).unwrap()[key].clone()
-    }
-
-    #[test]
-    fn to_values_survives_deep_nesting() {
-        let mut deep = Value::Int(7);
-        for _ in 0..100_000 {
-            deep = Value::Map([("k".to_string(), deep)].into_iter().collect());
-        }
-        let mut args = Args::values(vec![deep]);
-        assert_eq!(to_values(&mut args), Ok(list(vec![Value::Int(7)])));
-        // Dropping the nested value recurses once per level: leak it rather than overflow.
-        std::mem::forget(args);
     }
 
     #[test]
