@@ -19,8 +19,9 @@ pub struct CheckOptions {
 }
 
 impl CheckOptions {
-    fn settings(&self, context: Context) -> sema::Settings {
-        sema::Settings { context, feature_gates: self.feature_gates.clone() }
+    /// `inferred`: the context came from the path prefixes, so every path must have one.
+    fn settings(&self, context: Context, inferred: bool) -> sema::Settings {
+        sema::Settings { context, feature_gates: self.feature_gates.clone(), prefixes_required: inferred }
     }
 }
 
@@ -59,7 +60,7 @@ fn check_document(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
             return diagnostics;
         }
     };
-    let settings = options.settings(context);
+    let settings = options.settings(context, options.context.is_none());
     for (node, _) in clean {
         diagnostics.extend(sema::check_node(node, &settings));
     }
@@ -67,8 +68,15 @@ fn check_document(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
 }
 
 fn check_collector_yaml(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
-    match yaml::extract(text) {
-        Ok(snippets) => snippets.iter().flat_map(|snippet| check_snippet(snippet, options)).collect(),
+    match yaml::extract_all(text) {
+        Ok(extracted) => {
+            let duplicates = extracted.duplicate_keys.into_iter().map(|duplicate| {
+                Diagnostic::new(Code::DuplicateYamlKey, duplicate.message, Span::from(duplicate.span), "defined again here")
+                    .with_help("the collector refuses a file that defines a key twice; remove or merge one of them")
+            });
+            let ottl = extracted.snippets.iter().flat_map(|snippet| check_snippet(snippet, options));
+            duplicates.chain(ottl).collect()
+        }
         Err(error) => {
             vec![Diagnostic::new(Code::InvalidYaml, format!("invalid YAML: {}", error.message), Span::from(error.span), "here")]
         }
@@ -123,7 +131,7 @@ fn check_snippet_semantics(snippet: &EmbeddedOttl, node: &Node, text: &str, opti
             Err(error) => return vec![sema::inference_diagnostic(&error, Span::new(0, text.len()))],
         },
     };
-    sema::check_node(node, &options.settings(context))
+    sema::check_node(node, &options.settings(context, snippet.context.is_none()))
 }
 
 #[cfg(test)]

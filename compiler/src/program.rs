@@ -60,6 +60,7 @@ pub fn compile_document(
     }
     let items: Vec<(&Node, &str)> =
         document.items.iter().filter_map(|item| item.parsed.node.as_ref().map(|n| (n, &text[item.span.range()]))).collect();
+    let prefixes_required = context.is_none();
     let context = match context {
         Some(c) => c,
         None => sema::infer_context(items.iter().map(|(n, _)| *n)).map_err(|error| {
@@ -72,7 +73,7 @@ pub fn compile_document(
             }
         })?,
     };
-    let settings = Settings { context, feature_gates: feature_gates.to_vec() };
+    let settings = Settings { context, feature_gates: feature_gates.to_vec(), prefixes_required };
     let mut rules = Vec::new();
     let mut errors = Vec::new();
     for (node, source) in items {

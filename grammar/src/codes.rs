@@ -249,6 +249,15 @@ Scalar fields such as `name` take none; maps take string keys (`attributes[0]` i
 "Each statement group has one scratch map, `cache`, addressed under the statement's own
 context: `log.cache[\"k\"]` in a log statement, not `resource.cache[\"k\"]`.";
 
+    MissingContextName = "E0105", "a path without its context name where the context is inferred",
+"When a statement group gives no `context`, the collector infers it from the path prefixes
+and then requires every path to name its context: `span.name`, not `name`. Either prefix
+every path, or give the group its context (`context: span`; `--context span` for a `.ottl`
+file), which lets paths leave their own context out.
+
+    - set(attributes[\"env\"], \"prod\") where resource.attributes[\"region\"] == \"eu\"  # wrong
+    - set(resource.attributes[\"env\"], \"prod\") where resource.attributes[\"region\"] == \"eu\"  # right";
+
     UnknownFunction = "E0110", "unknown function",
 "No editor or converter has this name. Names are case-sensitive: editors are snake_case
 (`delete_key`), converters UpperCamelCase (`ParseJSON`, `SHA256`). `ottlc` suggests the
@@ -359,6 +368,16 @@ does nothing: `metric.type` changes only through the conversion functions
     InvalidYaml = "E0900", "the YAML file does not parse",
 "The collector configuration is not valid YAML, so no OTTL in it could be checked. The
 label points where the YAML parser gave up.";
+
+    DuplicateYamlKey = "E0901", "a mapping key defined twice",
+"A YAML mapping defines the same key twice. Many YAML tools keep the last value; the
+collector's YAML decoder (go-yaml) refuses the file, so the collector does not start. The
+OTTL in the file is still checked.
+
+    exporters:
+      otlp:
+        sending_queue: {enabled: true}
+        sending_queue: {queue_size: 100}    # wrong: merge the two";
 }
 
 #[cfg(test)]

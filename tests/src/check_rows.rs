@@ -32,7 +32,7 @@ pub fn settings(row: &Row) -> Option<Settings> {
     let context = Context::parse(&row.context)?;
     let lambdas = row.note.contains(LAMBDA_GATE) && !row.note.contains("gate disabled");
     let feature_gates = if lambdas { vec![LAMBDA_GATE.to_string()] } else { Vec::new() };
-    Some(Settings { context, feature_gates })
+    Some(Settings { context, feature_gates, prefixes_required: false })
 }
 
 pub fn run_check_error(row: &Row) -> Result<(), String> {

@@ -54,7 +54,11 @@ enum Outcome {
 fn settings(row: &Row) -> Settings {
     match check_rows::settings(row) {
         Some(settings) => settings,
-        None => Settings { context: Context::Log, feature_gates: vec![ottl_compiler::registry::LAMBDA_GATE.to_string()] },
+        None => Settings {
+            context: Context::Log,
+            feature_gates: vec![ottl_compiler::registry::LAMBDA_GATE.to_string()],
+            prefixes_required: false,
+        },
     }
 }
 

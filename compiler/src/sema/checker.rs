@@ -19,6 +19,8 @@ pub struct Checker {
     context: Context,
     /// The collector feature gates assumed enabled.
     gates: Vec<String>,
+    /// Every path must name its context (the context was inferred).
+    prefixes_required: bool,
     pub diagnostics: Vec<Diagnostic>,
     /// The formals of the lambdas being checked, innermost last.
     lambdas: Vec<Vec<Option<String>>>,
@@ -42,8 +44,14 @@ impl Typed {
 }
 
 impl Checker {
-    pub fn new(context: Context, gates: &[String]) -> Checker {
-        Checker { context, gates: gates.to_vec(), diagnostics: Vec::new(), lambdas: Vec::new() }
+    pub fn new(settings: &super::Settings) -> Checker {
+        Checker {
+            context: settings.context,
+            gates: settings.feature_gates.clone(),
+            prefixes_required: settings.prefixes_required,
+            diagnostics: Vec::new(),
+            lambdas: Vec::new(),
+        }
     }
 
     pub fn has_errors(&self) -> bool {
@@ -269,6 +277,9 @@ impl Checker {
     fn path(&mut self, path: &ast::Path) -> Option<(ir::PathRef, schema::ResolvedPath)> {
         match schema::resolve(self.context, path) {
             Ok(resolved) => {
+                if self.prefixes_required && !resolved.prefixed {
+                    self.diagnostics.push(report::missing_context_name(self.context, path));
+                }
                 let keys = path.segments.iter().flat_map(|s| s.keys.iter()).map(|k| self.key(k)).collect();
                 Some((ir::PathRef { context: resolved.context, field: resolved.field, keys }, resolved))
             }

@@ -36,28 +36,31 @@ pub struct Checked<T> {
 pub struct Settings {
     pub context: Context,
     pub feature_gates: Vec<String>,
+    /// The context was inferred, not given: the collector then parses every path with its
+    /// context name required (`span.name`, not `name`).
+    pub prefixes_required: bool,
 }
 
 impl Settings {
     pub fn new(context: Context) -> Settings {
-        Settings { context, feature_gates: Vec::new() }
+        Settings { context, feature_gates: Vec::new(), prefixes_required: false }
     }
 }
 
 pub fn check_statement(statement: &Statement, settings: &Settings) -> Checked<ir::Statement> {
-    let mut checker = Checker::new(settings.context, &settings.feature_gates);
+    let mut checker = Checker::new(settings);
     let ir = checker.statement(statement);
     finish(checker, ir)
 }
 
 pub fn check_condition(condition: &ast::Expr, settings: &Settings) -> Checked<ir::Expr> {
-    let mut checker = Checker::new(settings.context, &settings.feature_gates);
+    let mut checker = Checker::new(settings);
     let ir = checker.condition(condition);
     finish(checker, Some(ir))
 }
 
 pub fn check_value(value: &ast::Expr, settings: &Settings) -> Checked<ir::Expr> {
-    let mut checker = Checker::new(settings.context, &settings.feature_gates);
+    let mut checker = Checker::new(settings);
     let ir = checker.value(value);
     finish(checker, Some(ir))
 }

@@ -2,10 +2,11 @@
 //! say what is wrong as data; this one says it to the user, with the reference's wording
 //! where users search for it and a fix where one is known.
 
+use ottl_grammar::ast::{ExprKind, Path};
 use ottl_grammar::{Code, Diagnostic};
 
 use crate::registry::{BindError, FunctionSignature};
-use crate::schema::{EnumError, InferenceError, PathError};
+use crate::schema::{Context, EnumError, InferenceError, PathError};
 
 pub fn path_error(error: &PathError) -> Diagnostic {
     let code = match error {
@@ -30,6 +31,41 @@ pub fn path_error(error: &PathError) -> Diagnostic {
         }
         _ => diagnostic,
     }
+}
+
+/// E0105: an un-prefixed path in a statement whose context was inferred. The collector
+/// resolves such paths only when the group names its context; the fix names it here.
+pub fn missing_context_name(context: Context, path: &Path) -> Diagnostic {
+    let written = original_text(path);
+    let options: Vec<String> = context.prefixes().iter().map(|prefix| format!("\"{prefix}.{written}\"")).collect();
+    let first = &path.segments[0].name;
+    Diagnostic::new(
+        Code::MissingContextName,
+        format!("missing context name for path \"{written}\", possibly valid options are: {}", options.join(", ")),
+        path.span,
+        "no context name",
+    )
+    .with_suggestion(first.span, format!("{}.{}", context.name(), first.name))
+}
+
+/// A path as the collector quotes it in errors: names joined by dots, keys in brackets
+/// without quotes (`attributes[env]`).
+fn original_text(path: &Path) -> String {
+    let mut out = String::new();
+    for (i, segment) in path.segments.iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(&segment.name.name);
+        for key in &segment.keys {
+            match &key.expr.kind {
+                ExprKind::String(s) => out.push_str(&format!("[{s}]")),
+                ExprKind::Int(i) => out.push_str(&format!("[{i}]")),
+                _ => out.push_str("[…]"),
+            }
+        }
+    }
+    out
 }
 
 pub fn enum_error(error: &EnumError) -> Diagnostic {

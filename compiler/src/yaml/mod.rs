@@ -105,12 +105,34 @@ const MAX_EMBEDDING: usize = 3;
 /// parser's message and byte span), and for alias bombs: documents whose aliases expand to more
 /// than 100,000 OTTL strings.
 pub fn extract(yaml: &str) -> Result<Vec<EmbeddedOttl>, YamlError> {
-    extract_nested(yaml, 0)
+    extract_all(yaml).map(|extracted| extracted.snippets)
 }
 
-fn extract_nested(yaml: &str, embedding: usize) -> Result<Vec<EmbeddedOttl>, YamlError> {
+/// What [`extract_all`] finds: the OTTL, and the mistakes in the YAML around it that the
+/// collector refuses but that do not hide the OTTL.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    pub snippets: Vec<EmbeddedOttl>,
+    /// Mapping keys defined twice in the file (not in configs held in strings).
+    pub duplicate_keys: Vec<YamlError>,
+}
+
+/// [`extract`], and the file's keys defined twice.
+///
+/// # Errors
+/// As [`extract`].
+pub fn extract_all(yaml: &str) -> Result<Extracted, YamlError> {
+    let mut duplicate_keys = Vec::new();
+    let snippets = extract_nested(yaml, 0, &mut duplicate_keys)?;
+    Ok(Extracted { snippets, duplicate_keys })
+}
+
+fn extract_nested(yaml: &str, embedding: usize, duplicate_keys: &mut Vec<YamlError>) -> Result<Vec<EmbeddedOttl>, YamlError> {
     let idx = tree::CharIndex::new(yaml);
-    let tree = tree::build(yaml, &idx)?;
+    let mut tree = tree::build(yaml, &idx)?;
+    if embedding == 0 {
+        duplicate_keys.append(&mut tree.duplicate_keys);
+    }
     let mut walker = layouts::Walker::new(&tree);
     walker.walk_documents();
     if walker.exhausted {
@@ -149,7 +171,7 @@ fn extract_nested(yaml: &str, embedding: usize) -> Result<Vec<EmbeddedOttl>, Yam
                 continue;
             };
             // A string that merely looks like a config and does not parse holds nothing for us.
-            let Ok(inner) = extract_nested(&scalar.value, embedding + 1) else {
+            let Ok(inner) = extract_nested(&scalar.value, embedding + 1, duplicate_keys) else {
                 continue;
             };
             if inner.is_empty() {

@@ -1038,3 +1038,14 @@ fn unusual_documents_map_exactly() {
         assert!(!t.nodes.is_empty(), "{doc:?}");
     }
 }
+
+#[test]
+fn a_key_defined_twice_is_refused_as_go_yaml_refuses_it() {
+    let yaml =
+        "exporters:\n  otlp:\n    sending_queue: {}\n    endpoint: x\n    sending_queue: {}\nprocessors:\n  <<: {}\n  <<: {}\n";
+    let extracted = extract_all(yaml).unwrap();
+    let [duplicate] = &extracted.duplicate_keys[..] else { panic!("{:?}", extracted.duplicate_keys) };
+    assert_eq!(duplicate.message, "mapping key \"sending_queue\" already defined at line 3");
+    assert_eq!(&yaml[duplicate.span.clone()], "sending_queue");
+    assert!(extract_all("a: {b: 1}\nc: {b: 1}\n").unwrap().duplicate_keys.is_empty(), "the same key in two mappings is fine");
+}

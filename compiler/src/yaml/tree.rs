@@ -43,6 +43,10 @@ pub(super) struct Tree {
     pub(super) nodes: Vec<Node>,
     /// The root node of each document, in order.
     pub(super) roots: Vec<NodeId>,
+    /// Keys defined a second time in the same mapping. go-yaml, and so the collector,
+    /// refuses such a file; the tree keeps both entries so that the OTTL around them can
+    /// still be checked.
+    pub(super) duplicate_keys: Vec<YamlError>,
 }
 
 /// Converts saphyr's character indexes into byte offsets.
@@ -145,6 +149,12 @@ fn build_inner(src: &str, idx: &CharIndex<'_>) -> Result<Tree, YamlError> {
             });
         }
         let id = attach(&mut tree, &mut stack, &mut open, None, node);
+        if let Some(first) = duplicate_key(&tree, &stack, id) {
+            let key = tree.scalar(id).map_or("", |s| s.value.as_str());
+            let line = src[..first].matches('\n').count() + 1;
+            let message = format!("mapping key \"{key}\" already defined at line {line}");
+            tree.duplicate_keys.push(YamlError { message, span: start..end });
+        }
         if anchor > 0 {
             anchors.insert(anchor, id);
         }
@@ -154,6 +164,22 @@ fn build_inner(src: &str, idx: &CharIndex<'_>) -> Result<Tree, YamlError> {
         }
     }
     Ok(tree)
+}
+
+/// When `id` is a scalar just read as a key of the innermost mapping and an earlier key of
+/// that mapping has the same text, the earlier key's offset: go-yaml, and so the collector,
+/// refuses a mapping that defines a key twice (merge keys `<<` excepted).
+fn duplicate_key(tree: &Tree, stack: &[Frame], id: NodeId) -> Option<usize> {
+    let frame = stack.last()?;
+    let Node::Map(entries) = tree.node(frame.node) else { return None };
+    if frame.pending_key != Some(id) {
+        return None;
+    }
+    let key = tree.scalar(id)?;
+    if key.value == "<<" {
+        return None;
+    }
+    entries.iter().filter_map(|(k, _)| tree.scalar(*k)).find(|k| k.value == key.value).map(|k| k.start)
 }
 
 /// Adds `node` (or reuses `existing`, for an alias) as the next child of the innermost open
