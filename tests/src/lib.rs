@@ -7,4 +7,5 @@ pub mod exec_rows;
 pub mod fixtures;
 pub mod generator;
 pub mod grammar_rows;
+pub mod realworld;
 pub mod reference;

@@ -74,36 +74,17 @@ fn build() -> Result<PathBuf, String> {
 
 /// Runs `cases` through one `ottl-ref batch` process; the outcomes in the same order.
 pub fn run_batch(cases: &[Case]) -> Result<Vec<Outcome>, String> {
-    let binary = binary()?;
-    let mut child = Command::new(&binary)
-        .args(["batch", "-gates", GATES])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-    let mut stdin = child.stdin.take().ok_or("no stdin")?;
-    let lines: String = cases
+    let lines = cases
         .iter()
         .map(|c| {
             json!({"id": c.id, "command": c.command, "signal": c.signal, "context": c.context,
                    "error_mode": c.error_mode, "rules": c.rules, "input": c.input})
-            .to_string()
-                + "\n"
         })
         .collect();
-    // Written from another thread: the answers must be read while the cases go in.
-    let writer = std::thread::spawn(move || stdin.write_all(lines.as_bytes()));
-    let output = child.wait_with_output().map_err(|e| e.to_string())?;
-    writer.join().map_err(|_| "writer panicked")?.map_err(|e| e.to_string())?;
-    if !output.status.success() {
-        return Err(format!("ottl-ref batch failed: {}", output.status));
-    }
-    let text = String::from_utf8_lossy(&output.stdout);
-    let outcomes: Vec<Outcome> = text
-        .lines()
-        .map(|line| {
-            let result: Json = serde_json::from_str(line).map_err(|e| format!("bad result line: {e}"))?;
+    let results = run_lines(&["batch", "-gates", GATES], lines)?;
+    results
+        .into_iter()
+        .map(|result| {
             Ok(match (result.get("output"), result["error"].as_str()) {
                 (Some(output), None) => Outcome::Output(output.clone()),
                 (_, Some(error)) if result["rejected"] == true => Outcome::Rejected(error.to_string()),
@@ -111,11 +92,81 @@ pub fn run_batch(cases: &[Case]) -> Result<Vec<Outcome>, String> {
                 (None, None) => return Err("a result with neither output nor error".to_string()),
             })
         })
-        .collect::<Result<_, String>>()?;
-    if outcomes.len() != cases.len() {
-        return Err(format!("{} cases but {} results", cases.len(), outcomes.len()));
+        .collect()
+}
+
+/// One snippet for `ottl-ref check`: does the collector start with it?
+#[derive(Clone, Debug)]
+pub struct CheckCase {
+    pub id: String,
+    /// `statement` (a transform processor group) or `condition` (a filter processor list).
+    pub kind: &'static str,
+    pub signal: String,
+    /// Empty: inferred.
+    pub context: String,
+    /// With the config layer's rules applied (`$$` -> `$`).
+    pub text: String,
+}
+
+/// Whether the collector accepts each case (`Err` holds its error), in order.
+pub fn run_check(cases: &[CheckCase]) -> Result<Vec<Result<(), String>>, String> {
+    let lines = cases
+        .iter()
+        .map(|c| json!({"id": c.id, "kind": c.kind, "signal": c.signal, "context": c.context, "text": c.text}))
+        .collect();
+    Ok(run_lines(&["check"], lines)?.iter().map(acceptance).collect())
+}
+
+/// The collector's verdict on a whole config file.
+pub struct ConfigVerdict {
+    /// Why the collector cannot read the file as a config at all (invalid YAML), if so.
+    pub file_error: Option<String>,
+    /// Each OTTL component (`processors/transform/x`): accepted, or its error. Checked one
+    /// by one even when the file as a whole is refused.
+    pub components: Vec<(String, Result<(), String>)>,
+}
+
+pub fn check_config(name: &str, yaml: &str) -> Result<ConfigVerdict, String> {
+    let result = run_lines(&["check"], vec![json!({"id": name, "config": yaml})])?.remove(0);
+    let components = result["components"].as_array().cloned().unwrap_or_default();
+    Ok(ConfigVerdict {
+        file_error: result["error"].as_str().map(str::to_string),
+        components: components.iter().map(|c| (c["name"].as_str().unwrap_or_default().to_string(), acceptance(c))).collect(),
+    })
+}
+
+fn acceptance(result: &Json) -> Result<(), String> {
+    if result["accepted"] == true { Ok(()) } else { Err(result["error"].as_str().unwrap_or("rejected").to_string()) }
+}
+
+/// Runs one `ottl-ref` process with `args`, one JSON line in per case, one result out.
+fn run_lines(args: &[&str], lines: Vec<Json>) -> Result<Vec<Json>, String> {
+    let binary = binary()?;
+    let mut child = Command::new(&binary)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+    let mut stdin = child.stdin.take().ok_or("no stdin")?;
+    let count = lines.len();
+    let text: String = lines.iter().map(|line| line.to_string() + "\n").collect();
+    // Written from another thread: the answers must be read while the cases go in.
+    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let output = child.wait_with_output().map_err(|e| e.to_string())?;
+    writer.join().map_err(|_| "writer panicked")?.map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(format!("ottl-ref {} failed: {}", args[0], output.status));
     }
-    Ok(outcomes)
+    let results: Vec<Json> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).map_err(|e| format!("bad result line: {e}")))
+        .collect::<Result<_, String>>()?;
+    if results.len() != count {
+        return Err(format!("{count} cases but {} results", results.len()));
+    }
+    Ok(results)
 }
 
 /// The signal of a payload, as `ottl-ref` names it.
