@@ -40,7 +40,7 @@ pub fn check_file(file: &SourceFile, options: &CheckOptions) -> Vec<Diagnostic> 
 /// that parsed cleanly.
 fn check_document(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
     let document = parse_document(text);
-    let mut diagnostics: Vec<Diagnostic> = document.diagnostics().cloned().collect();
+    let mut diagnostics: Vec<Diagnostic> = document.diagnostics().map(|d| sema::refine(d.clone(), text)).collect();
     let clean: Vec<(&Node, Span)> = document
         .items
         .iter()
@@ -110,7 +110,7 @@ fn check_snippet(snippet: &EmbeddedOttl, options: &CheckOptions) -> Vec<Diagnost
     let text = if snippet.needs_env { env_placeholders(&snippet.text) } else { snippet.text.clone() };
     let parsed = parse_tokens(&text, &lexer::lex(&text), entry);
     let has_syntax_errors = parsed.has_errors();
-    let mut diagnostics = parsed.diagnostics;
+    let mut diagnostics: Vec<Diagnostic> = parsed.diagnostics.into_iter().map(|d| sema::refine(d, &text)).collect();
     if let (false, Some(node)) = (has_syntax_errors, &parsed.node) {
         diagnostics.extend(check_snippet_semantics(snippet, node, &text, options));
     }

@@ -8,6 +8,7 @@
 
 mod checker;
 mod hints;
+mod refine;
 mod report;
 pub mod rewrite;
 pub mod rules;
@@ -21,6 +22,7 @@ use crate::registry::{self, FunctionKind};
 use crate::schema::{self, Context, InferenceError, Unsupported};
 use checker::Checker;
 use hints::Hints;
+pub use refine::refine;
 
 /// The outcome of checking one snippet: the IR when there was no error, and every
 /// diagnostic either way.

@@ -82,7 +82,7 @@ pub fn inference_error(error: &InferenceError, span: ottl_grammar::Span) -> Diag
     let diagnostic = Diagnostic::new(Code::ContextInference, error.message(), span, "in this statement");
     let help = match (error, error.lower_message()) {
         (InferenceError::NoPrefix, _) => {
-            "prefix the paths with their context (`span.name`), or give the context (`--context span`)".to_string()
+            "prefix the paths with their context (`span.name`, `log.body`), or name it: `context: span` in the collector's statement group, `--context span` for a .ottl file".to_string()
         }
         (_, Some(lower)) => format!("{lower}; split the statements into groups with a `context` each"),
         _ => "give the context explicitly".to_string(),
