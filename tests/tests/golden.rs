@@ -1,5 +1,6 @@
-//! Golden tests of rendered diagnostics: every file under `golden/ottl` and
-//! `golden/yaml` is checked as `ottlc check` would, and the rendered report must equal
+//! Golden tests of rendered diagnostics: every file under `golden/ottl`, `golden/yaml` and
+//! `golden/realworld` (the twenty most common mistakes of the real-world set) is checked as
+//! `ottlc check` would, and the rendered report must equal
 //! the `.out` file beside it. `UPDATE_GOLDEN=1 cargo test --test golden` rewrites the
 //! `.out` files; review the diff before committing.
 
@@ -14,7 +15,7 @@ use ottl_grammar::Code;
 
 fn golden_inputs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
-    let mut files: Vec<PathBuf> = ["ottl", "yaml"]
+    let mut files: Vec<PathBuf> = ["ottl", "yaml", "realworld"]
         .iter()
         .flat_map(|dir| std::fs::read_dir(root.join(dir)).expect("golden directory exists"))
         .map(|entry| entry.expect("readable directory entry").path())
