@@ -38,6 +38,8 @@ cargo test --release --test conformance -- --nocapture
 cargo test --release --test differential -- --nocapture
 # The JIT against the interpreter (100,000 generated cases and the corpus), report visible.
 cargo test --release --test jit_differential -- --nocapture
+# Real-world OTTL (3,000 rows, 15 configs) against the collector, report visible.
+cargo test --release --test realworld -- --nocapture
 # The language server through a real LSP client over stdio (pytest-lsp from PyPI).
 OTTL_LSP="$target_dir/release/ottl-lsp" ./tests/lsp-e2e/run.sh
 # The VS Code extension: grammar and unit tests, then the .vsix (npm packages).
