@@ -25,13 +25,16 @@ impl CheckOptions {
     }
 }
 
-/// All diagnostics for `file`, sorted by position, spans in the file's byte offsets.
+/// All diagnostics for `file`, sorted by position, spans in the file's byte offsets. A
+/// YAML string used through several aliases is checked once per use; the same diagnostic at
+/// the same place is reported once.
 pub fn check_file(file: &SourceFile, options: &CheckOptions) -> Vec<Diagnostic> {
     let mut diagnostics = match file.kind {
         SourceKind::Ottl => check_document(&file.text, options),
         SourceKind::CollectorYaml => check_collector_yaml(&file.text, options),
     };
     diagnostics.sort_by_key(|d| (d.span().start, d.span().end));
+    diagnostics.dedup();
     diagnostics
 }
 
@@ -148,5 +151,12 @@ mod tests {
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         assert_eq!(diagnostics[0].code, Code::AssignInCondition);
         assert_eq!(&yaml[diagnostics[0].span().range()], "=");
+    }
+
+    #[test]
+    fn a_snippet_used_through_aliases_is_reported_once() {
+        let yaml = "processors:\n  transform:\n    log_statements:\n      - context: log\n        statements:\n          - &s set(atributes[\"c\"], 3)\n          - *s\n";
+        let file = SourceFile::new("a.yaml", yaml, SourceKind::CollectorYaml);
+        assert_eq!(check_file(&file, &CheckOptions::default()).len(), 1);
     }
 }
