@@ -159,4 +159,19 @@ mod tests {
         let file = SourceFile::new("a.yaml", yaml, SourceKind::CollectorYaml);
         assert_eq!(check_file(&file, &CheckOptions::default()).len(), 1);
     }
+
+    #[test]
+    fn mistakes_with_one_obvious_edit_carry_it_as_a_fix() {
+        let text = "set(attributes['a'], 1) where name = \"x\"\nset(log.attributes[\"b\"], 1) where log.name == \"a\" where log.kind == 1 || true\nreplace_pattern(log.body, \"\\w+\", \"x\")\nset(log.attributes[\"c\"], resource.cache[\"k\"])\n";
+        let file = SourceFile::new("a.ottl", text, SourceKind::Ottl);
+        let options = CheckOptions { context: Some(Context::Log), ..CheckOptions::default() };
+        let diagnostics = check_file(&file, &options);
+        let fixes: Vec<(&str, &str)> =
+            diagnostics.iter().filter_map(|d| d.fix.as_ref().map(|f| (&text[f.span.range()], f.replacement.as_str()))).collect();
+        assert_eq!(
+            fixes,
+            [("'a'", "\"a\""), ("=", "=="), ("where", "and"), ("||", "or"), ("\\w", "\\\\w"), ("resource", "log")],
+            "{text}"
+        );
+    }
 }

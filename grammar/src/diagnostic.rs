@@ -76,6 +76,12 @@ impl Diagnostic {
         self
     }
 
+    /// The fix as an edit, the help worded by the caller.
+    pub fn with_fix(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.fix = Some(Box::new(Fix { span, replacement: replacement.into() }));
+        self
+    }
+
     pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
         self.secondary.push(Label { span, message: message.into() });
         self

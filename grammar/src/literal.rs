@@ -45,11 +45,10 @@ pub fn decode_string(raw: &str, span: Span) -> Result<String, Diagnostic> {
             '0'..='7' => (3, 8, true),
             _ => {
                 let len = kind.len_utf8() + 1;
-                return Err(invalid_escape(
-                    Span::new(escape_start, escape_start + len),
-                    format!("`\\{kind}` is not a valid escape"),
-                )
-                .with_help(format!("a regular expression needs its backslashes doubled: write `\\\\{kind}`")));
+                let escape = Span::new(escape_start, escape_start + len);
+                return Err(invalid_escape(escape, format!("`\\{kind}` is not a valid escape"))
+                    .with_help(format!("a regular expression needs its backslashes doubled: write `\\\\{kind}`"))
+                    .with_fix(escape, format!("\\\\{kind}")));
             }
         };
         let mut text = String::new();

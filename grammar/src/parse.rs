@@ -169,7 +169,12 @@ fn lexical_diagnostics(tokens: &[Spanned<'_>]) -> Vec<Diagnostic> {
                         "OTTL names are ASCII; put other text inside a string",
                     ),
                 };
-                out.push(Diagnostic::new(Code::InvalidCharacter, message, *span, "not valid here").with_help(help));
+                let diagnostic = Diagnostic::new(Code::InvalidCharacter, message, *span, "not valid here").with_help(help);
+                out.push(match *text {
+                    "||" | "|" => diagnostic.with_fix(*span, "or"),
+                    "&&" | "&" => diagnostic.with_fix(*span, "and"),
+                    _ => diagnostic,
+                });
             }
             Token::SingleQuoted(text) => {
                 let inner = text.trim_matches('\'');
@@ -180,7 +185,8 @@ fn lexical_diagnostics(tokens: &[Spanned<'_>]) -> Vec<Diagnostic> {
                         *span,
                         "single quotes are not OTTL",
                     )
-                    .with_help(format!("write {}", crate::printer::string(inner))),
+                    .with_help(format!("write {}", crate::printer::string(inner)))
+                    .with_fix(*span, crate::printer::string(inner)),
                 );
             }
             Token::UnterminatedString(_) => out.push(
@@ -496,7 +502,8 @@ impl<'a, 'src> SyntaxErrorReporter<'a, 'src> {
         if token == Token::Where && self.first_where_end.is_some_and(|end| end <= span.start) {
             return Some(
                 Diagnostic::new(Code::UnexpectedToken, "a statement has only one `where`", span, "second `where`")
-                    .with_help("join the conditions with `and`"),
+                    .with_help("join the conditions with `and`")
+                    .with_fix(span, "and"),
             );
         }
         if token == Token::FatArrow && self.lambda_reported {
@@ -517,7 +524,8 @@ impl<'a, 'src> SyntaxErrorReporter<'a, 'src> {
         if token == Token::Assign && expected.iter().any(|e| e == "\"==\"") {
             return Some(
                 Diagnostic::new(Code::AssignInCondition, "`=` is not a comparison", span, "use `==` to compare")
-                    .with_help("`=` only names an argument, as in `flatten(attributes, depth = 2)`"),
+                    .with_help("`=` only names an argument, as in `flatten(attributes, depth = 2)`")
+                    .with_fix(span, "=="),
             );
         }
         let prev = self.previous(span.start).map(|(t, _)| *t);
@@ -527,7 +535,8 @@ impl<'a, 'src> SyntaxErrorReporter<'a, 'src> {
         {
             return Some(
                 Diagnostic::new(Code::UnexpectedToken, "map keys must be quoted strings", span, "unquoted key")
-                    .with_help(format!("write \"{name}\"")),
+                    .with_help(format!("write \"{name}\""))
+                    .with_fix(span, format!("\"{name}\"")),
             );
         }
         let found = token.describe();

@@ -10,6 +10,7 @@ use std::sync::Mutex;
 
 use ottl_compiler::check::CheckOptions;
 use ottl_compiler::schema::Context;
+use ottl_compiler::source::SourceKind;
 use serde::Deserialize;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
@@ -279,7 +280,7 @@ impl LanguageServer for Backend {
         let actions = diagnostics::check(document, &state.settings.check_options())
             .into_iter()
             .filter_map(|diagnostic| {
-                let fix = diagnostic.fix.as_ref()?;
+                let fix = diagnostic.fix.as_ref().filter(|fix| fits_in_place(document, fix))?;
                 let span = diagnostic.span();
                 let touches = span.start <= wanted.end && wanted.start <= span.end;
                 touches.then(|| quick_fix(document, &diagnostic, fix))
@@ -288,6 +289,13 @@ impl LanguageServer for Backend {
             .collect();
         Ok(Some(actions))
     }
+}
+
+/// Whether a fix's text can go into the document as it is. In YAML the OTTL sits in a
+/// scalar whose style may need quotes and backslashes escaped, so only fixes free of them
+/// are offered there (names, operators, keywords).
+fn fits_in_place(document: &Document, fix: &ottl_grammar::Fix) -> bool {
+    document.kind != SourceKind::CollectorYaml || !fix.replacement.contains(['"', '\'', '\\', '$'])
 }
 
 /// "Replace `stauts` with `status`", as an edit of the document.

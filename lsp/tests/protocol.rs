@@ -181,3 +181,20 @@ async fn every_keystroke_gets_an_answer() {
     }
     assert_eq!(last, Vec::<Value>::new(), "the finished statement is clean");
 }
+
+#[tokio::test]
+async fn yaml_quick_fixes_only_where_the_text_goes_in_as_it_is() {
+    let mut client = Client::start(json!({})).await;
+    let uri = "file:///fixes.yaml";
+    let yaml = "processors:\n  filter:\n    logs:\n      log_record:\n        - severity_number < 9 || IsMatch(body, 'debug')\n";
+    let diagnostics = client.open(uri, "yaml", yaml).await;
+    assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": range(4, 0, 60), "context": {"diagnostics": []}}),
+        )
+        .await;
+    let edits: Vec<&Value> = actions.as_array().unwrap().iter().map(|a| &a["edit"]["changes"][uri][0]).collect();
+    assert_eq!(edits, [&json!({"range": range(4, 30, 32), "newText": "or"})], "no quotes written into YAML");
+}

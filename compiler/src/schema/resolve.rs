@@ -78,7 +78,8 @@ pub enum PathError {
     KeyType { context: Context, path: String, span: Span, expected: KeyKind, found: KeyKind },
     /// `cache` under a prefix other than the statement's own context (`resource.cache` in a
     /// span statement).
-    CacheOutsideContext { prefix: Context, statement_context: Context, path: String, span: Span },
+    /// `prefix_span` is where the prefix is written, for the fix.
+    CacheOutsideContext { prefix: Context, statement_context: Context, path: String, span: Span, prefix_span: Span },
 }
 
 const DOC_ROOT: &str = "https://github.com/open-telemetry/opentelemetry-collector-contrib/tree/main/pkg/ottl/contexts/";
@@ -224,6 +225,7 @@ pub fn resolve(context: Context, path: &Path) -> Result<ResolvedPath, PathError>
             statement_context: context,
             path: dotted,
             span: rest[0].name.span,
+            prefix_span: segs[0].name.span,
         });
     }
 

@@ -29,6 +29,10 @@ pub fn path_error(error: &PathError) -> Diagnostic {
         (PathError::UnknownSegment { candidates, .. }, None) if !candidates.is_empty() && candidates.len() <= 12 => {
             diagnostic.with_help(format!("valid here: {}", candidates.join(", ")))
         }
+        (PathError::CacheOutsideContext { statement_context, prefix_span, .. }, None) => {
+            let own = statement_context.name();
+            diagnostic.with_help(format!("this statement's cache is `{own}.cache`")).with_fix(*prefix_span, own)
+        }
         _ => diagnostic,
     }
 }
