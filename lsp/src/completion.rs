@@ -6,7 +6,6 @@
 use ottl_compiler::registry::{self, FunctionSignature, REGISTRY};
 use ottl_compiler::schema::{self, ChildKind, Context, EnumTable};
 use ottl_grammar::Span;
-use ottl_grammar::lexer::Token;
 use tower_lsp_server::ls_types::CompletionItemKind;
 
 use crate::cursor::Cursor;
@@ -69,11 +68,11 @@ fn candidates(region: &Region, offset: usize, request: &Request<'_>) -> Vec<Cand
         return out.items;
     }
     let call = cursor.enclosing_call();
+    // Where an argument starts (the word being typed, if any, is not part of the tokens).
     if let Some(call) = &call
         && call.named.is_none()
         && !call.in_literal
-        && (call.at_argument_start
-            || (cursor.word.is_some() && cursor.tokens.last().is_some_and(|t| matches!(t.0, Token::LParen | Token::Comma))))
+        && call.at_argument_start
     {
         if let Some(signature) = signature_of(call.name) {
             out.named_arguments(signature, &call.given_names);
