@@ -79,39 +79,40 @@ fn keys_spans_mut(keys: &mut [Key], f: &mut impl FnMut(&mut Span)) {
 }
 
 /// A read-only walk over a tree: override the `visit_*` methods for the nodes of interest
-/// and call the matching `walk_*` function to keep descending.
-pub trait Visitor {
-    fn visit_statement(&mut self, statement: &Statement) {
+/// and call the matching `walk_*` function to keep descending. The nodes are borrowed for
+/// the tree's lifetime `'ast`, so a visitor may keep references to what it finds.
+pub trait Visitor<'ast> {
+    fn visit_statement(&mut self, statement: &'ast Statement) {
         walk_statement(self, statement);
     }
 
-    fn visit_call(&mut self, call: &Call) {
+    fn visit_call(&mut self, call: &'ast Call) {
         walk_call(self, call);
     }
 
-    fn visit_lambda(&mut self, lambda: &Lambda) {
+    fn visit_lambda(&mut self, lambda: &'ast Lambda) {
         walk_lambda(self, lambda);
     }
 
-    fn visit_path(&mut self, path: &Path) {
+    fn visit_path(&mut self, path: &'ast Path) {
         walk_path(self, path);
     }
 
-    fn visit_enum(&mut self, _symbol: &EnumSymbol) {}
+    fn visit_enum(&mut self, _symbol: &'ast EnumSymbol) {}
 
-    fn visit_expr(&mut self, expr: &Expr) {
+    fn visit_expr(&mut self, expr: &'ast Expr) {
         walk_expr(self, expr);
     }
 }
 
-pub fn walk_statement<V: Visitor + ?Sized>(visitor: &mut V, statement: &Statement) {
+pub fn walk_statement<'ast, V: Visitor<'ast> + ?Sized>(visitor: &mut V, statement: &'ast Statement) {
     visitor.visit_call(&statement.action);
     if let Some(condition) = &statement.condition {
         visitor.visit_expr(condition);
     }
 }
 
-pub fn walk_call<V: Visitor + ?Sized>(visitor: &mut V, call: &Call) {
+pub fn walk_call<'ast, V: Visitor<'ast> + ?Sized>(visitor: &mut V, call: &'ast Call) {
     for arg in &call.args {
         match &arg.value {
             ArgValue::Expr(expr) => visitor.visit_expr(expr),
@@ -121,15 +122,15 @@ pub fn walk_call<V: Visitor + ?Sized>(visitor: &mut V, call: &Call) {
     call.keys.iter().for_each(|key| visitor.visit_expr(&key.expr));
 }
 
-pub fn walk_lambda<V: Visitor + ?Sized>(visitor: &mut V, lambda: &Lambda) {
+pub fn walk_lambda<'ast, V: Visitor<'ast> + ?Sized>(visitor: &mut V, lambda: &'ast Lambda) {
     visitor.visit_expr(&lambda.body);
 }
 
-pub fn walk_path<V: Visitor + ?Sized>(visitor: &mut V, path: &Path) {
+pub fn walk_path<'ast, V: Visitor<'ast> + ?Sized>(visitor: &mut V, path: &'ast Path) {
     path.segments.iter().flat_map(|segment| &segment.keys).for_each(|key| visitor.visit_expr(&key.expr));
 }
 
-pub fn walk_expr<V: Visitor + ?Sized>(visitor: &mut V, expr: &Expr) {
+pub fn walk_expr<'ast, V: Visitor<'ast> + ?Sized>(visitor: &mut V, expr: &'ast Expr) {
     match &expr.kind {
         ExprKind::Path(path) => visitor.visit_path(path),
         ExprKind::Call(call) => visitor.visit_call(call),

@@ -2,7 +2,8 @@
 //! parameter, an enum symbol's value.
 
 use ottl_compiler::schema::{self, Context};
-use ottl_grammar::ast::{ArgValue, Call, EnumSymbol, Expr, ExprKind, Ident, Path, Statement};
+use ottl_grammar::ast::{Call, EnumSymbol, Expr, ExprKind, Ident, Path};
+use ottl_grammar::visit::{self, Visitor};
 use ottl_grammar::{Node, Span};
 
 use crate::completion::{signature_of, split_prefix};
@@ -13,8 +14,8 @@ pub fn hover(region: &Region, offset: usize, context: Option<Context>) -> Option
     let node = region.item_at(offset).parsed?.node?;
     let mut finder = Finder { offset, hit: None };
     match &node {
-        Node::Statement(statement) => finder.statement(statement),
-        Node::Expr(expr) => finder.expr(expr),
+        Node::Statement(statement) => finder.visit_statement(statement),
+        Node::Expr(expr) => finder.visit_expr(expr),
     }
     match finder.hit? {
         Hit::Segment(path, index) => path_hover(path, index, context),
@@ -78,7 +79,7 @@ enum Hit<'a> {
 }
 
 /// Finds the innermost name at `offset`: the walk visits outer nodes first, so the last hit
-/// wins.
+/// wins. Subtrees that do not cover the offset are skipped.
 struct Finder<'a> {
     offset: usize,
     hit: Option<Hit<'a>>,
@@ -90,64 +91,37 @@ impl Finder<'_> {
     }
 }
 
-// A walk of its own rather than a `Visitor`: the hits borrow the tree for as long as the
-// finder lives, which the visitor's per-call references cannot give.
-impl<'a> Finder<'a> {
-    fn statement(&mut self, statement: &'a Statement) {
-        self.call(&statement.action);
-        if let Some(condition) = &statement.condition {
-            self.expr(condition);
-        }
-    }
-
-    fn call(&mut self, call: &'a Call) {
+impl<'a> Visitor<'a> for Finder<'a> {
+    fn visit_call(&mut self, call: &'a Call) {
         if self.covers(call.name.span) {
             self.hit = Some(Hit::Function(&call.name));
         }
-        for arg in &call.args {
-            if let Some(name) = &arg.name
-                && self.covers(name.span)
-            {
+        for name in call.args.iter().filter_map(|arg| arg.name.as_ref()) {
+            if self.covers(name.span) {
                 self.hit = Some(Hit::Argument(call, name));
             }
-            match &arg.value {
-                ArgValue::Expr(expr) => self.expr(expr),
-                ArgValue::Lambda(lambda) => self.expr(&lambda.body),
-            }
         }
-        call.keys.iter().for_each(|key| self.expr(&key.expr));
+        visit::walk_call(self, call);
     }
 
-    fn expr(&mut self, expr: &'a Expr) {
+    fn visit_path(&mut self, path: &'a Path) {
+        if let Some(index) = path.segments.iter().position(|segment| self.covers(segment.name.span)) {
+            self.hit = Some(Hit::Segment(path, index));
+        }
+        visit::walk_path(self, path);
+    }
+
+    fn visit_enum(&mut self, symbol: &'a EnumSymbol) {
+        self.hit = Some(Hit::Enum(symbol));
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
         if !self.covers(expr.span) {
             return;
         }
-        match &expr.kind {
-            ExprKind::Path(path) => {
-                for (index, segment) in path.segments.iter().enumerate() {
-                    if self.covers(segment.name.span) {
-                        self.hit = Some(Hit::Segment(path, index));
-                    }
-                    segment.keys.iter().for_each(|key| self.expr(&key.expr));
-                }
-            }
-            ExprKind::Call(call) => self.call(call),
-            ExprKind::Enum(symbol) => self.hit = Some(Hit::Enum(symbol)),
-            ExprKind::FunctionName(name) => self.hit = Some(Hit::Function(name)),
-            ExprKind::List(items) => items.iter().for_each(|item| self.expr(item)),
-            ExprKind::Map(entries) => entries.iter().for_each(|entry| self.expr(&entry.value)),
-            ExprKind::Unary(_, inner) | ExprKind::Not(inner) | ExprKind::Paren(inner) => self.expr(inner),
-            ExprKind::Binary(_, lhs, rhs) | ExprKind::Compare(_, lhs, rhs) | ExprKind::And(lhs, rhs) | ExprKind::Or(lhs, rhs) => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            ExprKind::Nil
-            | ExprKind::Bool(_)
-            | ExprKind::Int(_)
-            | ExprKind::Float(_)
-            | ExprKind::String(_)
-            | ExprKind::Bytes(_)
-            | ExprKind::Error => {}
+        if let ExprKind::FunctionName(name) = &expr.kind {
+            self.hit = Some(Hit::Function(name));
         }
+        visit::walk_expr(self, expr);
     }
 }

@@ -15,7 +15,7 @@ pub struct Hints {
     pub enums: Vec<(Option<String>, String)>,
 }
 
-impl Visitor for Hints {
+impl Visitor<'_> for Hints {
     fn visit_path(&mut self, path: &Path) {
         if path.segments.len() > 1 {
             self.prefixes.push(path.segments[0].name.name.to_string());

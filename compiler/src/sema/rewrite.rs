@@ -32,7 +32,7 @@ struct Walker<'a> {
     starts: &'a mut Vec<usize>,
 }
 
-impl Visitor for Walker<'_> {
+impl Visitor<'_> for Walker<'_> {
     fn visit_lambda(&mut self, lambda: &Lambda) {
         let scope = self.lambda_params.len();
         self.lambda_params.extend(lambda.params.iter().map(|p| p.name.to_string()));
