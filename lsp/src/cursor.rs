@@ -103,23 +103,7 @@ impl<'a> Cursor<'a> {
         if self.last() != Some(Token::Dot) {
             return None;
         }
-        let mut names = Vec::new();
-        let mut i = self.tokens.len() - 1;
-        loop {
-            // tokens[i] is a dot; before it, keys (`["a"]`) and then a name.
-            i = skip_keys_back(&self.tokens, i)?;
-            match self.tokens[i - 1].0 {
-                Token::LowerIdent(name) | Token::UpperIdent(name) => names.push(name),
-                _ => return None,
-            }
-            i -= 1;
-            if i == 0 || self.tokens[i - 1].0 != Token::Dot {
-                break;
-            }
-            i -= 1;
-        }
-        names.reverse();
-        Some(names)
+        self.path_ending_at(skip_keys_back(&self.tokens, self.tokens.len() - 1)?)
     }
 
     /// The path before the cursor's `[`: `attributes[|` or `resource.attributes["|` →
@@ -131,7 +115,8 @@ impl<'a> Cursor<'a> {
         self.path_ending_at(self.tokens.len() - 1)
     }
 
-    /// The path whose last name is the token before index `end`, and the names it has.
+    /// The names of the path whose last name is the token before index `end`, stepping back
+    /// over the keys between its names (`resource.attributes["a"].x`).
     fn path_ending_at(&self, end: usize) -> Option<Vec<&'a str>> {
         let mut names = Vec::new();
         let mut i = end;
@@ -144,7 +129,7 @@ impl<'a> Cursor<'a> {
             if i == 0 || self.tokens[i - 1].0 != Token::Dot {
                 break;
             }
-            i -= 1;
+            i = skip_keys_back(&self.tokens, i - 1)?;
         }
         names.reverse();
         Some(names)
@@ -259,7 +244,8 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// From the dot at `dot`, steps back over `[…]` keys; the index of the token after the name.
+/// From the dot at `dot`, steps back over `[…]` keys; the index of the token after the name
+/// before them.
 fn skip_keys_back(tokens: &[Spanned<'_>], dot: usize) -> Option<usize> {
     let mut i = dot;
     while i > 0 && tokens[i - 1].0 == Token::RBracket {
@@ -327,6 +313,7 @@ mod tests {
         assert!(at_end("set(x, 1) ").after_action());
         assert!(!at_end("set(x, 1) where y").after_action());
         assert_eq!(at_end("x where span.kind == ").compared_path(), Some(vec!["span", "kind"]));
+        assert_eq!(at_end("x where cache[\"a\"].b == ").compared_path(), Some(vec!["cache", "b"]), "keys between names");
         assert_eq!(at_end("set(x, 1) wher").word_text(), "wher");
         assert_eq!(at_end("x where no").word_text(), "no");
         assert_eq!(at_end("x where not").word_text(), "not", "a finished keyword is still a word");
