@@ -177,6 +177,16 @@ async def open_doc(
     return uri, await wait_diagnostics(client, uri, version)
 
 
+def replace_text(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    """Sends `text` as the whole new content of `uri` at `version` (a full-document change)."""
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
 def pos(text: str, needle: str, *, encoding: str = "utf-16", after: bool = False, nth: int = 0) -> types.Position:
     """The position of the `nth` occurrence of `needle` in `text` (its end if `after`)."""
     index = -1

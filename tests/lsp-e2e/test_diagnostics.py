@@ -11,6 +11,7 @@ from conftest import (
     open_doc,
     ottlc_check,
     pos,
+    replace_text,
     rng,
     uri_for,
     wait_diagnostics,
@@ -141,12 +142,7 @@ async def test_edits_republish_with_the_new_version(vscode):
     assert len(after) == 4
     assert not [d for d in after if d.range.start.line == 3]
     # break line 1 (insert a `(` before `where`): a syntax error appears there
-    vscode.text_document_did_change(
-        T.DidChangeTextDocumentParams(
-            text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=3),
-            content_changes=[T.TextDocumentContentChangeWholeDocument(text='set(span.name, "x"\n')],
-        )
-    )
+    replace_text(vscode, uri, 3, 'set(span.name, "x"\n')
     replaced = await wait_diagnostics(vscode, uri, 3)
     assert [(d.code, d.range) for d in replaced] == [("E0009", rng(0, 3, 0, 4))]
 

@@ -13,6 +13,7 @@ from conftest import (
     labels,
     open_doc,
     ottlc_check,
+    replace_text,
     rng,
     wait_diagnostics,
 )
@@ -150,12 +151,7 @@ async def test_yaml_that_does_not_parse(vscode):
     assert edits is None or list(edits) == []
     # fixing the indentation brings the OTTL back
     fixed = text.replace("         - delete_key", "          - delete_key")
-    vscode.text_document_did_change(
-        T.DidChangeTextDocumentParams(
-            text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[T.TextDocumentContentChangeWholeDocument(text=fixed)],
-        )
-    )
+    replace_text(vscode, uri, 2, fixed)
     assert await wait_diagnostics(vscode, uri, 2) == []
     hover = await vscode.text_document_hover_async(
         T.HoverParams(text_document=text_document(uri), position=T.Position(line=13, character=13))
@@ -224,12 +220,7 @@ async def test_requests_for_an_unknown_document(vscode):
     assert await vscode.text_document_hover_async(T.HoverParams(text_document=text_document(uri), position=position)) is None
     await every_request(vscode, uri, position)
     # a change for it is ignored
-    vscode.text_document_did_change(
-        T.DidChangeTextDocumentParams(
-            text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[T.TextDocumentContentChangeWholeDocument(text="set(")],
-        )
-    )
+    replace_text(vscode, uri, 2, "set(")
     await every_request(vscode, uri, position)
     assert_alive(vscode)
 

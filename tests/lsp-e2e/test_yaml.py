@@ -14,6 +14,7 @@ from conftest import (
     open_doc,
     ottlc_check,
     pos,
+    replace_text,
     rng,
     wait_diagnostics,
     width,
@@ -260,12 +261,7 @@ async def test_yaml_formatting_rewrites_safe_scalars_only(each_client):
     assert '            where attributes["http.url"]  ==  nil\n' in formatted
 
     # formatting the result again changes nothing, and the diagnostics are the same
-    client.text_document_did_change(
-        T.DidChangeTextDocumentParams(
-            text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[T.TextDocumentContentChangeWholeDocument(text=formatted)],
-        )
-    )
+    replace_text(client, uri, 2, formatted)
     after = await wait_diagnostics(client, uri, 2)
     assert sorted(d.code for d in after) == ["E0011", "E0100", "E0100", "E0115"]
     again = await client.text_document_formatting_async(
@@ -352,12 +348,7 @@ async def test_yaml_scalar_styles_map_back_to_the_file(vscode):
         assert edit.range == d.range
     for old, new in [("nmae", "name"), ("stauts", "status"), ("SERVRE", "SERVER")]:
         fixed = fixed.replace(old, new)
-    vscode.text_document_did_change(
-        T.DidChangeTextDocumentParams(
-            text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[T.TextDocumentContentChangeWholeDocument(text=fixed)],
-        )
-    )
+    replace_text(vscode, uri, 2, fixed)
     assert await wait_diagnostics(vscode, uri, 2) == []
     # hover inside the literal block scalar
     kind = await vscode.text_document_hover_async(
