@@ -122,17 +122,15 @@ pub struct Extracted {
 /// # Errors
 /// As [`extract`].
 pub fn extract_all(yaml: &str) -> Result<Extracted, YamlError> {
-    let mut duplicate_keys = Vec::new();
-    let snippets = extract_nested(yaml, 0, &mut duplicate_keys)?;
-    Ok(Extracted { snippets, duplicate_keys })
+    extract_nested(yaml, 0)
 }
 
-fn extract_nested(yaml: &str, embedding: usize, duplicate_keys: &mut Vec<YamlError>) -> Result<Vec<EmbeddedOttl>, YamlError> {
+/// The OTTL of `yaml`, a config held `embedding` strings deep, and its own keys defined
+/// twice (a nested config's are not reported: their positions are not the file's).
+fn extract_nested(yaml: &str, embedding: usize) -> Result<Extracted, YamlError> {
     let idx = tree::CharIndex::new(yaml);
     let mut tree = tree::build(yaml, &idx)?;
-    if embedding == 0 {
-        duplicate_keys.append(&mut tree.duplicate_keys);
-    }
+    let duplicate_keys = std::mem::take(&mut tree.duplicate_keys);
     let mut walker = layouts::Walker::new(&tree);
     walker.walk_documents();
     if walker.exhausted {
@@ -171,7 +169,7 @@ fn extract_nested(yaml: &str, embedding: usize, duplicate_keys: &mut Vec<YamlErr
                 continue;
             };
             // A string that merely looks like a config and does not parse holds nothing for us.
-            let Ok(inner) = extract_nested(&scalar.value, embedding + 1, duplicate_keys) else {
+            let Ok(Extracted { snippets: inner, .. }) = extract_nested(&scalar.value, embedding + 1) else {
                 continue;
             };
             if inner.is_empty() {
@@ -186,7 +184,7 @@ fn extract_nested(yaml: &str, embedding: usize, duplicate_keys: &mut Vec<YamlErr
             }
         }
     }
-    Ok(out)
+    Ok(Extracted { snippets: out, duplicate_keys })
 }
 
 /// The error for a document whose aliases expand to more OTTL than any real config holds.
