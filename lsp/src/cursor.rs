@@ -206,15 +206,7 @@ impl<'a> Cursor<'a> {
         if self.last() != Some(Token::RParen) || self.tokens.iter().any(|(t, _)| *t == Token::Where) {
             return false;
         }
-        let mut depth = 0i32;
-        for (token, _) in &self.tokens {
-            match token {
-                Token::LParen | Token::LBracket | Token::LBrace => depth += 1,
-                Token::RParen | Token::RBracket | Token::RBrace => depth -= 1,
-                _ => {}
-            }
-        }
-        depth == 0 && matches!(self.tokens.first(), Some((Token::LowerIdent(_), _)))
+        bracket_depth(&self.tokens) == 0 && matches!(self.tokens.first(), Some((Token::LowerIdent(_), _)))
     }
 
     /// Whether the cursor follows a finished operand (`name == "a" |`), where `and` or `or`
@@ -242,6 +234,18 @@ impl<'a> Cursor<'a> {
     pub fn at_statement_start(&self) -> bool {
         self.tokens.is_empty()
     }
+}
+
+/// Brackets opened minus brackets closed over `tokens`.
+pub fn bracket_depth(tokens: &[Spanned<'_>]) -> i32 {
+    tokens
+        .iter()
+        .map(|(token, _)| match token {
+            Token::LParen | Token::LBracket | Token::LBrace => 1,
+            Token::RParen | Token::RBracket | Token::RBrace => -1,
+            _ => 0,
+        })
+        .sum()
 }
 
 /// From the dot at `dot`, steps back over `[…]` keys; the index of the token after the name

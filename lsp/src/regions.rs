@@ -139,15 +139,7 @@ pub struct Item {
 
 /// Whether every bracket opened in `text` is closed.
 fn is_balanced(text: &str) -> bool {
-    let mut depth = 0i32;
-    for (token, _) in lex(text) {
-        match token {
-            Token::LParen | Token::LBracket | Token::LBrace => depth += 1,
-            Token::RParen | Token::RBracket | Token::RBrace => depth -= 1,
-            _ => {}
-        }
-    }
-    depth <= 0
+    crate::cursor::bracket_depth(&lex(text)) <= 0
 }
 
 /// The OTTL regions of a document, or the YAML error that hides them.
