@@ -5,7 +5,6 @@
 pub mod check;
 pub mod interp;
 pub mod ir;
-pub mod jit;
 pub mod literals;
 pub mod program;
 pub mod registry;

@@ -20,7 +20,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use ottl_compiler::program::{ErrorMode, Rule, RuleSet, compile_document};
-use ottl_compiler::{interp, jit};
+use ottl_compiler::interp;
+use ottl_jit as jit;
 use ottl_runtime::exec::Outputs;
 use ottl_runtime::otlp::Telemetry;
 use serde_json::{Value as Json, json};

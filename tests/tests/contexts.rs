@@ -4,7 +4,8 @@
 
 use ottl_compiler::program::{ErrorMode, compile_document};
 use ottl_compiler::schema::Context;
-use ottl_compiler::{interp, jit};
+use ottl_compiler::interp;
+use ottl_jit as jit;
 use ottl_runtime::otlp::Telemetry;
 use serde_json::{Value as Json, json};
 

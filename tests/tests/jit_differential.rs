@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use ottl_compiler::interp;
-use ottl_compiler::jit;
+use ottl_jit as jit;
 use ottl_compiler::program::{ErrorMode, RuleSet, compile_document};
 use ottl_compiler::registry::LAMBDA_GATE;
 use ottl_compiler::schema::Context;

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use ottl_compiler::jit::{self, JitProgram};
+use ottl_jit::{self as jit, JitProgram};
 use ottl_compiler::program::{ErrorMode, compile_document};
 use ottl_compiler::schema::Context;
 use ottl_runtime::otlp::Telemetry;

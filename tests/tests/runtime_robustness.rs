@@ -2,7 +2,8 @@
 //! statements that read, convert, index and write them; hostile payloads give clear errors.
 
 use ottl_compiler::program::{ErrorMode, compile_document};
-use ottl_compiler::{interp, jit};
+use ottl_compiler::interp;
+use ottl_jit as jit;
 use ottl_runtime::otlp::Telemetry;
 use proptest::prelude::*;
 use serde_json::{Value as Json, json};

@@ -24,10 +24,10 @@ use ottl_runtime::native::{ClosureCode, Entry, Frame, RuleSite, Sites};
 use ottl_runtime::otlp::Telemetry;
 use ottl_runtime::{Error, Result};
 
-use crate::interp;
-use crate::ir::Expr;
-use crate::program::RuleSet;
-use crate::schema::Context;
+use ottl_compiler::interp;
+use ottl_compiler::ir::Expr;
+use ottl_compiler::program::RuleSet;
+use ottl_compiler::schema::Context;
 use codegen::{FnGen, Shared};
 
 /// A compiled rule set, ready to run on any thread. Cloning shares the code.

@@ -26,10 +26,10 @@ use ottl_runtime::native::{Aggregate, ArgSite, CallSite, Callee, ClosureSite, Fr
 use ottl_runtime::{Error, Result};
 
 use super::layout::{Direct, Width, direct};
-use crate::interp::functions::{Implementation, implementation};
-use crate::ir::{self, Arg, Call, Expr, ExprKind, Key, PathRef};
-use crate::program::Rule;
-use crate::schema::Context;
+use ottl_compiler::interp::functions::{Implementation, implementation};
+use ottl_compiler::ir::{self, Arg, Call, Expr, ExprKind, Key, PathRef};
+use ottl_compiler::program::Rule;
+use ottl_compiler::schema::Context;
 
 /// What every function of one rule set shares while it is generated.
 pub(super) struct Shared<'ir> {

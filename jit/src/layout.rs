@@ -7,7 +7,7 @@ use ottl_runtime::fields::Field;
 use ottl_runtime::otlp::logs::v1::LogRecord;
 use ottl_runtime::otlp::trace::v1::Span;
 
-use crate::schema::Context;
+use ottl_compiler::schema::Context;
 
 /// How an integer field is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
