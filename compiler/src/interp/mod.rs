@@ -3,7 +3,7 @@
 //! against.
 
 mod eval;
-pub(crate) mod functions;
+pub mod functions;
 
 use ottl_runtime::context::{ItemMut, PathKey, TransformContext};
 use ottl_runtime::exec::{self, Action, Fate, Level, Outputs};
