@@ -8,7 +8,7 @@
 
 use ottl_grammar::ast::{BinaryOp, CompareOp};
 
-use crate::registry::{FunctionSignature, REGISTRY};
+use crate::registry::{Function, registry};
 use crate::schema::{Context, FieldId};
 use crate::types::Type;
 
@@ -18,12 +18,13 @@ pub struct FunctionId(pub u16);
 
 impl FunctionId {
     /// The id of a registry entry (`None` for a signature that is not in the registry).
-    pub fn of(signature: &'static FunctionSignature) -> Option<FunctionId> {
-        REGISTRY.iter().position(|s| std::ptr::eq(s, signature)).and_then(|i| u16::try_from(i).ok()).map(FunctionId)
+    pub fn of(signature: &'static Function) -> Option<FunctionId> {
+        registry().iter().position(|s| std::ptr::eq(*s, signature)).and_then(|i| u16::try_from(i).ok()).map(FunctionId)
     }
 
-    pub fn signature(self) -> &'static FunctionSignature {
-        &REGISTRY[usize::from(self.0)]
+    /// The declaration: what is called, and how.
+    pub fn signature(self) -> &'static Function {
+        registry()[usize::from(self.0)]
     }
 }
 

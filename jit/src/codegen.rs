@@ -22,11 +22,10 @@ use ottl_runtime::compare::CompareOp;
 use ottl_runtime::context::PathKey;
 use ottl_runtime::math::MathOp;
 use ottl_runtime::native::helpers::{self, Abi, HelperId};
-use ottl_runtime::native::{Aggregate, ArgSite, CallSite, Callee, ClosureSite, Frame, KeySite, PathSite, Sites};
+use ottl_runtime::native::{Aggregate, ArgSite, CallSite, ClosureSite, Frame, KeySite, PathSite, Sites};
 use ottl_runtime::{Error, Result};
 
 use super::layout::{Direct, Width, direct};
-use ottl_compiler::interp::functions::{Implementation, implementation};
 use ottl_compiler::ir::{self, Arg, Call, Expr, ExprKind, Key, PathRef};
 use ottl_compiler::program::Rule;
 use ottl_compiler::schema::Context;
@@ -222,9 +221,7 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
 
     /// An editor call (a statement's action).
     fn editor(&mut self, call: &'ir Call) -> Result<()> {
-        let Implementation::Editor(editor) = implementation(call.function) else {
-            return Err(Error::new(format!("{} is not an editor", call.function.signature().name)));
-        };
+        let editor = call.function.signature();
         if let ("set", [Some(Arg::Target(path)), Some(Arg::Expr(value))]) = (editor.name, &call.args[..]) {
             return self.set(path, value);
         }
@@ -240,7 +237,7 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
                 Some(other) => self.plain_arg(other)?,
             });
         }
-        let site = self.call_site(CallSite { function: Callee::Editor(editor), args, keys: Vec::new(), target });
+        let site = self.call_site(CallSite { function: editor, args, keys: Vec::new(), target });
         let frame = self.frame;
         self.fallible(HelperId::Edit, &[frame, site])
     }
@@ -632,22 +629,20 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
     /// A converter call into a new slot; its result's keys are evaluated after the call,
     /// as the interpreter does.
     fn converter(&mut self, call: &'ir Call) -> Result<u32> {
-        let Implementation::Converter(converter) = implementation(call.function) else {
-            return Err(Error::new(format!("{} is not a converter", call.function.signature().name)));
-        };
+        let converter = call.function.signature();
         let mut args = Vec::with_capacity(call.args.len());
         for arg in &call.args {
             args.push(match arg {
                 None => ArgSite::Absent,
                 Some(Arg::Lambda(lambda)) => ArgSite::Closure(self.closure(&lambda.body, true)),
-                Some(Arg::Expr(expr)) if converter.lazy && expr.as_const().is_none() => match &expr.kind {
+                Some(Arg::Expr(expr)) if converter.is_lazy() && expr.as_const().is_none() => match &expr.kind {
                     ExprKind::List(items) => ArgSite::DeferredList(items.iter().map(|item| self.closure(item, false)).collect()),
                     _ => ArgSite::Closure(self.closure(expr, false)),
                 },
                 Some(other) => self.plain_arg(other)?,
             });
         }
-        let site = self.call_site(CallSite { function: Callee::Converter(converter), args, keys: Vec::new(), target: None });
+        let site = self.call_site(CallSite { function: converter, args, keys: Vec::new(), target: None });
         let dest = self.shared.slot();
         let (frame, params, count, dest_value) = (self.frame, self.params, self.count, self.u32(dest));
         self.fallible(HelperId::Call, &[frame, site, params, count, dest_value])?;
@@ -664,9 +659,8 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
     /// `IsMatch(target, "pattern")` with a pattern that compiles: the regex is compiled
     /// once into the sites, and a string field or attribute is matched in place.
     fn is_match(&mut self, call: &'ir Call) -> Result<Option<ClValue>> {
-        let (Implementation::Converter(converter), [Some(Arg::Expr(target)), Some(Arg::Expr(pattern))], []) =
-            (implementation(call.function), &call.args[..], &call.keys[..])
-        else {
+        let converter = call.function.signature();
+        let ([Some(Arg::Expr(target)), Some(Arg::Expr(pattern))], []) = (&call.args[..], &call.keys[..]) else {
             return Ok(None);
         };
         let (Some(ir::Value::String(pattern)), "IsMatch") = (pattern.as_const(), converter.name) else { return Ok(None) };
@@ -710,10 +704,7 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
                 let value = self.path(path)?;
                 ArgSite::Slot(self.slotted(value)?)
             }
-            Arg::Function(function) => match implementation(*function) {
-                Implementation::Converter(converter) => ArgSite::Function(converter),
-                _ => return Err(Error::new(format!("{} is not a converter", function.signature().name))),
-            },
+            Arg::Function(function) => ArgSite::Function(function.signature()),
             Arg::Lambda(lambda) => ArgSite::Closure(self.closure(&lambda.body, true)),
         })
     }

@@ -24,11 +24,10 @@ use ottl_runtime::native::{ClosureCode, Entry, Frame, RuleSite, Sites};
 use ottl_runtime::otlp::Telemetry;
 use ottl_runtime::{Error, Result};
 
-use ottl_compiler::interp;
+use codegen::{FnGen, Shared};
 use ottl_compiler::ir::Expr;
 use ottl_compiler::program::RuleSet;
 use ottl_compiler::schema::Context;
-use codegen::{FnGen, Shared};
 
 /// A compiled rule set, ready to run on any thread. Cloning shares the code.
 #[derive(Clone)]
@@ -82,18 +81,14 @@ pub fn compile_with_listing(rules: &RuleSet) -> Result<(JitProgram, Listing)> {
 
 impl JitProgram {
     /// Runs the program on every item of `telemetry` and sorts the items into outputs;
-    /// the same contract as [`interp::run`].
+    /// the same contract as the interpreter's `run`.
     pub fn run(&self, mut telemetry: Telemetry, warn: &mut dyn FnMut(String)) -> Result<Outputs> {
         let generation = &self.generation;
-        let level = interp::level(generation.context)
-            .ok_or_else(|| Error::new(format!("the {} context cannot run in this version", generation.context)))?;
-        if !level.fits(&telemetry) {
-            return Err(Error::new(format!("{} statements do not apply to this payload's signal", generation.context)));
-        }
         let mut frame = Frame::new(generation.sites.clone());
         // SAFETY: the entry was compiled against these sites, and the generation (its
         // code) outlives the run.
-        let fates = exec::run(&mut telemetry, level, &mut |ctx| unsafe { frame.run_item(generation.entry, ctx, warn) })?;
+        let fates =
+            exec::run(&mut telemetry, generation.context, &mut |ctx| unsafe { frame.run_item(generation.entry, ctx, warn) })?;
         Ok(exec::split(telemetry, &fates, generation.allow_list))
     }
 }

@@ -3,8 +3,8 @@
 //! path compares with, editors where a statement starts, `where`/`and`/`or` after an
 //! action or an operand.
 
-use ottl_compiler::registry::{self, FunctionSignature, REGISTRY};
-use ottl_compiler::schema::{self, ChildKind, Context, EnumTable};
+use ottl_compiler::registry::{self, Function, ParamNames};
+use ottl_compiler::schema::{self, ChildKind, Context, ContextTable, EnumTable};
 use ottl_grammar::Span;
 use tower_lsp_server::ls_types::CompletionItemKind;
 
@@ -138,7 +138,7 @@ pub fn split_prefix<'n, 's>(names: &'n [&'s str], context: Option<Context>) -> O
 
 /// The signature a call's name stands for: an editor when lowercase, a converter when
 /// capitalised (the seed's lowercase converters resolve as written).
-pub fn signature_of(name: &str) -> Option<&'static FunctionSignature> {
+pub fn signature_of(name: &str) -> Option<&'static Function> {
     let kind =
         if name.starts_with(char::is_uppercase) { registry::FunctionKind::Converter } else { registry::FunctionKind::Editor };
     registry::lookup_kind(name, kind).or_else(|| registry::lookup(name))
@@ -202,12 +202,12 @@ impl Completions<'_> {
     /// The editors the context allows, as call snippets.
     fn editors(&mut self) {
         let context = self.request.context;
-        for signature in REGISTRY.iter().filter(|s| s.is_editor() && allowed(s, context)) {
+        for signature in registry::registry().iter().copied().filter(|s| s.is_editor() && allowed(s, context)) {
             self.function(signature, 0);
         }
     }
 
-    fn function(&mut self, signature: &'static FunctionSignature, group: u8) {
+    fn function(&mut self, signature: &'static Function, group: u8) {
         let snippets = self.request.snippets;
         let kind = if signature.is_editor() { CompletionItemKind::METHOD } else { CompletionItemKind::FUNCTION };
         let candidate = self.push(signature.name, kind, group);
@@ -227,7 +227,7 @@ impl Completions<'_> {
     }
 
     /// `name = ` for every parameter not given yet.
-    fn named_arguments(&mut self, signature: &FunctionSignature, given: &[&str]) {
+    fn named_arguments(&mut self, signature: &Function, given: &[&str]) {
         for param in signature.params.iter().filter(|p| !given.iter().any(|g| p.accepts_name(g))) {
             let candidate = self.push(format!("{} =", param.name), CompletionItemKind::VARIABLE, 1);
             candidate.insert = format!("{} = ", param.name);
@@ -268,8 +268,8 @@ impl Completions<'_> {
     }
 }
 
-fn allowed(signature: &FunctionSignature, context: Option<Context>) -> bool {
-    context.is_none_or(|c| signature.allowed_in(c.name()))
+fn allowed(signature: &Function, context: Option<Context>) -> bool {
+    context.is_none_or(|c| signature.allowed_in(c))
 }
 
 #[cfg(test)]

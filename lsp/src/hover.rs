@@ -1,6 +1,7 @@
 //! Hover: a path's type and doc, a function's signature and doc, a named argument's
 //! parameter, an enum symbol's value.
 
+use ottl_compiler::registry;
 use ottl_compiler::schema::{self, Context};
 use ottl_grammar::ast::{Call, EnumSymbol, Expr, ExprKind, Ident, Path};
 use ottl_grammar::visit::{self, Visitor};
@@ -25,7 +26,7 @@ pub fn hover(region: &Region, offset: usize, context: Option<Context>) -> Option
         }
         Hit::Argument(call, name) => {
             let signature = signature_of(&call.name.name)?;
-            let param = signature.param(&name.name)?;
+            let param = registry::param(signature, &name.name)?;
             let text = format!(
                 "```ottl\n{}: {}\n```\n\n{} parameter of `{}`.",
                 param.name,

@@ -5,6 +5,8 @@ use tower_lsp_server::ls_types::{
     Documentation, MarkupContent, MarkupKind, ParameterInformation, ParameterLabel, SignatureHelp, SignatureInformation,
 };
 
+use ottl_compiler::registry::ParamNames;
+
 use crate::completion::signature_of;
 use crate::cursor::Cursor;
 use crate::regions::Region;

@@ -7,14 +7,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use ottl_compiler::check::{CheckOptions, check_file};
+use ottl_compiler::interp;
 use ottl_compiler::program::{ErrorMode, RuleSet, compile_document};
 use ottl_compiler::render;
 use ottl_compiler::schema;
 use ottl_compiler::source::{SourceFile, SourceKind};
-use ottl_compiler::interp;
-use ottl_jit as jit;
 use ottl_grammar::format::format_document;
 use ottl_grammar::{Code, Severity};
+use ottl_jit as jit;
 use ottl_runtime::otlp::Telemetry;
 
 #[derive(Parser)]

@@ -31,6 +31,7 @@ use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, Tra
 
 use crate::context::{ItemMut, TransformContext};
 use crate::error::{Error, Result};
+use crate::hierarchy::Context;
 use crate::otlp::Telemetry;
 
 /// What a rule-form action asks for an item.
@@ -39,34 +40,6 @@ pub enum Action {
     Keep,
     Drop,
     Route(String),
-}
-
-/// The items a program runs on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Level {
-    Resource,
-    Scope,
-    Span,
-    SpanEvent,
-    SpanLink,
-    Metric,
-    DataPoint,
-    Log,
-    Profile,
-}
-
-impl Level {
-    /// Whether items of this level exist in payloads of this signal.
-    pub fn fits(self, telemetry: &Telemetry) -> bool {
-        match telemetry {
-            Telemetry::Traces(_) => {
-                matches!(self, Level::Resource | Level::Scope | Level::Span | Level::SpanEvent | Level::SpanLink)
-            }
-            Telemetry::Metrics(_) => matches!(self, Level::Resource | Level::Scope | Level::Metric | Level::DataPoint),
-            Telemetry::Logs(_) => matches!(self, Level::Resource | Level::Scope | Level::Log),
-            Telemetry::Profiles(_) => matches!(self, Level::Resource | Level::Scope | Level::Profile),
-        }
-    }
 }
 
 /// How a failing rule is treated (the processors' `error_mode`, spec §3.7).
@@ -145,7 +118,7 @@ type Position = [usize; 4];
 /// The fates of the items whose actions decided something.
 #[derive(Debug, Default)]
 pub struct Fates {
-    level: Option<Level>,
+    level: Option<Context>,
     /// Looked up once per item and output: a fast hash of four indices, not SipHash.
     fates: FnvHashMap<Position, Fate>,
 }
@@ -155,7 +128,10 @@ pub type Program<'p> = dyn FnMut(&mut TransformContext<'_>) -> Result<Fate> + 'p
 
 /// Runs `program` on every item of `level`; the error of the first item that fails ends
 /// the run (the `propagate` error mode's payload failure).
-pub fn run(telemetry: &mut Telemetry, level: Level, program: &mut Program<'_>) -> Result<Fates> {
+pub fn run(telemetry: &mut Telemetry, level: Context, program: &mut Program<'_>) -> Result<Fates> {
+    if !level.fits(telemetry) {
+        return Err(Error::new(format!("{level} statements do not apply to this payload's signal")));
+    }
     let mut fates = Fates { level: Some(level), fates: FnvHashMap::default() };
     match telemetry {
         Telemetry::Traces(data) => walk(&mut data.resource_spans, &mut (), level, program, &mut fates)?,
@@ -172,7 +148,7 @@ pub fn run(telemetry: &mut Telemetry, level: Level, program: &mut Program<'_>) -
 fn walk<R: ResourceGroup>(
     resources: &mut [R],
     shared: &mut <R::Scope as ScopeGroup>::Shared,
-    level: Level,
+    level: Context,
     program: &mut Program<'_>,
     fates: &mut Fates,
 ) -> Result<()> {
@@ -183,7 +159,7 @@ fn walk<R: ResourceGroup>(
     };
     for (ri, group) in resources.iter_mut().enumerate() {
         let (resource, resource_schema_url, scopes) = group.parts();
-        if level == Level::Resource {
+        if level == Context::Resource {
             let (mut scope, mut scope_schema_url) = (InstrumentationScope::default(), String::new());
             let mut ctx = TransformContext {
                 resource,
@@ -210,7 +186,7 @@ fn walk<R: ResourceGroup>(
                 record([ri, si, ii, sub], program(&mut ctx)?);
                 Ok(())
             };
-            if level == Level::Scope {
+            if level == Context::Scope {
                 run_item(ItemMut::Scope, 0, 0)?;
             } else {
                 R::Scope::for_each_item(items, shared, level, &mut run_item)?;
@@ -236,11 +212,11 @@ trait ScopeGroup: Clone {
     fn for_each_item(
         items: &mut Vec<Self::Item>,
         shared: &mut Self::Shared,
-        level: Level,
+        level: Context,
         f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
     ) -> Result<()>;
     /// Keeps the items (or sub-items) of `level` for which `keep(index, sub)` holds.
-    fn retain(items: &mut Vec<Self::Item>, level: Level, keep: &dyn Fn(usize, usize) -> bool);
+    fn retain(items: &mut Vec<Self::Item>, level: Context, keep: &dyn Fn(usize, usize) -> bool);
 }
 
 macro_rules! resource_group {
@@ -275,18 +251,18 @@ impl ScopeGroup for ScopeSpans {
     fn for_each_item(
         items: &mut Vec<Span>,
         _: &mut (),
-        level: Level,
+        level: Context,
         f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
     ) -> Result<()> {
         for (ii, span) in items.iter_mut().enumerate() {
             match level {
-                Level::Span => f(ItemMut::Span(span), ii, 0)?,
-                Level::SpanEvent => {
+                Context::Span => f(ItemMut::Span(span), ii, 0)?,
+                Context::SpanEvent => {
                     for index in 0..span.events.len() {
                         f(ItemMut::SpanEvent { span: &mut *span, index }, ii, index)?;
                     }
                 }
-                Level::SpanLink => {
+                Context::SpanLink => {
                     for index in 0..span.links.len() {
                         f(ItemMut::SpanLink { span: &mut *span, index }, ii, index)?;
                     }
@@ -297,13 +273,13 @@ impl ScopeGroup for ScopeSpans {
         Ok(())
     }
 
-    fn retain(items: &mut Vec<Span>, level: Level, keep: &dyn Fn(usize, usize) -> bool) {
+    fn retain(items: &mut Vec<Span>, level: Context, keep: &dyn Fn(usize, usize) -> bool) {
         match level {
-            Level::Span => retain_indexed(items, |ii, _| keep(ii, 0)),
-            Level::SpanEvent => {
+            Context::Span => retain_indexed(items, |ii, _| keep(ii, 0)),
+            Context::SpanEvent => {
                 items.iter_mut().enumerate().for_each(|(ii, s)| retain_indexed(&mut s.events, |sub, _| keep(ii, sub)))
             }
-            Level::SpanLink => {
+            Context::SpanLink => {
                 items.iter_mut().enumerate().for_each(|(ii, s)| retain_indexed(&mut s.links, |sub, _| keep(ii, sub)))
             }
             _ => {}
@@ -318,15 +294,15 @@ impl ScopeGroup for ScopeMetrics {
     fn for_each_item(
         items: &mut Vec<Metric>,
         _: &mut (),
-        level: Level,
+        level: Context,
         f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
     ) -> Result<()> {
         // Functions may append metrics; they are visited too, as the reference does.
         let mut ii = 0;
         while ii < items.len() {
             match level {
-                Level::Metric => f(ItemMut::Metric { metrics: &mut *items, index: ii }, ii, 0)?,
-                Level::DataPoint => {
+                Context::Metric => f(ItemMut::Metric { metrics: &mut *items, index: ii }, ii, 0)?,
+                Context::DataPoint => {
                     let mut index = 0;
                     while index < items.get(ii).map_or(0, point_count) {
                         f(ItemMut::DataPoint { metrics: &mut *items, metric: ii, index }, ii, index)?;
@@ -340,10 +316,10 @@ impl ScopeGroup for ScopeMetrics {
         Ok(())
     }
 
-    fn retain(items: &mut Vec<Metric>, level: Level, keep: &dyn Fn(usize, usize) -> bool) {
+    fn retain(items: &mut Vec<Metric>, level: Context, keep: &dyn Fn(usize, usize) -> bool) {
         match level {
-            Level::Metric => retain_indexed(items, |ii, _| keep(ii, 0)),
-            Level::DataPoint => retain_unemptied(items, |ii, metric| {
+            Context::Metric => retain_indexed(items, |ii, _| keep(ii, 0)),
+            Context::DataPoint => retain_unemptied(items, |ii, metric| {
                 let before = point_count(metric);
                 retain_points(metric, &|sub| keep(ii, sub));
                 before > 0 && point_count(metric) == 0
@@ -360,10 +336,10 @@ impl ScopeGroup for ScopeLogs {
     fn for_each_item(
         items: &mut Vec<LogRecord>,
         _: &mut (),
-        level: Level,
+        level: Context,
         f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
     ) -> Result<()> {
-        if level == Level::Log {
+        if level == Context::Log {
             for (ii, log) in items.iter_mut().enumerate() {
                 f(ItemMut::Log(log), ii, 0)?;
             }
@@ -371,8 +347,8 @@ impl ScopeGroup for ScopeLogs {
         Ok(())
     }
 
-    fn retain(items: &mut Vec<LogRecord>, level: Level, keep: &dyn Fn(usize, usize) -> bool) {
-        if level == Level::Log {
+    fn retain(items: &mut Vec<LogRecord>, level: Context, keep: &dyn Fn(usize, usize) -> bool) {
+        if level == Context::Log {
             retain_indexed(items, |ii, _| keep(ii, 0));
         }
     }
@@ -385,10 +361,10 @@ impl ScopeGroup for ScopeProfiles {
     fn for_each_item(
         items: &mut Vec<Profile>,
         dictionary: &mut ProfilesDictionary,
-        level: Level,
+        level: Context,
         f: &mut dyn FnMut(ItemMut<'_>, usize, usize) -> Result<()>,
     ) -> Result<()> {
-        if level == Level::Profile {
+        if level == Context::Profile {
             for (ii, profile) in items.iter_mut().enumerate() {
                 f(ItemMut::Profile { profile, dictionary: &mut *dictionary }, ii, 0)?;
             }
@@ -396,8 +372,8 @@ impl ScopeGroup for ScopeProfiles {
         Ok(())
     }
 
-    fn retain(items: &mut Vec<Profile>, level: Level, keep: &dyn Fn(usize, usize) -> bool) {
-        if level == Level::Profile {
+    fn retain(items: &mut Vec<Profile>, level: Context, keep: &dyn Fn(usize, usize) -> bool) {
+        if level == Context::Profile {
             retain_indexed(items, |ii, _| keep(ii, 0));
         }
     }
@@ -478,7 +454,7 @@ pub fn split(mut telemetry: Telemetry, fates: &Fates, allow_list: bool) -> Outpu
     Outputs { default: telemetry, routes }
 }
 
-fn retain(telemetry: &mut Telemetry, level: Level, keep: &dyn Fn(Position) -> bool) {
+fn retain(telemetry: &mut Telemetry, level: Context, keep: &dyn Fn(Position) -> bool) {
     match telemetry {
         Telemetry::Traces(data) => retain_groups(&mut data.resource_spans, level, keep),
         Telemetry::Metrics(data) => retain_groups(&mut data.resource_metrics, level, keep),
@@ -490,8 +466,8 @@ fn retain(telemetry: &mut Telemetry, level: Level, keep: &dyn Fn(Position) -> bo
 /// Filters one signal's hierarchy; a scope or resource left empty by the filter goes too.
 /// A copy of `telemetry` holding only what `keep` keeps, as `retain` on a clone would,
 /// but copying only the items kept: a route usually takes a few of many.
-fn copy_where(telemetry: &mut Telemetry, level: Level, keep: &dyn Fn(Position) -> bool) -> Telemetry {
-    if !matches!(level, Level::Span | Level::Log | Level::Metric | Level::Profile) {
+fn copy_where(telemetry: &mut Telemetry, level: Context, keep: &dyn Fn(Position) -> bool) -> Telemetry {
+    if !matches!(level, Context::Span | Context::Log | Context::Metric | Context::Profile) {
         let mut copy = telemetry.clone();
         retain(&mut copy, level, keep);
         return copy;
@@ -540,15 +516,15 @@ fn copy_groups<R: ResourceGroup>(resources: &mut [R], keep: &dyn Fn(Position) ->
     copies
 }
 
-fn retain_groups<R: ResourceGroup>(resources: &mut Vec<R>, level: Level, keep: &dyn Fn(Position) -> bool) {
-    if level == Level::Resource {
+fn retain_groups<R: ResourceGroup>(resources: &mut Vec<R>, level: Context, keep: &dyn Fn(Position) -> bool) {
+    if level == Context::Resource {
         retain_indexed(resources, |ri, _| keep([ri, 0, 0, 0]));
         return;
     }
     retain_unemptied(resources, |ri, group| {
         let scopes = group.parts().2;
         let before = scopes.len();
-        if level == Level::Scope {
+        if level == Context::Scope {
             retain_indexed(scopes, |si, _| keep([ri, si, 0, 0]));
         } else {
             retain_unemptied(scopes, |si, scope_group| {

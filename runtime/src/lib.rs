@@ -10,13 +10,16 @@ pub mod error;
 pub mod exec;
 pub mod fields;
 pub mod functions;
+pub mod hierarchy;
 pub mod math;
 pub mod native;
 pub mod otlp;
 mod otlp_profiles;
 pub mod regex;
 mod special_floats;
+pub mod types;
 pub mod value;
 
 pub use error::{Error, Result};
+pub use hierarchy::Context;
 pub use value::{Map, Value};

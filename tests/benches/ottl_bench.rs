@@ -19,8 +19,8 @@ mod vrl_peer;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use ottl_compiler::program::{ErrorMode, Rule, RuleSet, compile_document};
 use ottl_compiler::interp;
+use ottl_compiler::program::{ErrorMode, Rule, RuleSet, compile_document};
 use ottl_jit as jit;
 use ottl_runtime::exec::Outputs;
 use ottl_runtime::otlp::Telemetry;

@@ -109,8 +109,7 @@ fn evaluate(row: &Row, settings: &Settings, mut fixture: Telemetry) -> Result<Va
 
 /// Calls `f` on the fixture's item of `context`.
 fn on_item(telemetry: &mut Telemetry, context: Context, f: &mut dyn FnMut(&mut TransformContext<'_>)) -> Result<(), String> {
-    let level = interp::level(context).ok_or("context cannot run")?;
-    exec::run(telemetry, level, &mut |ctx| {
+    exec::run(telemetry, context, &mut |ctx| {
         f(ctx);
         Ok(Fate::default())
     })

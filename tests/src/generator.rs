@@ -8,7 +8,7 @@
 //! every type (strings, ints, doubles, bools, bytes, maps, slices) under a small set of
 //! keys, so that programs often read what is there and sometimes what is missing.
 
-use ottl_compiler::schema::{Context, KeyRule};
+use ottl_compiler::schema::{Context, ContextTable, KeyRule};
 use ottl_compiler::types::TypeSpec;
 use serde_json::{Value as Json, json};
 

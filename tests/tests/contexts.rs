@@ -2,9 +2,9 @@
 //! once per item of its context, reaches the items above it, and `drop()` removes exactly
 //! the items it matched; on both back ends.
 
+use ottl_compiler::interp;
 use ottl_compiler::program::{ErrorMode, compile_document};
 use ottl_compiler::schema::Context;
-use ottl_compiler::interp;
 use ottl_jit as jit;
 use ottl_runtime::otlp::Telemetry;
 use serde_json::{Value as Json, json};

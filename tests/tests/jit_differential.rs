@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 
 use ottl_compiler::interp;
-use ottl_jit as jit;
 use ottl_compiler::program::{ErrorMode, RuleSet, compile_document};
 use ottl_compiler::registry::LAMBDA_GATE;
 use ottl_compiler::schema::Context;
+use ottl_jit as jit;
 use ottl_runtime::otlp::Telemetry;
 use ottl_tests::corpus;
 use ottl_tests::differential::shrink_rules;

@@ -4,9 +4,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use ottl_jit::{self as jit, JitProgram};
 use ottl_compiler::program::{ErrorMode, compile_document};
 use ottl_compiler::schema::Context;
+use ottl_jit::{self as jit, JitProgram};
 use ottl_runtime::otlp::Telemetry;
 use serde_json::json;
 

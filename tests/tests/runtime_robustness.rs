@@ -1,8 +1,8 @@
 //! Bad OTLP and wrong types never panic: random attribute values of every type go through
 //! statements that read, convert, index and write them; hostile payloads give clear errors.
 
-use ottl_compiler::program::{ErrorMode, compile_document};
 use ottl_compiler::interp;
+use ottl_compiler::program::{ErrorMode, compile_document};
 use ottl_jit as jit;
 use ottl_runtime::otlp::Telemetry;
 use proptest::prelude::*;

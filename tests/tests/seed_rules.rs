@@ -1,9 +1,9 @@
 //! Every OTTL snippet of the seed's §3.2.2 runs with the effect its comment describes, on
 //! OTLP JSON inputs (`examples/seed-rules.ottl` holds the same snippets), on both back ends.
 
+use ottl_compiler::interp;
 use ottl_compiler::program::{ErrorMode, compile_document};
 use ottl_compiler::schema::Context;
-use ottl_compiler::interp;
 use ottl_jit as jit;
 use ottl_runtime::exec::Outputs;
 use ottl_runtime::otlp::Telemetry;

@@ -4,11 +4,10 @@ use ottl_grammar::ast::CompareOp as AstCompareOp;
 use ottl_runtime::compare::{self, CompareOp};
 use ottl_runtime::context::keys::index_result;
 use ottl_runtime::context::{PathKey, TransformContext};
-use ottl_runtime::functions::{Arg as RuntimeArg, Args, Converter, Lambda as RuntimeLambda};
+use ottl_runtime::functions::{Arg as RuntimeArg, Args, Function, Lambda as RuntimeLambda};
 use ottl_runtime::math;
 use ottl_runtime::{Error, Result, Value};
 
-use super::functions::{Implementation, implementation};
 use crate::ir::{self, Arg, Call, Expr, ExprKind, Key, PathRef};
 
 /// Evaluates expressions against one item. `frames` holds the arguments of the
@@ -74,9 +73,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
     }
 
     fn call(&self, call: &Call, frames: &[&[Value]]) -> Result<Value> {
-        let Implementation::Converter(converter) = implementation(call.function) else {
-            return Err(Error::new(format!("{} is not implemented", call.function.signature().name)));
-        };
+        let converter = call.function.signature();
         // Lambdas, and the getters of a lazy converter, become closures over this item.
         let closure = |body, binds_arguments| Closure { evaluator: self, body, frames, binds_arguments };
         let closures: Vec<Vec<Closure<'_, 'c, 'a>>> = call
@@ -103,7 +100,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 Some(other) => self.plain_arg(other, frames)?,
             });
         }
-        let result = converter.call(&mut Args::new(args), &self.ctx.item)?;
+        let result = converter.convert(&mut Args::new(args), &self.ctx.item)?;
         index_result(result, &self.keys(&call.keys, frames)?)
     }
 
@@ -112,10 +109,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         Ok(match arg {
             Arg::Expr(expr) => RuntimeArg::Value(self.eval(expr, frames)?),
             Arg::Target(path) => RuntimeArg::Value(self.path(path, frames)?),
-            Arg::Function(function) => match implementation(*function) {
-                Implementation::Converter(converter) => RuntimeArg::Function(converter),
-                _ => return Err(Error::new(format!("{} is not a converter", function.signature().name))),
-            },
+            Arg::Function(function) => RuntimeArg::Function(function.signature()),
             Arg::Lambda(_) => return Err(Error::new("a lambda is not allowed here")),
         })
     }
@@ -123,8 +117,8 @@ impl<'c, 'a> Evaluator<'c, 'a> {
 
 /// Whether `expr`, an argument of `converter`, is passed unevaluated: a lazy converter's
 /// getters, except constants (which cannot fail).
-fn defers(converter: &Converter, expr: &Expr) -> bool {
-    converter.lazy && expr.as_const().is_none()
+fn defers(converter: &Function, expr: &Expr) -> bool {
+    converter.is_lazy() && expr.as_const().is_none()
 }
 
 /// An expression bound to the evaluator and the frames it was written in: a lambda's

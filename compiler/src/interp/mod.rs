@@ -3,10 +3,9 @@
 //! against.
 
 mod eval;
-pub mod functions;
 
 use ottl_runtime::context::{ItemMut, PathKey, TransformContext};
-use ottl_runtime::exec::{self, Action, Fate, Level, Outputs};
+use ottl_runtime::exec::{self, Action, Fate, Outputs};
 use ottl_runtime::fields::Field;
 use ottl_runtime::functions::{Arg as RuntimeArg, Args, EditorHost};
 use ottl_runtime::otlp::Telemetry;
@@ -14,37 +13,14 @@ use ottl_runtime::otlp::common::v1::KeyValue;
 use ottl_runtime::{Error, Result, Value};
 
 pub use eval::Evaluator;
-use functions::{Implementation, implementation};
 
 use crate::ir::{Arg, Statement};
 use crate::program::{Rule, RuleSet};
-use crate::schema::Context;
-
-/// The items a context's statements run on.
-pub fn level(context: Context) -> Option<Level> {
-    Some(match context {
-        Context::Resource => Level::Resource,
-        Context::Scope => Level::Scope,
-        Context::Span => Level::Span,
-        Context::SpanEvent => Level::SpanEvent,
-        Context::SpanLink => Level::SpanLink,
-        Context::Metric => Level::Metric,
-        Context::DataPoint => Level::DataPoint,
-        Context::Log => Level::Log,
-        Context::Profile => Level::Profile,
-        Context::OTelCol => return None,
-    })
-}
 
 /// Runs `rules` on every item of `telemetry` and sorts the items into outputs.
 /// `warn` receives the errors the `ignore` error mode logs.
 pub fn run(rules: &RuleSet, mut telemetry: Telemetry, warn: &mut dyn FnMut(String)) -> Result<Outputs> {
-    let level =
-        level(rules.context).ok_or_else(|| Error::new(format!("the {} context cannot run in this version", rules.context)))?;
-    if !level.fits(&telemetry) {
-        return Err(Error::new(format!("{} statements do not apply to this payload's signal", rules.context)));
-    }
-    let fates = exec::run(&mut telemetry, level, &mut |ctx| run_item(rules, ctx, warn))?;
+    let fates = exec::run(&mut telemetry, rules.context, &mut |ctx| run_item(rules, ctx, warn))?;
     Ok(exec::split(telemetry, &fates, rules.is_allow_list()))
 }
 
@@ -83,9 +59,7 @@ pub fn execute(statement: &Statement, ctx: &mut TransformContext<'_>, fate: &mut
         return Ok(());
     }
     let call = &statement.action;
-    let Implementation::Editor(editor) = implementation(call.function) else {
-        return Err(Error::new(format!("{} is not implemented", call.function.signature().name)));
-    };
+    let editor = call.function.signature();
     let mut target = None;
     let mut args = Vec::with_capacity(call.args.len());
     for arg in &call.args {
@@ -99,7 +73,7 @@ pub fn execute(statement: &Statement, ctx: &mut TransformContext<'_>, fate: &mut
         });
     }
     let mut host = Host { ctx, target, fate };
-    (editor.call)(&mut Args::new(args), &mut host)
+    editor.edit(&mut Args::new(args), &mut host)
 }
 
 /// The interpreter's side of an editor call.

@@ -8,7 +8,7 @@
 use ottl_grammar::Span;
 use ottl_grammar::ast::{ArgValue, Argument, Call, Expr, ExprKind};
 
-use super::{FunctionKind, FunctionSignature, Param, ParamKind, lookup_kind, suggest_from};
+use super::{Function, FunctionKind, Param, ParamKind, ParamNames, lookup_kind, suggest_from};
 
 /// One parameter and the argument bound to it (`None` for an omitted optional).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -124,7 +124,7 @@ impl BindError {
 
 /// Binds `call`'s arguments to `signature`'s parameters. On success there is one
 /// [`BoundArg`] per parameter, in parameter order.
-pub fn bind<'a>(signature: &'static FunctionSignature, call: &'a Call) -> Result<Vec<BoundArg<'a>>, Vec<BindError>> {
+pub fn bind<'a>(signature: &'static Function, call: &'a Call) -> Result<Vec<BoundArg<'a>>, Vec<BindError>> {
     let params = signature.params;
     let mut slots: Vec<Option<&'a Argument>> = vec![None; params.len()];
     let mut errors = Vec::new();

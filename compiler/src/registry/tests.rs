@@ -3,6 +3,8 @@ use std::collections::HashSet;
 use ottl_grammar::ast::{Call, ExprKind, Statement};
 
 use super::*;
+use crate::schema::Context;
+use crate::types::Type;
 
 /// Which parameters got an argument, or why binding failed.
 type Binding = Result<Vec<(&'static str, bool)>, Vec<BindError>>;
@@ -43,7 +45,7 @@ fn errors(result: Binding) -> Vec<BindError> {
 fn registry_matches_the_name_list() {
     let listed: HashSet<&str> = ALL_FUNCTION_NAMES.iter().copied().collect();
     assert_eq!(listed.len(), ALL_FUNCTION_NAMES.len(), "the name list has duplicates");
-    let registered: HashSet<&str> = REGISTRY.iter().map(|s| s.name).collect();
+    let registered: HashSet<&str> = registry().iter().map(|s| s.name).collect();
     let missing: Vec<_> = listed.difference(&registered).collect();
     let extra: Vec<_> = registered.difference(&listed).collect();
     assert!(missing.is_empty(), "listed but not registered: {missing:?}");
@@ -56,7 +58,7 @@ fn registry_matches_the_name_list() {
 #[test]
 fn no_duplicate_signatures() {
     let mut seen = HashSet::new();
-    for signature in REGISTRY {
+    for &signature in registry() {
         assert!(seen.insert((signature.name, signature.kind)), "{} {:?} registered twice", signature.name, signature.kind);
         let mut params = HashSet::new();
         for param in signature.params {
@@ -73,7 +75,7 @@ fn no_duplicate_signatures() {
         assert!(signature.params[first_optional..].iter().all(|p| p.optional), "{}: required after optional", signature.name);
     }
     // The one name with two roles: the seed's value-position replace_pattern.
-    let dual: Vec<_> = REGISTRY.iter().filter(|s| s.name == "replace_pattern").collect();
+    let dual: Vec<_> = registry().iter().filter(|s| s.name == "replace_pattern").collect();
     assert_eq!(dual.len(), 2);
     assert_eq!(lookup("replace_pattern").unwrap().kind, FunctionKind::Editor);
     assert_eq!(lookup_kind("replace_pattern", FunctionKind::Converter).unwrap().return_type(), Some(Type::String));
@@ -81,7 +83,7 @@ fn no_duplicate_signatures() {
 
 #[test]
 fn naming_conventions_and_return_types() {
-    for signature in REGISTRY {
+    for &signature in registry() {
         let lower = signature.name.starts_with(|c: char| c.is_ascii_lowercase());
         match signature.kind {
             FunctionKind::Editor => {
@@ -104,9 +106,9 @@ fn naming_conventions_and_return_types() {
 
 #[test]
 fn every_doc_has_an_example_that_parses_and_binds() {
-    for signature in REGISTRY {
+    for &signature in registry() {
         assert!(!signature.doc.trim().is_empty(), "{} has no doc", signature.name);
-        let example = signature.example;
+        let example = signature.example();
         assert!(example.contains(signature.name), "{}: example does not use it: {example}", signature.name);
         assert!(signature.hover().contains(example));
         // Find the call to this function in the parsed example and bind it.
@@ -157,15 +159,15 @@ fn find_call(expr: &ottl_grammar::ast::Expr, name: &str) -> Option<Call> {
 
 #[test]
 fn contexts_and_gates() {
-    assert!(lookup("IsRootSpan").unwrap().allowed_in("span"));
-    assert!(!lookup("IsRootSpan").unwrap().allowed_in("log"));
-    assert!(lookup("set").unwrap().allowed_in("profile"));
+    assert!(lookup("IsRootSpan").unwrap().allowed_in(Context::Span));
+    assert!(!lookup("IsRootSpan").unwrap().allowed_in(Context::Log));
+    assert!(lookup("set").unwrap().allowed_in(Context::Profile));
     for name in ["convert_sum_to_gauge", "extract_sum_metric", "copy_metric", "scale_metric", "aggregate_on_attributes"] {
         let signature = lookup(name).unwrap();
-        assert_eq!(signature.contexts, &["metric"], "{name}");
+        assert_eq!(signature.contexts, &[Context::Metric], "{name}");
         assert_eq!(signature.origin, Origin::TransformProcessor);
     }
-    assert_eq!(lookup("convert_summary_sum_val_to_sum").unwrap().contexts, &["datapoint"]);
+    assert_eq!(lookup("convert_summary_sum_val_to_sum").unwrap().contexts, &[Context::DataPoint]);
     assert_eq!(lookup("HasAttrOnDatapoint").unwrap().origin, Origin::FilterProcessor);
     assert_eq!(lookup("Reduce").unwrap().feature_gate, Some("ottl.functions.enableLambda"));
     assert_eq!(lookup("len").unwrap().alias_of, Some("Len"));
@@ -360,9 +362,9 @@ fn suggestions() {
 fn camel_names() {
     let flatten = lookup("flatten").unwrap();
     assert_eq!(flatten.params[3].camel_name(), "resolveConflicts");
-    assert!(flatten.param("resolveConflicts").is_some());
-    assert!(flatten.param("ResolveConflicts").is_some());
-    assert!(flatten.param("resolve_conflict").is_none());
+    assert!(param(flatten, "resolveConflicts").is_some());
+    assert!(param(flatten, "ResolveConflicts").is_some());
+    assert!(param(flatten, "resolve_conflict").is_none());
 }
 
 /// The grammar's list of lowercase converter spellings and the registry agree.

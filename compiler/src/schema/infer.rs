@@ -57,15 +57,6 @@ impl InferenceError {
     }
 }
 
-/// The statement contexts below `context` (those whose prefixes include it), by inference
-/// priority; contexts without a priority (`spanlink`) come last.
-pub fn lower_contexts(context: Context) -> Vec<Context> {
-    let mut lower: Vec<Context> =
-        Context::STATEMENT_CONTEXTS.iter().copied().filter(|&c| c != context && c.reachable().contains(&context)).collect();
-    lower.sort_by_key(|c| c.priority());
-    lower
-}
-
 /// Infers the context of a group of statements from the prefixes of their paths (first
 /// segments of prefixed paths, as written; `instrumentation_scope` counts as itself for
 /// priority). `supports(c)` tells whether context `c` supports every function and enum
@@ -101,7 +92,7 @@ pub fn infer_with(
         Ok(()) => return Ok(context),
         Err(missing) => missing,
     };
-    let lower: Vec<Context> = lower_contexts(context).into_iter().filter(|c| candidates.contains(c)).collect();
+    let lower: Vec<Context> = context.lower().into_iter().filter(|c| candidates.contains(c)).collect();
     for &candidate in &lower {
         if check(candidate).is_ok() {
             return Ok(candidate);

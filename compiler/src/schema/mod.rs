@@ -17,153 +17,23 @@ pub mod tables;
 #[cfg(test)]
 mod tests;
 
-use std::fmt;
-
 use crate::types::{Type, TypeSpec};
 
 pub use enums::{EnumError, EnumTable, EnumValue, enum_tables, enum_value, lookup_enum, qualified_symbol};
-pub use infer::{InferenceError, Unsupported, infer, infer_with, lower_contexts};
+pub use infer::{InferenceError, Unsupported, infer, infer_with};
 pub use resolve::{KeyKind, PathError, ResolvedPath, resolve};
 
-/// An OTTL context. Every variant but [`Context::OTelCol`] can be a statement's context;
-/// `otelcol` is a read-only prefix available in every context.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Context {
-    Resource,
-    /// Also spelled `instrumentation_scope`.
-    Scope,
-    Span,
-    SpanEvent,
-    SpanLink,
-    Metric,
-    DataPoint,
-    Log,
-    Profile,
-    /// Collector request data (`otelcol.client.addr`, …): a prefix, not a statement context.
-    OTelCol,
+pub use ottl_runtime::hierarchy::{Context, INFERENCE_PRIORITY, SCOPE_ALIAS, priority_of};
+
+/// The path table of each context, which only the compiler knows.
+pub trait ContextTable {
+    /// This context's own path table (higher contexts' paths are in their own tables).
+    fn table(self) -> &'static [PathEntry];
 }
 
-/// The newest inference priority (`defaultContextInferPriority` in `context_inferrer.go`),
-/// highest first. Names not listed (`spanlink`, `otelcol`, unknown ones) rank last.
-pub const INFERENCE_PRIORITY: &[&str] =
-    &["log", "datapoint", "metric", "spanevent", "span", "profile", "scope", "instrumentation_scope", "resource"];
-
-/// The legacy name of the scope prefix.
-pub const SCOPE_ALIAS: &str = "instrumentation_scope";
-
-impl Context {
-    /// Every context a statement can run in.
-    pub const STATEMENT_CONTEXTS: &'static [Context] = &[
-        Context::Resource,
-        Context::Scope,
-        Context::Span,
-        Context::SpanEvent,
-        Context::SpanLink,
-        Context::Metric,
-        Context::DataPoint,
-        Context::Log,
-        Context::Profile,
-    ];
-
-    /// Every context, the `otelcol` prefix included.
-    pub const ALL: &'static [Context] = &[
-        Context::Resource,
-        Context::Scope,
-        Context::Span,
-        Context::SpanEvent,
-        Context::SpanLink,
-        Context::Metric,
-        Context::DataPoint,
-        Context::Log,
-        Context::Profile,
-        Context::OTelCol,
-    ];
-
-    /// The canonical name, as written in a path prefix and in `context:` config.
-    pub fn name(self) -> &'static str {
-        match self {
-            Context::Resource => "resource",
-            Context::Scope => "scope",
-            Context::Span => "span",
-            Context::SpanEvent => "spanevent",
-            Context::SpanLink => "spanlink",
-            Context::Metric => "metric",
-            Context::DataPoint => "datapoint",
-            Context::Log => "log",
-            Context::Profile => "profile",
-            Context::OTelCol => "otelcol",
-        }
-    }
-
-    /// A context by name; `instrumentation_scope` is [`Context::Scope`].
-    pub fn parse(name: &str) -> Option<Context> {
-        if name == SCOPE_ALIAS {
-            return Some(Context::Scope);
-        }
-        Context::ALL.iter().copied().find(|c| c.name() == name)
-    }
-
-    /// Whether this context can be a statement's context (everything but `otelcol`).
-    pub fn is_statement_context(self) -> bool {
-        self != Context::OTelCol
-    }
-
-    /// The contexts whose paths a statement in this one can address: itself first, then
-    /// the higher contexts, nearest first. `otelcol` is not included (see
-    /// [`Context::prefixes`]).
-    pub fn reachable(self) -> &'static [Context] {
-        use Context::*;
-        match self {
-            Resource => &[Resource],
-            Scope => &[Scope, Resource],
-            Span => &[Span, Scope, Resource],
-            SpanEvent => &[SpanEvent, Span, Scope, Resource],
-            SpanLink => &[SpanLink, Span, Scope, Resource],
-            Metric => &[Metric, Scope, Resource],
-            DataPoint => &[DataPoint, Metric, Scope, Resource],
-            Log => &[Log, Scope, Resource],
-            Profile => &[Profile, Scope, Resource],
-            OTelCol => &[OTelCol],
-        }
-    }
-
-    /// The path prefixes a statement in this context accepts, as the reference's
-    /// `pathContextNames`: its own name, the higher contexts (scope with its alias), and
-    /// `otelcol`.
-    pub fn prefixes(self) -> &'static [&'static str] {
-        const SCOPE: &str = "scope";
-        match self {
-            Context::Resource => &["resource", "otelcol"],
-            Context::Scope => &[SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::Span => &["span", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::SpanEvent => &["spanevent", "span", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::SpanLink => &["spanlink", "span", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::Metric => &["metric", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::DataPoint => &["datapoint", "metric", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::Log => &["log", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::Profile => &["profile", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::OTelCol => &["otelcol"],
-        }
-    }
-
-    /// Whether `prefix` may start a path in a statement of this context.
-    pub fn accepts_prefix(self, prefix: &str) -> bool {
-        self.prefixes().contains(&prefix)
-    }
-
-    /// Position in [`INFERENCE_PRIORITY`]; lower wins. `usize::MAX` when not listed.
-    pub fn priority(self) -> usize {
-        priority_of(self.name())
-    }
-
-    /// The contexts below this one (those that can reach it), by inference priority:
-    /// metric → datapoint; span → spanevent, spanlink; resource → every other context.
-    pub fn lower(self) -> Vec<Context> {
-        lower_contexts(self)
-    }
-
+impl ContextTable for Context {
     /// This context's own path table (higher contexts' paths are in their own tables).
-    pub fn table(self) -> &'static [PathEntry] {
+    fn table(self) -> &'static [PathEntry] {
         match self {
             Context::Resource => tables::RESOURCE,
             Context::Scope => tables::SCOPE,
@@ -177,17 +47,6 @@ impl Context {
             Context::OTelCol => tables::OTELCOL,
         }
     }
-}
-
-impl fmt::Display for Context {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Inference priority of a prefix name (`instrumentation_scope` has its own rank).
-pub fn priority_of(name: &str) -> usize {
-    INFERENCE_PRIORITY.iter().position(|&n| n == name).unwrap_or(usize::MAX)
 }
 
 /// A field, shared by the IR and the runtime; its stable number is [`FieldId::id`]. See

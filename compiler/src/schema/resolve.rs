@@ -3,7 +3,7 @@
 use ottl_grammar::Span;
 use ottl_grammar::ast::{ExprKind, Key, Path, Segment};
 
-use super::{Context, EnumTable, FieldId, KeyRule, PathEntry};
+use super::{Context, ContextTable, EnumTable, FieldId, KeyRule, PathEntry};
 use crate::suggest::closest;
 use crate::types::Type;
 

@@ -11,7 +11,7 @@ use ottl_grammar::{Code, Diagnostic, Severity, Span};
 use super::report;
 use super::rules::{self, MathError};
 use crate::ir::{self, Arg, FunctionId, Key, Value};
-use crate::registry::{self, BoundArg, FunctionKind, FunctionSignature, ParamKind};
+use crate::registry::{self, BoundArg, Function, FunctionKind, ParamKind};
 use crate::schema::{self, Context, EnumTable};
 use crate::types::Type;
 
@@ -333,7 +333,7 @@ impl Checker {
             self.diagnostics.push(diagnostic);
             return None;
         };
-        if !signature.allowed_in(self.context.name()) {
+        if !signature.allowed_in(self.context) {
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::FunctionNotInContext,
@@ -341,7 +341,7 @@ impl Checker {
                     call.name.span,
                     "not available here",
                 )
-                .with_help(format!("`{name}` is available in: {}", signature.contexts.join(", "))),
+                .with_help(format!("`{name}` is available in: {}", context_list(signature.contexts))),
             );
         }
         if let Some(gate) = signature.feature_gate
@@ -374,7 +374,7 @@ impl Checker {
         Some(ir::Call { function: FunctionId::of(signature)?, args, keys })
     }
 
-    fn argument(&mut self, signature: &'static FunctionSignature, bound: &BoundArg<'_>) -> Option<Arg> {
+    fn argument(&mut self, signature: &'static Function, bound: &BoundArg<'_>) -> Option<Arg> {
         let argument = bound.arg?;
         let param = bound.param;
         let expr = match &argument.value {
@@ -455,7 +455,7 @@ impl Checker {
     }
 
     /// `set(target, value)` with a value the target's type can never hold.
-    fn check_set(&mut self, signature: &FunctionSignature, args: &[Option<Arg>], bound: &[BoundArg<'_>]) {
+    fn check_set(&mut self, signature: &Function, args: &[Option<Arg>], bound: &[BoundArg<'_>]) {
         if signature.name != "set" || signature.kind != FunctionKind::Editor {
             return;
         }
@@ -492,7 +492,7 @@ fn article(ty: &Type) -> String {
 }
 
 /// Editors that write to a `GetSetter` argument (most editors read and write their target).
-fn is_written(signature: &FunctionSignature, param: &str) -> bool {
+fn is_written(signature: &Function, param: &str) -> bool {
     signature.kind == FunctionKind::Editor && param == signature.params.first().map_or("", |p| p.name)
 }
 
@@ -583,4 +583,9 @@ fn as_float(value: &Value) -> f64 {
         Value::Float(f) => *f,
         _ => 0.0,
     }
+}
+
+/// `metric, datapoint`: context names as a list for messages.
+fn context_list(contexts: &[Context]) -> String {
+    contexts.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
 }

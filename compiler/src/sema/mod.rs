@@ -97,7 +97,7 @@ pub fn infer_context<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Result<Co
             let supported = [FunctionKind::Editor, FunctionKind::Converter]
                 .iter()
                 .filter_map(|kind| registry::lookup_kind(function, *kind))
-                .any(|signature| signature.allowed_in(context.name()));
+                .any(|signature| signature.allowed_in(context));
             // Unknown functions are reported by the checker, not by inference.
             if !supported && registry::lookup(function).is_some() {
                 return Err(Unsupported::Function(function.clone()));

@@ -5,7 +5,7 @@
 use ottl_grammar::ast::{ExprKind, Path};
 use ottl_grammar::{Code, Diagnostic};
 
-use crate::registry::{BindError, FunctionSignature};
+use crate::registry::{BindError, Function};
 use crate::schema::{Context, EnumError, InferenceError, PathError};
 
 pub fn path_error(error: &PathError) -> Diagnostic {
@@ -94,7 +94,7 @@ pub fn inference_error(error: &InferenceError, span: ottl_grammar::Span) -> Diag
     diagnostic.with_help(help)
 }
 
-pub fn bind_error(error: &BindError, signature: &FunctionSignature) -> Option<Diagnostic> {
+pub fn bind_error(error: &BindError, signature: &Function) -> Option<Diagnostic> {
     let name = signature.name;
     let diagnostic = match error {
         // Reported by the grammar's validator already (E0019).

@@ -9,30 +9,154 @@ use std::rc::Rc;
 
 use regex::{Captures, Regex};
 
-use super::{Args, Converter, Editor, EditorHost};
+use super::shorthand::*;
+use super::{Args, EditorHost};
 use crate::bail;
 use crate::coerce;
 use crate::error::{Error, Result};
 use crate::value::{Map, Value};
 
-pub(crate) static EDITORS: &[Editor] = &[
-    Editor::new("set", set),
-    Editor::new("delete_key", delete_key),
-    Editor::new("delete_matching_keys", delete_matching_keys),
-    Editor::new("keep_keys", keep_keys),
-    Editor::new("keep_matching_keys", keep_matching_keys),
-    Editor::new("limit", limit),
-    Editor::new("truncate_all", truncate_all),
-    Editor::new("merge_maps", merge_maps),
-    Editor::new("replace_pattern", replace_pattern),
-    Editor::new("replace_all_patterns", replace_all_patterns),
-    Editor::new("replace_match", replace_match),
-    Editor::new("replace_all_matches", replace_all_matches),
-    Editor::new("flatten", flatten),
-    Editor::new("append", append),
-    Editor::new("delete_index", delete_index),
-    Editor::new("stringify_all", stringify_all),
-    Editor::new("clear", clear),
+pub(crate) static FUNCTIONS: &[Function] = &[
+    // ---- Editors (ottlfuncs) ----
+    Function::editor(
+        "set",
+        &[r("target", K::Setter), r("value", K::Getter)],
+        set,
+        "Writes `value` into `target`. A nil value is passed on, as collectors do from v0.161 (`ottl.set.allowNil`): an attribute or map becomes empty, a scalar field refuses it; older collectors left the target unchanged.",
+        &[Example::new(r#"set(attributes["env"], "prod")"#, "")],
+    ),
+    Function::editor(
+        "delete_key",
+        &[MAP_TARGET, r("key", K::StringGetter)],
+        delete_key,
+        "Removes one key from a map.",
+        &[Example::new(r#"delete_key(attributes, "http.request.header.authorization")"#, "")],
+    ),
+    Function::editor(
+        "delete_matching_keys",
+        &[MAP_TARGET, r("pattern", K::StringGetter)],
+        delete_matching_keys,
+        "Removes every key of a map that matches an RE2 regular expression.",
+        &[Example::new(r#"delete_matching_keys(attributes, "(?i).*password.*")"#, "")],
+    ),
+    Function::editor(
+        "keep_keys",
+        &[MAP_TARGET, r("keys", K::StringList)],
+        keep_keys,
+        "Keeps only the listed keys of a map.",
+        &[Example::new(r#"keep_keys(attributes, ["http.method", "http.route"])"#, "")],
+    ),
+    Function::editor(
+        "keep_matching_keys",
+        &[MAP_TARGET, r("pattern", K::StringGetter)],
+        keep_matching_keys,
+        "Keeps only the keys of a map that match an RE2 regular expression.",
+        &[Example::new(r#"keep_matching_keys(attributes, "(?i).*version.*")"#, "")],
+    ),
+    Function::editor(
+        "limit",
+        &[MAP_TARGET, r("limit", K::Int), r("priority_keys", K::StringList)],
+        limit,
+        "Caps the number of keys of a map; which keys go is arbitrary, but `priority_keys` (fewer than `limit`) are kept.",
+        &[Example::new(r#"limit(attributes, 50, ["http.host", "http.method"])"#, "")],
+    ),
+    Function::editor(
+        "truncate_all",
+        &[MAP_TARGET, r("limit", K::Int), o("utf8_safe", K::Bool), o("truncation_marker", K::String)],
+        truncate_all,
+        "Cuts every top-level string value of a map to at most `limit` bytes; the marker counts toward the limit.",
+        &[Example::new(r#"truncate_all(attributes, 100)"#, "")],
+    ),
+    // v0.161: all three are required (newer collectors make `source` and `strategy` optional).
+    Function::editor(
+        "merge_maps",
+        &[MAP_TARGET, r("source", K::PMapGetter), r("strategy", K::String)],
+        merge_maps,
+        "Merges `source` into `target`; `strategy` is \"insert\" (keep the target's values), \"update\" (only keys the target has) or \"upsert\".",
+        &[Example::new(r#"merge_maps(attributes, ParseJSON(body), "upsert")"#, "")],
+    ),
+    Function::editor(
+        "replace_pattern",
+        &[
+            r("target", K::GetSetter).typed(T::String),
+            r("regex_pattern", K::StringGetter),
+            r("replacement", K::StringGetter),
+            REPLACE_TAIL_FN,
+            REPLACE_TAIL_FMT,
+        ],
+        replace_pattern,
+        "Replaces every match of a regular expression in one string (`$1` expands groups); the optional converter (such as SHA256) is applied to the replacement.",
+        &[Example::new(r#"replace_pattern(attributes["http.url"], "token=[^&]*", "token=***")"#, "")],
+    ),
+    Function::editor(
+        "replace_all_patterns",
+        &[
+            MAP_TARGET,
+            r("mode", K::String),
+            r("regex_pattern", K::StringGetter),
+            r("replacement", K::StringGetter),
+            REPLACE_TAIL_FN,
+            REPLACE_TAIL_FMT,
+        ],
+        replace_all_patterns,
+        "Regex replace over every string value (`mode` \"value\") or every key (`mode` \"key\") of a map.",
+        &[Example::new(r#"replace_all_patterns(attributes, "value", "/account/\\d{4}", "/account/{accountId}")"#, "")],
+    ),
+    Function::editor(
+        "replace_match",
+        &[
+            r("target", K::GetSetter).typed(T::String),
+            r("pattern", K::StringGetter),
+            r("replacement", K::StringGetter),
+            REPLACE_TAIL_FN,
+            REPLACE_TAIL_FMT,
+        ],
+        replace_match,
+        "Replaces the whole string when it matches a glob pattern.",
+        &[Example::new(r#"replace_match(attributes["http.target"], "/user/*/list/*", "/user/{userId}/list/{listId}")"#, "")],
+    ),
+    Function::editor(
+        "replace_all_matches",
+        &[MAP_TARGET, r("pattern", K::StringGetter), r("replacement", K::StringGetter), REPLACE_TAIL_FN, REPLACE_TAIL_FMT],
+        replace_all_matches,
+        "Replaces every string value of a map that matches a glob pattern.",
+        &[Example::new(r#"replace_all_matches(attributes, "/user/*/list/*", "/user/{userId}/list/{listId}")"#, "")],
+    ),
+    Function::editor(
+        "flatten",
+        &[MAP_TARGET, o("prefix", K::String), o("depth", K::Int), o("resolve_conflicts", K::Bool)],
+        flatten,
+        "Moves nested map and slice entries to dotted top-level keys, up to `depth` levels; `resolve_conflicts` suffixes colliding keys with `.N`.",
+        &[Example::new(r#"flatten(attributes, "k8s", depth=2)"#, "")],
+    ),
+    Function::editor(
+        "append",
+        &[r("target", K::GetSetter), o("value", K::Getter), o("values", K::GetterList)],
+        append,
+        "Turns the target into a slice (a scalar becomes a one-element slice, a missing value a new slice) and appends to it.",
+        &[Example::new(r#"append(attributes["tags"], values=["staging", "staging:east"])"#, "")],
+    ),
+    Function::editor(
+        "delete_index",
+        &[r("target", K::GetSetter).typed(LIST), r("start_index", K::IntGetter), o("end_index", K::IntGetter)],
+        delete_index,
+        "Deletes the elements `[start_index, end_index)` of a slice (only `start_index` when no end is given).",
+        &[Example::new(r#"delete_index(attributes["tags"], 0, 3)"#, "")],
+    ),
+    Function::editor(
+        "stringify_all",
+        &[MAP_TARGET],
+        stringify_all,
+        "Converts every non-string value of a map to a string (numbers as text, bytes as base64, maps and slices as JSON).",
+        &[Example::new(r#"stringify_all(attributes)"#, "")],
+    ),
+    Function::editor(
+        "clear",
+        &[r("target", K::GetSetter)],
+        clear,
+        "Sets the target to the empty value of its current type (map → {}, slice → [], string → \"\").",
+        &[Example::new(r#"clear(attributes["tags"])"#, "")],
+    ),
 ];
 
 /// `set(target, value)`: a nil value leaves the target as it is (the reference before the
@@ -214,7 +338,7 @@ fn invalid_pattern(function: &str, pattern: &str, reason: &str) -> Error {
 /// The optional converter (`SHA256`, …) and `replacementFormat` the replace editors apply
 /// to a replacement.
 struct ReplacementHook<'a> {
-    function: &'static Converter,
+    function: &'static super::Function,
     format: Option<&'a Value>,
     /// The reference's error when the converter does not return a string.
     not_a_string: &'static str,
@@ -266,7 +390,7 @@ fn apply_replacement_format(format: &str, value: &str) -> Result<String> {
 }
 
 /// `replace_pattern(target, regex, replacement, function?, replacementFormat?)`.
-fn replace_pattern(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+pub(super) fn replace_pattern(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
     let regex = compile_regex("replace_pattern", args.string(1)?)?;
     let original = host.get_target()?;
     if original.is_nil() {
@@ -1065,8 +1189,7 @@ mod tests {
 
     #[test]
     fn replace_pattern_with_function_and_format() {
-        let sha = super::super::converter("SHA256");
-        let Some(sha) = sha else { return };
+        let sha = super::super::testing::converter("SHA256");
         let hashed = edit("replace_pattern", s("/health"), vec![v(s("/")), v(s("@")), Arg::Function(sha)]).unwrap();
         assert_eq!(hashed, s("c3641f8544d7c02f3580b07c0f9887f0c6a27ff5ab1d4a3e29caf197cfc299aehealth"));
         let digest = convert("SHA256", vec![s("@")]).unwrap();

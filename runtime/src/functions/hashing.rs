@@ -7,21 +7,86 @@ use std::hash::Hasher as _;
 
 use sha1::Digest as _;
 
-use super::{Args, Converter};
+use super::Args;
+use super::shorthand::*;
 use crate::coerce::hex_lower;
 use crate::error::Result;
 use crate::value::Value;
 
-pub(crate) static CONVERTERS: &[Converter] = &[
-    Converter::new("SHA1", |args| hex_digest(args, |s| sha1::Sha1::digest(s).to_vec())),
-    Converter::new("SHA256", |args| hex_digest(args, |s| sha2::Sha256::digest(s).to_vec())),
-    Converter::new("SHA512", |args| hex_digest(args, |s| sha2::Sha512::digest(s).to_vec())),
-    Converter::new("MD5", |args| hex_digest(args, |s| md5::Md5::digest(s).to_vec())),
-    Converter::new("FNV", fnv),
-    Converter::new("Murmur3Hash", |args| hex_digest(args, |s| murmur3_32(s).to_le_bytes().to_vec())),
-    Converter::new("Murmur3Hash128", |args| hex_digest(args, |s| murmur3_128(s).to_le_bytes().to_vec())),
-    Converter::new("XXH3", |args| hex_digest(args, |s| xxhash_rust::xxh3::xxh3_64(s).to_be_bytes().to_vec())),
-    Converter::new("XXH128", |args| hex_digest(args, |s| xxhash_rust::xxh3::xxh3_128(s).to_be_bytes().to_vec())),
+pub(crate) static FUNCTIONS: &[Function] = &[
+    // ---- Converters: hashing and ids ----
+    Function::converter(
+        "SHA1",
+        TARGET_STR,
+        T::String,
+        |args, _| hex_digest(args, |s| sha1::Sha1::digest(s).to_vec()),
+        "The SHA-1 digest as lowercase hex.",
+        &[Example::new(r#"SHA1(attributes["email"])"#, "")],
+    ),
+    Function::converter(
+        "SHA256",
+        TARGET_STR,
+        T::String,
+        |args, _| hex_digest(args, |s| sha2::Sha256::digest(s).to_vec()),
+        "The SHA-256 digest as lowercase hex.",
+        &[Example::new(r#"SHA256(attributes["email"])"#, "")],
+    ),
+    Function::converter(
+        "SHA512",
+        TARGET_STR,
+        T::String,
+        |args, _| hex_digest(args, |s| sha2::Sha512::digest(s).to_vec()),
+        "The SHA-512 digest as lowercase hex.",
+        &[Example::new(r#"SHA512(attributes["email"])"#, "")],
+    ),
+    Function::converter(
+        "MD5",
+        TARGET_STR,
+        T::String,
+        |args, _| hex_digest(args, |s| md5::Md5::digest(s).to_vec()),
+        "The MD5 digest as lowercase hex.",
+        &[Example::new(r#"MD5(attributes["email"])"#, "")],
+    ),
+    Function::converter(
+        "FNV",
+        TARGET_STR,
+        T::Int,
+        |args, _| fnv(args),
+        "The FNV-1a hash as an int64.",
+        &[Example::new(r#"FNV(attributes["user.id"])"#, "")],
+    ),
+    Function::converter(
+        "Murmur3Hash",
+        TARGET_STR,
+        T::String,
+        |args, _| hex_digest(args, |s| murmur3_32(s).to_le_bytes().to_vec()),
+        "The 32-bit Murmur3 hash as little-endian hex.",
+        &[Example::new(r#"Murmur3Hash(attributes["user.id"])"#, "")],
+    ),
+    Function::converter(
+        "Murmur3Hash128",
+        TARGET_STR,
+        T::String,
+        |args, _| hex_digest(args, |s| murmur3_128(s).to_le_bytes().to_vec()),
+        "The 128-bit Murmur3 hash as little-endian hex.",
+        &[Example::new(r#"Murmur3Hash128(attributes["user.id"])"#, "")],
+    ),
+    Function::converter(
+        "XXH3",
+        TARGET_STR,
+        T::String,
+        |args, _| hex_digest(args, |s| xxhash_rust::xxh3::xxh3_64(s).to_be_bytes().to_vec()),
+        "The XXH3 64-bit hash as hex.",
+        &[Example::new(r#"XXH3(attributes["user.id"])"#, "")],
+    ),
+    Function::converter(
+        "XXH128",
+        TARGET_STR,
+        T::String,
+        |args, _| hex_digest(args, |s| xxhash_rust::xxh3::xxh3_128(s).to_be_bytes().to_vec()),
+        "The XXH3 128-bit hash as hex.",
+        &[Example::new(r#"XXH128(attributes["user.id"])"#, "")],
+    ),
 ];
 
 /// Hashes the string argument with `digest` and returns the bytes as lowercase hex.

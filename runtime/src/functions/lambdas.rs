@@ -6,21 +6,88 @@
 
 use std::fmt;
 
+use super::shorthand::*;
 use super::types::go_dynamic_type;
-use super::{Args, Converter, Lambda};
+use super::{Args, Lambda};
 use crate::bail;
 use crate::error::Result;
 use crate::value::{Map, Value};
 
-pub(crate) static CONVERTERS: &[Converter] = &[
-    Converter::new("All", all),
-    Converter::new("Any", any),
-    Converter::new("Filter", filter),
-    Converter::new("Find", find),
-    Converter::new("MapEach", map_each),
-    Converter::new("MapKeys", map_keys),
-    Converter::new("Reduce", reduce),
-    Converter::lazy("When", when),
+pub(crate) static FUNCTIONS: &[Function] = &[
+    // ---- Lambda converters (alpha, gated) ----
+    Function::converter(
+        "All",
+        &[r("source", K::Getter), r("predicate", K::Lambda(2))],
+        T::Bool,
+        |args, _| all(args),
+        "Whether the predicate `(key_or_index, value) => bool` holds for every element; true for an empty source.",
+        &[Example::new(r#"All(attributes["tags"], (_, v) => v != "")"#, "")],
+    )
+    .gated(super::LAMBDA_GATE),
+    Function::converter(
+        "Any",
+        &[r("source", K::Getter), r("predicate", K::Lambda(2))],
+        T::Bool,
+        |args, _| any(args),
+        "Whether the predicate holds for some element; false for an empty source.",
+        &[Example::new(r#"Any(attributes["tags"], (_, v) => v == "prod")"#, "")],
+    )
+    .gated(super::LAMBDA_GATE),
+    Function::converter(
+        "Filter",
+        &[r("source", K::Getter), r("predicate", K::Lambda(2))],
+        T::Any,
+        |args, _| filter(args),
+        "A new slice or map with the elements for which the predicate holds.",
+        &[Example::new(r#"Filter(attributes, (k, _) => k != "password")"#, "")],
+    )
+    .gated(super::LAMBDA_GATE),
+    Function::converter(
+        "Find",
+        &[r("source", K::Getter), r("predicate", K::Lambda(2)), o("mapper", K::Lambda(2))],
+        T::Any,
+        |args, _| find(args),
+        "The first element for which the predicate holds (through the optional mapper), or nil.",
+        &[Example::new(r#"Find(attributes["tags"], (_, v) => HasPrefix(v, "team:"))"#, "")],
+    )
+    .gated(super::LAMBDA_GATE),
+    Function::converter(
+        "MapEach",
+        &[r("source", K::Getter), r("mapper", K::Lambda(2))],
+        T::Any,
+        |args, _| map_each(args),
+        "A slice or map of the same shape with every value mapped.",
+        &[Example::new(r#"MapEach(attributes["tags"], (_, v) => ToUpperCase(v))"#, "")],
+    )
+    .gated(super::LAMBDA_GATE),
+    Function::converter(
+        "MapKeys",
+        &[r("source", K::PMapGetter), r("mapper", K::Lambda(2))],
+        MAP,
+        |args, _| map_keys(args),
+        "A map with every key replaced by the mapper's string; collisions are unspecified.",
+        &[Example::new(r#"MapKeys(attributes, (k, _) => ToSnakeCase(k))"#, "")],
+    )
+    .gated(super::LAMBDA_GATE),
+    Function::converter(
+        "Reduce",
+        &[r("source", K::Getter), r("seed", K::Getter), r("accumulator", K::Lambda(3))],
+        T::Any,
+        |args, _| reduce(args),
+        "Folds the elements with `(acc, key_or_index, value) => new_acc`, starting from `seed`.",
+        &[Example::new(r#"Reduce(attributes["sizes"], 0, (acc, _, v) => acc + Int(v))"#, "")],
+    )
+    .gated(super::LAMBDA_GATE),
+    Function::converter(
+        "When",
+        &[r("condition", K::Lambda(0)), r("true_value", K::Getter), r("false_value", K::Getter)],
+        T::Any,
+        |args, _| when(args),
+        "`true_value` when the condition lambda holds, else `false_value`.",
+        &[Example::new(r#"When(() => attributes["n"] > 0, "positive", "other")"#, "")],
+    )
+    .lazy()
+    .gated(super::LAMBDA_GATE),
 ];
 
 /// What a lambda converter walks: a slice or a map (the reference's `GetSliceOrMapValue`).
@@ -213,7 +280,8 @@ fn when(args: &mut Args<'_>) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Arg, converter};
+    use super::super::Arg;
+    use super::super::testing::converter;
     use super::*;
     use crate::context::ItemMut;
     use crate::error::Error;
@@ -236,7 +304,7 @@ mod tests {
     }
 
     fn call(name: &str, args: Vec<Arg<'_>>) -> Result<Value> {
-        converter(name).unwrap().call(&mut Args::new(args), &ItemMut::Resource)
+        converter(name).convert(&mut Args::new(args), &ItemMut::Resource)
     }
 
     /// `(_, v) => v == wanted`.

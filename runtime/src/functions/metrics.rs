@@ -17,34 +17,35 @@ use opentelemetry_proto::tonic::metrics::v1::{
 };
 use opentelemetry_proto::tonic::trace::v1::{Span, span::SpanKind};
 
-use super::{Args, Converter, Editor, EditorHost};
+use super::shorthand::*;
+use super::{Args, EditorHost};
 use crate::bail;
 use crate::coerce;
 use crate::context::ItemMut;
 use crate::error::{Error, Result};
 use crate::value::{Value, map_from_key_values};
 
-pub(crate) static CONVERTERS: &[Converter] = &[
-    Converter::with_item("HasAttrKeyOnDatapoint", has_attr_key_on_datapoint),
-    Converter::with_item("HasAttrOnDatapoint", has_attr_on_datapoint),
-];
-
-pub(crate) static EDITORS: &[Editor] = &[
-    Editor::new("convert_sum_to_gauge", convert_sum_to_gauge),
-    Editor::new("convert_gauge_to_sum", convert_gauge_to_sum),
-    Editor::new("extract_count_metric", extract_count_metric),
-    Editor::new("extract_sum_metric", extract_sum_metric),
-    Editor::new("extract_percentile_metric", extract_percentile_metric),
-    Editor::new("convert_summary_count_val_to_sum", convert_summary_count_val_to_sum),
-    Editor::new("convert_summary_sum_val_to_sum", convert_summary_sum_val_to_sum),
-    Editor::new("convert_summary_quantile_val_to_gauge", convert_summary_quantile_val_to_gauge),
-    Editor::new("copy_metric", copy_metric),
-    Editor::new("scale_metric", scale_metric),
-    Editor::new("aggregate_on_attributes", aggregate_on_attributes),
-    Editor::new("aggregate_on_attribute_value", aggregate_on_attribute_value),
-    Editor::new("convert_exponential_histogram_to_histogram", convert_exponential_histogram_to_histogram),
-    Editor::new("merge_histogram_buckets", merge_histogram_buckets),
-    Editor::new("set_semconv_span_name", set_semconv_span_name),
+pub(crate) static FUNCTIONS: &[Function] = &[
+    // ---- Transform processor: metric and datapoint contexts ----
+    Function::editor("convert_sum_to_gauge", &[], convert_sum_to_gauge, "Converts a sum metric to a gauge.", &[Example::new(r#"convert_sum_to_gauge() where metric.name == "system.processes.count""#, "")]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("convert_gauge_to_sum", &[r("string_agg_temp", K::String), r("monotonic", K::Bool)], convert_gauge_to_sum, "Converts a gauge metric to a sum with the given aggregation temporality (\"cumulative\" or \"delta\").", &[Example::new(r#"convert_gauge_to_sum("cumulative", false) where metric.name == "system.processes.count""#, "")]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("extract_count_metric", &[r("monotonic", K::Bool), o("suffix", K::String)], extract_count_metric, "Adds a sum metric (named with `suffix`, default \"_count\") holding the count of each histogram or summary data point.", &[Example::new(r#"extract_count_metric(true) where metric.name == "http.server.duration""#, "")]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("extract_sum_metric", &[r("monotonic", K::Bool), o("suffix", K::String)], extract_sum_metric, "Adds a sum metric (named with `suffix`, default \"_sum\") holding the sum of each histogram or summary data point.", &[Example::new(r#"extract_sum_metric(true) where metric.name == "http.server.duration""#, "")]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("extract_percentile_metric", &[r("percentile", K::Float), o("suffix", K::String)], extract_percentile_metric, "Adds a gauge metric holding a percentile estimated from each histogram data point.", &[Example::new(r#"extract_percentile_metric(95.0) where metric.name == "http.server.duration""#, "")]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("convert_summary_count_val_to_sum", &[r("string_agg_temp", K::String), r("monotonic", K::Bool), o("suffix", K::String)], convert_summary_count_val_to_sum, "Adds a sum metric holding the count of each summary data point.", &[Example::new(r#"convert_summary_count_val_to_sum("delta", true) where metric.name == "rpc.duration""#, "")]).only_in(DATAPOINT).origin(Origin::TransformProcessor),
+    Function::editor("convert_summary_sum_val_to_sum", &[r("string_agg_temp", K::String), r("monotonic", K::Bool), o("suffix", K::String)], convert_summary_sum_val_to_sum, "Adds a sum metric holding the sum of each summary data point.", &[Example::new(r#"convert_summary_sum_val_to_sum("delta", true) where metric.name == "rpc.duration""#, "")]).only_in(DATAPOINT).origin(Origin::TransformProcessor),
+    Function::editor("convert_summary_quantile_val_to_gauge", &[o("attribute_key", K::String), o("suffix", K::String)], convert_summary_quantile_val_to_gauge, "Adds a gauge metric with one data point per summary quantile, labelled by `attribute_key` (default \"quantile\").", &[Example::new(r#"convert_summary_quantile_val_to_gauge("q") where metric.name == "rpc.duration""#, "")]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("copy_metric", &[o("name", K::StringGetter), o("description", K::StringGetter), o("unit", K::StringGetter)], copy_metric, "Appends a copy of the metric, optionally renamed, redescribed or with another unit.", &[Example::new(r#"copy_metric(name="http.requests.copy") where metric.name == "http.requests""#, "")]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("scale_metric", &[r("multiplier", K::Float), o("unit", K::StringGetter)], scale_metric, "Multiplies every data point value of the metric by `multiplier`, optionally setting a new unit.", &[Example::new(r#"scale_metric(1000.0, "ms") where metric.name == "http.duration""#, "")]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("aggregate_on_attributes", &[r("aggregation_function", K::String), o("attributes", K::StringList)], aggregate_on_attributes, "Merges data points that agree on the listed attributes with sum, avg, min, max, median or count.", &[Example::new(r#"aggregate_on_attributes("sum", ["host.name"]) where metric.name == "cpu.time""#, "")]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("aggregate_on_attribute_value", &[r("aggregation_function", K::String), r("attribute", K::String), r("values", K::StringList), r("new_value", K::String)], aggregate_on_attribute_value, "Merges the data points whose `attribute` has one of `values` into one with `new_value`.", &[Example::new(r#"aggregate_on_attribute_value("sum", "state", ["idle", "wait"], "inactive") where metric.name == "cpu.time""#, "")]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("convert_exponential_histogram_to_histogram", &[r("distribution_fn", K::String), r("explicit_bounds", K::FloatList)], convert_exponential_histogram_to_histogram, "Converts an exponential histogram to an explicit-bucket histogram (\"upper\", \"midpoint\", \"uniform\" or \"random\" distribution).", &[Example::new(r#"convert_exponential_histogram_to_histogram("midpoint", [0.0, 10.0, 100.0]) where metric.name == "latency""#, "")]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("merge_histogram_buckets", &[r("target_value", K::FloatLikeGetter), o("method", K::String)], merge_histogram_buckets, "Merges a histogram data point's bucket at `target_value` into its neighbour (\"remove_explicit_bound\" or \"limit_buckets\").", &[Example::new(r#"merge_histogram_buckets(5.0) where metric.name == "latency""#, "")]).only_in(DATAPOINT).origin(Origin::TransformProcessor),
+    // Span and log contexts.
+    Function::editor("set_semconv_span_name", &[r("semconv_version", K::String), o("original_span_name_attribute", K::String)], set_semconv_span_name, "Renames the span after the semantic conventions of `semconv_version`, optionally keeping the old name in an attribute.", &[Example::new(r#"set_semconv_span_name("1.37.0", "original_span_name")"#, "")]).only_in(SPAN).origin(Origin::TransformProcessor),
+    // ---- Filter processor ----
+    Function::converter("HasAttrKeyOnDatapoint", &[r("key", K::String)], T::Bool, |args, item| has_attr_key_on_datapoint(args, item), "Whether any data point of the metric has the attribute `key`.", &[Example::new(r#"HasAttrKeyOnDatapoint("http.method")"#, "")]).only_in(METRIC).origin(Origin::FilterProcessor),
+    Function::converter("HasAttrOnDatapoint", &[r("key", K::String), r("expected_value", K::String)], T::Bool, |args, item| has_attr_on_datapoint(args, item), "Whether any data point of the metric has the attribute `key` with the value `expected_value`.", &[Example::new(r#"HasAttrOnDatapoint("http.method", "GET")"#, "")]).only_in(METRIC).origin(Origin::FilterProcessor),
 ];
 
 // ---- Reaching the item ----
@@ -1345,7 +1346,8 @@ fn join_present(first: Option<String>, second: Option<String>) -> Option<String>
 mod tests {
     use opentelemetry_proto::tonic::metrics::v1::{Exemplar, SummaryDataPoint, summary_data_point};
 
-    use super::super::{Arg, editor};
+    use super::super::Arg;
+    use super::super::testing::{converter, editor};
     use super::*;
 
     enum TestItem {
@@ -1375,9 +1377,9 @@ mod tests {
     }
 
     fn run_args(name: &str, item: TestItem, args: Vec<Arg<'static>>) -> Result<TestItem> {
-        let editor = editor(name).unwrap_or_else(|| panic!("no editor {name}"));
+        let editor = editor(name);
         let mut host = ItemHost(item);
-        (editor.call)(&mut Args::new(args), &mut host)?;
+        editor.edit(&mut Args::new(args), &mut host)?;
         Ok(host.0)
     }
 
@@ -1808,16 +1810,14 @@ mod tests {
     fn datapoint_attribute_predicates() {
         let mut metrics = vec![sum_metric(vec![int_point(&[("a", "1")], 1, 0, 1), int_point(&[("b", "2")], 1, 0, 1)])];
         let item = ItemMut::Metric { metrics: &mut metrics, index: 0 };
-        let call =
-            |name: &str, args: Vec<Value>| super::super::converter(name).unwrap().call(&mut Args::values(args), &item).unwrap();
+        let call = |name: &str, args: Vec<Value>| converter(name).convert(&mut Args::values(args), &item).unwrap();
         assert_eq!(call("HasAttrKeyOnDatapoint", vec![s("b")]), Value::Bool(true));
         assert_eq!(call("HasAttrKeyOnDatapoint", vec![s("c")]), Value::Bool(false));
         assert_eq!(call("HasAttrOnDatapoint", vec![s("b"), s("2")]), Value::Bool(true));
         assert_eq!(call("HasAttrOnDatapoint", vec![s("a"), s("2")]), Value::Bool(false));
         let mut empty = vec![Metric::default()];
         let item = ItemMut::Metric { metrics: &mut empty, index: 0 };
-        let error =
-            super::super::converter("HasAttrKeyOnDatapoint").unwrap().call(&mut Args::values(vec![s("a")]), &item).unwrap_err();
+        let error = converter("HasAttrKeyOnDatapoint").convert(&mut Args::values(vec![s("a")]), &item).unwrap_err();
         assert_eq!(error.message(), "unknown metric type");
     }
 }

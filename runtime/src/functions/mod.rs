@@ -1,27 +1,33 @@
-//! Every OTTL function's implementation, shared by both back ends.
+//! Every OTTL function, declared once ([`Function`]) and shared by both back ends.
+//!
+//! Each module declares its functions in a `FUNCTIONS` table next to their bodies;
+//! [`registry`] is all of them, the order a function's id indexes.
 //!
 //! A back end evaluates a call's getter arguments to [`Value`]s (in parameter order, one
 //! [`Arg`] per parameter, [`Arg::Absent`] for an optional one not given), then calls the
-//! function. Converters return a value; editors act through an [`EditorHost`], which
-//! reads and writes the call's target path and reaches the telemetry item for the
-//! functions that work on it whole (the metric processors' functions, the rule actions).
-//!
-//! Functions are found by name ([`converter`], [`editor`]); the compiler's registry
-//! resolves the seed's aliases (`len` → `Len`) before asking.
+//! body. Converters return a value; editors act through an [`EditorHost`], which reads
+//! and writes the call's target path and reaches the telemetry item for the functions
+//! that work on it whole (the metric processors' functions, the rule actions).
 
+mod declaration;
 mod editors;
 mod hashing;
 mod lambdas;
+pub mod literal;
 mod metrics;
 mod parsing;
 mod rules;
+mod shorthand;
 mod strings;
 mod time;
+mod typed;
 mod types;
 mod xml;
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+pub use declaration::{Body, ConverterBody, EditorBody, Example, Function, FunctionKind, LAMBDA_GATE, Origin, Param, ParamKind};
+pub use typed::{BoolLike, BytesLike, Deferred, Element, FloatLike, FromArg, IntLike, List, Nanos, StringLike, Time};
 
 use crate::coerce;
 use crate::error::{Error, Result};
@@ -33,10 +39,10 @@ pub enum Arg<'a> {
     Absent,
     Value(Value),
     /// A converter passed by name (`SHA256` to `replace_pattern`).
-    Function(&'static Converter),
+    Function(&'static Function),
     /// A lambda; calling it evaluates its body with the given values bound to its formals.
     Lambda(&'a dyn Lambda),
-    /// A getter not evaluated yet, for the [`Converter::lazy`] functions: calling it
+    /// A getter not evaluated yet, for the [`Body::LazyConverter`] functions: calling it
     /// (with no values) evaluates it.
     Deferred(&'a dyn Lambda),
     /// A list literal of getters not evaluated yet, for the lazy functions.
@@ -62,6 +68,12 @@ impl<'a> Args<'a> {
     /// Arguments that are all plain values (a function passed by name is called so).
     pub fn values(values: Vec<Value>) -> Args<'static> {
         Args { args: values.into_iter().map(Arg::Value).collect() }
+    }
+
+    /// Each argument slot in parameter order, for the typed adapters ([`FromArg`]): the
+    /// slots are disjoint, so each parameter borrows or takes its own.
+    pub fn slots(&mut self) -> std::slice::IterMut<'_, Arg<'a>> {
+        self.args.iter_mut()
     }
 
     pub fn len(&self) -> usize {
@@ -165,7 +177,7 @@ impl<'a> Args<'a> {
     }
 
     /// A converter passed by name, if given.
-    pub fn function(&self, i: usize) -> Option<&'static Converter> {
+    pub fn function(&self, i: usize) -> Option<&'static Function> {
         match self.arg(i) {
             Arg::Function(f) => Some(f),
             _ => None,
@@ -200,70 +212,6 @@ impl<'a> Args<'a> {
     }
 }
 
-/// One element of a list argument, evaluated when called ([`Args::each`]).
-pub type Element<'a> = Box<dyn Fn() -> Result<Value> + 'a>;
-
-/// A converter: a function of its arguments, and for a few (`IsRootSpan`,
-/// `HasAttrOnDatapoint`) of the item the statement runs on.
-pub struct Converter {
-    pub name: &'static str,
-    pub call: ConverterFn,
-    /// Its getter arguments are evaluated only if it asks for them ([`Arg::Deferred`],
-    /// [`Arg::DeferredList`]): `Coalesce` stops at the first non-nil value and `When`
-    /// evaluates one branch, and an error in what they skip must not surface.
-    pub lazy: bool,
-}
-
-#[derive(Clone, Copy)]
-pub enum ConverterFn {
-    Pure(fn(&mut Args<'_>) -> Result<Value>),
-    WithItem(fn(&mut Args<'_>, &crate::context::ItemMut<'_>) -> Result<Value>),
-}
-
-impl Converter {
-    pub const fn new(name: &'static str, call: fn(&mut Args<'_>) -> Result<Value>) -> Converter {
-        Converter { name, call: ConverterFn::Pure(call), lazy: false }
-    }
-
-    /// A converter whose getter arguments arrive unevaluated.
-    pub const fn lazy(name: &'static str, call: fn(&mut Args<'_>) -> Result<Value>) -> Converter {
-        Converter { name, call: ConverterFn::Pure(call), lazy: true }
-    }
-
-    pub const fn with_item(
-        name: &'static str,
-        call: fn(&mut Args<'_>, &crate::context::ItemMut<'_>) -> Result<Value>,
-    ) -> Converter {
-        Converter { name, call: ConverterFn::WithItem(call), lazy: false }
-    }
-
-    /// Calls the converter on the item `item`.
-    pub fn call(&self, args: &mut Args<'_>, item: &crate::context::ItemMut<'_>) -> Result<Value> {
-        match self.call {
-            ConverterFn::Pure(f) => f(args),
-            ConverterFn::WithItem(f) => f(args, item),
-        }
-    }
-
-    /// Calls the converter with plain values, as a `FunctionGetter` does (the functions
-    /// passed by name need no item).
-    pub fn invoke(&self, values: Vec<Value>) -> Result<Value> {
-        self.call(&mut Args::values(values), &crate::context::ItemMut::Resource)
-    }
-}
-
-impl Editor {
-    pub const fn new(name: &'static str, call: fn(&mut Args<'_>, &mut dyn EditorHost) -> Result<()>) -> Editor {
-        Editor { name, call }
-    }
-}
-
-/// An editor: acts on the telemetry through its host.
-pub struct Editor {
-    pub name: &'static str,
-    pub call: fn(&mut Args<'_>, &mut dyn EditorHost) -> Result<()>,
-}
-
 /// What an editor can reach: its target path (the first parameter, for editors that have
 /// one) and the item the statement runs on.
 pub trait EditorHost {
@@ -282,52 +230,55 @@ pub trait EditorHost {
     fn act(&mut self, action: crate::exec::Action);
 }
 
-fn converter_index() -> &'static HashMap<&'static str, &'static Converter> {
-    static INDEX: OnceLock<HashMap<&'static str, &'static Converter>> = OnceLock::new();
-    INDEX.get_or_init(|| {
+/// Every declared function, in the order of their ids.
+pub fn registry() -> &'static [&'static Function] {
+    static REGISTRY: OnceLock<Vec<&'static Function>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
         [
-            types::CONVERTERS,
-            strings::CONVERTERS,
-            parsing::CONVERTERS,
-            hashing::CONVERTERS,
-            time::CONVERTERS,
-            lambdas::CONVERTERS,
-            xml::CONVERTERS,
-            metrics::CONVERTERS,
-            rules::CONVERTERS,
+            editors::FUNCTIONS,
+            types::FUNCTIONS,
+            strings::FUNCTIONS,
+            parsing::FUNCTIONS,
+            hashing::FUNCTIONS,
+            time::FUNCTIONS,
+            lambdas::FUNCTIONS,
+            xml::FUNCTIONS,
+            metrics::FUNCTIONS,
+            rules::FUNCTIONS,
         ]
         .into_iter()
         .flatten()
-        .map(|c| (c.name, c))
         .collect()
     })
 }
 
-fn editor_index() -> &'static HashMap<&'static str, &'static Editor> {
-    static INDEX: OnceLock<HashMap<&'static str, &'static Editor>> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        [editors::EDITORS, metrics::EDITORS, parsing::EDITORS, rules::EDITORS]
-            .into_iter()
-            .flatten()
-            .map(|e| (e.name, e))
-            .collect()
-    })
-}
+impl Function {
+    /// Calls the converter on the item `item`.
+    pub fn convert(&self, args: &mut Args<'_>, item: &crate::context::ItemMut<'_>) -> Result<Value> {
+        match self.body {
+            Body::Converter(body) | Body::LazyConverter(body) => body(args, item),
+            Body::Editor(_) => Err(Error::new(format!("{} is an editor, not a converter", self.name))),
+        }
+    }
 
-/// The converter named `name` (canonical spelling).
-pub fn converter(name: &str) -> Option<&'static Converter> {
-    converter_index().get(name).copied()
-}
+    /// Calls the converter with plain values, as a `FunctionGetter` does (the functions
+    /// passed by name need no item).
+    pub fn invoke(&self, values: Vec<Value>) -> Result<Value> {
+        self.convert(&mut Args::values(values), &crate::context::ItemMut::Resource)
+    }
 
-/// The editor named `name` (canonical spelling).
-pub fn editor(name: &str) -> Option<&'static Editor> {
-    editor_index().get(name).copied()
-}
+    /// Runs the editor through `host`.
+    pub fn edit(&self, args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+        match self.body {
+            Body::Editor(body) => body(args, host),
+            _ => Err(Error::new(format!("{} is a converter, not an editor", self.name))),
+        }
+    }
 
-/// Every implemented converter and editor name, for the test that compares them with the
-/// compiler's registry.
-pub fn names() -> impl Iterator<Item = &'static str> {
-    converter_index().keys().copied().chain(editor_index().keys().copied())
+    /// Whether its getter arguments arrive unevaluated.
+    pub fn is_lazy(&self) -> bool {
+        matches!(self.body, Body::LazyConverter(_))
+    }
 }
 
 /// An editor host whose target is a value of its own: for editors used as converters
@@ -358,19 +309,33 @@ impl EditorHost for ValueHost {
 pub(crate) mod testing {
     use super::*;
 
+    fn find(name: &str, kind: FunctionKind) -> &'static Function {
+        registry().iter().find(|f| f.name == name && f.kind == kind).unwrap_or_else(|| panic!("no {kind:?} {name}"))
+    }
+
+    /// The converter named `name`.
+    pub fn converter(name: &str) -> &'static Function {
+        find(name, FunctionKind::Converter)
+    }
+
+    /// The editor named `name`.
+    pub fn editor(name: &str) -> &'static Function {
+        find(name, FunctionKind::Editor)
+    }
+
     /// Calls converter `name` with plain values.
     pub fn convert(name: &str, values: Vec<Value>) -> Result<Value> {
-        converter(name).unwrap_or_else(|| panic!("no converter {name}")).invoke(values)
+        converter(name).invoke(values)
     }
 
     /// Runs editor `name` on `target` with the other arguments `rest` (the target's own
     /// slot is filled with the target's value); returns the target afterwards.
     pub fn edit(name: &str, target: Value, rest: Vec<Arg<'_>>) -> Result<Value> {
-        let editor = editor(name).unwrap_or_else(|| panic!("no editor {name}"));
+        let editor = editor(name);
         let mut args = vec![Arg::Value(target.clone())];
         args.extend(rest);
         let mut host = ValueHost { target, actions: Vec::new() };
-        (editor.call)(&mut Args::new(args), &mut host)?;
+        editor.edit(&mut Args::new(args), &mut host)?;
         Ok(host.target)
     }
 }

@@ -13,28 +13,156 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
-use super::{Args, Converter, Editor};
+use super::Args;
+use super::shorthand::*;
 use crate::coerce::{self, go_quote};
 use crate::error::{Error, Result};
 use crate::value::{Map, Value};
 
-pub(crate) static CONVERTERS: &[Converter] = &[
-    Converter::new("ParseJSON", parse_json),
-    Converter::new("ParseKeyValue", parse_key_value),
-    Converter::new("ToKeyValueString", to_key_value_string),
-    Converter::new("ParseCSV", parse_csv),
-    Converter::new("ExtractPatterns", extract_patterns),
-    Converter::new("ExtractGrokPatterns", extract_grok_patterns),
-    Converter::new("ParseSeverity", parse_severity),
-    Converter::new("URL", url),
-    Converter::new("UserAgent", user_agent),
-    Converter::new("CommunityID", community_id),
-    Converter::new("ParseCEF", parse_cef),
-    Converter::new("ParseCLF", parse_clf),
-    Converter::new("ParseELF", parse_elf),
-    Converter::new("ParseLEEF", parse_leef),
+pub(crate) static FUNCTIONS: &[Function] = &[
+    // ---- Converters: parsing and extraction ----
+    Function::converter(
+        "ParseJSON",
+        TARGET_STR,
+        T::Any,
+        |args, _| parse_json(args),
+        "Parses a JSON string into a map or a slice; every number becomes a double.",
+        &[Example::new(r#"ParseJSON(body)"#, "")],
+    ),
+    Function::converter(
+        "ParseKeyValue",
+        &[r("target", K::StringGetter), o("delimiter", K::String), o("pair_delimiter", K::String)],
+        MAP,
+        |args, _| parse_key_value(args),
+        "Parses `k=v k2=v2` text into a map; quoted values may contain delimiters.",
+        &[Example::new(r#"ParseKeyValue(body, "=", "&")"#, "")],
+    ),
+    Function::converter(
+        "ToKeyValueString",
+        &[r("target", K::PMapGetter), o("delimiter", K::String), o("pair_delimiter", K::String), o("sort_output", K::Bool)],
+        T::String,
+        |args, _| to_key_value_string(args),
+        "Formats a map as `k=v k2=v2` text; values containing a delimiter are quoted.",
+        &[Example::new(r#"ToKeyValueString(attributes, "=", " ", true)"#, "")],
+    ),
+    Function::converter(
+        "ParseCSV",
+        &[
+            r("target", K::StringGetter),
+            r("header", K::StringGetter),
+            o("delimiter", K::String),
+            o("header_delimiter", K::String),
+            o("mode", K::String),
+        ],
+        T::Map(&T::String),
+        |args, _| parse_csv(args),
+        "Parses one CSV row into a map keyed by the header fields; `mode` is \"strict\", \"lazyQuotes\" or \"ignoreQuotes\".",
+        &[Example::new(r#"ParseCSV(body, "time,level,message", headerDelimiter=",")"#, "")],
+    ),
+    Function::converter(
+        "ExtractPatterns",
+        &[r("target", K::StringGetter), r("pattern", K::StringGetter)],
+        MAP,
+        |args, _| extract_patterns(args),
+        "The named capture groups of a regular expression, as a map.",
+        &[Example::new(r#"ExtractPatterns(body, "^(?P<method>\\w+) (?P<path>\\S+)")"#, "")],
+    ),
+    Function::converter(
+        "ExtractGrokPatterns",
+        &[
+            r("target", K::StringGetter),
+            r("pattern", K::StringGetter),
+            o("named_captures_only", K::Bool),
+            o("pattern_definitions", K::StringList),
+        ],
+        MAP,
+        |args, _| extract_grok_patterns(args),
+        "The captures of a grok pattern (`%{SYNTAX:ID:TYPE}`), as a map.",
+        &[Example::new(r#"ExtractGrokPatterns(body, "%{IP:client} %{WORD:method}", true)"#, "")],
+    ),
+    Function::converter(
+        "ParseSeverity",
+        &[r("target", K::Getter), r("mapping", K::PMapGetter)],
+        T::String,
+        |args, _| parse_severity(args),
+        "Maps a status or level to a severity name using `equals` lists and `range`s.",
+        &[Example::new(r#"ParseSeverity(attributes["status"], {"error": [{"range": {"min": 500, "max": 599}}]})"#, "")],
+    ),
+    Function::converter(
+        "URL",
+        &[r("url", K::StringGetter)],
+        MAP,
+        |args, _| url(args),
+        "Parses a URL into `url.scheme`, `url.domain`, `url.path`, `url.query`, … keys.",
+        &[Example::new(r#"URL(attributes["http.url"])"#, "")],
+    ),
+    Function::converter(
+        "UserAgent",
+        &[r("user_agent", K::StringGetter)],
+        MAP,
+        |args, _| user_agent(args),
+        "Parses a User-Agent header into `user_agent.name`, `user_agent.version`, `os.name`, … keys.",
+        &[Example::new(r#"UserAgent(attributes["http.user_agent"])"#, "")],
+    ),
+    Function::converter(
+        "CommunityID",
+        &[
+            r("source_ip", K::StringGetter),
+            r("source_port", K::IntGetter),
+            r("destination_ip", K::StringGetter),
+            r("destination_port", K::IntGetter),
+            o("protocol", K::StringGetter),
+            o("seed", K::IntGetter),
+        ],
+        T::String,
+        |args, _| community_id(args),
+        "The Community ID network flow hash (`1:<base64>`); the protocol defaults to TCP.",
+        &[Example::new(
+            r#"CommunityID(attributes["src.ip"], attributes["src.port"], attributes["dst.ip"], attributes["dst.port"])"#,
+            "",
+        )],
+    ),
+    Function::converter(
+        "ParseCEF",
+        TARGET_STR,
+        MAP,
+        |args, _| parse_cef(args),
+        "Parses a Common Event Format line into a map.",
+        &[Example::new(r#"ParseCEF(body)"#, "")],
+    )
+    .only_in(LOG)
+    .origin(Origin::TransformProcessor),
+    Function::converter(
+        "ParseCLF",
+        &[r("target", K::StringGetter), o("format", K::String)],
+        MAP,
+        |args, _| parse_clf(args),
+        "Parses a Common Log Format line (\"clf\" or \"combined\") into a map.",
+        &[Example::new(r#"ParseCLF(body, "combined")"#, "")],
+    )
+    .only_in(LOG)
+    .origin(Origin::TransformProcessor),
+    Function::converter(
+        "ParseELF",
+        TARGET_STR,
+        MAP,
+        |args, _| parse_elf(args),
+        "Parses an Extended Log Format line into a map.",
+        &[Example::new(r#"ParseELF(body)"#, "")],
+    )
+    .only_in(LOG)
+    .origin(Origin::TransformProcessor),
+    Function::converter(
+        "ParseLEEF",
+        TARGET_STR,
+        MAP,
+        |args, _| parse_leef(args),
+        "Parses a Log Event Extended Format line into a map.",
+        &[Example::new(r#"ParseLEEF(body)"#, "")],
+    )
+    .only_in(LOG)
+    .origin(Origin::TransformProcessor),
 ];
-pub(crate) static EDITORS: &[Editor] = &[];
 
 /// A string-keyed map from pairs, later keys replacing earlier ones in place.
 fn map_of(pairs: impl IntoIterator<Item = (String, Value)>) -> Map {

@@ -2,17 +2,22 @@
 //! `route("x")`, `truncate`, `replace_pattern` in value position, and
 //! `TraceIDRatioBasedSampler`.
 
-use super::{Args, Converter, Editor, EditorHost, ValueHost};
+use super::shorthand::*;
+use super::{Args, EditorHost, ValueHost};
 use crate::error::{Error, Result};
 use crate::exec::Action;
 use crate::value::Value;
 
-pub(crate) static EDITORS: &[Editor] = &[Editor::new("keep", keep), Editor::new("drop", drop), Editor::new("route", route)];
-
-pub(crate) static CONVERTERS: &[Converter] = &[
-    Converter::new("truncate", truncate),
-    Converter::new("replace_pattern", replace_pattern),
-    Converter::new("TraceIDRatioBasedSampler", trace_id_ratio_based_sampler),
+pub(crate) static FUNCTIONS: &[Function] = &[
+    // ---- The seed's extensions ----
+    Function::editor("keep", &[], keep, "Rule-form action: keep the item (export it).", &[Example::new(r#"span.status.code == StatusCode::Ok > keep()"#, "")]).origin(Origin::Seed),
+    Function::editor("drop", &[], drop, "Rule-form action: drop the item.", &[Example::new(r#"resource.attributes["deployment.environment"] == "test" > drop()"#, "")]).origin(Origin::Seed),
+    // `route()` without a name is the routing connector's action (its table's pipelines
+    // say where); `route("x")` is the seed's rule-form action.
+    Function::editor("route", &[o("name", K::String)], route, "Rule-form action: send the item to the named exporter or pipeline (the routing connector's `route()` takes none).", &[Example::new(r#"resource.attributes["deployment.environment"] == "prod" > route("prod_exporter")"#, "")]).origin(Origin::Seed),
+    Function::converter("truncate", &[r("target", K::StringGetter), r("limit", K::IntGetter), o("suffix", K::StringGetter)], T::String, |args, _| truncate(args), "The string cut to at most `limit` characters, with `suffix` appended when it was cut.", &[Example::new(r#"truncate(span.attributes["http.url"], 100, "...")"#, "")]).origin(Origin::Seed),
+    Function::converter("replace_pattern", &[r("target", K::StringGetter), r("regex_pattern", K::StringGetter), r("replacement", K::StringGetter), REPLACE_TAIL_FN, REPLACE_TAIL_FMT], T::String, |args, _| replace_pattern(args), "In value position: the string with every match of the regular expression replaced (the target is not changed).", &[Example::new(r#"replace_pattern(span.attributes["body"], "\\d{4}", "****")"#, "")]).origin(Origin::Seed),
+    Function::converter("TraceIDRatioBasedSampler", &[r("trace_id", K::Getter), r("ratio", K::FloatGetter)], T::Bool, |args, _| trace_id_ratio_based_sampler(args), "Whether the trace falls in the sampled fraction `ratio` (0–1), decided from the trace ID as OpenTelemetry's TraceIdRatioBased sampler does.", &[Example::new(r#"TraceIDRatioBasedSampler(trace_id.trace_id, 0.1) > route("sampled_exporter")"#, "")]).origin(Origin::Seed),
 ];
 
 fn keep(_: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
@@ -52,10 +57,9 @@ fn truncate(args: &mut Args<'_>) -> Result<Value> {
 
 /// `replace_pattern` in value position: the editor's replacement applied to a copy.
 fn replace_pattern(args: &mut Args<'_>) -> Result<Value> {
-    let editor = super::editor("replace_pattern").ok_or_else(|| Error::new("replace_pattern is not available"))?;
     let target = args.take(0);
     let mut host = ValueHost { target, actions: Vec::new() };
-    (editor.call)(args, &mut host)?;
+    super::editors::replace_pattern(args, &mut host)?;
     Ok(host.target)
 }
 

@@ -5,29 +5,161 @@
 //! (a byte-offset `Substring`, a decoded payload) the result here is the lossy UTF-8 text,
 //! with U+FFFD in place of the invalid bytes.
 
-use super::{Args, Converter};
+use super::Args;
+use super::shorthand::*;
 use crate::coerce;
 use crate::error::{Error, Result};
 use crate::value::Value;
 
-pub(crate) static CONVERTERS: &[Converter] = &[
-    Converter::new("Concat", concat),
-    Converter::new("Split", split),
-    Converter::new("Substring", substring),
-    Converter::new("Trim", trim),
-    Converter::new("TrimPrefix", trim_prefix),
-    Converter::new("TrimSuffix", trim_suffix),
-    Converter::new("ConvertCase", convert_case),
-    Converter::new("ToLowerCase", to_lower_case),
-    Converter::new("ToUpperCase", to_upper_case),
-    Converter::new("ToSnakeCase", to_snake_case),
-    Converter::new("ToCamelCase", to_camel_case),
-    Converter::new("Format", format),
-    Converter::new("HasPrefix", has_prefix),
-    Converter::new("HasSuffix", has_suffix),
-    Converter::new("IsMatch", is_match),
-    Converter::new("Decode", decode),
-    Converter::new("Base64Encode", base64_encode),
+pub(crate) static FUNCTIONS: &[Function] = &[
+    Function::converter(
+        "Decode",
+        &[r("target", K::Getter), r("encoding", K::StringGetter)],
+        T::String,
+        |args, _| decode(args),
+        "Decodes bytes or a string from an IANA character set or a base64 variant.",
+        &[Example::new(r#"Decode(attributes["encoded"], "base64")"#, "")],
+    ),
+    Function::converter(
+        "Base64Encode",
+        &[r("target", K::StringGetter), o("variant", K::StringGetter)],
+        T::String,
+        |args, _| base64_encode(args),
+        "Encodes a string as base64 (`variant`: \"base64\", \"base64-raw\", \"base64-url\", \"base64-raw-url\").",
+        &[Example::new(r#"Base64Encode(attributes["payload"], "base64-url")"#, "")],
+    ),
+    Function::converter(
+        "IsMatch",
+        &[r("target", K::StringLikeGetter), r("pattern", K::StringGetter)],
+        T::Bool,
+        |args, _| is_match(args),
+        "Whether an RE2 regular expression matches part of the value (non-strings are stringified; nil gives false).",
+        &[Example::new(r#"IsMatch(attributes["http.url"], "^https://")"#, "")],
+    ),
+    Function::converter(
+        "HasPrefix",
+        &[r("target", K::StringGetter), r("prefix", K::StringGetter)],
+        T::Bool,
+        |args, _| has_prefix(args),
+        "Whether the string starts with `prefix`.",
+        &[Example::new(r#"HasPrefix(attributes["http.route"], "/api")"#, "")],
+    ),
+    Function::converter(
+        "HasSuffix",
+        &[r("target", K::StringGetter), r("suffix", K::StringGetter)],
+        T::Bool,
+        |args, _| has_suffix(args),
+        "Whether the string ends with `suffix`.",
+        &[Example::new(r#"HasSuffix(attributes["file"], ".log")"#, "")],
+    ),
+    // ---- Converters: strings ----
+    // The newest reference takes the delimiter from any string getter (e2e: a path).
+    Function::converter(
+        "Concat",
+        &[r("vals", K::StringLikeGetterList), r("delimiter", K::StringGetter)],
+        T::String,
+        |args, _| concat(args),
+        "Joins the string forms of the values with `delimiter`.",
+        &[Example::new(r#"Concat([attributes["http.method"], attributes["http.route"]], " ")"#, "")],
+    ),
+    Function::converter(
+        "Split",
+        &[r("target", K::StringGetter), r("delimiter", K::StringGetter)],
+        STRINGS,
+        |args, _| split(args),
+        "Splits a string at every `delimiter` (Go strings.Split).",
+        &[Example::new(r#"Split(attributes["tags"], ",")"#, "")],
+    ),
+    Function::converter(
+        "Substring",
+        &[r("target", K::StringGetter), r("start", K::IntGetter), r("length", K::IntGetter), o("utf8_safe", K::Bool)],
+        T::String,
+        |args, _| substring(args),
+        "The `length` bytes starting at byte `start`; out of range is an error.",
+        &[Example::new(r#"Substring(attributes["id"], 0, 8)"#, "")],
+    ),
+    Function::converter(
+        "Trim",
+        &[r("target", K::StringGetter), o("replacement", K::String)],
+        T::String,
+        |args, _| trim(args),
+        "Removes the characters of `replacement` (default a space) from both ends.",
+        &[Example::new(r#"Trim(attributes["name"])"#, "")],
+    ),
+    Function::converter(
+        "TrimPrefix",
+        &[r("target", K::StringGetter), r("prefix", K::StringGetter)],
+        T::String,
+        |args, _| trim_prefix(args),
+        "Removes a leading `prefix`.",
+        &[Example::new(r#"TrimPrefix(attributes["http.route"], "/api")"#, "")],
+    ),
+    Function::converter(
+        "TrimSuffix",
+        &[r("target", K::StringGetter), r("suffix", K::StringGetter)],
+        T::String,
+        |args, _| trim_suffix(args),
+        "Removes a trailing `suffix`.",
+        &[Example::new(r#"TrimSuffix(attributes["file"], ".log")"#, "")],
+    ),
+    Function::converter(
+        "ConvertCase",
+        &[r("target", K::StringGetter), r("to_case", K::String)],
+        T::String,
+        |args, _| convert_case(args),
+        "Converts the case: \"lower\", \"upper\", \"snake\" or \"camel\" (UpperCamel).",
+        &[Example::new(r#"ConvertCase(name, "snake")"#, "")],
+    ),
+    Function::converter(
+        "ToLowerCase",
+        TARGET_STR,
+        T::String,
+        |args, _| to_lower_case(args),
+        "The string in lower case.",
+        &[Example::new(r#"ToLowerCase(attributes["method"])"#, "")],
+    ),
+    Function::converter(
+        "ToUpperCase",
+        TARGET_STR,
+        T::String,
+        |args, _| to_upper_case(args),
+        "The string in upper case.",
+        &[Example::new(r#"ToUpperCase(attributes["method"])"#, "")],
+    ),
+    Function::converter(
+        "ToSnakeCase",
+        TARGET_STR,
+        T::String,
+        |args, _| to_snake_case(args),
+        "The string in snake_case.",
+        &[Example::new(r#"ToSnakeCase(name)"#, "")],
+    ),
+    Function::converter(
+        "ToCamelCase",
+        TARGET_STR,
+        T::String,
+        |args, _| to_camel_case(args),
+        "The string in UpperCamelCase (`foo_bar` → `FooBar`).",
+        &[Example::new(r#"ToCamelCase(name)"#, "")],
+    ),
+    Function::converter(
+        "Format",
+        &[r("format", K::String), r("vals", K::GetterList)],
+        T::String,
+        |args, _| format(args),
+        "Formats the values with a Go fmt.Sprintf format.",
+        &[Example::new(r#"Format("%s-%d", [attributes["service"], attributes["port"]])"#, "")],
+    ),
+    Function::converter(
+        "matches",
+        &[r("target", K::StringLikeGetter), r("pattern", K::StringGetter)],
+        T::Bool,
+        |args, _| is_match(args),
+        "The seed's spelling of IsMatch: whether an RE2 regular expression matches part of the value.",
+        &[Example::new(r#"matches(span.attributes["body"], "\\d{4}-\\d{4}")"#, "")],
+    )
+    .origin(Origin::Seed)
+    .alias_of("IsMatch"),
 ];
 
 /// `Concat(vals, delimiter)`: the string forms of the values joined by `delimiter`; nil is

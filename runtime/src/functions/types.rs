@@ -7,7 +7,8 @@
 use std::cmp::Ordering;
 use std::net::IpAddr;
 
-use super::{Args, Converter};
+use super::Args;
+use super::shorthand::*;
 use crate::bail;
 use crate::coerce;
 use crate::compare::{self, CompareOp};
@@ -15,37 +16,262 @@ use crate::context::ItemMut;
 use crate::error::{Error, Result};
 use crate::value::{Map, Pdata, Value};
 
-pub(crate) static CONVERTERS: &[Converter] = &[
-    Converter::new("Int", int),
-    Converter::new("Double", double),
-    Converter::new("Bool", bool),
-    Converter::new("String", string),
-    Converter::new("Hex", hex),
-    Converter::new("ParseInt", parse_int),
-    Converter::new("IsBool", is_bool),
-    Converter::new("IsInt", is_int),
-    Converter::new("IsDouble", is_double),
-    Converter::new("IsString", is_string),
-    Converter::new("IsMap", is_map),
-    Converter::new("IsList", is_list),
-    Converter::new("IsEmpty", is_empty),
-    Converter::new("TraceID", trace_id),
-    Converter::new("SpanID", span_id),
-    Converter::new("ProfileID", profile_id),
-    Converter::new("Len", len),
-    Converter::new("Keys", keys),
-    Converter::new("Values", values),
-    Converter::lazy("Coalesce", coalesce),
-    Converter::new("ContainsValue", contains_value),
-    Converter::new("Sort", sort),
-    Converter::new("SliceToMap", slice_to_map),
-    Converter::new("Index", index),
-    Converter::new("Log", log),
-    Converter::new("IsInCIDR", is_in_cidr),
-    Converter::new("IsValidLuhn", is_valid_luhn),
-    Converter::new("UUID", uuid_v4),
-    Converter::new("UUIDv7", uuid_v7),
-    Converter::with_item("IsRootSpan", is_root_span),
+pub(crate) static FUNCTIONS: &[Function] = &[
+    // ---- Converters: type and conversion ----
+    Function::converter(
+        "Int",
+        &[r("target", K::IntLikeGetter)],
+        T::Int,
+        |args, _| int(args),
+        "Converts to an int: floats truncate toward zero, strings parse in base 10, bools give 0/1; anything else gives nil.",
+        &[Example::new(r#"Int(attributes["http.status_code"])"#, "")],
+    ),
+    Function::converter(
+        "Double",
+        &[r("target", K::FloatLikeGetter)],
+        T::Float,
+        |args, _| double(args),
+        "Converts to a float64; parse failures and other types give nil.",
+        &[Example::new(r#"Double(attributes["duration_ms"])"#, "")],
+    ),
+    Function::converter(
+        "Bool",
+        &[r("target", K::BoolLikeGetter)],
+        T::Bool,
+        |args, _| bool(args),
+        "Converts to a bool: strconv.ParseBool strings, non-zero numbers; anything else gives nil.",
+        &[Example::new(r#"Bool(attributes["sampled"])"#, "")],
+    ),
+    Function::converter(
+        "String",
+        &[r("target", K::StringLikeGetter)],
+        T::String,
+        |args, _| string(args),
+        "Converts to a string: bytes as hex, maps and slices as JSON, bools and numbers as text; nil stays nil.",
+        &[Example::new(r#"String(attributes["http.status_code"])"#, "")],
+    ),
+    Function::converter(
+        "Hex",
+        &[r("target", K::ByteSliceLikeGetter)],
+        T::String,
+        |args, _| hex(args),
+        "The big-endian bytes of the value as lowercase hex, without `0x`.",
+        &[Example::new(r#"Hex(attributes["id"])"#, "")],
+    ),
+    Function::converter(
+        "ParseInt",
+        &[r("target", K::StringGetter), r("base", K::IntGetter)],
+        T::Int,
+        |args, _| parse_int(args),
+        "Parses a string as an int in `base`; base 0 infers 0b/0o/0x prefixes.",
+        &[Example::new(r#"ParseInt(attributes["hex_value"], 16)"#, "")],
+    ),
+    Function::converter(
+        "TraceID",
+        &[r("bytes", K::ByteSliceLikeGetter)],
+        T::TraceId,
+        |args, _| trace_id(args),
+        "A trace ID from exactly 16 bytes (a bytes literal or a hex string).",
+        &[Example::new(r#"TraceID(0x0102030405060708090a0b0c0d0e0f10)"#, "")],
+    ),
+    Function::converter(
+        "SpanID",
+        &[r("bytes", K::ByteSliceLikeGetter)],
+        T::SpanId,
+        |args, _| span_id(args),
+        "A span ID from exactly 8 bytes (a bytes literal or a hex string).",
+        &[Example::new(r#"SpanID(0x0102030405060708)"#, "")],
+    ),
+    Function::converter(
+        "ProfileID",
+        &[r("bytes", K::ByteSliceLikeGetter)],
+        T::ProfileId,
+        |args, _| profile_id(args),
+        "A profile ID from exactly 16 bytes (a bytes literal or a hex string).",
+        &[Example::new(r#"ProfileID(0x0102030405060708090a0b0c0d0e0f10)"#, "")],
+    ),
+    // ---- Converters: predicates ----
+    Function::converter(
+        "IsBool",
+        &[r("target", K::BoolGetter)],
+        T::Bool,
+        |args, _| is_bool(args),
+        "Whether the value is a bool.",
+        &[Example::new(r#"IsBool(attributes["flag"])"#, "")],
+    ),
+    Function::converter(
+        "IsInt",
+        &[r("target", K::IntGetter)],
+        T::Bool,
+        |args, _| is_int(args),
+        "Whether the value is an int.",
+        &[Example::new(r#"IsInt(attributes["count"])"#, "")],
+    ),
+    Function::converter(
+        "IsDouble",
+        &[r("target", K::FloatGetter)],
+        T::Bool,
+        |args, _| is_double(args),
+        "Whether the value is a float64.",
+        &[Example::new(r#"IsDouble(attributes["ratio"])"#, "")],
+    ),
+    Function::converter(
+        "IsString",
+        &[r("target", K::StringGetter)],
+        T::Bool,
+        |args, _| is_string(args),
+        "Whether the value is a string.",
+        &[Example::new(r#"IsString(body)"#, "")],
+    ),
+    Function::converter(
+        "IsMap",
+        &[r("target", K::PMapGetter)],
+        T::Bool,
+        |args, _| is_map(args),
+        "Whether the value is a map.",
+        &[Example::new(r#"IsMap(body)"#, "")],
+    ),
+    Function::converter(
+        "IsList",
+        TARGET_ANY,
+        T::Bool,
+        |args, _| is_list(args),
+        "Whether the value is a list (slice).",
+        &[Example::new(r#"IsList(attributes["tags"])"#, "")],
+    ),
+    Function::converter(
+        "IsEmpty",
+        TARGET_ANY,
+        T::Bool,
+        |args, _| is_empty(args),
+        "Whether the value is nil, empty (map, slice, bytes, string) or a zero value.",
+        &[Example::new(r#"IsEmpty(attributes["user"])"#, "")],
+    ),
+    Function::converter(
+        "IsInCIDR",
+        &[r("target", K::StringGetter), r("networks", K::StringList)],
+        T::Bool,
+        |args, _| is_in_cidr(args),
+        "Whether an IP address lies in any of the CIDR networks.",
+        &[Example::new(r#"IsInCIDR(attributes["client.address"], ["10.0.0.0/8", "192.168.0.0/16"])"#, "")],
+    ),
+    Function::converter(
+        "IsValidLuhn",
+        &[r("target", K::StringLikeGetter)],
+        T::Bool,
+        |args, _| is_valid_luhn(args),
+        "Whether a digit string or int passes the Luhn check.",
+        &[Example::new(r#"IsValidLuhn(attributes["card"])"#, "")],
+    ),
+    Function::converter(
+        "ContainsValue",
+        &[r("target", K::PSliceGetter), r("item", K::Getter)],
+        T::Bool,
+        |args, _| contains_value(args),
+        "Whether the slice contains `item`, compared with OTTL's comparison rules.",
+        &[Example::new(r#"ContainsValue(attributes["tags"], "prod")"#, "")],
+    ),
+    Function::converter(
+        "IsRootSpan",
+        &[],
+        T::Bool,
+        |args, item| is_root_span(args, item),
+        "Whether the span has no parent (its parent_span_id is all zeros).",
+        &[Example::new(r#"IsRootSpan()"#, "")],
+    )
+    .only_in(SPAN),
+    Function::converter(
+        "Index",
+        &[r("target", K::Getter), r("value", K::Getter)],
+        T::Int,
+        |args, _| index(args),
+        "The first index of `value` in a string (substring) or slice, or -1.",
+        &[Example::new(r#"Index(attributes["tags"], "unparsed")"#, "")],
+    ),
+    Function::converter(
+        "Len",
+        TARGET_ANY,
+        T::Int,
+        |args, _| len(args),
+        "The length of a string, slice or map.",
+        &[Example::new(r#"Len(attributes["tags"])"#, "")],
+    ),
+    Function::converter(
+        "SliceToMap",
+        &[r("target", K::PSliceGetter), o("key_path", K::StringList), o("value_path", K::StringList)],
+        MAP,
+        |args, _| slice_to_map(args),
+        "A map from a slice, keyed by an element sub-path (or the index).",
+        &[Example::new(r#"SliceToMap(attributes["items"], ["name"])"#, "")],
+    ),
+    Function::converter(
+        "Keys",
+        &[r("target", K::PMapGetter)],
+        STRINGS,
+        |args, _| keys(args),
+        "The keys of a map.",
+        &[Example::new(r#"Keys(attributes)"#, "")],
+    ),
+    Function::converter(
+        "Values",
+        &[r("target", K::PMapGetter)],
+        LIST,
+        |args, _| values(args),
+        "The values of a map (order not guaranteed).",
+        &[Example::new(r#"Values(attributes)"#, "")],
+    ),
+    Function::converter(
+        "Sort",
+        &[r("target", K::Getter), o("order", K::String)],
+        LIST,
+        |args, _| sort(args),
+        "Sorts a slice (\"asc\" or \"desc\"); mixed types sort by their string form.",
+        &[Example::new(r#"Sort(attributes["tags"], "desc")"#, "")],
+    ),
+    Function::converter(
+        "Coalesce",
+        &[r("values", K::GetterList)],
+        T::Any,
+        |args, _| coalesce(args),
+        "The first value that is not nil.",
+        &[Example::new(r#"Coalesce([attributes["user.id"], attributes["client.id"], "unknown"])"#, "")],
+    )
+    .lazy(),
+    Function::converter(
+        "UUID",
+        &[],
+        T::String,
+        |args, _| uuid_v4(args),
+        "A random (v4) UUID string.",
+        &[Example::new(r#"UUID()"#, "")],
+    ),
+    Function::converter(
+        "UUIDv7",
+        &[],
+        T::String,
+        |args, _| uuid_v7(args),
+        "A time-ordered (v7) UUID string.",
+        &[Example::new(r#"UUIDv7()"#, "")],
+    ),
+    // ---- Converters: math ----
+    Function::converter(
+        "Log",
+        &[r("target", K::FloatLikeGetter)],
+        T::Float,
+        |args, _| log(args),
+        "The natural logarithm; an error for values ≤ 0 or nil.",
+        &[Example::new(r#"Log(attributes["bytes"])"#, "")],
+    ),
+    Function::converter(
+        "len",
+        TARGET_ANY,
+        T::Int,
+        |args, _| len(args),
+        "The seed's spelling of Len: the length of a string, slice or map.",
+        &[Example::new(r#"len(span.attributes["http.url"]) > 100"#, "")],
+    )
+    .origin(Origin::Seed)
+    .alias_of("Len"),
 ];
 
 /// Go's `%T` of a getter's result, as the reference's messages print it (`<nil>` for nil).
@@ -937,7 +1163,7 @@ mod tests {
         use opentelemetry_proto::tonic::trace::v1::Span;
         let is_root = |span: &mut Span, event: bool| {
             let item = if event { ItemMut::SpanEvent { span, index: 0 } } else { ItemMut::Span(span) };
-            super::super::converter("IsRootSpan").unwrap().call(&mut Args::values(vec![]), &item)
+            super::super::testing::converter("IsRootSpan").convert(&mut Args::values(vec![]), &item)
         };
         let mut span = Span::default();
         assert_eq!(is_root(&mut span, false), Ok(Value::Bool(true)));
@@ -945,7 +1171,7 @@ mod tests {
         assert_eq!(is_root(&mut span, true), Ok(Value::Bool(true)));
         span.parent_span_id = vec![0, 0, 0, 0, 0, 0, 0, 1];
         assert_eq!(is_root(&mut span, false), Ok(Value::Bool(false)));
-        let resource = super::super::converter("IsRootSpan").unwrap().call(&mut Args::values(vec![]), &ItemMut::Resource);
+        let resource = super::super::testing::converter("IsRootSpan").convert(&mut Args::values(vec![]), &ItemMut::Resource);
         assert!(resource.is_err());
     }
 }

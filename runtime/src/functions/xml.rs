@@ -15,19 +15,69 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::{Args, Converter};
+use super::Args;
+use super::shorthand::*;
 use crate::coerce;
 use crate::error::{Error, Result};
 use crate::value::{Map, Value};
 
-pub(crate) static CONVERTERS: &[Converter] = &[
-    Converter::new("ParseXML", parse_xml),
-    Converter::new("ParseSimplifiedXML", parse_simplified_xml),
-    Converter::new("GetXML", get_xml),
-    Converter::new("InsertXML", insert_xml),
-    Converter::new("RemoveXML", remove_xml),
-    Converter::new("ConvertAttributesToElementsXML", convert_attributes_to_elements_xml),
-    Converter::new("ConvertTextToElementsXML", convert_text_to_elements_xml),
+pub(crate) static FUNCTIONS: &[Function] = &[
+    Function::converter(
+        "ParseXML",
+        TARGET_STR,
+        MAP,
+        |args, _| parse_xml(args),
+        "Parses an XML document into a map.",
+        &[Example::new(r#"ParseXML(body)"#, "")],
+    ),
+    Function::converter(
+        "ParseSimplifiedXML",
+        TARGET_STR,
+        MAP,
+        |args, _| parse_simplified_xml(args),
+        "Parses an XML document into a map without attributes or repeated-element wrappers.",
+        &[Example::new(r#"ParseSimplifiedXML(body)"#, "")],
+    ),
+    Function::converter(
+        "GetXML",
+        &[r("target", K::StringGetter), r("xpath", K::String)],
+        T::String,
+        |args, _| get_xml(args),
+        "The XML elements matching an XPath.",
+        &[Example::new(r#"GetXML(body, "/log/message")"#, "")],
+    ),
+    Function::converter(
+        "InsertXML",
+        &[r("target", K::StringGetter), r("xpath", K::String), r("sub_document", K::StringGetter)],
+        T::String,
+        |args, _| insert_xml(args),
+        "Inserts an XML sub-document under the elements matching an XPath.",
+        &[Example::new(r#"InsertXML(body, "/log", "<level>info</level>")"#, "")],
+    ),
+    Function::converter(
+        "RemoveXML",
+        &[r("target", K::StringGetter), r("xpath", K::String)],
+        T::String,
+        |args, _| remove_xml(args),
+        "Removes the XML elements matching an XPath.",
+        &[Example::new(r#"RemoveXML(body, "/log/secret")"#, "")],
+    ),
+    Function::converter(
+        "ConvertAttributesToElementsXML",
+        &[r("target", K::StringGetter), o("xpath", K::String)],
+        T::String,
+        |args, _| convert_attributes_to_elements_xml(args),
+        "Turns XML attributes into child elements.",
+        &[Example::new(r#"ConvertAttributesToElementsXML(body)"#, "")],
+    ),
+    Function::converter(
+        "ConvertTextToElementsXML",
+        &[r("target", K::StringGetter), o("xpath", K::String), o("element_name", K::String)],
+        T::String,
+        |args, _| convert_text_to_elements_xml(args),
+        "Wraps XML text content into elements (named \"value\" by default).",
+        &[Example::new(r#"ConvertTextToElementsXML(body, "/log", "msg")"#, "")],
+    ),
 ];
 
 /// The deepest element nesting accepted.

@@ -21,7 +21,7 @@ use crate::value::{Map, Value};
 
 use super::frame::{ClosureCode, Frame};
 use super::host::FrameHost;
-use super::sites::{Aggregate, ArgSite, Callee, KeySite, Sites};
+use super::sites::{Aggregate, ArgSite, KeySite, Sites};
 
 /// A helper's parameter and return types, as generated code passes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -376,7 +376,7 @@ unsafe extern "C" fn ottl_call(f: *mut Frame, call: u32, params: *const Value, c
     guard(f, |f| {
         let sites = sites_of(unsafe { frame(f) });
         let site = &sites.calls[call as usize];
-        let Callee::Converter(converter) = site.function else { return Err(Error::new("not a converter")) };
+        let converter = site.function;
         let closure = |index: u32| {
             let closure = &sites.closures[index as usize];
             NativeClosure {
@@ -413,7 +413,7 @@ unsafe extern "C" fn ottl_call(f: *mut Frame, call: u32, params: *const Value, c
         // The converter may call back into generated code through the closures, so no
         // reference to the frame is held across the call.
         let item = unsafe { &(*(*f).ctx).item };
-        let result = converter.call(&mut Args::new(args), item)?;
+        let result = converter.convert(&mut Args::new(args), item)?;
         unsafe { frame(f) }.put(dest, result);
         Ok(())
     })
@@ -446,7 +446,7 @@ unsafe extern "C" fn ottl_edit(f: *mut Frame, call: u32) -> u8 {
         let frame_ref = unsafe { frame(f) };
         let sites = sites_of(frame_ref);
         let site = &sites.calls[call as usize];
-        let Callee::Editor(editor) = site.function else { return Err(Error::new("not an editor")) };
+        let editor = site.function;
         let target = match site.target {
             Some(path) => {
                 let path = &sites.paths[path as usize];
@@ -456,7 +456,7 @@ unsafe extern "C" fn ottl_edit(f: *mut Frame, call: u32) -> u8 {
         };
         let mut args: Vec<Arg<'_>> = site.args.iter().map(|arg| plain_arg(frame_ref, arg)).collect();
         let mut host = FrameHost { frame: f, target, took_item: false, wrote_target: false };
-        let result = (editor.call)(&mut Args::new(std::mem::take(&mut args)), &mut host);
+        let result = editor.edit(&mut Args::new(std::mem::take(&mut args)), &mut host);
         host.invalidate();
         result
     })

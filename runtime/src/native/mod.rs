@@ -17,7 +17,7 @@ mod sites;
 
 pub use frame::{ClosureCode, Entry, Frame};
 pub use helpers::Helper;
-pub use sites::{Aggregate, ArgSite, AttrSite, CallSite, Callee, ClosureSite, KeySite, ListSite, PathSite, RuleSite, Sites};
+pub use sites::{Aggregate, ArgSite, AttrSite, CallSite, ClosureSite, KeySite, ListSite, PathSite, RuleSite, Sites};
 
 /// A slot index in the frame.
 pub type Slot = u32;

@@ -6,7 +6,7 @@ use fnv::FnvHashMap;
 use crate::context::PathKey;
 use crate::exec::{ErrorMode, RuleKind};
 use crate::fields::Field;
-use crate::functions::{Converter, Editor};
+use crate::functions::Function;
 use crate::value::Value;
 
 use super::Slot;
@@ -118,18 +118,13 @@ pub struct ListSite {
 
 /// A converter or editor call.
 pub struct CallSite {
-    pub function: Callee,
+    /// What is called; its body says whether as a converter or an editor.
+    pub function: &'static Function,
     pub args: Vec<ArgSite>,
     /// Keys indexing a converter's result.
     pub keys: Vec<KeySite>,
     /// An editor's target path.
     pub target: Option<u32>,
-}
-
-#[derive(Clone, Copy)]
-pub enum Callee {
-    Converter(&'static Converter),
-    Editor(&'static Editor),
 }
 
 pub enum ArgSite {
@@ -138,7 +133,7 @@ pub enum ArgSite {
     Slot(Slot),
     /// A constant (cloned: functions own their arguments).
     Const(u32),
-    Function(&'static Converter),
+    Function(&'static Function),
     /// A lambda or a deferred getter, compiled as its own function.
     Closure(u32),
     DeferredList(Vec<u32>),
