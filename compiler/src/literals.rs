@@ -14,8 +14,9 @@
 use ottl_grammar::Span;
 use ottl_grammar::ast::{Expr, ExprKind, UnaryOp};
 
-use crate::registry::ParamKind;
+use crate::registry::{BoundArg, Function, ParamKind};
 use ottl_runtime::coerce::go_quote;
+use ottl_runtime::functions::literal::{Literal, LiteralArgs};
 
 /// A string literal given to an `IntLikeGetter`, `FloatLikeGetter` or `BoolLikeGetter` is
 /// converted when the statement loads (the reference makes a literal getter of it), so a
@@ -30,6 +31,37 @@ pub fn validate_like(kind: ParamKind, value: &Expr) -> Option<LiteralProblem> {
         _ => None,
     }?;
     Some(LiteralProblem::new(span, error.to_string()))
+}
+
+/// The problems the declaration of `function` finds with the literal arguments of a call
+/// (`bound`: each parameter with what was given), each at the argument it blames.
+pub fn check_declared(function: &Function, bound: &[BoundArg<'_>]) -> Vec<LiteralProblem> {
+    let Some(check) = function.literals else { return Vec::new() };
+    let given: Vec<(&'static str, &Expr)> = bound.iter().filter_map(|b| Some((b.param.name, b.expr()?))).collect();
+    let literals = LiteralArgs::new(given.iter().filter_map(|(name, expr)| Some((*name, literal_of(expr)?))).collect());
+    check(&literals)
+        .into_iter()
+        .filter_map(|error| {
+            let (_, expr) = given.iter().find(|(name, _)| *name == error.param)?;
+            Some(LiteralProblem { span: expr.span, message: error.message, help: error.help })
+        })
+        .collect()
+}
+
+/// What a check can judge of `expr`: the literal it is, if it is one.
+fn literal_of(expr: &Expr) -> Option<Literal<'_>> {
+    Some(match &expr.kind {
+        ExprKind::String(s) => Literal::String(s),
+        ExprKind::Int(_) | ExprKind::Unary(UnaryOp::Neg, _) => match int_literal(expr) {
+            Some(n) => Literal::Int(n),
+            None => Literal::Float(float_literal(expr)?),
+        },
+        ExprKind::Float(f) => Literal::Float(*f),
+        ExprKind::Bool(b) => Literal::Bool(*b),
+        ExprKind::Bytes(b) => Literal::Bytes(b),
+        ExprKind::List(items) => Literal::List(items.iter().map(literal_of).collect()),
+        _ => return None,
+    })
 }
 
 /// A literal argument that the collector would reject when it loads the config.
@@ -87,14 +119,6 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
                 span,
                 format!("the regex pattern supplied to {function} '{}' is not a valid pattern: {error}", go_quote(pattern)),
             ))
-        }
-        // func_merge_maps.go `mergeMaps`.
-        ("merge_maps", "strategy") => {
-            let (s, span) = string_literal(value)?;
-            one_of(s, &["insert", "update", "upsert"], || {
-                format!("invalid value for strategy, {s}, must be 'insert', 'update' or 'upsert'")
-            })
-            .map(|p| p.at(span))
         }
         // func_replace_all_patterns.go `replaceAllPatterns`.
         ("replace_all_patterns", "mode") => {

@@ -368,6 +368,9 @@ impl Checker {
         for problem in crate::literals::validate_together(signature.name, &literals) {
             self.diagnostics.push(literal_problem(problem));
         }
+        for problem in crate::literals::check_declared(signature, &bound) {
+            self.diagnostics.push(literal_problem(problem));
+        }
         let args = bound.iter().map(|b| self.argument(signature, b)).collect::<Vec<_>>();
         self.check_set(signature, &args, &bound);
         let keys = call.keys.iter().map(|k| self.key(k)).collect();

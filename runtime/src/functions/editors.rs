@@ -9,10 +9,12 @@ use std::rc::Rc;
 
 use regex::{Captures, Regex};
 
+use super::literal::{LiteralError, one_of_help};
 use super::shorthand::*;
 use super::{Args, EditorHost};
 use crate::bail;
 use crate::coerce;
+use crate::editor;
 use crate::error::{Error, Result};
 use crate::value::{Map, Value};
 
@@ -71,10 +73,19 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     Function::editor(
         "merge_maps",
         &[MAP_TARGET, r("source", K::PMapGetter), r("strategy", K::String)],
-        merge_maps,
+        editor!(merge_maps(target, source, strategy)),
         "Merges `source` into `target`; `strategy` is \"insert\" (keep the target's values), \"update\" (only keys the target has) or \"upsert\".",
-        &[Example::new(r#"merge_maps(attributes, ParseJSON(body), "upsert")"#, "")],
-    ),
+        &[
+            Example::new(r#"merge_maps(attributes, {"http.method": "POST", "new": 1}, "upsert")"#, r#"attributes["http.method"] == "POST" and attributes["new"] == 1"#),
+            Example::new(r#"merge_maps(attributes, {"http.method": "POST", "new": 1}, "insert")"#, r#"attributes["http.method"] == "GET" and attributes["new"] == 1"#),
+            Example::new(r#"merge_maps(attributes, {"http.method": "POST", "new": 1}, "update")"#, r#"attributes["http.method"] == "POST" and attributes["new"] == nil"#),
+        ],
+    )
+    .literals(|args| {
+        // mergeMaps checks the strategy when the statement is built.
+        let strategy = args.string("strategy").and_then(|name| MergeStrategy::parse(name).err());
+        strategy.map(|error| LiteralError::new("strategy", error.to_string()).help(one_of_help(MergeStrategy::NAMES))).into_iter().collect()
+    }),
     Function::editor(
         "replace_pattern",
         &[
@@ -291,6 +302,8 @@ enum MergeStrategy {
 }
 
 impl MergeStrategy {
+    const NAMES: &[&str] = &["insert", "update", "upsert"];
+
     fn parse(name: &str) -> Result<MergeStrategy> {
         Ok(match name {
             "insert" => MergeStrategy::Insert,
@@ -315,10 +328,10 @@ impl MergeStrategy {
 }
 
 /// `merge_maps(target, source, strategy)`.
-fn merge_maps(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let strategy = MergeStrategy::parse(args.string(2)?)?;
+fn merge_maps(host: &mut dyn EditorHost, source: &Value, strategy: &str) -> Result<()> {
+    let strategy = MergeStrategy::parse(strategy)?;
     edit_map(host, |map| {
-        strategy.merge(args.map(1)?, map);
+        strategy.merge(coerce::map(source)?, map);
         Ok(())
     })
 }

@@ -102,9 +102,66 @@ pub type LiteralCheck = fn(&LiteralArgs<'_>) -> Vec<LiteralError>;
 /// A setting that must be one of a few words (`strategy`, `mode`, …): the reference's
 /// message, and a help line listing what is allowed.
 pub fn one_of(param: &'static str, value: &str, allowed: &[&str], message: impl FnOnce() -> String) -> Option<LiteralError> {
-    if allowed.contains(&value) {
-        return None;
-    }
+    (!allowed.contains(&value)).then(|| LiteralError::new(param, message()).help(one_of_help(allowed)))
+}
+
+/// `expected one of "insert", "update", "upsert"`.
+pub fn one_of_help(allowed: &[&str]) -> String {
     let list: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
-    Some(LiteralError::new(param, message()).help(format!("expected one of {}", list.join(", "))))
+    format!("expected one of {}", list.join(", "))
+}
+
+/// A regular expression literal (`newDynamicRegex` in ottlfuncs/regex.go): compiled as the
+/// reference would (Go `regexp.Compile`, RE2 syntax), giving the number of named capture
+/// groups, or the problem in the reference's words (`invalidRegexErrMsg`).
+pub fn regex_pattern(function: &str, param: &'static str, pattern: &str) -> Result<usize, LiteralError> {
+    let problem = |summary: String| {
+        LiteralError::new(
+            param,
+            format!(
+                "the regex pattern supplied to {function} '{}' is not a valid pattern: {summary}",
+                crate::coerce::go_quote(pattern)
+            ),
+        )
+        .help("OTTL patterns use RE2 syntax; in an OTTL string a backslash is written `\\\\`")
+    };
+    let translated = crate::regex::translate(pattern).map_err(problem)?;
+    // Parsing and translating is all validation needs (Go has no size limit besides the
+    // repeat count); building the automaton would cost far more than checking the file.
+    match regex_syntax::Parser::new().parse(&translated) {
+        Ok(hir) => Ok(named_captures(&hir)),
+        Err(error) => Err(problem(crate::regex::summarise(&error.to_string()))),
+    }
+}
+
+/// How many capture groups of `hir` have a name.
+fn named_captures(hir: &regex_syntax::hir::Hir) -> usize {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(capture) => usize::from(capture.name.is_some()) + named_captures(&capture.sub),
+        HirKind::Repetition(repetition) => named_captures(&repetition.sub),
+        HirKind::Concat(items) | HirKind::Alternation(items) => items.iter().map(named_captures).sum(),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_names_may_start_with_a_digit_as_in_re2() {
+        assert_eq!(regex_pattern("ExtractPatterns", "pattern", "(?P<0>(\\{.*\\}))"), Ok(1));
+    }
+
+    #[test]
+    fn an_invalid_pattern_is_reported_in_the_reference_words() {
+        let error = regex_pattern("IsMatch", "pattern", "(").unwrap_err();
+        assert_eq!(error.param, "pattern");
+        assert!(
+            error.message.starts_with("the regex pattern supplied to IsMatch '(' is not a valid pattern: "),
+            "{}",
+            error.message
+        );
+    }
 }
