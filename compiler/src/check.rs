@@ -77,8 +77,13 @@ fn check_collector_yaml(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
                 Diagnostic::new(Code::DuplicateYamlKey, duplicate.message, Span::from(duplicate.span), "defined again here")
                     .with_help("the collector refuses a file that defines a key twice; remove or merge one of them")
             });
+            let settings = extracted
+                .config_errors
+                .into_iter()
+                .filter(|error| error.unless_gate.is_none_or(|gate| !options.feature_gates.iter().any(|g| g == gate)))
+                .map(|error| Diagnostic::new(error.code, error.message, Span::from(error.span), "here").with_help(error.help));
             let ottl = extracted.snippets.iter().flat_map(|snippet| check_snippet(snippet, options));
-            duplicates.chain(ottl).collect()
+            duplicates.chain(settings).chain(ottl).collect()
         }
         Err(error) => {
             vec![Diagnostic::new(Code::InvalidYaml, format!("invalid YAML: {}", error.message), Span::from(error.span), "here")]

@@ -378,6 +378,103 @@ OTTL in the file is still checked.
       otlp:
         sending_queue: {enabled: true}
         sending_queue: {queue_size: 100}    # wrong: merge the two";
+
+    UnknownSettingValue = "E0902", "a processor setting with a value the collector does not know",
+"The transform or filter processor decodes `error_mode` and a group's `context` from a
+fixed list (case-insensitively) and refuses anything else, so the collector does not start.
+`error_mode` is `ignore`, `propagate` or `silent`; a group's `context` must be one its
+list's signal has (`trace_statements`: resource, scope, span, spanevent; `metric_...`:
+resource, scope, metric, datapoint, and exemplar for the transform processor; `log_...`:
+resource, scope, log; `profile_...`: resource, scope, profile).
+
+    processors:
+      transform:
+        error_mode: ignored          # wrong
+        log_statements:
+          - context: logs            # wrong
+            statements: [...]
+
+    processors:
+      transform:
+        error_mode: ignore           # right
+        log_statements:
+          - context: log             # right
+            statements: [...]";
+
+    ConflictingSettings = "E0903", "processor settings that cannot be used together",
+"The collector refuses some combinations of a processor's settings:
+- a transform `<signal>_statements` list with a group after a plain string (and a filter
+  `<signal>_conditions` list mixing strings and groups in any order): use one style;
+- a filter `<signal>_conditions` list beside the same signal's legacy settings
+  (`traces.span`, `logs.log_record`, `logs.include`, `metrics.exclude`, ...);
+- the filter's legacy OTTL lists (`traces.span`, `logs.log_record`, ...) beside the same
+  signal's `include`/`exclude` matchers (`spans.include`, `logs.exclude`, ...);
+- the transform's `flatten_data: true` without the `transform.flatten.logs` feature gate.
+
+    processors:
+      filter:
+        log_conditions:
+          - log.severity_number < SEVERITY_NUMBER_WARN
+        logs:
+          log_record:                # wrong: two ways of saying the same thing
+            - IsMatch(body, \"debug.*\")
+
+    processors:
+      filter:
+        log_conditions:              # right: one list, contexts from path prefixes
+          - log.severity_number < SEVERITY_NUMBER_WARN
+          - IsMatch(log.body, \"debug.*\")";
+
+    MalformedOttlList = "E0904", "a statement or condition list of the wrong shape",
+"A transform `<signal>_statements` or filter `<signal>_conditions` setting must be a YAML
+list, and none of its items (nor of a group's `statements` or `conditions`) may be empty.
+The collector refuses an empty item (`-` with nothing after it) and a single string where
+the list belongs.
+
+    processors:
+      transform:
+        log_statements: set(log.attributes[\"a\"], 1)    # wrong: not a list
+      filter:
+        log_conditions:
+          - log.body == \"x\"
+          -                                         # wrong: empty item
+
+    processors:
+      transform:
+        log_statements:
+          - set(log.attributes[\"a\"], 1)               # right
+      filter:
+        log_conditions:
+          - log.body == \"x\"                             # right";
+
+    InvalidMatchConfig = "E0905", "a legacy include/exclude matcher that does not build",
+"The filter processor's legacy matchers (`spans`, `logs` and `metrics` `include`/`exclude`)
+are built when the collector starts, and it refuses one that does not build: a pattern that
+is not a valid Go regular expression under `match_type: regexp`, a `match_type` other than
+`strict` or `regexp` (none at all included), an unknown severity in `severity_number.min`, a
+span matcher with none of its required fields or with log or metric fields, an unknown
+span kind under `strict`, an attribute without a key.
+
+    processors:
+      filter:
+        spans:
+          exclude:
+            span_names: [\"health.*\"]          # wrong: no match_type
+        logs:
+          include:
+            severity_number: {min: infoo}  # wrong: not a severity
+
+    processors:
+      filter:
+        spans:
+          exclude:
+            match_type: regexp             # right
+            span_names: [\"health.*\"]
+        logs:
+          include:
+            severity_number: {min: info}   # right
+
+Prefer OTTL conditions (`trace_conditions`, `log_conditions`) over these matchers.";
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use ottl_compiler::check::{CheckOptions, check_file};
 use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_compiler::yaml;
-use ottl_grammar::{Diagnostic, Severity};
+use ottl_grammar::{Diagnostic, Severity, Span};
 
 /// The project's copy of the real-world set.
 pub const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/realworld");
@@ -147,20 +147,28 @@ fn verdict<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) -> Verdict {
 pub fn check_config(name: &str, text: &str) -> BTreeMap<String, Verdict> {
     let file = SourceFile::new(name, text, SourceKind::CollectorYaml);
     let diagnostics = check_file(&file, &CheckOptions::default());
-    let snippets = yaml::extract(text).unwrap_or_default();
+    let extracted = yaml::extract_all(text).unwrap_or_default();
+    let snippets = &extracted.snippets;
     let mut out: BTreeMap<String, Verdict> = BTreeMap::new();
-    for snippet in &snippets {
+    for snippet in snippets {
         out.entry(snippet.component.clone()).or_default();
     }
     for diagnostic in &diagnostics {
         let at = diagnostic.span().start;
-        let component = snippets
+        let setting = extracted
+            .config_errors
             .iter()
-            .find(|s| {
-                let range = s.source_map.range_to_source(0..s.text.len());
-                range.start <= at && at <= range.end
-            })
-            .map_or(String::new(), |s| s.component.clone());
+            .find(|e| e.code == diagnostic.code && Span::from(e.span.clone()) == diagnostic.span())
+            .map(|e| e.component.clone());
+        let component = setting.unwrap_or_else(|| {
+            snippets
+                .iter()
+                .find(|s| {
+                    let range = s.source_map.range_to_source(0..s.text.len());
+                    range.start <= at && at <= range.end
+                })
+                .map_or(String::new(), |s| s.component.clone())
+        });
         let entry = out.entry(component).or_default();
         let found = verdict(std::iter::once(diagnostic));
         entry.errors.extend(found.errors);

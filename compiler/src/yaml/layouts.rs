@@ -22,8 +22,8 @@
 
 use std::collections::HashSet;
 
-use super::SnippetKind;
 use super::tree::{Node, NodeId, Tree};
+use super::{ConfigError, SnippetKind, rules};
 
 /// One OTTL string found in the tree, before its text is mapped to the source.
 #[derive(Debug, Clone)]
@@ -43,6 +43,8 @@ pub(super) struct Walker<'t> {
     /// String scalars that look like an embedded collector config (for example the value of a
     /// Kubernetes `ConfigMap`'s `config.yaml: |` key); the caller parses them as YAML.
     pub(super) embedded: Vec<NodeId>,
+    /// Processor settings the collector refuses (see [`rules`]).
+    pub(super) config_errors: Vec<ConfigError>,
     visited: HashSet<NodeId>,
     /// List items and mapping entries looked at so far, and bytes of OTTL found so far.
     steps: usize,
@@ -69,6 +71,7 @@ impl<'t> Walker<'t> {
             tree,
             found: Vec::new(),
             embedded: Vec::new(),
+            config_errors: Vec::new(),
             visited: HashSet::new(),
             steps: 0,
             text_bytes: 0,
@@ -143,8 +146,14 @@ impl<'t> Walker<'t> {
             let component = format!("{section}/{name}");
             let ty = name.split('/').next().unwrap_or(name);
             match (section, ty) {
-                ("processors", "transform") => self.transform(config, &component),
-                ("processors", "filter") => self.filter(config, &component),
+                ("processors", "transform") => {
+                    rules::transform(self.tree, config, &component, &mut self.config_errors);
+                    self.transform(config, &component);
+                }
+                ("processors", "filter") => {
+                    rules::filter(self.tree, config, &component, &mut self.config_errors);
+                    self.filter(config, &component);
+                }
                 ("processors", "tail_sampling") => self.tail_sampling(config, &component),
                 ("processors" | "connectors", "routing") => self.routing(config, &component),
                 ("connectors", "count" | "sum") => self.count(config, &component),

@@ -9,14 +9,18 @@
 //! - `tree` builds a node tree from saphyr's events (iteratively, depth-capped).
 //! - `layouts` knows where each component keeps its OTTL.
 //! - `scalar_map` re-decodes a scalar from its raw text to build the [`SourceMap`].
+//! - `rules` applies the transform and filter processors' own rules for their settings.
 
 mod layouts;
+mod rules;
 mod scalar_map;
 mod tree;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
+
+use ottl_grammar::Code;
 
 pub use scalar_map::SourceMap;
 
@@ -56,6 +60,24 @@ pub enum SnippetKind {
     /// A boolean expression (filter processor conditions, transform group `conditions`, routing
     /// `condition`, tail-sampling and count/sum connector conditions).
     Condition,
+}
+
+/// A processor setting the collector refuses at start-up (an unknown `context` or
+/// `error_mode`, settings that cannot be used together, a malformed list, a legacy matcher
+/// that does not build), in the collector's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub code: Code,
+    /// The collector's message.
+    pub message: String,
+    /// Byte offsets in the YAML of the key or value that is wrong.
+    pub span: Range<usize>,
+    /// The component, as in [`EmbeddedOttl::component`].
+    pub component: String,
+    /// How to fix it.
+    pub help: String,
+    /// A collector feature gate that, when enabled, makes the setting valid.
+    pub unless_gate: Option<&'static str>,
 }
 
 /// The YAML could not be parsed (or nests deeper than the parser accepts).
@@ -115,6 +137,8 @@ pub struct Extracted {
     pub snippets: Vec<EmbeddedOttl>,
     /// Mapping keys defined twice in the file (not in configs held in strings).
     pub duplicate_keys: Vec<YamlError>,
+    /// Processor settings the collector refuses, configs held in strings included.
+    pub config_errors: Vec<ConfigError>,
 }
 
 /// [`extract`], and the file's keys defined twice.
@@ -145,6 +169,10 @@ fn extract_nested(yaml: &str, embedding: usize) -> Result<Extracted, YamlError> 
             .clone()
     };
 
+    let mut config_errors: Vec<ConfigError> = std::mem::take(&mut walker.config_errors)
+        .into_iter()
+        .map(|error| ConfigError { span: visible_span(yaml, &idx, error.span.clone()), ..error })
+        .collect();
     let mut out = Vec::with_capacity(walker.found.len());
     for found in walker.found {
         let Some(scalar) = tree.scalar(found.node) else {
@@ -169,13 +197,18 @@ fn extract_nested(yaml: &str, embedding: usize) -> Result<Extracted, YamlError> 
                 continue;
             };
             // A string that merely looks like a config and does not parse holds nothing for us.
-            let Ok(Extracted { snippets: inner, .. }) = extract_nested(&scalar.value, embedding + 1) else {
+            let Ok(Extracted { snippets: inner, config_errors: inner_errors, .. }) =
+                extract_nested(&scalar.value, embedding + 1)
+            else {
                 continue;
             };
-            if inner.is_empty() {
+            if inner.is_empty() && inner_errors.is_empty() {
                 continue;
             }
             let outer = map_of(node, scalar);
+            config_errors.extend(
+                inner_errors.into_iter().map(|error| ConfigError { span: outer.range_to_source(error.span.clone()), ..error }),
+            );
             out.extend(
                 inner.into_iter().map(|snippet| EmbeddedOttl { source_map: snippet.source_map.compose(&outer), ..snippet }),
             );
@@ -184,7 +217,20 @@ fn extract_nested(yaml: &str, embedding: usize) -> Result<Extracted, YamlError> 
             }
         }
     }
-    Ok(Extracted { snippets: out, duplicate_keys })
+    Ok(Extracted { snippets: out, duplicate_keys, config_errors })
+}
+
+/// A span that shows: an empty value (`- ` with nothing after it) is shown at its list
+/// item's dash, or at the character where it stands.
+fn visible_span(yaml: &str, idx: &tree::CharIndex<'_>, span: Range<usize>) -> Range<usize> {
+    if !span.is_empty() {
+        return span;
+    }
+    let before = yaml.get(..span.start).unwrap_or_default().trim_end_matches([' ', '\t', '\r', '\n']);
+    if before.ends_with('-') {
+        return before.len() - 1..before.len();
+    }
+    idx.char_range(span.start)
 }
 
 /// The error for a document whose aliases expand to more OTTL than any real config holds.

@@ -232,6 +232,11 @@ impl Tree {
     /// way the collector's YAML library applies them: explicit keys first, then merged ones that
     /// are not overridden.
     pub(super) fn entries(&self, id: NodeId) -> Vec<(&str, NodeId)> {
+        self.keyed_entries(id).into_iter().map(|(_, key, value)| (key, value)).collect()
+    }
+
+    /// [`Tree::entries`] with each key's node, for reports that point at a key.
+    pub(super) fn keyed_entries(&self, id: NodeId) -> Vec<(NodeId, &str, NodeId)> {
         let mut out = Vec::new();
         let mut seen_keys = HashSet::new();
         let mut merged = HashSet::new();
@@ -245,7 +250,7 @@ impl Tree {
     fn collect_entries<'t>(
         &'t self,
         id: NodeId,
-        out: &mut Vec<(&'t str, NodeId)>,
+        out: &mut Vec<(NodeId, &'t str, NodeId)>,
         seen_keys: &mut HashSet<&'t str>,
         merged: &mut HashSet<NodeId>,
         depth: usize,
@@ -266,7 +271,7 @@ impl Tree {
             if key_text == "<<" && key_scalar.style == ScalarStyle::Plain {
                 merge_values.push(value);
             } else if seen_keys.insert(key_text) {
-                out.push((key_text, value));
+                out.push((key, key_text, value));
             }
         }
         if depth >= MAX_MERGE_DEPTH {
@@ -292,6 +297,24 @@ impl Tree {
     /// The string value of key `key` in mapping `id`.
     pub(super) fn get_string(&self, id: NodeId, key: &str) -> Option<&str> {
         self.get(id, key).and_then(|v| self.string(v)).map(|s| s.value.as_str())
+    }
+
+    /// Whether the node is a YAML null (`~`, `null`, an empty value, or an alias to nothing):
+    /// what the collector's decoder reads as "not set" or as a `nil` list item.
+    pub(super) fn is_null(&self, id: NodeId) -> bool {
+        match self.node(id) {
+            Node::Null => true,
+            Node::Scalar(s) => match &s.tag {
+                Some(tag) => tag.is_yaml_core_schema() && tag.suffix == "null",
+                None => s.style == ScalarStyle::Plain && matches!(s.value.as_str(), "" | "~" | "null" | "Null" | "NULL"),
+            },
+            Node::Seq(_) | Node::Map(_) => false,
+        }
+    }
+
+    /// The byte span of a scalar node; `None` for collections and aliases to nothing.
+    pub(super) fn span(&self, id: NodeId) -> Option<std::ops::Range<usize>> {
+        self.scalar(id).map(|s| s.start..s.end)
     }
 
     pub(super) fn is_map(&self, id: NodeId) -> bool {
