@@ -36,7 +36,7 @@ enum Command {
     Check {
         /// Files to check: `.ottl` documents, collector configs (`.yaml`/`.yml`), `-` for
         /// OTTL on stdin, or directories (their `.ottl` and YAML files, `.gitignore` honoured).
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "PATH")]
         files: Vec<PathBuf>,
         /// The OTTL context to check against (resource, scope, span, spanevent, spanlink,
         /// metric, datapoint, log, profile); inferred from path prefixes when absent.
