@@ -3,7 +3,7 @@
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label as ReportLabel};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config};
-use ottl_grammar::{Diagnostic, Severity};
+use ottl_grammar::{Diagnostic, Severity, Span};
 use serde::Serialize;
 
 use crate::source::SourceFile;
@@ -58,36 +58,57 @@ pub fn human_to_terminal(
     Ok(())
 }
 
-/// One diagnostic in `ottlc check --format json` (DESIGN §6): 1-based lines and columns,
-/// columns counted in characters, `end_*` exclusive.
-#[derive(Serialize, Debug, PartialEq, Eq)]
-pub struct JsonDiagnostic {
-    pub file: String,
-    pub severity: &'static str,
-    pub code: &'static str,
-    pub message: String,
+/// Where a span is, as users and editors count: 1-based lines and columns, columns counted
+/// in characters, `end_*` exclusive.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
 }
 
+impl Range {
+    pub fn of(file: &SourceFile, span: Span) -> Range {
+        let (line, column) = file.line_column(span.start);
+        let (end_line, end_column) = file.line_column(span.end);
+        Range { line, column, end_line, end_column }
+    }
+}
+
+/// One diagnostic in `ottlc check --format json` (DESIGN §6), at its [`Range`], with the
+/// help line and the fix a tool needs to say "did you mean" or apply it.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct JsonDiagnostic {
+    pub file: String,
+    pub severity: &'static str,
+    pub code: &'static str,
+    pub message: String,
+    #[serde(flatten)]
+    pub range: Range,
+    pub help: Option<String>,
+    pub fix: Option<JsonFix>,
+}
+
+/// Replace the text at `range` with `replacement`.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct JsonFix {
+    #[serde(flatten)]
+    pub range: Range,
+    pub replacement: String,
+}
+
 pub fn json_records(file: &SourceFile, diagnostics: &[Diagnostic]) -> Vec<JsonDiagnostic> {
     diagnostics
         .iter()
-        .map(|d| {
-            let (line, column) = file.line_column(d.span().start);
-            let (end_line, end_column) = file.line_column(d.span().end);
-            JsonDiagnostic {
-                file: file.name.clone(),
-                severity: d.severity().as_str(),
-                code: d.code.as_str(),
-                message: d.message.clone(),
-                line,
-                column,
-                end_line,
-                end_column,
-            }
+        .map(|d| JsonDiagnostic {
+            file: file.name.clone(),
+            severity: d.severity().as_str(),
+            code: d.code.as_str(),
+            message: d.message.clone(),
+            range: Range::of(file, d.span()),
+            help: d.help.as_deref().map(str::to_string),
+            fix: d.fix.as_ref().map(|fix| JsonFix { range: Range::of(file, fix.span), replacement: fix.replacement.clone() }),
         })
         .collect()
 }

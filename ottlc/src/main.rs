@@ -1,11 +1,16 @@
 //! `ottlc`: check, format, run and explain OTTL.
 
-use std::io::{IsTerminal, Read, Write};
+mod github;
+mod inputs;
+mod relative;
+mod report;
+mod sarif;
+
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use ottl_compiler::check::{CheckOptions, check_file};
 use ottl_compiler::interp;
 use ottl_compiler::program::{ErrorMode, RuleSet, compile_document};
@@ -13,9 +18,10 @@ use ottl_compiler::render;
 use ottl_compiler::schema;
 use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_grammar::format::format_document;
-use ottl_grammar::{Code, Severity};
+use ottl_grammar::Code;
 use ottl_jit as jit;
 use ottl_runtime::otlp::Telemetry;
+use report::{Format, Report, Tally};
 
 #[derive(Parser)]
 #[command(name = "ottlc", version, about = "The OpenTelemetry Transformation Language compiler")]
@@ -28,8 +34,9 @@ struct Cli {
 enum Command {
     /// Check `.ottl` files and the OTTL inside collector YAML; exit 1 on errors.
     Check {
-        /// Files to check (`-` reads OTTL from stdin). `.yaml`/`.yml` are collector configs.
-        #[arg(required = true)]
+        /// Files to check: `.ottl` documents, collector configs (`.yaml`/`.yml`), `-` for
+        /// OTTL on stdin, or directories (their `.ottl` and YAML files, `.gitignore` honoured).
+        #[arg(required = true, value_name = "PATH")]
         files: Vec<PathBuf>,
         /// The OTTL context to check against (resource, scope, span, spanevent, spanlink,
         /// metric, datapoint, log, profile); inferred from path prefixes when absent.
@@ -118,12 +125,6 @@ enum Backend {
     Jit,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Human,
-    Json,
-}
-
 /// Parsing builds many small nodes; mimalloc makes that markedly cheaper than the
 /// system allocator (see the parse benchmark).
 #[global_allocator]
@@ -187,55 +188,44 @@ fn read_source(path: &Path) -> Result<SourceFile, String> {
     Ok(SourceFile::new(path.display().to_string(), text, SourceKind::from_path(path)))
 }
 
+/// `ottlc check`: a file that is neither OTTL nor YAML is a usage error and nothing is
+/// checked; a file or directory that cannot be read is reported and the others are checked.
 fn check(paths: &[PathBuf], options: &CheckOptions, format: Format, deny_warnings: bool) -> ExitCode {
-    let mut io_failed = false;
-    let (mut errors, mut warnings) = (0usize, 0usize);
-    let mut json = Vec::new();
-    let mut terminal = std::io::stdout().is_terminal().then(|| StandardStream::stdout(ColorChoice::Auto));
-    for path in paths {
+    let inputs = inputs::expand(paths);
+    if !inputs.refused.is_empty() {
+        for refusal in &inputs.refused {
+            eprintln!("ottlc: {refusal}");
+        }
+        return ExitCode::from(EXIT_USAGE_OR_IO);
+    }
+    let mut tally = Tally::default();
+    for problem in &inputs.unreadable {
+        eprintln!("ottlc: {problem}");
+        tally.io_failed = true;
+    }
+    let mut report = Report::new(format);
+    for path in &inputs.files {
         let file = match read_source(path) {
             Ok(file) => file,
             Err(message) => {
                 eprintln!("ottlc: {message}");
-                io_failed = true;
+                tally.io_failed = true;
                 continue;
             }
         };
         let diagnostics = check_file(&file, options);
-        errors += diagnostics.iter().filter(|d| d.severity() == Severity::Error).count();
-        warnings += diagnostics.iter().filter(|d| d.severity() == Severity::Warning).count();
-        match (format, terminal.as_mut()) {
-            (Format::Json, _) => json.extend(render::json_records(&file, &diagnostics)),
-            (Format::Human, Some(stream)) => {
-                if render::human_to_terminal(stream, &file, &diagnostics).is_err() {
-                    print!("{}", render::human(&file, &diagnostics));
-                }
-            }
-            (Format::Human, None) => print!("{}", render::human(&file, &diagnostics)),
-        }
+        tally.count(&diagnostics);
+        report.file(&file, &diagnostics);
     }
-    match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into())),
-        Format::Human if errors + warnings > 0 => println!("{}", summary(errors, warnings)),
-        Format::Human if !io_failed => {
-            let files = paths.len();
-            println!("ottlc: {files} file{} checked, no problems", if files == 1 { "" } else { "s" });
-        }
-        Format::Human => {}
-    }
+    report.finish(&tally);
     let _ = std::io::stdout().flush();
-    if io_failed {
+    if tally.io_failed {
         ExitCode::from(EXIT_USAGE_OR_IO)
-    } else if errors > 0 || (deny_warnings && warnings > 0) {
+    } else if tally.errors > 0 || (deny_warnings && tally.warnings > 0) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     }
-}
-
-fn summary(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("ottlc: {}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
 fn fmt(paths: &[PathBuf], check_only: bool, to_stdout: bool) -> ExitCode {

@@ -8,7 +8,13 @@ use std::process::{Command, Output, Stdio};
 use serde_json::{Value, json};
 
 fn ottlc(args: &[&str], stdin: &str) -> Output {
+    ottlc_in(&std::env::current_dir().unwrap(), args, stdin)
+}
+
+/// `ottlc` run in the working directory `dir`.
+fn ottlc_in(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ottlc"))
+        .current_dir(dir)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -49,8 +55,11 @@ fn check_json_has_the_contract_fields_with_character_columns() {
     let records = records.as_array().expect("a JSON array");
     assert_eq!(records.len(), 1);
     let record = &records[0];
-    let keys: Vec<&str> = record.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys.len(), 8, "{keys:?}");
+    let mut keys: Vec<&str> = record.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let mut expected = ["file", "severity", "code", "message", "line", "column", "end_line", "end_column", "help", "fix"];
+    expected.sort_unstable();
+    assert_eq!(keys, expected);
     assert_eq!(record["file"], "<stdin>");
     assert_eq!(record["severity"], "error");
     assert_eq!(record["code"], "E0011");
@@ -69,6 +78,200 @@ fn check_reports_yaml_positions() {
     let column = yaml.lines().nth(3).unwrap().find("= \\\"x").unwrap() + 1;
     assert_eq!(records[0]["code"], "E0011");
     assert_eq!((records[0]["line"].as_u64(), records[0]["column"].as_u64()), (Some(4), Some(column as u64)));
+}
+
+/// A misspelled function (E0110, with a fix), a bare key (a warning whose title has a
+/// comma) and an unknown path (a message with a colon).
+const MISTAKES: &str = "set(log.attributes[\"x\"], ParseJsn(log.body))\nset(log.attributes[foo], 1)\n";
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn check_json_carries_the_help_line_and_the_fix() {
+    let out = ottlc(&["check", "--format", "json", "-"], MISTAKES);
+    let records = json_of(&out);
+    let misspelled = records.as_array().unwrap().iter().find(|r| r["code"] == "E0110").expect("E0110");
+    assert_eq!(misspelled["help"], "did you mean `ParseJSON`?");
+    assert_eq!(
+        misspelled["fix"],
+        json!({"line": 1, "column": 26, "end_line": 1, "end_column": 34, "replacement": "ParseJSON"})
+    );
+    assert_eq!((misspelled["column"].as_u64(), misspelled["end_column"].as_u64()), (Some(26), Some(34)));
+
+    let no_context = ottlc(&["check", "--format", "json", "-"], "nope(\n");
+    let record = &json_of(&no_context)[0];
+    assert!(record["fix"].is_null() && record.as_object().unwrap().contains_key("fix"), "{record}");
+    assert!(record["help"].is_null() || record["help"].is_string(), "{record}");
+}
+
+/// The properties SARIF 2.1.0's schema requires of every object `ottlc` writes, and the
+/// ones GitHub code scanning needs to place a result.
+fn assert_sarif_shape(log: &Value) {
+    let text_of = |message: &Value, what: &str| {
+        assert!(message["text"].as_str().is_some_and(|t| !t.is_empty()), "{what} needs text: {message}");
+    };
+    let positive = |value: &Value, what: &str| assert!(value.as_u64().is_some_and(|n| n >= 1), "{what}: {value}");
+    let region = |region: &Value| {
+        for key in ["startLine", "startColumn", "endLine", "endColumn"] {
+            positive(&region[key], key);
+        }
+    };
+    let relative_uri = |location: &Value| {
+        let uri = location["uri"].as_str().expect("artifactLocation.uri");
+        assert!(!uri.starts_with('/') && !uri.contains(' ') && !uri.contains(':'), "relative URI: {uri}");
+    };
+    assert_eq!(log["version"], "2.1.0");
+    assert!(log["$schema"].as_str().is_some_and(|s| s.starts_with("https://")));
+    let runs = log["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "ottlc");
+    assert!(driver["version"].as_str().is_some_and(|v| !v.is_empty()));
+    assert!(driver["informationUri"].as_str().is_some_and(|u| u.starts_with("https://")));
+    let rules = driver["rules"].as_array().expect("rules");
+    let mut ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().expect("rule id")).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), rules.len(), "one rule per code");
+    for rule in rules {
+        text_of(&rule["shortDescription"], "shortDescription");
+        text_of(&rule["fullDescription"], "fullDescription");
+        text_of(&rule["help"], "help");
+    }
+    for result in runs[0]["results"].as_array().expect("results") {
+        assert!(ids.contains(&result["ruleId"].as_str().expect("ruleId")), "{result}");
+        assert!(["error", "warning"].contains(&result["level"].as_str().expect("level")));
+        text_of(&result["message"], "message");
+        let location = &result["locations"][0]["physicalLocation"];
+        relative_uri(&location["artifactLocation"]);
+        region(&location["region"]);
+        for fix in result["fixes"].as_array().into_iter().flatten() {
+            text_of(&fix["description"], "fix description");
+            let changes = fix["artifactChanges"].as_array().expect("artifactChanges");
+            assert!(!changes.is_empty());
+            for change in changes {
+                relative_uri(&change["artifactLocation"]);
+                let replacements = change["replacements"].as_array().expect("replacements");
+                assert!(!replacements.is_empty());
+                for replacement in replacements {
+                    region(&replacement["deletedRegion"]);
+                    assert!(replacement["insertedContent"]["text"].is_string());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn check_sarif_is_a_code_scanning_log() {
+    let dir = temp_dir("sarif");
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    std::fs::write(dir.join("rules").join("my rules.ottl"), MISTAKES).unwrap();
+    let out = ottlc_in(&dir, &["check", "--format", "sarif", dir.join("rules").to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1));
+    let log = json_of(&out);
+    assert_sarif_shape(&log);
+
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    let levels: Vec<(&str, &str)> =
+        results.iter().map(|r| (r["ruleId"].as_str().unwrap(), r["level"].as_str().unwrap())).collect();
+    assert_eq!(levels, [("E0110", "error"), ("W0001", "warning"), ("E0100", "error")]);
+    let misspelled = &results[0];
+    let location = &misspelled["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "rules/my%20rules.ottl", "relative to the working directory");
+    assert_eq!(location["region"], json!({"startLine": 1, "startColumn": 26, "endLine": 1, "endColumn": 34}));
+    assert_eq!(misspelled["message"]["text"], "undefined function \"ParseJsn\"");
+    let replacement = &misspelled["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "ParseJSON");
+    assert_eq!(replacement["deletedRegion"], location["region"]);
+    assert_eq!(misspelled["fixes"][0]["description"]["text"], "did you mean `ParseJSON`?");
+
+    // Each rule says what `ottlc explain` says.
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        let id = rule["id"].as_str().unwrap();
+        let explained = String::from_utf8(ottlc(&["explain", id], "").stdout).unwrap();
+        let (short, full) = (rule["shortDescription"]["text"].as_str().unwrap(), rule["fullDescription"]["text"].as_str().unwrap());
+        assert_eq!(explained, format!("{id}: {short}\n\n{full}\n"));
+        assert_eq!(rule["help"]["text"], full);
+    }
+
+    let clean = ottlc_in(&dir, &["check", "--format", "sarif", "-"], "set(log.attributes[\"a\"], 1)\n");
+    assert_eq!(clean.status.code(), Some(0));
+    let clean = json_of(&clean);
+    assert_sarif_shape(&clean);
+    assert_eq!(clean["runs"][0]["results"], json!([]), "a clean check is a log without results");
+}
+
+#[test]
+fn check_github_writes_one_workflow_command_per_diagnostic() {
+    let dir = temp_dir("github");
+    std::fs::write(dir.join("rules.ottl"), MISTAKES).unwrap();
+    let out = ottlc_in(&dir, &["check", "--format", "github", dir.join("rules.ottl").to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert_eq!(
+        lines[0],
+        "::error file=rules.ottl,line=1,col=26,endLine=1,endColumn=34,title=E0110 unknown function::undefined function \"ParseJsn\"%0Ahelp: did you mean `ParseJSON`?"
+    );
+    assert!(
+        lines[1].starts_with("::warning file=rules.ottl,line=2,col=20,endLine=2,endColumn=23,title=W0001 an unquoted key is a path%2C not a string::"),
+        "a comma in a property is escaped: {}",
+        lines[1]
+    );
+    assert!(lines[2].starts_with("::error ") && lines[2].contains("https://github.com"), "a message keeps its colons: {}", lines[2]);
+}
+
+#[test]
+fn check_walks_a_directory_as_git_sees_it() {
+    let dir = temp_dir("walk");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("nested").join("deep")).unwrap();
+    let broken = "set(log.attributes[\"a\"], 1) where log.body = \"x\"\n";
+    std::fs::write(dir.join(".gitignore"), "generated.ottl\n").unwrap();
+    std::fs::write(dir.join("generated.ottl"), broken).unwrap();
+    std::fs::write(dir.join("nested").join("deep").join("rules.ottl"), broken).unwrap();
+    std::fs::write(
+        dir.join("collector.yaml"),
+        "processors:\n  transform:\n    log_statements:\n      - set(log.attributes[\"k\"], 1) where log.body = \"x\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("service.yml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n").unwrap();
+    std::fs::write(dir.join("README.md"), "# Rules\n\nThese are *not* OTTL: set(\n").unwrap();
+
+    let out = ottlc(&["check", "--format", "json", dir.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let files: Vec<String> = json_of(&out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["file"].as_str().unwrap().strip_prefix(dir.to_str().unwrap()).unwrap().replace('\\', "/"))
+        .collect();
+    assert_eq!(files, ["/collector.yaml", "/nested/deep/rules.ottl"], "sorted; ignored, README and config without OTTL silent");
+
+    std::fs::write(dir.join("nested").join("deep").join("rules.ottl"), "set(log.attributes[\"a\"], 1)\n").unwrap();
+    std::fs::write(dir.join("collector.yaml"), "processors:\n  batch: {}\n").unwrap();
+    let clean = ottlc(&["check", dir.to_str().unwrap()], "");
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(String::from_utf8(clean.stdout).unwrap(), "ottlc: 3 files checked, no problems\n");
+}
+
+#[test]
+fn check_refuses_a_named_file_that_is_neither_ottl_nor_yaml() {
+    let dir = temp_dir("refuse");
+    let readme = dir.join("SOURCES.md");
+    std::fs::write(&readme, "# Where these configs come from\n\n- one: https://example.com\n").unwrap();
+    std::fs::write(dir.join("ok.yaml"), "processors:\n  batch: {}\n").unwrap();
+    let out = ottlc(&["check", dir.join("ok.yaml").to_str().unwrap(), readme.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "nothing is checked: {}", String::from_utf8_lossy(&out.stdout));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr, format!("ottlc: {}: not a .ottl file or collector YAML (.yaml/.yml)\n", readme.display()));
 }
 
 #[test]
