@@ -208,3 +208,43 @@ fn failures_have_exit_codes_and_messages() {
     let spans = json!({"resourceSpans": []}).to_string();
     assert_eq!(ottlc(&["run", rules.to_str().unwrap(), "-"], &spans).status.code(), Some(1), "log rules on spans");
 }
+
+/// Every line but the last (check's summary, run's "does not compile").
+fn report(output: &[u8]) -> String {
+    let text = String::from_utf8_lossy(output);
+    let lines: Vec<&str> = text.lines().collect();
+    lines[..lines.len().saturating_sub(1)].join("\n")
+}
+
+#[test]
+fn run_and_check_report_the_same_diagnostics() {
+    let dir = temp_dir("same-diagnostics");
+    let names = "Milliseconds(log.time - log.observed_time)\nDelete_key(log.attributes, \"a\")\nset(log.attributes[\"n\"], indexOf(log.body, \"x\"))\nset(log.attributes[\"i\"], int(log.body))\nset(log.attributes[\"a\"], 1) where log.body == NaN\nset(log.attributes[\"b\"], 1) where log.body == Concat\n";
+    let cases = [
+        ("names.ottl", names),
+        ("semantic.ottl", "set(log.atributes[\"x\"], 1)\nset(log.attributes[\"y\"], 1) where log.severity_number == \"x\"\n"),
+        ("syntax.ottl", "set(log.attributes[\"x\"], 1) where log.body = \"a\"\nSet(log.attributes[\"y\"],\n"),
+        ("no-context.ottl", "set(attributes[\"x\"], 1)\n"),
+    ];
+    for (name, rules) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, rules).expect("rules");
+        let checked = ottlc(&["check", path.to_str().unwrap()], "");
+        let ran = ottlc(&["run", path.to_str().unwrap(), "-"], &logs(&[("a", "x")]));
+        assert_eq!(ran.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&ran.stderr));
+        let (checked, ran) = (report(&checked.stdout), report(&ran.stderr));
+        assert!(checked.contains(&format!("┌─ {}", path.display())), "{name}: {checked}");
+        assert_eq!(checked, ran, "{name}: check and run disagree");
+    }
+    let checked = report(&ottlc(&["check", dir.join("names.ottl").to_str().unwrap()], "").stdout);
+    for (code, help) in [
+        ("E0012", "help: `Milliseconds` is a converter: it returns a value and changes nothing"),
+        ("E0012", "help: did you mean `delete_key`?"),
+        ("E0013", "help: no converter is called that; the closest is `Index`"),
+        ("E0013", "help: did you mean `Int`?"),
+        ("E0018", "help: OTTL has no value called `NaN`"),
+        ("E0018", "help: call it: `Concat(...)`"),
+    ] {
+        assert!(checked.contains(&format!("error[{code}]")) && checked.contains(help), "{code} {help}:\n{checked}");
+    }
+}
