@@ -94,7 +94,8 @@ pub fn analyze(file: &SourceFile, options: &AnalysisOptions) -> Analysis {
 /// that parsed cleanly.
 fn analyze_document(text: &str, options: &AnalysisOptions) -> Analysis {
     let document = parse_document(text);
-    let mut diagnostics: Vec<Diagnostic> = document.items.iter().flat_map(|item| sema::syntax_diagnostics(&item.parsed)).collect();
+    let mut diagnostics: Vec<Diagnostic> =
+        document.items.iter().flat_map(|item| sema::syntax_diagnostics(&item.parsed)).collect();
     let clean: Vec<(&Node, Span)> = document
         .items
         .iter()
@@ -204,7 +205,9 @@ fn analyze_snippet(snippet: &EmbeddedOttl, options: &AnalysisOptions) -> Analysi
 fn snippet_context(snippet: &EmbeddedOttl, node: &Node, text: &str) -> Result<Option<Context>, Diagnostic> {
     match snippet.context.as_deref() {
         Some(name) => Ok(Context::parse(name).filter(|context| context.is_statement_context())),
-        None => sema::infer_context([node]).map(Some).map_err(|error| sema::inference_diagnostic(&error, Span::new(0, text.len()))),
+        None => {
+            sema::infer_context([node]).map(Some).map_err(|error| sema::inference_diagnostic(&error, Span::new(0, text.len())))
+        }
     }
 }
 
@@ -243,7 +246,15 @@ mod tests {
             diagnostics.iter().filter_map(|d| d.fix.as_ref().map(|f| (&text[f.span.range()], f.replacement.as_str()))).collect();
         assert_eq!(
             fixes,
-            [("'a'", "\"a\""), ("=", "=="), ("where", "and"), ("||", "or"), ("\\w", "\\\\w"), ("resource", "log"), ("Set", "set")],
+            [
+                ("'a'", "\"a\""),
+                ("=", "=="),
+                ("where", "and"),
+                ("||", "or"),
+                ("\\w", "\\\\w"),
+                ("resource", "log"),
+                ("Set", "set")
+            ],
             "{text}"
         );
     }

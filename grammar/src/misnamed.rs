@@ -27,9 +27,7 @@ impl Misnamed {
     /// The name as written, with its span.
     pub fn name(&self) -> &Ident {
         match self {
-            Misnamed::UppercaseEditor(name) | Misnamed::LowercaseConverter(name) | Misnamed::FunctionNameAsValue(name) => {
-                name
-            }
+            Misnamed::UppercaseEditor(name) | Misnamed::LowercaseConverter(name) | Misnamed::FunctionNameAsValue(name) => name,
         }
     }
 
