@@ -219,18 +219,22 @@ fn report(output: &[u8]) -> String {
 #[test]
 fn run_and_check_report_the_same_diagnostics() {
     let dir = temp_dir("same-diagnostics");
-    let names = "Milliseconds(log.time - log.observed_time)\nDelete_key(log.attributes, \"a\")\nset(log.attributes[\"n\"], indexOf(log.body, \"x\"))\nset(log.attributes[\"i\"], int(log.body))\nset(log.attributes[\"a\"], 1) where log.body == NaN\nset(log.attributes[\"b\"], 1) where log.body == Concat\n";
+    // `where` makes a line with an uppercase call a statement (without, it is a condition).
+    let names = "Milliseconds(log.time - log.observed_time) where true\nDelete_key(log.attributes, \"a\") where true\nset(log.attributes[\"n\"], indexOf(log.body, \"x\"))\nset(log.attributes[\"i\"], int(log.body))\nset(log.attributes[\"a\"], 1) where log.body == NaN\nset(log.attributes[\"b\"], 1) where log.body == Concat\n";
     let cases = [
         ("names.ottl", names),
         ("semantic.ottl", "set(log.atributes[\"x\"], 1)\nset(log.attributes[\"y\"], 1) where log.severity_number == \"x\"\n"),
         ("syntax.ottl", "set(log.attributes[\"x\"], 1) where log.body = \"a\"\nSet(log.attributes[\"y\"],\n"),
         ("no-context.ottl", "set(attributes[\"x\"], 1)\n"),
     ];
+    // From a file: run stops before reading its input when the rules do not compile.
+    let input = dir.join("input.json");
+    std::fs::write(&input, logs(&[("a", "x")])).expect("input");
     for (name, rules) in cases {
         let path = dir.join(name);
         std::fs::write(&path, rules).expect("rules");
         let checked = ottlc(&["check", path.to_str().unwrap()], "");
-        let ran = ottlc(&["run", path.to_str().unwrap(), "-"], &logs(&[("a", "x")]));
+        let ran = ottlc(&["run", path.to_str().unwrap(), input.to_str().unwrap()], "");
         assert_eq!(ran.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&ran.stderr));
         let (checked, ran) = (report(&checked.stdout), report(&ran.stderr));
         assert!(checked.contains(&format!("┌─ {}", path.display())), "{name}: {checked}");
