@@ -2,7 +2,7 @@
 //! formatting, and the rendering of diagnostics. The `ottlc` binary is a thin shell over
 //! this library, which the language server uses too.
 
-pub mod check;
+pub mod analysis;
 pub mod interp;
 pub mod ir;
 pub mod literals;
@@ -15,3 +15,5 @@ pub mod source;
 pub mod suggest;
 pub mod types;
 pub mod yaml;
+
+pub use analysis::{Analysis, AnalysisOptions, CompiledRules, analyze};

@@ -27,8 +27,10 @@ pub struct Item {
 }
 
 impl Document {
-    pub fn diagnostics(&self) -> impl Iterator<Item = &crate::Diagnostic> {
-        self.items.iter().flat_map(|item| item.parsed.diagnostics.iter())
+    /// Every item's syntax diagnostics, as the grammar alone words them
+    /// ([`Parsed::syntax_diagnostics`]).
+    pub fn diagnostics(&self) -> impl Iterator<Item = crate::Diagnostic> + '_ {
+        self.items.iter().flat_map(|item| item.parsed.syntax_diagnostics())
     }
 }
 

@@ -15,7 +15,7 @@ use crate::span::Span;
 /// blank lines shrink to one.
 pub fn format_document(src: &str) -> Result<String, Vec<Diagnostic>> {
     let document = parse_document(src);
-    let errors: Vec<Diagnostic> = document.diagnostics().filter(|d| d.severity() == crate::Severity::Error).cloned().collect();
+    let errors: Vec<Diagnostic> = document.diagnostics().filter(|d| d.severity() == crate::Severity::Error).collect();
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -2,7 +2,7 @@
 //!
 //! ```
 //! let parsed = ottl_grammar::parse_statement(r#"set(attributes["env"], "prod") where resource.attributes["k8s"] != nil"#);
-//! assert!(parsed.diagnostics.is_empty());
+//! assert!(parsed.is_clean());
 //! let statement = parsed.node.unwrap();
 //! assert_eq!(statement.action.name.name, "set");
 //! ```
@@ -14,6 +14,7 @@ pub mod document;
 pub mod format;
 pub mod lexer;
 pub mod literal;
+pub mod misnamed;
 pub mod names;
 pub mod parse;
 pub mod prepass;

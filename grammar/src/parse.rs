@@ -14,6 +14,7 @@ use crate::ast::*;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::lexer::{Spanned, Token, lex};
+use crate::misnamed::Misnamed;
 use crate::span::Span;
 use crate::{literal, prepass, validate};
 
@@ -46,11 +47,30 @@ pub enum EntryPoint {
 pub struct Parsed<T> {
     pub node: Option<T>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Function names in the wrong case for their place: syntax errors too, worded by
+    /// the compiler (see [`crate::misnamed`]).
+    pub misnamed: Vec<Misnamed>,
 }
 
 impl<T> Parsed<T> {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity() == crate::Severity::Error)
+        !self.misnamed.is_empty() || self.diagnostics.iter().any(|d| d.severity() == crate::Severity::Error)
+    }
+
+    /// Nothing to report at all, not even a warning.
+    pub fn is_clean(&self) -> bool {
+        self.diagnostics.is_empty() && self.misnamed.is_empty()
+    }
+
+    /// Every syntax diagnostic as the grammar alone can word it: misnamed functions
+    /// without advice. For tools without the compiler (formatting); the compiler words
+    /// them itself.
+    pub fn syntax_diagnostics(&self) -> impl Iterator<Item = Diagnostic> + '_ {
+        self.diagnostics.iter().cloned().chain(self.misnamed.iter().map(Misnamed::diagnostic))
+    }
+
+    fn map<U>(self, f: impl FnOnce(T) -> Option<U>) -> Parsed<U> {
+        Parsed { node: self.node.and_then(f), diagnostics: self.diagnostics, misnamed: self.misnamed }
     }
 }
 
@@ -62,18 +82,15 @@ pub enum Node {
 }
 
 pub fn parse_statement(src: &str) -> Parsed<Statement> {
-    let parsed = parse_tokens(src, &lex(src), EntryPoint::Statement);
-    Parsed { node: parsed.node.and_then(Node::into_statement), diagnostics: parsed.diagnostics }
+    parse_tokens(src, &lex(src), EntryPoint::Statement).map(Node::into_statement)
 }
 
 pub fn parse_condition(src: &str) -> Parsed<Expr> {
-    let parsed = parse_tokens(src, &lex(src), EntryPoint::Condition);
-    Parsed { node: parsed.node.and_then(Node::into_expr), diagnostics: parsed.diagnostics }
+    parse_tokens(src, &lex(src), EntryPoint::Condition).map(Node::into_expr)
 }
 
 pub fn parse_value(src: &str) -> Parsed<Expr> {
-    let parsed = parse_tokens(src, &lex(src), EntryPoint::Value);
-    Parsed { node: parsed.node.and_then(Node::into_expr), diagnostics: parsed.diagnostics }
+    parse_tokens(src, &lex(src), EntryPoint::Value).map(Node::into_expr)
 }
 
 impl Node {
@@ -104,11 +121,11 @@ pub fn parse_tokens<'src>(src: &'src str, tokens: &[Spanned<'src>], entry: Entry
     if tokens.is_empty() {
         let what = if entry == EntryPoint::Statement { "statement" } else { "expression" };
         diagnostics.push(Diagnostic::new(Code::EmptyStatement, format!("empty {what}"), Span::at(0), "nothing here"));
-        return Parsed { node: None, diagnostics };
+        return Parsed { node: None, diagnostics, misnamed: Vec::new() };
     }
     if let Some(too_deep) = complexity_limit(&tokens) {
         diagnostics.push(too_deep);
-        return Parsed { node: None, diagnostics };
+        return Parsed { node: None, diagnostics, misnamed: Vec::new() };
     }
     let brackets = bracket_diagnostics(&tokens, src.len());
     let bracket_trouble_at = brackets.iter().map(|d| d.span().start).min();
@@ -140,17 +157,19 @@ pub fn parse_tokens<'src>(src: &'src str, tokens: &[Spanned<'src>], entry: Entry
         let span = tokens[0].1.cover(tokens[tokens.len() - 1].1);
         diagnostics.push(Diagnostic::new(Code::UnexpectedToken, "invalid syntax", span, "this does not parse"));
     }
+    let mut findings = validate::Findings { diagnostics, misnamed: Vec::new() };
     if let Some(node) = &node {
         match (entry, node) {
-            (EntryPoint::Statement, Node::Statement(s)) => validate::statement(s, &mut diagnostics),
-            (EntryPoint::Condition, Node::Expr(e)) => validate::condition(e, &mut diagnostics),
-            (_, Node::Expr(e)) => validate::value(e, &mut diagnostics),
+            (EntryPoint::Statement, Node::Statement(s)) => validate::statement(s, &mut findings),
+            (EntryPoint::Condition, Node::Expr(e)) => validate::condition(e, &mut findings),
+            (_, Node::Expr(e)) => validate::value(e, &mut findings),
             (_, Node::Statement(_)) => {}
         }
     }
+    let validate::Findings { mut diagnostics, misnamed } = findings;
     diagnostics.sort_by_key(|d| (d.span().start, d.span().end));
     diagnostics.dedup();
-    Parsed { node, diagnostics }
+    Parsed { node, diagnostics, misnamed }
 }
 
 /// Invalid characters and unterminated strings: reported here, once, and never again by

@@ -361,7 +361,7 @@ mod tests {
 
     fn canonical(src: &str) -> String {
         let parsed = parse_statement(src);
-        assert!(parsed.diagnostics.is_empty(), "{src}: {:?}", parsed.diagnostics);
+        assert!(parsed.is_clean(), "{src}: {parsed:?}");
         statement(&parsed.node.unwrap())
     }
 

@@ -3,7 +3,8 @@
 //! The reference's grammar rejects these outright, or its AST checker does with a custom
 //! message (`editor names must start with a lowercase letter…`); here each gets its own
 //! code and a fix. The messages keep the reference's wording where it has one, so that
-//! users who search for the collector's error find ours too.
+//! users who search for the collector's error find ours too. Function names in the wrong
+//! case are recorded rather than worded: their advice needs the registry ([`Misnamed`]).
 //!
 //! Operator chains (`1 + 2 + …`, `a or b or …`, `not not …`, `- - x`) nest as deep as
 //! they are long, so their spines are walked in loops: only brackets, which the parser
@@ -13,9 +14,24 @@
 use crate::ast::*;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
-use crate::names::{is_seed_lowercase_converter, snake_to_upper_camel, upper_camel_to_snake};
+use crate::misnamed::Misnamed;
+use crate::names::is_seed_lowercase_converter;
 
-pub fn statement(statement: &Statement, out: &mut Vec<Diagnostic>) {
+/// What validation finds: shape errors, worded here, and misnamed functions, which the
+/// compiler words once it has looked the names up (see [`crate::misnamed`]).
+#[derive(Clone, Debug, Default)]
+pub struct Findings {
+    pub diagnostics: Vec<Diagnostic>,
+    pub misnamed: Vec<Misnamed>,
+}
+
+impl Findings {
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+pub fn statement(statement: &Statement, out: &mut Findings) {
     action(&statement.action, out);
     if let Some(condition) = &statement.condition {
         self::condition(condition, out);
@@ -23,7 +39,7 @@ pub fn statement(statement: &Statement, out: &mut Vec<Diagnostic>) {
 }
 
 /// Checks an expression that must be a condition.
-pub fn condition(expr: &Expr, out: &mut Vec<Diagnostic>) {
+pub fn condition(expr: &Expr, out: &mut Findings) {
     let mut current = expr;
     loop {
         match &current.kind {
@@ -47,7 +63,7 @@ pub fn condition(expr: &Expr, out: &mut Vec<Diagnostic>) {
 }
 
 /// Checks an expression that must be a value.
-pub fn value(expr: &Expr, out: &mut Vec<Diagnostic>) {
+pub fn value(expr: &Expr, out: &mut Findings) {
     if expr.is_boolean_operator() && !has_error_operand(expr) {
         out.push(condition_as_value(expr));
         condition(expr, out);
@@ -56,7 +72,7 @@ pub fn value(expr: &Expr, out: &mut Vec<Diagnostic>) {
     match &expr.kind {
         ExprKind::Path(path) => self::path(path, out),
         ExprKind::Call(call) => converter(call, out),
-        ExprKind::FunctionName(name) => out.push(function_name_as_value(name)),
+        ExprKind::FunctionName(name) => out.misnamed.push(Misnamed::FunctionNameAsValue(name.clone())),
         ExprKind::List(items) => items.iter().for_each(|item| value(item, out)),
         ExprKind::Map(entries) => entries.iter().for_each(|entry| value(&entry.value, out)),
         ExprKind::Unary(..) | ExprKind::Binary(..) => arithmetic(expr, out),
@@ -76,17 +92,9 @@ pub fn value(expr: &Expr, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn action(call: &Call, out: &mut Vec<Diagnostic>) {
+fn action(call: &Call, out: &mut Findings) {
     if call.name.starts_uppercase() {
-        out.push(
-            Diagnostic::new(
-                Code::UppercaseEditor,
-                format!("editor names must start with a lowercase letter but got '{}'", call.name.name),
-                call.name.span,
-                "an editor name",
-            )
-            .with_suggestion(call.name.span, upper_camel_to_snake(&call.name.name)),
-        );
+        out.misnamed.push(Misnamed::UppercaseEditor(call.name.clone()));
     }
     if !call.keys.is_empty() {
         out.push(indexed_editor(call));
@@ -95,27 +103,16 @@ fn action(call: &Call, out: &mut Vec<Diagnostic>) {
 }
 
 /// A call in value or condition position.
-fn converter(call: &Call, out: &mut Vec<Diagnostic>) {
+fn converter(call: &Call, out: &mut Findings) {
     let lowercase = !call.name.starts_uppercase();
     if lowercase && !is_seed_lowercase_converter(&call.name.name) {
-        out.push(lowercase_converter(&call.name));
+        out.misnamed.push(Misnamed::LowercaseConverter(call.name.clone()));
         if !call.keys.is_empty() {
             out.push(indexed_editor(call));
         }
     }
     arguments(&call.args, out);
     call.keys.iter().for_each(|k| key(k, out));
-}
-
-#[cold]
-fn lowercase_converter(name: &Ident) -> Diagnostic {
-    Diagnostic::new(
-        Code::LowercaseConverter,
-        format!("converter names must start with an uppercase letter but got '{}'", name.name),
-        name.span,
-        "a lowercase name here calls an editor, which returns nothing",
-    )
-    .with_suggestion(name.span, snake_to_upper_camel(&name.name))
 }
 
 #[cold]
@@ -130,7 +127,7 @@ fn indexed_editor(call: &Call) -> Diagnostic {
     .with_secondary(call.name.span, "this is an editor (lowercase)")
 }
 
-fn arguments(args: &[Argument], out: &mut Vec<Diagnostic>) {
+fn arguments(args: &[Argument], out: &mut Findings) {
     let mut named_seen = false;
     for arg in args {
         match &arg.name {
@@ -163,13 +160,13 @@ fn positional_after_named(arg: &Argument) -> Diagnostic {
     .with_help("name it (`name = value`), or move it before the named arguments")
 }
 
-fn path(path: &Path, out: &mut Vec<Diagnostic>) {
+fn path(path: &Path, out: &mut Findings) {
     for segment in &path.segments {
         segment.keys.iter().for_each(|k| key(k, out));
     }
 }
 
-fn key(key: &Key, out: &mut Vec<Diagnostic>) {
+fn key(key: &Key, out: &mut Findings) {
     let expr = &key.expr;
     match &expr.kind {
         ExprKind::Path(path) if path.segments.len() == 1 && path.segments[0].keys.is_empty() => {
@@ -212,7 +209,7 @@ fn invalid_key(expr: &Expr) -> Diagnostic {
 
 /// Arithmetic: walks the left spine of a chain (`((1 + 2) + 3) + …`) and the operands of
 /// signs in a loop, checking each right operand on the way.
-fn arithmetic(expr: &Expr, out: &mut Vec<Diagnostic>) {
+fn arithmetic(expr: &Expr, out: &mut Findings) {
     let mut current = expr;
     loop {
         match &current.kind {
@@ -228,7 +225,7 @@ fn arithmetic(expr: &Expr, out: &mut Vec<Diagnostic>) {
 
 /// An operand of `+ - * /`: the reference's grammar only admits numbers, paths,
 /// converter calls and parenthesised arithmetic.
-fn math_operand(expr: &Expr, out: &mut Vec<Diagnostic>) {
+fn math_operand(expr: &Expr, out: &mut Findings) {
     let allowed = match &expr.kind {
         ExprKind::Int(_)
         | ExprKind::Float(_)
@@ -277,17 +274,6 @@ fn invalid_math_operand(expr: &Expr) -> Diagnostic {
 fn condition_as_value(expr: &Expr) -> Diagnostic {
     Diagnostic::new(Code::ConditionAsValue, "a condition cannot be used as a value", expr.span, "this is a condition")
         .with_help("put the condition after `where` and set a literal value instead")
-}
-
-#[cold]
-fn function_name_as_value(name: &Ident) -> Diagnostic {
-    Diagnostic::new(
-        Code::FunctionNameAsValue,
-        format!("`{}` is a function name, not a value", name.name),
-        name.span,
-        "a function name",
-    )
-    .with_help(format!("call it: `{}(...)`", name.name))
 }
 
 #[cold]

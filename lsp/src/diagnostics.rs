@@ -3,8 +3,8 @@
 
 use std::str::FromStr;
 
-use ottl_compiler::check::{CheckOptions, check_file};
 use ottl_compiler::source::{SourceFile, SourceKind};
+use ottl_compiler::{AnalysisOptions, analyze};
 use ottl_grammar::{Code, Severity};
 use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
@@ -17,13 +17,13 @@ use crate::document::Document;
 pub const EXPLAIN_SCHEME: &str = "ottl-explain";
 
 /// Every diagnostic of `document` in the compiler's terms (document byte spans).
-pub fn check(document: &Document, options: &CheckOptions) -> Vec<ottl_grammar::Diagnostic> {
+pub fn check(document: &Document, options: &AnalysisOptions) -> Vec<ottl_grammar::Diagnostic> {
     if document.kind == SourceKind::CollectorYaml && !looks_like_collector_config(&document.text) {
         // Any YAML file opens with this server (Helm templates, CI files); only configs
         // with components get checked, so others see no "invalid YAML" noise.
         return Vec::new();
     }
-    check_file(&SourceFile::new(document.uri.as_str(), document.text.clone(), document.kind), options)
+    analyze(&SourceFile::new(document.uri.as_str(), document.text.clone(), document.kind), options).diagnostics
 }
 
 fn looks_like_collector_config(text: &str) -> bool {

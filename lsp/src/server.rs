@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use ottl_compiler::check::CheckOptions;
+use ottl_compiler::AnalysisOptions;
 use ottl_compiler::schema::Context;
 use ottl_compiler::source::SourceKind;
 use serde::Deserialize;
@@ -58,8 +58,8 @@ impl Settings {
         self.default_context.as_deref().and_then(Context::parse).filter(|c| c.is_statement_context())
     }
 
-    fn check_options(&self) -> CheckOptions {
-        CheckOptions { context: self.context(), feature_gates: self.feature_gates.clone() }
+    fn check_options(&self) -> AnalysisOptions {
+        AnalysisOptions { context: self.context(), feature_gates: self.feature_gates.clone(), ..AnalysisOptions::default() }
     }
 }
 

@@ -11,14 +11,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use ottl_compiler::check::{CheckOptions, check_file};
 use ottl_compiler::interp;
-use ottl_compiler::program::{ErrorMode, RuleSet, compile_document};
+use ottl_compiler::program::{ErrorMode, RuleSet};
 use ottl_compiler::render;
 use ottl_compiler::schema;
 use ottl_compiler::source::{SourceFile, SourceKind};
-use ottl_grammar::format::format_document;
+use ottl_compiler::{AnalysisOptions, analyze};
 use ottl_grammar::Code;
+use ottl_grammar::format::format_document;
 use ottl_jit as jit;
 use ottl_runtime::otlp::Telemetry;
 use report::{Format, Report, Tally};
@@ -153,7 +153,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { files, context, format, deny_warnings, feature_gates } => {
-            check(&files, &CheckOptions { context, feature_gates: enabled_gates(&feature_gates) }, format, deny_warnings)
+            let options = AnalysisOptions { context, feature_gates: enabled_gates(&feature_gates), ..AnalysisOptions::default() };
+            check(&files, &options, format, deny_warnings)
         }
         Command::Run { rules, input, output, context, backend, routes_dir, error_mode, feature_gates } => {
             let job = RunJob {
@@ -190,7 +191,7 @@ fn read_source(path: &Path) -> Result<SourceFile, String> {
 
 /// `ottlc check`: a file that is neither OTTL nor YAML is a usage error and nothing is
 /// checked; a file or directory that cannot be read is reported and the others are checked.
-fn check(paths: &[PathBuf], options: &CheckOptions, format: Format, deny_warnings: bool) -> ExitCode {
+fn check(paths: &[PathBuf], options: &AnalysisOptions, format: Format, deny_warnings: bool) -> ExitCode {
     let inputs = inputs::expand(paths);
     if !inputs.refused.is_empty() {
         for refusal in &inputs.refused {
@@ -213,7 +214,7 @@ fn check(paths: &[PathBuf], options: &CheckOptions, format: Format, deny_warning
                 continue;
             }
         };
-        let diagnostics = check_file(&file, options);
+        let diagnostics = analyze(&file, options).diagnostics;
         tally.count(&diagnostics);
         report.file(&file, &diagnostics);
     }
@@ -286,8 +287,8 @@ fn fail(message: String, code: u8) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// A `.ottl` rule file compiled to the typed IR; the diagnostics are printed when it
-/// does not compile.
+/// A `.ottl` rule file compiled to the typed IR. Its diagnostics, the same as `ottlc
+/// check` reports, go to stderr.
 fn load_rule_set(path: &Path, context: Option<schema::Context>, gates: &[String], mode: ErrorMode) -> Result<RuleSet, ExitCode> {
     let rules_file = match read_source(path) {
         Ok(file) if file.kind == SourceKind::CollectorYaml => {
@@ -296,10 +297,10 @@ fn load_rule_set(path: &Path, context: Option<schema::Context>, gates: &[String]
         Ok(file) => file,
         Err(message) => return Err(fail(message, EXIT_USAGE_OR_IO)),
     };
-    compile_document(&rules_file.text, context, gates, mode).map_err(|diagnostics| {
-        eprint!("{}", render::human(&rules_file, &diagnostics));
-        fail(format!("{} does not compile", rules_file.name), 1)
-    })
+    let options = AnalysisOptions { context, feature_gates: gates.to_vec(), error_mode: mode };
+    let analysis = analyze(&rules_file, &options);
+    eprint!("{}", render::human(&rules_file, &analysis.diagnostics));
+    analysis.into_rule_set().map_err(|_| fail(format!("{} does not compile", rules_file.name), 1))
 }
 
 /// `ottlc compile --emit`.

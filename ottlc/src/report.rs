@@ -54,9 +54,7 @@ pub enum Report {
 impl Report {
     pub fn new(format: Format) -> Report {
         match format {
-            Format::Human => {
-                Report::Human(std::io::stdout().is_terminal().then(|| StandardStream::stdout(ColorChoice::Auto)))
-            }
+            Format::Human => Report::Human(std::io::stdout().is_terminal().then(|| StandardStream::stdout(ColorChoice::Auto))),
             Format::Json => Report::Json(Vec::new()),
             Format::Sarif => Report::Sarif(SarifLog::default()),
             Format::Github => Report::Github,

@@ -91,7 +91,8 @@ fn result(file: &SourceFile, uri: &str, diagnostic: &Diagnostic) -> Value {
         }}],
     });
     if let Some(fix) = &diagnostic.fix {
-        let description = diagnostic.help.as_deref().map_or_else(|| format!("replace with `{}`", fix.replacement), str::to_string);
+        let description =
+            diagnostic.help.as_deref().map_or_else(|| format!("replace with `{}`", fix.replacement), str::to_string);
         result["fixes"] = json!([{
             "description": {"text": description},
             "artifactChanges": [{

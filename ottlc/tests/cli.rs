@@ -94,10 +94,7 @@ fn check_json_carries_the_help_line_and_the_fix() {
     let records = json_of(&out);
     let misspelled = records.as_array().unwrap().iter().find(|r| r["code"] == "E0110").expect("E0110");
     assert_eq!(misspelled["help"], "did you mean `ParseJSON`?");
-    assert_eq!(
-        misspelled["fix"],
-        json!({"line": 1, "column": 26, "end_line": 1, "end_column": 34, "replacement": "ParseJSON"})
-    );
+    assert_eq!(misspelled["fix"], json!({"line": 1, "column": 26, "end_line": 1, "end_column": 34, "replacement": "ParseJSON"}));
     assert_eq!((misspelled["column"].as_u64(), misspelled["end_column"].as_u64()), (Some(26), Some(34)));
 
     let no_context = ottlc(&["check", "--format", "json", "-"], "nope(\n");
@@ -193,7 +190,8 @@ fn check_sarif_is_a_code_scanning_log() {
     for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
         let id = rule["id"].as_str().unwrap();
         let explained = String::from_utf8(ottlc(&["explain", id], "").stdout).unwrap();
-        let (short, full) = (rule["shortDescription"]["text"].as_str().unwrap(), rule["fullDescription"]["text"].as_str().unwrap());
+        let (short, full) =
+            (rule["shortDescription"]["text"].as_str().unwrap(), rule["fullDescription"]["text"].as_str().unwrap());
         assert_eq!(explained, format!("{id}: {short}\n\n{full}\n"));
         assert_eq!(rule["help"]["text"], full);
     }
@@ -223,7 +221,11 @@ fn check_github_writes_one_workflow_command_per_diagnostic() {
         "a comma in a property is escaped: {}",
         lines[1]
     );
-    assert!(lines[2].starts_with("::error ") && lines[2].contains("https://github.com"), "a message keeps its colons: {}", lines[2]);
+    assert!(
+        lines[2].starts_with("::error ") && lines[2].contains("https://github.com"),
+        "a message keeps its colons: {}",
+        lines[2]
+    );
 }
 
 #[test]
@@ -410,4 +412,48 @@ fn failures_have_exit_codes_and_messages() {
     }
     let spans = json!({"resourceSpans": []}).to_string();
     assert_eq!(ottlc(&["run", rules.to_str().unwrap(), "-"], &spans).status.code(), Some(1), "log rules on spans");
+}
+
+/// Every line but the last (check's summary, run's "does not compile").
+fn report(output: &[u8]) -> String {
+    let text = String::from_utf8_lossy(output);
+    let lines: Vec<&str> = text.lines().collect();
+    lines[..lines.len().saturating_sub(1)].join("\n")
+}
+
+#[test]
+fn run_and_check_report_the_same_diagnostics() {
+    let dir = temp_dir("same-diagnostics");
+    // `where` makes a line with an uppercase call a statement (without, it is a condition).
+    let names = "Milliseconds(log.time - log.observed_time) where true\nDelete_key(log.attributes, \"a\") where true\nset(log.attributes[\"n\"], indexOf(log.body, \"x\"))\nset(log.attributes[\"i\"], int(log.body))\nset(log.attributes[\"a\"], 1) where log.body == NaN\nset(log.attributes[\"b\"], 1) where log.body == Concat\n";
+    let cases = [
+        ("names.ottl", names),
+        ("semantic.ottl", "set(log.atributes[\"x\"], 1)\nset(log.attributes[\"y\"], 1) where log.severity_number == \"x\"\n"),
+        ("syntax.ottl", "set(log.attributes[\"x\"], 1) where log.body = \"a\"\nSet(log.attributes[\"y\"],\n"),
+        ("no-context.ottl", "set(attributes[\"x\"], 1)\n"),
+    ];
+    // From a file: run stops before reading its input when the rules do not compile.
+    let input = dir.join("input.json");
+    std::fs::write(&input, logs(&[("a", "x")])).expect("input");
+    for (name, rules) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, rules).expect("rules");
+        let checked = ottlc(&["check", path.to_str().unwrap()], "");
+        let ran = ottlc(&["run", path.to_str().unwrap(), input.to_str().unwrap()], "");
+        assert_eq!(ran.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&ran.stderr));
+        let (checked, ran) = (report(&checked.stdout), report(&ran.stderr));
+        assert!(checked.contains(&format!("┌─ {}", path.display())), "{name}: {checked}");
+        assert_eq!(checked, ran, "{name}: check and run disagree");
+    }
+    let checked = report(&ottlc(&["check", dir.join("names.ottl").to_str().unwrap()], "").stdout);
+    for (code, help) in [
+        ("E0012", "help: `Milliseconds` is a converter: it returns a value and changes nothing"),
+        ("E0012", "help: did you mean `delete_key`?"),
+        ("E0013", "help: no converter is called that; the closest is `Index`"),
+        ("E0013", "help: did you mean `Int`?"),
+        ("E0018", "help: OTTL has no value called `NaN`"),
+        ("E0018", "help: call it: `Concat(...)`"),
+    ] {
+        assert!(checked.contains(&format!("error[{code}]")) && checked.contains(help), "{code} {help}:\n{checked}");
+    }
 }

@@ -20,7 +20,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use ottl_compiler::interp;
-use ottl_compiler::program::{ErrorMode, Rule, RuleSet, compile_document};
+use ottl_compiler::program::{ErrorMode, Rule, RuleSet};
 use ottl_jit as jit;
 use ottl_runtime::exec::Outputs;
 use ottl_runtime::otlp::Telemetry;
@@ -240,7 +240,7 @@ fn race<T: Clone, O>(input: &T, runs: &[&dyn Fn(T) -> O]) -> (Vec<Duration>, usi
 
 /// The scenario's rule file, compiled; the bench's own rules must compile.
 fn compile(scenario: &Scenario) -> RuleSet {
-    compile_document(&scenario.rules, Some(scenario.context), &[], ErrorMode::Ignore).unwrap_or_else(|d| {
+    ottl_tests::rules::compile(&scenario.rules, Some(scenario.context), &[], ErrorMode::Ignore).unwrap_or_else(|d| {
         panic!("{}: the rules do not compile: {:?}", scenario.name, d.iter().map(|d| &d.message).collect::<Vec<_>>())
     })
 }

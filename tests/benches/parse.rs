@@ -8,9 +8,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use ottl_compiler::check::{CheckOptions, check_file};
 use ottl_compiler::schema::Context;
 use ottl_compiler::source::{SourceFile, SourceKind};
+use ottl_compiler::{AnalysisOptions, analyze};
 use ottl_grammar::Severity;
 use ottl_grammar::document::parse_document;
 
@@ -95,12 +95,17 @@ fn main() {
     println!("  target: 200000 statements/s -> {:.1}x", per_second / 200_000.0);
 
     let file = SourceFile::new("bench.ottl", generate_from(LOG_TEMPLATES, 10_000), SourceKind::Ottl);
-    let options = CheckOptions { context: Some(Context::Log), feature_gates: Vec::new() };
-    let errors: Vec<String> =
-        check_file(&file, &options).into_iter().filter(|d| d.severity() == Severity::Error).map(|d| d.message).take(3).collect();
+    let options = AnalysisOptions { context: Some(Context::Log), ..AnalysisOptions::default() };
+    let errors: Vec<String> = analyze(&file, &options)
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .map(|d| d.message)
+        .take(3)
+        .collect();
     assert!(errors.is_empty(), "the generated log rules must check clean: {errors:?}");
     let elapsed = best_of(5, || {
-        black_box(check_file(black_box(&file), &options));
+        black_box(analyze(black_box(&file), &options));
     });
     println!("full check (parse + resolve + bind + types), 10,000 log statements, best of 5:");
     println!(

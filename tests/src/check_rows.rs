@@ -13,7 +13,7 @@ use crate::corpus::Row;
 /// Every error message for `text` checked as `entry` with `settings`.
 pub fn errors(text: &str, entry: EntryPoint, settings: &Settings) -> Vec<String> {
     let parsed = parse_tokens(text, &lexer::lex(text), entry);
-    let mut diagnostics: Vec<Diagnostic> = parsed.diagnostics.clone();
+    let mut diagnostics: Vec<Diagnostic> = sema::syntax_diagnostics(&parsed).collect();
     if !parsed.has_errors()
         && let Some(node) = &parsed.node
     {

@@ -2,7 +2,7 @@
 //! reference, outputs compared after both are put in one canonical form.
 
 use ottl_compiler::interp;
-use ottl_compiler::program::{ErrorMode, compile_document};
+use ottl_compiler::program::ErrorMode;
 use ottl_compiler::registry::LAMBDA_GATE;
 use ottl_compiler::schema::Context;
 use ottl_runtime::otlp::Telemetry;
@@ -27,7 +27,7 @@ pub fn run_ours(case: &Case) -> Outcome {
     // The filter processor's conditions are the rule file's bare conditions (dropped when
     // they match); a statement is never read as one.
     let text = case.rules.join("\n");
-    let rules = match compile_document(&text, context, &[LAMBDA_GATE.to_string()], mode) {
+    let rules = match crate::rules::compile(&text, context, &[LAMBDA_GATE.to_string()], mode) {
         Ok(rules) => rules,
         Err(diagnostics) => {
             return Outcome::Rejected(diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "));

@@ -60,8 +60,8 @@ fn parse(row: &Row) -> Outcome {
     let mut failures = Vec::new();
     for snippet in row.snippets() {
         let parsed = parse_tokens(snippet, &lexer::lex(snippet), entry);
-        let errors: Vec<&str> =
-            parsed.diagnostics.iter().filter(|d| d.severity() == Severity::Error).map(|d| d.message.as_str()).collect();
+        let errors: Vec<String> =
+            parsed.syntax_diagnostics().filter(|d| d.severity() == Severity::Error).map(|d| d.message).collect();
         if !errors.is_empty() {
             failures.push(format!("unable to parse OTTL {noun} {snippet:?}: {}", errors.join("; ")));
         }

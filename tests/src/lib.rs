@@ -9,3 +9,4 @@ pub mod generator;
 pub mod grammar_rows;
 pub mod realworld;
 pub mod reference;
+pub mod rules;

@@ -9,9 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use ottl_compiler::check::{CheckOptions, check_file};
 use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_compiler::yaml;
+use ottl_compiler::{AnalysisOptions, analyze};
 use ottl_grammar::{Diagnostic, Severity, Span};
 
 /// The project's copy of the real-world set.
@@ -127,7 +127,7 @@ impl Verdict {
 /// `ottlc check` on a row, through its config.
 pub fn check_row(row: &Row) -> Verdict {
     let file = SourceFile::new(format!("{}.yaml", row.id), row.as_config(), SourceKind::CollectorYaml);
-    verdict(check_file(&file, &CheckOptions::default()).iter())
+    verdict(analyze(&file, &AnalysisOptions::default()).diagnostics.iter())
 }
 
 fn verdict<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) -> Verdict {
@@ -146,7 +146,7 @@ fn verdict<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) -> Verdict {
 /// that belong to no component (invalid YAML) under `""`.
 pub fn check_config(name: &str, text: &str) -> BTreeMap<String, Verdict> {
     let file = SourceFile::new(name, text, SourceKind::CollectorYaml);
-    let diagnostics = check_file(&file, &CheckOptions::default());
+    let diagnostics = analyze(&file, &AnalysisOptions::default()).diagnostics;
     let extracted = yaml::extract_all(text).unwrap_or_default();
     let snippets = &extracted.snippets;
     let mut out: BTreeMap<String, Verdict> = BTreeMap::new();

@@ -3,15 +3,16 @@
 //! the items it matched; on both back ends.
 
 use ottl_compiler::interp;
-use ottl_compiler::program::{ErrorMode, compile_document};
+use ottl_compiler::program::ErrorMode;
 use ottl_compiler::schema::Context;
 use ottl_jit as jit;
 use ottl_runtime::otlp::Telemetry;
+use ottl_tests::rules::compile;
 use serde_json::{Value as Json, json};
 
 fn run(rules: &str, context: Context, input: Json) -> Json {
     let telemetry = Telemetry::from_json(&input.to_string()).expect("valid OTLP JSON");
-    let rule_set = compile_document(rules, Some(context), &[], ErrorMode::Propagate)
+    let rule_set = compile(rules, Some(context), &[], ErrorMode::Propagate)
         .unwrap_or_else(|d| panic!("{rules}: {:?}", d.iter().map(|d| &d.message).collect::<Vec<_>>()));
     let interpreted = interp::run(&rule_set, telemetry.clone(), &mut |w| panic!("{w}")).expect("runs").default.to_json();
     let program = jit::compile(&rule_set).expect("the JIT compiles the rules");
@@ -169,7 +170,7 @@ fn coalesce_and_when_evaluate_only_what_they_use() {
     let run_gated = |rules: &str| {
         let telemetry = Telemetry::from_json(&logs.to_string()).expect("valid");
         let gates = [ottl_compiler::registry::LAMBDA_GATE.to_string()];
-        let rule_set = compile_document(rules, Some(Context::Log), &gates, ErrorMode::Propagate).expect("compiles");
+        let rule_set = compile(rules, Some(Context::Log), &gates, ErrorMode::Propagate).expect("compiles");
         let attribute = |o: ottl_runtime::exec::Outputs| {
             o.default.to_json()["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"][1].clone()
         };

@@ -9,11 +9,12 @@
 //! `tests/examples/attributes.json` so that examples can read well-known attributes.
 
 use ottl_compiler::interp;
-use ottl_compiler::program::{ErrorMode, compile_document};
+use ottl_compiler::program::ErrorMode;
 use ottl_compiler::registry::{FunctionKind, LAMBDA_GATE, registry};
 use ottl_compiler::schema::Context;
 use ottl_jit as jit;
 use ottl_runtime::otlp::Telemetry;
+use ottl_tests::rules::compile;
 use serde_json::{Value as Json, json};
 
 fn attributes() -> Json {
@@ -111,7 +112,7 @@ fn run_example(context: Context, kind: FunctionKind, code: &str, result: &str) -
         FunctionKind::Editor => format!("{code}\n{result}"),
     };
     let gates = [LAMBDA_GATE.to_string()];
-    let rules = compile_document(&document, Some(context), &gates, ErrorMode::Propagate)
+    let rules = compile(&document, Some(context), &gates, ErrorMode::Propagate)
         .map_err(|d| format!("does not compile: {:?}", d.iter().map(|d| &d.message).collect::<Vec<_>>()))?;
     let input = fixture(context);
     let before = items(&input, context);

@@ -7,10 +7,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use ottl_compiler::check::{CheckOptions, check_file};
 use ottl_compiler::render;
 use ottl_compiler::schema::Context;
 use ottl_compiler::source::{SourceFile, SourceKind};
+use ottl_compiler::{AnalysisOptions, analyze};
 use ottl_grammar::Code;
 
 fn golden_inputs() -> Vec<PathBuf> {
@@ -39,9 +39,9 @@ fn golden_context(text: &str) -> Option<Context> {
 fn render_golden(path: &Path) -> (String, Vec<Code>) {
     let text = std::fs::read_to_string(path).expect("readable golden input");
     let name = path.file_name().unwrap().to_string_lossy();
-    let options = CheckOptions { context: golden_context(&text), feature_gates: Vec::new() };
+    let options = AnalysisOptions { context: golden_context(&text), ..AnalysisOptions::default() };
     let file = SourceFile::new(name, text, SourceKind::from_path(path));
-    let diagnostics = check_file(&file, &options);
+    let diagnostics = analyze(&file, &options).diagnostics;
     (render::human(&file, &diagnostics), diagnostics.iter().map(|d| d.code).collect())
 }
 

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use ottl_compiler::interp;
-use ottl_compiler::program::{ErrorMode, RuleSet, compile_document};
+use ottl_compiler::program::{ErrorMode, RuleSet};
 use ottl_compiler::registry::LAMBDA_GATE;
 use ottl_compiler::schema::Context;
 use ottl_jit as jit;
@@ -52,7 +52,7 @@ fn run(backend: Backend, rules: &RuleSet, input: &Telemetry) -> Outcome {
 
 /// A rule list that compiles: both back ends' outcomes. `None` when the checker rejects it.
 fn outcomes(text: &str, context: Option<Context>, mode: ErrorMode, input: &Telemetry) -> Option<(Outcome, Outcome)> {
-    let rules = compile_document(text, context, &[LAMBDA_GATE.to_string()], mode).ok()?;
+    let rules = ottl_tests::rules::compile(text, context, &[LAMBDA_GATE.to_string()], mode).ok()?;
     Some((run(Backend::Interp, &rules, input), run(Backend::Jit, &rules, input)))
 }
 

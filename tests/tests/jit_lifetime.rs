@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use ottl_compiler::program::{ErrorMode, compile_document};
+use ottl_compiler::program::ErrorMode;
 use ottl_compiler::schema::Context;
 use ottl_jit::{self as jit, JitProgram};
 use ottl_runtime::otlp::Telemetry;
@@ -23,7 +23,7 @@ fn logs(count: usize) -> Telemetry {
 /// Generation `n`: tags every record with `n`.
 fn generation(n: i64) -> JitProgram {
     let text = format!("set(log.attributes[\"generation\"], {n}) where log.attributes[\"n\"] >= 0");
-    let rules = compile_document(&text, Some(Context::Log), &[], ErrorMode::Propagate).expect("compiles");
+    let rules = ottl_tests::rules::compile(&text, Some(Context::Log), &[], ErrorMode::Propagate).expect("compiles");
     jit::compile(&rules).expect("JIT compiles")
 }
 

@@ -3,8 +3,8 @@
 //! loading, v0.161.0) refuses, which ottlc refuses with the rule's code and the collector's
 //! words, and its corrected version, which both accept. Needs Go.
 
-use ottl_compiler::check::{CheckOptions, check_file};
 use ottl_compiler::source::{SourceFile, SourceKind};
+use ottl_compiler::{AnalysisOptions, analyze};
 use ottl_grammar::{Code, Severity};
 use ottl_tests::reference;
 
@@ -205,7 +205,8 @@ const RULES: &[Rule] = &[
 /// ottlc's errors on a config (messages with their codes).
 fn ottlc_errors(name: &str, yaml: &str) -> Vec<(Code, String)> {
     let file = SourceFile::new(name, yaml, SourceKind::CollectorYaml);
-    check_file(&file, &CheckOptions::default())
+    analyze(&file, &AnalysisOptions::default())
+        .diagnostics
         .into_iter()
         .filter(|d| d.severity() == Severity::Error)
         .map(|d| (d.code, d.message.to_string()))

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use ottl_compiler::check::{CheckOptions, check_file};
 use ottl_compiler::source::{SourceFile, SourceKind};
+use ottl_compiler::{AnalysisOptions, analyze};
 
 const EXPECTED: &[(&str, &[(&str, usize)])] = &[
     // `HasAttrOnDatapoint("http.method","GET"` is never closed; `kyma` is no datapoint path.
@@ -28,7 +28,8 @@ fn real_configs_check_with_only_their_known_mistakes() {
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let file = SourceFile::new(&name, std::fs::read_to_string(&path).unwrap(), SourceKind::CollectorYaml);
-        let found: Vec<(&str, usize)> = check_file(&file, &CheckOptions::default())
+        let found: Vec<(&str, usize)> = analyze(&file, &AnalysisOptions::default())
+            .diagnostics
             .iter()
             .map(|d| (d.code.as_str(), file.line_column(d.span().start).0))
             .collect();

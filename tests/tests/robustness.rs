@@ -25,8 +25,9 @@ fn check_span(src: &str, span: Span, what: &str) {
     assert!(src.is_char_boundary(span.end), "{what}: span {span:?} ends inside a character\ninput: {src:?}");
 }
 
-fn check_diagnostics<'a>(src: &str, diagnostics: impl IntoIterator<Item = &'a Diagnostic>, what: &str) {
+fn check_diagnostics(src: &str, diagnostics: impl IntoIterator<Item = impl std::borrow::Borrow<Diagnostic>>, what: &str) {
     for d in diagnostics {
+        let d = d.borrow();
         let label = format!("{what}: {} {}", d.code.as_str(), d.message);
         check_span(src, d.primary.span, &label);
         for secondary in &d.secondary {
@@ -71,7 +72,7 @@ fn check_snippet<T>(
     print: impl Fn(&T) -> String,
     reparse: impl Fn(&str) -> Parsed<T>,
 ) {
-    check_diagnostics(src, &parsed.diagnostics, what);
+    check_diagnostics(src, parsed.syntax_diagnostics(), what);
     if parsed.node.is_none() {
         assert!(parsed.has_errors(), "{what}: no tree and no error\ninput: {src:?}\n{:#?}", parsed.diagnostics);
     }
@@ -109,7 +110,7 @@ fn exercise_document(src: &str) -> bool {
     let document = parse_document(src);
     for item in &document.items {
         check_span(src, item.span, "document item");
-        check_diagnostics(src, &item.parsed.diagnostics, "parse_document");
+        check_diagnostics(src, item.parsed.syntax_diagnostics(), "parse_document");
         if item.parsed.node.is_none() {
             assert!(item.parsed.has_errors(), "parse_document: item without tree or error\ninput: {src:?}");
         }
@@ -358,7 +359,7 @@ fn assert_too_deep(name: &str, src: String) {
         }
         let wrapped = format!("set(x, {src})");
         let statement = parse_statement(&wrapped);
-        check_diagnostics(&wrapped, &statement.diagnostics, "wrapped");
+        check_diagnostics(&wrapped, statement.syntax_diagnostics(), "wrapped");
         assert!(errors_with(&statement.diagnostics, Code::NestingTooDeep), "wrapped: {:#?}", statement.diagnostics);
 
         let document = parse_document(&src);
@@ -455,15 +456,15 @@ fn parse_print_format(name: &str) {
     let (src, is_condition) = within_limits(name);
     let entry = if is_condition { parse_condition } else { parse_value };
     let parsed = entry(&src);
-    assert!(parsed.diagnostics.is_empty(), "{name}: {:#?}", parsed.diagnostics);
+    assert!(parsed.is_clean(), "{name}: {:#?}", parsed.diagnostics);
     let node = parsed.node.unwrap();
     let printed = printer::expr(&node);
     let again = entry(&printed);
-    assert!(again.diagnostics.is_empty(), "{name}: printed form: {:#?}", again.diagnostics);
+    assert!(again.is_clean(), "{name}: printed form: {:#?}", again.diagnostics);
     drop((node, again));
     let statement = if is_condition { format!("set(x, 1) where {src}") } else { format!("set(x, {src})") };
     let parsed = parse_statement(&statement);
-    assert!(parsed.diagnostics.is_empty(), "{name} in a statement: {:#?}", parsed.diagnostics);
+    assert!(parsed.is_clean(), "{name} in a statement: {:#?}", parsed.diagnostics);
     let formatted = format_document(&statement).expect("formats");
     assert_eq!(format_document(&formatted).expect("formats again"), formatted);
 }
@@ -514,10 +515,10 @@ fn long_sign_chains_print_within_the_limits() {
     on_stack("300 - x", LARGE_STACK, || {
         let src = format!("{}x", "- ".repeat(300));
         let parsed = parse_value(&src);
-        assert!(parsed.diagnostics.is_empty(), "{:#?}", parsed.diagnostics);
+        assert!(parsed.is_clean(), "{:#?}", parsed.diagnostics);
         let printed = printer::expr(&parsed.node.unwrap());
         let again = parse_value(&printed);
-        assert!(again.diagnostics.is_empty(), "{:#?}", again.diagnostics);
+        assert!(again.is_clean(), "{:#?}", again.diagnostics);
     });
 }
 
@@ -542,7 +543,7 @@ fn ten_megabyte_string() {
     assert!(content.len() > 10_000_000 && escapes < 400, "{} {escapes}", content.len());
     let src = format!("set(x, \"{content}\")");
     let parsed = timed("10 MB string: parse", || parse_statement(&src));
-    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics.first());
+    assert!(parsed.is_clean(), "{:?}", parsed.diagnostics.first());
     let ottl_grammar::ast::ArgValue::Expr(value) = &parsed.node.as_ref().unwrap().action.args[1].value else { panic!() };
     let ottl_grammar::ast::ExprKind::String(s) = &value.kind else { panic!("{:?}", value.kind) };
     assert_eq!(s.chars().count(), content.len() / chunk.len() * 100_003);
@@ -553,12 +554,12 @@ fn ten_megabyte_string() {
 
     let unterminated = format!("set(x, \"{content}");
     let parsed = timed("10 MB unterminated string: parse", || parse_statement(&unterminated));
-    check_diagnostics(&unterminated, &parsed.diagnostics, "unterminated");
+    check_diagnostics(&unterminated, parsed.syntax_diagnostics(), "unterminated");
     assert!(errors_with(&parsed.diagnostics, Code::UnterminatedString), "{:?}", parsed.diagnostics.first().map(|d| &d.code));
 
     let bad_escape = format!("set(x, \"{content}\\q\")");
     let parsed = timed("10 MB string, bad escape at the end: parse", || parse_statement(&bad_escape));
-    check_diagnostics(&bad_escape, &parsed.diagnostics, "bad escape");
+    check_diagnostics(&bad_escape, parsed.syntax_diagnostics(), "bad escape");
     let d = parsed.diagnostics.iter().find(|d| d.code == Code::InvalidEscape).expect("E0003");
     assert_eq!(&bad_escape[d.span().range()], "\\q");
 }
@@ -591,7 +592,7 @@ fn huge_integer() {
     let digits = "9".repeat(100_000);
     for src in [digits.clone(), format!("-{digits}"), format!("set(x, {digits})"), format!("x == {digits}")] {
         let parsed = timed("100,000-digit integer", || parse_statement(&src));
-        check_diagnostics(&src, &parsed.diagnostics, "int");
+        check_diagnostics(&src, parsed.syntax_diagnostics(), "int");
         let value = parse_value(&src);
         let condition = parse_condition(&src);
         for diagnostics in [&parsed.diagnostics, &value.diagnostics, &condition.diagnostics] {
@@ -613,7 +614,7 @@ fn huge_integer() {
 fn huge_float() {
     let small = format!("0.{}1", "0".repeat(99_998));
     let parsed = timed("100,000-digit float (tiny)", || parse_value(&small));
-    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics.first());
+    assert!(parsed.is_clean(), "{:?}", parsed.diagnostics.first());
     assert!(matches!(parsed.node.unwrap().kind, ottl_grammar::ast::ExprKind::Float(v) if v == 0.0));
 
     let precise = format!("1.{}", "3".repeat(99_998));
@@ -623,7 +624,7 @@ fn huge_float() {
 
     let large = format!("{}.0", "9".repeat(99_998));
     let parsed = timed("100,000-digit float (infinite)", || parse_value(&large));
-    check_diagnostics(&large, &parsed.diagnostics, "float");
+    check_diagnostics(&large, parsed.syntax_diagnostics(), "float");
     assert!(errors_with(&parsed.diagnostics, Code::FloatOutOfRange), "{:?}", parsed.diagnostics);
     let exponent = format!("1.0e{}", "9".repeat(99_996));
     let parsed = timed("float with a 100,000-digit exponent", || parse_value(&exponent));
@@ -634,7 +635,7 @@ fn huge_float() {
 fn huge_bytes() {
     let src = format!("set(x, 0x{})", "a".repeat(1_000_001));
     let parsed = timed("1,000,001-digit bytes", || parse_statement(&src));
-    check_diagnostics(&src, &parsed.diagnostics, "bytes");
+    check_diagnostics(&src, parsed.syntax_diagnostics(), "bytes");
     assert!(errors_with(&parsed.diagnostics, Code::OddLengthBytes), "{:?}", parsed.diagnostics);
     let even = format!("set(x, 0x{})", "aB".repeat(500_000));
     let parsed = timed("1,000,000-digit bytes", || parse_statement(&even));
@@ -686,7 +687,7 @@ fn very_many_comments() {
 fn one_long_line_of_tokens() {
     let src = "x ".repeat(200_000);
     let parsed = timed("200,000 names in one statement", || parse_statement(&src));
-    check_diagnostics(&src, &parsed.diagnostics, "names");
+    check_diagnostics(&src, parsed.syntax_diagnostics(), "names");
     assert!(parsed.has_errors());
     let garbage = "|".repeat(1_000_000);
     let parsed = timed("1,000,000 invalid characters", || parse_statement(&garbage));
@@ -694,7 +695,7 @@ fn one_long_line_of_tokens() {
     assert_eq!(parsed.diagnostics[0].code, Code::InvalidCharacter);
     let commas = format!("f({})", ",".repeat(5_000));
     let parsed = timed("5,000 empty arguments in one call", || parse_statement(&commas));
-    check_diagnostics(&commas, &parsed.diagnostics, "commas");
+    check_diagnostics(&commas, parsed.syntax_diagnostics(), "commas");
     assert_eq!(parsed.diagnostics.len(), 5_001);
 }
 

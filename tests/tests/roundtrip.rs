@@ -532,7 +532,7 @@ proptest! {
     fn statements_round_trip(statement in statements()) {
         let text = printer::statement(&statement);
         let parsed = parse_statement(&text);
-        prop_assert!(parsed.diagnostics.is_empty(), "text: {text}\ndiagnostics: {:#?}", parsed.diagnostics);
+        prop_assert!(parsed.is_clean(), "text: {text}\nparsed: {parsed:#?}");
         let node = parsed.node.expect("a statement without diagnostics has a tree");
         prop_assert_eq!(without_spans_stmt(node), statement, "text: {}", text);
     }
@@ -545,7 +545,7 @@ proptest! {
     fn conditions_round_trip(condition in conditions()) {
         let text = printer::expr(&condition);
         let parsed = parse_condition(&text);
-        prop_assert!(parsed.diagnostics.is_empty(), "text: {text}\ndiagnostics: {:#?}", parsed.diagnostics);
+        prop_assert!(parsed.is_clean(), "text: {text}\nparsed: {parsed:#?}");
         let node = parsed.node.expect("a condition without diagnostics has a tree");
         prop_assert_eq!(without_spans_expr(node), condition, "text: {}", text);
     }
@@ -554,7 +554,7 @@ proptest! {
     fn values_round_trip(value in values()) {
         let text = printer::expr(&value);
         let parsed = parse_value(&text);
-        prop_assert!(parsed.diagnostics.is_empty(), "text: {text}\ndiagnostics: {:#?}", parsed.diagnostics);
+        prop_assert!(parsed.is_clean(), "text: {text}\nparsed: {parsed:#?}");
         let node = parsed.node.expect("a value without diagnostics has a tree");
         prop_assert_eq!(without_spans_expr(node), value, "text: {}", text);
     }
@@ -591,7 +591,7 @@ proptest! {
 fn assert_value_round_trips(tree: Expr) {
     let text = printer::expr(&tree);
     let parsed = parse_value(&text);
-    assert!(parsed.diagnostics.is_empty(), "{text}: {:?}", parsed.diagnostics);
+    assert!(parsed.is_clean(), "{text}: {parsed:?}");
     assert_eq!(without_spans_expr(parsed.node.unwrap()), tree, "text: {text}");
 }
 
@@ -624,7 +624,7 @@ fn signs_on_parenthesised_literals_are_kept() {
 fn double_sign_prints_stably() {
     for src in ["- -x", "-+x", "+ -a.b", "- - - Int(1)"] {
         let parsed = parse_value(src);
-        assert!(parsed.diagnostics.is_empty(), "{src}: {:?}", parsed.diagnostics);
+        assert!(parsed.is_clean(), "{src}: {parsed:?}");
         let once = printer::expr(&parsed.node.unwrap());
         let again = printer::expr(&parse_value(&once).node.unwrap());
         assert_eq!(once, again, "{src}");
@@ -649,8 +649,8 @@ fn nested_signs_round_trip() {
 fn replace_pattern_as_a_compared_value() {
     let statement = r#"set(x, 1) where y > replace_pattern(z, "a", "b")"#;
     let parsed = parse_statement(statement);
-    assert!(parsed.diagnostics.is_empty(), "{statement}: {:#?}", parsed.diagnostics);
+    assert!(parsed.is_clean(), "{statement}: {parsed:#?}");
     let condition = r#"y > replace_pattern(z, "a", "b")"#;
     let parsed = parse_condition(condition);
-    assert!(parsed.diagnostics.is_empty(), "{condition}: {:#?}", parsed.diagnostics);
+    assert!(parsed.is_clean(), "{condition}: {parsed:#?}");
 }

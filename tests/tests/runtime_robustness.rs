@@ -2,9 +2,10 @@
 //! statements that read, convert, index and write them; hostile payloads give clear errors.
 
 use ottl_compiler::interp;
-use ottl_compiler::program::{ErrorMode, compile_document};
+use ottl_compiler::program::ErrorMode;
 use ottl_jit as jit;
 use ottl_runtime::otlp::Telemetry;
+use ottl_tests::rules::compile;
 use proptest::prelude::*;
 use serde_json::{Value as Json, json};
 
@@ -77,7 +78,7 @@ proptest! {
         let input = payload(a, b, body);
         let telemetry = Telemetry::from_json(&input).expect("generated payloads are valid OTLP");
         for mode in [ErrorMode::Ignore, ErrorMode::Propagate] {
-            let rules = compile_document(RULES, None, &[], mode).expect("rules compile");
+            let rules = compile(RULES, None, &[], mode).expect("rules compile");
             let interpreted = interp::run(&rules, telemetry.clone(), &mut |_| {});
             // The compiled rules meet the same values through the helpers: no panic either,
             // and the same outcome.
@@ -118,7 +119,7 @@ fn a_huge_map_is_processed() {
         (0..50_000).map(|i| json!({"key": format!("k{i}"), "value": {"intValue": i.to_string()}})).collect();
     let input = json!({"resourceLogs": [{"scopeLogs": [{"logRecords": [{"attributes": attributes}]}]}]}).to_string();
     let telemetry = Telemetry::from_json(&input).expect("valid");
-    let rules = compile_document(
+    let rules = compile(
         "set(log.attributes[\"k49999\"], \"last\")\ndelete_matching_keys(log.attributes, \"^k[0-8]\")\nflatten(log.attributes)\n",
         None,
         &[],

@@ -2,7 +2,7 @@
 //! OTLP JSON inputs (`examples/seed-rules.ottl` holds the same snippets), on both back ends.
 
 use ottl_compiler::interp;
-use ottl_compiler::program::{ErrorMode, compile_document};
+use ottl_compiler::program::ErrorMode;
 use ottl_compiler::schema::Context;
 use ottl_jit as jit;
 use ottl_runtime::exec::Outputs;
@@ -43,7 +43,7 @@ fn span(name: &str, millis: u64, code: i32, attributes: Json, trace_id: &str) ->
 const TRACE: &str = "0102030405060708090a0b0c0d0e0f10";
 
 fn run(rules: &str, context: Option<Context>, input: Telemetry) -> Outputs {
-    let rule_set = compile_document(rules, context, &[], ErrorMode::Propagate)
+    let rule_set = ottl_tests::rules::compile(rules, context, &[], ErrorMode::Propagate)
         .unwrap_or_else(|d| panic!("{rules} does not compile: {:?}", d.iter().map(|d| &d.message).collect::<Vec<_>>()));
     let interpreted = interp::run(&rule_set, input.clone(), &mut |w| panic!("warning: {w}")).expect("runs");
     let program = jit::compile(&rule_set).expect("the JIT compiles the rules");

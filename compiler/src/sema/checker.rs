@@ -317,7 +317,7 @@ impl Checker {
             FunctionKind::Converter => call.name.starts_uppercase() || is_seed_lowercase_converter(name),
         };
         if !cased_right {
-            // The grammar's validator reported the case; do not also call it unknown.
+            // A syntax error (the grammar finds it, `names` words it); do not also call it unknown.
             return None;
         }
         let Some(signature) = registry::lookup_kind(name, kind) else {

@@ -1,14 +1,15 @@
 //! Semantic analysis: resolution against the context schemas and the function registry,
 //! type checking by the seed's rules, and the typed IR (DESIGN §3, §4).
 //!
-//! Syntax errors are the grammar's; this pass assumes a tree that parsed and adds what only
-//! the schema, the registry and the types can tell: unknown paths and functions (with "did
-//! you mean"), argument counts and shapes, literals the collector rejects, comparisons that
-//! are always false, writes that cannot happen.
+//! Syntax errors are the grammar's, except the advice on function names in the wrong case,
+//! which this pass gives once it has looked them up (`names`). The checker assumes a tree
+//! that parsed and adds what only the schema, the registry and the types can tell: unknown
+//! paths and functions (with "did you mean"), argument counts and shapes, literals the
+//! collector rejects, comparisons that are always false, writes that cannot happen.
 
 mod checker;
 mod hints;
-mod refine;
+mod names;
 mod report;
 pub mod rewrite;
 pub mod rules;
@@ -18,11 +19,12 @@ use ottl_grammar::visit::Visitor;
 use ottl_grammar::{Code, Diagnostic, Node, Span};
 
 use crate::ir;
+use crate::program::Rule;
 use crate::registry::{self, FunctionKind};
 use crate::schema::{self, Context, InferenceError, Unsupported};
 use checker::Checker;
 use hints::Hints;
-pub use refine::refine;
+pub use names::syntax_diagnostics;
 
 /// The outcome of checking one snippet: the IR when there was no error, and every
 /// diagnostic either way.
@@ -67,11 +69,17 @@ pub fn check_value(value: &ast::Expr, settings: &Settings) -> Checked<ir::Expr> 
     finish(checker, Some(ir))
 }
 
-/// Checks a parsed snippet of either kind.
-pub fn check_node(node: &Node, settings: &Settings) -> Vec<Diagnostic> {
+/// Checks a parsed statement or bare condition and lowers it to a rule.
+pub fn check_rule(node: &Node, settings: &Settings) -> Checked<Rule> {
     match node {
-        Node::Statement(statement) => check_statement(statement, settings).diagnostics,
-        Node::Expr(condition) => check_condition(condition, settings).diagnostics,
+        Node::Statement(statement) => check_statement(statement, settings).map(Rule::Statement),
+        Node::Expr(condition) => check_condition(condition, settings).map(Rule::Condition),
+    }
+}
+
+impl<T> Checked<T> {
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Checked<U> {
+        Checked { ir: self.ir.map(f), diagnostics: self.diagnostics }
     }
 }
 

@@ -197,8 +197,7 @@ fn extract_nested(yaml: &str, embedding: usize) -> Result<Extracted, YamlError> 
                 continue;
             };
             // A string that merely looks like a config and does not parse holds nothing for us.
-            let Ok(Extracted { snippets: inner, config_errors: inner_errors, .. }) =
-                extract_nested(&scalar.value, embedding + 1)
+            let Ok(Extracted { snippets: inner, config_errors: inner_errors, .. }) = extract_nested(&scalar.value, embedding + 1)
             else {
                 continue;
             };

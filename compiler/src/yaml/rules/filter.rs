@@ -83,7 +83,12 @@ pub(in crate::yaml) fn filter(tree: &Tree, config: NodeId, component: &str, erro
         let Some(items) = reporter.ottl_list(key, name, value) else { continue };
         for &item in items {
             if tree.is_null(item) {
-                reporter.report(Code::MalformedOttlList, item, "condition cannot be empty".to_string(), "remove the empty item or write the condition");
+                reporter.report(
+                    Code::MalformedOttlList,
+                    item,
+                    "condition cannot be empty".to_string(),
+                    "remove the empty item or write the condition",
+                );
             } else if tree.is_map(item) {
                 reporter.error_mode(item);
                 let conditions = reporter.group_list(item, "conditions", "condition");

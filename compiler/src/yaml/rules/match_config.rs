@@ -115,7 +115,12 @@ impl<'r, 'a> Properties<'r, 'a> {
                 let found = value_type(tree.node(value), tree.scalar(value).map(|s| s.value.as_str()));
                 let message = format!("{prefix}match_type=regexp for \"{key}\" only supports Str, but found {found}");
                 let at = tree.get(item, "value").filter(|&n| tree.span(n).is_some()).unwrap_or(item);
-                self.reporter.report_at_item(at, Code::InvalidMatchConfig, &message, "quote the value, or use match_type: strict");
+                self.reporter.report_at_item(
+                    at,
+                    Code::InvalidMatchConfig,
+                    &message,
+                    "quote the value, or use match_type: strict",
+                );
                 continue;
             }
             self.filter_set(prefix, &[value]);
@@ -168,7 +173,8 @@ pub(super) fn spans(reporter: &mut Reporter<'_>, key: NodeId, properties: NodeId
     }
     if p.match_type == "strict"
         && let Some((_, kinds)) = p.list("span_kinds")
-        && let Some(&unknown) = kinds.iter().find(|&&k| p.reporter.tree.string(k).is_none_or(|s| !SPAN_KINDS.contains(&s.value.as_str())))
+        && let Some(&unknown) =
+            kinds.iter().find(|&&k| p.reporter.tree.string(k).is_none_or(|s| !SPAN_KINDS.contains(&s.value.as_str())))
     {
         let message = format!(
             "span_kinds string must match one of the standard span kinds when match_type=strict: [{}]",

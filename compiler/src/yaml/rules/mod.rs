@@ -57,7 +57,14 @@ impl<'t> Reporter<'t> {
         unless_gate: Option<&'static str>,
     ) {
         let Some(span) = self.tree.span(node) else { return };
-        self.errors.push(ConfigError { code, message, span, component: self.component.to_string(), help: help.into(), unless_gate });
+        self.errors.push(ConfigError {
+            code,
+            message,
+            span,
+            component: self.component.to_string(),
+            help: help.into(),
+            unless_gate,
+        });
     }
 
     /// A mapping's `error_mode`: `ignore`, `propagate` or `silent`, in any case.

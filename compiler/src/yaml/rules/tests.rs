@@ -27,7 +27,9 @@ fn clean(yaml: &str) {
 fn an_unknown_error_mode_is_refused_case_insensitively() {
     let (code, at, message) = one("processors:\n  transform:\n    error_mode: panik\n    log_statements: []\n");
     assert_eq!((code, at.as_str(), message.as_str()), (Code::UnknownSettingValue, "panik", "unknown error mode panik"));
-    let (_, at, message) = one("processors:\n  filter/x:\n    log_conditions:\n      - context: log\n        error_mode: Loud\n        conditions: ['true']\n");
+    let (_, at, message) = one(
+        "processors:\n  filter/x:\n    log_conditions:\n      - context: log\n        error_mode: Loud\n        conditions: ['true']\n",
+    );
     assert_eq!((at.as_str(), message.as_str()), ("Loud", "unknown error mode loud"));
     let (_, _, message) = one("processors:\n  transform:\n    error_mode: ''\n");
     assert_eq!(message, "unknown error mode ");
@@ -38,7 +40,8 @@ fn an_unknown_error_mode_is_refused_case_insensitively() {
 fn an_unknown_context_is_refused() {
     let yaml = "processors:\n  transform:\n    trace_statements:\n      - context: Spans\n        statements:\n          - set(attributes[\"a\"], 1)\n";
     assert_eq!(one(yaml), (Code::UnknownSettingValue, "Spans".to_string(), "unknown context spans".to_string()));
-    let yaml = "processors:\n  filter:\n    metric_conditions:\n      - context: exemplar\n        conditions:\n          - 'true'\n";
+    let yaml =
+        "processors:\n  filter:\n    metric_conditions:\n      - context: exemplar\n        conditions:\n          - 'true'\n";
     assert_eq!(one(yaml).2, "unknown context exemplar", "the filter processor has no exemplar context");
     clean("processors:\n  transform:\n    metric_statements:\n      - context: Exemplar\n        statements: []\n");
 }
@@ -49,7 +52,8 @@ fn a_context_of_another_signal_is_refused() {
     let (code, at, message) = one(yaml);
     assert_eq!((code, at.as_str()), (Code::UnknownSettingValue, "span"));
     assert_eq!(message, r#"unknown context "span" for statements: [set(attributes["a"], 1) set(attributes["b"], 2)]"#);
-    let yaml = "processors:\n  filter:\n    trace_conditions:\n      - context: log\n        conditions:\n          - body == \"x\"\n";
+    let yaml =
+        "processors:\n  filter:\n    trace_conditions:\n      - context: log\n        conditions:\n          - body == \"x\"\n";
     assert_eq!(one(yaml).2, r#"unknown context "log" for conditions: [body == "x"]"#);
     clean("processors:\n  filter:\n    trace_conditions:\n      - context: scope\n        conditions: ['true']\n");
 }
@@ -60,9 +64,12 @@ fn basic_and_advanced_styles_mixed_are_refused() {
     let yaml = "processors:\n  transform:\n    log_statements:\n      - set(log.attributes[\"a\"], 1)\n      - context: log\n        statements: []\n";
     assert_eq!(one(yaml), (Code::ConflictingSettings, "context".to_string(), message.to_string()));
     // The transform processor appends strings after groups as a group of their own.
-    clean("processors:\n  transform:\n    log_statements:\n      - context: log\n        statements: []\n      - set(log.attributes[\"a\"], 1)\n");
+    clean(
+        "processors:\n  transform:\n    log_statements:\n      - context: log\n        statements: []\n      - set(log.attributes[\"a\"], 1)\n",
+    );
     // The filter processor refuses both orders.
-    let yaml = "processors:\n  filter:\n    log_conditions:\n      - context: log\n        conditions: []\n      - log.body == \"x\"\n";
+    let yaml =
+        "processors:\n  filter:\n    log_conditions:\n      - context: log\n        conditions: []\n      - log.body == \"x\"\n";
     assert_eq!(one(yaml), (Code::ConflictingSettings, "log.body == \"x\"".to_string(), message.to_string()));
 }
 
@@ -96,7 +103,9 @@ fn inferred_conditions_beside_legacy_settings_are_refused() {
     // A legacy list written without a value is not set.
     clean("processors:\n  filter:\n    trace_conditions: ['true']\n    traces:\n      span:\n");
     // The span matchers are not in conflict with inferred trace conditions.
-    clean("processors:\n  filter:\n    trace_conditions: ['true']\n    spans:\n      include:\n        match_type: strict\n        span_names: [a]\n");
+    clean(
+        "processors:\n  filter:\n    trace_conditions: ['true']\n    spans:\n      include:\n        match_type: strict\n        span_names: [a]\n",
+    );
 }
 
 #[test]
@@ -105,7 +114,8 @@ fn legacy_ottl_beside_legacy_matchers_is_refused() {
     let (code, at, message) = one(yaml);
     assert_eq!((code, at.as_str()), (Code::ConflictingSettings, "exclude"));
     assert!(message.starts_with(r#"cannot use "traces.resource", "traces.span", "traces.spanevent" and the span settings"#));
-    let yaml = "processors:\n  filter:\n    logs:\n      log_record: ['true']\n      include:\n        severity_number: {min: info}\n";
+    let yaml =
+        "processors:\n  filter:\n    logs:\n      log_record: ['true']\n      include:\n        severity_number: {min: info}\n";
     assert_eq!(one(yaml).1, "include");
 }
 
@@ -147,11 +157,13 @@ fn span_matchers_refuse_fields_of_other_signals_and_unknown_kinds() {
 
 #[test]
 fn regexp_patterns_must_compile() {
-    let yaml = "processors:\n  filter:\n    spans:\n      exclude:\n        match_type: regexp\n        span_names: [ok, \"(a\"]\n";
+    let yaml =
+        "processors:\n  filter:\n    spans:\n      exclude:\n        match_type: regexp\n        span_names: [ok, \"(a\"]\n";
     let (code, at, message) = one(yaml);
     assert_eq!((code, at.as_str()), (Code::InvalidMatchConfig, "\"(a\""));
     assert!(message.starts_with("error creating span name filters: error parsing regexp: "), "{message}");
-    let yaml = "processors:\n  filter:\n    metrics:\n      include:\n        match_type: regexp\n        metric_names: ['a{1001}']\n";
+    let yaml =
+        "processors:\n  filter:\n    metrics:\n      include:\n        match_type: regexp\n        metric_names: ['a{1001}']\n";
     assert!(one(yaml).2.starts_with("error parsing regexp"));
     let yaml = "processors:\n  filter:\n    logs:\n      exclude:\n        match_type: regexp\n        bodies: ['[z-a]']\n";
     assert!(one(yaml).2.starts_with("error creating log record body filters: error parsing regexp"));
@@ -173,12 +185,22 @@ fn attribute_matchers_need_a_key_and_a_string_under_regexp() {
 fn log_matchers_need_a_known_severity() {
     let yaml = "processors:\n  filter:\n    logs:\n      include:\n        match_type: strict\n        severity_number:\n          min: infoo\n";
     let (code, at, message) = one(yaml);
-    assert_eq!((code, at.as_str(), message.as_str()), (Code::InvalidMatchConfig, "infoo", "'infoo' is not a valid severity: not a valid severity"));
+    assert_eq!(
+        (code, at.as_str(), message.as_str()),
+        (Code::InvalidMatchConfig, "infoo", "'infoo' is not a valid severity: not a valid severity")
+    );
     for min in ["info", "Warn4", "24", "1", "FATAL"] {
         clean(&format!("processors:\n  filter:\n    logs:\n      include:\n        severity_number:\n          min: {min}\n"));
     }
     for min in ["25", "0", "INFO5", "01"] {
-        assert_eq!(errors(&format!("processors:\n  filter:\n    logs:\n      include:\n        severity_number:\n          min: {min}\n")).len(), 1, "{min}");
+        assert_eq!(
+            errors(&format!(
+                "processors:\n  filter:\n    logs:\n      include:\n        severity_number:\n          min: {min}\n"
+            ))
+            .len(),
+            1,
+            "{min}"
+        );
     }
     // An empty block is ignored by the collector, match type and all.
     clean("processors:\n  filter:\n    logs:\n      include:\n        match_type: nonsense\n");
