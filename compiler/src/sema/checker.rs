@@ -431,27 +431,37 @@ impl Checker {
                 registry::lookup_kind(name, FunctionKind::Converter).and_then(FunctionId::of).map(Arg::Function)
             }
             kind => {
-                let value = self.value(expr);
-                if kind.is_getter() && rules::rejects(signature.name, kind, &value) {
-                    self.diagnostics.push(
-                        Diagnostic::new(
-                            Code::ArgumentType,
-                            format!(
-                                "`{}` expects {} for `{}`, but this is {}",
-                                signature.name,
-                                expects(kind),
-                                param.name,
-                                value.ty
-                            ),
-                            expr.span,
-                            format!("this is {}", value.ty),
-                        )
-                        .with_help(format!("`{}`", signature.display_signature())),
-                    );
+                let value = match (&expr.kind, rules::element_kind(kind)) {
+                    (A::List(items), Some(element)) => self.list_argument(signature, param.name, element, items),
+                    _ => self.value(expr),
+                };
+                if (kind.is_getter() || kind.is_list()) && rules::rejects(signature.name, kind, &value) {
+                    self.diagnostics.push(argument_type(signature, &format!("`{}`", param.name), kind, &value, expr.span));
                 }
                 Some(Arg::Expr(value))
             }
         }
+    }
+
+    /// A list literal given for a slice of getters: each element is checked as an argument
+    /// of the element getter would be (the collector builds one getter per element).
+    fn list_argument(
+        &mut self,
+        signature: &'static FunctionSignature,
+        param: &str,
+        element: ParamKind,
+        items: &[ast::Expr],
+    ) -> ir::Expr {
+        let mut values = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let value = self.value(item);
+            if rules::rejects(signature.name, element, &value) {
+                let what = format!("element {index} of `{param}`");
+                self.diagnostics.push(argument_type(signature, &what, element, &value, item.span));
+            }
+            values.push(value);
+        }
+        collection(values, ir::ExprKind::List, Value::List, Type::Array)
     }
 
     /// `set(target, value)` with a value the target's type can never hold.
@@ -496,6 +506,18 @@ fn is_written(signature: &FunctionSignature, param: &str) -> bool {
     signature.kind == FunctionKind::Editor && param == signature.params.first().map_or("", |p| p.name)
 }
 
+/// E0116: `value`, given for `what` (a parameter or a list element), has a type `kind`
+/// never accepts.
+fn argument_type(signature: &FunctionSignature, what: &str, kind: ParamKind, value: &ir::Expr, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::ArgumentType,
+        format!("`{}` expects {} for {what}, but this is {}", signature.name, expects(kind), value.ty),
+        span,
+        format!("this is {}", value.ty),
+    )
+    .with_help(format!("`{}`", signature.display_signature()))
+}
+
 fn expects(kind: ParamKind) -> &'static str {
     match kind {
         ParamKind::StringGetter => "a string",
@@ -510,6 +532,7 @@ fn expects(kind: ParamKind) -> &'static str {
         ParamKind::IntLikeGetter | ParamKind::FloatLikeGetter => "a number or numeric string",
         ParamKind::BoolLikeGetter => "a bool, number or boolean string",
         ParamKind::ByteSliceLikeGetter => "bytes or a scalar",
+        ParamKind::StringLikeGetterList => "a list",
         _ => "another kind of value",
     }
 }

@@ -8,6 +8,8 @@
 
 mod checker;
 mod hints;
+#[cfg(test)]
+mod list_argument_tests;
 mod refine;
 mod report;
 pub mod rewrite;
