@@ -365,6 +365,37 @@ was given, so paths, functions and types could not be checked. Prefix a path, or
 does nothing: `metric.type` changes only through the conversion functions
 (`convert_sum_to_gauge`, `convert_gauge_to_sum`, …).";
 
+    RepeatedWrite = "W0008", "a resource or scope field rewritten from itself once per item",
+"A statement in an item context (span, spanevent, spanlink, log, metric, datapoint, profile)
+runs once for every item, and all the items of a resource share that resource and its
+scope. A write whose new value is computed from the resource or scope field it writes (or
+from the map that field is in) is therefore applied again for each item: a hash is hashed
+again, a counter counts items, `append` grows the list once per item.
+
+    - context: span
+      statements:
+        - set(resource.attributes[\"user.email\"], SHA256(resource.attributes[\"user.email\"]))  # wrong: hashed once per span
+    - context: resource
+      statements:
+        - set(resource.attributes[\"user.email\"], SHA256(resource.attributes[\"user.email\"]))  # right: once per resource
+
+Move the statement to a group with `context: resource` (or `context: scope`), which runs
+once per resource (scope). A constant write (`set(resource.attributes[\"env\"], \"prod\")`)
+is the same every time and is not reported, nor is a statement whose condition reads the
+field it writes, since such a condition can make the write happen once.";
+
+    PanickingComparison = "W0009", "comparing two converter lists crashes the collector",
+"`Split` returns a Go `[]string`, and so does `Sort` given one. The collector's comparison
+(pkg/ottl v0.161.0) has no rule for that type and falls back to Go's `==`, which panics on
+two such lists: `==` or `!=` between two of them crashes the collector when it runs the
+statement. `<`, `>`, … are always false and do not crash; a list from an attribute or a list
+literal compares by its elements.
+
+    set(attributes[\"same\"], true) where Split(attributes[\"a\"], \",\") == Split(attributes[\"b\"], \",\")  # wrong
+    set(attributes[\"same\"], true) where attributes[\"a\"] == attributes[\"b\"]  # right: compare the strings
+
+To compare elements, index them: `Split(attributes[\"a\"], \",\")[0] == Split(attributes[\"b\"], \",\")[0]`.";
+
     InvalidYaml = "E0900", "the YAML file does not parse",
 "The collector configuration is not valid YAML, so no OTTL in it could be checked. The
 label points where the YAML parser gave up.";

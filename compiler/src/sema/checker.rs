@@ -8,7 +8,7 @@ use ottl_grammar::ast::{self, ArgValue, BinaryOp, CompareOp, ExprKind as A, Unar
 use ottl_grammar::names::is_seed_lowercase_converter;
 use ottl_grammar::{Code, Diagnostic, Severity, Span};
 
-use super::report;
+use super::{panicking_comparison, repeated_write, report};
 use super::rules::{self, MathError};
 use crate::ir::{self, Arg, FunctionId, Key, Value};
 use crate::registry::{self, BoundArg, FunctionKind, FunctionSignature, ParamKind};
@@ -61,7 +61,9 @@ impl Checker {
     pub fn statement(&mut self, statement: &ast::Statement) -> Option<ir::Statement> {
         let action = self.call(&statement.action, FunctionKind::Editor);
         let condition = statement.condition.as_ref().map(|c| self.condition(c));
-        Some(ir::Statement { action: action?, condition })
+        let statement_ir = ir::Statement { action: action?, condition };
+        self.diagnostics.extend(repeated_write::check(self.context, &statement_ir, statement.action.span));
+        Some(statement_ir)
     }
 
     /// A boolean expression: a `where` clause, a rule's condition, a filter condition.
@@ -172,6 +174,7 @@ impl Checker {
     }
 
     fn comparison(&mut self, op: CompareOp, lhs: &ast::Expr, rhs: &ast::Expr, span: Span) -> ir::Expr {
+        self.diagnostics.extend(panicking_comparison::check(op, lhs, rhs, span));
         let (left, right) = (self.typed(lhs), self.typed(rhs));
         let membership = matches!(op, CompareOp::In | CompareOp::NotIn);
         let right_ty = match (&right.expr.ty, membership) {
@@ -396,8 +399,7 @@ impl Checker {
             ParamKind::Setter | ParamKind::GetSetter => {
                 let A::Path(path) = &expr.kind else { return None };
                 let (path_ref, resolved) = self.path(path)?;
-                if signature.kind == FunctionKind::Editor && param.kind == ParamKind::Setter || is_written(signature, param.name)
-                {
+                if repeated_write::writes(signature, param) {
                     if schema::ignores_writes(resolved.entry) {
                         self.diagnostics.push(
                             Diagnostic::new(
@@ -499,11 +501,6 @@ fn article(ty: &Type) -> String {
     let text = ty.to_string();
     let vowel = text.starts_with(['A', 'E', 'I', 'O', 'U']);
     format!("{} {text}", if vowel { "an" } else { "a" })
-}
-
-/// Editors that write to a `GetSetter` argument (most editors read and write their target).
-fn is_written(signature: &FunctionSignature, param: &str) -> bool {
-    signature.kind == FunctionKind::Editor && param == signature.params.first().map_or("", |p| p.name)
 }
 
 /// E0116: `value`, given for `what` (a parameter or a list element), has a type `kind`
