@@ -40,6 +40,22 @@ macro_rules! codes {
     };
 }
 
+/// Codes no longer given, with what they meant and why they went. A retired code is never
+/// given to another mistake: `ottlc explain` still answers for it.
+pub const RETIRED: &[(&str, &str)] = &[(
+    "W0005",
+    "W0005 \"lambdas need a feature gate\" warned about lambda arguments (`(k, v) => …`) and the \
+functions that take them when the collector's `ottl.functions.enableLambda` feature gate was \
+not known to be enabled. It was retired because the collector refuses such a configuration \
+outright, so a warning understated it: the error E0122 replaced it, and `ottlc check \
+--feature-gates ottl.functions.enableLambda` checks for a collector that runs with the gate.",
+)];
+
+/// What a retired code meant and why it went, looked up case-insensitively.
+pub fn retired(text: &str) -> Option<&'static str> {
+    RETIRED.iter().find(|(code, _)| code.eq_ignore_ascii_case(text.trim())).map(|(_, why)| *why)
+}
+
 impl Code {
     pub fn severity(self) -> Severity {
         if self.as_str().starts_with('W') { Severity::Warning } else { Severity::Error }
@@ -425,6 +441,14 @@ mod tests {
             assert!(text.len() == 5 && (text.starts_with('E') || text.starts_with('W')), "{text}");
             assert!(!code.explanation().trim().is_empty());
             assert_eq!(Code::parse(&text.to_lowercase()), Some(*code));
+            assert!(retired(text).is_none(), "{text} is retired and must not be given again");
         }
+        let mut retired_seen = HashSet::new();
+        for (text, why) in RETIRED {
+            assert!(retired_seen.insert(*text), "{text} is retired twice");
+            assert!(text.len() == 5 && (text.starts_with('E') || text.starts_with('W')), "{text}");
+            assert!(why.starts_with(text) && why.contains("retired"), "{text}: say what it was and why it went");
+        }
+        assert!(retired("w0005").is_some_and(|why| why.contains("E0122")));
     }
 }
