@@ -147,7 +147,8 @@ the label shows where the bracket was opened.";
 "A `)`, `]` or `}` closes nothing, or closes a different kind of bracket than the one
 that is open.
 
-    set(attributes[\"x\"], Concat([\"a\", \"b\"], \"-\")))    # one `)` too many";
+    set(attributes[\"x\"], Concat([\"a\", \"b\"], \"-\")))    # wrong: one `)` too many
+    set(attributes[\"x\"], Concat([\"a\", \"b\"], \"-\"))     # right";
 
     AssignInCondition = "E0011", "`=` used as a comparison",
 "`=` only names an argument (`flatten(attributes, depth = 2)`). To compare, write `==`.
@@ -250,7 +251,7 @@ Un-prefixed paths (`attributes`) belong to the statement's context.";
 its own context and the ones above it: a span statement sees `span`, `scope` and
 `resource`, but not `log` or `spanevent`.
 
-    set(span.name, \"x\") where log.body == \"a\"     # a span statement cannot read a log";
+    set(span.name, \"x\") where log.body == \"a\"     # wrong: a log statement cannot read a span";
 
     IncompletePath = "E0102", "the path stops before a field",
 "The path ends where a field name must follow: `resource` alone, `span.status` where a
@@ -298,7 +299,13 @@ camelCase (`resolve_conflicts` or `resolveConflicts`), and each parameter at mos
 "Some parameters take only a certain form of argument: a path they write to (`set`'s
 target), a literal (`limit`'s limit must be an int literal), a list literal (`keep_keys`'
 keys), a function name (`replace_pattern`'s optional hash function, `SHA256`), or a lambda
-with a given number of parameters.";
+with a given number of parameters. The elements of a Go `[]string`, `[]int64` or `[]float64`
+parameter (`limit`'s priority keys, `SliceToMap`'s paths) must be literals too, where a list
+of getters (`keep_keys`' keys, `Format`'s values) takes any value:
+
+    limit(attributes, 10, [Concat([\"http.\", \"method\"], \"\")])    # wrong: a []string
+    limit(attributes, 10, [\"http.method\"])                         # right
+    keep_keys(attributes, [Concat([\"http.\", \"method\"], \"\")])  # right: a []StringGetter";
 
     UnknownEnumSymbol = "E0115", "unknown enum symbol",
 "The enum symbol is not known in this context. Enum symbols are the constants of the
@@ -358,8 +365,8 @@ prefix (`attributes[log.body]`) and this warning goes away.";
 "The two sides have types that never compare equal or ordered (OTTL does not convert
 between strings and numbers), so `==`, `<`, `>` are always false and `!=` always true.
 
-    set(attributes[\"x\"], 1) where span.kind == \"Server\"    # kind is an int
-    set(attributes[\"x\"], 1) where span.kind == SPAN_KIND_SERVER";
+    set(attributes[\"x\"], 1) where span.kind == \"Server\"    # wrong: kind is an int
+    set(attributes[\"x\"], 1) where span.kind == SPAN_KIND_SERVER    # right";
 
     ForeignEnumSymbol = "W0003", "an enum symbol of another field",
 "The path's values come from one enum and the symbol from another, e.g. `span.kind ==
