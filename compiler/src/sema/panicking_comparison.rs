@@ -39,8 +39,6 @@ pub fn check(op: CompareOp, lhs: &Expr, rhs: &Expr, span: Span) -> Option<Diagno
             span,
             "panics: comparing uncomparable type []string",
         )
-        .with_secondary(lhs.span, "a Go []string")
-        .with_secondary(rhs.span, "a Go []string")
         .with_help("compare the strings before splitting them, or single elements (`Split(a, \",\")[0]`)")
     })
 }
