@@ -161,8 +161,11 @@ that is open.
 are written in lowercase snake case; names that start with an uppercase letter are
 converters, which return a value.
 
-    Set(attributes[\"x\"], 1)      # wrong
-    set(attributes[\"x\"], 1)      # right
+    Set(attributes[\"x\"], 1) where name == \"a\"      # wrong
+    set(attributes[\"x\"], 1) where name == \"a\"      # right
+
+(Without `where`, `Set(…)` alone in a `.ottl` file reads as a condition, and ottlc reports
+the unknown converter `Set` instead.)
 
 The Go reference reports: editor names must start with a lowercase letter.";
 
