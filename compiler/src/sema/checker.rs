@@ -8,8 +8,8 @@ use ottl_grammar::ast::{self, ArgValue, BinaryOp, CompareOp, ExprKind as A, Unar
 use ottl_grammar::names::is_seed_lowercase_converter;
 use ottl_grammar::{Code, Diagnostic, Severity, Span};
 
-use super::{panicking_comparison, repeated_write, report};
 use super::rules::{self, MathError};
+use super::{panicking_comparison, repeated_write, report};
 use crate::ir::{self, Arg, FunctionId, Key, Value};
 use crate::registry::{self, BoundArg, FunctionKind, FunctionSignature, ParamKind};
 use crate::schema::{self, Context, EnumTable};

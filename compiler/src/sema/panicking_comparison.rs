@@ -15,16 +15,16 @@ use ottl_grammar::{Code, Diagnostic, Span};
 fn is_go_string_slice(expr: &Expr) -> bool {
     match &expr.kind {
         ExprKind::Paren(inner) => is_go_string_slice(inner),
-        ExprKind::Call(call) if call.keys.is_empty() => match call.name.name.as_str() {
-            "Split" => true,
-            // Positional arguments come first, so the target is the first one or is named.
-            "Sort" => call
-                .args
-                .iter()
-                .find(|arg| arg.name.as_ref().is_none_or(|name| name.name == "target"))
-                .is_some_and(|arg| matches!(&arg.value, ottl_grammar::ast::ArgValue::Expr(target) if is_go_string_slice(target))),
-            _ => false,
-        },
+        ExprKind::Call(call) if call.keys.is_empty() => {
+            match call.name.name.as_str() {
+                "Split" => true,
+                // Positional arguments come first, so the target is the first one or is named.
+                "Sort" => call.args.iter().find(|arg| arg.name.as_ref().is_none_or(|name| name.name == "target")).is_some_and(
+                    |arg| matches!(&arg.value, ottl_grammar::ast::ArgValue::Expr(target) if is_go_string_slice(target)),
+                ),
+                _ => false,
+            }
+        }
         _ => false,
     }
 }

@@ -43,7 +43,11 @@ pub fn check(context: Context, statement: &ir::Statement, span: Span) -> Option<
     })?;
     let reads_target = |expr: &ir::Expr| reads(expr, &|path| overlaps(path, target));
     let from_itself = accumulates(signature)
-        || call.args.iter().enumerate().any(|(i, arg)| i != index && arg.as_ref().is_some_and(|arg| arg_reads(arg, &reads_target)));
+        || call
+            .args
+            .iter()
+            .enumerate()
+            .any(|(i, arg)| i != index && arg.as_ref().is_some_and(|arg| arg_reads(arg, &reads_target)));
     let guarded = statement.condition.as_ref().is_some_and(reads_target);
     if !from_itself || guarded {
         return None;
@@ -157,7 +161,10 @@ mod tests {
     fn idempotent_guarded_or_per_resource_writes_do_not_warn() {
         let hash = r#"set(resource.attributes["user.email"], SHA256(resource.attributes["user.email"]))"#;
         assert!(!warns(Context::Resource, hash));
-        assert!(!warns(Context::Span, &format!(r#"{hash} where not IsMatch(resource.attributes["user.email"], "^[0-9a-f]{{64}}$")"#)));
+        assert!(!warns(
+            Context::Span,
+            &format!(r#"{hash} where not IsMatch(resource.attributes["user.email"], "^[0-9a-f]{{64}}$")"#)
+        ));
         assert!(!warns(Context::Span, r#"set(resource.attributes["x"], "y")"#));
         assert!(!warns(Context::Span, r#"set(resource.attributes["x"], resource.attributes["y"])"#));
         assert!(!warns(Context::Span, r#"set(resource.attributes["x"], span.attributes["x"])"#));
