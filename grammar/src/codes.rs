@@ -40,6 +40,22 @@ macro_rules! codes {
     };
 }
 
+/// Codes no longer given, with what they meant and why they went. A retired code is never
+/// given to another mistake: `ottlc explain` still answers for it.
+pub const RETIRED: &[(&str, &str)] = &[(
+    "W0005",
+    "W0005 \"lambdas need a feature gate\" warned about lambda arguments (`(k, v) => …`) and the \
+functions that take them when the collector's `ottl.functions.enableLambda` feature gate was \
+not known to be enabled. It was retired because the collector refuses such a configuration \
+outright, so a warning understated it: the error E0122 replaced it, and `ottlc check \
+--feature-gates ottl.functions.enableLambda` checks for a collector that runs with the gate.",
+)];
+
+/// What a retired code meant and why it went, looked up case-insensitively.
+pub fn retired(text: &str) -> Option<&'static str> {
+    RETIRED.iter().find(|(code, _)| code.eq_ignore_ascii_case(text.trim())).map(|(_, why)| *why)
+}
+
 impl Code {
     pub fn severity(self) -> Severity {
         if self.as_str().starts_with('W') { Severity::Warning } else { Severity::Error }
@@ -131,7 +147,8 @@ the label shows where the bracket was opened.";
 "A `)`, `]` or `}` closes nothing, or closes a different kind of bracket than the one
 that is open.
 
-    set(attributes[\"x\"], Concat([\"a\", \"b\"], \"-\")))    # one `)` too many";
+    set(attributes[\"x\"], Concat([\"a\", \"b\"], \"-\")))    # wrong: one `)` too many
+    set(attributes[\"x\"], Concat([\"a\", \"b\"], \"-\"))     # right";
 
     AssignInCondition = "E0011", "`=` used as a comparison",
 "`=` only names an argument (`flatten(attributes, depth = 2)`). To compare, write `==`.
@@ -144,8 +161,11 @@ that is open.
 are written in lowercase snake case; names that start with an uppercase letter are
 converters, which return a value.
 
-    Set(attributes[\"x\"], 1)      # wrong
-    set(attributes[\"x\"], 1)      # right
+    Set(attributes[\"x\"], 1) where name == \"a\"      # wrong
+    set(attributes[\"x\"], 1) where name == \"a\"      # right
+
+(Without `where`, `Set(…)` alone in a `.ottl` file reads as a condition, and ottlc reports
+the unknown converter `Set` instead.)
 
 The Go reference reports: editor names must start with a lowercase letter.";
 
@@ -234,7 +254,7 @@ Un-prefixed paths (`attributes`) belong to the statement's context.";
 its own context and the ones above it: a span statement sees `span`, `scope` and
 `resource`, but not `log` or `spanevent`.
 
-    set(span.name, \"x\") where log.body == \"a\"     # a span statement cannot read a log";
+    set(span.name, \"x\") where log.body == \"a\"     # wrong: a log statement cannot read a span";
 
     IncompletePath = "E0102", "the path stops before a field",
 "The path ends where a field name must follow: `resource` alone, `span.status` where a
@@ -282,7 +302,13 @@ camelCase (`resolve_conflicts` or `resolveConflicts`), and each parameter at mos
 "Some parameters take only a certain form of argument: a path they write to (`set`'s
 target), a literal (`limit`'s limit must be an int literal), a list literal (`keep_keys`'
 keys), a function name (`replace_pattern`'s optional hash function, `SHA256`), or a lambda
-with a given number of parameters.";
+with a given number of parameters. The elements of a Go `[]string`, `[]int64` or `[]float64`
+parameter (`limit`'s priority keys, `SliceToMap`'s paths) must be literals too, where a list
+of getters (`keep_keys`' keys, `Format`'s values) takes any value:
+
+    limit(attributes, 10, [Concat([\"http.\", \"method\"], \"\")])    # wrong: a []string
+    limit(attributes, 10, [\"http.method\"])                         # right
+    keep_keys(attributes, [Concat([\"http.\", \"method\"], \"\")])  # right: a []StringGetter";
 
     UnknownEnumSymbol = "E0115", "unknown enum symbol",
 "The enum symbol is not known in this context. Enum symbols are the constants of the
@@ -342,8 +368,8 @@ prefix (`attributes[log.body]`) and this warning goes away.";
 "The two sides have types that never compare equal or ordered (OTTL does not convert
 between strings and numbers), so `==`, `<`, `>` are always false and `!=` always true.
 
-    set(attributes[\"x\"], 1) where span.kind == \"Server\"    # kind is an int
-    set(attributes[\"x\"], 1) where span.kind == SPAN_KIND_SERVER";
+    set(attributes[\"x\"], 1) where span.kind == \"Server\"    # wrong: kind is an int
+    set(attributes[\"x\"], 1) where span.kind == SPAN_KIND_SERVER    # right";
 
     ForeignEnumSymbol = "W0003", "an enum symbol of another field",
 "The path's values come from one enum and the symbol from another, e.g. `span.kind ==
@@ -364,6 +390,37 @@ was given, so paths, functions and types could not be checked. Prefix a path, or
 "The path can be read, and the collector accepts a statement that sets it, but its setter
 does nothing: `metric.type` changes only through the conversion functions
 (`convert_sum_to_gauge`, `convert_gauge_to_sum`, …).";
+
+    RepeatedWrite = "W0008", "a resource or scope field rewritten from itself once per item",
+"A statement in an item context (span, spanevent, spanlink, log, metric, datapoint, profile)
+runs once for every item, and all the items of a resource share that resource and its
+scope. A write whose new value is computed from the resource or scope field it writes (or
+from the map that field is in) is therefore applied again for each item: a hash is hashed
+again, a counter counts items, `append` grows the list once per item.
+
+    - context: span
+      statements:
+        - set(resource.attributes[\"user.email\"], SHA256(resource.attributes[\"user.email\"]))  # wrong: hashed once per span
+    - context: resource
+      statements:
+        - set(resource.attributes[\"user.email\"], SHA256(resource.attributes[\"user.email\"]))  # right: once per resource
+
+Move the statement to a group with `context: resource` (or `context: scope`), which runs
+once per resource (scope). A constant write (`set(resource.attributes[\"env\"], \"prod\")`)
+is the same every time and is not reported, nor is a statement whose condition reads the
+field it writes, since such a condition can make the write happen once.";
+
+    PanickingComparison = "W0009", "comparing two converter lists crashes the collector",
+"`Split` returns a Go `[]string`, and so does `Sort` given one. The collector's comparison
+(pkg/ottl v0.161.0) has no rule for that type and falls back to Go's `==`, which panics on
+two such lists: `==` or `!=` between two of them crashes the collector when it runs the
+statement. `<`, `>`, … are always false and do not crash; a list from an attribute or a list
+literal compares by its elements.
+
+    set(attributes[\"same\"], true) where Split(attributes[\"a\"], \",\") == Split(attributes[\"b\"], \",\")  # wrong
+    set(attributes[\"same\"], true) where attributes[\"a\"] == attributes[\"b\"]  # right: compare the strings
+
+To compare elements, index them: `Split(attributes[\"a\"], \",\")[0] == Split(attributes[\"b\"], \",\")[0]`.";
 
     InvalidYaml = "E0900", "the YAML file does not parse",
 "The collector configuration is not valid YAML, so no OTTL in it could be checked. The
@@ -491,6 +548,14 @@ mod tests {
             assert!(text.len() == 5 && (text.starts_with('E') || text.starts_with('W')), "{text}");
             assert!(!code.explanation().trim().is_empty());
             assert_eq!(Code::parse(&text.to_lowercase()), Some(*code));
+            assert!(retired(text).is_none(), "{text} is retired and must not be given again");
         }
+        let mut retired_seen = HashSet::new();
+        for (text, why) in RETIRED {
+            assert!(retired_seen.insert(*text), "{text} is retired twice");
+            assert!(text.len() == 5 && (text.starts_with('E') || text.starts_with('W')), "{text}");
+            assert!(why.starts_with(text) && why.contains("retired"), "{text}: say what it was and why it went");
+        }
+        assert!(retired("w0005").is_some_and(|why| why.contains("E0122")));
     }
 }

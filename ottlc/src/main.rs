@@ -398,9 +398,15 @@ fn explain(code: Option<&str>) -> ExitCode {
             println!("{}: {}\n\n{}", code.as_str(), code.title(), code.explanation());
             ExitCode::SUCCESS
         }
-        None => {
-            eprintln!("ottlc: no diagnostic code `{text}`; `ottlc explain` lists them all");
-            ExitCode::from(EXIT_USAGE_OR_IO)
-        }
+        None => match ottl_grammar::codes::retired(text) {
+            Some(why) => {
+                println!("{} is retired: ottlc no longer reports it.\n\n{why}", text.trim().to_uppercase());
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("ottlc: no diagnostic code `{text}`; `ottlc explain` lists them all");
+                ExitCode::from(EXIT_USAGE_OR_IO)
+            }
+        },
     }
 }

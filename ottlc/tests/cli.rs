@@ -298,6 +298,10 @@ fn explain_prints_known_codes_and_rejects_unknown_ones() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8(out.stdout).unwrap().starts_with("E0011: `=` used as a comparison"));
     assert_eq!(ottlc(&["explain", "E9999"], "").status.code(), Some(2));
+    let retired = ottlc(&["explain", "w0005"], "");
+    assert_eq!(retired.status.code(), Some(0));
+    let retired = String::from_utf8(retired.stdout).unwrap();
+    assert!(retired.starts_with("W0005 is retired") && retired.contains("E0122"), "{retired}");
     let list = String::from_utf8(ottlc(&["explain"], "").stdout).unwrap();
     assert!(list.lines().count() >= 20 && list.contains("W0001"));
 }

@@ -243,11 +243,15 @@ fn check_shape(param: &'static Param, arg: &Argument, errors: &mut Vec<BindError
                 _ => errors.push(BindError::NotAList { param: name, kind: param.kind, span }),
             }
         }
-        ParamKind::GetterList | ParamKind::StringGetterList | ParamKind::StringLikeGetterList | ParamKind::PMapGetterList => {
+        // `buildSlice` builds each element as the element getter: any value expression, whose
+        // type the checker judges.
+        ParamKind::GetterList | ParamKind::StringGetterList | ParamKind::PMapGetterList => {
             if !matches!(expr.kind, ExprKind::List(_)) {
                 errors.push(BindError::NotAList { param: name, kind: param.kind, span });
             }
         }
+        // A `SliceGetter` also takes any value that is a list at run time.
+        ParamKind::StringLikeGetterList => {}
         ParamKind::Bytes => {
             if !matches!(expr.kind, ExprKind::Bytes(_)) {
                 errors.push(BindError::NotBytes { param: name, span });

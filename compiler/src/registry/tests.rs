@@ -286,15 +286,29 @@ fn literal_kinds() {
         [BindError::WrongLiteral { param: "multiplier", expected: LiteralKind::Float, .. }]
     ));
     // Lists.
-    let (_, result) = bind_editor(r#"keep_keys(attributes, "http.method")"#);
-    assert!(matches!(&errors_of(result)[..], [BindError::NotAList { param: "keys", kind: ParamKind::StringList, .. }]));
-    let (_, result) = bind_editor(r#"keep_keys(attributes, ["a", 1, attributes["b"]])"#);
+    let (_, result) = bind_editor(r#"limit(attributes, 2, "http.method")"#);
+    assert!(matches!(&errors_of(result)[..], [BindError::NotAList { param: "priority_keys", kind: ParamKind::StringList, .. }]));
+    let (_, result) = bind_editor(r#"limit(attributes, 3, ["a", 1, attributes["b"], Concat(["c"], "")])"#);
     let errors = errors_of(result);
     assert!(
-        matches!(&errors[..], [BindError::WrongListElement { index: 1, .. }, BindError::WrongListElement { index: 2, .. }]),
+        matches!(
+            &errors[..],
+            [
+                BindError::WrongListElement { index: 1, .. },
+                BindError::WrongListElement { index: 2, .. },
+                BindError::WrongListElement { index: 3, .. }
+            ]
+        ),
         "{errors:?}"
     );
-    assert!(matches!(&errors_of(bind_converter(r#"Concat(attributes["a"], "-")"#))[..], [BindError::NotAList { .. }]));
+    // `[]StringGetter` (v0.161's keep_keys): a list literal of any values; their types are
+    // the checker's business.
+    let (_, result) = bind_editor(r#"keep_keys(attributes, "http.method")"#);
+    assert!(matches!(&errors_of(result)[..], [BindError::NotAList { param: "keys", kind: ParamKind::StringGetterList, .. }]));
+    assert!(bind_editor(r#"keep_keys(attributes, ["a", Concat(["b", "c"], ""), attributes["d"], 1 + 1])"#).1.is_ok());
+    // Concat's `SliceGetter`: a list literal, or any value that is a list at run time.
+    assert!(bind_converter(r#"Concat(attributes["a"], "-")"#).is_ok());
+    assert!(bind_converter(r#"Concat(Split(attributes["a"], ","), "-")"#).is_ok());
     assert!(bind_converter(r#"Concat([attributes["a"], 1, "x"], "-")"#).is_ok());
     // Getters take any expression.
     assert!(bind_converter(r#"Substring(attributes["id"], 1 + 1, Len(attributes["id"]) - 2)"#).is_ok());

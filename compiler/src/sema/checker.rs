@@ -8,8 +8,8 @@ use ottl_grammar::ast::{self, ArgValue, BinaryOp, CompareOp, ExprKind as A, Unar
 use ottl_grammar::names::is_seed_lowercase_converter;
 use ottl_grammar::{Code, Diagnostic, Severity, Span};
 
-use super::report;
 use super::rules::{self, MathError};
+use super::{panicking_comparison, repeated_write, report};
 use crate::ir::{self, Arg, FunctionId, Key, Value};
 use crate::registry::{self, BoundArg, Function, FunctionKind, ParamKind};
 use crate::schema::{self, Context, EnumTable};
@@ -61,7 +61,9 @@ impl Checker {
     pub fn statement(&mut self, statement: &ast::Statement) -> Option<ir::Statement> {
         let action = self.call(&statement.action, FunctionKind::Editor);
         let condition = statement.condition.as_ref().map(|c| self.condition(c));
-        Some(ir::Statement { action: action?, condition })
+        let statement_ir = ir::Statement { action: action?, condition };
+        self.diagnostics.extend(repeated_write::check(self.context, &statement_ir, statement.action.span));
+        Some(statement_ir)
     }
 
     /// A boolean expression: a `where` clause, a rule's condition, a filter condition.
@@ -172,6 +174,7 @@ impl Checker {
     }
 
     fn comparison(&mut self, op: CompareOp, lhs: &ast::Expr, rhs: &ast::Expr, span: Span) -> ir::Expr {
+        self.diagnostics.extend(panicking_comparison::check(op, lhs, rhs, span));
         let (left, right) = (self.typed(lhs), self.typed(rhs));
         let membership = matches!(op, CompareOp::In | CompareOp::NotIn);
         let right_ty = match (&right.expr.ty, membership) {
@@ -399,8 +402,7 @@ impl Checker {
             ParamKind::Setter | ParamKind::GetSetter => {
                 let A::Path(path) = &expr.kind else { return None };
                 let (path_ref, resolved) = self.path(path)?;
-                if signature.kind == FunctionKind::Editor && param.kind == ParamKind::Setter || is_written(signature, param.name)
-                {
+                if repeated_write::writes(signature, param) {
                     if schema::ignores_writes(resolved.entry) {
                         self.diagnostics.push(
                             Diagnostic::new(
@@ -434,27 +436,31 @@ impl Checker {
                 registry::lookup_kind(name, FunctionKind::Converter).and_then(FunctionId::of).map(Arg::Function)
             }
             kind => {
-                let value = self.value(expr);
-                if kind.is_getter() && rules::rejects(signature.name, kind, &value) {
-                    self.diagnostics.push(
-                        Diagnostic::new(
-                            Code::ArgumentType,
-                            format!(
-                                "`{}` expects {} for `{}`, but this is {}",
-                                signature.name,
-                                expects(kind),
-                                param.name,
-                                value.ty
-                            ),
-                            expr.span,
-                            format!("this is {}", value.ty),
-                        )
-                        .with_help(format!("`{}`", signature.display_signature())),
-                    );
+                let value = match (&expr.kind, rules::element_kind(kind)) {
+                    (A::List(items), Some(element)) => self.list_argument(signature, param.name, element, items),
+                    _ => self.value(expr),
+                };
+                if (kind.is_getter() || kind.is_list()) && rules::rejects(signature.name, kind, &value) {
+                    self.diagnostics.push(argument_type(signature, &format!("`{}`", param.name), kind, &value, expr.span));
                 }
                 Some(Arg::Expr(value))
             }
         }
+    }
+
+    /// A list literal given for a slice of getters: each element is checked as an argument
+    /// of the element getter would be (the collector builds one getter per element).
+    fn list_argument(&mut self, signature: &'static Function, param: &str, element: ParamKind, items: &[ast::Expr]) -> ir::Expr {
+        let mut values = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let value = self.value(item);
+            if rules::rejects(signature.name, element, &value) {
+                let what = format!("element {index} of `{param}`");
+                self.diagnostics.push(argument_type(signature, &what, element, &value, item.span));
+            }
+            values.push(value);
+        }
+        collection(values, ir::ExprKind::List, Value::List, Type::Array)
     }
 
     /// `set(target, value)` with a value the target's type can never hold.
@@ -494,9 +500,16 @@ fn article(ty: &Type) -> String {
     format!("{} {text}", if vowel { "an" } else { "a" })
 }
 
-/// Editors that write to a `GetSetter` argument (most editors read and write their target).
-fn is_written(signature: &Function, param: &str) -> bool {
-    signature.kind == FunctionKind::Editor && param == signature.params.first().map_or("", |p| p.name)
+/// E0116: `value`, given for `what` (a parameter or a list element), has a type `kind`
+/// never accepts.
+fn argument_type(signature: &Function, what: &str, kind: ParamKind, value: &ir::Expr, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::ArgumentType,
+        format!("`{}` expects {} for {what}, but this is {}", signature.name, expects(kind), value.ty),
+        span,
+        format!("this is {}", value.ty),
+    )
+    .with_help(format!("`{}`", signature.display_signature()))
 }
 
 fn expects(kind: ParamKind) -> &'static str {
@@ -513,6 +526,7 @@ fn expects(kind: ParamKind) -> &'static str {
         ParamKind::IntLikeGetter | ParamKind::FloatLikeGetter => "a number or numeric string",
         ParamKind::BoolLikeGetter => "a bool, number or boolean string",
         ParamKind::ByteSliceLikeGetter => "bytes or a scalar",
+        ParamKind::StringLikeGetterList => "a list",
         _ => "another kind of value",
     }
 }

@@ -5,11 +5,16 @@
 //! which this pass gives once it has looked them up (`names`). The checker assumes a tree
 //! that parsed and adds what only the schema, the registry and the types can tell: unknown
 //! paths and functions (with "did you mean"), argument counts and shapes, literals the
-//! collector rejects, comparisons that are always false, writes that cannot happen.
+//! collector rejects, comparisons that are always false or crash the collector, writes that
+//! cannot happen or repeat per item.
 
 mod checker;
 mod hints;
+#[cfg(test)]
+mod list_argument_tests;
 mod names;
+mod panicking_comparison;
+mod repeated_write;
 mod report;
 pub mod rewrite;
 pub mod rules;

@@ -29,7 +29,22 @@ pub fn accepts(kind: ParamKind, ty: &Type) -> bool {
             matches!(ty, T::Int | T::Float | T::String | T::Bool)
         }
         ParamKind::ByteSliceLikeGetter => matches!(ty, T::Bytes | T::String | T::Int | T::Float | T::Bool),
+        // Concat's `SliceGetter`, given a value instead of a list literal.
+        ParamKind::StringLikeGetterList => matches!(ty, T::Array(_)),
         _ => true,
+    }
+}
+
+/// The getter each element of a list literal bound to `kind` is built as (`buildSlice`):
+/// a `[]StringGetter`'s elements must be strings, as a `StringGetter` argument must. The
+/// `[]string`/`[]int64`/`[]float64` kinds take literals only, a shape the binding checks.
+pub fn element_kind(kind: ParamKind) -> Option<ParamKind> {
+    match kind {
+        ParamKind::GetterList => Some(ParamKind::Getter),
+        ParamKind::StringGetterList => Some(ParamKind::StringGetter),
+        ParamKind::StringLikeGetterList => Some(ParamKind::StringLikeGetter),
+        ParamKind::PMapGetterList => Some(ParamKind::PMapGetter),
+        _ => None,
     }
 }
 
@@ -118,6 +133,15 @@ mod tests {
         assert!(accepts(ParamKind::IntLikeGetter, &Type::String));
         assert!(!accepts(ParamKind::PMapGetter, &Type::String));
         assert!(accepts(ParamKind::PMapGetter, &Type::Any));
+        assert!(accepts(ParamKind::StringLikeGetterList, &Type::Array(Box::new(Type::String))));
+        assert!(!accepts(ParamKind::StringLikeGetterList, &Type::String));
+    }
+
+    #[test]
+    fn list_elements_are_built_as_their_getter() {
+        assert_eq!(element_kind(ParamKind::StringGetterList), Some(ParamKind::StringGetter));
+        assert_eq!(element_kind(ParamKind::PMapGetterList), Some(ParamKind::PMapGetter));
+        assert_eq!(element_kind(ParamKind::StringList), None);
     }
 
     #[test]

@@ -87,7 +87,8 @@ pub enum ParamKind {
     GetterList,
     /// `[]ottl.StringGetter`.
     StringGetterList,
-    /// `[]ottl.StringLikeGetter`.
+    /// `ottl.SliceGetter[K, ottl.StringLikeGetter[K]]` (Concat's `vals`): a list literal of
+    /// any values, or any value that is a list at run time.
     StringLikeGetterList,
     /// `[]ottl.PMapGetter`.
     PMapGetterList,

@@ -43,7 +43,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     ),
     Function::editor(
         "keep_keys",
-        &[MAP_TARGET, r("keys", K::StringList)],
+        &[MAP_TARGET, r("keys", K::StringGetterList)],
         keep_keys,
         "Keeps only the listed keys of a map.",
         &[Example::new(r#"keep_keys(attributes, ["http.method", "http.route"])"#, "")],

@@ -149,7 +149,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     ),
     Function::converter(
         "IsInCIDR",
-        &[r("target", K::StringGetter), r("networks", K::StringList)],
+        &[r("target", K::StringGetter), r("networks", K::StringGetterList)],
         T::Bool,
         |args, _| is_in_cidr(args),
         "Whether an IP address lies in any of the CIDR networks.",
