@@ -210,8 +210,8 @@ fn analyze_snippet(snippet: &EmbeddedOttl, options: &AnalysisOptions) -> Analysi
 /// from the snippet's prefixes. `None` for contexts outside the schema (the routing
 /// connector's `request`), which get syntax checks only.
 fn snippet_context(snippet: &EmbeddedOttl, node: &Node, text: &str) -> Result<Option<Context>, Diagnostic> {
-    match snippet.context.as_deref() {
-        Some(name) => Ok(Context::parse(name).filter(|context| context.is_statement_context())),
+    match &snippet.context {
+        Some(given) => Ok(given.statement()),
         None => {
             sema::infer_context([node]).map(Some).map_err(|error| sema::inference_diagnostic(&error, Span::new(0, text.len())))
         }

@@ -10,7 +10,7 @@ use std::ops::Range;
 use ottl_compiler::schema::{self, Context};
 use ottl_compiler::sema;
 use ottl_compiler::source::SourceKind;
-use ottl_compiler::yaml::{self, SnippetKind, SourceMap};
+use ottl_compiler::yaml::{self, GivenContext, SnippetKind, SourceMap};
 use ottl_grammar::document::parse_document;
 use ottl_grammar::lexer::{Token, lex};
 use ottl_grammar::{EntryPoint, Node, Parsed, Span, parse_tokens};
@@ -33,7 +33,7 @@ pub struct Region {
     pub text: String,
     pub kind: RegionKind,
     /// The context the config gives (`context: span`, a filter's `span:` list).
-    pub given_context: Option<String>,
+    pub given_context: Option<GivenContext>,
     /// `processors/transform/mask`, for a snippet of a config.
     pub component: Option<String>,
     /// Text offsets → document offsets; `None` when the region is the document itself.
@@ -65,8 +65,8 @@ impl Region {
     /// setting for `.ottl` files, else inferred from path prefixes as the collector does,
     /// else guessed from the context prefixes written so far (the text may not parse yet).
     pub fn context(&self, default: Option<Context>) -> Option<Context> {
-        if let Some(name) = &self.given_context {
-            return Context::parse(name).filter(|c| c.is_statement_context());
+        if let Some(given) = &self.given_context {
+            return given.statement();
         }
         if self.kind == RegionKind::Document
             && let Some(context) = default

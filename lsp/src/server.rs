@@ -42,8 +42,10 @@ struct State {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 struct Settings {
-    /// The context of `.ottl` files whose paths name none.
-    default_context: Option<String>,
+    /// The context of `.ottl` files whose paths name none; a name that is no statement
+    /// context is ignored (the files' contexts are inferred instead).
+    #[serde(deserialize_with = "statement_context")]
+    default_context: Option<Context>,
     /// Collector feature gates assumed enabled.
     feature_gates: Vec<String>,
 }
@@ -54,13 +56,15 @@ impl Settings {
         serde_json::from_value(value.clone()).unwrap_or_default()
     }
 
-    fn context(&self) -> Option<Context> {
-        self.default_context.as_deref().and_then(Context::parse).filter(|c| c.is_statement_context())
-    }
-
     fn check_options(&self) -> AnalysisOptions {
-        AnalysisOptions { context: self.context(), feature_gates: self.feature_gates.clone(), ..AnalysisOptions::default() }
+        AnalysisOptions { context: self.default_context, feature_gates: self.feature_gates.clone(), ..AnalysisOptions::default() }
     }
+}
+
+/// A context name from the settings, as the context it names.
+fn statement_context<'de, D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<Context>, D::Error> {
+    let name = Option::<String>::deserialize(deserializer)?;
+    Ok(name.as_deref().and_then(Context::parse).filter(|c| c.is_statement_context()))
 }
 
 impl Backend {
@@ -227,7 +231,7 @@ impl LanguageServer for Backend {
         let items = self.at_position(&position.text_document.uri, position.position, |document, regions, region, at, state| {
             let known_keys = keys::attribute_keys(regions);
             let request = completion::Request {
-                context: region.context(state.settings.context()),
+                context: region.context(state.settings.default_context),
                 known_keys: &known_keys,
                 snippets: state.snippets,
             };
@@ -241,7 +245,7 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let position = params.text_document_position_params;
         Ok(self.at_position(&position.text_document.uri, position.position, |document, _, region, at, state| {
-            let (markdown, span) = hover::hover(region, at, region.context(state.settings.context()))?;
+            let (markdown, span) = hover::hover(region, at, region.context(state.settings.default_context))?;
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: markdown }),
                 range: Some(document.range(region.document_range(span))),

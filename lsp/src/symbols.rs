@@ -57,7 +57,7 @@ fn symbol(document: &Document, region: &Region, span: Span, node: Option<&Node>)
         Some(Node::Statement(statement)) => (SymbolKind::FUNCTION, statement.action.name.span),
         _ => (SymbolKind::BOOLEAN, span),
     };
-    let detail = region.given_context.clone();
+    let detail = region.given_context.as_ref().map(|given| given.name().to_string());
     #[allow(deprecated)] // `deprecated` is a required field of the type.
     DocumentSymbol {
         name: if name.is_empty() { "(empty)".to_string() } else { name },

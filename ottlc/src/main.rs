@@ -103,7 +103,8 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         feature_gates: Vec<String>,
     },
-    /// Explain a diagnostic code (`ottlc explain E0007`), or list every code.
+    /// Explain a diagnostic code (`ottlc explain E0007`) or a function (`ottlc explain
+    /// Concat`), or list every code.
     Explain { code: Option<String> },
 }
 
@@ -403,10 +404,16 @@ fn explain(code: Option<&str>) -> ExitCode {
                 println!("{} is retired: ottlc no longer reports it.\n\n{why}", text.trim().to_uppercase());
                 ExitCode::SUCCESS
             }
-            None => {
-                eprintln!("ottlc: no diagnostic code `{text}`; `ottlc explain` lists them all");
-                ExitCode::from(EXIT_USAGE_OR_IO)
-            }
+            None => match ottl_compiler::registry::lookup(text.trim()) {
+                Some(function) => {
+                    print!("{}", ottl_compiler::registry::reference::section(function));
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!("ottlc: no diagnostic code or function `{text}`; `ottlc explain` lists the codes");
+                    ExitCode::from(EXIT_USAGE_OR_IO)
+                }
+            },
         },
     }
 }

@@ -204,7 +204,7 @@ mod tests {
         let snippets = yaml::extract(&config).unwrap();
         assert_eq!(snippets.len(), 1);
         assert_eq!(snippets[0].text, row.collector_text(), "the YAML layer applies $$ -> $ as the collector does");
-        assert_eq!(snippets[0].context.as_deref(), Some("log"));
+        assert_eq!(snippets[0].context.as_ref().map(|c| c.name()), Some("log"));
         let condition = Row { kind: Kind::Condition, context: None, ..row };
         assert!(condition.as_config().contains("log_conditions:\n      - conditions:"));
     }

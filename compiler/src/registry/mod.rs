@@ -6,6 +6,7 @@
 //! does, without building diagnostics.
 
 pub mod bind;
+pub mod reference;
 #[cfg(test)]
 mod tests;
 

@@ -24,6 +24,8 @@ use ottl_grammar::Code;
 
 pub use scalar_map::SourceMap;
 
+use crate::schema::Context;
+
 /// One OTTL statement or condition found in a collector config.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmbeddedOttl {
@@ -33,10 +35,11 @@ pub struct EmbeddedOttl {
     /// Whether the component parses the text as a statement or as a condition.
     pub kind: SnippetKind,
     /// The OTTL context the layout gives (`span`, `spanevent`, `metric`, `datapoint`, `log`,
-    /// `resource`, `scope`, `profile`, `request` ...), `None` when the collector infers it from
-    /// path prefixes. Lowercased for the transform and filter processors, which lowercase it;
-    /// as written for the routing connector, which compares it as written.
-    pub context: Option<String>,
+    /// `resource`, `scope`, `profile`, the routing connector's `request` ...), `None` when the
+    /// collector infers it from path prefixes. Read lowercased for the transform and filter
+    /// processors, which lowercase it; as written for the routing connector, which compares
+    /// it as written.
+    pub context: Option<GivenContext>,
     /// The error mode that applies (a group's overrides its processor's), lowercased as the
     /// collector does, if one is written; `None` means the component's default.
     pub error_mode: Option<String>,
@@ -48,6 +51,41 @@ pub struct EmbeddedOttl {
     pub needs_env: bool,
     /// Byte offsets in `text` -> byte offsets in the YAML source.
     pub source_map: SourceMap,
+}
+
+/// The context a layout names for a snippet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GivenContext {
+    /// A context statements can run in.
+    Statement(Context),
+    /// Any other name: the routing connector's `request` context, or a name the processor
+    /// refuses (reported by the config rules).
+    Other(String),
+}
+
+impl GivenContext {
+    pub fn parse(name: &str) -> GivenContext {
+        match Context::parse(name).filter(|c| c.is_statement_context()) {
+            Some(context) => GivenContext::Statement(context),
+            None => GivenContext::Other(name.to_string()),
+        }
+    }
+
+    /// The context statements run in, when it is one.
+    pub fn statement(&self) -> Option<Context> {
+        match self {
+            GivenContext::Statement(context) => Some(*context),
+            GivenContext::Other(_) => None,
+        }
+    }
+
+    /// The name as written.
+    pub fn name(&self) -> &str {
+        match self {
+            GivenContext::Statement(context) => context.name(),
+            GivenContext::Other(name) => name,
+        }
+    }
 }
 
 /// Whether a string is parsed as an OTTL statement (`editor(...) where ...`) or as a bare
@@ -183,7 +221,7 @@ fn extract_nested(yaml: &str, embedding: usize) -> Result<Extracted, YamlError> 
         out.push(EmbeddedOttl {
             text,
             kind: found.kind,
-            context: found.context,
+            context: found.context.as_deref().map(GivenContext::parse),
             error_mode: found.error_mode,
             component: found.component,
             needs_env,

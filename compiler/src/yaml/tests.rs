@@ -144,8 +144,8 @@ processors:
     assert_eq!(found.len(), 4);
     let kinds: Vec<_> = found.iter().map(|s| s.kind).collect();
     assert_eq!(kinds, [SnippetKind::Condition, SnippetKind::Statement, SnippetKind::Condition, SnippetKind::Statement]);
-    assert_eq!(found[0].context.as_deref(), Some("metric"));
-    assert_eq!(found[1].context.as_deref(), Some("metric"));
+    assert_eq!(found[0].context.as_ref().map(GivenContext::name), Some("metric"));
+    assert_eq!(found[1].context.as_ref().map(GivenContext::name), Some("metric"));
     assert_eq!(found[0].error_mode.as_deref(), Some("propagate"));
     assert_eq!(found[2].context, None);
     assert_eq!(found[3].error_mode.as_deref(), Some("ignore"));
@@ -171,8 +171,8 @@ processors:
 "#;
     let found = snippets(yaml);
     assert_eq!(found.len(), 2);
-    assert_eq!(found[0].context.as_deref(), Some("span"));
-    assert_eq!(found[1].context.as_deref(), Some("resource"));
+    assert_eq!(found[0].context.as_ref().map(GivenContext::name), Some("span"));
+    assert_eq!(found[1].context.as_ref().map(GivenContext::name), Some("resource"));
     assert_eq!(found[0].error_mode, None);
     assert_points(yaml, &found[0], "\"GET /\"", "\"GET /\"");
     assert_points(yaml, &found[1], "\"k8s.pod.uid\"", "\"k8s.pod.uid\"");
@@ -210,7 +210,7 @@ processors:
         - 'duration_unix_nano > 3000'
 "#;
     let found = snippets(yaml);
-    let contexts: Vec<_> = found.iter().map(|s| s.context.as_deref().unwrap()).collect();
+    let contexts: Vec<_> = found.iter().map(|s| s.context.as_ref().map(GivenContext::name).unwrap()).collect();
     assert_eq!(contexts, ["resource", "span", "spanevent", "metric", "datapoint", "log", "profile"]);
     for s in &found {
         assert_eq!(s.kind, SnippetKind::Condition);
@@ -254,7 +254,7 @@ processors:
     );
     assert!(found.iter().all(|s| s.kind == SnippetKind::Condition));
     assert_eq!(found[0].context, None);
-    assert_eq!(found[2].context.as_deref(), Some("log"));
+    assert_eq!(found[2].context.as_ref().map(GivenContext::name), Some("log"));
     assert_eq!(found[2].error_mode.as_deref(), Some("propagate"));
     assert_eq!(found[3].context, None);
     assert_eq!(found[3].error_mode.as_deref(), Some("silent"));
@@ -285,8 +285,10 @@ connectors:
         pipelines: [logs/all]
 "#;
     let found = snippets(yaml);
-    let summary: Vec<_> =
-        found.iter().map(|s| (s.kind, s.context.as_deref().unwrap(), s.error_mode.as_deref(), s.component.as_str())).collect();
+    let summary: Vec<_> = found
+        .iter()
+        .map(|s| (s.kind, s.context.as_ref().map(GivenContext::name).unwrap(), s.error_mode.as_deref(), s.component.as_str()))
+        .collect();
     assert_eq!(
         summary,
         [
@@ -351,7 +353,9 @@ connectors:
     let found = snippets(yaml);
     let summary: Vec<_> = found
         .iter()
-        .map(|s| (s.text.as_str(), s.kind, s.context.as_deref(), s.error_mode.as_deref(), s.component.as_str()))
+        .map(|s| {
+            (s.text.as_str(), s.kind, s.context.as_ref().map(GivenContext::name), s.error_mode.as_deref(), s.component.as_str())
+        })
         .collect();
     assert_eq!(
         summary,
