@@ -563,12 +563,13 @@ mod tests {
     }
 
     use super::*;
+    use crate::registry::FunctionKind;
     use ottl_grammar::ast::ArgValue;
 
-    /// Parses a statement or a value and returns the argument at `index` of the outermost call.
-    fn arg(src: &str, index: usize) -> Expr {
+    /// Parses a statement or a value and returns its outermost call.
+    fn call(src: &str) -> ottl_grammar::ast::Call {
         let parsed = ottl_grammar::parse_statement(src);
-        let call = match parsed.node {
+        match parsed.node {
             Some(stmt) => stmt.action,
             None => {
                 let value = ottl_grammar::parse_value(src).node.unwrap_or_else(|| panic!("does not parse: {src}"));
@@ -577,20 +578,33 @@ mod tests {
                     other => panic!("not a call: {other:?}"),
                 }
             }
-        };
-        match &call.args[index].value {
+        }
+    }
+
+    /// The argument at `index` of the outermost call of `src`.
+    fn arg(src: &str, index: usize) -> Expr {
+        match &call(src).args[index].value {
             ArgValue::Expr(e) => e.clone(),
             ArgValue::Lambda(_) => panic!("lambda"),
         }
     }
 
+    /// The problem with the literal argument `index` (for `param` of `function`), whether
+    /// the rule is still here or in the function's declaration.
     fn check(src: &str, function: &str, param: &str, index: usize) -> Option<LiteralProblem> {
-        validate(function, param, &arg(src, index))
+        let expr = arg(src, index);
+        validate(function, param, &expr).or_else(|| {
+            let call = call(src);
+            let kind = if function.starts_with(char::is_uppercase) { FunctionKind::Converter } else { FunctionKind::Editor };
+            let declaration = crate::registry::lookup_kind(function, kind).or_else(|| crate::registry::lookup(function))?;
+            let bound = crate::registry::bind(declaration, &call).ok()?;
+            check_declared(declaration, &bound).into_iter().find(|problem| problem.span == expr.span)
+        })
     }
 
     fn problem(src: &str, function: &str, param: &str, index: usize) -> LiteralProblem {
         let expr = arg(src, index);
-        let p = validate(function, param, &expr).unwrap_or_else(|| panic!("expected a problem for {src}"));
+        let p = check(src, function, param, index).unwrap_or_else(|| panic!("expected a problem for {src}"));
         assert_eq!(p.span, expr.span, "span of {src}");
         assert_eq!(&src[p.span.range()], &src[expr.span.range()]);
         p

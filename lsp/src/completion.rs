@@ -163,7 +163,9 @@ impl Completions<'_> {
             group,
             replace: self.replace,
         });
-        self.items.last_mut().expect("just pushed")
+        #[expect(clippy::expect_used, reason = "the item was pushed on the line above")]
+        let item = self.items.last_mut().expect("just pushed");
+        item
     }
 
     fn keyword(&mut self, word: &str, group: u8) {

@@ -31,6 +31,7 @@ pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
 
 /// Serves LSP on stdin and stdout until the client says `exit`.
 pub fn serve_stdio() {
+    #[expect(clippy::expect_used, reason = "without an async runtime the server cannot start, and says why")]
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a current-thread runtime");
     runtime.block_on(async {
         let (service, socket) = service();

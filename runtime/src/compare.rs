@@ -111,7 +111,7 @@ pub fn compare_any(left: Option<&opentelemetry_proto::tonic::common::v1::AnyValu
         (Some(Any::DoubleValue(a)), Value::Int(b)) => compare_floats(*a, *b as f64, op),
         (Some(Any::BoolValue(a)), Value::Bool(b)) => op.holds(a.cmp(b)),
         (None, _) => compare(&Value::Nil, right, op),
-        (Some(_), _) => compare(&Value::from_any_value(left.expect("matched Some")), right, op),
+        (Some(_), _) => compare(&left.map_or(Value::Nil, Value::from_any_value), right, op),
     }
 }
 

@@ -256,6 +256,7 @@ pub fn lookup_enum(context: Context, symbol: &EnumSymbol) -> Result<EnumValue, E
         None => (name.to_string(), symbol.name.span),
     };
     if let Some(table) = enum_table_of(context, &canonical) {
+        #[expect(clippy::expect_used, reason = "enum_table_of returned the table that holds this symbol")]
         let value = table.value(&canonical).expect("table_of found it");
         return Ok(EnumValue { symbol: canonical, value, table });
     }

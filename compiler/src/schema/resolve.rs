@@ -262,15 +262,13 @@ pub fn resolve(context: Context, path: &Path) -> Result<ResolvedPath, PathError>
         }
         if let Some(e) = exact {
             matched = Some((e, i));
-            if !extends && i + 1 < names.len() {
-                let tail = &rest[i + 1..];
-                let last = tail.last().expect("non-empty");
+            if !extends && let [first, .., last] | [first @ last] = &rest[i + 1..] {
                 let end = last.keys.last().map_or(last.name.span.end, |k| k.span.end);
                 return Err(PathError::ExtraSegments {
                     context: target,
                     segment: names[i + 1].to_string(),
                     path: dotted,
-                    span: Span::new(tail[0].name.span.start, end),
+                    span: Span::new(first.name.span.start, end),
                 });
             }
         }
@@ -303,6 +301,7 @@ pub fn resolve(context: Context, path: &Path) -> Result<ResolvedPath, PathError>
     let last = &rest[last_index];
     let keys = &last.keys;
     check_keys(target, entry, last, &dotted)?;
+    #[expect(clippy::expect_used, reason = "check_keys has accepted the key count, so the entry has a type for it")]
     let ty = entry.indexed_type(keys.len()).expect("check_keys accepted the key count");
     Ok(ResolvedPath {
         context: target,

@@ -377,26 +377,27 @@ unsafe extern "C" fn ottl_call(f: *mut Frame, call: u32, params: *const Value, c
         let sites = sites_of(unsafe { frame(f) });
         let site = &sites.calls[call as usize];
         let converter = site.function;
-        let closure = |index: u32| {
+        // A closure without code was never linked: an error, never a panic across JIT code.
+        let closure = |index: u32| -> Result<NativeClosure> {
             let closure = &sites.closures[index as usize];
-            NativeClosure {
+            Ok(NativeClosure {
                 frame: f,
-                code: closure.code.expect("closures are linked before the module runs"),
+                code: closure.code.ok_or_else(|| Error::new("a closure was called before its module was linked"))?,
                 result: closure.result,
                 enclosing: (params, count),
                 binds_arguments: closure.binds_arguments,
-            }
+            })
         };
         // Per argument, its closures (most calls have none, and allocate nothing here).
         let closures: Vec<Vec<NativeClosure>> = if site.args.iter().any(ArgSite::is_closure) {
             site.args
                 .iter()
                 .map(|arg| match arg {
-                    ArgSite::Closure(index) => vec![closure(*index)],
+                    ArgSite::Closure(index) => closure(*index).map(|c| vec![c]),
                     ArgSite::DeferredList(indices) => indices.iter().map(|i| closure(*i)).collect(),
-                    _ => Vec::new(),
+                    _ => Ok(Vec::new()),
                 })
-                .collect()
+                .collect::<Result<_>>()?
         } else {
             Vec::new()
         };
