@@ -143,12 +143,6 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
             (s.chars().count() != 1)
                 .then(|| LiteralProblem::new(span, format!("invalid arguments: {param} must be a single character")))
         }
-        // func_sort.go `createSortFunction`.
-        ("Sort", "order") => {
-            let (s, span) = string_literal(value)?;
-            one_of(s, &["asc", "desc"], || format!("invalid arguments: {s}. Order should be either \"asc\" or \"desc\""))
-                .map(|p| p.at(span))
-        }
         // func_flatten.go `flatten` (v0.161: a depth must be at least 1).
         ("flatten", "depth") => {
             let n = int_literal(value)?;
@@ -189,11 +183,6 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
                 )
             })
         }
-        // func_trace_id.go / func_span_id.go / func_profile_id.go via ids.go `newIDExprFunc`:
-        // a literal is converted at parse time by `bytesToID`.
-        ("TraceID", "bytes") => id_problem("TraceID", 16, value),
-        ("SpanID", "bytes") => id_problem("SpanID", 8, value),
-        ("ProfileID", "bytes") => id_problem("ProfileID", 16, value),
         // transformprocessor func_merge_histogram_buckets.go `mergeHistogramBuckets`.
         ("merge_histogram_buckets", "method") => {
             let (s, span) = string_literal(value)?;
@@ -509,51 +498,6 @@ fn strptime_error(format: &str) -> Option<String> {
     (!unsupported.is_empty()).then(|| format!("convert to go time format: [{}]", unsupported.join(" ")))
 }
 
-// ---- Trace, span and profile IDs (ottlfuncs/ids.go `bytesToID`) ----
-
-fn id_problem(function: &str, len: usize, value: &Expr) -> Option<LiteralProblem> {
-    let bytes: &[u8] = match &value.kind {
-        ExprKind::Bytes(b) => b,
-        ExprKind::String(s) => s.as_bytes(),
-        _ => return None,
-    };
-    if bytes.len() == len {
-        return None;
-    }
-    if bytes.len() == len * 2 {
-        let bad = std::str::from_utf8(bytes).ok().and_then(|s| s.chars().find(|c| !c.is_ascii_hexdigit()));
-        return match (bad, std::str::from_utf8(bytes)) {
-            (None, Ok(_)) => None,
-            (Some(c), _) => Some(LiteralProblem::new(
-                value.span,
-                format!(
-                    "{function}: could not decode ID: invalid hex: encoding/hex: invalid byte: U+{:04X} {}",
-                    c as u32,
-                    go_rune(c)
-                ),
-            )),
-            (None, Err(_)) => Some(LiteralProblem::new(value.span, format!("{function}: could not decode ID: invalid hex"))),
-        };
-    }
-    Some(
-        LiteralProblem::new(
-            value.span,
-            format!("{function}: could not decode ID: invalid length: expected {len} or {} bytes, got {}", len * 2, bytes.len()),
-        )
-        .help(format!("give {len} bytes (0x…) or a string of {} hex digits", len * 2)),
-    )
-}
-
-/// Go's `%q` for a rune.
-fn go_rune(c: char) -> String {
-    match c {
-        '\'' => "'\\''".to_owned(),
-        '\\' => "'\\\\'".to_owned(),
-        c if c.is_control() => format!("'\\x{:02x}'", c as u32),
-        c => format!("'{c}'"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -695,7 +639,6 @@ mod tests {
             (r#"replace_all_patterns(attributes, "key", "a", "b")"#, "replace_all_patterns", "mode", 1),
             (r#"ConvertCase(name, "snake")"#, "ConvertCase", "to_case", 1),
             (r#"ParseCSV(body, "a,b", mode="lazyQuotes")"#, "ParseCSV", "mode", 2),
-            (r#"Sort(attributes["t"], "desc")"#, "Sort", "order", 1),
             (r#"convert_gauge_to_sum("cumulative", false)"#, "convert_gauge_to_sum", "string_agg_temp", 0),
             (r#"aggregate_on_attributes("median")"#, "aggregate_on_attributes", "aggregation_function", 0),
             (
@@ -738,13 +681,6 @@ mod tests {
                 "invalid case: kebab, allowed cases are: lower, upper, snake, camel",
             ),
             (r#"ParseCSV(body, "a,b", mode="lazy")"#, "ParseCSV", "mode", 2, "unknown mode: lazy"),
-            (
-                r#"Sort(attributes["t"], "up")"#,
-                "Sort",
-                "order",
-                1,
-                r#"invalid arguments: up. Order should be either "asc" or "desc""#,
-            ),
             (
                 r#"convert_summary_sum_val_to_sum("monthly", true)"#,
                 "convert_summary_sum_val_to_sum",
@@ -908,16 +844,6 @@ mod tests {
     }
 
     #[test]
-    fn ids() {
-        assert_eq!(check(r#"TraceID(0x0102030405060708090a0b0c0d0e0f10)"#, "TraceID", "bytes", 0), None);
-        assert_eq!(check(r#"SpanID("0102030405060708")"#, "SpanID", "bytes", 0), None);
-        let p = problem(r#"SpanID(0x0102)"#, "SpanID", "bytes", 0);
-        assert_eq!(p.message, "SpanID: could not decode ID: invalid length: expected 8 or 16 bytes, got 2");
-        let p = problem(r#"ProfileID("0102030405060708090a0b0c0d0e0f1g")"#, "ProfileID", "bytes", 0);
-        assert_eq!(p.message, "ProfileID: could not decode ID: invalid hex: encoding/hex: invalid byte: U+0067 'g'");
-    }
-
-    #[test]
     fn non_literals_are_never_judged() {
         let cases = [
             (r#"IsMatch(body, attributes["p"])"#, "IsMatch", "pattern", 1),
@@ -925,7 +851,6 @@ mod tests {
             (r#"ExtractPatterns(body, attributes["p"])"#, "ExtractPatterns", "pattern", 1),
             (r#"replace_match(attributes["x"], attributes["p"], "y")"#, "replace_match", "pattern", 1),
             (r#"truncate_all(attributes, attributes["n"])"#, "truncate_all", "limit", 1),
-            (r#"TraceID(attributes["id"])"#, "TraceID", "bytes", 0),
             (r#"ConvertCase(name, attributes["c"])"#, "ConvertCase", "to_case", 1),
         ];
         for (src, f, p, i) in cases {

@@ -7,12 +7,14 @@
 use std::cmp::Ordering;
 use std::net::IpAddr;
 
-use super::Args;
+use super::literal::{Literal, LiteralArgs, LiteralError, one_of_help};
 use super::shorthand::*;
+use super::{BoolLike, BytesLike, Deferred, FloatLike, IntLike, StringLike};
 use crate::bail;
 use crate::coerce;
 use crate::compare::{self, CompareOp};
 use crate::context::ItemMut;
+use crate::converter;
 use crate::error::{Error, Result};
 use crate::value::{Map, Pdata, Value};
 
@@ -22,253 +24,322 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Int",
         &[r("target", K::IntLikeGetter)],
         T::Int,
-        |args, _| int(args),
+        converter!(int(target)),
         "Converts to an int: floats truncate toward zero, strings parse in base 10, bools give 0/1; anything else gives nil.",
-        &[Example::new(r#"Int(attributes["http.status_code"])"#, "")],
+        &[
+            Example::new(r#"Int(attributes["http.status_code"])"#, "200"),
+            Example::new(r#"Int(3.9)"#, "3"),
+            Example::new(r#"Int(true)"#, "1"),
+        ],
     ),
     Function::converter(
         "Double",
         &[r("target", K::FloatLikeGetter)],
         T::Float,
-        |args, _| double(args),
+        converter!(double(target)),
         "Converts to a float64; parse failures and other types give nil.",
-        &[Example::new(r#"Double(attributes["duration_ms"])"#, "")],
+        &[
+            Example::new(r#"Double(attributes["duration_ms"])"#, "12.5"),
+            Example::new(r#"Double(attributes["http.status_code"])"#, "200.0"),
+        ],
     ),
     Function::converter(
         "Bool",
         &[r("target", K::BoolLikeGetter)],
         T::Bool,
-        |args, _| bool(args),
+        converter!(bool(target)),
         "Converts to a bool: strconv.ParseBool strings, non-zero numbers; anything else gives nil.",
-        &[Example::new(r#"Bool(attributes["sampled"])"#, "")],
+        &[Example::new(r#"Bool(attributes["sampled"])"#, "true"), Example::new(r#"Bool(0)"#, "false")],
     ),
     Function::converter(
         "String",
         &[r("target", K::StringLikeGetter)],
         T::String,
-        |args, _| string(args),
+        converter!(string(target)),
         "Converts to a string: bytes as hex, maps and slices as JSON, bools and numbers as text; nil stays nil.",
-        &[Example::new(r#"String(attributes["http.status_code"])"#, "")],
+        &[
+            Example::new(r#"String(attributes["http.status_code"])"#, r#""200""#),
+            Example::new(r#"String(attributes["tags"])"#, r#""[\"a\",\"b\"]""#),
+            Example::new(r#"String(attributes["missing"])"#, "nil"),
+        ],
     ),
     Function::converter(
         "Hex",
         &[r("target", K::ByteSliceLikeGetter)],
         T::String,
-        |args, _| hex(args),
+        converter!(hex(target)),
         "The big-endian bytes of the value as lowercase hex, without `0x`.",
-        &[Example::new(r#"Hex(attributes["id"])"#, "")],
+        &[
+            Example::new(r#"Hex(attributes["http.status_code"])"#, r#""00000000000000c8""#),
+            Example::new(r#"Hex("ok")"#, r#""6f6b""#),
+        ],
     ),
     Function::converter(
         "ParseInt",
         &[r("target", K::StringGetter), r("base", K::IntGetter)],
         T::Int,
-        |args, _| parse_int(args),
+        converter!(parse_int(target, base)),
         "Parses a string as an int in `base`; base 0 infers 0b/0o/0x prefixes.",
-        &[Example::new(r#"ParseInt(attributes["hex_value"], 16)"#, "")],
+        &[Example::new(r#"ParseInt("ff", 16)"#, "255"), Example::new(r#"ParseInt("0x1F", 0)"#, "31")],
     ),
     Function::converter(
         "TraceID",
         &[r("bytes", K::ByteSliceLikeGetter)],
         T::TraceId,
-        |args, _| trace_id(args),
+        converter!(trace_id(bytes)),
         "A trace ID from exactly 16 bytes (a bytes literal or a hex string).",
-        &[Example::new(r#"TraceID(0x0102030405060708090a0b0c0d0e0f10)"#, "")],
-    ),
+        &[
+            Example::new(r#"TraceID(0x0102030405060708090a0b0c0d0e0f10)"#, "trace_id"),
+            Example::new(r#"TraceID("0102030405060708090a0b0c0d0e0f10")"#, "trace_id"),
+        ],
+    )
+    .literals(|args| id_literal::<16>("TraceID", args)),
     Function::converter(
         "SpanID",
         &[r("bytes", K::ByteSliceLikeGetter)],
         T::SpanId,
-        |args, _| span_id(args),
+        converter!(span_id(bytes)),
         "A span ID from exactly 8 bytes (a bytes literal or a hex string).",
-        &[Example::new(r#"SpanID(0x0102030405060708)"#, "")],
-    ),
+        &[Example::new(r#"SpanID(0x0102030405060708)"#, "span_id"), Example::new(r#"SpanID("0102030405060708")"#, "span_id")],
+    )
+    .literals(|args| id_literal::<8>("SpanID", args)),
     Function::converter(
         "ProfileID",
         &[r("bytes", K::ByteSliceLikeGetter)],
         T::ProfileId,
-        |args, _| profile_id(args),
+        converter!(profile_id(bytes)),
         "A profile ID from exactly 16 bytes (a bytes literal or a hex string).",
-        &[Example::new(r#"ProfileID(0x0102030405060708090a0b0c0d0e0f10)"#, "")],
-    ),
+        &[Example::new(r#"ProfileID(0x0102030405060708090a0b0c0d0e0f10)"#, r#"ProfileID("0102030405060708090a0b0c0d0e0f10")"#)],
+    )
+    .literals(|args| id_literal::<16>("ProfileID", args)),
     // ---- Converters: predicates ----
     Function::converter(
         "IsBool",
         &[r("target", K::BoolGetter)],
         T::Bool,
-        |args, _| is_bool(args),
+        converter!(is_bool(target)),
         "Whether the value is a bool.",
-        &[Example::new(r#"IsBool(attributes["flag"])"#, "")],
+        &[
+            Example::new(r#"IsBool(attributes["sampled"])"#, "false"),
+            Example::new(r#"IsBool(Bool(attributes["sampled"]))"#, "true"),
+        ],
     ),
     Function::converter(
         "IsInt",
         &[r("target", K::IntGetter)],
         T::Bool,
-        |args, _| is_int(args),
+        converter!(is_int(target)),
         "Whether the value is an int.",
-        &[Example::new(r#"IsInt(attributes["count"])"#, "")],
+        &[
+            Example::new(r#"IsInt(attributes["http.status_code"])"#, "true"),
+            Example::new(r#"IsInt(attributes["duration_ms"])"#, "false"),
+        ],
     ),
     Function::converter(
         "IsDouble",
         &[r("target", K::FloatGetter)],
         T::Bool,
-        |args, _| is_double(args),
+        converter!(is_double(target)),
         "Whether the value is a float64.",
-        &[Example::new(r#"IsDouble(attributes["ratio"])"#, "")],
+        &[
+            Example::new(r#"IsDouble(attributes["duration_ms"])"#, "false"),
+            Example::new(r#"IsDouble(Double(attributes["duration_ms"]))"#, "true"),
+        ],
     ),
     Function::converter(
         "IsString",
         &[r("target", K::StringGetter)],
         T::Bool,
-        |args, _| is_string(args),
+        converter!(is_string(target)),
         "Whether the value is a string.",
-        &[Example::new(r#"IsString(body)"#, "")],
+        &[
+            Example::new(r#"IsString(attributes["http.method"])"#, "true"),
+            Example::new(r#"IsString(attributes["http.status_code"])"#, "false"),
+        ],
     ),
     Function::converter(
         "IsMap",
         &[r("target", K::PMapGetter)],
         T::Bool,
-        |args, _| is_map(args),
+        converter!(is_map(target)),
         "Whether the value is a map.",
-        &[Example::new(r#"IsMap(body)"#, "")],
+        &[Example::new(r#"IsMap(attributes["nested"])"#, "true"), Example::new(r#"IsMap(attributes["message"])"#, "false")],
     ),
     Function::converter(
         "IsList",
         TARGET_ANY,
         T::Bool,
-        |args, _| is_list(args),
+        converter!(is_list(target)),
         "Whether the value is a list (slice).",
-        &[Example::new(r#"IsList(attributes["tags"])"#, "")],
+        &[Example::new(r#"IsList(attributes["tags"])"#, "true"), Example::new(r#"IsList(attributes["message"])"#, "false")],
     ),
     Function::converter(
         "IsEmpty",
         TARGET_ANY,
         T::Bool,
-        |args, _| is_empty(args),
+        converter!(is_empty(target)),
         "Whether the value is nil, empty (map, slice, bytes, string) or a zero value.",
-        &[Example::new(r#"IsEmpty(attributes["user"])"#, "")],
+        &[
+            Example::new(r#"IsEmpty(attributes["user"])"#, "true"),
+            Example::new(r#"IsEmpty(attributes["message"])"#, "false"),
+            Example::new(r#"IsEmpty(0)"#, "true"),
+        ],
     ),
     Function::converter(
         "IsInCIDR",
         &[r("target", K::StringGetter), r("networks", K::StringGetterList)],
         T::Bool,
-        |args, _| is_in_cidr(args),
+        converter!(is_in_cidr(target, networks)),
         "Whether an IP address lies in any of the CIDR networks.",
-        &[Example::new(r#"IsInCIDR(attributes["client.address"], ["10.0.0.0/8", "192.168.0.0/16"])"#, "")],
+        &[
+            Example::new(r#"IsInCIDR("192.168.1.7", ["10.0.0.0/8", "192.168.0.0/16"])"#, "true"),
+            Example::new(r#"IsInCIDR("not an address", ["0.0.0.0/0"])"#, "false"),
+        ],
     ),
     Function::converter(
         "IsValidLuhn",
         &[r("target", K::StringLikeGetter)],
         T::Bool,
-        |args, _| is_valid_luhn(args),
+        converter!(is_valid_luhn(target)),
         "Whether a digit string or int passes the Luhn check.",
-        &[Example::new(r#"IsValidLuhn(attributes["card"])"#, "")],
+        &[Example::new(r#"IsValidLuhn("4111 1111 1111 1111")"#, "true"), Example::new(r#"IsValidLuhn(17893729975)"#, "false")],
     ),
     Function::converter(
         "ContainsValue",
         &[r("target", K::PSliceGetter), r("item", K::Getter)],
         T::Bool,
-        |args, _| contains_value(args),
+        converter!(contains_value(target, item)),
         "Whether the slice contains `item`, compared with OTTL's comparison rules.",
-        &[Example::new(r#"ContainsValue(attributes["tags"], "prod")"#, "")],
+        &[
+            Example::new(r#"ContainsValue(attributes["tags"], "a")"#, "true"),
+            Example::new(r#"ContainsValue(attributes["tags"], "prod")"#, "false"),
+            Example::new(r#"ContainsValue([1, 2, 3], 2.0)"#, "true"),
+        ],
     ),
     Function::converter(
         "IsRootSpan",
         &[],
         T::Bool,
-        |args, item| is_root_span(args, item),
+        converter!(is_root_span(; item)),
         "Whether the span has no parent (its parent_span_id is all zeros).",
-        &[Example::new(r#"IsRootSpan()"#, "")],
+        &[Example::new(r#"IsRootSpan()"#, "true")],
     )
     .only_in(SPAN),
     Function::converter(
         "Index",
         &[r("target", K::Getter), r("value", K::Getter)],
         T::Int,
-        |args, _| index(args),
+        converter!(index(target, value)),
         "The first index of `value` in a string (substring) or slice, or -1.",
-        &[Example::new(r#"Index(attributes["tags"], "unparsed")"#, "")],
+        &[
+            Example::new(r#"Index(attributes["message"], "world")"#, "6"),
+            Example::new(r#"Index(attributes["tags"], "b")"#, "1"),
+            Example::new(r#"Index(attributes["tags"], "unparsed")"#, "-1"),
+        ],
     ),
     Function::converter(
         "Len",
         TARGET_ANY,
         T::Int,
-        |args, _| len(args),
+        converter!(len(target)),
         "The length of a string, slice or map.",
-        &[Example::new(r#"Len(attributes["tags"])"#, "")],
+        &[Example::new(r#"Len(attributes["tags"])"#, "2"), Example::new(r#"Len(attributes["message"])"#, "11")],
     ),
     Function::converter(
         "SliceToMap",
         &[r("target", K::PSliceGetter), o("key_path", K::StringList), o("value_path", K::StringList)],
         MAP,
-        |args, _| slice_to_map(args),
+        converter!(slice_to_map(target, key_path, value_path)),
         "A map from a slice, keyed by an element sub-path (or the index).",
-        &[Example::new(r#"SliceToMap(attributes["items"], ["name"])"#, "")],
+        &[
+            Example::new(
+                r#"SliceToMap([{"name": "db", "port": 5432}, {"name": "cache", "port": 6379}], ["name"])"#,
+                r#"{"db": {"name": "db", "port": 5432}, "cache": {"name": "cache", "port": 6379}}"#,
+            ),
+            Example::new(
+                r#"SliceToMap([{"name": "db", "port": 5432}, {"name": "cache", "port": 6379}], ["name"], ["port"])"#,
+                r#"{"db": 5432, "cache": 6379}"#,
+            ),
+            Example::new(r#"SliceToMap(attributes["tags"])"#, r#"{"0": "a", "1": "b"}"#),
+        ],
     ),
     Function::converter(
         "Keys",
         &[r("target", K::PMapGetter)],
         STRINGS,
-        |args, _| keys(args),
+        converter!(keys(target)),
         "The keys of a map.",
-        &[Example::new(r#"Keys(attributes)"#, "")],
+        &[Example::new(r#"Keys(attributes["nested"])"#, r#"["k"]"#)],
     ),
     Function::converter(
         "Values",
         &[r("target", K::PMapGetter)],
         LIST,
-        |args, _| values(args),
+        converter!(values(target)),
         "The values of a map (order not guaranteed).",
-        &[Example::new(r#"Values(attributes)"#, "")],
+        &[Example::new(r#"Values(attributes["nested"])"#, r#"["v"]"#)],
     ),
     Function::converter(
         "Sort",
         &[r("target", K::Getter), o("order", K::String)],
         LIST,
-        |args, _| sort(args),
+        converter!(sort(target, order)),
         "Sorts a slice (\"asc\" or \"desc\"); mixed types sort by their string form.",
-        &[Example::new(r#"Sort(attributes["tags"], "desc")"#, "")],
-    ),
+        &[
+            Example::new(r#"Sort(attributes["tags"], "desc")"#, r#"["b", "a"]"#),
+            Example::new(r#"Sort([3, 1.5, 2])"#, "[1.5, 2, 3]"),
+            Example::new(r#"Sort([true, "value", 1])"#, r#"[1, true, "value"]"#),
+        ],
+    )
+    .literals(|args| {
+        // createSortFunction checks the order when the statement is built.
+        let order = args.string("order").and_then(|order| is_descending(order).err());
+        order.map(|error| LiteralError::new("order", error.to_string()).help(one_of_help(SORT_ORDERS))).into_iter().collect()
+    }),
     Function::converter(
         "Coalesce",
         &[r("values", K::GetterList)],
         T::Any,
-        |args, _| coalesce(args),
+        converter!(coalesce(values)),
         "The first value that is not nil.",
-        &[Example::new(r#"Coalesce([attributes["user.id"], attributes["client.id"], "unknown"])"#, "")],
+        &[
+            Example::new(r#"Coalesce([attributes["user.id"], attributes["client.id"], "unknown"])"#, r#""unknown""#),
+            Example::new(r#"Coalesce([attributes["user.id"], attributes["env"], "unknown"])"#, r#""staging""#),
+        ],
     )
     .lazy(),
     Function::converter(
         "UUID",
         &[],
         T::String,
-        |args, _| uuid_v4(args),
+        converter!(uuid_v4()),
         "A random (v4) UUID string.",
-        &[Example::new(r#"UUID()"#, "")],
+        &[Example::new(r#"Len(UUID())"#, "36"), Example::new(r#"Substring(UUID(), 14, 1)"#, r#""4""#)],
     ),
     Function::converter(
         "UUIDv7",
         &[],
         T::String,
-        |args, _| uuid_v7(args),
+        converter!(uuid_v7()),
         "A time-ordered (v7) UUID string.",
-        &[Example::new(r#"UUIDv7()"#, "")],
+        &[Example::new(r#"Len(UUIDv7())"#, "36"), Example::new(r#"Substring(UUIDv7(), 14, 1)"#, r#""7""#)],
     ),
     // ---- Converters: math ----
     Function::converter(
         "Log",
         &[r("target", K::FloatLikeGetter)],
         T::Float,
-        |args, _| log(args),
+        converter!(log(target)),
         "The natural logarithm; an error for values ≤ 0 or nil.",
-        &[Example::new(r#"Log(attributes["bytes"])"#, "")],
+        &[Example::new(r#"Log(attributes["http.status_code"])"#, "5.298317366548036"), Example::new(r#"Log(1)"#, "0.0")],
     ),
     Function::converter(
         "len",
         TARGET_ANY,
         T::Int,
-        |args, _| len(args),
+        converter!(len(target)),
         "The seed's spelling of Len: the length of a string, slice or map.",
-        &[Example::new(r#"len(span.attributes["http.url"]) > 100"#, "")],
+        &[Example::new(r#"len(span.attributes["http.url"])"#, "39")],
     )
     .origin(Origin::Seed)
     .alias_of("Len"),
@@ -284,41 +355,42 @@ pub(super) fn go_dynamic_type(value: &Value) -> &'static str {
 
 // ---- Conversions ----
 
-fn int(args: &mut Args<'_>) -> Result<Value> {
-    Ok(args.int_like(0)?.map_or(Value::Nil, Value::Int))
+fn int(target: IntLike) -> Result<Value> {
+    Ok(target.0.map_or(Value::Nil, Value::Int))
 }
 
 /// A string that does not parse is an error, as in the reference's code and tests (its
 /// README says nil).
-fn double(args: &mut Args<'_>) -> Result<Value> {
-    Ok(args.float_like(0)?.map_or(Value::Nil, Value::Float))
+fn double(target: FloatLike) -> Result<Value> {
+    Ok(target.0.map_or(Value::Nil, Value::Float))
 }
 
-fn bool(args: &mut Args<'_>) -> Result<Value> {
-    Ok(args.bool_like(0)?.map_or(Value::Nil, Value::Bool))
+fn bool(target: BoolLike) -> Result<Value> {
+    Ok(target.0.map_or(Value::Nil, Value::Bool))
 }
 
 /// Ids, times and durations take the `json.Marshal` form the reference's `StringLikeGetter`
 /// falls back to (an id becomes `[1,2,...]`), which `coerce::string_like` does not give.
-fn string(args: &mut Args<'_>) -> Result<Value> {
-    Ok(args.string_like(0)?.map_or(Value::Nil, Value::String))
+fn string(target: StringLike) -> Result<Value> {
+    Ok(target.0.map_or(Value::Nil, Value::String))
 }
 
 /// `Hex(x)`: nil has no bytes, so its hex is "".
-fn hex(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::String(coerce::hex_lower(&args.bytes_like(0)?.unwrap_or_default())))
+fn hex(target: BytesLike) -> Result<Value> {
+    Ok(Value::String(coerce::hex_lower(&target.0.unwrap_or_default())))
 }
 
-fn parse_int(args: &mut Args<'_>) -> Result<Value> {
-    let text = args.string(0)?;
-    if text.is_empty() {
+/// The base is read after the target is found not empty, as the reference does, so an
+/// empty target is the error even when the base is no int.
+fn parse_int(target: &str, base: &Value) -> Result<Value> {
+    if target.is_empty() {
         bail!("invalid target value for ParseInt function, target cannot be empty");
     }
-    let base = args.int(1)?;
+    let base = coerce::int(base)?;
     if base < 0 {
         bail!("invalid base value: {base} for ParseInt function, base cannot be negative");
     }
-    go_parse_int(text, base).map(Value::Int)
+    go_parse_int(target, base).map(Value::Int)
 }
 
 /// Why `strconv.ParseUint` refused its input.
@@ -428,29 +500,29 @@ fn underscores_well_placed(text: &[u8]) -> bool {
 // ---- Predicates ----
 
 /// The typed predicates never fail: a value of another type is simply not of the type.
-fn is_bool(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::Bool(matches!(args.value(0), Value::Bool(_))))
+fn is_bool(target: &Value) -> Result<Value> {
+    Ok(Value::Bool(matches!(target, Value::Bool(_))))
 }
 
-fn is_int(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::Bool(matches!(args.value(0), Value::Int(_))))
+fn is_int(target: &Value) -> Result<Value> {
+    Ok(Value::Bool(matches!(target, Value::Int(_))))
 }
 
-fn is_double(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::Bool(matches!(args.value(0), Value::Float(_))))
+fn is_double(target: &Value) -> Result<Value> {
+    Ok(Value::Bool(matches!(target, Value::Float(_))))
 }
 
-fn is_string(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::Bool(matches!(args.value(0), Value::String(_))))
+fn is_string(target: &Value) -> Result<Value> {
+    Ok(Value::Bool(matches!(target, Value::String(_))))
 }
 
-fn is_map(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::Bool(matches!(args.value(0), Value::Map(_))))
+fn is_map(target: &Value) -> Result<Value> {
+    Ok(Value::Bool(matches!(target, Value::Map(_))))
 }
 
 /// Slices, and the pdata slices paths expose (`span.events`, data points).
-fn is_list(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::Bool(match args.value(0) {
+fn is_list(target: &Value) -> Result<Value> {
+    Ok(Value::Bool(match target {
         Value::Slice(_) => true,
         Value::Pdata(pdata) => pdata_slice_len(pdata).is_some(),
         _ => false,
@@ -473,8 +545,8 @@ const GO_ZERO_TIME_UNIX_SECONDS: i64 = -62_135_596_800;
 
 /// Nil, an empty container, or Go's zero value of the type (`reflect.Value.IsZero`: `-0.0`
 /// is not zero, pdata structures never are).
-fn is_empty(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::Bool(match args.value(0) {
+fn is_empty(target: &Value) -> Result<Value> {
+    Ok(Value::Bool(match target {
         Value::Nil => true,
         Value::Bool(b) => !b,
         Value::Int(i) => *i == 0,
@@ -495,23 +567,42 @@ fn is_empty(args: &mut Args<'_>) -> Result<Value> {
 
 // ---- Ids ----
 
-fn trace_id(args: &mut Args<'_>) -> Result<Value> {
-    id_from_bytes("TraceID", args).map(Value::TraceId)
+fn trace_id(bytes: BytesLike) -> Result<Value> {
+    decode_id("TraceID", &bytes.0.unwrap_or_default()).map(Value::TraceId)
 }
 
-fn span_id(args: &mut Args<'_>) -> Result<Value> {
-    id_from_bytes("SpanID", args).map(Value::SpanId)
+fn span_id(bytes: BytesLike) -> Result<Value> {
+    decode_id("SpanID", &bytes.0.unwrap_or_default()).map(Value::SpanId)
 }
 
-fn profile_id(args: &mut Args<'_>) -> Result<Value> {
-    id_from_bytes("ProfileID", args).map(Value::ProfileId)
+fn profile_id(bytes: BytesLike) -> Result<Value> {
+    decode_id("ProfileID", &bytes.0.unwrap_or_default()).map(Value::ProfileId)
+}
+
+/// The load-time check of an id function (`newIDExprFunc` decodes a literal when the
+/// statement is built): a bytes or string literal that is no id of `N` bytes stops the
+/// collector with the error a call would give.
+fn id_literal<const N: usize>(function: &str, args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    let bytes = match args.get("bytes") {
+        Some(Literal::Bytes(bytes)) => *bytes,
+        Some(Literal::String(text)) => text.as_bytes(),
+        _ => return Vec::new(),
+    };
+    let Err(error) = decode_id::<N>(function, bytes) else { return Vec::new() };
+    let problem = LiteralError::new("bytes", error.to_string());
+    // At 2N bytes only the hex is wrong; at any other length, the length.
+    let problem = if bytes.len() == 2 * N {
+        problem
+    } else {
+        problem.help(format!("give {N} bytes (0x…) or a string of {} hex digits", 2 * N))
+    };
+    vec![problem]
 }
 
 /// An id from exactly `N` bytes, or from `2N` bytes of hex text (the reference's
-/// `newIDExprFunc`).
-fn id_from_bytes<const N: usize>(function: &str, args: &Args<'_>) -> Result<[u8; N]> {
-    let bytes = args.bytes_like(0)?.unwrap_or_default();
-    if let Ok(id) = <[u8; N]>::try_from(bytes.as_slice()) {
+/// `bytesToID`).
+fn decode_id<const N: usize>(function: &str, bytes: &[u8]) -> Result<[u8; N]> {
+    if let Ok(id) = <[u8; N]>::try_from(bytes) {
         return Ok(id);
     }
     if bytes.len() != 2 * N {
@@ -541,8 +632,8 @@ fn go_unicode_form(c: char) -> String {
 // ---- Collections ----
 
 /// Strings count bytes, as Go's `len` does.
-fn len(args: &mut Args<'_>) -> Result<Value> {
-    let length = match args.value(0) {
+fn len(target: &Value) -> Result<Value> {
+    let length = match target {
         Value::String(s) => Some(s.len()),
         Value::Bytes(b) => Some(b.len()),
         Value::Map(m) => Some(m.len()),
@@ -554,21 +645,23 @@ fn len(args: &mut Args<'_>) -> Result<Value> {
         Some(n) => Ok(Value::Int(n as i64)),
         None => bail!(
             "Len: unsupported target type {}. target arg must be of type string, []any, map[string]any, pcommon.Map, pcommon.Slice, pcommon.Value (of type String, Map, Slice) or a supported slice type from the plog, pmetric or ptrace packages",
-            args.value(0).go_type()
+            target.go_type()
         ),
     }
 }
 
-fn keys(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::Slice(args.map(0)?.keys().cloned().map(Value::String).collect()))
+fn keys(target: &Map) -> Result<Value> {
+    Ok(Value::Slice(target.keys().cloned().map(Value::String).collect()))
 }
 
-fn values(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::Slice(args.map(0)?.values().cloned().collect()))
+fn values(target: &Map) -> Result<Value> {
+    Ok(Value::Slice(target.values().cloned().collect()))
 }
 
-fn coalesce(args: &mut Args<'_>) -> Result<Value> {
-    let values = args.each(0)?;
+/// Each value is evaluated only when the ones before it were nil: an error in what is
+/// skipped does not surface.
+fn coalesce(values: Deferred<'_, '_>) -> Result<Value> {
+    let values = values.each()?;
     if values.is_empty() {
         bail!("Coalesce requires at least one argument");
     }
@@ -582,14 +675,13 @@ fn coalesce(args: &mut Args<'_>) -> Result<Value> {
 }
 
 /// Membership by OTTL's `==` (an int item finds an equal double).
-fn contains_value(args: &mut Args<'_>) -> Result<Value> {
-    let item = args.value(1);
-    Ok(Value::Bool(args.slice(0)?.iter().any(|element| compare::compare(element, item, CompareOp::Eq))))
+fn contains_value(target: &[Value], item: &Value) -> Result<Value> {
+    Ok(Value::Bool(target.iter().any(|element| compare::compare(element, item, CompareOp::Eq))))
 }
 
 /// The first byte offset of a substring, or the first element equal (by `==`) to `value`.
-fn index(args: &mut Args<'_>) -> Result<Value> {
-    let position = match (args.value(0), args.value(1)) {
+fn index(target: &Value, value: &Value) -> Result<Value> {
+    let position = match (target, value) {
         (Value::String(text), Value::String(needle)) => text.find(needle.as_str()),
         (Value::String(_), _) => bail!("when source is string, value must also be string"),
         (Value::Slice(items), value) => items.iter().position(|element| compare::compare(element, value, CompareOp::Eq)),
@@ -598,18 +690,24 @@ fn index(args: &mut Args<'_>) -> Result<Value> {
     Ok(Value::Int(position.map_or(-1, |i| i as i64)))
 }
 
-fn sort(args: &mut Args<'_>) -> Result<Value> {
-    let descending = match args.optional(1) {
-        None => false,
-        Some(order) => match coerce::string(order)? {
-            "asc" => false,
-            "desc" => true,
-            other => bail!("invalid arguments: {other}. Order should be either \"asc\" or \"desc\""),
-        },
-    };
-    match args.value(0) {
+/// The order is judged before the target, as in the reference.
+fn sort(target: &Value, order: Option<&str>) -> Result<Value> {
+    let descending = order.map(is_descending).transpose()?.unwrap_or(false);
+    match target {
         Value::Slice(items) => Ok(Value::Slice(sorted(items, descending))),
         other => bail!("sort with unsupported type: '{}'. Target is not a list", go_dynamic_type(other)),
+    }
+}
+
+/// The orders `Sort` takes.
+const SORT_ORDERS: &[&str] = &["asc", "desc"];
+
+/// Whether `order` sorts from the largest down; `createSortFunction` refuses other words.
+fn is_descending(order: &str) -> Result<bool> {
+    match order {
+        "asc" => Ok(false),
+        "desc" => Ok(true),
+        other => bail!("invalid arguments: {other}. Order should be either \"asc\" or \"desc\""),
     }
 }
 
@@ -696,13 +794,11 @@ fn sort_text(item: &Value) -> String {
 
 /// A map of the slice's elements, keyed by the string at `key_path` in each (map) element or
 /// by the element's index, holding the value at `value_path` or the element itself.
-fn slice_to_map(args: &mut Args<'_>) -> Result<Value> {
-    let items = match args.value(0) {
+fn slice_to_map(target: &Value, key_path: Option<Vec<&str>>, value_path: Option<Vec<&str>>) -> Result<Value> {
+    let items = match target {
         Value::Slice(items) => items,
         other => bail!("unsupported type provided to SliceToMap function: {}", go_dynamic_type(other)),
     };
-    let key_path = if args.given(1) { Some(args.strings(1)?) } else { None };
-    let value_path = if args.given(2) { Some(args.strings(2)?) } else { None };
     let mut out = Map::with_capacity(items.len());
     for (i, element) in items.iter().enumerate() {
         let fields = if let Value::Map(fields) = element { Some(fields) } else { None };
@@ -755,8 +851,8 @@ fn go_percent_d(value: &Value) -> String {
 
 // ---- Math, networks, checksums ----
 
-fn log(args: &mut Args<'_>) -> Result<Value> {
-    match args.float_like(0)? {
+fn log(target: FloatLike) -> Result<Value> {
+    match target.0 {
         None => bail!("invalid input: <nil>"),
         Some(x) if x <= 0.0 => bail!("invalid input: expected number greater than zero but got {}", go_float_v(x)),
         Some(x) => Ok(Value::Float(x.ln())),
@@ -781,10 +877,9 @@ fn go_float_v(x: f64) -> String {
 
 /// Whether an IP address lies in any of the networks; an address that does not parse is
 /// in none, a network that does not parse is an error.
-fn is_in_cidr(args: &mut Args<'_>) -> Result<Value> {
-    let address = args.string(0)?;
-    let networks = args.strings(1)?.into_iter().map(Network::parse).collect::<Result<Vec<_>>>()?;
-    let Ok(address) = address.parse::<IpAddr>() else { return Ok(Value::Bool(false)) };
+fn is_in_cidr(target: &str, networks: Vec<&str>) -> Result<Value> {
+    let networks = networks.into_iter().map(Network::parse).collect::<Result<Vec<_>>>()?;
+    let Ok(address) = target.parse::<IpAddr>() else { return Ok(Value::Bool(false)) };
     Ok(Value::Bool(networks.iter().any(|network| network.contains(address))))
 }
 
@@ -831,8 +926,8 @@ impl Network {
 }
 
 /// The Luhn check on the value's text, spaces ignored; any other non-digit is an error.
-fn is_valid_luhn(args: &mut Args<'_>) -> Result<Value> {
-    let Some(text) = args.string_like(0)? else { bail!("invalid input: <nil>") };
+fn is_valid_luhn(target: StringLike) -> Result<Value> {
+    let Some(text) = target.0 else { bail!("invalid input: <nil>") };
     let digits: Vec<u8> = text.bytes().filter(|b| *b != b' ').collect();
     let Some((&check, body)) = digits.split_last() else { return Ok(Value::Bool(false)) };
     let check = luhn_digit(check)?;
@@ -859,16 +954,16 @@ fn luhn_digit(byte: u8) -> Result<u32> {
 
 // ---- Generated and item-dependent values ----
 
-fn uuid_v4(_: &mut Args<'_>) -> Result<Value> {
+fn uuid_v4() -> Result<Value> {
     Ok(Value::String(uuid::Uuid::new_v4().to_string()))
 }
 
-fn uuid_v7(_: &mut Args<'_>) -> Result<Value> {
+fn uuid_v7() -> Result<Value> {
     Ok(Value::String(uuid::Uuid::now_v7().to_string()))
 }
 
 /// Whether the statement's span (or the span of its event or link) has no parent.
-fn is_root_span(_: &mut Args<'_>, item: &ItemMut<'_>) -> Result<Value> {
+fn is_root_span(item: &ItemMut<'_>) -> Result<Value> {
     let span = match item {
         ItemMut::Span(span) | ItemMut::SpanEvent { span, .. } | ItemMut::SpanLink { span, .. } => span,
         _ => bail!("IsRootSpan is only available in the span context"),
@@ -878,7 +973,8 @@ fn is_root_span(_: &mut Args<'_>, item: &ItemMut<'_>) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::convert;
+    use super::super::Args;
+    use super::super::testing::{convert, converter};
     use super::*;
 
     fn s(text: &str) -> Value {
@@ -1004,6 +1100,56 @@ mod tests {
             err("SpanID", vec![s("010203040506070g")]),
             "SpanID: could not decode ID: invalid hex: encoding/hex: invalid byte: U+0067 'g'"
         );
+    }
+
+    /// What the declaration's load-time check says of `literal` given for `param`.
+    fn literal_problems(name: &str, param: &'static str, literal: Literal<'_>) -> Vec<LiteralError> {
+        let check = converter(name).literals.unwrap_or_else(|| panic!("{name} checks its literals"));
+        check(&LiteralArgs::new(vec![(param, literal)]))
+    }
+
+    #[test]
+    fn id_literals_are_decoded_at_load() {
+        assert!(literal_problems("TraceID", "bytes", Literal::Bytes(&[1; 16])).is_empty());
+        assert!(literal_problems("SpanID", "bytes", Literal::String("0102030405060708")).is_empty());
+        let problems = literal_problems("SpanID", "bytes", Literal::Bytes(&[1, 2]));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].param, "bytes");
+        assert_eq!(problems[0].message, "SpanID: could not decode ID: invalid length: expected 8 or 16 bytes, got 2");
+        assert_eq!(problems[0].help.as_deref(), Some("give 8 bytes (0x…) or a string of 16 hex digits"));
+        let problems = literal_problems("ProfileID", "bytes", Literal::String("0102030405060708090a0b0c0d0e0f1g"));
+        assert_eq!(problems[0].message, "ProfileID: could not decode ID: invalid hex: encoding/hex: invalid byte: U+0067 'g'");
+        assert_eq!(problems[0].help, None);
+        // The reference's `%#U` of the first bad byte: no quoted form for a control
+        // character, the byte (not the character) for UTF-8.
+        let problems = literal_problems("SpanID", "bytes", Literal::String("010203040506070\n"));
+        assert_eq!(problems[0].message, "SpanID: could not decode ID: invalid hex: encoding/hex: invalid byte: U+000A");
+        let problems = literal_problems("SpanID", "bytes", Literal::String("01020304050607é"));
+        assert_eq!(problems[0].message, "SpanID: could not decode ID: invalid hex: encoding/hex: invalid byte: U+00C3 'Ã'");
+        // Only literals are judged.
+        assert!(converter("TraceID").literals.is_some_and(|check| check(&LiteralArgs::new(vec![])).is_empty()));
+    }
+
+    #[test]
+    fn sort_order_literals_are_checked_at_load() {
+        assert!(literal_problems("Sort", "order", Literal::String("desc")).is_empty());
+        let problems = literal_problems("Sort", "order", Literal::String("up"));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].message, r#"invalid arguments: up. Order should be either "asc" or "desc""#);
+        assert_eq!(problems[0].help.as_deref(), Some(r#"expected one of "asc", "desc""#));
+    }
+
+    #[test]
+    fn parse_int_finds_an_empty_target_before_a_wrong_base() {
+        assert_eq!(
+            convert("ParseInt", vec![s(""), s("ten")]).unwrap_err().message(),
+            "invalid target value for ParseInt function, target cannot be empty"
+        );
+    }
+
+    #[test]
+    fn sort_judges_the_order_before_the_target() {
+        assert_eq!(err("Sort", vec![s("x"), s("up")]), "invalid arguments: up. Order should be either \"asc\" or \"desc\"");
     }
 
     #[test]
@@ -1163,7 +1309,7 @@ mod tests {
         use opentelemetry_proto::tonic::trace::v1::Span;
         let is_root = |span: &mut Span, event: bool| {
             let item = if event { ItemMut::SpanEvent { span, index: 0 } } else { ItemMut::Span(span) };
-            super::super::testing::converter("IsRootSpan").convert(&mut Args::values(vec![]), &item)
+            converter("IsRootSpan").convert(&mut Args::values(vec![]), &item)
         };
         let mut span = Span::default();
         assert_eq!(is_root(&mut span, false), Ok(Value::Bool(true)));
@@ -1171,7 +1317,7 @@ mod tests {
         assert_eq!(is_root(&mut span, true), Ok(Value::Bool(true)));
         span.parent_span_id = vec![0, 0, 0, 0, 0, 0, 0, 1];
         assert_eq!(is_root(&mut span, false), Ok(Value::Bool(false)));
-        let resource = super::super::testing::converter("IsRootSpan").convert(&mut Args::values(vec![]), &ItemMut::Resource);
+        let resource = converter("IsRootSpan").convert(&mut Args::values(vec![]), &ItemMut::Resource);
         assert!(resource.is_err());
     }
 }
