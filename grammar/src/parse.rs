@@ -19,7 +19,7 @@ use crate::span::Span;
 use crate::{literal, prepass, validate};
 
 lalrpop_util::lalrpop_mod!(
-    #[allow(clippy::all, unused_parens, unused_imports, dead_code)]
+    #[allow(clippy::all, clippy::unwrap_used, clippy::expect_used, unused_parens, unused_imports, dead_code)]
     grammar,
     "/ottl.rs"
 );

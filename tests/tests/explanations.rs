@@ -44,7 +44,9 @@ fn examples(code: Code) -> Vec<Example> {
             continue;
         }
         let item = line.trim_start().trim_start_matches("- ");
-        if let Some(name) = item.strip_prefix("context:") {
+        // In an `.ottl` example a `context:` line gives the lines below it their context; in
+        // a collector config it is part of the example.
+        if !yaml && let Some(name) = item.strip_prefix("context:") {
             let name = name.trim();
             context = Some(Context::parse(name).unwrap_or_else(|| panic!("{}: no context {name:?}", code.as_str())));
             continue;

@@ -186,14 +186,19 @@ pub fn children(context: Context, prefix_segments: &[&str]) -> Vec<Child> {
     let mut out = Vec::new();
     let (table_context, rest) = match prefix_segments.split_first() {
         None => {
+            // Every prefix names a context.
             for &prefix in context.prefixes() {
-                let c = Context::parse(prefix).expect("prefixes are context names");
-                out.push(Child { name: prefix, kind: ChildKind::Prefix(c), entry: None, has_children: true });
+                if let Some(c) = Context::parse(prefix) {
+                    out.push(Child { name: prefix, kind: ChildKind::Prefix(c), entry: None, has_children: true });
+                }
             }
             (context, prefix_segments)
         }
         Some((first, rest)) if context.accepts_prefix(first) && entry_prefix_len(context, prefix_segments) == 0 => {
-            (Context::parse(first).expect("prefixes are context names"), rest)
+            match Context::parse(first) {
+                Some(prefixed) => (prefixed, rest),
+                None => (context, prefix_segments),
+            }
         }
         Some(_) => (context, prefix_segments),
     };
