@@ -159,7 +159,7 @@ mod tests {
         let error = regex_pattern("IsMatch", "pattern", "(").unwrap_err();
         assert_eq!(error.param, "pattern");
         assert!(
-            error.message.starts_with("the regex pattern supplied to IsMatch '"("' is not a valid pattern: "),
+            error.message.starts_with(r#"the regex pattern supplied to IsMatch '"("' is not a valid pattern: "#),
             "{}",
             error.message
         );
