@@ -88,12 +88,11 @@ impl LiteralProblem {
 /// literal…); anything else (paths, calls) returns None, since it is known only at run time.
 pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProblem> {
     match (function, param) {
-        // ottlfuncs/regex.go `newDynamicRegex`, used by func_is_match.go, func_replace_pattern.go,
-        // func_replace_all_patterns.go, func_delete_matching_keys.go, func_keep_matching_keys.go.
-        // `matches` is the seed's alias of IsMatch.
-        ("IsMatch" | "matches", "pattern")
-        | ("replace_pattern" | "replace_all_patterns", "regex_pattern")
-        | ("delete_matching_keys" | "keep_matching_keys", "pattern") => {
+        // ottlfuncs/regex.go `newDynamicRegex`, used by func_is_match.go and func_replace_pattern.go.
+        // `matches` is the seed's alias of IsMatch. The editor `replace_pattern` declares this
+        // check itself; the arm stays for the seed's value-position `replace_pattern` (rules.rs),
+        // and `analyze` merges the editor's identical diagnostic.
+        ("IsMatch" | "matches", "pattern") | ("replace_pattern", "regex_pattern") => {
             let (pattern, span) = string_literal(value)?;
             let name = if function == "matches" { "IsMatch" } else { function };
             check_regex(name, pattern, span).err()
@@ -109,21 +108,6 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
                 ),
                 Ok(_) => None,
             }
-        }
-        // func_replace_match.go / func_replace_all_matches.go: `glob.Compile` (gobwas/glob v0.2.3)
-        // on a literal pattern, reported with invalidRegexErrMsg.
-        ("replace_match" | "replace_all_matches", "pattern") => {
-            let (pattern, span) = string_literal(value)?;
-            let error = glob_error(pattern)?;
-            Some(LiteralProblem::new(
-                span,
-                format!("the regex pattern supplied to {function} '{}' is not a valid pattern: {error}", go_quote(pattern)),
-            ))
-        }
-        // func_replace_all_patterns.go `replaceAllPatterns`.
-        ("replace_all_patterns", "mode") => {
-            let (s, span) = string_literal(value)?;
-            one_of(s, &["key", "value"], || format!("invalid mode {s}, must be either 'key' or 'value'")).map(|p| p.at(span))
         }
         // func_convert_case.go `convertCase`.
         ("ConvertCase", "to_case") => {
@@ -142,26 +126,6 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
             let (s, span) = string_literal(value)?;
             (s.chars().count() != 1)
                 .then(|| LiteralProblem::new(span, format!("invalid arguments: {param} must be a single character")))
-        }
-        // func_flatten.go `flatten` (v0.161: a depth must be at least 1).
-        ("flatten", "depth") => {
-            let n = int_literal(value)?;
-            (n < 1).then(|| {
-                LiteralProblem::new(value.span, format!("invalid depth '{n}' for flatten function, must be greater than 0"))
-                    .help("leave `depth` out to flatten every level")
-            })
-        }
-        // func_truncate_all.go `TruncateAll`.
-        ("truncate_all", "limit") => {
-            let n = int_literal(value)?;
-            (n < 0).then(|| {
-                LiteralProblem::new(value.span, format!("invalid limit for truncate_all function, {n} cannot be negative"))
-            })
-        }
-        // func_limit.go `limit` (the priority-key count is checked in `validate_together`).
-        ("limit", "limit") => {
-            let n = int_literal(value)?;
-            (n < 0).then(|| LiteralProblem::new(value.span, format!("invalid limit for limit function, {n} cannot be negative")))
         }
         // func_to_key_value_string.go `toKeyValueString` (ParseKeyValue falls back to the default
         // for an empty delimiter instead).
@@ -235,50 +199,12 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
     }
 }
 
-/// Cross-argument rules that need two literals (e.g. `limit`: the number of priority keys must
-/// be below the limit); `args` gives each parameter name with its literal value when present.
+/// Cross-argument rules that need two literals (e.g. `ParseKeyValue`: the pair delimiter must
+/// differ from the delimiter); `args` gives each parameter name with its literal value when present.
 pub fn validate_together(function: &str, args: &[(&str, &Expr)]) -> Vec<LiteralProblem> {
     let arg = |name: &str| args.iter().find(|(n, _)| *n == name).map(|(_, e)| *e);
     let mut problems = Vec::new();
     match function {
-        // func_truncate_all.go `TruncateAll`: the marker counts toward the limit.
-        "truncate_all" => {
-            if let (Some(limit), Some(marker)) = (arg("limit"), arg("truncation_marker"))
-                && let (Some(n), Some((text, span))) = (int_literal(limit), string_literal(marker))
-                && n >= 0
-                && text.len() as i64 > n
-            {
-                problems.push(
-                    LiteralProblem::new(
-                        span,
-                        format!(
-                            "invalid truncation marker for truncate_all function, length of marker {} cannot be greater than limit {n}",
-                            text.len()
-                        ),
-                    )
-                    .help("use a shorter marker or a larger limit"),
-                );
-            }
-        }
-        // func_limit.go `limit`: `limit < len(priorityKeys)` is an error (equality is allowed).
-        "limit" => {
-            if let (Some(limit), Some(keys)) = (arg("limit"), arg("priority_keys"))
-                && let (Some(n), ExprKind::List(items)) = (int_literal(limit), &keys.kind)
-                && n >= 0
-                && n < items.len() as i64
-            {
-                problems.push(
-                    LiteralProblem::new(
-                        limit.span,
-                        format!(
-                            "invalid limit for limit function, {n} cannot be less than number of priority attributes {}",
-                            items.len()
-                        ),
-                    )
-                    .help("raise the limit or list fewer priority keys"),
-                );
-            }
-        }
         // func_parse_key_value.go `parseKeyValue` (an empty delimiter means the default) and
         // func_to_key_value_string.go `toKeyValueString` (empty is rejected in `validate`).
         "ParseKeyValue" | "ToKeyValueString" => {
@@ -412,56 +338,6 @@ fn named_captures(hir: &regex_syntax::hir::Hir) -> usize {
     }
 }
 
-// ---- Globs (gobwas/glob v0.2.3, syntax/lexer) ----
-
-/// The lexer errors of gobwas/glob v0.2.3 `glob.Compile`: an unclosed `[` ("unexpected end of
-/// input") and a range that does not close right after `lo-hi` ("expected close range
-/// character"). An unclosed `{` is *not* a compile error in v0.2.3 (it is accepted, and a stray
-/// `}` or `,` is plain text), and a trailing `\` is dropped, so neither is reported.
-fn glob_error(pattern: &str) -> Option<&'static str> {
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '\\' => i += 2,
-            '[' => {
-                i += 1;
-                if chars.get(i) == Some(&'!') {
-                    i += 1;
-                }
-                let Some(&first) = chars.get(i) else { return Some("unexpected end of input") };
-                if chars.get(i + 1) == Some(&'-') {
-                    // `lo-hi]`
-                    if chars.get(i + 2).is_none() {
-                        return Some("unexpected end of input");
-                    }
-                    match chars.get(i + 3) {
-                        None => return Some("unexpected end of input"),
-                        Some(']') => i += 4,
-                        Some(_) => return Some("expected close range character"),
-                    }
-                } else {
-                    // Text up to `]`, with `\` escapes.
-                    let _ = first;
-                    loop {
-                        match chars.get(i) {
-                            None => return Some("unexpected end of input"),
-                            Some('\\') => i += 2,
-                            Some(']') => {
-                                i += 1;
-                                break;
-                            }
-                            Some(_) => i += 1,
-                        }
-                    }
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    None
-}
-
 // ---- Time formats (internal/coreinternal/timeutils/internal/ctimefmt/ctimefmt.go) ----
 
 const STRPTIME_DIRECTIVES: &[char] = &[
@@ -586,17 +462,9 @@ mod tests {
     }
 
     #[test]
-    fn regex_parameters_of_every_regex_function() {
-        let cases = [
-            (r#"replace_pattern(attributes["x"], "[a-", "y")"#, "replace_pattern", "regex_pattern", 1),
-            (r#"replace_all_patterns(attributes, "value", "(a", "y")"#, "replace_all_patterns", "regex_pattern", 2),
-            (r#"delete_matching_keys(attributes, "(a")"#, "delete_matching_keys", "pattern", 1),
-            (r#"keep_matching_keys(attributes, "(a")"#, "keep_matching_keys", "pattern", 1),
-        ];
-        for (src, function, param, index) in cases {
-            let p = problem(src, function, param, index);
-            assert!(p.message.starts_with(&format!("the regex pattern supplied to {function} ")), "{}", p.message);
-        }
+    fn regex_parameter_of_replace_pattern() {
+        let p = problem(r#"replace_pattern(attributes["x"], "[a-", "y")"#, "replace_pattern", "regex_pattern", 1);
+        assert!(p.message.starts_with("the regex pattern supplied to replace_pattern "), "{}", p.message);
         assert_eq!(
             check(r#"replace_pattern(attributes["x"], "token=[^&]*", "***")"#, "replace_pattern", "regex_pattern", 1),
             None
@@ -616,27 +484,8 @@ mod tests {
     }
 
     #[test]
-    fn globs() {
-        for pattern in ["/user/*/list/*", "a?c", "[abc]", "[!a-z]x", "{a,b}", "\\*", "0{", "a}b"] {
-            let src = format!(r#"replace_match(attributes["x"], "{pattern}", "y")"#);
-            assert_eq!(check(&src, "replace_match", "pattern", 1), None, "{pattern}");
-        }
-        let src = r#"replace_match(attributes["x"], "/user/[a", "y")"#;
-        let p = problem(src, "replace_match", "pattern", 1);
-        assert_eq!(
-            p.message,
-            r#"the regex pattern supplied to replace_match '"/user/[a"' is not a valid pattern: unexpected end of input"#
-        );
-        let src = r#"replace_all_matches(attributes, "[a-bc]", "y")"#;
-        let p = problem(src, "replace_all_matches", "pattern", 1);
-        assert!(p.message.ends_with("expected close range character"), "{}", p.message);
-    }
-
-    #[test]
     fn enumerations() {
         let ok = [
-            (r#"merge_maps(attributes, body, "upsert")"#, "merge_maps", "strategy", 2),
-            (r#"replace_all_patterns(attributes, "key", "a", "b")"#, "replace_all_patterns", "mode", 1),
             (r#"ConvertCase(name, "snake")"#, "ConvertCase", "to_case", 1),
             (r#"ParseCSV(body, "a,b", mode="lazyQuotes")"#, "ParseCSV", "mode", 2),
             (r#"convert_gauge_to_sum("cumulative", false)"#, "convert_gauge_to_sum", "string_agg_temp", 0),
@@ -659,20 +508,6 @@ mod tests {
             assert_eq!(check(src, f, p, i), None, "{src}");
         }
         let bad = [
-            (
-                r#"merge_maps(attributes, body, "merge")"#,
-                "merge_maps",
-                "strategy",
-                2,
-                "invalid value for strategy, merge, must be 'insert', 'update' or 'upsert'",
-            ),
-            (
-                r#"replace_all_patterns(attributes, "keys", "a", "b")"#,
-                "replace_all_patterns",
-                "mode",
-                1,
-                "invalid mode keys, must be either 'key' or 'value'",
-            ),
             (
                 r#"ConvertCase(name, "kebab")"#,
                 "ConvertCase",
@@ -741,15 +576,6 @@ mod tests {
 
     #[test]
     fn numeric_rules() {
-        assert_eq!(check(r#"truncate_all(attributes, 0)"#, "truncate_all", "limit", 1), None);
-        let p = problem(r#"truncate_all(attributes, -1)"#, "truncate_all", "limit", 1);
-        assert_eq!(p.message, "invalid limit for truncate_all function, -1 cannot be negative");
-        assert_eq!(check(r#"limit(attributes, 0, [])"#, "limit", "limit", 1), None);
-        let p = problem(r#"limit(attributes, -5, [])"#, "limit", "limit", 1);
-        assert_eq!(p.message, "invalid limit for limit function, -5 cannot be negative");
-        assert_eq!(check(r#"flatten(attributes, "k", 1)"#, "flatten", "depth", 2), None);
-        let p = problem(r#"flatten(attributes, "k", 0)"#, "flatten", "depth", 2);
-        assert_eq!(p.message, "invalid depth '0' for flatten function, must be greater than 0");
         assert_eq!(check(r#"extract_percentile_metric(99.9)"#, "extract_percentile_metric", "percentile", 0), None);
         let p = problem(r#"extract_percentile_metric(101.0)"#, "extract_percentile_metric", "percentile", 0);
         assert_eq!(p.message, "percentile must be between 0 and 100, got 101.000000");
@@ -799,23 +625,6 @@ mod tests {
     }
 
     #[test]
-    fn limit_and_priority_keys() {
-        let src = r#"limit(attributes, 1, ["a", "b"])"#;
-        let (l, k) = (arg(src, 1), arg(src, 2));
-        let problems = validate_together("limit", &[("limit", &l), ("priority_keys", &k)]);
-        assert_eq!(problems.len(), 1);
-        assert_eq!(
-            problems[0].message,
-            "invalid limit for limit function, 1 cannot be less than number of priority attributes 2"
-        );
-        assert_eq!(problems[0].span, l.span);
-        // Equality is allowed by the reference.
-        let src = r#"limit(attributes, 2, ["a", "b"])"#;
-        let (l, k) = (arg(src, 1), arg(src, 2));
-        assert!(validate_together("limit", &[("limit", &l), ("priority_keys", &k)]).is_empty());
-    }
-
-    #[test]
     fn merge_histogram_buckets_target_value() {
         let src = r#"merge_histogram_buckets(2.5, "limit_buckets")"#;
         let (t, m) = (arg(src, 0), arg(src, 1));
@@ -849,8 +658,6 @@ mod tests {
             (r#"IsMatch(body, attributes["p"])"#, "IsMatch", "pattern", 1),
             (r#"IsMatch(body, Concat(["(", "x"], ""))"#, "IsMatch", "pattern", 1),
             (r#"ExtractPatterns(body, attributes["p"])"#, "ExtractPatterns", "pattern", 1),
-            (r#"replace_match(attributes["x"], attributes["p"], "y")"#, "replace_match", "pattern", 1),
-            (r#"truncate_all(attributes, attributes["n"])"#, "truncate_all", "limit", 1),
             (r#"ConvertCase(name, attributes["c"])"#, "ConvertCase", "to_case", 1),
         ];
         for (src, f, p, i) in cases {
@@ -858,9 +665,6 @@ mod tests {
         }
         // Unknown functions and parameters are not judged either.
         assert_eq!(check(r#"Concat(["(", "x"], "(")"#, "Concat", "delimiter", 1), None);
-        let src = r#"limit(attributes, attributes["n"], ["a", "b"])"#;
-        let (l, k) = (arg(src, 1), arg(src, 2));
-        assert!(validate_together("limit", &[("limit", &l), ("priority_keys", &k)]).is_empty());
     }
 
     #[test]

@@ -9,9 +9,9 @@ use std::rc::Rc;
 
 use regex::{Captures, Regex};
 
-use super::literal::{LiteralError, one_of_help};
+use super::literal::{Literal, LiteralArgs, LiteralError, glob_error, one_of_help, regex_pattern};
 use super::shorthand::*;
-use super::{Args, EditorHost};
+use super::{Args, EditorBody, EditorHost, List};
 use crate::bail;
 use crate::coerce;
 use crate::editor;
@@ -23,52 +23,83 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     Function::editor(
         "set",
         &[r("target", K::Setter), r("value", K::Getter)],
-        set,
+        editor!(set(target, value)),
         "Writes `value` into `target`. A nil value is passed on, as collectors do from v0.161 (`ottl.set.allowNil`): an attribute or map becomes empty, a scalar field refuses it; older collectors left the target unchanged.",
-        &[Example::new(r#"set(attributes["env"], "prod")"#, "")],
+        &[
+            Example::new(r#"set(attributes["env"], "prod")"#, r#"attributes["env"] == "prod""#),
+            Example::new(r#"set(attributes["env"], nil)"#, r#"attributes["env"] == nil"#),
+        ],
     ),
     Function::editor(
         "delete_key",
         &[MAP_TARGET, r("key", K::StringGetter)],
-        delete_key,
+        editor!(delete_key(target, key)),
         "Removes one key from a map.",
-        &[Example::new(r#"delete_key(attributes, "http.request.header.authorization")"#, "")],
+        &[Example::new(r#"delete_key(attributes, "password")"#, r#"attributes["password"] == nil and attributes["env"] == "staging""#)],
     ),
     Function::editor(
         "delete_matching_keys",
         &[MAP_TARGET, r("pattern", K::StringGetter)],
-        delete_matching_keys,
+        editor!(delete_matching_keys(target, pattern)),
         "Removes every key of a map that matches an RE2 regular expression.",
-        &[Example::new(r#"delete_matching_keys(attributes, "(?i).*password.*")"#, "")],
-    ),
+        &[Example::new(
+            r#"delete_matching_keys(attributes, "(?i).*password.*")"#,
+            r#"attributes["password"] == nil and attributes["env"] == "staging""#,
+        )],
+    )
+    .literals(|args| regex_literal(args, "delete_matching_keys", "pattern").into_iter().collect()),
     Function::editor(
         "keep_keys",
         &[MAP_TARGET, r("keys", K::StringGetterList)],
-        keep_keys,
+        editor!(keep_keys(target, keys)),
         "Keeps only the listed keys of a map.",
-        &[Example::new(r#"keep_keys(attributes, ["http.method", "http.route"])"#, "")],
+        &[Example::new(
+            r#"keep_keys(attributes, ["http.method", "http.route"])"#,
+            r#"Len(attributes) == 2 and attributes["http.route"] == "/users/123""#,
+        )],
     ),
     Function::editor(
         "keep_matching_keys",
         &[MAP_TARGET, r("pattern", K::StringGetter)],
-        keep_matching_keys,
+        editor!(keep_matching_keys(target, pattern)),
         "Keeps only the keys of a map that match an RE2 regular expression.",
-        &[Example::new(r#"keep_matching_keys(attributes, "(?i).*version.*")"#, "")],
-    ),
+        &[Example::new(
+            r#"keep_matching_keys(attributes, "^http\\.")"#,
+            r#"attributes["http.method"] == "GET" and attributes["http.route"] == "/users/123" and attributes["env"] == nil"#,
+        )],
+    )
+    .literals(|args| regex_literal(args, "keep_matching_keys", "pattern").into_iter().collect()),
     Function::editor(
         "limit",
         &[MAP_TARGET, r("limit", K::Int), r("priority_keys", K::StringList)],
-        limit,
+        editor!(limit_keys(target, limit, priority_keys)),
         "Caps the number of keys of a map; which keys go is arbitrary, but `priority_keys` (fewer than `limit`) are kept.",
-        &[Example::new(r#"limit(attributes, 50, ["http.host", "http.method"])"#, "")],
-    ),
+        &[
+            Example::new(
+                r#"limit(attributes, 50, ["http.host", "http.method"])"#,
+                r#"attributes["http.method"] == "GET" and attributes["password"] == "hunter2""#,
+            ),
+            Example::new(
+                r#"limit(attributes, 3, ["http.method", "http.route"])"#,
+                r#"Len(attributes) == 3 and attributes["http.method"] == "GET" and attributes["http.route"] == "/users/123""#,
+            ),
+        ],
+    )
+    .literals(limit_literals),
     Function::editor(
         "truncate_all",
         &[MAP_TARGET, r("limit", K::Int), o("utf8_safe", K::Bool), o("truncation_marker", K::String)],
-        truncate_all,
+        editor!(truncate_all(target, limit, utf8_safe, truncation_marker)),
         "Cuts every top-level string value of a map to at most `limit` bytes; the marker counts toward the limit.",
-        &[Example::new(r#"truncate_all(attributes, 100)"#, "")],
-    ),
+        &[
+            Example::new(r#"truncate_all(attributes, 5)"#, r#"attributes["message"] == "hello" and attributes["env"] == "stagi""#),
+            Example::new(
+                r#"truncate_all(attributes, 8, truncation_marker="...")"#,
+                r#"attributes["message"] == "hello..." and attributes["http.method"] == "GET""#,
+            ),
+        ],
+    )
+    .literals(truncate_all_literals),
     // v0.161: all three are required (newer collectors make `source` and `strategy` optional).
     Function::editor(
         "merge_maps",
@@ -97,8 +128,16 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         ],
         replace_pattern,
         "Replaces every match of a regular expression in one string (`$1` expands groups); the optional converter (such as SHA256) is applied to the replacement.",
-        &[Example::new(r#"replace_pattern(attributes["http.url"], "token=[^&]*", "token=***")"#, "")],
-    ),
+        &[
+            Example::new(
+                r#"replace_pattern(attributes["http.url"], "token=[^&]*", "token=***")"#,
+                r#"attributes["http.url"] == "https://example.com/users/123?token=***""#,
+            ),
+            Example::new(r#"replace_pattern(attributes["http.url"], "^https://([^/]+)/.*$", "$1")"#, r#"attributes["http.url"] == "example.com""#),
+            Example::new(r#"replace_pattern(attributes["password"], ".+", "$0", SHA256)"#, r#"attributes["password"] == SHA256("hunter2")"#),
+        ],
+    )
+    .literals(|args| regex_literal(args, "replace_pattern", "regex_pattern").into_iter().collect()),
     Function::editor(
         "replace_all_patterns",
         &[
@@ -109,10 +148,25 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             REPLACE_TAIL_FN,
             REPLACE_TAIL_FMT,
         ],
-        replace_all_patterns,
+        editor!(replace_all_patterns(target, mode, regex_pattern, replacement, function, replacement_format)),
         "Regex replace over every string value (`mode` \"value\") or every key (`mode` \"key\") of a map.",
-        &[Example::new(r#"replace_all_patterns(attributes, "value", "/account/\\d{4}", "/account/{accountId}")"#, "")],
-    ),
+        &[
+            Example::new(
+                r#"replace_all_patterns(attributes, "value", "/users/\\d+", "/users/{userId}")"#,
+                r#"attributes["http.route"] == "/users/{userId}" and attributes["http.url"] == "https://example.com/users/{userId}?token=abc""#,
+            ),
+            Example::new(
+                r#"replace_all_patterns(attributes, "key", "^http\\.", "http_")"#,
+                r#"attributes["http_method"] == "GET" and attributes["http.method"] == nil"#,
+            ),
+        ],
+    )
+    .literals(|args| {
+        // replaceAllPatterns checks the mode, newDynamicRegex a literal pattern.
+        let mode = args.string("mode").and_then(|mode| ReplaceMode::parse(mode).err());
+        let mode = mode.map(|error| LiteralError::new("mode", error.to_string()).help(one_of_help(ReplaceMode::NAMES)));
+        mode.into_iter().chain(regex_literal(args, "replace_all_patterns", "regex_pattern")).collect()
+    }),
     Function::editor(
         "replace_match",
         &[
@@ -122,61 +176,93 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             REPLACE_TAIL_FN,
             REPLACE_TAIL_FMT,
         ],
-        replace_match,
+        editor!(replace_match(target, pattern, replacement, function, replacement_format)),
         "Replaces the whole string when it matches a glob pattern.",
-        &[Example::new(r#"replace_match(attributes["http.target"], "/user/*/list/*", "/user/{userId}/list/{listId}")"#, "")],
-    ),
+        &[Example::new(
+            r#"replace_match(attributes["http.route"], "/users/*", "/users/{userId}")"#,
+            r#"attributes["http.route"] == "/users/{userId}""#,
+        )],
+    )
+    .literals(|args| glob_literal(args, "replace_match").into_iter().collect()),
     Function::editor(
         "replace_all_matches",
         &[MAP_TARGET, r("pattern", K::StringGetter), r("replacement", K::StringGetter), REPLACE_TAIL_FN, REPLACE_TAIL_FMT],
-        replace_all_matches,
+        editor!(replace_all_matches(target, pattern, replacement, function, replacement_format)),
         "Replaces every string value of a map that matches a glob pattern.",
-        &[Example::new(r#"replace_all_matches(attributes, "/user/*/list/*", "/user/{userId}/list/{listId}")"#, "")],
-    ),
+        &[Example::new(
+            r#"replace_all_matches(attributes, "/users/*", "/users/{userId}")"#,
+            r#"attributes["http.route"] == "/users/{userId}" and attributes["http.url"] == "https://example.com/users/123?token=abc""#,
+        )],
+    )
+    .literals(|args| glob_literal(args, "replace_all_matches").into_iter().collect()),
     Function::editor(
         "flatten",
         &[MAP_TARGET, o("prefix", K::String), o("depth", K::Int), o("resolve_conflicts", K::Bool)],
-        flatten,
+        editor!(flatten(target, prefix, depth, resolve_conflicts)),
         "Moves nested map and slice entries to dotted top-level keys, up to `depth` levels; `resolve_conflicts` suffixes colliding keys with `.N`.",
-        &[Example::new(r#"flatten(attributes, "k8s", depth=2)"#, "")],
-    ),
+        &[
+            Example::new(
+                r#"flatten(attributes, "k8s", depth=2)"#,
+                r#"attributes["k8s.nested.k"] == "v" and attributes["k8s.tags.1"] == "b" and attributes["nested"] == nil"#,
+            ),
+            Example::new(r#"flatten(attributes, resolve_conflicts=true)"#, r#"attributes["tags"] == "a" and attributes["tags.0"] == "b""#),
+        ],
+    )
+    .literals(|args| {
+        // flatten (v0.161) refuses a depth below 1 when the statement is built.
+        let depth = args.int("depth").and_then(|depth| flatten_depth(depth).err());
+        depth.map(|error| LiteralError::new("depth", error.to_string()).help("leave `depth` out to flatten every level")).into_iter().collect()
+    }),
     Function::editor(
         "append",
         &[r("target", K::GetSetter), o("value", K::Getter), o("values", K::GetterList)],
-        append,
+        editor!(append(target, value, values)),
         "Turns the target into a slice (a scalar becomes a one-element slice, a missing value a new slice) and appends to it.",
-        &[Example::new(r#"append(attributes["tags"], values=["staging", "staging:east"])"#, "")],
+        &[
+            Example::new(
+                r#"append(attributes["tags"], values=["staging", "staging:east"])"#,
+                r#"Len(attributes["tags"]) == 4 and attributes["tags"][3] == "staging:east""#,
+            ),
+            Example::new(r#"append(attributes["env"], "prod")"#, r#"attributes["env"][0] == "staging" and attributes["env"][1] == "prod""#),
+        ],
     ),
     Function::editor(
         "delete_index",
         &[r("target", K::GetSetter).typed(LIST), r("start_index", K::IntGetter), o("end_index", K::IntGetter)],
-        delete_index,
+        editor!(delete_index(target, start_index, end_index)),
         "Deletes the elements `[start_index, end_index)` of a slice (only `start_index` when no end is given).",
-        &[Example::new(r#"delete_index(attributes["tags"], 0, 3)"#, "")],
+        &[
+            Example::new(r#"delete_index(attributes["tags"], 0)"#, r#"Len(attributes["tags"]) == 1 and attributes["tags"][0] == "b""#),
+            Example::new(r#"delete_index(attributes["tags"], 0, 2)"#, r#"Len(attributes["tags"]) == 0"#),
+        ],
     ),
     Function::editor(
         "stringify_all",
         &[MAP_TARGET],
-        stringify_all,
+        editor!(stringify_all(target)),
         "Converts every non-string value of a map to a string (numbers as text, bytes as base64, maps and slices as JSON).",
-        &[Example::new(r#"stringify_all(attributes)"#, "")],
+        &[Example::new(
+            r#"stringify_all(attributes)"#,
+            r#"attributes["http.status_code"] == "200" and attributes["tags"] == "[\"a\",\"b\"]" and attributes["nested"] == "{\"k\":\"v\"}""#,
+        )],
     ),
     Function::editor(
         "clear",
         &[r("target", K::GetSetter)],
-        clear,
+        editor!(clear(target)),
         "Sets the target to the empty value of its current type (map → {}, slice → [], string → \"\").",
-        &[Example::new(r#"clear(attributes["tags"])"#, "")],
+        &[
+            Example::new(r#"clear(attributes["tags"])"#, r#"Len(attributes["tags"]) == 0"#),
+            Example::new(r#"clear(attributes["message"])"#, r#"attributes["message"] == """#),
+        ],
     ),
 ];
 
-/// `set(target, value)`: a nil value leaves the target as it is (the reference before the
-/// `ottl.set.allowNil` gate).
 /// `set(target, value)`. A nil value is passed on, as collectors do from v0.161 (the
 /// `ottl.set.allowNil` gate, on by default): an attribute or map becomes empty, a scalar
 /// field refuses it (`setting a value to nil is not supported`).
-fn set(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    host.set_target(args.take(1))
+fn set(host: &mut dyn EditorHost, value: Value) -> Result<()> {
+    host.set_target(value)
 }
 
 /// Reads the map target (a `PMapGetSetter`, so a non-map is an error), lets `edit` change
@@ -189,38 +275,38 @@ fn edit_map(host: &mut dyn EditorHost, edit: impl FnOnce(&mut Map) -> Result<()>
 
 /// `delete_key(target, key)`. pdata's `Map.Remove` moves the last key into the removed
 /// key's place, and later statements (`limit`) see that order; `swap_remove` does the same.
-fn delete_key(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+/// The key is read after the target, so a target that is not a map is the error that wins.
+fn delete_key(host: &mut dyn EditorHost, key: &Value) -> Result<()> {
     if let Some(list) = host.target_attributes() {
-        let key = args.string(1)?;
+        let key = coerce::string(key)?;
         if let Some(index) = list.iter().position(|kv| kv.key == key) {
             list.swap_remove(index);
         }
         return Ok(());
     }
     edit_map(host, |map| {
-        map.swap_remove(args.string(1)?);
+        map.swap_remove(coerce::string(key)?);
         Ok(())
     })
 }
 
-fn delete_matching_keys(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let pattern = compile_regex("delete_matching_keys", args.string(1)?)?;
+fn delete_matching_keys(host: &mut dyn EditorHost, pattern: &str) -> Result<()> {
+    let pattern = compile_regex("delete_matching_keys", pattern)?;
     edit_map(host, |map| {
         map.retain(|key, _| !pattern.is_match(key));
         Ok(())
     })
 }
 
-fn keep_keys(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let keys = args.strings(1)?;
+fn keep_keys(host: &mut dyn EditorHost, keys: Vec<&str>) -> Result<()> {
     edit_map(host, |map| {
         map.retain(|key, _| keys.contains(&key.as_str()));
         Ok(())
     })
 }
 
-fn keep_matching_keys(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let pattern = compile_regex("keep_matching_keys", args.string(1)?)?;
+fn keep_matching_keys(host: &mut dyn EditorHost, pattern: &str) -> Result<()> {
+    let pattern = compile_regex("keep_matching_keys", pattern)?;
     edit_map(host, |map| {
         map.retain(|key, _| pattern.is_match(key));
         Ok(())
@@ -229,22 +315,16 @@ fn keep_matching_keys(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<
 
 /// `limit(target, limit, priority_keys)`: keeps the priority keys and, in map order, as many
 /// others as fit under `limit` (each priority key present counts, once per listing).
-fn limit(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let limit = args.int(1)?;
-    let priority = args.strings(2)?;
-    if limit < 0 {
-        bail!("invalid limit for limit function, {limit} cannot be negative");
-    }
-    if limit < priority.len() as i64 {
-        bail!("invalid limit for limit function, {limit} cannot be less than number of priority attributes {}", priority.len());
-    }
+fn limit_keys(host: &mut dyn EditorHost, limit: i64, priority_keys: Vec<&str>) -> Result<()> {
+    non_negative_limit("limit", limit)?;
+    priority_keys_fit(limit, priority_keys.len())?;
     edit_map(host, |map| {
         if map.len() as i64 <= limit {
             return Ok(());
         }
-        let mut kept = priority.iter().filter(|key| map.contains_key(**key)).count() as i64;
+        let mut kept = priority_keys.iter().filter(|key| map.contains_key(**key)).count() as i64;
         map.retain(|key, _| {
-            if priority.contains(&key.as_str()) {
+            if priority_keys.contains(&key.as_str()) {
                 return true;
             }
             kept += 1;
@@ -254,22 +334,47 @@ fn limit(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
     })
 }
 
+/// func_limit.go and func_truncate_all.go: a limit may not be negative (checked when the
+/// statement is built for a literal, else when it runs).
+fn non_negative_limit(function: &str, limit: i64) -> Result<()> {
+    if limit < 0 {
+        bail!("invalid limit for {function} function, {limit} cannot be negative");
+    }
+    Ok(())
+}
+
+/// func_limit.go: the priority keys must fit under the limit (as many as the limit is
+/// allowed).
+fn priority_keys_fit(limit: i64, priority_keys: usize) -> Result<()> {
+    if limit < priority_keys as i64 {
+        bail!("invalid limit for limit function, {limit} cannot be less than number of priority attributes {priority_keys}");
+    }
+    Ok(())
+}
+
+/// The literal checks of `limit`: a negative limit, then one below the number of listed
+/// priority keys.
+fn limit_literals(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    let Some(limit) = args.int("limit") else { return Vec::new() };
+    if let Err(error) = non_negative_limit("limit", limit) {
+        return vec![LiteralError::new("limit", error.to_string())];
+    }
+    let Some(Literal::List(priority_keys)) = args.get("priority_keys") else { return Vec::new() };
+    let error = priority_keys_fit(limit, priority_keys.len()).err();
+    error
+        .map(|error| LiteralError::new("limit", error.to_string()).help("raise the limit or list fewer priority keys"))
+        .into_iter()
+        .collect()
+}
+
 /// `truncate_all(target, limit, utf8_safe = true, truncation_marker = "")`: cuts every
 /// top-level string longer than `limit` bytes so that it, with the marker appended, is
 /// `limit` bytes long (less when the cut backs up to a character boundary).
-fn truncate_all(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let limit = args.int(1)?;
-    if limit < 0 {
-        bail!("invalid limit for truncate_all function, {limit} cannot be negative");
-    }
-    let utf8_safe = args.optional(2).map(coerce::bool).transpose()?.unwrap_or(true);
-    let marker = args.optional(3).map(coerce::string).transpose()?.unwrap_or("");
-    if marker.len() as i64 > limit {
-        bail!(
-            "invalid truncation marker for truncate_all function, length of marker {} cannot be greater than limit {limit}",
-            marker.len()
-        );
-    }
+fn truncate_all(host: &mut dyn EditorHost, limit: i64, utf8_safe: Option<bool>, truncation_marker: Option<&str>) -> Result<()> {
+    non_negative_limit("truncate_all", limit)?;
+    let utf8_safe = utf8_safe.unwrap_or(true);
+    let marker = truncation_marker.unwrap_or("");
+    marker_fits(limit, marker)?;
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     edit_map(host, |map| {
         for value in map.values_mut() {
@@ -281,6 +386,28 @@ fn truncate_all(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
         }
         Ok(())
     })
+}
+
+/// func_truncate_all.go: the marker counts toward the limit, so it may not be longer.
+fn marker_fits(limit: i64, marker: &str) -> Result<()> {
+    if marker.len() as i64 > limit {
+        bail!(
+            "invalid truncation marker for truncate_all function, length of marker {} cannot be greater than limit {limit}",
+            marker.len()
+        );
+    }
+    Ok(())
+}
+
+/// The literal checks of `truncate_all`: a negative limit, then a marker longer than it.
+fn truncate_all_literals(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    let Some(limit) = args.int("limit") else { return Vec::new() };
+    if let Err(error) = non_negative_limit("truncate_all", limit) {
+        return vec![LiteralError::new("limit", error.to_string())];
+    }
+    let error = args.string("truncation_marker").and_then(|marker| marker_fits(limit, marker).err());
+    let error = error.map(|error| LiteralError::new("truncation_marker", error.to_string()));
+    error.map(|error| error.help("use a shorter marker or a larger limit")).into_iter().collect()
 }
 
 /// The first `at` bytes of `text`. The reference keeps a partial character when not
@@ -342,25 +469,37 @@ fn compile_regex(function: &str, pattern: &str) -> Result<Rc<Regex>> {
 }
 
 fn invalid_pattern(function: &str, pattern: &str, reason: &str) -> Error {
-    Error::new(format!(
-        "the regex pattern supplied to {function} '{}' is not a valid pattern: {reason}",
-        coerce::go_quote(pattern)
-    ))
+    Error::new(invalid_pattern_message(function, pattern, reason))
+}
+
+/// The reference's `invalidRegexErrMsg`, which its glob editors use too.
+fn invalid_pattern_message(function: &str, pattern: &str, reason: &str) -> String {
+    format!("the regex pattern supplied to {function} '{}' is not a valid pattern: {reason}", coerce::go_quote(pattern))
+}
+
+/// A literal regular expression for `param`, compiled when the statement is built
+/// (`newDynamicRegex` in ottlfuncs/regex.go).
+fn regex_literal(args: &LiteralArgs<'_>, function: &str, param: &'static str) -> Option<LiteralError> {
+    regex_pattern(function, param, args.string(param)?).err()
 }
 
 /// The optional converter (`SHA256`, …) and `replacementFormat` the replace editors apply
 /// to a replacement.
 struct ReplacementHook<'a> {
-    function: &'static super::Function,
+    function: &'static Function,
     format: Option<&'a Value>,
     /// The reference's error when the converter does not return a string.
     not_a_string: &'static str,
 }
 
 impl<'a> ReplacementHook<'a> {
-    /// The hook of a call whose converter is parameter `function` and format the next one.
-    fn of(args: &'a Args<'_>, function: usize, not_a_string: &'static str) -> Option<ReplacementHook<'a>> {
-        Some(ReplacementHook { function: args.function(function)?, format: args.optional(function + 1), not_a_string })
+    /// The hook of a call given a converter; the format is read only when it is applied.
+    fn new(
+        function: Option<&'static Function>,
+        format: Option<&'a Value>,
+        not_a_string: &'static str,
+    ) -> Option<ReplacementHook<'a>> {
+        Some(ReplacementHook { function: function?, format, not_a_string })
     }
 
     /// The converter's result for `replacement`, put through the format if there is one.
@@ -402,19 +541,33 @@ fn apply_replacement_format(format: &str, value: &str) -> Result<String> {
     Ok(out)
 }
 
-/// `replace_pattern(target, regex, replacement, function?, replacementFormat?)`.
+/// The body of `replace_pattern`; the seed's value-position `replace_pattern` (rules.rs)
+/// runs it on a copy of its target.
 pub(super) fn replace_pattern(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let regex = compile_regex("replace_pattern", args.string(1)?)?;
+    let body: EditorBody = editor!(replace_in_string(target, regex_pattern, replacement, function, replacement_format));
+    body(args, host)
+}
+
+/// `replace_pattern(target, regex_pattern, replacement, function?, replacement_format?)`. The
+/// replacement is read after the target, and not at all when the target is nil.
+fn replace_in_string(
+    host: &mut dyn EditorHost,
+    regex_pattern: &str,
+    replacement: &Value,
+    function: Option<&'static Function>,
+    replacement_format: Option<&Value>,
+) -> Result<()> {
+    let regex = compile_regex("replace_pattern", regex_pattern)?;
     let original = host.get_target()?;
     if original.is_nil() {
         return Ok(());
     }
-    let replacement = args.string(2)?;
+    let replacement = coerce::string(replacement)?;
     let Value::String(text) = original else { return Ok(()) };
     if !regex.is_match(&text) {
         return Ok(());
     }
-    let hook = ReplacementHook::of(args, 3, "the replacement value must be a string");
+    let hook = ReplacementHook::new(function, replacement_format, "the replacement value must be a string");
     let replaced = regex_replace(&regex, &text, replacement, hook.as_ref())?;
     host.set_target(Value::String(replaced))
 }
@@ -515,27 +668,52 @@ fn go_group_name(name: &str) -> &str {
     }
 }
 
-/// `replace_all_patterns(target, mode, regex, replacement, function?, replacementFormat?)`.
-fn replace_all_patterns(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let mode = args.string(1)?;
-    if mode != "key" && mode != "value" {
-        bail!("invalid mode {mode}, must be either 'key' or 'value'");
+/// What `replace_all_patterns` rewrites: the keys or the string values of the map.
+#[derive(Clone, Copy)]
+enum ReplaceMode {
+    Key,
+    Value,
+}
+
+impl ReplaceMode {
+    const NAMES: &[&str] = &["key", "value"];
+
+    fn parse(name: &str) -> Result<ReplaceMode> {
+        Ok(match name {
+            "key" => ReplaceMode::Key,
+            "value" => ReplaceMode::Value,
+            other => bail!("invalid mode {other}, must be either 'key' or 'value'"),
+        })
     }
-    let by_key = mode == "key";
-    let regex = compile_regex("replace_all_patterns", args.string(2)?)?;
+}
+
+/// `replace_all_patterns(target, mode, regex_pattern, replacement, function?,
+/// replacement_format?)`. As the reference, it checks the mode before the pattern, and reads
+/// the replacement after the target.
+fn replace_all_patterns(
+    host: &mut dyn EditorHost,
+    mode: &str,
+    regex_pattern: &Value,
+    replacement: &Value,
+    function: Option<&'static Function>,
+    replacement_format: Option<&Value>,
+) -> Result<()> {
+    let mode = ReplaceMode::parse(mode)?;
+    let regex = compile_regex("replace_all_patterns", coerce::string(regex_pattern)?)?;
     let mut map = coerce::into_map(host.get_target()?)?;
-    let replacement = args.string(3)?;
-    let hook = ReplacementHook::of(args, 4, "the replacement value must be a string");
-    if by_key {
-        map = replace_keys(map, &regex, replacement, hook.as_ref());
-    } else {
-        for value in map.values_mut() {
-            if let Value::String(text) = value
-                && regex.is_match(text)
-                // As the reference, a value whose converter fails is left as it was.
-                && let Ok(replaced) = regex_replace(&regex, text, replacement, hook.as_ref())
-            {
-                *text = replaced;
+    let replacement = coerce::string(replacement)?;
+    let hook = ReplacementHook::new(function, replacement_format, "the replacement value must be a string");
+    match mode {
+        ReplaceMode::Key => map = replace_keys(map, &regex, replacement, hook.as_ref()),
+        ReplaceMode::Value => {
+            for value in map.values_mut() {
+                if let Value::String(text) = value
+                    && regex.is_match(text)
+                    // As the reference, a value whose converter fails is left as it was.
+                    && let Ok(replaced) = regex_replace(&regex, text, replacement, hook.as_ref())
+                {
+                    *text = replaced;
+                }
             }
         }
     }
@@ -561,31 +739,48 @@ fn replace_keys(map: Map, regex: &Regex, replacement: &str, hook: Option<&Replac
     updated
 }
 
-/// The replacement of the glob editors: the string, or the converter's result for it.
-fn glob_replacement(args: &Args<'_>) -> Result<String> {
-    match ReplacementHook::of(args, 3, "replacement value is not a string") {
-        Some(hook) => hook.apply(args.value(2).clone()),
-        None => Ok(args.string(2)?.to_string()),
+/// The replacement of the glob editors, read after the target: the string, or the
+/// converter's result for the value as given (a converter takes any value).
+fn glob_replacement(
+    replacement: &Value,
+    function: Option<&'static Function>,
+    replacement_format: Option<&Value>,
+) -> Result<String> {
+    match ReplacementHook::new(function, replacement_format, "replacement value is not a string") {
+        Some(hook) => hook.apply(replacement.clone()),
+        None => Ok(coerce::string(replacement)?.to_string()),
     }
 }
 
-/// `replace_match(target, glob, replacement, function?, replacementFormat?)`.
-fn replace_match(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let glob = compile_glob("replace_match", args.string(1)?)?;
+/// `replace_match(target, pattern, replacement, function?, replacement_format?)`.
+fn replace_match(
+    host: &mut dyn EditorHost,
+    pattern: &str,
+    replacement: &Value,
+    function: Option<&'static Function>,
+    replacement_format: Option<&Value>,
+) -> Result<()> {
+    let glob = compile_glob("replace_match", pattern)?;
     let original = host.get_target()?;
-    let replacement = glob_replacement(args)?;
+    let replacement = glob_replacement(replacement, function, replacement_format)?;
     match original {
         Value::String(text) if glob.is_match(&text) => host.set_target(Value::String(replacement)),
         _ => Ok(()),
     }
 }
 
-/// `replace_all_matches(target, glob, replacement, function?, replacementFormat?)`. As in
-/// the reference, a non-string value is matched as the empty string (`Value.Str()`).
-fn replace_all_matches(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let glob = compile_glob("replace_all_matches", args.string(1)?)?;
+/// `replace_all_matches(target, pattern, replacement, function?, replacement_format?)`. As
+/// in the reference, a non-string value is matched as the empty string (`Value.Str()`).
+fn replace_all_matches(
+    host: &mut dyn EditorHost,
+    pattern: &str,
+    replacement: &Value,
+    function: Option<&'static Function>,
+    replacement_format: Option<&Value>,
+) -> Result<()> {
+    let glob = compile_glob("replace_all_matches", pattern)?;
     let mut map = coerce::into_map(host.get_target()?)?;
-    let replacement = glob_replacement(args)?;
+    let replacement = glob_replacement(replacement, function, replacement_format)?;
     for value in map.values_mut() {
         let text = match value {
             Value::String(text) => text.as_str(),
@@ -603,6 +798,14 @@ fn replace_all_matches(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result
 fn compile_glob(function: &str, pattern: &str) -> Result<Rc<Regex>> {
     let regex = glob::to_regex(pattern).map_err(|e| invalid_pattern(function, pattern, &e))?;
     crate::regex::compile(&regex).map_err(|e| invalid_pattern(function, pattern, &e))
+}
+
+/// A literal glob pattern with an error `glob.Compile` finds when the statement is built
+/// (func_replace_match.go, func_replace_all_matches.go), reported as `invalidRegexErrMsg`.
+fn glob_literal(args: &LiteralArgs<'_>, function: &str) -> Option<LiteralError> {
+    let pattern = args.string("pattern")?;
+    let error = glob_error(pattern)?;
+    Some(LiteralError::new("pattern", invalid_pattern_message(function, pattern, error)))
 }
 
 /// gobwas/glob's lexer and parser (v0.2.3): `*` and `**` match any run of characters
@@ -852,14 +1055,12 @@ mod glob {
     }
 }
 
-/// `flatten(target, prefix?, depth?, resolveConflicts?)`.
-fn flatten(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let prefix = args.optional(1).map(coerce::string).transpose()?.unwrap_or("").to_string();
-    let depth = args.optional(2).map(coerce::int).transpose()?.unwrap_or(i64::MAX);
-    if depth < 1 {
-        bail!("invalid depth '{depth}' for flatten function, must be greater than 0");
-    }
-    let resolve_conflicts = args.optional(3).map(coerce::bool).transpose()?.unwrap_or(false);
+/// `flatten(target, prefix?, depth?, resolve_conflicts?)`.
+fn flatten(host: &mut dyn EditorHost, prefix: Option<&str>, depth: Option<i64>, resolve_conflicts: Option<bool>) -> Result<()> {
+    let prefix = prefix.unwrap_or("");
+    let depth = depth.unwrap_or(i64::MAX);
+    flatten_depth(depth)?;
+    let resolve_conflicts = resolve_conflicts.unwrap_or(false);
     edit_map(host, |map| {
         let mut flattener = Flattener {
             result: Map::with_capacity(map.len()),
@@ -867,10 +1068,18 @@ fn flatten(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
             resolve_conflicts,
             max_depth: depth.min(MAX_FLATTEN_DEPTH),
         };
-        flattener.flatten_map(std::mem::take(map), &prefix, 0);
+        flattener.flatten_map(std::mem::take(map), prefix, 0);
         *map = flattener.result;
         Ok(())
     })
+}
+
+/// func_flatten.go (v0.161): a depth must be at least 1.
+fn flatten_depth(depth: i64) -> Result<()> {
+    if depth < 1 {
+        bail!("invalid depth '{depth}' for flatten function, must be greater than 0");
+    }
+    Ok(())
 }
 
 /// How deep `flatten` descends at most, whatever `depth` says: deeper values stay nested
@@ -942,8 +1151,8 @@ impl Flattener {
 
 /// `append(target, value?, values?)`: the target as a slice (nil → empty, a scalar → one
 /// element) with the values appended.
-fn append(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    if !args.given(1) && !args.given(2) {
+fn append(host: &mut dyn EditorHost, value: Option<Value>, values: Option<List<'_>>) -> Result<()> {
+    if value.is_none() && values.is_none() {
         bail!("at least one of the optional arguments ('value' or 'values') must be provided");
     }
     // The target's own elements come in raw form; a map target and appended values come as
@@ -955,11 +1164,9 @@ fn append(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
         Value::Slice(items) => (items, Vec::new()),
         other => (Vec::new(), vec![other]),
     };
-    if args.given(1) {
-        added.push(args.take(1));
-    }
-    if args.given(2) {
-        added.extend_from_slice(args.list(2)?);
+    added.extend(value);
+    if let Some(List(values)) = values {
+        added.extend_from_slice(values);
     }
     if let Some(bad) = added.iter().find(|item| matches!(item, Value::Map(_) | Value::Slice(_)) || !item.is_attribute_value()) {
         bail!("<Invalid value type {}>", bad.go_type());
@@ -969,12 +1176,15 @@ fn append(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
 }
 
 /// `delete_index(target, start_index, end_index?)`: removes `[start, end)` (just `start`
-/// without an end).
-fn delete_index(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+/// without an end). The indexes are read after the target, as the reference reads them.
+fn delete_index(host: &mut dyn EditorHost, start_index: &Value, end_index: Option<&Value>) -> Result<()> {
     let target = host.get_target()?;
     let mut items = coerce::slice(&target)?.to_vec();
-    let start = args.int(1)?;
-    let end = if args.given(2) { args.int(2)? } else { start.wrapping_add(1) };
+    let start = coerce::int(start_index)?;
+    let end = match end_index {
+        Some(end) => coerce::int(end)?,
+        None => start.wrapping_add(1),
+    };
     let len = items.len() as i64;
     if start == 0 && end == len {
         return host.set_target(Value::Slice(Vec::new()));
@@ -994,7 +1204,7 @@ fn delete_index(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
 }
 
 /// `stringify_all(target)`: every non-string value as `pcommon.Value.AsString` writes it.
-fn stringify_all(_args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+fn stringify_all(host: &mut dyn EditorHost) -> Result<()> {
     edit_map(host, |map| {
         for value in map.values_mut() {
             if !matches!(value, Value::String(_)) {
@@ -1021,7 +1231,7 @@ pub(super) fn as_string(value: &Value) -> String {
 }
 
 /// `clear(target)`: the zero value of the target's type.
-fn clear(_args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+fn clear(host: &mut dyn EditorHost) -> Result<()> {
     let zero = match host.get_target()? {
         Value::Nil => Value::Nil,
         Value::Bool(_) => Value::Bool(false),
@@ -1412,6 +1622,132 @@ mod tests {
             ("i", s("1e+21")),
         ]);
         assert_eq!(after, expected);
+    }
+
+    /// What the literal checks of editor `name` find in these literal arguments.
+    fn literal_errors(name: &str, args: Vec<(&'static str, Literal<'static>)>) -> Vec<LiteralError> {
+        let check = super::super::testing::editor(name).literals.expect("declares literal checks");
+        check(&LiteralArgs::new(args))
+    }
+
+    /// The one problem the literal checks of `name` find.
+    fn literal_error(name: &str, args: Vec<(&'static str, Literal<'static>)>) -> LiteralError {
+        match &literal_errors(name, args)[..] {
+            [error] => error.clone(),
+            other => panic!("expected one problem with {name}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn literal_regex_patterns() {
+        let cases = [
+            ("replace_pattern", "regex_pattern"),
+            ("replace_all_patterns", "regex_pattern"),
+            ("delete_matching_keys", "pattern"),
+            ("keep_matching_keys", "pattern"),
+        ];
+        for (function, param) in cases {
+            let error = literal_error(function, vec![(param, Literal::String("(a"))]);
+            assert_eq!(error.param, param);
+            assert!(
+                error.message.starts_with(&format!("the regex pattern supplied to {function} '\"(a\"' ")),
+                "{}",
+                error.message
+            );
+            assert!(literal_errors(function, vec![(param, Literal::String("token=[^&]*"))]).is_empty());
+            // A pattern known only at run time is not judged.
+            assert!(literal_errors(function, vec![]).is_empty());
+        }
+    }
+
+    #[test]
+    fn literal_merge_strategy() {
+        assert!(literal_errors("merge_maps", vec![("strategy", Literal::String("upsert"))]).is_empty());
+        let error = literal_error("merge_maps", vec![("strategy", Literal::String("merge"))]);
+        assert_eq!(
+            (error.param, error.message.as_str()),
+            ("strategy", "invalid value for strategy, merge, must be 'insert', 'update' or 'upsert'")
+        );
+        assert_eq!(error.help.as_deref(), Some(r#"expected one of "insert", "update", "upsert""#));
+    }
+
+    #[test]
+    fn literal_replace_mode() {
+        assert!(literal_errors("replace_all_patterns", vec![("mode", Literal::String("key"))]).is_empty());
+        let error = literal_error("replace_all_patterns", vec![("mode", Literal::String("keys"))]);
+        assert_eq!((error.param, error.message.as_str()), ("mode", "invalid mode keys, must be either 'key' or 'value'"));
+        assert_eq!(error.help.as_deref(), Some(r#"expected one of "key", "value""#));
+        assert_eq!(
+            err(edit("replace_all_patterns", log_editors(), vec![v(s("keys")), v(Value::Int(1)), v(s("y"))])),
+            error.message
+        );
+    }
+
+    #[test]
+    fn literal_glob_patterns() {
+        for pattern in ["/user/*/list/*", "a?c", "[abc]", "[!a-z]x", "{a,b}", "\\*", "0{", "a}b"] {
+            assert!(literal_errors("replace_match", vec![("pattern", Literal::String(pattern))]).is_empty(), "{pattern}");
+        }
+        let error = literal_error("replace_match", vec![("pattern", Literal::String("/user/[a"))]);
+        assert_eq!(error.param, "pattern");
+        assert_eq!(
+            error.message,
+            r#"the regex pattern supplied to replace_match '"/user/[a"' is not a valid pattern: unexpected end of input"#
+        );
+        let error = literal_error("replace_all_matches", vec![("pattern", Literal::String("[a-bc]"))]);
+        assert_eq!(
+            error.message,
+            r#"the regex pattern supplied to replace_all_matches '"[a-bc]"' is not a valid pattern: expected close range character"#
+        );
+        assert!(literal_errors("replace_all_matches", vec![]).is_empty());
+    }
+
+    #[test]
+    fn literal_limits() {
+        assert!(literal_errors("truncate_all", vec![("limit", Literal::Int(0))]).is_empty());
+        let error =
+            literal_error("truncate_all", vec![("limit", Literal::Int(-1)), ("truncation_marker", Literal::String("..."))]);
+        assert_eq!(
+            (error.param, error.message.as_str()),
+            ("limit", "invalid limit for truncate_all function, -1 cannot be negative")
+        );
+        let error =
+            literal_error("truncate_all", vec![("limit", Literal::Int(2)), ("truncation_marker", Literal::String("..."))]);
+        assert_eq!(error.param, "truncation_marker");
+        assert_eq!(
+            error.message,
+            "invalid truncation marker for truncate_all function, length of marker 3 cannot be greater than limit 2"
+        );
+        assert!(error.help.is_some());
+        assert!(
+            literal_errors("truncate_all", vec![("limit", Literal::Int(3)), ("truncation_marker", Literal::String("..."))])
+                .is_empty()
+        );
+
+        let keys = |n: usize| Literal::List(vec![Some(Literal::String("k")); n]);
+        assert!(literal_errors("limit", vec![("limit", Literal::Int(0)), ("priority_keys", keys(0))]).is_empty());
+        let error = literal_error("limit", vec![("limit", Literal::Int(-5)), ("priority_keys", keys(0))]);
+        assert_eq!((error.param, error.message.as_str()), ("limit", "invalid limit for limit function, -5 cannot be negative"));
+        let error = literal_error("limit", vec![("limit", Literal::Int(1)), ("priority_keys", keys(2))]);
+        assert_eq!(
+            (error.param, error.message.as_str()),
+            ("limit", "invalid limit for limit function, 1 cannot be less than number of priority attributes 2")
+        );
+        assert_eq!(error.help.as_deref(), Some("raise the limit or list fewer priority keys"));
+        // Equality is allowed by the reference.
+        assert!(literal_errors("limit", vec![("limit", Literal::Int(2)), ("priority_keys", keys(2))]).is_empty());
+        assert!(literal_errors("limit", vec![("priority_keys", keys(2))]).is_empty());
+    }
+
+    #[test]
+    fn literal_flatten_depth() {
+        assert!(literal_errors("flatten", vec![("prefix", Literal::String("k")), ("depth", Literal::Int(1))]).is_empty());
+        let error = literal_error("flatten", vec![("depth", Literal::Int(0))]);
+        assert_eq!(
+            (error.param, error.message.as_str()),
+            ("depth", "invalid depth '0' for flatten function, must be greater than 0")
+        );
+        assert_eq!(error.help.as_deref(), Some("leave `depth` out to flatten every level"));
     }
 
     #[test]
