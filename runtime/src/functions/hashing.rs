@@ -7,9 +7,9 @@ use std::hash::Hasher as _;
 
 use sha1::Digest as _;
 
-use super::Args;
 use super::shorthand::*;
 use crate::coerce::hex_lower;
+use crate::converter;
 use crate::error::Result;
 use crate::value::Value;
 
@@ -19,86 +19,135 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "SHA1",
         TARGET_STR,
         T::String,
-        |args, _| hex_digest(args, |s| sha1::Sha1::digest(s).to_vec()),
+        converter!(sha1_hex(target)),
         "The SHA-1 digest as lowercase hex.",
-        &[Example::new(r#"SHA1(attributes["email"])"#, "")],
+        &[Example::new(r#"SHA1(attributes["password"])"#, r#""f3bbbd66a63d4bf1747940578ec3d0103530e21d""#)],
     ),
     Function::converter(
         "SHA256",
         TARGET_STR,
         T::String,
-        |args, _| hex_digest(args, |s| sha2::Sha256::digest(s).to_vec()),
+        converter!(sha256_hex(target)),
         "The SHA-256 digest as lowercase hex.",
-        &[Example::new(r#"SHA256(attributes["email"])"#, "")],
+        &[
+            Example::new(
+                r#"SHA256(attributes["password"])"#,
+                r#""f52fbd32b2b3b86ff88ef6c490628285f482af15ddcb29541f94bcf526a3f6c7""#,
+            ),
+            Example::new(r#"SHA256("")"#, r#""e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855""#),
+        ],
     ),
     Function::converter(
         "SHA512",
         TARGET_STR,
         T::String,
-        |args, _| hex_digest(args, |s| sha2::Sha512::digest(s).to_vec()),
+        converter!(sha512_hex(target)),
         "The SHA-512 digest as lowercase hex.",
-        &[Example::new(r#"SHA512(attributes["email"])"#, "")],
+        &[Example::new(
+            r#"SHA512(attributes["password"])"#,
+            r#""6b97ed68d14eb3f1aa959ce5d49c7dc612e1eb1dafd73b1e705847483fd6a6c809f2ceb4e8df6ff9984c6298ff0285cace6614bf8daa9f0070101b6c89899e22""#,
+        )],
     ),
     Function::converter(
         "MD5",
         TARGET_STR,
         T::String,
-        |args, _| hex_digest(args, |s| md5::Md5::digest(s).to_vec()),
+        converter!(md5_hex(target)),
         "The MD5 digest as lowercase hex.",
-        &[Example::new(r#"MD5(attributes["email"])"#, "")],
+        &[Example::new(r#"MD5(attributes["password"])"#, r#""2ab96390c7dbe3439de74d0c9b0b1767""#)],
     ),
     Function::converter(
         "FNV",
         TARGET_STR,
         T::Int,
-        |args, _| fnv(args),
+        converter!(fnv(target)),
         "The FNV-1a hash as an int64.",
-        &[Example::new(r#"FNV(attributes["user.id"])"#, "")],
+        &[
+            Example::new(r#"FNV(attributes["http.route"])"#, "-6000331722679015611"),
+            // The empty string hashes to FNV-1a's offset basis, 0xcbf29ce484222325 as an int64.
+            Example::new(r#"FNV("")"#, "-3750763034362895579"),
+        ],
     ),
     Function::converter(
         "Murmur3Hash",
         TARGET_STR,
         T::String,
-        |args, _| hex_digest(args, |s| murmur3_32(s).to_le_bytes().to_vec()),
+        converter!(murmur3_hex(target)),
         "The 32-bit Murmur3 hash as little-endian hex.",
-        &[Example::new(r#"Murmur3Hash(attributes["user.id"])"#, "")],
+        &[
+            Example::new(r#"Murmur3Hash(attributes["http.route"])"#, r#""4118bfb9""#),
+            // The hex keeps its leading zeros: always 8 digits.
+            Example::new(r#"Murmur3Hash("")"#, r#""00000000""#),
+        ],
     ),
     Function::converter(
         "Murmur3Hash128",
         TARGET_STR,
         T::String,
-        |args, _| hex_digest(args, |s| murmur3_128(s).to_le_bytes().to_vec()),
+        converter!(murmur3_128_hex(target)),
         "The 128-bit Murmur3 hash as little-endian hex.",
-        &[Example::new(r#"Murmur3Hash128(attributes["user.id"])"#, "")],
+        &[Example::new(r#"Murmur3Hash128(attributes["http.route"])"#, r#""bf501a5d79d2aece639d85600a29dbf2""#)],
     ),
     Function::converter(
         "XXH3",
         TARGET_STR,
         T::String,
-        |args, _| hex_digest(args, |s| xxhash_rust::xxh3::xxh3_64(s).to_be_bytes().to_vec()),
+        converter!(xxh3_hex(target)),
         "The XXH3 64-bit hash as hex.",
-        &[Example::new(r#"XXH3(attributes["user.id"])"#, "")],
+        &[Example::new(r#"XXH3(attributes["http.route"])"#, r#""cf1b296c42cd55a1""#)],
     ),
     Function::converter(
         "XXH128",
         TARGET_STR,
         T::String,
-        |args, _| hex_digest(args, |s| xxhash_rust::xxh3::xxh3_128(s).to_be_bytes().to_vec()),
+        converter!(xxh128_hex(target)),
         "The XXH3 128-bit hash as hex.",
-        &[Example::new(r#"XXH128(attributes["user.id"])"#, "")],
+        &[Example::new(r#"XXH128(attributes["http.route"])"#, r#""db7a8692844de134839aa70c858500c2""#)],
     ),
 ];
 
-/// Hashes the string argument with `digest` and returns the bytes as lowercase hex.
-fn hex_digest(args: &mut Args<'_>, digest: fn(&[u8]) -> Vec<u8>) -> Result<Value> {
-    Ok(Value::String(hex_lower(&digest(args.string(0)?.as_bytes()))))
+/// The digest's bytes as lowercase hex.
+fn hex(digest: impl AsRef<[u8]>) -> Result<Value> {
+    Ok(Value::String(hex_lower(digest.as_ref())))
+}
+
+fn sha1_hex(target: &str) -> Result<Value> {
+    hex(sha1::Sha1::digest(target))
+}
+
+fn sha256_hex(target: &str) -> Result<Value> {
+    hex(sha2::Sha256::digest(target))
+}
+
+fn sha512_hex(target: &str) -> Result<Value> {
+    hex(sha2::Sha512::digest(target))
+}
+
+fn md5_hex(target: &str) -> Result<Value> {
+    hex(md5::Md5::digest(target))
 }
 
 /// `FNV(s)`: FNV-1a 64 of the string, reinterpreted as an int64 as Go's `int64(h.Sum64())`.
-fn fnv(args: &mut Args<'_>) -> Result<Value> {
+fn fnv(target: &str) -> Result<Value> {
     let mut hasher = fnv::FnvHasher::default();
-    hasher.write(args.string(0)?.as_bytes());
+    hasher.write(target.as_bytes());
     Ok(Value::Int(hasher.finish() as i64))
+}
+
+fn murmur3_hex(target: &str) -> Result<Value> {
+    hex(murmur3_32(target.as_bytes()).to_le_bytes())
+}
+
+fn murmur3_128_hex(target: &str) -> Result<Value> {
+    hex(murmur3_128(target.as_bytes()).to_le_bytes())
+}
+
+fn xxh3_hex(target: &str) -> Result<Value> {
+    hex(xxhash_rust::xxh3::xxh3_64(target.as_bytes()).to_be_bytes())
+}
+
+fn xxh128_hex(target: &str) -> Result<Value> {
+    hex(xxhash_rust::xxh3::xxh3_128(target.as_bytes()).to_be_bytes())
 }
 
 /// MurmurHash3 x86 32-bit with seed 0 (`murmur3.Sum32`). Reading a byte slice cannot fail.

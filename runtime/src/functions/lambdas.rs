@@ -8,10 +8,10 @@ use std::fmt;
 
 use super::shorthand::*;
 use super::types::go_dynamic_type;
-use super::{Args, Lambda};
-use crate::bail;
+use super::{Deferred, Lambda};
 use crate::error::Result;
 use crate::value::{Map, Value};
+use crate::{bail, converter};
 
 pub(crate) static FUNCTIONS: &[Function] = &[
     // ---- Lambda converters (alpha, gated) ----
@@ -19,72 +19,99 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "All",
         &[r("source", K::Getter), r("predicate", K::Lambda(2))],
         T::Bool,
-        |args, _| all(args),
+        converter!(all(source, predicate)),
         "Whether the predicate `(key_or_index, value) => bool` holds for every element; true for an empty source.",
-        &[Example::new(r#"All(attributes["tags"], (_, v) => v != "")"#, "")],
+        &[
+            Example::new(r#"All(attributes["tags"], (_, v) => v != "")"#, "true"),
+            Example::new(r#"All(attributes["tags"], (_, v) => v == "a")"#, "false"),
+            Example::new(r#"All([], (_, v) => v == "a")"#, "true"),
+        ],
     )
     .gated(super::LAMBDA_GATE),
     Function::converter(
         "Any",
         &[r("source", K::Getter), r("predicate", K::Lambda(2))],
         T::Bool,
-        |args, _| any(args),
+        converter!(any(source, predicate)),
         "Whether the predicate holds for some element; false for an empty source.",
-        &[Example::new(r#"Any(attributes["tags"], (_, v) => v == "prod")"#, "")],
+        &[
+            Example::new(r#"Any(attributes["tags"], (_, v) => v == "b")"#, "true"),
+            Example::new(r#"Any(attributes["tags"], (_, v) => v == "prod")"#, "false"),
+        ],
     )
     .gated(super::LAMBDA_GATE),
     Function::converter(
         "Filter",
         &[r("source", K::Getter), r("predicate", K::Lambda(2))],
         T::Any,
-        |args, _| filter(args),
+        converter!(filter(source, predicate)),
         "A new slice or map with the elements for which the predicate holds.",
-        &[Example::new(r#"Filter(attributes, (k, _) => k != "password")"#, "")],
+        &[
+            Example::new(
+                r#"Filter(attributes, (k, _) => HasPrefix(k, "http."))"#,
+                r#"{"http.method": "GET", "http.status_code": 200, "http.url": "https://example.com/users/123?token=abc", "http.route": "/users/123"}"#,
+            ),
+            Example::new(r#"Filter(attributes["tags"], (_, v) => v != "a")"#, r#"["b"]"#),
+        ],
     )
     .gated(super::LAMBDA_GATE),
     Function::converter(
         "Find",
         &[r("source", K::Getter), r("predicate", K::Lambda(2)), o("mapper", K::Lambda(2))],
         T::Any,
-        |args, _| find(args),
+        converter!(find(source, predicate, mapper)),
         "The first element for which the predicate holds (through the optional mapper), or nil.",
-        &[Example::new(r#"Find(attributes["tags"], (_, v) => HasPrefix(v, "team:"))"#, "")],
+        &[
+            Example::new(r#"Find(attributes, (k, _) => HasPrefix(k, "http."))"#, r#""GET""#),
+            Example::new(r#"Find(attributes, (k, _) => HasPrefix(k, "http."), (k, _) => k)"#, r#""http.method""#),
+            Example::new(r#"Find(attributes["tags"], (_, v) => HasPrefix(v, "team:"))"#, "nil"),
+        ],
     )
     .gated(super::LAMBDA_GATE),
     Function::converter(
         "MapEach",
         &[r("source", K::Getter), r("mapper", K::Lambda(2))],
         T::Any,
-        |args, _| map_each(args),
+        converter!(map_each(source, mapper)),
         "A slice or map of the same shape with every value mapped.",
-        &[Example::new(r#"MapEach(attributes["tags"], (_, v) => ToUpperCase(v))"#, "")],
+        &[
+            Example::new(r#"MapEach(attributes["tags"], (_, v) => ToUpperCase(v))"#, r#"["A", "B"]"#),
+            Example::new(r#"MapEach(attributes["nested"], (k, v) => Concat([k, v], "="))"#, r#"{"k": "k=v"}"#),
+        ],
     )
     .gated(super::LAMBDA_GATE),
     Function::converter(
         "MapKeys",
         &[r("source", K::PMapGetter), r("mapper", K::Lambda(2))],
         MAP,
-        |args, _| map_keys(args),
+        converter!(map_keys(source, mapper)),
         "A map with every key replaced by the mapper's string; collisions are unspecified.",
-        &[Example::new(r#"MapKeys(attributes, (k, _) => ToSnakeCase(k))"#, "")],
+        &[Example::new(r#"MapKeys(attributes["nested"], (k, _) => Concat(["app", k], "."))"#, r#"{"app.k": "v"}"#)],
     )
     .gated(super::LAMBDA_GATE),
     Function::converter(
         "Reduce",
         &[r("source", K::Getter), r("seed", K::Getter), r("accumulator", K::Lambda(3))],
         T::Any,
-        |args, _| reduce(args),
+        converter!(reduce(source, seed, accumulator)),
         "Folds the elements with `(acc, key_or_index, value) => new_acc`, starting from `seed`.",
-        &[Example::new(r#"Reduce(attributes["sizes"], 0, (acc, _, v) => acc + Int(v))"#, "")],
+        &[
+            Example::new(r#"Reduce([120, 45, 300], 0, (acc, _, v) => acc + v)"#, "465"),
+            Example::new(r#"Reduce(attributes["nested"], "", (acc, k, v) => Concat([acc, k, "=", v], ""))"#, r#""k=v""#),
+            Example::new(r#"Reduce([], "seed", (acc, _, v) => acc + v)"#, r#""seed""#),
+        ],
     )
     .gated(super::LAMBDA_GATE),
     Function::converter(
         "When",
         &[r("condition", K::Lambda(0)), r("true_value", K::Getter), r("false_value", K::Getter)],
         T::Any,
-        |args, _| when(args),
+        converter!(when(condition, true_value, false_value)),
         "`true_value` when the condition lambda holds, else `false_value`.",
-        &[Example::new(r#"When(() => attributes["n"] > 0, "positive", "other")"#, "")],
+        &[
+            Example::new(r#"When(() => attributes["http.status_code"] >= 500, "error", "ok")"#, r#""ok""#),
+            Example::new(r#"When(() => attributes["env"] == "staging", "non-prod", "prod")"#, r#""non-prod""#),
+        ],
     )
     .lazy()
     .gated(super::LAMBDA_GATE),
@@ -190,20 +217,17 @@ fn expect_string(result: Value) -> Result<String> {
 }
 
 /// True for an empty source.
-fn all(args: &mut Args<'_>) -> Result<Value> {
-    let source = Source::of(args.value(0))?;
-    Ok(Value::Bool(source.first_where(args.lambda(1)?, false)?.is_none()))
+fn all(source: &Value, predicate: &dyn Lambda) -> Result<Value> {
+    Ok(Value::Bool(Source::of(source)?.first_where(predicate, false)?.is_none()))
 }
 
 /// False for an empty source.
-fn any(args: &mut Args<'_>) -> Result<Value> {
-    let source = Source::of(args.value(0))?;
-    Ok(Value::Bool(source.first_where(args.lambda(1)?, true)?.is_some()))
+fn any(source: &Value, predicate: &dyn Lambda) -> Result<Value> {
+    Ok(Value::Bool(Source::of(source)?.first_where(predicate, true)?.is_some()))
 }
 
-fn filter(args: &mut Args<'_>) -> Result<Value> {
-    let source = Source::of(args.value(0))?;
-    let predicate = args.lambda(1)?;
+fn filter(source: &Value, predicate: &dyn Lambda) -> Result<Value> {
+    let source = Source::of(source)?;
     let mut kept = Vec::new();
     for (key, value) in source.entries() {
         if source.evaluate(predicate, &key, value, expect_bool)? {
@@ -215,21 +239,17 @@ fn filter(args: &mut Args<'_>) -> Result<Value> {
 
 /// The first matching element's value, or the optional mapper's result for it; nil when
 /// none matches.
-fn find(args: &mut Args<'_>) -> Result<Value> {
-    let source = Source::of(args.value(0))?;
-    let Some((key, value)) = source.first_where(args.lambda(1)?, true)? else { return Ok(Value::Nil) };
-    if !args.given(2) {
-        return Ok(value.clone());
-    }
-    args.lambda(2)?
+fn find(source: &Value, predicate: &dyn Lambda, mapper: Option<&dyn Lambda>) -> Result<Value> {
+    let Some((key, value)) = Source::of(source)?.first_where(predicate, true)? else { return Ok(Value::Nil) };
+    let Some(mapper) = mapper else { return Ok(value.clone()) };
+    mapper
         .call(&[key.to_value(), value.clone()])
         .map_err(|e| e.context(format!("error while evaluating mapper lambda function on item ({key}, {value})")))
 }
 
 /// Each value replaced by the mapper's result, which must be storable in an attribute.
-fn map_each(args: &mut Args<'_>) -> Result<Value> {
-    let source = Source::of(args.value(0))?;
-    let mapper = args.lambda(1)?;
+fn map_each(source: &Value, mapper: &dyn Lambda) -> Result<Value> {
+    let source = Source::of(source)?;
     let mut mapped = Vec::new();
     for (key, value) in source.entries() {
         let result = source.evaluate(mapper, &key, value, Ok)?;
@@ -247,9 +267,8 @@ fn map_each(args: &mut Args<'_>) -> Result<Value> {
 
 /// Each key replaced by the mapper's string; when two keys map to one, the later value
 /// wins the earlier one's place.
-fn map_keys(args: &mut Args<'_>) -> Result<Value> {
-    let source = Source::Map(args.map(0)?);
-    let mapper = args.lambda(1)?;
+fn map_keys(source: &Map, mapper: &dyn Lambda) -> Result<Value> {
+    let source = Source::Map(source);
     let mut out = Map::new();
     for (key, value) in source.entries() {
         out.insert(source.evaluate(mapper, &key, value, expect_string)?, value.clone());
@@ -258,10 +277,8 @@ fn map_keys(args: &mut Args<'_>) -> Result<Value> {
 }
 
 /// Folds the elements with `(accumulator, key, value) => new accumulator` from `seed`.
-fn reduce(args: &mut Args<'_>) -> Result<Value> {
-    let seed = args.take(1);
-    let source = Source::of(args.value(0))?;
-    let accumulator = args.lambda(2)?;
+fn reduce(source: &Value, seed: Value, accumulator: &dyn Lambda) -> Result<Value> {
+    let source = Source::of(source)?;
     let mut acc = seed;
     for (key, value) in source.entries() {
         acc = accumulator.call(&[acc, key.to_value(), value.clone()]).map_err(|e| {
@@ -271,17 +288,17 @@ fn reduce(args: &mut Args<'_>) -> Result<Value> {
     Ok(acc)
 }
 
-/// `true_value` when the condition holds, else `false_value`.
-fn when(args: &mut Args<'_>) -> Result<Value> {
-    let condition =
-        args.lambda(0)?.call(&[]).and_then(expect_bool).map_err(|e| e.context("error while evaluating lambda function"))?;
-    args.force(if condition { 1 } else { 2 })
+/// `true_value` when the condition holds, else `false_value`; only the branch taken is
+/// evaluated.
+fn when(condition: &dyn Lambda, true_value: Deferred<'_, '_>, false_value: Deferred<'_, '_>) -> Result<Value> {
+    let holds = condition.call(&[]).and_then(expect_bool).map_err(|e| e.context("error while evaluating lambda function"))?;
+    if holds { true_value.get() } else { false_value.get() }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::Arg;
     use super::super::testing::converter;
+    use super::super::{Arg, Args};
     use super::*;
     use crate::context::ItemMut;
     use crate::error::Error;
