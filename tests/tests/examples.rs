@@ -53,7 +53,8 @@ fn fixture(context: Context) -> Telemetry {
     Telemetry::from_json(&document.to_string()).expect("valid OTLP JSON")
 }
 
-/// One metric of each type, each with one data point carrying the example attributes.
+/// One metric of each type, each with one data point carrying the example attributes, and a
+/// sum with two data points that differ in one attribute (for the aggregating functions).
 fn metrics() -> Json {
     let point = |extra: Json| {
         let mut point = json!({"attributes": attributes(), "startTimeUnixNano": START, "timeUnixNano": END});
@@ -61,6 +62,12 @@ fn metrics() -> Json {
             point.extend(extra.clone());
         }
         point
+    };
+    // CPU time in `state` on CPU 0.
+    let cpu_point = |state: &str, seconds: f64| {
+        let attribute = |key: &str, value: &str| json!({"key": key, "value": {"stringValue": value}});
+        json!({"attributes": [attribute("cpu", "0"), attribute("state", state)], "startTimeUnixNano": START,
+            "timeUnixNano": END, "asDouble": seconds})
     };
     json!([
         {"name": "http.requests", "unit": "1", "sum": {"aggregationTemporality": 2, "isMonotonic": true,
@@ -72,6 +79,8 @@ fn metrics() -> Json {
             "quantileValues": [{"quantile": 0.5, "value": 20.0}, {"quantile": 0.99, "value": 60.0}]}))]}},
         {"name": "latency", "unit": "ms", "exponentialHistogram": {"aggregationTemporality": 2, "dataPoints": [point(json!({
             "count": "6", "sum": 30.0, "scale": 0, "zeroCount": "1", "positive": {"offset": 0, "bucketCounts": ["2", "3"]}}))]}},
+        {"name": "cpu.time", "unit": "s", "sum": {"aggregationTemporality": 2, "isMonotonic": true, "dataPoints": [
+            cpu_point("idle", 10.0), cpu_point("wait", 5.0)]}},
     ])
 }
 
