@@ -13,6 +13,7 @@ use ottl_compiler::program::ErrorMode;
 use ottl_compiler::registry::{FunctionKind, LAMBDA_GATE, registry};
 use ottl_compiler::schema::Context;
 use ottl_jit as jit;
+use ottl_runtime::exec::Outputs;
 use ottl_runtime::otlp::Telemetry;
 use ottl_tests::rules::compile;
 use serde_json::{Value as Json, json};
@@ -53,7 +54,8 @@ fn fixture(context: Context) -> Telemetry {
     Telemetry::from_json(&document.to_string()).expect("valid OTLP JSON")
 }
 
-/// One metric of each type, each with one data point carrying the example attributes.
+/// One metric of each type, each with one data point carrying the example attributes, and a
+/// sum with two data points that differ in one attribute (for the aggregating functions).
 fn metrics() -> Json {
     let point = |extra: Json| {
         let mut point = json!({"attributes": attributes(), "startTimeUnixNano": START, "timeUnixNano": END});
@@ -61,6 +63,12 @@ fn metrics() -> Json {
             point.extend(extra.clone());
         }
         point
+    };
+    // CPU time in `state` on CPU 0.
+    let cpu_point = |state: &str, seconds: f64| {
+        let attribute = |key: &str, value: &str| json!({"key": key, "value": {"stringValue": value}});
+        json!({"attributes": [attribute("cpu", "0"), attribute("state", state)], "startTimeUnixNano": START,
+            "timeUnixNano": END, "asDouble": seconds})
     };
     json!([
         {"name": "http.requests", "unit": "1", "sum": {"aggregationTemporality": 2, "isMonotonic": true,
@@ -72,6 +80,8 @@ fn metrics() -> Json {
             "quantileValues": [{"quantile": 0.5, "value": 20.0}, {"quantile": 0.99, "value": 60.0}]}))]}},
         {"name": "latency", "unit": "ms", "exponentialHistogram": {"aggregationTemporality": 2, "dataPoints": [point(json!({
             "count": "6", "sum": 30.0, "scale": 0, "zeroCount": "1", "positive": {"offset": 0, "bucketCounts": ["2", "3"]}}))]}},
+        {"name": "cpu.time", "unit": "s", "sum": {"aggregationTemporality": 2, "isMonotonic": true, "dataPoints": [
+            cpu_point("idle", 10.0), cpu_point("wait", 5.0)]}},
     ])
 }
 
@@ -102,6 +112,11 @@ fn items(telemetry: &Telemetry, context: Context) -> usize {
     }
 }
 
+/// How many items of `context` a run left, routed or not.
+fn remaining(outputs: &Outputs, context: Context) -> usize {
+    items(&outputs.default, context) + outputs.routes.values().map(|t| items(t, context)).sum::<usize>()
+}
+
 /// Runs one example; `Err` says what went wrong. An example whose declaration does not state
 /// its result yet must still run without error, and alike, on both back ends.
 fn run_example(context: Context, kind: FunctionKind, code: &str, result: &str) -> Result<(), String> {
@@ -121,19 +136,29 @@ fn run_example(context: Context, kind: FunctionKind, code: &str, result: &str) -
     let rules = compile(&document, Some(context), &gates, ErrorMode::Propagate)
         .map_err(|d| format!("does not compile: {:?}", d.iter().map(|d| &d.message).collect::<Vec<_>>()))?;
     let input = fixture(context);
-    let before = items(&input, context);
+    // The condition must drop an item the statement left: editors that add metrics leave
+    // more items than the input had, so count what the statement alone leaves.
+    let before = match kind {
+        FunctionKind::Converter => items(&input, context),
+        FunctionKind::Editor => {
+            let statement = compile(code, Some(context), &gates, ErrorMode::Propagate)
+                .map_err(|d| format!("does not compile alone: {:?}", d.iter().map(|d| &d.message).collect::<Vec<_>>()))?;
+            let outputs =
+                interp::run(&statement, input.clone(), &mut |_| {}).map_err(|e| format!("the interpreter fails: {e}"))?;
+            remaining(&outputs, context)
+        }
+    };
     let interpreted = interp::run(&rules, input.clone(), &mut |_| {}).map_err(|e| format!("the interpreter fails: {e}"))?;
     let program = jit::compile(&rules).map_err(|e| format!("the JIT does not compile it: {e}"))?;
     let compiled = program.run(input, &mut |_| {}).map_err(|e| format!("the JIT fails: {e}"))?;
-    let as_json = |outputs: &ottl_runtime::exec::Outputs| {
+    let as_json = |outputs: &Outputs| {
         (outputs.default.to_json(), outputs.routes.iter().map(|(k, v)| (k.clone(), v.to_json())).collect::<Vec<_>>())
     };
     if as_json(&interpreted) != as_json(&compiled) {
         return Err("the interpreter and the JIT give different telemetry".to_owned());
     }
     for (backend, outputs) in [("interpreter", &interpreted), ("JIT", &compiled)] {
-        let remaining = items(&outputs.default, context) + outputs.routes.values().map(|t| items(t, context)).sum::<usize>();
-        if remaining >= before {
+        if remaining(outputs, context) >= before {
             return Err(format!("on the {backend}, `{result}` does not hold afterwards"));
         }
     }

@@ -27,7 +27,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Any,
         |args, _| parse_json(args),
         "Parses a JSON string into a map or a slice; every number becomes a double.",
-        &[Example::new(r#"ParseJSON(body)"#, "")],
+        &[
+            Example::new(r#"ParseJSON("{\"user\": \"alice\", \"id\": 7}")"#, r#"{"user": "alice", "id": 7.0}"#),
+            Example::new(r#"ParseJSON("[1, 2]")"#, r#"[1.0, 2.0]"#),
+        ],
     ),
     Function::converter(
         "ParseKeyValue",
@@ -35,7 +38,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         MAP,
         |args, _| parse_key_value(args),
         "Parses `k=v k2=v2` text into a map; quoted values may contain delimiters.",
-        &[Example::new(r#"ParseKeyValue(body, "=", "&")"#, "")],
+        &[
+            Example::new(r#"ParseKeyValue("user=alice action=login")"#, r#"{"user": "alice", "action": "login"}"#),
+            Example::new(r#"ParseKeyValue("a:1&b:2", ":", "&")"#, r#"{"a": "1", "b": "2"}"#),
+        ],
     ),
     Function::converter(
         "ToKeyValueString",
@@ -43,7 +49,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| to_key_value_string(args),
         "Formats a map as `k=v k2=v2` text; values containing a delimiter are quoted.",
-        &[Example::new(r#"ToKeyValueString(attributes, "=", " ", true)"#, "")],
+        &[Example::new(r#"ToKeyValueString({"user": "alice", "action": "login"}, "=", " ", true)"#, r#""action=login user=alice""#)],
     ),
     Function::converter(
         "ParseCSV",
@@ -57,7 +63,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Map(&T::String),
         |args, _| parse_csv(args),
         "Parses one CSV row into a map keyed by the header fields; `mode` is \"strict\", \"lazyQuotes\" or \"ignoreQuotes\".",
-        &[Example::new(r#"ParseCSV(body, "time,level,message", headerDelimiter=",")"#, "")],
+        &[
+            Example::new(r#"ParseCSV("2024-01-01,INFO,started", "time,level,message")"#, r#"{"time": "2024-01-01", "level": "INFO", "message": "started"}"#),
+            Example::new(r#"ParseCSV("a|\"b|c\"", "x,y", "|", ",")"#, r#"{"x": "a", "y": "b|c"}"#),
+        ],
     ),
     Function::converter(
         "ExtractPatterns",
@@ -65,7 +74,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         MAP,
         |args, _| extract_patterns(args),
         "The named capture groups of a regular expression, as a map.",
-        &[Example::new(r#"ExtractPatterns(body, "^(?P<method>\\w+) (?P<path>\\S+)")"#, "")],
+        &[Example::new(r#"ExtractPatterns(name, "^(?P<method>\\w+) (?P<route>\\S+)")"#, r#"{"method": "GET", "route": "/users/{id}"}"#)],
     ),
     Function::converter(
         "ExtractGrokPatterns",
@@ -78,7 +87,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         MAP,
         |args, _| extract_grok_patterns(args),
         "The captures of a grok pattern (`%{SYNTAX:ID:TYPE}`), as a map.",
-        &[Example::new(r#"ExtractGrokPatterns(body, "%{IP:client} %{WORD:method}", true)"#, "")],
+        &[Example::new(r#"ExtractGrokPatterns("10.0.0.1 GET", "%{IP:client} %{WORD:method}", true)"#, r#"{"client": "10.0.0.1", "method": "GET"}"#)],
     ),
     Function::converter(
         "ParseSeverity",
@@ -86,7 +95,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| parse_severity(args),
         "Maps a status or level to a severity name using `equals` lists and `range`s.",
-        &[Example::new(r#"ParseSeverity(attributes["status"], {"error": [{"range": {"min": 500, "max": 599}}]})"#, "")],
+        &[
+            Example::new(r#"ParseSeverity(attributes["http.status_code"], {"info": [{"range": {"min": 200, "max": 299}}], "error": [{"range": "5xx"}]})"#, r#""info""#),
+            Example::new(r#"ParseSeverity("warning", {"warn": [{"equals": ["warn", "warning"]}]})"#, r#""warn""#),
+        ],
     ),
     Function::converter(
         "URL",
@@ -94,7 +106,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         MAP,
         |args, _| url(args),
         "Parses a URL into `url.scheme`, `url.domain`, `url.path`, `url.query`, … keys.",
-        &[Example::new(r#"URL(attributes["http.url"])"#, "")],
+        &[Example::new(r#"URL(attributes["http.url"])"#, r#"{"url.original": "https://example.com/users/123?token=abc", "url.scheme": "https", "url.domain": "example.com", "url.path": "/users/123", "url.query": "token=abc"}"#)],
     ),
     Function::converter(
         "UserAgent",
@@ -102,7 +114,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         MAP,
         |args, _| user_agent(args),
         "Parses a User-Agent header into `user_agent.name`, `user_agent.version`, `os.name`, … keys.",
-        &[Example::new(r#"UserAgent(attributes["http.user_agent"])"#, "")],
+        &[Example::new(r#"UserAgent("curl/7.81.0")"#, r#"{"user_agent.original": "curl/7.81.0", "user_agent.name": "curl", "user_agent.version": "7.81.0", "os.name": "Other"}"#)],
     ),
     Function::converter(
         "CommunityID",
@@ -117,10 +129,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| community_id(args),
         "The Community ID network flow hash (`1:<base64>`); the protocol defaults to TCP.",
-        &[Example::new(
-            r#"CommunityID(attributes["src.ip"], attributes["src.port"], attributes["dst.ip"], attributes["dst.port"])"#,
-            "",
-        )],
+        &[Example::new(r#"CommunityID("10.0.0.1", 51000, "10.0.0.2", 443)"#, r#""1:9TD1/n8+yCqzce6RpyFms8F7kdI=""#)],
     ),
     Function::converter(
         "ParseCEF",
@@ -128,7 +137,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         MAP,
         |args, _| parse_cef(args),
         "Parses a Common Event Format line into a map.",
-        &[Example::new(r#"ParseCEF(body)"#, "")],
+        &[Example::new(r#"ParseCEF("CEF:0|Security|threatmanager|1.0|100|worm stopped|10|src=10.0.0.1 dst=2.1.2.2")"#, r#"{"cef.version": "0", "cef.device_vendor": "Security", "cef.device_product": "threatmanager", "cef.device_version": "1.0", "cef.device_event_class_id": "100", "cef.name": "worm stopped", "cef.severity": "10", "cef.extensions": {"src": "10.0.0.1", "dst": "2.1.2.2"}}"#)],
     )
     .only_in(LOG)
     .origin(Origin::TransformProcessor),
@@ -138,7 +147,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         MAP,
         |args, _| parse_clf(args),
         "Parses a Common Log Format line (\"clf\" or \"combined\") into a map.",
-        &[Example::new(r#"ParseCLF(body, "combined")"#, "")],
+        &[Example::new(r#"ParseCLF("127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /index.html HTTP/1.0\" 200 2326")"#, r#"{"clf.remote_host": "127.0.0.1", "clf.rfc931": "-", "clf.auth_user": "frank", "clf.timestamp": "10/Oct/2000:13:55:36 -0700", "clf.request": "GET /index.html HTTP/1.0", "clf.method": "GET", "clf.request_uri": "/index.html", "clf.protocol": "HTTP/1.0", "clf.status": 200, "clf.bytes": 2326}"#)],
     )
     .only_in(LOG)
     .origin(Origin::TransformProcessor),
@@ -148,7 +157,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         MAP,
         |args, _| parse_elf(args),
         "Parses an Extended Log Format line into a map.",
-        &[Example::new(r#"ParseELF(body)"#, "")],
+        &[Example::new(r##"ParseELF("#Version: 1.0\n#Fields: time cs-method cs-uri\n00:34:23 GET /foo/bar.html")"##, r#"{"elf.version": "1.0", "elf.fields": ["time", "cs-method", "cs-uri"], "elf.entries": [{"time": "00:34:23", "cs-method": "GET", "cs-uri": "/foo/bar.html"}]}"#)],
     )
     .only_in(LOG)
     .origin(Origin::TransformProcessor),
@@ -158,7 +167,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         MAP,
         |args, _| parse_leef(args),
         "Parses a Log Event Extended Format line into a map.",
-        &[Example::new(r#"ParseLEEF(body)"#, "")],
+        &[Example::new(r#"ParseLEEF("LEEF:2.0|Lancope|StealthWatch|1.0|41|^|src=10.0.1.8^dst=10.0.0.5")"#, r#"{"leef.version": "2.0", "leef.vendor": "Lancope", "leef.product.name": "StealthWatch", "leef.product.version": "1.0", "leef.event.id": "41", "leef.attributes": {"src": "10.0.1.8", "dst": "10.0.0.5"}}"#)],
     )
     .only_in(LOG)
     .origin(Origin::TransformProcessor),

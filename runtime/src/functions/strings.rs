@@ -18,7 +18,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| decode(args),
         "Decodes bytes or a string from an IANA character set or a base64 variant.",
-        &[Example::new(r#"Decode(attributes["encoded"], "base64")"#, "")],
+        &[Example::new(r#"Decode("aGVsbG8gd29ybGQ=", "base64")"#, r#""hello world""#)],
     ),
     Function::converter(
         "Base64Encode",
@@ -26,7 +26,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| base64_encode(args),
         "Encodes a string as base64 (`variant`: \"base64\", \"base64-raw\", \"base64-url\", \"base64-raw-url\").",
-        &[Example::new(r#"Base64Encode(attributes["payload"], "base64-url")"#, "")],
+        &[
+            Example::new(r#"Base64Encode(attributes["message"])"#, r#""aGVsbG8gd29ybGQ=""#),
+            Example::new(r#"Base64Encode("hi?>", "base64-url")"#, r#""aGk_Pg==""#),
+        ],
     ),
     Function::converter(
         "IsMatch",
@@ -34,7 +37,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Bool,
         |args, _| is_match(args),
         "Whether an RE2 regular expression matches part of the value (non-strings are stringified; nil gives false).",
-        &[Example::new(r#"IsMatch(attributes["http.url"], "^https://")"#, "")],
+        &[
+            Example::new(r#"IsMatch(attributes["http.url"], "^https://")"#, r#"true"#),
+            Example::new(r#"IsMatch(attributes["http.status_code"], "^2\\d\\d$")"#, r#"true"#),
+        ],
     ),
     Function::converter(
         "HasPrefix",
@@ -42,7 +48,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Bool,
         |args, _| has_prefix(args),
         "Whether the string starts with `prefix`.",
-        &[Example::new(r#"HasPrefix(attributes["http.route"], "/api")"#, "")],
+        &[Example::new(r#"HasPrefix(attributes["http.route"], "/users/")"#, r#"true"#)],
     ),
     Function::converter(
         "HasSuffix",
@@ -50,7 +56,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Bool,
         |args, _| has_suffix(args),
         "Whether the string ends with `suffix`.",
-        &[Example::new(r#"HasSuffix(attributes["file"], ".log")"#, "")],
+        &[Example::new(r#"HasSuffix(attributes["http.url"], ".json")"#, r#"false"#)],
     ),
     // ---- Converters: strings ----
     // The newest reference takes the delimiter from any string getter (e2e: a path).
@@ -60,7 +66,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| concat(args),
         "Joins the string forms of the values with `delimiter`.",
-        &[Example::new(r#"Concat([attributes["http.method"], attributes["http.route"]], " ")"#, "")],
+        &[
+            Example::new(r#"Concat([attributes["http.method"], attributes["http.route"]], " ")"#, r#""GET /users/123""#),
+            Example::new(r#"Concat(["status", attributes["http.status_code"], nil], "-")"#, r#""status-200-<nil>""#),
+        ],
     ),
     Function::converter(
         "Split",
@@ -68,7 +77,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         STRINGS,
         |args, _| split(args),
         "Splits a string at every `delimiter` (Go strings.Split).",
-        &[Example::new(r#"Split(attributes["tags"], ",")"#, "")],
+        &[Example::new(r#"Split(attributes["message"], " ")"#, r#"["hello", "world"]"#)],
     ),
     Function::converter(
         "Substring",
@@ -76,7 +85,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| substring(args),
         "The `length` bytes starting at byte `start`; out of range is an error.",
-        &[Example::new(r#"Substring(attributes["id"], 0, 8)"#, "")],
+        &[Example::new(r#"Substring(attributes["http.url"], 8, 11)"#, r#""example.com""#)],
     ),
     Function::converter(
         "Trim",
@@ -84,7 +93,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| trim(args),
         "Removes the characters of `replacement` (default a space) from both ends.",
-        &[Example::new(r#"Trim(attributes["name"])"#, "")],
+        &[Example::new(r#"Trim("  hello  ")"#, r#""hello""#), Example::new(r#"Trim("--v1--", "-")"#, r#""v1""#)],
     ),
     Function::converter(
         "TrimPrefix",
@@ -92,7 +101,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| trim_prefix(args),
         "Removes a leading `prefix`.",
-        &[Example::new(r#"TrimPrefix(attributes["http.route"], "/api")"#, "")],
+        &[Example::new(r#"TrimPrefix(attributes["http.route"], "/users")"#, r#""/123""#)],
     ),
     Function::converter(
         "TrimSuffix",
@@ -100,7 +109,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| trim_suffix(args),
         "Removes a trailing `suffix`.",
-        &[Example::new(r#"TrimSuffix(attributes["file"], ".log")"#, "")],
+        &[Example::new(r#"TrimSuffix(attributes["http.url"], "?token=abc")"#, r#""https://example.com/users/123""#)],
     ),
     Function::converter(
         "ConvertCase",
@@ -108,7 +117,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| convert_case(args),
         "Converts the case: \"lower\", \"upper\", \"snake\" or \"camel\" (UpperCamel).",
-        &[Example::new(r#"ConvertCase(name, "snake")"#, "")],
+        &[
+            Example::new(r#"ConvertCase("userId", "snake")"#, r#""user_id""#),
+            Example::new(r#"ConvertCase(attributes["http.method"], "lower")"#, r#""get""#),
+        ],
     ),
     Function::converter(
         "ToLowerCase",
@@ -116,7 +128,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| to_lower_case(args),
         "The string in lower case.",
-        &[Example::new(r#"ToLowerCase(attributes["method"])"#, "")],
+        &[Example::new(r#"ToLowerCase(attributes["http.method"])"#, r#""get""#)],
     ),
     Function::converter(
         "ToUpperCase",
@@ -124,7 +136,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| to_upper_case(args),
         "The string in upper case.",
-        &[Example::new(r#"ToUpperCase(attributes["method"])"#, "")],
+        &[Example::new(r#"ToUpperCase(attributes["env"])"#, r#""STAGING""#)],
     ),
     Function::converter(
         "ToSnakeCase",
@@ -132,7 +144,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| to_snake_case(args),
         "The string in snake_case.",
-        &[Example::new(r#"ToSnakeCase(name)"#, "")],
+        &[Example::new(r#"ToSnakeCase("OrderItemCount")"#, r#""order_item_count""#)],
     ),
     Function::converter(
         "ToCamelCase",
@@ -140,7 +152,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| to_camel_case(args),
         "The string in UpperCamelCase (`foo_bar` → `FooBar`).",
-        &[Example::new(r#"ToCamelCase(name)"#, "")],
+        &[Example::new(r#"ToCamelCase("order_item_count")"#, r#""OrderItemCount""#)],
     ),
     Function::converter(
         "Format",
@@ -148,7 +160,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| format(args),
         "Formats the values with a Go fmt.Sprintf format.",
-        &[Example::new(r#"Format("%s-%d", [attributes["service"], attributes["port"]])"#, "")],
+        &[
+            Example::new(r#"Format("%s %d", [attributes["http.method"], attributes["http.status_code"]])"#, r#""GET 200""#),
+            Example::new(r#"Format("%.2f", [3.14159])"#, r#""3.14""#),
+        ],
     ),
     Function::converter(
         "matches",
@@ -156,7 +171,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Bool,
         |args, _| is_match(args),
         "The seed's spelling of IsMatch: whether an RE2 regular expression matches part of the value.",
-        &[Example::new(r#"matches(span.attributes["body"], "\\d{4}-\\d{4}")"#, "")],
+        &[Example::new(r#"matches(span.attributes["http.route"], "^/users/\\d+$")"#, r#"true"#)],
     )
     .origin(Origin::Seed)
     .alias_of("IsMatch"),

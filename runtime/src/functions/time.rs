@@ -33,7 +33,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Duration,
         |args, _| duration(args),
         "Parses a Go duration string such as \"3s\" or \"1h30m\" (units ns us µs ms s m h).",
-        &[Example::new(r#"Duration("3s")"#, "")],
+        &[Example::new(r#"Duration("1h30m")"#, r#"Duration("90m")"#)],
     ),
     Function::converter(
         "Time",
@@ -41,7 +41,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Time,
         |args, _| time(args),
         "Parses a time with strptime-like directives (`%Y-%m-%d`…); the location defaults to UTC, the locale is a BCP-47 tag.",
-        &[Example::new(r#"Time(attributes["ts"], "%Y-%m-%d %H:%M:%S", "America/New_York")"#, "")],
+        &[
+            Example::new(r#"Time("2023-11-14 17:13:20", "%Y-%m-%d %H:%M:%S", "America/New_York")"#, r#"Unix(1700000000)"#),
+            Example::new(r#"Time("14/Nov/2023:22:13:20 +0000", "%d/%b/%Y:%H:%M:%S %z")"#, r#"Unix(1700000000)"#),
+        ],
     ),
     Function::converter(
         "Unix",
@@ -49,7 +52,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Time,
         |args, _| unix(args),
         "A time from seconds (and nanoseconds) since the Unix epoch.",
-        &[Example::new(r#"Unix(1700000000)"#, "")],
+        &[
+            Example::new(r#"Unix(1700000000)"#, r#"Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S")"#),
+            Example::new(r#"Unix(1700000000, 250000000)"#, r#"Time("2023-11-14 22:13:20.250", "%Y-%m-%d %H:%M:%S.%L")"#),
+        ],
     ),
     Function::converter(
         "Now",
@@ -57,7 +63,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Time,
         |_, _| Ok(Value::Time(Utc::now().fixed_offset())),
         "The current time.",
-        &[Example::new(r#"Now()"#, "")],
+        &[Example::new(r#"IsMatch(FormatTime(Now(), "%Y-%m-%d"), "^\\d{4}-\\d{2}-\\d{2}$")"#, r#"true"#)],
     ),
     // ---- Converters: time ----
     Function::converter(
@@ -66,7 +72,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| format_time(args),
         "Formats a time with the directives of Time (`%Y-%m-%d`…).",
-        &[Example::new(r#"FormatTime(Now(), "%Y-%m-%d")"#, "")],
+        &[
+            Example::new(r#"FormatTime(Unix(1700000000), "%Y-%m-%d %H:%M:%S")"#, r#""2023-11-14 22:13:20""#),
+            Example::new(r#"FormatTime(Unix(1700000000), "%b %d, %Y %I:%M %p")"#, r#""Nov 14, 2023 10:13 PM""#),
+        ],
     ),
     Function::converter(
         "TruncateTime",
@@ -74,7 +83,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Time,
         |args, _| truncate_time(args),
         "Rounds a time down to a multiple of `duration`.",
-        &[Example::new(r#"TruncateTime(Now(), Duration("1h"))"#, "")],
+        &[Example::new(
+            r#"TruncateTime(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"), Duration("1h"))"#,
+            r#"Time("2023-11-14 22:00:00", "%Y-%m-%d %H:%M:%S")"#,
+        )],
     ),
     Function::converter(
         "UnixSeconds",
@@ -82,7 +94,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| time_part(args, |t| t.timestamp()),
         "Seconds since the Unix epoch.",
-        &[Example::new(r#"UnixSeconds(Now())"#, "")],
+        &[Example::new(r#"UnixSeconds(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"1700000000"#)],
     ),
     Function::converter(
         "UnixMilli",
@@ -90,7 +102,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| time_part(args, |t| unix_in(t, 1_000)),
         "Milliseconds since the Unix epoch.",
-        &[Example::new(r#"UnixMilli(Now())"#, "")],
+        &[Example::new(r#"UnixMilli(Unix(1700000000, 250000000))"#, r#"1700000000250"#)],
     ),
     Function::converter(
         "UnixMicro",
@@ -98,7 +110,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| time_part(args, |t| unix_in(t, 1_000_000)),
         "Microseconds since the Unix epoch.",
-        &[Example::new(r#"UnixMicro(Now())"#, "")],
+        &[Example::new(r#"UnixMicro(Unix(1700000000, 250000000))"#, r#"1700000000250000"#)],
     ),
     Function::converter(
         "UnixNano",
@@ -106,7 +118,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| time_part(args, |t| unix_in(t, NANOS_PER_SECOND)),
         "Nanoseconds since the Unix epoch.",
-        &[Example::new(r#"UnixNano(Now())"#, "")],
+        &[Example::new(r#"UnixNano(Unix(1700000000, 250000000))"#, r#"1700000000250000000"#)],
     ),
     Function::converter(
         "Year",
@@ -114,7 +126,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| time_part(args, |t| i64::from(t.year())),
         "The year of a time.",
-        &[Example::new(r#"Year(Now())"#, "")],
+        &[Example::new(r#"Year(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"2023"#)],
     ),
     Function::converter(
         "Month",
@@ -122,7 +134,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| time_part(args, |t| i64::from(t.month())),
         "The month of a time (1–12).",
-        &[Example::new(r#"Month(Now())"#, "")],
+        &[Example::new(r#"Month(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"11"#)],
     ),
     Function::converter(
         "Day",
@@ -130,7 +142,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| time_part(args, |t| i64::from(t.day())),
         "The day of the month of a time.",
-        &[Example::new(r#"Day(Now())"#, "")],
+        &[Example::new(r#"Day(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"14"#)],
     ),
     Function::converter(
         "Weekday",
@@ -138,7 +150,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| time_part(args, |t| i64::from(t.weekday().num_days_from_sunday())),
         "The day of the week of a time (0 = Sunday).",
-        &[Example::new(r#"Weekday(Now())"#, "")],
+        &[Example::new(r#"Weekday(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"2"#)],
     ),
     Function::converter(
         "Hour",
@@ -146,7 +158,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| time_part(args, |t| i64::from(t.hour())),
         "The hour of a time.",
-        &[Example::new(r#"Hour(Now())"#, "")],
+        &[Example::new(r#"Hour(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"22"#)],
     ),
     Function::converter(
         "Minute",
@@ -154,7 +166,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| time_part(args, |t| i64::from(t.minute())),
         "The minute of a time.",
-        &[Example::new(r#"Minute(Now())"#, "")],
+        &[Example::new(r#"Minute(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"13"#)],
     ),
     Function::converter(
         "Second",
@@ -162,7 +174,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| time_part(args, |t| i64::from(t.second())),
         "The second of a time.",
-        &[Example::new(r#"Second(Now())"#, "")],
+        &[Example::new(r#"Second(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"20"#)],
     ),
     Function::converter(
         "Nanosecond",
@@ -170,7 +182,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| time_part(args, |t| i64::from(t.nanosecond())),
         "The nanosecond within the second of a time.",
-        &[Example::new(r#"Nanosecond(Now())"#, "")],
+        &[Example::new(r#"Nanosecond(Unix(1700000000, 250000000))"#, r#"250000000"#)],
     ),
     Function::converter(
         "Hours",
@@ -178,7 +190,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Float,
         |args, _| duration_in(args, NANOS_PER_HOUR),
         "A duration in hours.",
-        &[Example::new(r#"Hours(Duration("90m"))"#, "")],
+        &[Example::new(r#"Hours(Duration("90m"))"#, r#"1.5"#)],
     ),
     Function::converter(
         "Minutes",
@@ -186,7 +198,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Float,
         |args, _| duration_in(args, NANOS_PER_MINUTE),
         "A duration in minutes.",
-        &[Example::new(r#"Minutes(Duration("90s"))"#, "")],
+        &[Example::new(r#"Minutes(Duration("90s"))"#, r#"1.5"#)],
     ),
     Function::converter(
         "Seconds",
@@ -194,7 +206,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Float,
         |args, _| duration_in(args, NANOS_PER_SECOND),
         "A duration in seconds.",
-        &[Example::new(r#"Seconds(Duration("1500ms"))"#, "")],
+        &[Example::new(r#"Seconds(Duration("1500ms"))"#, r#"1.5"#)],
     ),
     Function::converter(
         "Milliseconds",
@@ -202,7 +214,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| whole_units_of(args, 1_000_000),
         "A duration in whole milliseconds.",
-        &[Example::new(r#"Milliseconds(Duration("1s"))"#, "")],
+        &[
+            Example::new(r#"Milliseconds(Duration("1s"))"#, r#"1000"#),
+            Example::new(r#"Milliseconds(Duration("1500us"))"#, r#"1"#),
+        ],
     ),
     Function::converter(
         "Microseconds",
@@ -210,7 +225,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| whole_units_of(args, 1_000),
         "A duration in whole microseconds.",
-        &[Example::new(r#"Microseconds(Duration("1ms"))"#, "")],
+        &[Example::new(r#"Microseconds(Duration("1ms"))"#, r#"1000"#)],
     ),
     Function::converter(
         "Nanoseconds",
@@ -218,7 +233,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Int,
         |args, _| whole_units_of(args, 1),
         "A duration in nanoseconds.",
-        &[Example::new(r#"Nanoseconds(Duration("1ms"))"#, "")],
+        &[Example::new(r#"Nanoseconds(Duration("1ms"))"#, r#"1000000"#)],
     ),
     Function::converter(
         "duration",
@@ -226,7 +241,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::Duration,
         |args, _| duration(args),
         "The seed's spelling of Duration: parses a Go duration string such as \"3s\".",
-        &[Example::new(r#"span.duration > duration("3s")"#, "")],
+        &[Example::new(r#"duration("1h30m")"#, r#"Duration("90m")"#)],
     )
     .origin(Origin::Seed)
     .alias_of("Duration"),

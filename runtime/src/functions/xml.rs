@@ -28,7 +28,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         MAP,
         |args, _| parse_xml(args),
         "Parses an XML document into a map.",
-        &[Example::new(r#"ParseXML(body)"#, "")],
+        &[Example::new(
+            r#"ParseXML("<log level=\"info\"><message>hi</message></log>")"#,
+            r#"{"tag": "log", "attributes": {"level": "info"}, "children": [{"tag": "message", "content": "hi"}]}"#,
+        )],
     ),
     Function::converter(
         "ParseSimplifiedXML",
@@ -36,7 +39,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         MAP,
         |args, _| parse_simplified_xml(args),
         "Parses an XML document into a map without attributes or repeated-element wrappers.",
-        &[Example::new(r#"ParseSimplifiedXML(body)"#, "")],
+        &[Example::new(
+            r#"ParseSimplifiedXML("<log level=\"info\"><message>hi</message><tag>a</tag><tag>b</tag></log>")"#,
+            r#"{"log": {"message": "hi", "tag": ["a", "b"]}}"#,
+        )],
     ),
     Function::converter(
         "GetXML",
@@ -44,7 +50,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| get_xml(args),
         "The XML elements matching an XPath.",
-        &[Example::new(r#"GetXML(body, "/log/message")"#, "")],
+        &[Example::new(
+            r#"GetXML("<log><message>hi</message><secret>x</secret></log>", "/log/message")"#,
+            r#""<message>hi</message>""#,
+        )],
     ),
     Function::converter(
         "InsertXML",
@@ -52,7 +61,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| insert_xml(args),
         "Inserts an XML sub-document under the elements matching an XPath.",
-        &[Example::new(r#"InsertXML(body, "/log", "<level>info</level>")"#, "")],
+        &[Example::new(
+            r#"InsertXML("<log><message>hi</message></log>", "/log", "<level>info</level>")"#,
+            r#""<log><message>hi</message><level>info</level></log>""#,
+        )],
     ),
     Function::converter(
         "RemoveXML",
@@ -60,7 +72,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| remove_xml(args),
         "Removes the XML elements matching an XPath.",
-        &[Example::new(r#"RemoveXML(body, "/log/secret")"#, "")],
+        &[Example::new(
+            r#"RemoveXML("<log><message>hi</message><secret>x</secret></log>", "/log/secret")"#,
+            r#""<log><message>hi</message></log>""#,
+        )],
     ),
     Function::converter(
         "ConvertAttributesToElementsXML",
@@ -68,7 +83,10 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| convert_attributes_to_elements_xml(args),
         "Turns XML attributes into child elements.",
-        &[Example::new(r#"ConvertAttributesToElementsXML(body)"#, "")],
+        &[Example::new(
+            r#"ConvertAttributesToElementsXML("<log level=\"info\"><message>hi</message></log>")"#,
+            r#""<log><message>hi</message><level>info</level></log>""#,
+        )],
     ),
     Function::converter(
         "ConvertTextToElementsXML",
@@ -76,7 +94,16 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         T::String,
         |args, _| convert_text_to_elements_xml(args),
         "Wraps XML text content into elements (named \"value\" by default).",
-        &[Example::new(r#"ConvertTextToElementsXML(body, "/log", "msg")"#, "")],
+        &[
+            Example::new(
+                r#"ConvertTextToElementsXML("<log><user>alice</user>login</log>")"#,
+                r#""<log><user>alice</user><value>login</value></log>""#,
+            ),
+            Example::new(
+                r#"ConvertTextToElementsXML("<log><user>alice</user>login</log>", "/log", "msg")"#,
+                r#""<log><user>alice</user><msg>login</msg></log>""#,
+            ),
+        ],
     ),
 ];
 
