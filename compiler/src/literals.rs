@@ -311,31 +311,11 @@ fn go_float(v: f64) -> String {
 /// number of named capture groups, or the problem in the reference's words
 /// (`invalidRegexErrMsg` in ottlfuncs/regex.go).
 fn check_regex(function: &str, pattern: &str, span: Span) -> Result<usize, LiteralProblem> {
-    let problem = |summary: String| {
-        LiteralProblem::new(
-            span,
-            format!("the regex pattern supplied to {function} '{}' is not a valid pattern: {summary}", go_quote(pattern)),
-        )
-        .help("OTTL patterns use RE2 syntax; in an OTTL string a backslash is written `\\\\`")
-    };
-    let translated = ottl_runtime::regex::translate(pattern).map_err(problem)?;
-    // Parsing and translating is all validation needs (Go has no size limit besides the
-    // repeat count); building the automaton would cost far more than checking the file.
-    match regex_syntax::Parser::new().parse(&translated) {
-        Ok(hir) => Ok(named_captures(&hir)),
-        Err(error) => Err(problem(ottl_runtime::regex::summarise(&error.to_string()))),
-    }
-}
-
-/// How many capture groups of `hir` have a name.
-fn named_captures(hir: &regex_syntax::hir::Hir) -> usize {
-    use regex_syntax::hir::HirKind;
-    match hir.kind() {
-        HirKind::Capture(capture) => usize::from(capture.name.is_some()) + named_captures(&capture.sub),
-        HirKind::Repetition(repetition) => named_captures(&repetition.sub),
-        HirKind::Concat(items) | HirKind::Alternation(items) => items.iter().map(named_captures).sum(),
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => 0,
-    }
+    ottl_runtime::functions::literal::regex_pattern(function, "pattern", pattern).map_err(|error| LiteralProblem {
+        span,
+        message: error.message,
+        help: error.help,
+    })
 }
 
 // ---- Time formats (internal/coreinternal/timeutils/internal/ctimefmt/ctimefmt.go) ----
