@@ -141,7 +141,7 @@ fn parse_simplified_xml(args: &mut Args<'_>) -> Result<Value> {
             if node.children.is_empty() {
                 continue;
             }
-            let leaf = leaf_value(&doc, child);
+            let leaf = leaf_value(doc, child);
             let value = match child_map {
                 _ if !leaf.is_empty() => Some(Value::string(leaf)),
                 Value::Map(cm) if !cm.is_empty() => Some(Value::Map(cm)),

@@ -6,11 +6,16 @@
 
 pub(crate) mod base64;
 pub(crate) mod charset;
+pub(crate) mod csv;
 pub(crate) mod ctimefmt;
 pub(crate) mod encoding_xml;
 pub(crate) mod fmt;
+pub(crate) mod glob;
+pub(crate) mod grok;
 pub(crate) mod strcase;
+pub(crate) mod strconv;
 pub(crate) mod strings;
 pub(crate) mod time;
+pub(crate) mod url;
 pub(crate) mod xmlquery;
 pub(crate) mod xpath;
