@@ -12,6 +12,23 @@
 use crate::coerce;
 use crate::value::Value;
 
+/// Go's `%v` of a float64 (`%g` with the shortest digits): in exponent form (`1e-05`,
+/// `1e+06`) when the decimal exponent is below -4 or at least 6.
+pub(crate) fn float_v(f: f64) -> String {
+    if !f.is_finite() || f == 0.0 {
+        return coerce::format_float(f);
+    }
+    let scientific = format!("{f:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if (-4..6).contains(&exponent) {
+        coerce::format_float(f)
+    } else {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exponent.unsigned_abs())
+    }
+}
+
 /// Widths, precisions and argument indexes above this are treated as absent, as Go does.
 const NUMBER_LIMIT: usize = 1_000_000;
 
@@ -839,4 +856,229 @@ fn go_time(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     let offset = t.format("%z").to_string();
     let zone = if t.offset().local_minus_utc() == 0 { "UTC" } else { offset.as_str() };
     format!("{}{fraction} {offset} {zone}", t.format("%Y-%m-%d %H:%M:%S"))
+}
+
+#[cfg(test)]
+// 3.14159 is the reference's own test value, not an approximation of π.
+#[allow(clippy::approx_constant)]
+mod tests {
+    use super::*;
+
+    fn s(text: &str) -> Value {
+        Value::string(text)
+    }
+
+    fn format(pattern: &str, args: Vec<Value>) -> String {
+        sprintf(pattern, &args)
+    }
+
+    #[test]
+    fn format_matches_go_sprintf() {
+        use Value::{Bool, Bytes, Float, Int, Nil};
+        // Expected texts produced by Go 1.26 fmt.Sprintf.
+        let cases: Vec<(&str, Vec<Value>, &str)> = vec![
+            ("%03d-%s", vec![Int(7), s("test")], "007-test"),
+            ("%02d", vec![Int(5)], "05"),
+            ("%04d-%02d-%02d", vec![Int(2023), Int(2), Int(4)], "2023-02-04"),
+            ("%v|%v|%v|%v|%v", vec![s("a"), Int(-3), Float(2.5), Bool(true), Nil], "a|-3|2.5|true|<nil>"),
+            (
+                "%5d|%-5d|%+d|% d|%05d|%-05d",
+                vec![Int(42), Int(42), Int(42), Int(42), Int(-42), Int(42)],
+                "   42|42   |+42| 42|-0042|42   ",
+            ),
+            (
+                "%x|%X|%#x|%o|%#o|%O|%b|%#b",
+                vec![Int(255), Int(255), Int(255), Int(8), Int(8), Int(8), Int(5), Int(5)],
+                "ff|FF|0xff|10|010|0o10|101|0b101",
+            ),
+            ("%.3d|%8.3d|%.0d|%5.0d|", vec![Int(7), Int(-7), Int(0), Int(0)], "007|    -007||     |"),
+            ("%#08x|%08.3x", vec![Int(255), Int(255)], "0x000000ff|     0ff"),
+            ("%c|%q|%U|%#U", vec![Int(65), Int(65), Int(128512), Int(65)], "A|'A'|U+1F600|U+0041 'A'"),
+            (
+                "%f|%.2f|%8.3f|%-8.1f|%08.2f|%+.1f|% .1f",
+                vec![Float(3.14159), Float(3.14159), Float(-3.14159), Float(2.0), Float(-3.14159), Float(2.0), Float(2.0)],
+                "3.141590|3.14|  -3.142|2.0     |-0003.14|+2.0| 2.0",
+            ),
+            (
+                "%e|%E|%.2e|%g|%G|%.3g|%g|%g",
+                vec![
+                    Float(123456.789),
+                    Float(0.000123),
+                    Float(0.0),
+                    Float(1e+21),
+                    Float(1e-07),
+                    Float(1234.5678),
+                    Float(100000.0),
+                    Float(1e+06),
+                ],
+                "1.234568e+05|1.230000E-04|0.00e+00|1e+21|1E-07|1.23e+03|100000|1e+06",
+            ),
+            (
+                "%v|%v|%v|%.0f|%.1f|%.2f",
+                vec![Float(1.23456789e+08), Float(0.0001), Float(-0.0), Float(2.5), Float(0.25), Float(1.005)],
+                "1.23456789e+08|0.0001|-0|2|0.2|1.00",
+            ),
+            (
+                "%5.1f|%-6v|%06v|%+v|% v",
+                vec![Float(f64::INFINITY), Float(f64::NAN), Float(f64::NEG_INFINITY), Float(f64::NAN), Float(f64::NAN)],
+                " +Inf|NaN   |  -Inf|NaN| NaN",
+            ),
+            (
+                "%#g|%#.3g|%#.0f|%#e|%#v",
+                vec![Float(1.0), Float(2.0), Float(3.0), Float(1.0), Float(1e+06)],
+                "1.00000|2.00|3.|1.000000e+00|1e+06",
+            ),
+            (
+                "%x|%X|%.2x|%#x|%b|%x|%.0x|%x|%#X|%-12x|%+x",
+                vec![
+                    Float(1.5),
+                    Float(1.5),
+                    Float(0.3333333333333333),
+                    Float(1.0),
+                    Float(1.0),
+                    Float(0.0),
+                    Float(1.5),
+                    Float(5e-324),
+                    Float(1.0),
+                    Float(-2.0),
+                    Float(255.0),
+                ],
+                "0x1.8p+00|0X1.8P+00|0x1.55p-02|0x1.0000p+00|4503599627370496p-52|0x0p+00|0x1p+01|0x1p-1074|0X1.P+00|-0x1p+01    |+0x1.fep+07",
+            ),
+            (
+                "%s|%10s|%-10s|%.2s|%q|%+q|%#q|%x|% X|%#x",
+                vec![s("hi"), s("hi"), s("hi"), s("héllo"), s("a\"b\u{a}"), s("é"), s("a`b"), s("hi"), s("hi"), s("hi")],
+                "hi|        hi|hi        |hé|\"a\\\"b\\n\"|\"\\u00e9\"|\"a`b\"|6869|68 69|0x6869",
+            ),
+            ("%05s|%t|%v|%5t", vec![s("ab"), Bool(false), Bool(true), Bool(true)], "000ab|false|true| true"),
+            (
+                "%v|%d|%s|%x|%X|% x|%q",
+                vec![
+                    Bytes(vec![1, 2]),
+                    Bytes(vec![1, 2]),
+                    Bytes(vec![104, 105]),
+                    Bytes(vec![1, 171]),
+                    Bytes(vec![1, 171]),
+                    Bytes(vec![1, 171]),
+                    Bytes(vec![97]),
+                ],
+                "[1 2]|[1 2]|hi|01ab|01AB|01 ab|\"a\"",
+            ),
+            (
+                "%d|%s|%t|%d|%s",
+                vec![s("x"), Int(5), Int(1), Nil, Float(1.5)],
+                "%!d(string=x)|%!s(int64=5)|%!t(int64=1)|%!d(<nil>)|%!s(float64=1.5)",
+            ),
+            ("%d %d", vec![Int(1)], "1 %!d(MISSING)"),
+            ("%d", vec![Int(1), s("a"), Nil], "1%!(EXTRA string=a, <nil>)"),
+            ("100%%|%z|%!|%", vec![Int(1), Int(2)], "100%|%!z(int64=1)|%!!(int64=2)|%!(NOVERB)"),
+            ("%[2]d %[1]d|%[3]d|%[0]d", vec![Int(1), Int(2)], "2 1|%!d(BADINDEX)|%!d(BADINDEX)"),
+            (
+                "%*d|%-*d|%.*f|%*d",
+                vec![Int(5), Int(42), Int(4), Int(7), Int(2), Float(3.14159), s("x"), Int(9)],
+                "   42|7   |3.14|%!(BADWIDTH)9",
+            ),
+            (
+                "%T|%T|%T|%T|%T|%T",
+                vec![s("a"), Int(1), Float(1.0), Bool(true), Nil, Bytes(vec![])],
+                "string|int64|float64|bool|<nil>|[]uint8",
+            ),
+            ("%#v|%#v|%+d|%5.1s|", vec![s("a"), Int(3), Int(3), s("abc")], "\"a\"|3|+3|    a|"),
+            ("%v|%8.3v|%.3v", vec![Float(1e-05), Float(3.14159), s("abcdef")], "1e-05|    3.14|abc"),
+            (
+                "%+v|%+v|%#v|%05c|%05q|%-5c|",
+                vec![Int(5), Float(1.5), Bytes(vec![1, 2]), Int(65), Int(65), Int(65)],
+                "5|1.5|[]byte{0x1, 0x2}|0000A|00'A'|A    |",
+            ),
+            (
+                "%o|%f|%#x|% #x|%#X",
+                vec![Bytes(vec![8, 9]), Bytes(vec![1]), Bytes(vec![1, 2]), Bytes(vec![1, 2]), Bytes(vec![])],
+                "[10 11]|[%!f(uint8=1)]|0x0102|0x01 0x02|",
+            ),
+            (
+                "%8x|%-8X|%08x|%8q|%x",
+                vec![Bytes(vec![1, 2]), s("hi"), s("hi"), s("é\u{7}\u{0}\u{a0}\u{200b}"), s("")],
+                "    0102|6869    |00006869|\"é\\a\\x00\\u00a0\\u200b\"|",
+            ),
+            ("%[1]d %d %d", vec![Int(1), Int(2)], "1 2 %!d(MISSING)"),
+            ("%[2]*[1]d|%[3]d", vec![Int(7), Int(4), Int(9)], "   7|9"),
+            (
+                "%.2g|%.10g|%g|%g|%.1e|%10.4e|%-+10.2g|",
+                vec![
+                    Float(1.2345e-05),
+                    Float(0.3333333333333333),
+                    Float(1e-05),
+                    Float(123456.0),
+                    Float(0.05),
+                    Float(-12345.678),
+                    Float(9.99),
+                ],
+                "1.2e-05|0.3333333333|1e-05|123456|5.0e-02|-1.2346e+04|+10       |",
+            ),
+            (
+                "%.0g|%#.0g|%.3f|%.20f|%v|%v",
+                vec![Float(15.0), Float(15.0), Float(1e+20), Float(0.1), Float(5e-324), Float(1.7976931348623157e+308)],
+                "2e+01|2.e+01|100000000000000000000.000|0.10000000000000000555|5e-324|1.7976931348623157e+308",
+            ),
+            (
+                "%#o|%#O|%#08b|%+x|% x|%x",
+                vec![Int(0), Int(8), Int(5), Int(-255), Int(255), Int(-9223372036854775808)],
+                "0|0o010|0b00000101|-ff| ff|-8000000000000000",
+            ),
+            (
+                "%c|%c|%q|%+q|%#q|%U",
+                vec![Int(-1), Int(1114112), Int(9786), Int(9786), s("x"), Int(-1)],
+                "\u{fffd}|\u{fffd}|'☺'|'\\u263a'|`x`|U+FFFFFFFFFFFFFFFF",
+            ),
+            ("%w|%#w|%[1]", vec![s("a"), s("b")], "%!w(string=a)|%!w(string=\"b\")|%!(NOVERB)"),
+            ("%.", vec![Int(5)], "%!.(int64=5)"),
+            ("%-010d|%+05d|% 05d|%+-5d|", vec![Int(3), Int(3), Int(3), Int(3)], "3         |+0003| 0003|+3   |"),
+            (
+                "%6.2f|%-+8.3e|% 9.1E|%+09.3f|% 010.1f|",
+                vec![Float(3.14159), Float(12345.0), Float(0.001), Float(-1.5), Float(2.5)],
+                "  3.14|+1.234e+04|  1.0E-03|-0001.500| 0000002.5|",
+            ),
+            (
+                "%5z|%-+5z|%.1s|%.0s|%x",
+                vec![Int(3), Int(3), s("日本"), s("abc"), s("日")],
+                "%!z(int64=    3)|%!z(int64=+3   )|日||e697a5",
+            ),
+        ];
+        for (pattern, args, expected) in cases {
+            assert_eq!(format(pattern, args), expected, "Format({pattern:?})");
+        }
+    }
+
+    #[test]
+    fn format_prints_other_values() {
+        let mut map = crate::value::Map::new();
+        map.insert("b".into(), Value::Int(1));
+        assert_eq!(format("%v %s", vec![Value::Map(map), Value::Slice(vec![s("x")])]), r#"{"b":1} ["x"]"#);
+        assert_eq!(
+            format("%v|%s|%d", vec![Value::Duration(90_500_000_000), Value::Duration(1_500), Value::Duration(7)]),
+            "1m30.5s|1.5µs|7"
+        );
+        assert_eq!(
+            format("%v|%v|%v", vec![Value::Duration(0), Value::Duration(-3_600_000_000_000), Value::Duration(2_000_000)]),
+            "0s|-1h0m0s|2ms"
+        );
+        let mut id = [0u8; 8];
+        id[7] = 0xAB;
+        assert_eq!(format("%v|%d", vec![Value::SpanId(id), Value::SpanId(id)]), "00000000000000ab|[0 0 0 0 0 0 0 171]");
+        assert_eq!(format("[%v]", vec![Value::TraceId([0; 16])]), "[]");
+        let time = chrono::DateTime::parse_from_rfc3339("2023-02-04T05:06:07.5Z").unwrap();
+        assert_eq!(format("%v", vec![Value::Time(time)]), "2023-02-04 05:06:07.5 +0000 UTC");
+        assert_eq!(format("%f", vec![Value::Time(time)]), "%!f(time.Time=2023-02-04 05:06:07.5 +0000 UTC)");
+        assert_eq!(format("%.1000000d|", vec![Value::Int(1)]).len(), 1_000_001);
+        assert_eq!(format("%99999999999999999999d", vec![Value::Int(1)]), "%!(NOVERB)%!(EXTRA int64=1)");
+    }
+
+    #[test]
+    fn float_v_switches_to_exponent_form_like_go() {
+        assert_eq!(float_v(99.9), "99.9");
+        assert_eq!(float_v(0.00001), "1e-05");
+        assert_eq!(float_v(1e6), "1e+06");
+        assert_eq!(float_v(123456.5), "123456.5");
+        assert_eq!(float_v(0.0), "0");
+    }
 }

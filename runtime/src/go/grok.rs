@@ -261,3 +261,40 @@ fn grok_typed(text: &str, name: &str, hint: Option<&str>) -> Result<Value> {
     })
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn extract(text: &str, pattern: &str, named_only: bool) -> Map {
+        let grok = compiled(pattern, named_only, &[]).unwrap_or_else(|_| panic!("{pattern} does not compile"));
+        captures(&grok, text).unwrap()
+    }
+
+    #[test]
+    fn every_standard_grok_pattern_compiles() {
+        let failing: Vec<&str> = standard_grok_patterns()
+            .keys()
+            .filter(|name| compiled(&format!("%{{{name}}}"), false, &[]).is_err())
+            .copied()
+            .collect();
+        assert!(failing.is_empty(), "{failing:?}");
+    }
+
+    #[test]
+    fn fields_are_named_typed_and_dotted() {
+        let m = extract("GET 200 1.5", "%{WORD:http.method} %{NUMBER:status:int} %{NUMBER:took:float}", true);
+        assert_eq!(m["http.method"], Value::string("GET"));
+        assert_eq!(m["status"], Value::Int(200));
+        assert_eq!(m["took"], Value::Float(1.5));
+        assert!(extract("GET", "%{WORD}", true).is_empty(), "unnamed patterns are not captured when named_only");
+    }
+
+    #[test]
+    fn definitions_expand_and_bad_ones_are_reported() {
+        let grok = compiled("%{PAIR}", true, &["PAIR=%{WORD:k}=%{WORD:v}"]).unwrap_or_else(|_| panic!("PAIR"));
+        let m = captures(&grok, "a=b").unwrap();
+        assert_eq!((m["k"].clone(), m["v"].clone()), (Value::string("a"), Value::string("b")));
+        assert!(matches!(compiled("%{A}", false, &["A=%{A}"]), Err(CompileError::Pattern(_))), "a cycle ends");
+        assert!(matches!(compiled("%{NOPE}", false, &[]), Err(CompileError::Pattern(_))));
+    }
+}
