@@ -1003,27 +1003,7 @@ mod tests {
     }
 
     #[test]
-    fn glob_matching() {
-        let matches = |pattern: &str, text: &str| compile_glob("replace_match", pattern).unwrap().is_match(text);
-        assert!(matches("*/*", "/health"));
-        assert!(matches("*/*", "http://localhost/health"));
-        assert!(!matches("*/*", "get"));
-        assert!(matches("/user/*/list/*", "/user/123/list/456"));
-        assert!(matches("a?c", "abc") && !matches("a?c", "ac"));
-        assert!(matches("[abc]x", "bx") && !matches("[abc]x", "dx"));
-        assert!(matches("[!abc]x", "dx") && !matches("[!abc]x", "ax"));
-        assert!(matches("[a-c]x", "cx") && !matches("[a-c]x", "dx"));
-        assert!(matches("{foo,bar}.txt", "bar.txt") && !matches("{foo,bar}.txt", "baz.txt"));
-        assert!(matches("{a,{b,c}d}", "cd"));
-        assert!(matches("**", "a/b/c"));
-        assert!(matches("a\\*", "a*") && !matches("a\\*", "ab"));
-        assert!(matches("x]y}z,", "x]y}z,"));
-        assert!(matches("a.b", "a.b") && !matches("a.b", "axb"));
-        assert!(matches("*", "line\nbreak"));
-        assert!(matches("{a,b", "b"));
-        for bad in ["[", "[]", "[!]", "[z-a]", "[a-bc]"] {
-            assert!(compile_glob("replace_match", bad).is_err(), "{bad}");
-        }
+    fn glob_errors_name_the_function() {
         assert_eq!(
             compile_glob("replace_match", "[z-a]").unwrap_err().message(),
             "the regex pattern supplied to replace_match '\"[z-a]\"' is not a valid pattern: hi character 'a' should be greater than lo 'z'"

@@ -3,10 +3,8 @@
 //! transform processor's log-format parsers (CEF, CLF, ELF, LEEF).
 //!
 //! Each parser follows the Go reference's behaviour where users can observe it (what is
-//! accepted, the shape of the result, the error texts), which is why some formats (CSV,
-//! URLs) are read by small Go-compatible readers here rather than by crates whose
-//! rules differ (the `csv` crate never reports Go's quote errors; the `url` crate
-//! normalises paths and drops default ports).
+//! accepted, the shape of the result, the error texts); the Go libraries they rest on (CSV,
+//! URLs, grok, `strconv`) are reproduced in [`crate::go`].
 
 use std::sync::OnceLock;
 

@@ -1,5 +1,7 @@
 //! String converters: joining, splitting and cutting strings, case conversion, Go's
-//! `fmt.Sprintf`, prefix/suffix/regex tests, character-set and base64 decoding.
+//! `fmt.Sprintf`, prefix/suffix/regex tests, character-set and base64 decoding. The Go
+//! libraries behind them (`strings`, `strcase`, `fmt`, `encoding/base64`,
+//! `golang.org/x/text`) are reproduced in [`crate::go`].
 //!
 //! Go strings are byte strings; where the reference can produce bytes that are not UTF-8
 //! (a byte-offset `Substring`, a decoded payload) the result here is the lossy UTF-8 text,

@@ -126,3 +126,27 @@ fn skip_line_breaks(input: &[u8], mut pos: usize) -> usize {
     }
     pos
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_as_go_does() {
+        let variant = |name: &str| Variant::named(name).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(variant("base64").decode(b"aGVsbG8g\r\nd29ybGQ=").unwrap(), b"hello world");
+        assert_eq!(variant("base64-raw-url").decode(b"R28_L1p-eA").unwrap(), b"Go?/Z~x");
+        assert_eq!(variant("base64").decode(b"YQ=").unwrap_err(), "illegal base64 data at input byte 3");
+        assert_eq!(variant("base64-raw").decode(b"Y").unwrap_err(), "illegal base64 data at input byte 0");
+        assert!(Variant::named("base32").is_none());
+    }
+
+    #[test]
+    fn encodes_in_each_variant() {
+        let encode = |name: &str| Variant::named(name).map(|v| v.encode(b"Go?/Z~x"));
+        assert_eq!(encode("base64").as_deref(), Some("R28/L1p+eA=="));
+        assert_eq!(encode("base64-raw").as_deref(), Some("R28/L1p+eA"));
+        assert_eq!(encode("base64-url").as_deref(), Some("R28_L1p-eA=="));
+        assert_eq!(encode("base64-raw-url").as_deref(), Some("R28_L1p-eA"));
+    }
+}

@@ -140,3 +140,24 @@ fn lookup(label: &str) -> Option<Charset> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(name: &str, bytes: &[u8]) -> String {
+        Charset::named(name).unwrap_or_else(|e| panic!("{name}: {e}")).decode(bytes)
+    }
+
+    #[test]
+    fn names_and_tables_follow_go() {
+        assert_eq!(decode("ISO-8859-1", &[0x80, 0xE9]), "\u{80}é");
+        assert_eq!(decode("windows-1252", &[0x80, 0x81, 0xE9]), "€\u{FFFD}é");
+        assert_eq!(decode("iso646-us", &[0x41, 0xE9]), "A\u{FFFD}");
+        assert_eq!(decode("Shift_JIS", &[0x82, 0xA0]), "あ");
+        assert_eq!(decode("UTF-16BE", &[0xFE, 0xFF, 0, 0x41]), "\u{FEFF}A");
+        assert_eq!(decode(" utf-8 ", b"ok"), "ok");
+        assert_eq!(Charset::named("GB2312").err().map(|e| e.message().to_string()).as_deref(), Some("no charmap defined for encoding 'GB2312'"));
+        assert_eq!(Charset::named("klingon").err().map(|e| e.message().to_string()).as_deref(), Some("unsupported encoding 'klingon'"));
+    }
+}

@@ -171,3 +171,33 @@ fn csv_error(start_line: usize, line: usize, column: usize, message: &str) -> St
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(text: &str, lazy_quotes: bool) -> Vec<String> {
+        read_row(text, ',', lazy_quotes).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+    }
+
+    #[test]
+    fn quotes_and_newlines() {
+        assert_eq!(row("\"a,b\",\"c\"\"d\",e", false), ["a,b", "c\"d", "e"]);
+        assert_eq!(row("\"a\nb\",c", false), ["a\nb", "c"]);
+        // A raw newline continues the field it breaks (parseutils.ReadCSVRow).
+        assert_eq!(row("val1\nnewline,val2", false), ["val1\nnewline", "val2"]);
+        assert_eq!(row("val1,val2\r\n", false), ["val1", "val2"]);
+        assert_eq!(row("a\"b,c", true), ["a\"b", "c"]);
+    }
+
+    #[test]
+    fn errors_are_go_parse_errors() {
+        let error = |text: &str| read_row(text, ',', false).unwrap_err().message().to_string();
+        assert_eq!(error("\"abc\"x,y"), "read csv line: parse error on line 1, column 5: extraneous or missing \" in quoted-field");
+        assert!(error("a\"b,c").starts_with("read csv line: parse error on line 1"));
+        assert_eq!(error(""), "no csv lines found");
+        assert_eq!(
+            read_row("a", '"', false).unwrap_err().message(),
+            "read csv line: csv: invalid field or comment delimiter"
+        );
+    }
+}

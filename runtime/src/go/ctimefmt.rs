@@ -301,3 +301,32 @@ impl Parsed {
         in_year(moved.year() - 1, moved).unwrap_or(this_year)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_become_go_layouts() {
+        assert_eq!(format_layout_of("%Y-%m-%d %H:%M:%S.%L %z"), "2006-01-02 15:04:05.999 Z0700");
+        assert_eq!(format_layout_of("%D %%"), "01/02/2006 %");
+        assert!(validate("%Y-%m-%d").is_ok());
+        assert_eq!(validate("%Y1").unwrap_err().message(), "format string should not contain decimals");
+        assert_eq!(
+            validate("%Q").unwrap_err().message(),
+            "invalid strptime format: [unsupported ctimefmt.toNative() directive: %Q]"
+        );
+    }
+
+    #[test]
+    fn parses_leniently() {
+        let parsed = |value: &str, format: &str| parse(value, format, Tz::UTC).unwrap().to_rfc3339();
+        assert_eq!(parsed("2023-2-4 3:4:5", "%Y-%m-%d %H:%M:%S"), "2023-02-04T03:04:05+00:00");
+        assert_eq!(parsed("02/04/23", "%D"), "2023-02-04T00:00:00+00:00");
+        assert_eq!(parsed("2023-02-04 10:00:00 +05:30", "%Y-%m-%d %H:%M:%S %z"), "2023-02-04T10:00:00+05:30");
+        assert_eq!(
+            parse("abc", "%Y", Tz::UTC).unwrap_err().message(),
+            r#"parsing time "abc" as "%Y": cannot parse "abc" as "%Y""#
+        );
+    }
+}

@@ -272,3 +272,44 @@ pub(crate) fn local_name(name: &str) -> &str {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Result<Vec<Token>> {
+        let mut tokenizer = Tokenizer::new(text, 10);
+        let mut tokens = Vec::new();
+        while let Some(token) = tokenizer.next_token()? {
+            tokens.push(token);
+        }
+        Ok(tokens)
+    }
+
+    #[test]
+    fn reads_tokens_and_entities() {
+        let read = tokens("<a x='1'>t&amp;&#65;<b/><![CDATA[<c>]]></a>").unwrap();
+        assert!(matches!(&read[0], Token::Start { name, attrs, empty: false } if name == "a" && attrs == &[("x".to_string(), "1".to_string())]));
+        assert!(matches!(&read[1], Token::Text { text, cdata: false } if text == "t&A"));
+        assert!(matches!(&read[2], Token::Start { name, empty: true, .. } if name == "b"));
+        assert!(matches!(&read[3], Token::Text { text, cdata: true } if text == "<c>"));
+        assert!(matches!(read[4], Token::End));
+        assert_eq!(read.len(), 5);
+        assert_eq!(tokens("<a/><b/>").unwrap().len(), 2, "several top-level elements are accepted");
+    }
+
+    #[test]
+    fn errors_are_go_syntax_errors() {
+        let error = |text: &str| tokens(text).err().map(|e| e.message().to_string()).unwrap_or_default();
+        assert_eq!(error("<a>\n<b>"), "XML syntax error on line 2: unexpected EOF");
+        assert_eq!(error("<a><b></a>"), "XML syntax error on line 1: element <b> closed by </a>");
+        assert_eq!(error("<a>&bogus;</a>"), "XML syntax error on line 1: invalid character entity &bogus;");
+        assert_eq!(error(&"<a>".repeat(11)), "exceeded maximum XML nesting depth");
+    }
+
+    #[test]
+    fn local_names_drop_the_prefix() {
+        assert_eq!(local_name("x:y"), "y");
+        assert_eq!(local_name("y"), "y");
+        assert_eq!(local_name(":y"), ":y");
+    }
+}

@@ -247,3 +247,33 @@ fn parse_range(lexer: &mut Lexer) -> Result<String, String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_like_gobwas_without_separators() {
+        let compile = |pattern: &str| to_regex(pattern).and_then(|regex| crate::regex::compile(&regex));
+        let matches = |pattern: &str, text: &str| compile(pattern).unwrap().is_match(text);
+        assert!(matches("*/*", "/health"));
+        assert!(matches("*/*", "http://localhost/health"));
+        assert!(!matches("*/*", "get"));
+        assert!(matches("/user/*/list/*", "/user/123/list/456"));
+        assert!(matches("a?c", "abc") && !matches("a?c", "ac"));
+        assert!(matches("[abc]x", "bx") && !matches("[abc]x", "dx"));
+        assert!(matches("[!abc]x", "dx") && !matches("[!abc]x", "ax"));
+        assert!(matches("[a-c]x", "cx") && !matches("[a-c]x", "dx"));
+        assert!(matches("{foo,bar}.txt", "bar.txt") && !matches("{foo,bar}.txt", "baz.txt"));
+        assert!(matches("{a,{b,c}d}", "cd"));
+        assert!(matches("**", "a/b/c"));
+        assert!(matches("a\\*", "a*") && !matches("a\\*", "ab"));
+        assert!(matches("x]y}z,", "x]y}z,"));
+        assert!(matches("a.b", "a.b") && !matches("a.b", "axb"));
+        assert!(matches("*", "line\nbreak"));
+        assert!(matches("{a,b", "b"));
+        for bad in ["[", "[]", "[!]", "[z-a]", "[a-bc]"] {
+            assert!(compile(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -94,3 +94,19 @@ impl Kind {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_and_camel_like_strcase() {
+        assert_eq!(snake("CPUUtilizationMetric"), "cpu_utilization_metric");
+        assert_eq!(snake("version2Data"), "version_2_data");
+        assert_eq!(snake(" Foo Bar.baz "), "foo_bar_baz");
+        assert_eq!(snake("héLlo"), "héllo");
+        assert_eq!(camel("my_metric_name"), "MyMetricName");
+        assert_eq!(camel("simple-string"), "SimpleString");
+        assert_eq!(camel("ID_card"), "IdCard");
+    }
+}

@@ -13,3 +13,20 @@ pub(crate) fn atoi(text: &str) -> Result<i64> {
     text.parse::<i64>().map_err(|_| Error::new(format!("strconv.Atoi: parsing {}: value out of range", go_quote(text))))
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atoi_accepts_signs_and_reports_go_errors() {
+        assert_eq!(atoi("42").unwrap(), 42);
+        assert_eq!(atoi("+7").unwrap(), 7);
+        assert_eq!(atoi("-7").unwrap(), -7);
+        assert_eq!(atoi("x1").unwrap_err().message(), "strconv.Atoi: parsing \"x1\": invalid syntax");
+        assert_eq!(atoi("").unwrap_err().message(), "strconv.Atoi: parsing \"\": invalid syntax");
+        assert_eq!(
+            atoi("99999999999999999999").unwrap_err().message(),
+            "strconv.Atoi: parsing \"99999999999999999999\": value out of range"
+        );
+    }
+}

@@ -48,3 +48,23 @@ pub(crate) fn split<'a>(text: &'a str, delimiter: &str) -> Vec<&'a str> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_with_an_empty_separator_splits_characters() {
+        assert_eq!(split("aé", ""), ["a", "é"]);
+        assert!(split("", "").is_empty());
+        assert_eq!(split("", ","), [""]);
+        assert_eq!(split("a,,b", ","), ["a", "", "b"]);
+    }
+
+    #[test]
+    fn case_mappings_are_one_character_to_one() {
+        assert_eq!(lower("İSTANBUL"), "istanbul");
+        assert_eq!(lower("ΟΔΟΣ"), "οδοσ");
+        assert_eq!(upper("straße ﬁ"), "STRAßE ﬁ");
+        assert_eq!(upper("ᾳ"), "ᾼ");
+    }
+}

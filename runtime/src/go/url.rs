@@ -323,3 +323,27 @@ pub(crate) fn unescape(s: &str, mode: Encoding) -> Result<String> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_writes_like_net_url() {
+        let full = "http://myusername:mypassword@www.example.com:80/foo.gif?key1=val1&key2=val2#fragment";
+        let url = GoUrl::parse(full).unwrap();
+        assert_eq!((url.scheme.as_str(), url.hostname(), url.port()), ("http", "www.example.com", "80"));
+        assert_eq!((url.path.as_str(), url.raw_query.as_str(), url.fragment.as_str()), ("/foo.gif", "key1=val1&key2=val2", "fragment"));
+        assert_eq!(url.userinfo_string().as_deref(), Some("myusername:mypassword"));
+        assert_eq!(url.to_go_string(), full);
+        assert_eq!(GoUrl::parse("http://h/a%2fb").unwrap().to_go_string(), "http://h/a%2fb");
+        assert!(GoUrl::parse("http://a b.com/").is_err());
+        assert!(GoUrl::parse("http://h:x/").is_err());
+    }
+
+    #[test]
+    fn unescapes_by_mode() {
+        assert_eq!(unescape("a%20b+c", Encoding::QueryComponent).unwrap(), "a b c");
+        assert_eq!(unescape("a%20b+c", Encoding::Path).unwrap(), "a b+c");
+        assert!(unescape("%zz", Encoding::Path).is_err());
+    }
+}

@@ -305,3 +305,33 @@ fn html_escape(text: &str) -> String {
     out
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(text: &str) -> String {
+        Doc::parse_like_xmlquery(text, 100).unwrap().output()
+    }
+
+    #[test]
+    fn writes_like_output_xml() {
+        assert_eq!(round_trip("<a><b/></a>"), "<a><b></b></a>");
+        assert_eq!(round_trip("<a></a><z/>"), "<a></a><z></z>");
+        assert_eq!(round_trip(r#"<?xml version="1.0" encoding="UTF-8"?><a/>"#), r#"<?xml version="1.0" encoding="UTF-8"?><a></a>"#);
+        assert_eq!(round_trip("<a t=\"x&amp;&quot;'\">  <b>'1' &lt; 2</b>  </a>"), "<a t=\"x&amp;&#34;&#39;\"><b>&#39;1&#39; &lt; 2</b></a>");
+        assert_eq!(round_trip("<a xml:space=\"preserve\"> x </a>"), "<a xml:space=\"preserve\"> x </a>");
+        // xmlquery's declaration goes before the first element, and the reference then drops
+        // the document's first node (here the comment) as the text has no `<?xml`.
+        assert_eq!(round_trip("<!--c--><a><![CDATA[<x>]]></a>"), "<?xml version=\"1.0\"?><a><![CDATA[<x>]]></a>");
+    }
+
+    #[test]
+    fn string_values_and_data() {
+        let doc = Doc::parse("<a n='1'>x<b>y</b></a>", 100).unwrap();
+        let a = doc.nodes[Doc::ROOT].children[0];
+        assert_eq!(doc.string_value(NodeRef::Node(a)), "xy");
+        assert_eq!(doc.string_value(NodeRef::Attr(a, 0)), "1");
+        assert_eq!(doc.node_data(NodeRef::Node(a)), "a");
+        assert_eq!(doc.node_data(NodeRef::Attr(a, 0)), "n");
+    }
+}

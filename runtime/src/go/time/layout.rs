@@ -220,3 +220,20 @@ fn offset_text(offset_seconds: i32, style: OffsetStyle) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use chrono::DateTime;
+
+    #[test]
+    fn formats_go_layouts() {
+        let t = DateTime::parse_from_rfc3339("2023-02-04T13:04:05.120+05:30").unwrap();
+        assert_eq!(format("2006-01-02T15:04:05.999Z0700", &t), "2023-02-04T13:04:05.12+0530");
+        assert_eq!(format("Mon Monday Jan January _2 3 03 PM pm", &t), "Sat Saturday Feb February  4 1 01 PM pm");
+        assert_eq!(format("-07 -07:00 -07:00:00 -070000 MST", &t), "+05 +05:30 +05:30:00 +053000 +0530");
+        let utc = DateTime::parse_from_rfc3339("2023-02-04T00:00:00Z").unwrap();
+        assert_eq!(format("15:04:05.999 Z0700 MST", &utc), "00:00:00 Z UTC");
+    }
+}

@@ -362,3 +362,32 @@ fn signed_offset_len(value: &[u8]) -> usize {
         _ => 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_each_element() {
+        let fields = parse("2006-01-02 15:04:05 -0700", b"2023-02-04 13:14:15.5 +0530").unwrap();
+        assert_eq!(fields.wall.to_string(), "2023-02-04 13:14:15.500");
+        assert_eq!((fields.utc, fields.zone_offset), (false, Some(19800)));
+        assert!(parse("2006-01-02 15:04:05 Z07:00", b"2023-02-04 13:14:15 Z").unwrap().utc);
+    }
+
+    fn failure(layout: &str, value: &[u8]) -> ParseFailure {
+        match parse(layout, value) {
+            Err(failure) => failure,
+            Ok(_) => panic!("{layout} read {value:?}"),
+        }
+    }
+
+    #[test]
+    fn failures_name_the_element() {
+        let slash = failure("2006-01-02", b"2023/02/04");
+        assert_eq!((slash.at, slash.layout_elem.as_str(), slash.value_elem.as_str()), (Some(4), "-", "/02/04"));
+        assert_eq!(failure("2006-01-02", b"2023-13-01").message.as_deref(), Some(": month out of range"));
+        assert_eq!(failure("2006-01-02", b"2023-02-30").message.as_deref(), Some(": day out of range"));
+        assert_eq!(failure("2006", b"2023x").message.as_deref(), Some(r#": extra text: "x""#));
+    }
+}

@@ -148,3 +148,20 @@ impl Parsed {
 pub(crate) fn go_date(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, 1)?.checked_add_days(Days::new(u64::from(day.saturating_sub(1))))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_and_dates() {
+        assert_eq!(load_location("Local").unwrap(), Tz::UTC);
+        assert_eq!(load_location("America/New_York").unwrap(), Tz::America__New_York);
+        assert_eq!(
+            load_location("Mars/Olympus").unwrap_err().message(),
+            "failed to load location Mars/Olympus: unknown time zone Mars/Olympus"
+        );
+        assert_eq!(load_location("../etc").unwrap_err().message(), "failed to load location ../etc: time: invalid location name");
+        assert_eq!(go_date(2023, 2, 29).map(|d| d.to_string()).as_deref(), Some("2023-03-01"));
+    }
+}

@@ -111,3 +111,38 @@ enum Test {
     ProcessingInstruction,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::go::xmlquery::Doc;
+
+    fn selected(document: &str, path: &str) -> Vec<String> {
+        let doc = Doc::parse(document, 100).unwrap();
+        let expr = compile(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        select(&doc, &expr).into_iter().map(|found| doc.string_value(found)).collect()
+    }
+
+    #[test]
+    fn selects_in_document_order() {
+        let doc = "<a><b n='1'>1</b><c><b>2</b></c><b>3</b></a>";
+        assert_eq!(selected(doc, "/a//b"), ["1", "2", "3"]);
+        assert_eq!(selected(doc, "/a/b[last()]"), ["3"]);
+        assert_eq!(selected(doc, "//b[@n = 1] | /a/b[2]"), ["1", "3"]);
+        assert_eq!(selected(doc, "(//b)[2]/.."), ["2"]);
+        assert_eq!(selected(doc, "//c/preceding-sibling::*"), ["1"]);
+        // Positions count among siblings: only the third b is second among its own.
+        assert_eq!(selected(doc, "//b[position() > 1]"), ["3"]);
+        assert_eq!(selected(doc, "(//b)[position() > 1 and . != '3']"), ["2"]);
+        assert_eq!(selected(doc, "/a/b/@n"), ["1"]);
+        assert!(selected(doc, "count(//b)").is_empty(), "a number selects nothing");
+    }
+
+    #[test]
+    fn compile_errors() {
+        assert!(compile("!").is_err());
+        assert!(compile("").is_err());
+        assert!(compile("nosuch()").unwrap_err().message().contains("nosuch"));
+        assert!(compile(&"(".repeat(1000)).is_err(), "deep nesting is refused");
+    }
+}
