@@ -10,6 +10,7 @@ pub mod error;
 pub mod exec;
 pub mod fields;
 pub mod functions;
+mod go;
 pub mod hierarchy;
 pub mod math;
 pub mod native;

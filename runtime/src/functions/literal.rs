@@ -145,59 +145,6 @@ fn named_captures(hir: &regex_syntax::hir::Hir) -> usize {
     }
 }
 
-// ---- Globs (gobwas/glob v0.2.3, syntax/lexer) ----
-// The run-time glob code is in editors.rs (`compile_glob`); this check moves to the Go
-// libraries' module (runtime/src/go/glob.rs) once that exists.
-
-/// The lexer errors of gobwas/glob v0.2.3 `glob.Compile`: an unclosed `[` ("unexpected end of
-/// input") and a range that does not close right after `lo-hi` ("expected close range
-/// character"). An unclosed `{` is *not* a compile error in v0.2.3 (it is accepted, and a stray
-/// `}` or `,` is plain text), and a trailing `\` is dropped, so neither is reported.
-pub fn glob_error(pattern: &str) -> Option<&'static str> {
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '\\' => i += 2,
-            '[' => {
-                i += 1;
-                if chars.get(i) == Some(&'!') {
-                    i += 1;
-                }
-                if chars.get(i).is_none() {
-                    return Some("unexpected end of input");
-                }
-                if chars.get(i + 1) == Some(&'-') {
-                    // `lo-hi]`
-                    if chars.get(i + 2).is_none() {
-                        return Some("unexpected end of input");
-                    }
-                    match chars.get(i + 3) {
-                        None => return Some("unexpected end of input"),
-                        Some(']') => i += 4,
-                        Some(_) => return Some("expected close range character"),
-                    }
-                } else {
-                    // Text up to `]`, with `\` escapes.
-                    loop {
-                        match chars.get(i) {
-                            None => return Some("unexpected end of input"),
-                            Some('\\') => i += 2,
-                            Some(']') => {
-                                i += 1;
-                                break;
-                            }
-                            Some(_) => i += 1,
-                        }
-                    }
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,17 +152,6 @@ mod tests {
     #[test]
     fn group_names_may_start_with_a_digit_as_in_re2() {
         assert_eq!(regex_pattern("ExtractPatterns", "pattern", "(?P<0>(\\{.*\\}))"), Ok(1));
-    }
-
-    #[test]
-    fn glob_lexer_errors() {
-        for pattern in ["/user/*/list/*", "a?c", "[abc]", "[!a-z]x", "{a,b}", "\\*", "0{", "a}b", "{a,b", "a\\"] {
-            assert_eq!(glob_error(pattern), None, "{pattern}");
-        }
-        for pattern in ["[", "[!", "/user/[a", "[a-", "[a-b", "[\\]"] {
-            assert_eq!(glob_error(pattern), Some("unexpected end of input"), "{pattern}");
-        }
-        assert_eq!(glob_error("[a-bc]"), Some("expected close range character"));
     }
 
     #[test]

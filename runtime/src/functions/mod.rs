@@ -243,7 +243,14 @@ pub fn registry() -> &'static [&'static Function] {
             time::FUNCTIONS,
             lambdas::FUNCTIONS,
             xml::FUNCTIONS,
-            metrics::FUNCTIONS,
+            metrics::conversions::FUNCTIONS,
+            metrics::percentile::FUNCTIONS,
+            metrics::copy_scale::FUNCTIONS,
+            metrics::aggregate::FUNCTIONS,
+            metrics::exponential::FUNCTIONS,
+            metrics::buckets::FUNCTIONS,
+            metrics::span_name::FUNCTIONS,
+            metrics::datapoint::FUNCTIONS,
             rules::FUNCTIONS,
         ]
         .into_iter()

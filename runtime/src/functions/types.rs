@@ -16,6 +16,7 @@ use crate::compare::{self, CompareOp};
 use crate::context::ItemMut;
 use crate::converter;
 use crate::error::{Error, Result};
+use crate::go;
 use crate::value::{Map, Pdata, Value};
 
 pub(crate) static FUNCTIONS: &[Function] = &[
@@ -854,24 +855,8 @@ fn go_percent_d(value: &Value) -> String {
 fn log(target: FloatLike) -> Result<Value> {
     match target.0 {
         None => bail!("invalid input: <nil>"),
-        Some(x) if x <= 0.0 => bail!("invalid input: expected number greater than zero but got {}", go_float_v(x)),
+        Some(x) if x <= 0.0 => bail!("invalid input: expected number greater than zero but got {}", go::fmt::float_v(x)),
         Some(x) => Ok(Value::Float(x.ln())),
-    }
-}
-
-/// Go's `%v` of a float64 (`%g` with the shortest digits): exponent form when the decimal
-/// exponent is below -4 or at least 6.
-fn go_float_v(x: f64) -> String {
-    if !x.is_finite() || x == 0.0 {
-        return coerce::format_float(x);
-    }
-    let scientific = format!("{x:e}");
-    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    if (-4..6).contains(&exponent) {
-        coerce::format_float(x)
-    } else {
-        format!("{mantissa}e{}{:02}", if exponent < 0 { '-' } else { '+' }, exponent.unsigned_abs())
     }
 }
 
