@@ -88,11 +88,9 @@ impl LiteralProblem {
 /// literal…); anything else (paths, calls) returns None, since it is known only at run time.
 pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProblem> {
     match (function, param) {
-        // ottlfuncs/regex.go `newDynamicRegex`, used by func_is_match.go and func_replace_pattern.go.
-        // `matches` is the seed's alias of IsMatch. The editor `replace_pattern` declares this
-        // check itself; the arm stays for the seed's value-position `replace_pattern` (rules.rs),
-        // and `analyze` merges the editor's identical diagnostic.
-        ("IsMatch" | "matches", "pattern") | ("replace_pattern", "regex_pattern") => {
+        // ottlfuncs/regex.go `newDynamicRegex`, used by func_is_match.go. `matches` is the seed's
+        // alias of IsMatch.
+        ("IsMatch" | "matches", "pattern") => {
             let (pattern, span) = string_literal(value)?;
             let name = if function == "matches" { "IsMatch" } else { function };
             check_regex(name, pattern, span).err()
@@ -439,18 +437,6 @@ mod tests {
         );
         assert!(problem(r#"IsMatch(body, "(?<=a)b")"#, "IsMatch", "pattern", 1).message.contains("not a valid pattern"));
         assert!(problem(r#"IsMatch(body, "*a")"#, "IsMatch", "pattern", 1).message.contains("not a valid pattern"));
-    }
-
-    #[test]
-    fn regex_parameter_of_replace_pattern() {
-        let p = problem(r#"replace_pattern(attributes["x"], "[a-", "y")"#, "replace_pattern", "regex_pattern", 1);
-        assert!(p.message.starts_with("the regex pattern supplied to replace_pattern "), "{}", p.message);
-        assert_eq!(
-            check(r#"replace_pattern(attributes["x"], "token=[^&]*", "***")"#, "replace_pattern", "regex_pattern", 1),
-            None
-        );
-        // The converter form of the seed's replace_pattern.
-        assert!(validate("replace_pattern", "regex_pattern", &arg(r#"replace_pattern(body, "(", "")"#, 1)).is_some());
     }
 
     #[test]

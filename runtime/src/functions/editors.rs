@@ -11,7 +11,7 @@ use regex::{Captures, Regex};
 
 use super::literal::{Literal, LiteralArgs, LiteralError, one_of_help, regex_pattern};
 use super::shorthand::*;
-use super::{Args, EditorBody, EditorHost, List};
+use super::{EditorHost, List};
 use crate::bail;
 use crate::coerce;
 use crate::editor;
@@ -127,7 +127,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             REPLACE_TAIL_FN,
             REPLACE_TAIL_FMT,
         ],
-        replace_pattern,
+        editor!(replace_pattern(target, regex_pattern, replacement, function, replacement_format)),
         "Replaces every match of a regular expression in one string (`$1` expands groups); the optional converter (such as SHA256) is applied to the replacement.",
         &[
             Example::new(
@@ -542,16 +542,9 @@ fn apply_replacement_format(format: &str, value: &str) -> Result<String> {
     Ok(out)
 }
 
-/// The body of `replace_pattern`; the seed's value-position `replace_pattern` (rules.rs)
-/// runs it on a copy of its target.
-pub(super) fn replace_pattern(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let body: EditorBody = editor!(replace_in_string(target, regex_pattern, replacement, function, replacement_format));
-    body(args, host)
-}
-
 /// `replace_pattern(target, regex_pattern, replacement, function?, replacement_format?)`. The
 /// replacement is read after the target, and not at all when the target is nil.
-fn replace_in_string(
+fn replace_pattern(
     host: &mut dyn EditorHost,
     regex_pattern: &str,
     replacement: &Value,
