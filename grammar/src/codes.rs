@@ -532,6 +532,64 @@ span kind under `strict`, an attribute without a key.
             severity_number: {min: info}   # right
 
 Prefer OTTL conditions (`trace_conditions`, `log_conditions`) over these matchers.";
+
+    UnsupportedComponent = "E0910", "an `ottl-agent` config names a component the agent does not have",
+"`ottl-agent` runs the collector's OTTL pipelines: the `otlp` receiver, the `transform`,
+`filter` and `batch` processors, this project's `rules` processor, and the `otlp`/`otlp_grpc`,
+`otlphttp`/`otlp_http`, `file` and `debug` exporters. Any other component type is refused
+when the config loads (`ottl-agent validate`, or at start), with the list of the types the
+agent has, instead of being skipped: a skipped component would silently change what the
+pipeline does. `ottlc check` does not report this code: a collector may have the component.
+
+    receivers:
+      kafka:                        # refused: not an agent receiver
+        brokers: [localhost:9092]
+
+    receivers:
+      otlp:                         # accepted
+        protocols:
+          grpc:";
+
+    UnknownComponentSetting = "E0911", "an `ottl-agent` component setting the agent does not know",
+"Every key of an agent component's settings is one the collector's component has (for the
+components the agent shares with the collector) or one the `rules` processor documents. A
+key the agent does not know is refused with the keys it knows, because it is usually a typo
+whose setting would otherwise be lost. `ottlc check` does not report this code.
+
+    exporters:
+      otlp_http:
+        endpiont: http://localhost:4318   # refused: did you mean `endpoint`?
+
+    exporters:
+      otlp_http:
+        endpoint: http://localhost:4318   # accepted";
+
+    InvalidComponentSetting = "E0912", "an `ottl-agent` setting with a value of the wrong type or range",
+"A setting's value must have the type the component reads: a duration (`5s`, `200ms`), a
+size, a boolean, an address (`host:port`), a list of strings, or one of a fixed set of
+words (`compression: gzip`, `zstd` or `none`). The agent refuses anything else when the
+config loads and says what it expected. `ottlc check` does not report this code.
+
+    processors:
+      batch:
+        timeout: soon                     # refused: not a duration
+
+    processors:
+      batch:
+        timeout: 200ms                    # accepted";
+
+    InvalidPipeline = "E0913", "an `ottl-agent` pipeline that cannot be built",
+"A pipeline under `service.pipelines` is named `traces`, `metrics`, `logs` or `profiles`
+(optionally `/NAME`), lists at least one receiver and one exporter, and names only
+components defined in their sections. A `rules` processor's `routes` name exporters that
+are defined. The agent refuses the config otherwise. `ottlc check` does not report this
+code.
+
+    service:
+      pipelines:
+        logs:
+          receivers: [otlp]
+          exporters: [otlphttp]           # refused when `exporters:` has no `otlphttp`";
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 mod layouts;
 mod rules;
 mod scalar_map;
-mod tree;
+pub mod tree;
 
 use std::collections::HashMap;
 use std::fmt;

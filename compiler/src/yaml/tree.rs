@@ -14,22 +14,22 @@ use super::YamlError;
 
 /// Deepest nesting of sequences and mappings accepted. Collector configs nest a dozen levels;
 /// anything near this is hostile or broken.
-pub(super) const MAX_DEPTH: usize = 256;
+pub const MAX_DEPTH: usize = 256;
 
-pub(super) type NodeId = usize;
+pub type NodeId = usize;
 
 /// A scalar as saphyr decoded it, with the byte span of its token (properties included).
 #[derive(Debug, Clone)]
-pub(super) struct Scalar {
-    pub(super) value: String,
-    pub(super) style: ScalarStyle,
-    pub(super) tag: Option<Tag>,
-    pub(super) start: usize,
-    pub(super) end: usize,
+pub struct Scalar {
+    pub value: String,
+    pub style: ScalarStyle,
+    pub tag: Option<Tag>,
+    pub start: usize,
+    pub end: usize,
 }
 
 #[derive(Debug, Clone)]
-pub(super) enum Node {
+pub enum Node {
     /// An alias to an unknown anchor, or to a node that encloses the alias (a cycle).
     Null,
     Scalar(Scalar),
@@ -39,21 +39,21 @@ pub(super) enum Node {
 
 /// Every node of every document of one YAML stream.
 #[derive(Debug, Default)]
-pub(super) struct Tree {
-    pub(super) nodes: Vec<Node>,
+pub struct Tree {
+    pub nodes: Vec<Node>,
     /// The root node of each document, in order.
-    pub(super) roots: Vec<NodeId>,
+    pub roots: Vec<NodeId>,
     /// Keys defined a second time in the same mapping. go-yaml, and so the collector,
     /// refuses such a file; the tree keeps both entries so that the OTTL around them can
     /// still be checked.
-    pub(super) duplicate_keys: Vec<YamlError>,
+    pub duplicate_keys: Vec<YamlError>,
 }
 
 /// Converts saphyr's character indexes into byte offsets.
 ///
 /// saphyr's markers count characters; diagnostics and `&str` slicing need bytes. A checkpoint
 /// every 64 characters keeps the table small for large files while each lookup stays cheap.
-pub(super) struct CharIndex<'a> {
+pub struct CharIndex<'a> {
     src: &'a str,
     ascii: bool,
     checkpoints: Vec<usize>,
@@ -62,14 +62,14 @@ pub(super) struct CharIndex<'a> {
 const CHECKPOINT_EVERY: usize = 64;
 
 impl<'a> CharIndex<'a> {
-    pub(super) fn new(src: &'a str) -> CharIndex<'a> {
+    pub fn new(src: &'a str) -> CharIndex<'a> {
         let ascii = src.is_ascii();
         let checkpoints = if ascii { Vec::new() } else { src.char_indices().step_by(CHECKPOINT_EVERY).map(|(b, _)| b).collect() };
         CharIndex { src, ascii, checkpoints }
     }
 
     /// Byte offset of the character with index `char_index`; the end of the text when past it.
-    pub(super) fn byte(&self, char_index: usize) -> usize {
+    pub fn byte(&self, char_index: usize) -> usize {
         if self.ascii {
             return char_index.min(self.src.len());
         }
@@ -82,7 +82,7 @@ impl<'a> CharIndex<'a> {
     }
 
     /// The byte range of the character at byte `pos` (empty at the end of the text).
-    pub(super) fn char_range(&self, pos: usize) -> std::ops::Range<usize> {
+    pub fn char_range(&self, pos: usize) -> std::ops::Range<usize> {
         let len = self.src.get(pos..).and_then(|s| s.chars().next()).map_or(0, char::len_utf8);
         pos..pos + len
     }
@@ -93,9 +93,15 @@ struct Frame {
     pending_key: Option<NodeId>,
 }
 
+/// Parses a whole YAML stream: [`build`] with its own character index. The agent reads
+/// its config with this, so that config and OTTL positions come from one reader.
+pub fn parse(src: &str) -> Result<Tree, YamlError> {
+    build(src, &CharIndex::new(src))
+}
+
 /// Parses `src` into a [`Tree`]. Fails with the parser's message and position on malformed
 /// YAML, and on nesting deeper than [`MAX_DEPTH`].
-pub(super) fn build(src: &str, idx: &CharIndex<'_>) -> Result<Tree, YamlError> {
+pub fn build(src: &str, idx: &CharIndex<'_>) -> Result<Tree, YamlError> {
     // saphyr is fuzzed and is not expected to panic, but a panic in a dependency must not take
     // down a language server: report it as an error at the start of the file instead.
     match catch_unwind(AssertUnwindSafe(|| build_inner(src, idx))) {
@@ -205,11 +211,11 @@ fn attach(tree: &mut Tree, stack: &mut [Frame], open: &mut Vec<bool>, existing: 
 }
 
 impl Tree {
-    pub(super) fn node(&self, id: NodeId) -> &Node {
+    pub fn node(&self, id: NodeId) -> &Node {
         self.nodes.get(id).unwrap_or(&Node::Null)
     }
 
-    pub(super) fn scalar(&self, id: NodeId) -> Option<&Scalar> {
+    pub fn scalar(&self, id: NodeId) -> Option<&Scalar> {
         match self.node(id) {
             Node::Scalar(s) => Some(s),
             _ => None,
@@ -219,7 +225,7 @@ impl Tree {
     /// The text of a scalar that the collector reads as a string: quoted, tagged `!!str`, or plain
     /// but not a YAML null, boolean or number (those are not strings for the collector's decoder,
     /// so an OTTL list holding one is a configuration error, not OTTL).
-    pub(super) fn string(&self, id: NodeId) -> Option<&Scalar> {
+    pub fn string(&self, id: NodeId) -> Option<&Scalar> {
         let s = self.scalar(id)?;
         if let Some(tag) = &s.tag {
             let core_non_string = tag.is_yaml_core_schema() && matches!(tag.suffix.as_str(), "null" | "bool" | "int" | "float");
@@ -231,12 +237,12 @@ impl Tree {
     /// A mapping's entries whose key is a scalar, with YAML merge keys (`<<: *base`) applied the
     /// way the collector's YAML library applies them: explicit keys first, then merged ones that
     /// are not overridden.
-    pub(super) fn entries(&self, id: NodeId) -> Vec<(&str, NodeId)> {
+    pub fn entries(&self, id: NodeId) -> Vec<(&str, NodeId)> {
         self.keyed_entries(id).into_iter().map(|(_, key, value)| (key, value)).collect()
     }
 
     /// [`Tree::entries`] with each key's node, for reports that point at a key.
-    pub(super) fn keyed_entries(&self, id: NodeId) -> Vec<(NodeId, &str, NodeId)> {
+    pub fn keyed_entries(&self, id: NodeId) -> Vec<(NodeId, &str, NodeId)> {
         let mut out = Vec::new();
         let mut seen_keys = HashSet::new();
         let mut merged = HashSet::new();
@@ -290,18 +296,18 @@ impl Tree {
     }
 
     /// The value of key `key` in mapping `id`.
-    pub(super) fn get(&self, id: NodeId, key: &str) -> Option<NodeId> {
+    pub fn get(&self, id: NodeId, key: &str) -> Option<NodeId> {
         self.entries(id).into_iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     /// The string value of key `key` in mapping `id`.
-    pub(super) fn get_string(&self, id: NodeId, key: &str) -> Option<&str> {
+    pub fn get_string(&self, id: NodeId, key: &str) -> Option<&str> {
         self.get(id, key).and_then(|v| self.string(v)).map(|s| s.value.as_str())
     }
 
     /// Whether the node is a YAML null (`~`, `null`, an empty value, or an alias to nothing):
     /// what the collector's decoder reads as "not set" or as a `nil` list item.
-    pub(super) fn is_null(&self, id: NodeId) -> bool {
+    pub fn is_null(&self, id: NodeId) -> bool {
         match self.node(id) {
             Node::Null => true,
             Node::Scalar(s) => match &s.tag {
@@ -313,16 +319,16 @@ impl Tree {
     }
 
     /// The byte span of a scalar node; `None` for collections and aliases to nothing.
-    pub(super) fn span(&self, id: NodeId) -> Option<std::ops::Range<usize>> {
+    pub fn span(&self, id: NodeId) -> Option<std::ops::Range<usize>> {
         self.scalar(id).map(|s| s.start..s.end)
     }
 
-    pub(super) fn is_map(&self, id: NodeId) -> bool {
+    pub fn is_map(&self, id: NodeId) -> bool {
         matches!(self.node(id), Node::Map(_))
     }
 
     /// The items of a sequence; empty for anything else.
-    pub(super) fn items(&self, id: NodeId) -> &[NodeId] {
+    pub fn items(&self, id: NodeId) -> &[NodeId] {
         match self.node(id) {
             Node::Seq(items) => items,
             _ => &[],

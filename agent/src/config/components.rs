@@ -1,0 +1,568 @@
+//! The sections of a config: `receivers`, `processors`, `exporters`, `service`. Each
+//! component's settings are read with the collector's keys and defaults; the transform and
+//! filter processors' OTTL is compiled by the caller through the analysis.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use ottl_compiler::program::{ErrorMode, RuleSet};
+use ottl_compiler::schema::Context;
+use ottl_compiler::source::{SourceFile, SourceKind};
+use ottl_grammar::Code;
+
+use super::read::{At, Reader};
+use super::{
+    BatchConfig, ComponentId, Compression, Config, ExporterConfig, FileReport, GrpcServerConfig, HttpServerConfig, LoadOptions,
+    OtlpExporterConfig, OtlpProtocol, OtlpReceiverConfig, PipelineConfig, ProcessorConfig, QueueConfig, ReceiverConfig,
+    RetryConfig, TelemetryConfig, Verbosity, compile_rules,
+};
+use crate::signal::Signal;
+
+const RECEIVERS: &[&str] = &["otlp"];
+const PROCESSORS: &[&str] = &["transform", "filter", "batch", "rules"];
+const EXPORTERS: &[&str] = &["otlp", "otlp_grpc", "otlphttp", "otlp_http", "file", "debug"];
+const TOP_LEVEL: &[&str] = &["receivers", "processors", "exporters", "extensions", "connectors", "service"];
+
+/// Reads every section; rule files of `rules` processors add their own reports.
+pub(super) fn read(reader: &mut Reader<'_>, options: &LoadOptions<'_>, reports: &mut Vec<FileReport>) -> Config {
+    let mut config = Config::default();
+    let Some(&root) = reader.tree.roots.first() else { return config };
+    let root = At { node: root, key: None };
+    for (section, at) in reader.settings(root, "the config", TOP_LEVEL) {
+        match section.as_str() {
+            "receivers" => {
+                for (id, at) in components(reader, at, "receiver", RECEIVERS) {
+                    if let Some(receiver) = otlp_receiver(reader, at, &id) {
+                        config.receivers.insert(id, ReceiverConfig::Otlp(receiver));
+                    }
+                }
+            }
+            "processors" => {
+                for (id, at) in components(reader, at, "processor", PROCESSORS) {
+                    if let Some(processor) = processor(reader, at, &id, options, reports) {
+                        config.processors.insert(id, processor);
+                    }
+                }
+            }
+            "exporters" => {
+                for (id, at) in components(reader, at, "exporter", EXPORTERS) {
+                    if let Some(exporter) = exporter(reader, at, &id, options.base_dir) {
+                        config.exporters.insert(id, exporter);
+                    }
+                }
+            }
+            // Extensions and connectors: none yet, so any component is refused by name.
+            "extensions" => drop(components(reader, at, "extension", &[])),
+            "connectors" => drop(components(reader, at, "connector", &[])),
+            _ => service(reader, at, &mut config),
+        }
+    }
+    check_references(reader, &config, root);
+    config
+}
+
+/// A section's components, each of a known type; an unknown type is reported.
+fn components(reader: &mut Reader<'_>, at: At, what: &str, kinds: &[&str]) -> Vec<(ComponentId, At)> {
+    let entries = reader.entries(at, &format!("the {what}s section"));
+    entries
+        .into_iter()
+        .filter_map(|(name, at)| {
+            let id = ComponentId(name);
+            if kinds.contains(&id.kind()) {
+                return Some((id, at));
+            }
+            let help = if kinds.is_empty() {
+                format!("the agent has no {what}s yet")
+            } else {
+                format!("the agent's {what}s are: {}", kinds.join(", "))
+            };
+            let key = At { node: at.key.unwrap_or(at.node), key: at.key };
+            reader.error(Code::UnsupportedComponent, key, format!("the agent has no {what} `{}`", id.kind()), help);
+            None
+        })
+        .collect()
+}
+
+fn otlp_receiver(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<OtlpReceiverConfig> {
+    let mut receiver = OtlpReceiverConfig::default();
+    for (key, at) in reader.settings(at, &id.0, &["protocols"]) {
+        debug_assert_eq!(key, "protocols");
+        for (protocol, at) in reader.settings(at, &format!("{id}::protocols"), &["grpc", "http"]) {
+            if protocol == "grpc" {
+                let mut grpc = GrpcServerConfig { endpoint: "localhost:4317".into(), max_recv_msg_size: 4 << 20 };
+                for (key, at) in reader.settings(at, &format!("{id}::protocols::grpc"), &["endpoint", "max_recv_msg_size_mib"]) {
+                    match key.as_str() {
+                        "endpoint" => grpc.endpoint = reader.scalar(at, "`endpoint`")?,
+                        _ => grpc.max_recv_msg_size = reader.u64(at, "`max_recv_msg_size_mib`")? as usize * (1 << 20),
+                    }
+                }
+                receiver.grpc = Some(grpc);
+            } else {
+                let mut http = HttpServerConfig { endpoint: "localhost:4318".into(), max_request_body_size: 20 << 20 };
+                for (key, at) in reader.settings(at, &format!("{id}::protocols::http"), &["endpoint", "max_request_body_size"]) {
+                    match key.as_str() {
+                        "endpoint" => http.endpoint = reader.scalar(at, "`endpoint`")?,
+                        _ => http.max_request_body_size = reader.u64(at, "`max_request_body_size`")? as usize,
+                    }
+                }
+                receiver.http = Some(http);
+            }
+        }
+    }
+    if receiver.grpc.is_none() && receiver.http.is_none() {
+        let at = At { node: at.key.unwrap_or(at.node), key: at.key };
+        reader.error(
+            Code::InvalidComponentSetting,
+            at,
+            format!("`{id}` has no protocol"),
+            "add `protocols:` with `grpc:` and/or `http:`, as the collector requires",
+        );
+        return None;
+    }
+    Some(receiver)
+}
+
+/// The transform processor's keys, and the filter's (its OTTL is read by the analysis).
+const TRANSFORM_KEYS: &[&str] = &["error_mode", "trace_statements", "metric_statements", "log_statements", "profile_statements"];
+const FILTER_KEYS: &[&str] = &[
+    "error_mode",
+    "traces",
+    "metrics",
+    "logs",
+    "profiles",
+    "trace_conditions",
+    "metric_conditions",
+    "log_conditions",
+    "profile_conditions",
+];
+
+fn processor(
+    reader: &mut Reader<'_>,
+    at: At,
+    id: &ComponentId,
+    options: &LoadOptions<'_>,
+    reports: &mut Vec<FileReport>,
+) -> Option<ProcessorConfig> {
+    match id.kind() {
+        "transform" => {
+            reader.settings(at, &id.0, TRANSFORM_KEYS);
+            Some(ProcessorConfig::Ottl { rule_sets: Vec::new() })
+        }
+        "filter" => {
+            for (key, at) in reader.settings(at, &id.0, FILTER_KEYS) {
+                let contexts: &[&str] = match key.as_str() {
+                    "traces" => &["span", "spanevent"],
+                    "metrics" => &["metric", "datapoint"],
+                    "logs" => &["log_record"],
+                    "profiles" => &["profile"],
+                    _ => continue,
+                };
+                reader.settings(at, &format!("{id}::{key}"), contexts);
+            }
+            Some(ProcessorConfig::Ottl { rule_sets: Vec::new() })
+        }
+        "batch" => batch(reader, at, id).map(ProcessorConfig::Batch),
+        _ => rules_processor(reader, at, id, options, reports),
+    }
+}
+
+fn batch(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<BatchConfig> {
+    let mut batch = BatchConfig::default();
+    for (key, at) in reader.settings(at, &id.0, &["timeout", "send_batch_size", "send_batch_max_size"]) {
+        match key.as_str() {
+            "timeout" => batch.timeout = reader.duration(at, "`timeout`")?,
+            "send_batch_size" => batch.send_batch_size = reader.u64(at, "`send_batch_size`")? as usize,
+            _ => batch.send_batch_max_size = reader.u64(at, "`send_batch_max_size`")? as usize,
+        }
+    }
+    if batch.send_batch_max_size != 0 && batch.send_batch_max_size < batch.send_batch_size {
+        reader.error(
+            Code::InvalidComponentSetting,
+            at,
+            format!("`{id}`: send_batch_max_size must be greater or equal to send_batch_size"),
+            "raise send_batch_max_size, or set it to 0 for no limit",
+        );
+        return None;
+    }
+    Some(batch)
+}
+
+/// The rule-form processor: `context`, `files`, `statements`, `error_mode`, `routes`.
+fn rules_processor(
+    reader: &mut Reader<'_>,
+    at: At,
+    id: &ComponentId,
+    options: &LoadOptions<'_>,
+    reports: &mut Vec<FileReport>,
+) -> Option<ProcessorConfig> {
+    let mut context = None;
+    let mut error_mode = ErrorMode::Propagate;
+    let mut sources = Vec::new();
+    let mut routes = BTreeMap::new();
+    let mut files = Vec::new();
+    let mut valid = true;
+    for (key, at) in reader.settings(at, &id.0, &["context", "files", "statements", "error_mode", "routes"]) {
+        match key.as_str() {
+            "context" => {
+                let name = reader.scalar(at, "`context`")?;
+                match Context::parse(&name).filter(|c| c.is_statement_context()) {
+                    Some(found) => context = Some(found),
+                    None => {
+                        reader.error(
+                            Code::InvalidComponentSetting,
+                            at,
+                            format!("`{name}` is not a context rules run in"),
+                            "use span, spanevent, metric, datapoint, log, profile, resource or scope",
+                        );
+                        valid = false;
+                    }
+                }
+            }
+            "error_mode" => {
+                error_mode = ErrorMode::parse(&reader.one_of(at, "`error_mode`", &["ignore", "silent", "propagate"])?)?
+            }
+            "files" => {
+                for (path, at) in reader.strings(at, "`files`") {
+                    let full = options.base_dir.join(&path);
+                    files.push(full.clone());
+                    match std::fs::read_to_string(&full) {
+                        Ok(text) => sources.push(SourceFile::new(full.display().to_string(), text, SourceKind::Ottl)),
+                        Err(error) => {
+                            reader.error(
+                                Code::InvalidComponentSetting,
+                                at,
+                                format!("cannot read rule file {}: {error}", full.display()),
+                                "give a path relative to the config file",
+                            );
+                            valid = false;
+                        }
+                    }
+                }
+            }
+            "statements" => {
+                let lines: Vec<String> =
+                    reader.strings(at, "`statements`").into_iter().map(|(text, _)| text.replace('\n', " ")).collect();
+                let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
+                sources.push(SourceFile::new(format!("{id} statements"), text, SourceKind::Ottl));
+            }
+            _ => {
+                for (route, at) in reader.entries(at, "`routes`") {
+                    let exporters = reader.strings(at, &format!("route `{route}`"));
+                    routes.insert(route, exporters.into_iter().map(|(name, _)| ComponentId(name)).collect());
+                }
+            }
+        }
+    }
+    let mut rule_set = RuleSet { context: context.unwrap_or(Context::Span), rules: Vec::new(), error_mode };
+    for source in sources {
+        let (compiled, report) = compile_rules(source, context, error_mode, &options.feature_gates);
+        reports.push(report);
+        match compiled {
+            // All files of one processor run in one context: the first file's, unless given.
+            Some(compiled) if rule_set.rules.is_empty() || compiled.context == rule_set.context => {
+                rule_set.context = compiled.context;
+                context = Some(compiled.context);
+                rule_set.rules.extend(compiled.rules);
+            }
+            Some(compiled) => {
+                let at = At { node: at.key.unwrap_or(at.node), key: at.key };
+                reader.error(
+                    Code::InvalidComponentSetting,
+                    at,
+                    format!("`{id}`: its rules run in {} and in {}", rule_set.context, compiled.context),
+                    "one rules processor runs in one context: set `context:`, or use one processor per context",
+                );
+                valid = false;
+            }
+            None => valid = false,
+        }
+    }
+    valid.then_some(ProcessorConfig::Rules { rule_set, routes, files })
+}
+
+const OTLP_EXPORTER_KEYS: &[&str] =
+    &["endpoint", "headers", "compression", "timeout", "retry_on_failure", "sending_queue", "tls"];
+const OTLP_HTTP_EXPORTER_KEYS: &[&str] = &[
+    "endpoint",
+    "traces_endpoint",
+    "metrics_endpoint",
+    "logs_endpoint",
+    "profiles_endpoint",
+    "headers",
+    "compression",
+    "timeout",
+    "retry_on_failure",
+    "sending_queue",
+    "tls",
+];
+
+fn exporter(reader: &mut Reader<'_>, at: At, id: &ComponentId, base_dir: &Path) -> Option<ExporterConfig> {
+    match id.kind() {
+        "file" => {
+            let mut path = None;
+            for (key, at) in reader.settings(at, &id.0, &["path"]) {
+                debug_assert_eq!(key, "path");
+                path = Some(base_dir.join(reader.scalar(at, "`path`")?));
+            }
+            match path {
+                Some(path) => Some(ExporterConfig::File { path }),
+                None => {
+                    let at = At { node: at.key.unwrap_or(at.node), key: at.key };
+                    reader.error(Code::InvalidComponentSetting, at, format!("`{id}` needs a `path`"), "add `path: ./out.json`");
+                    None
+                }
+            }
+        }
+        "debug" => {
+            let mut verbosity = Verbosity::Basic;
+            for (_, at) in reader.settings(at, &id.0, &["verbosity"]) {
+                verbosity = match reader.one_of(at, "`verbosity`", &["basic", "normal", "detailed"])?.as_str() {
+                    "basic" => Verbosity::Basic,
+                    "normal" => Verbosity::Normal,
+                    _ => Verbosity::Detailed,
+                };
+            }
+            Some(ExporterConfig::Debug { verbosity })
+        }
+        "otlp" | "otlp_grpc" => otlp_exporter(reader, at, id, OtlpProtocol::Grpc).map(ExporterConfig::Otlp),
+        _ => otlp_exporter(reader, at, id, OtlpProtocol::Http).map(ExporterConfig::Otlp),
+    }
+}
+
+fn otlp_exporter(reader: &mut Reader<'_>, at: At, id: &ComponentId, protocol: OtlpProtocol) -> Option<OtlpExporterConfig> {
+    let known = if protocol == OtlpProtocol::Grpc { OTLP_EXPORTER_KEYS } else { OTLP_HTTP_EXPORTER_KEYS };
+    let mut config = OtlpExporterConfig {
+        protocol,
+        endpoint: String::new(),
+        signal_endpoints: BTreeMap::new(),
+        headers: Vec::new(),
+        // The collector compresses with gzip unless told otherwise.
+        compression: Compression::Gzip,
+        timeout: Duration::from_secs(if protocol == OtlpProtocol::Grpc { 5 } else { 30 }),
+        retry: RetryConfig::default(),
+        queue: QueueConfig::default(),
+    };
+    for (key, at) in reader.settings(at, &id.0, known) {
+        match key.as_str() {
+            "endpoint" => config.endpoint = reader.scalar(at, "`endpoint`")?,
+            "headers" => {
+                for (name, at) in reader.entries(at, "`headers`") {
+                    let value = reader.scalar(at, &format!("header `{name}`"))?;
+                    config.headers.push((name, value));
+                }
+            }
+            "compression" => {
+                config.compression = match reader.one_of(at, "`compression`", &["gzip", "zstd", "none", ""])?.as_str() {
+                    "gzip" => Compression::Gzip,
+                    "zstd" => Compression::Zstd,
+                    _ => Compression::None,
+                }
+            }
+            "timeout" => config.timeout = reader.duration(at, "`timeout`")?,
+            "retry_on_failure" => config.retry = retry(reader, at, id)?,
+            "sending_queue" => config.queue = queue(reader, at, id)?,
+            "tls" => {
+                for (_, at) in reader.settings(at, &format!("{id}::tls"), &["insecure"]) {
+                    if !reader.bool(at, "`insecure`")? {
+                        reader.error(
+                            Code::InvalidComponentSetting,
+                            at,
+                            "the agent's OTLP exporters do not speak TLS yet",
+                            "set `insecure: true`, or put a TLS proxy in front of the backend",
+                        );
+                        return None;
+                    }
+                }
+            }
+            signal_endpoint => {
+                let signal = signal_endpoint.strip_suffix("_endpoint").and_then(Signal::parse)?;
+                let url = reader.scalar(at, &format!("`{signal_endpoint}`"))?;
+                config.signal_endpoints.insert(signal, url);
+            }
+        }
+    }
+    if config.endpoint.is_empty() && config.signal_endpoints.is_empty() {
+        let at = At { node: at.key.unwrap_or(at.node), key: at.key };
+        reader.error(
+            Code::InvalidComponentSetting,
+            at,
+            format!("`{id}` needs an `endpoint`"),
+            "add `endpoint: localhost:4317` (gRPC) or `endpoint: http://localhost:4318` (HTTP)",
+        );
+        return None;
+    }
+    Some(config)
+}
+
+fn retry(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<RetryConfig> {
+    let mut retry = RetryConfig::default();
+    let keys = ["enabled", "initial_interval", "max_interval", "max_elapsed_time", "multiplier", "randomization_factor"];
+    for (key, at) in reader.settings(at, &format!("{id}::retry_on_failure"), &keys) {
+        match key.as_str() {
+            "enabled" => retry.enabled = reader.bool(at, "`enabled`")?,
+            "initial_interval" => retry.initial_interval = reader.duration(at, "`initial_interval`")?,
+            "max_interval" => retry.max_interval = reader.duration(at, "`max_interval`")?,
+            "max_elapsed_time" => retry.max_elapsed_time = reader.duration(at, "`max_elapsed_time`")?,
+            name => {
+                let text = reader.scalar(at, name)?;
+                let Ok(number) = text.parse::<f64>() else {
+                    reader.error(
+                        Code::InvalidComponentSetting,
+                        at,
+                        format!("`{name}` must be a number, not `{text}`"),
+                        "write a number such as 1.5",
+                    );
+                    return None;
+                };
+                if name == "multiplier" {
+                    retry.multiplier = number;
+                } else {
+                    retry.randomization_factor = number;
+                }
+            }
+        }
+    }
+    Some(retry)
+}
+
+fn queue(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<QueueConfig> {
+    let mut queue = QueueConfig::default();
+    for (key, at) in reader.settings(at, &format!("{id}::sending_queue"), &["enabled", "num_consumers", "queue_size"]) {
+        match key.as_str() {
+            "enabled" => queue.enabled = reader.bool(at, "`enabled`")?,
+            "num_consumers" => queue.num_consumers = (reader.u64(at, "`num_consumers`")? as usize).max(1),
+            _ => queue.queue_size = (reader.u64(at, "`queue_size`")? as usize).max(1),
+        }
+    }
+    Some(queue)
+}
+
+/// `service`: `pipelines`, `telemetry`, `extensions`.
+fn service(reader: &mut Reader<'_>, at: At, config: &mut Config) {
+    for (key, at) in reader.settings(at, "service", &["pipelines", "telemetry", "extensions"]) {
+        match key.as_str() {
+            "pipelines" => {
+                for (id, at) in reader.entries(at, "`service::pipelines`") {
+                    if let Some(pipeline) = pipeline(reader, at, id) {
+                        config.pipelines.push(pipeline);
+                    }
+                }
+            }
+            "telemetry" => config.telemetry = telemetry(reader, at).unwrap_or_default(),
+            _ => {
+                for (name, at) in reader.strings(at, "`service::extensions`") {
+                    reader.error(
+                        Code::UnsupportedComponent,
+                        at,
+                        format!("the agent has no extension `{name}`"),
+                        "remove it from service::extensions",
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn pipeline(reader: &mut Reader<'_>, at: At, id: String) -> Option<PipelineConfig> {
+    let Some(signal) = Signal::parse(id.split('/').next().unwrap_or(&id)) else {
+        let key = At { node: at.key.unwrap_or(at.node), key: at.key };
+        reader.error(
+            Code::InvalidPipeline,
+            key,
+            format!("`{id}` is not a pipeline name"),
+            "name it traces, metrics, logs or profiles, optionally with /NAME",
+        );
+        return None;
+    };
+    let mut pipeline = PipelineConfig { id, signal, receivers: Vec::new(), processors: Vec::new(), exporters: Vec::new() };
+    for (key, at) in reader.settings(at, &format!("pipeline `{}`", pipeline.id), &["receivers", "processors", "exporters"]) {
+        let ids = reader.strings(at, &format!("`{key}`")).into_iter().map(|(name, _)| ComponentId(name)).collect();
+        match key.as_str() {
+            "receivers" => pipeline.receivers = ids,
+            "processors" => pipeline.processors = ids,
+            _ => pipeline.exporters = ids,
+        }
+    }
+    if pipeline.receivers.is_empty() || pipeline.exporters.is_empty() {
+        let key = At { node: at.key.unwrap_or(at.node), key: at.key };
+        reader.error(
+            Code::InvalidPipeline,
+            key,
+            format!("pipeline `{}` needs at least one receiver and one exporter", pipeline.id),
+            "list them under `receivers:` and `exporters:`",
+        );
+        return None;
+    }
+    Some(pipeline)
+}
+
+fn telemetry(reader: &mut Reader<'_>, at: At) -> Option<TelemetryConfig> {
+    let mut telemetry = TelemetryConfig::default();
+    for (key, at) in reader.settings(at, "service::telemetry", &["metrics", "logs"]) {
+        if key == "logs" {
+            reader.settings(at, "service::telemetry::logs", &["level"]);
+            continue;
+        }
+        for (key, at) in reader.settings(at, "service::telemetry::metrics", &["level", "address"]) {
+            if key == "level" {
+                if reader.one_of(at, "`level`", &["none", "basic", "normal", "detailed"])? == "none" {
+                    telemetry.metrics_address = None;
+                }
+            } else if telemetry.metrics_address.is_some() {
+                let text = reader.scalar(at, "`address`")?;
+                match resolve_address(&text) {
+                    Some(address) => telemetry.metrics_address = Some(address),
+                    None => {
+                        reader.error(
+                            Code::InvalidComponentSetting,
+                            at,
+                            format!("`{text}` is not an address"),
+                            "write host:port, e.g. 127.0.0.1:8888",
+                        );
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+    Some(telemetry)
+}
+
+/// `host:port` with `localhost` read as 127.0.0.1.
+pub fn resolve_address(text: &str) -> Option<std::net::SocketAddr> {
+    let (host, port) = text.rsplit_once(':')?;
+    let host = if host == "localhost" || host.is_empty() { "127.0.0.1" } else { host.trim_matches(['[', ']']) };
+    Some(std::net::SocketAddr::new(host.parse().ok()?, port.parse().ok()?))
+}
+
+/// Pipelines name only defined components, of a signal they handle; routes name defined
+/// exporters.
+fn check_references(reader: &mut Reader<'_>, config: &Config, root: At) {
+    let service = reader.tree.get(root.node, "service").unwrap_or(root.node);
+    let at = At { node: service, key: None };
+    let mut problems = Vec::new();
+    for pipeline in &config.pipelines {
+        let missing = |ids: &[ComponentId], defined: &dyn Fn(&ComponentId) -> bool, what: &str| -> Vec<String> {
+            ids.iter()
+                .filter(|id| !defined(id))
+                .map(|id| format!("pipeline `{}` uses {what} `{id}`, which is not defined", pipeline.id))
+                .collect()
+        };
+        problems.extend(missing(&pipeline.receivers, &|id| config.receivers.contains_key(id), "receiver"));
+        problems.extend(missing(&pipeline.processors, &|id| config.processors.contains_key(id), "processor"));
+        problems.extend(missing(&pipeline.exporters, &|id| config.exporters.contains_key(id), "exporter"));
+    }
+    for (id, processor) in &config.processors {
+        if let ProcessorConfig::Rules { routes, .. } = processor {
+            for (route, exporters) in routes {
+                for exporter in exporters.iter().filter(|e| !config.exporters.contains_key(*e)) {
+                    problems.push(format!("`{id}` routes `{route}` to exporter `{exporter}`, which is not defined"));
+                }
+            }
+        }
+    }
+    for problem in problems {
+        reader.error(Code::InvalidPipeline, at, problem, "define the component in its section, or remove it from the list");
+    }
+}

@@ -1,0 +1,156 @@
+use super::*;
+
+fn load_in(dir: &Path, yaml: &str, env: &dyn Fn(&str) -> Option<String>) -> Loaded {
+    load("agent.yaml", yaml, &LoadOptions { base_dir: dir, env, feature_gates: Vec::new() })
+}
+
+fn loaded(yaml: &str) -> Loaded {
+    load_in(Path::new("."), yaml, &|_| None)
+}
+
+/// Every diagnostic as `CODE text-at-span: message`.
+fn problems(loaded: &Loaded) -> Vec<String> {
+    loaded
+        .reports
+        .iter()
+        .flat_map(|report| {
+            report
+                .diagnostics
+                .iter()
+                .map(|d| format!("{} {:?}: {}", d.code.as_str(), &report.file.text[d.span().range()], d.message))
+        })
+        .collect()
+}
+
+const PIPELINE: &str = "
+receivers:
+  otlp:
+    protocols:
+      http:
+exporters:
+  debug:
+service:
+  pipelines:
+    logs:
+      receivers: [otlp]
+      exporters: [debug]
+";
+
+#[test]
+fn a_minimal_config_loads_with_the_collector_defaults() {
+    let loaded = loaded(PIPELINE);
+    assert!(!loaded.has_errors(), "{:?}", problems(&loaded));
+    let ReceiverConfig::Otlp(otlp) = &loaded.config.receivers[&ComponentId("otlp".into())];
+    assert_eq!(otlp.http.as_ref().map(|h| h.endpoint.as_str()), Some("localhost:4318"));
+    assert!(otlp.grpc.is_none());
+    assert_eq!(loaded.config.pipelines[0].signal, Signal::Logs);
+    assert_eq!(loaded.config.telemetry.metrics_address, Some(SocketAddr::from(([127, 0, 0, 1], 8888))));
+}
+
+#[test]
+fn unknown_components_keys_and_values_are_refused_at_their_positions() {
+    let yaml = format!(
+        "{PIPELINE}\nprocessors:\n  batch:\n    timeout: soon\n    send_batch_sise: 10\n  memory_limiter:\n    limit_mib: 10\nextensions:\n  health_check:\n"
+    );
+    let found = problems(&loaded(&yaml));
+    assert!(found.contains(&"E0912 \"soon\": `timeout` must be a duration, not `soon`".to_string()), "{found:?}");
+    assert!(found.contains(&"E0911 \"send_batch_sise\": `batch` has no setting `send_batch_sise`".to_string()), "{found:?}");
+    assert!(found.contains(&"E0910 \"memory_limiter\": the agent has no processor `memory_limiter`".to_string()), "{found:?}");
+    assert!(found.contains(&"E0910 \"health_check\": the agent has no extension `health_check`".to_string()), "{found:?}");
+    let help =
+        loaded(&yaml).reports[0].diagnostics.iter().find(|d| d.message.contains("send_batch_sise")).and_then(|d| d.help.clone());
+    assert!(help.is_some_and(|h| h.starts_with("did you mean `send_batch_size`?")));
+}
+
+#[test]
+fn pipelines_name_defined_components_of_a_known_signal() {
+    let yaml = "
+receivers:
+  otlp:
+    protocols:
+      grpc:
+exporters:
+  debug:
+service:
+  pipelines:
+    logs:
+      receivers: [otlp]
+      processors: [transform]
+      exporters: [debug, otlphttp]
+    events:
+      receivers: [otlp]
+      exporters: [debug]
+";
+    let found = problems(&loaded(yaml));
+    assert!(found.iter().any(|p| p.contains("uses processor `transform`, which is not defined")), "{found:?}");
+    assert!(found.iter().any(|p| p.contains("uses exporter `otlphttp`, which is not defined")), "{found:?}");
+    assert!(found.iter().any(|p| p.starts_with("E0913 \"events\"")), "{found:?}");
+}
+
+#[test]
+fn ottl_errors_are_reported_at_their_yaml_positions_and_the_rest_compiles() {
+    let yaml = format!("{PIPELINE}\nprocessors:\n  transform:\n    log_statements:\n      - set(log.atributes[\"a\"], 1)\n");
+    let found = problems(&loaded(&yaml));
+    assert!(found.iter().any(|p| p.contains("\"atributes\"")), "{found:?}");
+    let yaml = format!("{PIPELINE}\nprocessors:\n  transform:\n    log_statements:\n      - set(log.attributes[\"a\"], 1)\n");
+    let ok = loaded(&yaml);
+    assert!(!ok.has_errors());
+    let Some(ProcessorConfig::Ottl { rule_sets, .. }) = ok.config.processors.get(&ComponentId("transform".into())) else {
+        panic!()
+    };
+    assert_eq!(rule_sets.len(), 1);
+    assert_eq!(rule_sets[0].0, Some(Signal::Logs));
+}
+
+#[test]
+fn environment_references_expand_before_reading() {
+    let yaml = "exporters:\n  otlp_http:\n    endpoint: ${env:BACKEND}\n    compression: ${env:COMPRESSION:-zstd}\n";
+    let env = |name: &str| (name == "BACKEND").then(|| "http://backend:4318".to_string());
+    let loaded = load_in(Path::new("."), yaml, &env);
+    let ExporterConfig::Otlp(otlp) = &loaded.config.exporters[&ComponentId("otlp_http".into())] else { panic!() };
+    assert_eq!(otlp.endpoint, "http://backend:4318");
+    assert_eq!(otlp.compression, Compression::Zstd);
+    assert_eq!(otlp.protocol, OtlpProtocol::Http);
+}
+
+#[test]
+fn rules_processors_read_their_files_and_report_in_them() {
+    let dir = std::env::temp_dir().join(format!("ottl-agent-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("good.ottl"), "span.attributes[\"x\"] == 1 > route(\"audit\")\n").unwrap();
+    std::fs::write(dir.join("bad.ottl"), "set(span.atributes[\"x\"], 1)\n").unwrap();
+    let rules = |file: &str| {
+        format!(
+            "exporters:\n  debug:\n  file:\n    path: out.json\nprocessors:\n  rules:\n    files: [{file}]\n    routes:\n      audit: [file]\n"
+        )
+    };
+    let good = load_in(&dir, &rules("good.ottl"), &|_| None);
+    assert!(!good.has_errors(), "{:?}", problems(&good));
+    let Some(ProcessorConfig::Rules { rule_set, routes, files }) = good.config.processors.get(&ComponentId("rules".into()))
+    else {
+        panic!()
+    };
+    assert_eq!((rule_set.context, rule_set.rules.len()), (Context::Span, 1));
+    assert_eq!(routes["audit"], [ComponentId("file".into())]);
+    assert_eq!(files, &[dir.join("good.ottl")]);
+    let bad = load_in(&dir, &rules("bad.ottl"), &|_| None);
+    assert!(bad.has_errors());
+    assert!(bad.reports.iter().any(|r| r.file.name.ends_with("bad.ottl") && !r.diagnostics.is_empty()));
+    let missing = load_in(&dir, &rules("missing.ottl"), &|_| None);
+    assert!(problems(&missing).iter().any(|p| p.contains("cannot read rule file")), "{:?}", problems(&missing));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_embedded_default_is_valid_with_and_without_rules() {
+    let empty = std::env::temp_dir().join(format!("ottl-agent-default-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let plain = load_in(&empty, &default_config_text(&empty), &|_| None);
+    assert!(!plain.has_errors(), "{:?}", problems(&plain));
+    assert!(plain.config.processors.is_empty());
+    std::fs::write(empty.join("rules.ottl"), "span.name == \"health\" > drop()\n").unwrap();
+    let with_rules = load_in(&empty, &default_config_text(&empty), &|_| None);
+    assert!(!with_rules.has_errors(), "{:?}", problems(&with_rules));
+    assert_eq!(with_rules.config.processors.len(), 1);
+    std::fs::remove_dir_all(&empty).unwrap();
+}

@@ -1,0 +1,39 @@
+//! The `file` exporter: one OTLP/JSON document per line, appended, as the collector's
+//! file exporter writes with its default JSON format.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{Started, queue};
+use crate::batching::count_items;
+use crate::config::ComponentId;
+use crate::stats::Stats;
+
+pub(super) fn start(id: &ComponentId, path: &Path, stats: Arc<Stats>) -> Result<Started, String> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|error| format!("{id}: cannot open {}: {error}", path.display()))?;
+    let (handle, mut receiver) = queue(id, 64);
+    let name = id.0.clone();
+    let shown_path = path.display().to_string();
+    let task = tokio::spawn(async move {
+        let mut out = std::io::BufWriter::new(file);
+        while let Some(telemetry) = receiver.recv().await {
+            let items = count_items(&telemetry) as u64;
+            let mut line = telemetry.to_json().to_string();
+            line.push('\n');
+            let written = tokio::task::block_in_place(|| out.write_all(line.as_bytes()).and_then(|()| out.flush()));
+            match written {
+                Ok(()) => stats.exporter(&name).sent.add(items),
+                Err(error) => {
+                    tracing::error!(exporter = %name, path = %shown_path, %error, "cannot write");
+                    stats.exporter(&name).failed.add(items);
+                }
+            }
+        }
+    });
+    Ok(Started { handle, tasks: vec![task] })
+}

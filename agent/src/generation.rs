@@ -1,0 +1,201 @@
+//! A generation: every processor of a config compiled once, swapped in whole.
+//!
+//! Compilation (the JIT, or the interpreter behind `--interp`) happens off the data path;
+//! the data path loads the current generation once per batch (`arc-swap`), so that each
+//! batch is processed by exactly one generation and a reload never stalls it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use arc_swap::ArcSwap;
+use ottl_compiler::interp;
+use ottl_compiler::program::RuleSet;
+use ottl_jit::JitProgram;
+use ottl_runtime::exec::Outputs;
+use ottl_runtime::otlp::Telemetry;
+
+use crate::config::{ComponentId, Config, ProcessorConfig};
+use crate::signal::Signal;
+
+/// Which back end runs the rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Jit,
+    Interpreter,
+}
+
+/// One compiled rule set.
+pub enum Program {
+    Jit(JitProgram),
+    Interpreter(RuleSet),
+}
+
+impl Program {
+    fn compile(rule_set: &RuleSet, backend: Backend) -> Result<Program, String> {
+        match backend {
+            Backend::Jit => ottl_jit::compile(rule_set).map(Program::Jit).map_err(|e| e.to_string()),
+            Backend::Interpreter => Ok(Program::Interpreter(rule_set.clone())),
+        }
+    }
+
+    fn run(&self, telemetry: Telemetry, warn: &mut dyn FnMut(String)) -> ottl_runtime::Result<Outputs> {
+        match self {
+            Program::Jit(program) => program.run(telemetry, warn),
+            Program::Interpreter(rules) => interp::run(rules, telemetry, warn),
+        }
+    }
+}
+
+/// A compiled rule set and the signal it applies to (`None`: resource or scope rules,
+/// which apply to every signal).
+pub struct SignalProgram {
+    signal: Option<Signal>,
+    context: ottl_compiler::schema::Context,
+    program: Program,
+}
+
+impl SignalProgram {
+    fn applies_to(&self, telemetry: &Telemetry) -> bool {
+        self.signal.is_none_or(|signal| signal == Signal::of(telemetry)) && self.context.fits(telemetry)
+    }
+}
+
+/// A processor of one generation.
+pub enum CompiledProcessor {
+    /// transform or filter: its rule sets in config order.
+    Ottl { programs: Vec<SignalProgram> },
+    /// rules: one program, and the exporters of each route.
+    Rules { program: SignalProgram, routes: BTreeMap<String, Vec<ComponentId>> },
+    /// batch: not a transformation; the pipeline builds a batcher from its config.
+    Batch,
+}
+
+/// What a processor made of a batch: what goes on down the pipeline, and what rules
+/// routed away.
+pub struct Processed {
+    pub telemetry: Telemetry,
+    pub routed: Vec<(String, Telemetry)>,
+}
+
+/// A processor failed on a batch under `error_mode: propagate`: the batch is dropped and
+/// counted, as the collector drops a batch whose processor returns an error.
+#[derive(Debug)]
+pub struct ProcessorError {
+    pub processor: ComponentId,
+    pub message: String,
+}
+
+impl CompiledProcessor {
+    /// Runs the processor on one batch. Statement errors under `ignore` are logged through
+    /// `warn`; under `propagate` they fail the batch.
+    pub fn process(
+        &self,
+        id: &ComponentId,
+        telemetry: Telemetry,
+        warn: &mut dyn FnMut(String),
+    ) -> Result<Processed, ProcessorError> {
+        let fail = |error: ottl_runtime::Error| ProcessorError { processor: id.clone(), message: error.to_string() };
+        match self {
+            CompiledProcessor::Ottl { programs, .. } => {
+                let mut telemetry = telemetry;
+                for program in programs {
+                    if program.applies_to(&telemetry) {
+                        // transform and filter never route; what they drop is gone.
+                        telemetry = program.program.run(telemetry, warn).map_err(fail)?.default;
+                    }
+                }
+                Ok(Processed { telemetry, routed: Vec::new() })
+            }
+            CompiledProcessor::Rules { program, .. } if program.applies_to(&telemetry) => {
+                let outputs = program.program.run(telemetry, warn).map_err(fail)?;
+                Ok(Processed { telemetry: outputs.default, routed: outputs.routes.into_iter().collect() })
+            }
+            CompiledProcessor::Rules { .. } | CompiledProcessor::Batch => Ok(Processed { telemetry, routed: Vec::new() }),
+        }
+    }
+}
+
+/// Every processor of a config, compiled.
+pub struct Generation {
+    pub number: u64,
+    pub processors: HashMap<ComponentId, CompiledProcessor>,
+}
+
+static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
+
+impl Generation {
+    /// Compiles every processor of `config`. Fails on the first rule set the back end
+    /// refuses (the checker has accepted it, so this is a JIT limitation or bug).
+    pub fn compile(config: &Config, backend: Backend) -> Result<Generation, String> {
+        let mut processors = HashMap::new();
+        for (id, processor) in &config.processors {
+            let compiled = match processor {
+                ProcessorConfig::Ottl { rule_sets, .. } => {
+                    let programs = rule_sets
+                        .iter()
+                        .map(|(signal, rules)| {
+                            let program = Program::compile(rules, backend).map_err(|e| format!("{id}: {e}"))?;
+                            Ok(SignalProgram { signal: *signal, context: rules.context, program })
+                        })
+                        .collect::<Result<Vec<_>, String>>()?;
+                    CompiledProcessor::Ottl { programs }
+                }
+                ProcessorConfig::Rules { rule_set, routes, .. } => {
+                    let program = Program::compile(rule_set, backend).map_err(|e| format!("{id}: {e}"))?;
+                    let signal = Signal::of_context(rule_set.context);
+                    CompiledProcessor::Rules {
+                        program: SignalProgram { signal, context: rule_set.context, program },
+                        routes: routes.clone(),
+                    }
+                }
+                ProcessorConfig::Batch(_) => CompiledProcessor::Batch,
+            };
+            processors.insert(id.clone(), compiled);
+        }
+        Ok(Generation { number: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed), processors })
+    }
+}
+
+/// The current generation, shared by every pipeline and swapped whole.
+pub type CurrentGeneration = Arc<ArcSwap<Generation>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{LoadOptions, load};
+
+    fn logs(json: &str) -> Telemetry {
+        Telemetry::from_json(json).unwrap()
+    }
+
+    #[test]
+    fn transform_and_filter_run_in_order_on_both_back_ends() {
+        let yaml = r#"
+processors:
+  transform:
+    log_statements:
+      - set(log.attributes["env"], "prod")
+  filter:
+    logs:
+      log_record:
+        - attributes["drop"] == true
+"#;
+        let loaded =
+            load("c.yaml", yaml, &LoadOptions { base_dir: std::path::Path::new("."), env: &|_| None, feature_gates: Vec::new() });
+        assert!(!loaded.has_errors(), "{:?}", loaded.reports);
+        let input = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"a"}},{"attributes":[{"key":"drop","value":{"boolValue":true}}]}]}]}]}"#;
+        for backend in [Backend::Jit, Backend::Interpreter] {
+            let generation = Generation::compile(&loaded.config, backend).unwrap();
+            let mut telemetry = logs(input);
+            for id in ["transform", "filter"] {
+                let id = ComponentId(id.into());
+                telemetry = generation.processors[&id].process(&id, telemetry, &mut |_| {}).unwrap().telemetry;
+            }
+            let Telemetry::Logs(data) = telemetry else { panic!() };
+            let records = &data.resource_logs[0].scope_logs[0].log_records;
+            assert_eq!(records.len(), 1, "{backend:?}");
+            assert_eq!(records[0].attributes[0].key, "env");
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! OTLP/HTTP: `POST /v1/traces`, `/v1/metrics`, `/v1/logs`, `/v1development/profiles`, in
+//! binary protobuf or JSON, plain or gzip-, zstd- or deflate-compressed, answered as the
+//! OTLP specification says.
+//!
+//! - A body that does not decode: 400 with a `google.rpc.Status`.
+//! - A content type other than protobuf or JSON: 415. A body (compressed or, once
+//!   decompressed, not) larger than `max_request_body_size`: 413, so a compression bomb
+//!   is cut off at the limit instead of filling memory.
+//! - A full agent: 503 with `Retry-After`, which clients retry.
+//!
+//! Responses use the request's encoding.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use opentelemetry_proto::tonic::collector::profiles::v1development::ExportProfilesServiceRequest;
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::logs::v1::LogsData;
+use opentelemetry_proto::tonic::metrics::v1::MetricsData;
+use opentelemetry_proto::tonic::profiles::v1development::ProfilesData;
+use opentelemetry_proto::tonic::trace::v1::TracesData;
+use ottl_runtime::otlp::Telemetry;
+use prost::Message;
+
+use super::super::{Intake, RETRY_AFTER_SECONDS};
+use super::decompress::{self, Decompressed};
+use crate::pipeline::Refusal;
+use crate::signal::Signal;
+
+#[derive(Clone)]
+struct Server {
+    intake: Intake,
+    max_body: usize,
+}
+
+/// The encodings OTLP/HTTP has.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Protobuf,
+    Json,
+}
+
+impl Encoding {
+    fn of(headers: &HeaderMap) -> Option<Encoding> {
+        let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+        let mime = content_type.split(';').next()?.trim().to_ascii_lowercase();
+        match mime.as_str() {
+            "application/x-protobuf" => Some(Encoding::Protobuf),
+            "application/json" => Some(Encoding::Json),
+            _ => None,
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Encoding::Protobuf => "application/x-protobuf",
+            Encoding::Json => "application/json",
+        }
+    }
+}
+
+/// `google.rpc.Status` without details: what OTLP/HTTP errors carry.
+#[derive(Clone, PartialEq, Message)]
+struct RpcStatus {
+    #[prost(int32, tag = "1")]
+    code: i32,
+    #[prost(string, tag = "2")]
+    message: String,
+}
+
+/// gRPC code numbers used in error bodies.
+const INVALID_ARGUMENT: i32 = 3;
+const RESOURCE_EXHAUSTED: i32 = 8;
+const UNAVAILABLE: i32 = 14;
+
+fn error_response(status: StatusCode, encoding: Encoding, code: i32, message: String) -> Response {
+    let body = match encoding {
+        Encoding::Protobuf => RpcStatus { code, message }.encode_to_vec(),
+        Encoding::Json => serde_json::json!({ "code": code, "message": message }).to_string().into_bytes(),
+    };
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(encoding.content_type()));
+    response
+}
+
+/// A successful export's answer: the signal's response message, empty (no partial
+/// success to report), which encodes to no bytes in protobuf and to `{}` in JSON.
+fn success(encoding: Encoding) -> Response {
+    let body = match encoding {
+        Encoding::Protobuf => Vec::new(),
+        Encoding::Json => b"{}".to_vec(),
+    };
+    ([(header::CONTENT_TYPE, encoding.content_type())], body).into_response()
+}
+
+impl Server {
+    /// Decodes, submits and answers one export request of `signal`.
+    fn export(&self, signal: Signal, headers: &HeaderMap, body: Bytes) -> Response {
+        let Some(encoding) = Encoding::of(headers) else {
+            let message = "unsupported content type: use application/x-protobuf or application/json".to_string();
+            return error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, Encoding::Json, INVALID_ARGUMENT, message);
+        };
+        let content_encoding = headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let body = match decompress::body(content_encoding, &body, self.max_body) {
+            Decompressed::Body(body) => body,
+            Decompressed::TooLarge => {
+                let message = format!("request body larger than {} bytes once decompressed", self.max_body);
+                return error_response(StatusCode::PAYLOAD_TOO_LARGE, encoding, RESOURCE_EXHAUSTED, message);
+            }
+            Decompressed::Invalid(message) => {
+                return error_response(StatusCode::BAD_REQUEST, encoding, INVALID_ARGUMENT, message);
+            }
+        };
+        let bytes = body.len();
+        let telemetry = match decode(signal, encoding, &body) {
+            Ok(telemetry) => telemetry,
+            Err(message) => return error_response(StatusCode::BAD_REQUEST, encoding, INVALID_ARGUMENT, message),
+        };
+        match self.intake.submit(telemetry, bytes) {
+            Ok(()) => success(encoding),
+            Err(refusal) => {
+                let message = match refusal {
+                    Refusal::Full => "ottl-agent is full; retry later",
+                    Refusal::Stopping => "ottl-agent is shutting down",
+                };
+                let mut response = error_response(StatusCode::SERVICE_UNAVAILABLE, encoding, UNAVAILABLE, message.to_string());
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+                response
+            }
+        }
+    }
+}
+
+/// A request body as the signal's payload.
+fn decode(signal: Signal, encoding: Encoding, body: &[u8]) -> Result<Telemetry, String> {
+    let invalid = |e: prost::DecodeError| format!("cannot decode the {} request: {e}", signal.name());
+    match encoding {
+        Encoding::Protobuf => Ok(match signal {
+            Signal::Traces => Telemetry::Traces(TracesData {
+                resource_spans: ExportTraceServiceRequest::decode(body).map_err(invalid)?.resource_spans,
+            }),
+            Signal::Metrics => Telemetry::Metrics(MetricsData {
+                resource_metrics: ExportMetricsServiceRequest::decode(body).map_err(invalid)?.resource_metrics,
+            }),
+            Signal::Logs => Telemetry::Logs(LogsData {
+                resource_logs: ExportLogsServiceRequest::decode(body).map_err(invalid)?.resource_logs,
+            }),
+            Signal::Profiles => {
+                let request = ExportProfilesServiceRequest::decode(body).map_err(invalid)?;
+                Telemetry::Profiles(ProfilesData { resource_profiles: request.resource_profiles, dictionary: request.dictionary })
+            }
+        }),
+        Encoding::Json => {
+            let text = std::str::from_utf8(body).map_err(|_| "the JSON body is not UTF-8".to_string())?;
+            decode_json(signal, text)
+        }
+    }
+}
+
+/// OTLP/JSON of `signal`; an object without the signal's key (`{}`) is an empty request.
+fn decode_json(signal: Signal, text: &str) -> Result<Telemetry, String> {
+    let key = match signal {
+        Signal::Traces => "resourceSpans",
+        Signal::Metrics => "resourceMetrics",
+        Signal::Logs => "resourceLogs",
+        Signal::Profiles => "resourceProfiles",
+    };
+    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    let serde_json::Value::Object(object) = &json else { return Err("an OTLP/JSON request is an object".to_string()) };
+    if !object.contains_key(key) {
+        if let Some(other) = object.keys().find(|k| k.starts_with("resource")) {
+            return Err(format!("`{other}` sent to the {} endpoint", signal.name()));
+        }
+        return Ok(signal.empty());
+    }
+    Telemetry::from_json(text)
+}
+
+/// The OTLP/HTTP routes.
+fn router(server: Server) -> Router {
+    let route = |signal: Signal| {
+        post(
+            move |State(server): State<Server>, headers: HeaderMap, body: Bytes| async move { server.export(signal, &headers, body) },
+        )
+    };
+    Router::new()
+        .route("/v1/traces", route(Signal::Traces))
+        .route("/v1/metrics", route(Signal::Metrics))
+        .route("/v1/logs", route(Signal::Logs))
+        .route("/v1development/profiles", route(Signal::Profiles))
+        .layer(DefaultBodyLimit::max(server.max_body))
+        .with_state(server)
+}
+
+/// Serves OTLP/HTTP on `listener` until `shutdown` completes; requests in progress finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    intake: Intake,
+    max_body: usize,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let app = router(Server { intake, max_body });
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|error| format!("OTLP/HTTP server: {error}"))
+}
