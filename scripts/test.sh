@@ -31,6 +31,11 @@ export OTTL_REF="$target_dir/ottl-ref"
 
 # The release build is the contract (DESIGN §6) and the tests reuse its artifacts.
 cargo build --release --workspace
+# The workspace lints (no unwrap/expect outside tests without a reason) are clippy's.
+if ! cargo clippy --version >/dev/null 2>&1; then
+    rustup component add clippy
+fi
+cargo clippy --release --workspace --all-targets -- -D warnings
 cargo test --release --workspace
 # The corpus runner again with its report visible in the log.
 cargo test --release --test conformance -- --nocapture
