@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace on a fresh machine. Installs what the tests need
 # first: crates come from crates.io through cargo; the Go reference (tests/reference, the
-# collector's own OTTL) is built with the machine's Go from the Go module proxy; the LSP
-# test client comes from PyPI into a venv, the extension's packages from npm.
+# collector's own OTTL) and the collector peer (tests/collector) are built with the machine's
+# Go from the Go module proxy; the LSP test client comes from PyPI into a venv, the
+# extension's packages from npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,9 +29,19 @@ target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 mkdir -p "$target_dir"
 (cd tests/reference && GOFLAGS=-mod=mod go build -o "$target_dir/ottl-ref" .)
 export OTTL_REF="$target_dir/ottl-ref"
+# The OpenTelemetry Collector built from Go modules (tests/collector), the peer that the
+# agent's tests run side by side. Cold about 2-5 minutes (shares the module and build caches
+# with the reference), a few seconds when nothing changed.
+(cd tests/collector && GOFLAGS=-mod=mod go build -o "$target_dir/otelcol" .)
+export OTELCOL="$target_dir/otelcol"
 
 # The release build is the contract (DESIGN §6) and the tests reuse its artifacts.
 cargo build --release --workspace
+# The workspace lints (no unwrap/expect outside tests without a reason) are clippy's.
+if ! cargo clippy --version >/dev/null 2>&1; then
+    rustup component add clippy
+fi
+cargo clippy --release --workspace --all-targets -- -D warnings
 cargo test --release --workspace
 # The corpus runner again with its report visible in the log.
 cargo test --release --test conformance -- --nocapture

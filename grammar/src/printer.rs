@@ -71,9 +71,10 @@ pub fn expr(expr: &Expr) -> String {
 }
 
 /// Binding strength, loosest first; an operand printed where a tighter one is required
-/// gets parentheses.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Prec {
+/// gets parentheses. Public so that tree generators can build only trees that print back
+/// to themselves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Prec {
     Lowest,
     Or,
     And,
@@ -85,7 +86,8 @@ enum Prec {
     Primary,
 }
 
-fn precedence(expr: &Expr) -> Prec {
+/// How tightly `expr` binds as the printer writes it.
+pub fn precedence(expr: &Expr) -> Prec {
     match &expr.kind {
         ExprKind::Or(..) => Prec::Or,
         ExprKind::And(..) => Prec::And,

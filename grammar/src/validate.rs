@@ -172,17 +172,10 @@ fn key(key: &Key, out: &mut Findings) {
         ExprKind::Path(path) if path.segments.len() == 1 && path.segments[0].keys.is_empty() => {
             out.push(bare_path_key(&path.segments[0].name, expr.span));
         }
-        ExprKind::String(_)
-        | ExprKind::Int(_)
-        | ExprKind::Float(_)
-        | ExprKind::Path(_)
-        | ExprKind::Call(_)
-        | ExprKind::Binary(..)
-        | ExprKind::Unary(..)
-        | ExprKind::Paren(_)
-        | ExprKind::Error => {}
-        _ if expr.is_boolean_operator() => {}
-        _ => return out.push(invalid_key(expr)),
+        // A key is what an operand of arithmetic may be, or a string.
+        ExprKind::String(_) => {}
+        _ if !is_math_operand(expr) => return out.push(invalid_key(expr)),
+        _ => {}
     }
     value(expr, out);
 }
@@ -223,10 +216,19 @@ fn arithmetic(expr: &Expr, out: &mut Findings) {
     }
 }
 
-/// An operand of `+ - * /`: the reference's grammar only admits numbers, paths,
-/// converter calls and parenthesised arithmetic.
+/// An operand of `+ - * /`, checked.
 fn math_operand(expr: &Expr, out: &mut Findings) {
-    let allowed = match &expr.kind {
+    if !is_math_operand(expr) {
+        return out.push(invalid_math_operand(expr));
+    }
+    value(expr, out);
+}
+
+/// Whether `expr` may be an operand of `+ - * /`: the reference's grammar only admits
+/// numbers, paths, converter calls and parenthesised arithmetic. An error node and a
+/// boolean operator pass too.
+fn is_math_operand(expr: &Expr) -> bool {
+    match &expr.kind {
         ExprKind::Int(_)
         | ExprKind::Float(_)
         | ExprKind::Path(_)
@@ -236,11 +238,7 @@ fn math_operand(expr: &Expr, out: &mut Findings) {
         | ExprKind::Paren(_)
         | ExprKind::Error => true,
         _ => expr.is_boolean_operator(),
-    };
-    if !allowed {
-        return out.push(invalid_math_operand(expr));
     }
-    value(expr, out);
 }
 
 /// Whether a syntax error stands in for an operand: the shape of what remains is a

@@ -10,9 +10,10 @@
 #[path = "../tests/support/client.rs"]
 mod client;
 
+use std::error::Error;
 use std::time::{Duration, Instant};
 
-use client::Client;
+use client::{Client, ClientError, Result};
 use serde_json::json;
 
 const STATEMENTS: usize = 1_000;
@@ -55,10 +56,12 @@ fn yaml_document() -> String {
 
 /// Opens `text`, then makes `EDITS` one-character edits in its middle line, and returns the
 /// time from each `didChange` to its diagnostics.
-async fn measure(uri: &str, language: &str, text: &str) -> Vec<Duration> {
-    let mut client = Client::start(json!({})).await;
-    let opened = client.open(uri, language, text).await;
-    assert!(!opened.is_empty(), "the document has mistakes to report");
+async fn measure(uri: &str, language: &str, text: &str) -> Result<Vec<Duration>> {
+    let mut client = Client::start(json!({})).await?;
+    let opened = client.open(uri, language, text).await?;
+    if opened.is_empty() {
+        return Err(ClientError::Protocol(format!("no diagnostics for {uri}, which has mistakes to report")));
+    }
     let line = STATEMENTS as u32 / 2 + if language == "yaml" { 5 } else { 0 };
     let mut times = Vec::with_capacity(EDITS);
     for version in 0..EDITS {
@@ -74,26 +77,26 @@ async fn measure(uri: &str, language: &str, text: &str) -> Vec<Duration> {
                 "textDocument/didChange",
                 json!({"textDocument": {"uri": uri, "version": version + 2}, "contentChanges": [{"range": range, "text": new_text}]}),
             )
-            .await;
-        client.diagnostics(uri).await;
+            .await?;
+        client.diagnostics(uri).await?;
         times.push(started.elapsed());
     }
-    times
+    Ok(times)
 }
 
 /// The time `method` takes at the start of the middle statement's first path (`span.|`).
-async fn measure_request(method: &str, uri: &str, language: &str, text: &str) -> Vec<Duration> {
-    let mut client = Client::start(json!({})).await;
-    client.open(uri, language, text).await;
+async fn measure_request(method: &str, uri: &str, language: &str, text: &str) -> Result<Vec<Duration>> {
+    let mut client = Client::start(json!({})).await?;
+    client.open(uri, language, text).await?;
     let line = STATEMENTS as u32 / 2 + if language == "yaml" { 5 } else { 0 };
     let character = if language == "yaml" { 21 } else { 9 };
     let mut times = Vec::with_capacity(EDITS);
     for _ in 0..EDITS {
         let started = Instant::now();
-        client.at(method, uri, line, character).await;
+        client.at(method, uri, line, character).await?;
         times.push(started.elapsed());
     }
-    times
+    Ok(times)
 }
 
 fn report(name: &str, mut times: Vec<Duration>) {
@@ -114,16 +117,18 @@ fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e3
 }
 
-fn main() {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+fn main() -> std::result::Result<(), Box<dyn Error>> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     println!("diagnostics after an edit, {STATEMENTS} statements, {EDITS} edits (goal {} ms):", GOAL.as_millis());
-    runtime.block_on(async {
-        report(".ottl", measure("file:///bench.ottl", "ottl", &ottl_document()).await);
-        report("collector YAML", measure("file:///bench.yaml", "yaml", &yaml_document()).await);
+    let measured: Result<()> = runtime.block_on(async {
+        report(".ottl", measure("file:///bench.ottl", "ottl", &ottl_document()).await?);
+        report("collector YAML", measure("file:///bench.yaml", "yaml", &yaml_document()).await?);
         for method in ["textDocument/completion", "textDocument/hover"] {
             let name = method.trim_start_matches("textDocument/");
-            report(&format!("{name}, .ottl"), measure_request(method, "file:///bench.ottl", "ottl", &ottl_document()).await);
-            report(&format!("{name}, YAML"), measure_request(method, "file:///bench.yaml", "yaml", &yaml_document()).await);
+            report(&format!("{name}, .ottl"), measure_request(method, "file:///bench.ottl", "ottl", &ottl_document()).await?);
+            report(&format!("{name}, YAML"), measure_request(method, "file:///bench.yaml", "yaml", &yaml_document()).await?);
         }
+        Ok(())
     });
+    Ok(measured?)
 }

@@ -7,11 +7,13 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
 
+#[allow(clippy::unwrap_used, reason = "test harness: without a working directory no test can run ottlc")]
 fn ottlc(args: &[&str], stdin: &str) -> Output {
     ottlc_in(&std::env::current_dir().unwrap(), args, stdin)
 }
 
 /// `ottlc` run in the working directory `dir`.
+#[allow(clippy::unwrap_used, clippy::expect_used, reason = "test harness: a test fails when ottlc cannot be run or fed its input")]
 fn ottlc_in(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ottlc"))
         .current_dir(dir)
@@ -30,6 +32,7 @@ fn ottlc_in(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+#[allow(clippy::unwrap_used, reason = "test harness: a test whose input file cannot be written fails")]
 fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("ottlc-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -110,6 +113,7 @@ fn check_json_carries_the_help_line_and_the_fix() {
 
 /// The properties SARIF 2.1.0's schema requires of every object `ottlc` writes, and the
 /// ones GitHub code scanning needs to place a result.
+#[allow(clippy::expect_used, reason = "an assertion: each expect names the SARIF member that is missing")]
 fn assert_sarif_shape(log: &Value) {
     let text_of = |message: &Value, what: &str| {
         assert!(message["text"].as_str().is_some_and(|t| !t.is_empty()), "{what} needs text: {message}");
@@ -313,6 +317,7 @@ fn explain_prints_known_codes_and_rejects_unknown_ones() {
 
 // ---- ottlc run ----
 
+#[allow(clippy::expect_used, reason = "test harness: a test whose directory cannot be made fails")]
 fn temp_dir(test: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("ottlc-run-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");

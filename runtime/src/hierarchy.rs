@@ -35,20 +35,7 @@ pub const INFERENCE_PRIORITY: &[&str] =
 pub const SCOPE_ALIAS: &str = "instrumentation_scope";
 
 impl Context {
-    /// Every context a statement can run in.
-    pub const STATEMENT_CONTEXTS: &'static [Context] = &[
-        Context::Resource,
-        Context::Scope,
-        Context::Span,
-        Context::SpanEvent,
-        Context::SpanLink,
-        Context::Metric,
-        Context::DataPoint,
-        Context::Log,
-        Context::Profile,
-    ];
-
-    /// Every context, the `otelcol` prefix included.
+    /// Every context, the `otelcol` prefix (last) included.
     pub const ALL: &'static [Context] = &[
         Context::Resource,
         Context::Scope,
@@ -61,6 +48,9 @@ impl Context {
         Context::Profile,
         Context::OTelCol,
     ];
+
+    /// Every context a statement can run in: all but `otelcol`.
+    pub const STATEMENT_CONTEXTS: &'static [Context] = Context::ALL.split_at(Context::ALL.len() - 1).0;
 
     /// The canonical name, as written in a path prefix and in `context:` config.
     pub fn name(self) -> &'static str {
@@ -111,27 +101,26 @@ impl Context {
     }
 
     /// The path prefixes a statement in this context accepts, as the reference's
-    /// `pathContextNames`: its own name, the higher contexts (scope with its alias), and
-    /// `otelcol`.
-    pub fn prefixes(self) -> &'static [&'static str] {
-        const SCOPE: &str = "scope";
-        match self {
-            Context::Resource => &["resource", "otelcol"],
-            Context::Scope => &[SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::Span => &["span", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::SpanEvent => &["spanevent", "span", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::SpanLink => &["spanlink", "span", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::Metric => &["metric", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::DataPoint => &["datapoint", "metric", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::Log => &["log", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::Profile => &["profile", SCOPE, SCOPE_ALIAS, "resource", "otelcol"],
-            Context::OTelCol => &["otelcol"],
+    /// `pathContextNames`: the names of the contexts it reaches (scope followed by its
+    /// alias), and `otelcol`.
+    pub fn prefixes(self) -> Vec<&'static str> {
+        let mut prefixes = Vec::new();
+        for &context in self.reachable() {
+            prefixes.push(context.name());
+            if context == Context::Scope {
+                prefixes.push(SCOPE_ALIAS);
+            }
         }
+        if self != Context::OTelCol {
+            prefixes.push(Context::OTelCol.name());
+        }
+        prefixes
     }
 
-    /// Whether `prefix` may start a path in a statement of this context.
+    /// Whether `prefix` may start a path in a statement of this context: one of
+    /// [`Self::prefixes`].
     pub fn accepts_prefix(self, prefix: &str) -> bool {
-        self.prefixes().contains(&prefix)
+        Context::parse(prefix).is_some_and(|c| c == Context::OTelCol || self.reachable().contains(&c))
     }
 
     /// Position in [`INFERENCE_PRIORITY`]; lower wins. `usize::MAX` when not listed.

@@ -37,6 +37,13 @@ pub fn compile_uncached(pattern: &str) -> Result<Regex, String> {
     Regex::new(&translate(pattern)?).map_err(|e| summarise(&e.to_string()))
 }
 
+/// A Go pattern parsed, not compiled: what a check of the pattern needs (whether it compiles,
+/// its capture groups). Go has no size limit besides the repeat count, which [`translate`]
+/// checks, and building the automaton would cost far more than the check.
+pub fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
+    regex_syntax::Parser::new().parse(&translate(pattern)?).map_err(|e| summarise(&e.to_string()))
+}
+
 /// The regex crate's syntax errors span several lines (pattern, caret, `error: …`); keep
 /// the last `error:` line.
 pub fn summarise(text: &str) -> String {

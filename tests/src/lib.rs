@@ -1,6 +1,7 @@
 //! Shared pieces of the workspace-level tests: the conformance corpus and its runner.
 
 pub mod check_rows;
+pub mod collector;
 pub mod corpus;
 pub mod differential;
 pub mod exec_rows;

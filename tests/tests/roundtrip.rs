@@ -18,6 +18,7 @@
 use ottl_grammar::ast::*;
 use ottl_grammar::format::format_document;
 use ottl_grammar::visit::{expr_spans_mut, statement_spans_mut};
+use ottl_grammar::printer::{Prec, precedence};
 use ottl_grammar::{Span, parse_condition, parse_statement, parse_value, printer};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -39,37 +40,9 @@ fn paren(e: Expr) -> Expr {
     ex(ExprKind::Paren(Box::new(e)))
 }
 
-/// The printer's binding strengths, loosest first (see `printer.rs`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Prec {
-    Or,
-    And,
-    Not,
-    Compare,
-    Add,
-    Mul,
-    Unary,
-    Primary,
-}
-
-fn prec(e: &Expr) -> Prec {
-    match &e.kind {
-        ExprKind::Or(..) => Prec::Or,
-        ExprKind::And(..) => Prec::And,
-        ExprKind::Not(_) => Prec::Not,
-        ExprKind::Compare(..) => Prec::Compare,
-        ExprKind::Binary(BinaryOp::Add | BinaryOp::Sub, ..) => Prec::Add,
-        ExprKind::Binary(BinaryOp::Mul | BinaryOp::Div, ..) => Prec::Mul,
-        ExprKind::Unary(..) => Prec::Unary,
-        ExprKind::Int(v) if *v < 0 => Prec::Unary,
-        ExprKind::Float(v) if v.is_sign_negative() => Prec::Unary,
-        _ => Prec::Primary,
-    }
-}
-
 /// `e` in a position that needs at least `min`: parenthesised if it binds looser.
 fn at(e: Expr, min: Prec) -> Expr {
-    if prec(&e) < min { paren(e) } else { e }
+    if precedence(&e) < min { paren(e) } else { e }
 }
 
 /// The operand of a sign: never a bare numeric literal (the parser folds a sign into
@@ -78,7 +51,7 @@ fn sign_operand(e: Expr) -> Expr {
     match e.kind {
         ExprKind::Int(_) | ExprKind::Float(_) => paren(e),
         ExprKind::Unary(..) => e,
-        _ if prec(&e) < Prec::Unary => paren(e),
+        _ if precedence(&e) < Prec::Unary => paren(e),
         _ => e,
     }
 }

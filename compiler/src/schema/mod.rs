@@ -187,7 +187,7 @@ pub fn children(context: Context, prefix_segments: &[&str]) -> Vec<Child> {
     let (table_context, rest) = match prefix_segments.split_first() {
         None => {
             // Every prefix names a context.
-            for &prefix in context.prefixes() {
+            for prefix in context.prefixes() {
                 if let Some(c) = Context::parse(prefix) {
                     out.push(Child { name: prefix, kind: ChildKind::Prefix(c), entry: None, has_children: true });
                 }

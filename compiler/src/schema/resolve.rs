@@ -61,7 +61,7 @@ pub enum PathError {
     },
     /// A context prefix that this statement's context cannot reach (`spanevent.name` in a
     /// span statement). `valid` lists the accepted prefixes.
-    PrefixNotReachable { prefix: String, context: Context, path: String, span: Span, valid: &'static [&'static str] },
+    PrefixNotReachable { prefix: String, context: Context, path: String, span: Span, valid: Vec<&'static str> },
     /// Only a prefix, with no field after it (`resource`).
     PrefixOnly { prefix: String, context: Context, path: String, span: Span },
     /// The path stops before a field (`otelcol.client`); `expected` are the names that may
@@ -248,7 +248,7 @@ pub fn resolve(context: Context, path: &Path) -> Result<ResolvedPath, PathError>
             }
             let mut pool = candidates.clone();
             if i == 0 && !prefixed {
-                pool.extend(context.prefixes().iter().copied());
+                pool.extend(context.prefixes());
             }
             let suggestion = closest(names[i], pool.iter().copied());
             return Err(PathError::UnknownSegment {

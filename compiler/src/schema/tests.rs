@@ -393,6 +393,14 @@ fn contexts_and_prefixes() {
     assert!(C::DataPoint.accepts_prefix("metric"));
     assert!(C::Resource.accepts_prefix("otelcol"));
     assert!(!C::Span.accepts_prefix("spanevent"));
+    assert_eq!(C::DataPoint.prefixes(), ["datapoint", "metric", "scope", "instrumentation_scope", "resource", "otelcol"]);
+    assert_eq!(C::OTelCol.prefixes(), ["otelcol"]);
+    let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).chain(["instrumentation_scope", "spam"]).collect();
+    for &c in Context::ALL {
+        for name in &names {
+            assert_eq!(c.accepts_prefix(name), c.prefixes().contains(name), "{c} {name}");
+        }
+    }
     assert_eq!(C::Metric.lower(), vec![C::DataPoint]);
     assert_eq!(C::Span.lower(), vec![C::SpanEvent, C::SpanLink]);
     assert_eq!(

@@ -111,20 +111,26 @@ fn hex(digest: impl AsRef<[u8]>) -> Result<Value> {
     Ok(Value::String(hex_lower(digest.as_ref())))
 }
 
-fn sha1_hex(target: &str) -> Result<Value> {
-    hex(sha1::Sha1::digest(target))
+/// Declares the bodies of the hex converters, each `hex` of one hash of the string's bytes.
+macro_rules! hex_bodies {
+    ($($body:ident: $hash:expr;)*) => {
+        $(
+            fn $body(target: &str) -> Result<Value> {
+                hex($hash(target.as_bytes()))
+            }
+        )*
+    };
 }
 
-fn sha256_hex(target: &str) -> Result<Value> {
-    hex(sha2::Sha256::digest(target))
-}
-
-fn sha512_hex(target: &str) -> Result<Value> {
-    hex(sha2::Sha512::digest(target))
-}
-
-fn md5_hex(target: &str) -> Result<Value> {
-    hex(md5::Md5::digest(target))
+hex_bodies! {
+    sha1_hex: sha1::Sha1::digest;
+    sha256_hex: sha2::Sha256::digest;
+    sha512_hex: sha2::Sha512::digest;
+    md5_hex: md5::Md5::digest;
+    murmur3_hex: |bytes| murmur3_32(bytes).to_le_bytes();
+    murmur3_128_hex: |bytes| murmur3_128(bytes).to_le_bytes();
+    xxh3_hex: |bytes| xxhash_rust::xxh3::xxh3_64(bytes).to_be_bytes();
+    xxh128_hex: |bytes| xxhash_rust::xxh3::xxh3_128(bytes).to_be_bytes();
 }
 
 /// `FNV(s)`: FNV-1a 64 of the string, reinterpreted as an int64 as Go's `int64(h.Sum64())`.
@@ -132,22 +138,6 @@ fn fnv(target: &str) -> Result<Value> {
     let mut hasher = fnv::FnvHasher::default();
     hasher.write(target.as_bytes());
     Ok(Value::Int(hasher.finish() as i64))
-}
-
-fn murmur3_hex(target: &str) -> Result<Value> {
-    hex(murmur3_32(target.as_bytes()).to_le_bytes())
-}
-
-fn murmur3_128_hex(target: &str) -> Result<Value> {
-    hex(murmur3_128(target.as_bytes()).to_le_bytes())
-}
-
-fn xxh3_hex(target: &str) -> Result<Value> {
-    hex(xxhash_rust::xxh3::xxh3_64(target.as_bytes()).to_be_bytes())
-}
-
-fn xxh128_hex(target: &str) -> Result<Value> {
-    hex(xxhash_rust::xxh3::xxh3_128(target.as_bytes()).to_be_bytes())
 }
 
 /// MurmurHash3 x86 32-bit with seed 0 (`murmur3.Sum32`). Reading a byte slice cannot fail.

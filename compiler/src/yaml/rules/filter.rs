@@ -4,7 +4,7 @@
 
 use ottl_grammar::Code;
 
-use super::{Reporter, match_config};
+use super::{OttlLists, Reporter, match_config};
 use crate::yaml::ConfigError;
 use crate::yaml::tree::{NodeId, Tree};
 
@@ -21,6 +21,14 @@ fn signal_contexts(list: &str) -> Option<&'static [&'static str]> {
         _ => return None,
     })
 }
+
+/// The `<signal>_conditions` lists.
+const LISTS: OttlLists = OttlLists {
+    signal_contexts,
+    empty_item: |_| "condition cannot be empty".to_string(),
+    empty_item_help: "remove the empty item or write the condition",
+    both_orders: true,
+};
 
 /// A context-inferred list and the legacy settings of its signal it cannot be used with
 /// (`validateInferredContextConfig`): the block, its settings, and the collector's message.
@@ -77,26 +85,10 @@ const EXPLICIT_CONFLICTS: &[(&str, &[&str], &str, &str)] = &[
 /// Checks one filter processor's configuration.
 pub(in crate::yaml) fn filter(tree: &Tree, config: NodeId, component: &str, errors: &mut Vec<ConfigError>) {
     let reporter = &mut Reporter::new(tree, component, errors);
-    reporter.error_mode(config);
-    for (key, name, value) in tree.keyed_entries(config) {
-        let Some(signal) = signal_contexts(name) else { continue };
-        let Some(items) = reporter.ottl_list(key, name, value) else { continue };
-        for &item in items {
-            if tree.is_null(item) {
-                reporter.report(
-                    Code::MalformedOttlList,
-                    item,
-                    "condition cannot be empty".to_string(),
-                    "remove the empty item or write the condition",
-                );
-            } else if tree.is_map(item) {
-                reporter.error_mode(item);
-                let conditions = reporter.group_list(item, "conditions", "condition");
-                reporter.group_context(item, CONTEXTS, signal, "conditions", &conditions);
-            }
-        }
-        reporter.mixed_styles(items, true);
-    }
+    reporter.processor(config, &LISTS, |reporter, group, signal| {
+        let conditions = reporter.group_list(group, "conditions", "condition");
+        reporter.group_context(group, CONTEXTS, signal, "conditions", &conditions);
+    });
     conflicts(reporter, tree, config);
     for (block, check) in [
         ("spans", match_config::spans as fn(&mut Reporter<'_>, NodeId, NodeId)),

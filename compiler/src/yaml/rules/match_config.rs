@@ -68,7 +68,7 @@ impl<'r, 'a> Properties<'r, 'a> {
             "regexp" => {
                 for &pattern in patterns {
                     let Some(text) = self.reporter.tree.string(pattern).map(|s| s.value.clone()) else { continue };
-                    if let Err(error) = compile(&text) {
+                    if let Err(error) = ottl_runtime::regex::parse(&text) {
                         self.failed = true;
                         let message = format!("{prefix}error parsing regexp: {error}: `{text}`");
                         self.report(Code::InvalidMatchConfig, pattern, message, "patterns use Go's RE2 syntax");
@@ -138,12 +138,6 @@ fn value_type(node: &Node, scalar: Option<&str>) -> &'static str {
         (_, Some(_)) => "Double",
         (Node::Null, None) | (_, None) => "Empty",
     }
-}
-
-/// Compiles a pattern as Go's `regexp.Compile` would; the reason it does not.
-fn compile(pattern: &str) -> Result<(), String> {
-    let translated = ottl_runtime::regex::translate(pattern)?;
-    regex_syntax::Parser::new().parse(&translated).map(|_| ()).map_err(|e| ottl_runtime::regex::summarise(&e.to_string()))
 }
 
 /// `spans.include`/`spans.exclude`: `ValidateForSpans`, then the matchers of `filterspan`.

@@ -29,6 +29,19 @@ pub(super) use transform::transform;
 /// The error modes `ottl.ErrorMode` decodes (case-insensitively).
 const ERROR_MODES: &[&str] = &["ignore", "propagate", "silent"];
 
+/// A processor's OTTL lists (`<signal>_statements`, `<signal>_conditions`): which keys they
+/// are and what the collector says of an empty item.
+pub(super) struct OttlLists {
+    /// The contexts of the signal of each list the processor has (`trace_statements` →
+    /// resource, scope, span, spanevent); `None` for any other key.
+    signal_contexts: fn(&str) -> Option<&'static [&'static str]>,
+    /// The collector's message for an empty item of the list named.
+    empty_item: fn(&str) -> String,
+    empty_item_help: &'static str,
+    /// Whether a string after a group is refused too (see [`Reporter::mixed_styles`]).
+    both_orders: bool,
+}
+
 /// The errors found in one component's configuration.
 pub(super) struct Reporter<'t> {
     tree: &'t Tree,
@@ -65,6 +78,31 @@ impl<'t> Reporter<'t> {
             help: help.into(),
             unless_gate,
         });
+    }
+
+    /// What both processors check alike: the processor's `error_mode`, and each of its OTTL
+    /// lists: a list, without empty items, its groups' `error_mode` and what `group` checks
+    /// of each group (given the contexts of the list's signal), one style throughout.
+    fn processor(
+        &mut self,
+        config: NodeId,
+        lists: &OttlLists,
+        mut group: impl FnMut(&mut Self, NodeId, &'static [&'static str]),
+    ) {
+        self.error_mode(config);
+        for (key, name, value) in self.tree.keyed_entries(config) {
+            let Some(signal) = (lists.signal_contexts)(name) else { continue };
+            let Some(items) = self.ottl_list(key, name, value) else { continue };
+            for &item in items {
+                if self.tree.is_null(item) {
+                    self.report(Code::MalformedOttlList, item, (lists.empty_item)(name), lists.empty_item_help);
+                } else if self.tree.is_map(item) {
+                    self.error_mode(item);
+                    group(self, item, signal);
+                }
+            }
+            self.mixed_styles(items, lists.both_orders);
+        }
     }
 
     /// A mapping's `error_mode`: `ignore`, `propagate` or `silent`, in any case.

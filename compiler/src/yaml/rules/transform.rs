@@ -3,7 +3,7 @@
 
 use ottl_grammar::Code;
 
-use super::Reporter;
+use super::{OttlLists, Reporter};
 use crate::yaml::ConfigError;
 use crate::yaml::tree::{NodeId, Tree};
 
@@ -24,10 +24,23 @@ fn signal_contexts(list: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// The `<signal>_statements` lists.
+const LISTS: OttlLists = OttlLists {
+    signal_contexts,
+    empty_item: |name| format!("invalid {name} item: empty statement list items are not supported"),
+    empty_item_help: "remove the empty item or write the statement",
+    both_orders: false,
+};
+
 /// Checks one transform processor's configuration.
 pub(in crate::yaml) fn transform(tree: &Tree, config: NodeId, component: &str, errors: &mut Vec<ConfigError>) {
     let reporter = &mut Reporter::new(tree, component, errors);
-    reporter.error_mode(config);
+    flatten_data(reporter, tree, config);
+    reporter.processor(config, &LISTS, group);
+}
+
+/// `flatten_data: true` is refused unless its feature gate is on.
+fn flatten_data(reporter: &mut Reporter<'_>, tree: &Tree, config: NodeId) {
     for (key, name, value) in tree.keyed_entries(config) {
         if name == "flatten_data" && tree.scalar(value).is_some_and(|s| matches!(s.value.as_str(), "true" | "True" | "TRUE")) {
             reporter.report_unless_gate(
@@ -38,27 +51,12 @@ pub(in crate::yaml) fn transform(tree: &Tree, config: NodeId, component: &str, e
                 Some(FLATTEN_GATE),
             );
         }
-        let Some(signal) = signal_contexts(name) else { continue };
-        let Some(items) = reporter.ottl_list(key, name, value) else { continue };
-        for &item in items {
-            if tree.is_null(item) {
-                reporter.report(
-                    Code::MalformedOttlList,
-                    item,
-                    format!("invalid {name} item: empty statement list items are not supported"),
-                    "remove the empty item or write the statement",
-                );
-            } else if tree.is_map(item) {
-                group(reporter, item, signal);
-            }
-        }
-        reporter.mixed_styles(items, false);
     }
 }
 
-/// An advanced group: `context`, `error_mode`, `conditions`, `statements`.
+/// An advanced group (its `error_mode` checked by [`Reporter::processor`]): `context`,
+/// `conditions`, `statements`.
 fn group(reporter: &mut Reporter<'_>, group: NodeId, signal: &[&str]) {
-    reporter.error_mode(group);
     reporter.group_list(group, "conditions", "condition");
     let statements = reporter.group_list(group, "statements", "statement");
     reporter.group_context(group, CONTEXTS, signal, "statements", &statements);

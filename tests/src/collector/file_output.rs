@@ -1,0 +1,59 @@
+//! What a `file` exporter wrote: one OTLP/JSON document per line (the collector's format,
+//! which the agent's `file` exporter follows), read back as [`Telemetry`] and counted.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use ottl_runtime::exec::point_count;
+use ottl_runtime::otlp::Telemetry;
+
+/// How often [`wait_for_records`] looks at the file again.
+const POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+/// The documents in the file at `path`; an absent file is none yet. A last line without its
+/// newline is still being written (the exporter flushes on a timer) and is left for later.
+pub fn read_file_output(path: &Path) -> Result<Vec<Telemetry>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+    complete
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| Telemetry::from_json(line).map_err(|e| format!("{} line {}: {e}", path.display(), i + 1)))
+        .collect()
+}
+
+/// Reads the file at `path` until its documents hold at least `expected` records, or
+/// `timeout` passes (an error that says how many arrived). The caller asserts the exact
+/// count, if need be after stopping the writer.
+pub fn wait_for_records(path: &Path, expected: usize, timeout: Duration) -> Result<Vec<Telemetry>, String> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let documents = read_file_output(path)?;
+        let arrived: usize = documents.iter().map(record_count).sum();
+        if arrived >= expected {
+            return Ok(documents);
+        }
+        if Instant::now() >= deadline {
+            return Err(format!("{} holds {arrived} records after {timeout:?}, {expected} expected", path.display()));
+        }
+        std::thread::sleep(POLL_INTERVAL);
+    }
+}
+
+/// The records of a payload as the collector counts items: spans, metric data points, log
+/// records, profiles.
+pub fn record_count(telemetry: &Telemetry) -> usize {
+    match telemetry {
+        Telemetry::Traces(t) => t.resource_spans.iter().flat_map(|r| &r.scope_spans).map(|s| s.spans.len()).sum(),
+        Telemetry::Metrics(m) => {
+            m.resource_metrics.iter().flat_map(|r| &r.scope_metrics).flat_map(|s| &s.metrics).map(point_count).sum()
+        }
+        Telemetry::Logs(l) => l.resource_logs.iter().flat_map(|r| &r.scope_logs).map(|s| s.log_records.len()).sum(),
+        Telemetry::Profiles(p) => p.resource_profiles.iter().flat_map(|r| &r.scope_profiles).map(|s| s.profiles.len()).sum(),
+    }
+}
