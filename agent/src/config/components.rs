@@ -24,9 +24,36 @@ const PROCESSORS: &[&str] = &["transform", "filter", "batch", "rules"];
 const EXPORTERS: &[&str] = &["otlp", "otlp_grpc", "otlphttp", "otlp_http", "file", "debug"];
 const TOP_LEVEL: &[&str] = &["receivers", "processors", "exporters", "extensions", "connectors", "service"];
 
+/// A component named in a pipeline or a route, and where.
+struct Reference {
+    section: Section,
+    id: ComponentId,
+    at: At,
+    /// Who names it: "pipeline `logs`", "`rules` route `audit`".
+    by: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Receiver,
+    Processor,
+    Exporter,
+}
+
+impl Section {
+    fn name(self) -> &'static str {
+        match self {
+            Section::Receiver => "receiver",
+            Section::Processor => "processor",
+            Section::Exporter => "exporter",
+        }
+    }
+}
+
 /// Reads every section; rule files of `rules` processors add their own reports.
 pub(super) fn read(reader: &mut Reader<'_>, options: &LoadOptions<'_>, reports: &mut Vec<FileReport>) -> Config {
     let mut config = Config::default();
+    let mut references = Vec::new();
     let Some(&root) = reader.tree.roots.first() else { return config };
     let root = At { node: root, key: None };
     for (section, at) in reader.settings(root, "the config", TOP_LEVEL) {
@@ -40,7 +67,7 @@ pub(super) fn read(reader: &mut Reader<'_>, options: &LoadOptions<'_>, reports: 
             }
             "processors" => {
                 for (id, at) in components(reader, at, "processor", PROCESSORS) {
-                    if let Some(processor) = processor(reader, at, &id, options, reports) {
+                    if let Some(processor) = processor(reader, at, &id, options, reports, &mut references) {
                         config.processors.insert(id, processor);
                     }
                 }
@@ -55,10 +82,10 @@ pub(super) fn read(reader: &mut Reader<'_>, options: &LoadOptions<'_>, reports: 
             // Extensions and connectors: none yet, so any component is refused by name.
             "extensions" => drop(components(reader, at, "extension", &[])),
             "connectors" => drop(components(reader, at, "connector", &[])),
-            _ => service(reader, at, &mut config),
+            _ => service(reader, at, &mut config, &mut references),
         }
     }
-    check_references(reader, &config, root);
+    check_references(reader, &config, &references);
     config
 }
 
@@ -143,6 +170,7 @@ fn processor(
     id: &ComponentId,
     options: &LoadOptions<'_>,
     reports: &mut Vec<FileReport>,
+    references: &mut Vec<Reference>,
 ) -> Option<ProcessorConfig> {
     match id.kind() {
         "transform" => {
@@ -163,7 +191,7 @@ fn processor(
             Some(ProcessorConfig::Ottl { rule_sets: Vec::new() })
         }
         "batch" => batch(reader, at, id).map(ProcessorConfig::Batch),
-        _ => rules_processor(reader, at, id, options, reports),
+        _ => rules_processor(reader, at, id, options, reports, references),
     }
 }
 
@@ -195,6 +223,7 @@ fn rules_processor(
     id: &ComponentId,
     options: &LoadOptions<'_>,
     reports: &mut Vec<FileReport>,
+    references: &mut Vec<Reference>,
 ) -> Option<ProcessorConfig> {
     let mut context = None;
     let mut error_mode = ErrorMode::Propagate;
@@ -249,7 +278,15 @@ fn rules_processor(
             _ => {
                 for (route, at) in reader.entries(at, "`routes`") {
                     let exporters = reader.strings(at, &format!("route `{route}`"));
-                    routes.insert(route, exporters.into_iter().map(|(name, _)| ComponentId(name)).collect());
+                    let ids: Vec<ComponentId> = exporters.iter().map(|(name, _)| ComponentId(name.clone())).collect();
+                    let by = format!("`{id}` route `{route}`");
+                    references.extend(ids.iter().zip(&exporters).map(|(exporter, (_, at))| Reference {
+                        section: Section::Exporter,
+                        id: exporter.clone(),
+                        at: *at,
+                        by: by.clone(),
+                    }));
+                    routes.insert(route, ids);
                 }
             }
         }
@@ -439,12 +476,12 @@ fn queue(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<QueueConfi
 }
 
 /// `service`: `pipelines`, `telemetry`, `extensions`.
-fn service(reader: &mut Reader<'_>, at: At, config: &mut Config) {
+fn service(reader: &mut Reader<'_>, at: At, config: &mut Config, references: &mut Vec<Reference>) {
     for (key, at) in reader.settings(at, "service", &["pipelines", "telemetry", "extensions"]) {
         match key.as_str() {
             "pipelines" => {
                 for (id, at) in reader.entries(at, "`service::pipelines`") {
-                    if let Some(pipeline) = pipeline(reader, at, id) {
+                    if let Some(pipeline) = pipeline(reader, at, id, references) {
                         config.pipelines.push(pipeline);
                     }
                 }
@@ -464,7 +501,7 @@ fn service(reader: &mut Reader<'_>, at: At, config: &mut Config) {
     }
 }
 
-fn pipeline(reader: &mut Reader<'_>, at: At, id: String) -> Option<PipelineConfig> {
+fn pipeline(reader: &mut Reader<'_>, at: At, id: String, references: &mut Vec<Reference>) -> Option<PipelineConfig> {
     let Some(signal) = Signal::parse(id.split('/').next().unwrap_or(&id)) else {
         let key = At { node: at.key.unwrap_or(at.node), key: at.key };
         reader.error(
@@ -477,11 +514,21 @@ fn pipeline(reader: &mut Reader<'_>, at: At, id: String) -> Option<PipelineConfi
     };
     let mut pipeline = PipelineConfig { id, signal, receivers: Vec::new(), processors: Vec::new(), exporters: Vec::new() };
     for (key, at) in reader.settings(at, &format!("pipeline `{}`", pipeline.id), &["receivers", "processors", "exporters"]) {
-        let ids = reader.strings(at, &format!("`{key}`")).into_iter().map(|(name, _)| ComponentId(name)).collect();
-        match key.as_str() {
-            "receivers" => pipeline.receivers = ids,
-            "processors" => pipeline.processors = ids,
-            _ => pipeline.exporters = ids,
+        let section = match key.as_str() {
+            "receivers" => Section::Receiver,
+            "processors" => Section::Processor,
+            _ => Section::Exporter,
+        };
+        let mut ids = Vec::new();
+        for (name, at) in reader.strings(at, &format!("`{key}`")) {
+            let by = format!("pipeline `{}`", pipeline.id);
+            references.push(Reference { section, id: ComponentId(name.clone()), at, by });
+            ids.push(ComponentId(name));
+        }
+        match section {
+            Section::Receiver => pipeline.receivers = ids,
+            Section::Processor => pipeline.processors = ids,
+            Section::Exporter => pipeline.exporters = ids,
         }
     }
     if pipeline.receivers.is_empty() || pipeline.exporters.is_empty() {
@@ -536,33 +583,23 @@ pub fn resolve_address(text: &str) -> Option<std::net::SocketAddr> {
     Some(std::net::SocketAddr::new(host.parse().ok()?, port.parse().ok()?))
 }
 
-/// Pipelines name only defined components, of a signal they handle; routes name defined
-/// exporters.
-fn check_references(reader: &mut Reader<'_>, config: &Config, root: At) {
-    let service = reader.tree.get(root.node, "service").unwrap_or(root.node);
-    let at = At { node: service, key: None };
-    let mut problems = Vec::new();
-    for pipeline in &config.pipelines {
-        let missing = |ids: &[ComponentId], defined: &dyn Fn(&ComponentId) -> bool, what: &str| -> Vec<String> {
-            ids.iter()
-                .filter(|id| !defined(id))
-                .map(|id| format!("pipeline `{}` uses {what} `{id}`, which is not defined", pipeline.id))
-                .collect()
+/// Pipelines and routes name only defined components; each wrong name is reported where
+/// it is written.
+fn check_references(reader: &mut Reader<'_>, config: &Config, references: &[Reference]) {
+    for reference in references {
+        let defined = match reference.section {
+            Section::Receiver => config.receivers.contains_key(&reference.id),
+            Section::Processor => config.processors.contains_key(&reference.id),
+            Section::Exporter => config.exporters.contains_key(&reference.id),
         };
-        problems.extend(missing(&pipeline.receivers, &|id| config.receivers.contains_key(id), "receiver"));
-        problems.extend(missing(&pipeline.processors, &|id| config.processors.contains_key(id), "processor"));
-        problems.extend(missing(&pipeline.exporters, &|id| config.exporters.contains_key(id), "exporter"));
-    }
-    for (id, processor) in &config.processors {
-        if let ProcessorConfig::Rules { routes, .. } = processor {
-            for (route, exporters) in routes {
-                for exporter in exporters.iter().filter(|e| !config.exporters.contains_key(*e)) {
-                    problems.push(format!("`{id}` routes `{route}` to exporter `{exporter}`, which is not defined"));
-                }
-            }
+        if !defined {
+            let what = reference.section.name();
+            reader.error(
+                Code::InvalidPipeline,
+                reference.at,
+                format!("{} uses {what} `{}`, which is not defined", reference.by, reference.id),
+                format!("define it under `{what}s:`, or remove it from the list"),
+            );
         }
-    }
-    for problem in problems {
-        reader.error(Code::InvalidPipeline, at, problem, "define the component in its section, or remove it from the list");
     }
 }

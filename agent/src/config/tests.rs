@@ -82,8 +82,14 @@ service:
       exporters: [debug]
 ";
     let found = problems(&loaded(yaml));
-    assert!(found.iter().any(|p| p.contains("uses processor `transform`, which is not defined")), "{found:?}");
-    assert!(found.iter().any(|p| p.contains("uses exporter `otlphttp`, which is not defined")), "{found:?}");
+    assert!(
+        found.contains(&"E0913 \"transform\": pipeline `logs` uses processor `transform`, which is not defined".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"E0913 \"otlphttp\": pipeline `logs` uses exporter `otlphttp`, which is not defined".to_string()),
+        "{found:?}"
+    );
     assert!(found.iter().any(|p| p.starts_with("E0913 \"events\"")), "{found:?}");
 }
 
