@@ -88,13 +88,6 @@ impl LiteralProblem {
 /// literal…); anything else (paths, calls) returns None, since it is known only at run time.
 pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProblem> {
     match (function, param) {
-        // ottlfuncs/regex.go `newDynamicRegex`, used by func_is_match.go. `matches` is the seed's
-        // alias of IsMatch.
-        ("IsMatch" | "matches", "pattern") => {
-            let (pattern, span) = string_literal(value)?;
-            let name = if function == "matches" { "IsMatch" } else { function };
-            check_regex(name, pattern, span).err()
-        }
         // func_extract_patterns.go: newDynamicRegex, then at least one named group.
         ("ExtractPatterns", "pattern") => {
             let (pattern, span) = string_literal(value)?;
@@ -106,14 +99,6 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
                 ),
                 Ok(_) => None,
             }
-        }
-        // func_convert_case.go `convertCase`.
-        ("ConvertCase", "to_case") => {
-            let (s, span) = string_literal(value)?;
-            one_of(s, &["lower", "upper", "snake", "camel"], || {
-                format!("invalid case: {s}, allowed cases are: lower, upper, snake, camel")
-            })
-            .map(|p| p.at(span))
         }
         // func_parse_csv.go `createParseCSVFunction` and `ParseCSVArguments.validate`.
         ("ParseCSV", "mode") => {

@@ -146,13 +146,20 @@ like_getters! {
 #[derive(Clone, Copy, Debug)]
 pub struct List<'s>(pub &'s [Value]);
 
-impl<'s, 'l> FromArg<'s, 'l> for List<'s> {
-    fn from_arg(slot: Option<&'s mut Arg<'l>>) -> Result<Self> {
-        match value(slot) {
+impl<'s> List<'s> {
+    /// The list `value` is, for a body that reads its list after another parameter.
+    pub fn of(value: &'s Value) -> Result<List<'s>> {
+        match value {
             Value::Slice(items) => Ok(List(items)),
             Value::Nil => Ok(List(&[])),
             other => Err(Error::new(format!("expected a list but got {}", other.go_type()))),
         }
+    }
+}
+
+impl<'s, 'l> FromArg<'s, 'l> for List<'s> {
+    fn from_arg(slot: Option<&'s mut Arg<'l>>) -> Result<Self> {
+        List::of(value(slot))
     }
 }
 
