@@ -7,7 +7,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
 ];
 
 /// How `merge_histogram_buckets` merges (its `method`).
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 enum Method {
     RemoveExplicitBound,
     LimitBuckets,
