@@ -130,54 +130,6 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
                 )
             })
         }
-        // transformprocessor func_merge_histogram_buckets.go `mergeHistogramBuckets`.
-        ("merge_histogram_buckets", "method") => {
-            let (s, span) = string_literal(value)?;
-            one_of(s, &["remove_explicit_bound", "limit_buckets"], || {
-                format!("unsupported method {}, expected \"remove_explicit_bound\" or \"limit_buckets\"", go_quote(s))
-            })
-            .map(|p| p.at(span))
-        }
-        // transformprocessor func_convert_gauge_to_sum.go `convertGaugeToSum`; the summary
-        // conversions (func_convert_summary_{count,sum}_val_to_sum.go) share the switch.
-        ("convert_gauge_to_sum" | "convert_summary_count_val_to_sum" | "convert_summary_sum_val_to_sum", "string_agg_temp") => {
-            let (s, span) = string_literal(value)?;
-            one_of(s, &["delta", "cumulative"], || format!("unknown aggregation temporality: {s}")).map(|p| p.at(span))
-        }
-        // transformprocessor func_aggregate_on_attributes_metrics.go and
-        // func_agregate_on_attribute_value_metrics.go: internal/coreinternal/aggregateutil
-        // `ConvertToAggregationFunction`.
-        ("aggregate_on_attributes" | "aggregate_on_attribute_value", "aggregation_function") => {
-            let (s, span) = string_literal(value)?;
-            one_of(s, AGGREGATIONS, || {
-                format!("invalid aggregation function: 'unsupported function: '{s}'', valid options: {}", AGGREGATIONS.join(", "))
-            })
-            .map(|p| p.at(span))
-        }
-        // transformprocessor func_convert_exponential_hist_to_explicit_hist.go: an empty name
-        // means "random".
-        ("convert_exponential_histogram_to_histogram", "distribution_fn") => {
-            let (s, span) = string_literal(value)?;
-            if s.is_empty() {
-                return None;
-            }
-            one_of(s, &["upper", "midpoint", "random", "uniform"], || {
-                format!("invalid conversion function: {s}, must be one of [upper, midpoint, random, uniform]")
-            })
-            .map(|p| p.at(span))
-        }
-        ("convert_exponential_histogram_to_histogram", "explicit_bounds") => match &value.kind {
-            ExprKind::List(items) if items.is_empty() => {
-                Some(LiteralProblem::new(value.span, "explicit bounds cannot be empty: []"))
-            }
-            _ => None,
-        },
-        // transformprocessor func_extract_percentile_metric.go.
-        ("extract_percentile_metric", "percentile") => {
-            let p = float_literal(value)?;
-            (!(0.0..=100.0).contains(&p))
-                .then(|| LiteralProblem::new(value.span, format!("percentile must be between 0 and 100, got {p:.6}")))
-        }
         _ => None,
     }
 }
@@ -212,27 +164,10 @@ pub fn validate_together(function: &str, args: &[(&str, &Expr)]) -> Vec<LiteralP
                 ));
             }
         }
-        // transformprocessor func_merge_histogram_buckets.go: with method "limit_buckets", a literal
-        // target_value must be a positive integer (`maxBucketsFromTargetValue`).
-        "merge_histogram_buckets" => {
-            let limit_buckets = arg("method").and_then(string_literal).is_some_and(|(m, _)| m == "limit_buckets");
-            if limit_buckets
-                && let Some(target) = arg("target_value")
-                && let Some(v) = float_literal(target)
-                && (v < 1.0 || v.trunc() != v || v > i64::MAX as f64)
-            {
-                problems.push(LiteralProblem::new(
-                    target.span,
-                    format!("target_value must be a positive integer when method is \"limit_buckets\", got {}", go_float(v)),
-                ));
-            }
-        }
         _ => {}
     }
     problems
 }
-
-const AGGREGATIONS: &[&str] = &["sum", "mean", "min", "max", "median", "count"];
 
 /// A problem without a span yet (enumerations build the message first).
 struct Pending {
@@ -281,11 +216,6 @@ fn float_literal(expr: &Expr) -> Option<f64> {
         },
         _ => int_literal(expr).map(|n| n as f64),
     }
-}
-
-/// Go's `%v` for a float64, close enough for messages (`0.5`, `3`, `1e+21`).
-fn go_float(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e21 { format!("{}", v as i64) } else { format!("{v}") }
 }
 
 // ---- Regular expressions ----
@@ -578,17 +508,11 @@ mod tests {
     #[test]
     fn merge_histogram_buckets_target_value() {
         let src = r#"merge_histogram_buckets(2.5, "limit_buckets")"#;
-        let (t, m) = (arg(src, 0), arg(src, 1));
-        let problems = validate_together("merge_histogram_buckets", &[("target_value", &t), ("method", &m)]);
-        assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].message, r#"target_value must be a positive integer when method is "limit_buckets", got 2.5"#);
-        assert_eq!(problems[0].span, t.span);
-        let src = r#"merge_histogram_buckets(2.5)"#;
-        let t = arg(src, 0);
-        assert!(validate_together("merge_histogram_buckets", &[("target_value", &t)]).is_empty());
-        let src = r#"merge_histogram_buckets(8, "limit_buckets")"#;
-        let (t, m) = (arg(src, 0), arg(src, 1));
-        assert!(validate_together("merge_histogram_buckets", &[("target_value", &t), ("method", &m)]).is_empty());
+        let p = problem(src, "merge_histogram_buckets", "target_value", 0);
+        assert_eq!(p.message, r#"target_value must be a positive integer when method is "limit_buckets", got 2.5"#);
+        assert_eq!(check(src, "merge_histogram_buckets", "method", 1), None);
+        assert_eq!(check(r#"merge_histogram_buckets(2.5)"#, "merge_histogram_buckets", "target_value", 0), None);
+        assert_eq!(check(r#"merge_histogram_buckets(8, "limit_buckets")"#, "merge_histogram_buckets", "target_value", 0), None);
     }
 
     #[test]
