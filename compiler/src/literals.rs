@@ -120,16 +120,6 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
             let (s, span) = string_literal(value)?;
             s.is_empty().then(|| LiteralProblem::new(span, "pair delimiter cannot be set to an empty string"))
         }
-        // func_time.go `Time` and func_format_time.go `FormatTime`: empty format, then
-        // timeutils.StrptimeToGotime → internal/ctimefmt `ToNative`.
-        ("Time" | "FormatTime", "format") => {
-            let (s, span) = string_literal(value)?;
-            strptime_error(s).map(|message| {
-                LiteralProblem::new(span, message).help(
-                    "supported directives: %Y %y %m %o %q %b %h %B %d %e %g %a %A %H %l %I %p %P %M %S %L %f %s %Z %z %w %i %j %k %D %x %F %T %X %r %R %n %t %% %c",
-                )
-            })
-        }
         _ => None,
     }
 }
@@ -229,42 +219,6 @@ fn check_regex(function: &str, pattern: &str, span: Span) -> Result<usize, Liter
         message: error.message,
         help: error.help,
     })
-}
-
-// ---- Time formats (internal/coreinternal/timeutils/internal/ctimefmt/ctimefmt.go) ----
-
-const STRPTIME_DIRECTIVES: &[char] = &[
-    'Y', 'y', 'm', 'o', 'q', 'b', 'h', 'B', 'd', 'e', 'g', 'a', 'A', 'H', 'l', 'I', 'p', 'P', 'M', 'S', 'L', 'f', 's', 'Z', 'z',
-    'w', 'i', 'j', 'k', 'D', 'x', 'F', 'T', 'X', 'r', 'R', 'n', 't', '%', 'c',
-];
-
-/// `Time`/`FormatTime`: "format cannot be nil" for "", then `ToNative`: no decimal digit anywhere,
-/// and every `%x` (any character but a newline after `%`, scanned left to right) a known
-/// directive.
-fn strptime_error(format: &str) -> Option<String> {
-    if format.is_empty() {
-        return Some("format cannot be nil".to_owned());
-    }
-    if format.chars().any(|c| c.is_ascii_digit()) {
-        return Some("format string should not contain decimals".to_owned());
-    }
-    let mut unsupported = Vec::new();
-    let mut chars = format.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            continue;
-        }
-        match chars.peek() {
-            Some(&'\n') | None => {}
-            Some(&d) => {
-                chars.next();
-                if !STRPTIME_DIRECTIVES.contains(&d) {
-                    unsupported.push(format!("unsupported ctimefmt.ToNative() directive: %{d}"));
-                }
-            }
-        }
-    }
-    (!unsupported.is_empty()).then(|| format!("convert to go time format: [{}]", unsupported.join(" ")))
 }
 
 #[cfg(test)]
@@ -513,18 +467,6 @@ mod tests {
         assert_eq!(check(src, "merge_histogram_buckets", "method", 1), None);
         assert_eq!(check(r#"merge_histogram_buckets(2.5)"#, "merge_histogram_buckets", "target_value", 0), None);
         assert_eq!(check(r#"merge_histogram_buckets(8, "limit_buckets")"#, "merge_histogram_buckets", "target_value", 0), None);
-    }
-
-    #[test]
-    fn time_formats() {
-        assert_eq!(check(r#"Time(attributes["ts"], "%Y-%m-%d %H:%M:%S")"#, "Time", "format", 1), None);
-        assert_eq!(check(r#"FormatTime(Now(), "%Y-%m-%dT%H:%M:%S.%L%z")"#, "FormatTime", "format", 1), None);
-        let p = problem(r#"Time(attributes["ts"], "")"#, "Time", "format", 1);
-        assert_eq!(p.message, "format cannot be nil");
-        let p = problem(r#"Time(attributes["ts"], "%Y-%Q")"#, "Time", "format", 1);
-        assert_eq!(p.message, "convert to go time format: [unsupported ctimefmt.ToNative() directive: %Q]");
-        let p = problem(r#"FormatTime(Now(), "2006-%m")"#, "FormatTime", "format", 1);
-        assert_eq!(p.message, "format string should not contain decimals");
     }
 
     #[test]
