@@ -181,7 +181,6 @@ impl<'s, 'l> FromArg<'s, 'l> for List<'s> {
     }
 }
 
-
 impl<'s, 'l> FromArg<'s, 'l> for Vec<&'s str> {
     /// `[]string`: a list of string literals.
     fn from_arg(slot: Option<&'s mut Arg<'l>>) -> Result<Self> {
