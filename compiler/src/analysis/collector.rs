@@ -109,6 +109,29 @@ impl<'s> Parsed<'s> {
         self.node.as_ref().map(|node| sema::infer_context_among([node], candidates))
     }
 
+    /// The string's own context: the one its layout gives (none when that is no context
+    /// statements run in), or the one it alone infers among `candidates`, reported when it
+    /// cannot be inferred.
+    fn own_context(&mut self, candidates: &[Context]) -> Option<Context> {
+        match &self.snippet.context {
+            Some(given) => given.statement(),
+            None => match self.infer_alone(candidates)? {
+                Ok(context) => Some(context),
+                Err(error) => {
+                    self.report_inference(&error);
+                    None
+                }
+            },
+        }
+    }
+
+    /// [`Self::own_context`] and [`Self::check`] in it.
+    fn compile_alone(&mut self, candidates: &[Context], options: &AnalysisOptions) -> Option<(Context, (Rule, String))> {
+        let context = self.own_context(candidates)?;
+        let inferred = self.snippet.context.is_none();
+        self.check(context, inferred, options).map(|rule| (context, rule))
+    }
+
     fn report_inference(&mut self, error: &InferenceError) {
         // Placeholders keep the text's length.
         let whole = Span::new(0, self.snippet.text.len());
@@ -148,20 +171,8 @@ fn error_mode(snippet: &EmbeddedOttl, options: &AnalysisOptions) -> ErrorMode {
 /// only), or the one its prefixes infer.
 fn analyze_snippet(snippet: &EmbeddedOttl, options: &AnalysisOptions) -> Analysis {
     let mut parsed = Parsed::new(snippet);
-    let context = match &snippet.context {
-        Some(given) => given.statement(),
-        None => match parsed.infer_alone(Context::STATEMENT_CONTEXTS) {
-            Some(Ok(context)) => Some(context),
-            Some(Err(error)) => {
-                parsed.report_inference(&error);
-                None
-            }
-            None => None,
-        },
-    };
-    let compiled =
-        context.and_then(|context| parsed.check(context, snippet.context.is_none(), options).map(|rule| (context, rule)));
-    let rule_sets = compiled
+    let rule_sets = parsed
+        .compile_alone(Context::STATEMENT_CONTEXTS, options)
         .map(|(context, rule)| CompiledRules {
             component: Some(snippet.component.clone()),
             group: None,
@@ -234,22 +245,11 @@ fn infer_group(parsed: &mut [Parsed<'_>], candidates: &[Context]) -> Option<Cont
 /// context's in order; none when a condition does not compile.
 fn filter_group(parsed: &mut [Parsed<'_>], group: GroupId, options: &AnalysisOptions) -> Vec<CompiledRules> {
     let candidates = yaml::signal_contexts(group.signal);
+    // Within a signal, contexts order from the outermost (resource) in.
     let mut by_context: BTreeMap<Context, Vec<(Rule, String)>> = BTreeMap::new();
     let mut complete = true;
     for string in parsed.iter_mut() {
-        let context = match &string.snippet.context {
-            Some(given) => given.statement(),
-            None => match string.infer_alone(candidates) {
-                Some(Ok(context)) => Some(context),
-                Some(Err(error)) => {
-                    string.report_inference(&error);
-                    None
-                }
-                None => None,
-            },
-        };
-        let inferred = string.snippet.context.is_none();
-        match context.and_then(|context| string.check(context, inferred, options).map(|rule| (context, rule))) {
+        match string.compile_alone(candidates, options) {
             Some((context, rule)) => by_context.entry(context).or_default().push(rule),
             None => complete = false,
         }
