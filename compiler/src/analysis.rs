@@ -6,14 +6,16 @@
 //! is read. Each snippet is parsed once, each group's context inferred once, and the
 //! checker's typed IR becomes the rules the back ends run.
 
+mod collector;
+
 use ottl_grammar::document::parse_document;
-use ottl_grammar::{Code, Diagnostic, EntryPoint, Node, Severity, Span, lexer, parse_tokens};
+use ottl_grammar::{Diagnostic, Node, Severity, Span};
+use ottl_runtime::otlp::Signal;
 
 use crate::program::{ErrorMode, RuleSet};
 use crate::schema::{Context, InferenceError};
 use crate::sema;
 use crate::source::{SourceFile, SourceKind};
-use crate::yaml::{self, EmbeddedOttl, SnippetKind};
 
 /// How to analyze.
 #[derive(Clone, Debug, Default)]
@@ -44,9 +46,19 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// The compiled rules, in the file's order; none when there is an error. A `.ottl`
     /// document is one set (none when no context is given or inferable). A collector config
-    /// gives one set per OTTL string; strings whose context is outside the schema (the
-    /// routing connector's `request`) or whose text holds `${…}` references (not final until
-    /// the collector expands them) are checked but not compiled.
+    /// gives, as the collector builds them:
+    /// - one set per transform processor group: its statements, and its `conditions` as
+    ///   the guard, in the group's context (given, or inferred from all of them);
+    /// - one set per filter processor group and context: its conditions, each in its
+    ///   context (given, or inferred from the condition alone); a group whose conditions
+    ///   have several contexts gives one set per context, outermost first, the order the
+    ///   collector evaluates them in its one pass over the items;
+    /// - one set per OTTL string of every other component (routing, tail sampling,
+    ///   count and sum connectors).
+    ///
+    /// Strings whose context is outside the schema (the routing connector's `request`), and
+    /// groups with a string whose text holds `${…}` references (not final until the
+    /// collector expands them), are checked but not compiled.
     pub rule_sets: Vec<CompiledRules>,
 }
 
@@ -56,7 +68,21 @@ pub struct CompiledRules {
     /// The component of a collector config (`processors/transform/mask`); `None` for a
     /// `.ottl` document.
     pub component: Option<String>,
+    /// The transform or filter processor group the rules are; `None` for a `.ottl`
+    /// document and for the other components.
+    pub group: Option<ProcessorGroup>,
     pub rule_set: RuleSet,
+}
+
+/// Where a group sits in its processor: a processor runs its groups of a signal one after
+/// the other, by index, on each batch of that signal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProcessorGroup {
+    /// The signal of the list the group is in (`trace_statements`, `log_conditions`,
+    /// the filter's legacy `metrics:` …).
+    pub signal: Signal,
+    /// Its place among the processor's groups of that signal, from 0.
+    pub index: usize,
 }
 
 impl Analysis {
@@ -79,7 +105,7 @@ impl Analysis {
 pub fn analyze(file: &SourceFile, options: &AnalysisOptions) -> Analysis {
     let mut analysis = match file.kind {
         SourceKind::Ottl => analyze_document(&file.text, options),
-        SourceKind::CollectorYaml => analyze_collector_yaml(&file.text, options),
+        SourceKind::CollectorYaml => collector::analyze(&file.text, options),
     };
     analysis.diagnostics.sort_by_key(|d| (d.span().start, d.span().end));
     analysis.diagnostics.dedup();
@@ -125,117 +151,18 @@ fn analyze_document(text: &str, options: &AnalysisOptions) -> Analysis {
         diagnostics.extend(checked.diagnostics);
         rules.extend(checked.ir.map(|rule| (rule, text[span.range()].trim().to_string())));
     }
-    let rule_set = RuleSet { context, rules, error_mode: options.error_mode };
-    Analysis { diagnostics, rule_sets: vec![CompiledRules { component: None, rule_set }] }
-}
-
-fn analyze_collector_yaml(text: &str, options: &AnalysisOptions) -> Analysis {
-    let extracted = match yaml::extract_all(text) {
-        Ok(extracted) => extracted,
-        Err(error) => {
-            let invalid =
-                Diagnostic::new(Code::InvalidYaml, format!("invalid YAML: {}", error.message), Span::from(error.span), "here");
-            return Analysis { diagnostics: vec![invalid], rule_sets: Vec::new() };
-        }
-    };
-    let mut analysis = Analysis::default();
-    analysis.diagnostics.extend(extracted.duplicate_keys.into_iter().map(|duplicate| {
-        Diagnostic::new(Code::DuplicateYamlKey, duplicate.message, Span::from(duplicate.span), "defined again here")
-            .with_help("the collector refuses a file that defines a key twice; remove or merge one of them")
-    }));
-    analysis.diagnostics.extend(
-        extracted
-            .config_errors
-            .into_iter()
-            .filter(|error| error.unless_gate.is_none_or(|gate| !options.feature_gates.iter().any(|g| g == gate)))
-            .map(|error| Diagnostic::new(error.code, error.message, Span::from(error.span), "here").with_help(error.help)),
-    );
-    for snippet in &extracted.snippets {
-        let found = analyze_snippet(snippet, options);
-        analysis.diagnostics.extend(found.diagnostics);
-        analysis.rule_sets.extend(found.rule_sets);
-    }
-    analysis
-}
-
-/// The collector expands `${env:X}` (and other `${…}` providers) before it parses OTTL;
-/// their values are unknown here. Each reference becomes a run of `x` of the same byte
-/// length: a word, which reads as a path where a value stands and as text inside a
-/// string, and keeps every offset (so the source map still applies).
-fn env_placeholders(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let Some(len) = rest[start..].find('}') else { break };
-        out.push_str(&rest[..start]);
-        out.extend(std::iter::repeat_n('x', len + 1));
-        rest = &rest[start + len + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// One OTTL string from a collector config, its diagnostics moved from the string's
-/// offsets to the file's through the YAML scalar's source map.
-fn analyze_snippet(snippet: &EmbeddedOttl, options: &AnalysisOptions) -> Analysis {
-    let entry = match snippet.kind {
-        SnippetKind::Statement => EntryPoint::Statement,
-        SnippetKind::Condition => EntryPoint::Condition,
-    };
-    let text = if snippet.needs_env { env_placeholders(&snippet.text) } else { snippet.text.clone() };
-    let parsed = parse_tokens(&text, &lexer::lex(&text), entry);
-    let mut analysis = Analysis { diagnostics: sema::syntax_diagnostics(&parsed).collect(), rule_sets: Vec::new() };
-    if let (false, Some(node)) = (parsed.has_errors(), &parsed.node) {
-        match snippet_context(snippet, node, &text) {
-            Ok(Some(context)) => {
-                let checked = sema::check_rule(node, &options.settings(context, snippet.context.is_none()));
-                analysis.diagnostics.extend(checked.diagnostics);
-                if let Some(rule) = checked.ir.filter(|_| !snippet.needs_env) {
-                    let error_mode = snippet.error_mode.as_deref().and_then(ErrorMode::parse).unwrap_or(options.error_mode);
-                    let rules = vec![(rule, snippet.text.trim().to_string())];
-                    let rule_set = RuleSet { context, rules, error_mode };
-                    analysis.rule_sets.push(CompiledRules { component: Some(snippet.component.clone()), rule_set });
-                }
-            }
-            Ok(None) => {}
-            Err(inference) => analysis.diagnostics.push(inference),
-        }
-    }
-    let to_file = |span: Span| Span::from(snippet.source_map.range_to_source(span.range()));
-    analysis.diagnostics = analysis.diagnostics.into_iter().map(|d| d.map_spans(to_file)).collect();
-    analysis
-}
-
-/// The layout's context (`context: span`, a filter's `span:` list), or the one inferred
-/// from the snippet's prefixes. `None` for contexts outside the schema (the routing
-/// connector's `request`), which get syntax checks only.
-fn snippet_context(snippet: &EmbeddedOttl, node: &Node, text: &str) -> Result<Option<Context>, Diagnostic> {
-    match &snippet.context {
-        Some(given) => Ok(given.statement()),
-        None => {
-            sema::infer_context([node]).map(Some).map_err(|error| sema::inference_diagnostic(&error, Span::new(0, text.len())))
-        }
-    }
+    let rule_set = RuleSet::new(context, rules, options.error_mode);
+    Analysis { diagnostics, rule_sets: vec![CompiledRules { component: None, group: None, rule_set }] }
 }
 
 #[cfg(test)]
 mod tests {
+    use ottl_grammar::Code;
+
     use super::*;
 
     fn analyzed(name: &str, text: &str, options: &AnalysisOptions) -> Analysis {
         analyze(&SourceFile::new(name, text, SourceKind::from_path(std::path::Path::new(name))), options)
-    }
-
-    #[test]
-    fn environment_references_are_checked_with_placeholders_at_their_offsets() {
-        assert_eq!(env_placeholders(r#"set(x, "${env:A}") where y == ${B}"#), r#"set(x, "xxxxxxxx") where y == xxxx"#);
-        assert_eq!(env_placeholders("${é}z"), "xxxxxz", "one x per byte");
-        assert_eq!(env_placeholders("${unclosed"), "${unclosed");
-        let yaml = "processors:\n  transform:\n    log_statements:\n      - set(attributes[\"env\"], ${env:ENV}) where body = \"${env:X}\"\n";
-        let diagnostics = analyzed("a.yaml", yaml, &AnalysisOptions::default()).diagnostics;
-        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-        assert_eq!(diagnostics[0].code, Code::AssignInCondition);
-        assert_eq!(&yaml[diagnostics[0].span().range()], "=");
     }
 
     #[test]
@@ -284,16 +211,5 @@ mod tests {
         assert!(!without_context.has_errors());
         let diagnostics = without_context.into_rule_set().expect_err("no context, no rules");
         assert_eq!(diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), [Code::ContextUnknown]);
-    }
-
-    #[test]
-    fn a_collector_config_compiles_each_string_in_its_group_context_and_error_mode() {
-        let yaml = "processors:\n  transform/mask:\n    error_mode: silent\n    trace_statements:\n      - context: span\n        statements:\n          - set(attributes[\"a\"], 1)\n          - set(attributes[\"b\"], \"${env:B}\")\n  routing:\n    table:\n      - context: request\n        condition: request[\"x\"] == \"y\"\n";
-        let analysis = analyzed("a.yaml", yaml, &AnalysisOptions::default());
-        assert!(analysis.diagnostics.is_empty(), "{:?}", analysis.diagnostics);
-        let [compiled] = &analysis.rule_sets[..] else { panic!("one compiled string: {:?}", analysis.rule_sets) };
-        assert_eq!(compiled.component.as_deref(), Some("processors/transform/mask"));
-        assert_eq!((compiled.rule_set.context, compiled.rule_set.error_mode), (Context::Span, ErrorMode::Silent));
-        assert_eq!(compiled.rule_set.rules[0].1, "set(attributes[\"a\"], 1)");
     }
 }

@@ -88,13 +88,6 @@ impl LiteralProblem {
 /// literal…); anything else (paths, calls) returns None, since it is known only at run time.
 pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProblem> {
     match (function, param) {
-        // ottlfuncs/regex.go `newDynamicRegex`, used by func_is_match.go. `matches` is the seed's
-        // alias of IsMatch.
-        ("IsMatch" | "matches", "pattern") => {
-            let (pattern, span) = string_literal(value)?;
-            let name = if function == "matches" { "IsMatch" } else { function };
-            check_regex(name, pattern, span).err()
-        }
         // func_extract_patterns.go: newDynamicRegex, then at least one named group.
         ("ExtractPatterns", "pattern") => {
             let (pattern, span) = string_literal(value)?;
@@ -106,14 +99,6 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
                 ),
                 Ok(_) => None,
             }
-        }
-        // func_convert_case.go `convertCase`.
-        ("ConvertCase", "to_case") => {
-            let (s, span) = string_literal(value)?;
-            one_of(s, &["lower", "upper", "snake", "camel"], || {
-                format!("invalid case: {s}, allowed cases are: lower, upper, snake, camel")
-            })
-            .map(|p| p.at(span))
         }
         // func_parse_csv.go `createParseCSVFunction` and `ParseCSVArguments.validate`.
         ("ParseCSV", "mode") => {
@@ -134,64 +119,6 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
         ("ToKeyValueString", "pair_delimiter") => {
             let (s, span) = string_literal(value)?;
             s.is_empty().then(|| LiteralProblem::new(span, "pair delimiter cannot be set to an empty string"))
-        }
-        // func_time.go `Time` and func_format_time.go `FormatTime`: empty format, then
-        // timeutils.StrptimeToGotime → internal/ctimefmt `ToNative`.
-        ("Time" | "FormatTime", "format") => {
-            let (s, span) = string_literal(value)?;
-            strptime_error(s).map(|message| {
-                LiteralProblem::new(span, message).help(
-                    "supported directives: %Y %y %m %o %q %b %h %B %d %e %g %a %A %H %l %I %p %P %M %S %L %f %s %Z %z %w %i %j %k %D %x %F %T %X %r %R %n %t %% %c",
-                )
-            })
-        }
-        // transformprocessor func_merge_histogram_buckets.go `mergeHistogramBuckets`.
-        ("merge_histogram_buckets", "method") => {
-            let (s, span) = string_literal(value)?;
-            one_of(s, &["remove_explicit_bound", "limit_buckets"], || {
-                format!("unsupported method {}, expected \"remove_explicit_bound\" or \"limit_buckets\"", go_quote(s))
-            })
-            .map(|p| p.at(span))
-        }
-        // transformprocessor func_convert_gauge_to_sum.go `convertGaugeToSum`; the summary
-        // conversions (func_convert_summary_{count,sum}_val_to_sum.go) share the switch.
-        ("convert_gauge_to_sum" | "convert_summary_count_val_to_sum" | "convert_summary_sum_val_to_sum", "string_agg_temp") => {
-            let (s, span) = string_literal(value)?;
-            one_of(s, &["delta", "cumulative"], || format!("unknown aggregation temporality: {s}")).map(|p| p.at(span))
-        }
-        // transformprocessor func_aggregate_on_attributes_metrics.go and
-        // func_agregate_on_attribute_value_metrics.go: internal/coreinternal/aggregateutil
-        // `ConvertToAggregationFunction`.
-        ("aggregate_on_attributes" | "aggregate_on_attribute_value", "aggregation_function") => {
-            let (s, span) = string_literal(value)?;
-            one_of(s, AGGREGATIONS, || {
-                format!("invalid aggregation function: 'unsupported function: '{s}'', valid options: {}", AGGREGATIONS.join(", "))
-            })
-            .map(|p| p.at(span))
-        }
-        // transformprocessor func_convert_exponential_hist_to_explicit_hist.go: an empty name
-        // means "random".
-        ("convert_exponential_histogram_to_histogram", "distribution_fn") => {
-            let (s, span) = string_literal(value)?;
-            if s.is_empty() {
-                return None;
-            }
-            one_of(s, &["upper", "midpoint", "random", "uniform"], || {
-                format!("invalid conversion function: {s}, must be one of [upper, midpoint, random, uniform]")
-            })
-            .map(|p| p.at(span))
-        }
-        ("convert_exponential_histogram_to_histogram", "explicit_bounds") => match &value.kind {
-            ExprKind::List(items) if items.is_empty() => {
-                Some(LiteralProblem::new(value.span, "explicit bounds cannot be empty: []"))
-            }
-            _ => None,
-        },
-        // transformprocessor func_extract_percentile_metric.go.
-        ("extract_percentile_metric", "percentile") => {
-            let p = float_literal(value)?;
-            (!(0.0..=100.0).contains(&p))
-                .then(|| LiteralProblem::new(value.span, format!("percentile must be between 0 and 100, got {p:.6}")))
         }
         _ => None,
     }
@@ -227,27 +154,10 @@ pub fn validate_together(function: &str, args: &[(&str, &Expr)]) -> Vec<LiteralP
                 ));
             }
         }
-        // transformprocessor func_merge_histogram_buckets.go: with method "limit_buckets", a literal
-        // target_value must be a positive integer (`maxBucketsFromTargetValue`).
-        "merge_histogram_buckets" => {
-            let limit_buckets = arg("method").and_then(string_literal).is_some_and(|(m, _)| m == "limit_buckets");
-            if limit_buckets
-                && let Some(target) = arg("target_value")
-                && let Some(v) = float_literal(target)
-                && (v < 1.0 || v.trunc() != v || v > i64::MAX as f64)
-            {
-                problems.push(LiteralProblem::new(
-                    target.span,
-                    format!("target_value must be a positive integer when method is \"limit_buckets\", got {}", go_float(v)),
-                ));
-            }
-        }
         _ => {}
     }
     problems
 }
-
-const AGGREGATIONS: &[&str] = &["sum", "mean", "min", "max", "median", "count"];
 
 /// A problem without a span yet (enumerations build the message first).
 struct Pending {
@@ -298,11 +208,6 @@ fn float_literal(expr: &Expr) -> Option<f64> {
     }
 }
 
-/// Go's `%v` for a float64, close enough for messages (`0.5`, `3`, `1e+21`).
-fn go_float(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e21 { format!("{}", v as i64) } else { format!("{v}") }
-}
-
 // ---- Regular expressions ----
 
 /// Compiles `pattern` as the reference would (Go `regexp.Compile`, RE2 syntax) and returns the
@@ -314,42 +219,6 @@ fn check_regex(function: &str, pattern: &str, span: Span) -> Result<usize, Liter
         message: error.message,
         help: error.help,
     })
-}
-
-// ---- Time formats (internal/coreinternal/timeutils/internal/ctimefmt/ctimefmt.go) ----
-
-const STRPTIME_DIRECTIVES: &[char] = &[
-    'Y', 'y', 'm', 'o', 'q', 'b', 'h', 'B', 'd', 'e', 'g', 'a', 'A', 'H', 'l', 'I', 'p', 'P', 'M', 'S', 'L', 'f', 's', 'Z', 'z',
-    'w', 'i', 'j', 'k', 'D', 'x', 'F', 'T', 'X', 'r', 'R', 'n', 't', '%', 'c',
-];
-
-/// `Time`/`FormatTime`: "format cannot be nil" for "", then `ToNative`: no decimal digit anywhere,
-/// and every `%x` (any character but a newline after `%`, scanned left to right) a known
-/// directive.
-fn strptime_error(format: &str) -> Option<String> {
-    if format.is_empty() {
-        return Some("format cannot be nil".to_owned());
-    }
-    if format.chars().any(|c| c.is_ascii_digit()) {
-        return Some("format string should not contain decimals".to_owned());
-    }
-    let mut unsupported = Vec::new();
-    let mut chars = format.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            continue;
-        }
-        match chars.peek() {
-            Some(&'\n') | None => {}
-            Some(&d) => {
-                chars.next();
-                if !STRPTIME_DIRECTIVES.contains(&d) {
-                    unsupported.push(format!("unsupported ctimefmt.ToNative() directive: %{d}"));
-                }
-            }
-        }
-    }
-    (!unsupported.is_empty()).then(|| format!("convert to go time format: [{}]", unsupported.join(" ")))
 }
 
 #[cfg(test)]
@@ -593,29 +462,11 @@ mod tests {
     #[test]
     fn merge_histogram_buckets_target_value() {
         let src = r#"merge_histogram_buckets(2.5, "limit_buckets")"#;
-        let (t, m) = (arg(src, 0), arg(src, 1));
-        let problems = validate_together("merge_histogram_buckets", &[("target_value", &t), ("method", &m)]);
-        assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].message, r#"target_value must be a positive integer when method is "limit_buckets", got 2.5"#);
-        assert_eq!(problems[0].span, t.span);
-        let src = r#"merge_histogram_buckets(2.5)"#;
-        let t = arg(src, 0);
-        assert!(validate_together("merge_histogram_buckets", &[("target_value", &t)]).is_empty());
-        let src = r#"merge_histogram_buckets(8, "limit_buckets")"#;
-        let (t, m) = (arg(src, 0), arg(src, 1));
-        assert!(validate_together("merge_histogram_buckets", &[("target_value", &t), ("method", &m)]).is_empty());
-    }
-
-    #[test]
-    fn time_formats() {
-        assert_eq!(check(r#"Time(attributes["ts"], "%Y-%m-%d %H:%M:%S")"#, "Time", "format", 1), None);
-        assert_eq!(check(r#"FormatTime(Now(), "%Y-%m-%dT%H:%M:%S.%L%z")"#, "FormatTime", "format", 1), None);
-        let p = problem(r#"Time(attributes["ts"], "")"#, "Time", "format", 1);
-        assert_eq!(p.message, "format cannot be nil");
-        let p = problem(r#"Time(attributes["ts"], "%Y-%Q")"#, "Time", "format", 1);
-        assert_eq!(p.message, "convert to go time format: [unsupported ctimefmt.ToNative() directive: %Q]");
-        let p = problem(r#"FormatTime(Now(), "2006-%m")"#, "FormatTime", "format", 1);
-        assert_eq!(p.message, "format string should not contain decimals");
+        let p = problem(src, "merge_histogram_buckets", "target_value", 0);
+        assert_eq!(p.message, r#"target_value must be a positive integer when method is "limit_buckets", got 2.5"#);
+        assert_eq!(check(src, "merge_histogram_buckets", "method", 1), None);
+        assert_eq!(check(r#"merge_histogram_buckets(2.5)"#, "merge_histogram_buckets", "target_value", 0), None);
+        assert_eq!(check(r#"merge_histogram_buckets(8, "limit_buckets")"#, "merge_histogram_buckets", "target_value", 0), None);
     }
 
     #[test]

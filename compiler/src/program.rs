@@ -26,15 +26,26 @@ impl Rule {
     }
 }
 
-/// A compiled rule file.
+/// A compiled rule file, or one statement or condition group of a collector processor.
 #[derive(Clone, Debug)]
 pub struct RuleSet {
     pub context: Context,
     pub rules: Vec<(Rule, String)>,
     pub error_mode: ErrorMode,
+    /// A transform group's `conditions`: the rules run on an item only when at least one
+    /// of them holds; empty, they always run. Evaluated once per item before the rules, in
+    /// order until one holds, as the collector's condition sequence does: one that fails is
+    /// handled by the error mode (`propagate` fails the payload, `ignore` and `silent` go
+    /// on with the next condition).
+    pub guard: Vec<(ir::Expr, String)>,
 }
 
 impl RuleSet {
+    /// Rules without a guard.
+    pub fn new(context: Context, rules: Vec<(Rule, String)>, error_mode: ErrorMode) -> RuleSet {
+        RuleSet { context, rules, error_mode, guard: Vec::new() }
+    }
+
     /// Whether some rule can `keep()`: then only kept items survive.
     pub fn is_allow_list(&self) -> bool {
         self.rules.iter().any(|(rule, _)| matches!(rule, Rule::Statement(s) if s.action.function.signature().name == "keep"))

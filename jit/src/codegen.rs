@@ -159,6 +159,33 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
         Ok(())
     }
 
+    /// A group's guard, before the rules: its conditions in order until one holds, which
+    /// goes on to the rules; when none holds the item is done, with nothing run. A failing
+    /// condition goes through an error block like a rule's, with its site at
+    /// `first_site` + its index, and on to the next condition unless the error mode
+    /// propagates.
+    pub fn guard(&mut self, guard: &'ir [(Expr, String)], first_site: usize) -> Result<()> {
+        if guard.is_empty() {
+            return Ok(());
+        }
+        let holds_block = self.b.create_block();
+        for (index, (condition, _)) in guard.iter().enumerate() {
+            let next = self.b.create_block();
+            let error = self.b.create_block();
+            self.on_error = error;
+            let holds = self.condition(condition)?;
+            self.b.ins().brif(holds, holds_block, &[], next, &[]);
+            self.b.switch_to_block(error);
+            let (frame, site) = (self.frame, self.u32((first_site + index) as u32));
+            let propagates = self.helper(HelperId::RuleFailed, &[frame, site])?;
+            self.b.ins().brif(propagates, self.failed, &[], next, &[]);
+            self.b.switch_to_block(next);
+        }
+        self.succeed();
+        self.b.switch_to_block(holds_block);
+        Ok(())
+    }
+
     fn pointer(&self) -> ClType {
         self.module.target_config().pointer_type()
     }

@@ -18,7 +18,7 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module, default_libcall_names};
-use ottl_runtime::exec::{self, Outputs};
+use ottl_runtime::exec::{self, Outputs, RuleKind};
 use ottl_runtime::native::helpers::HelperId;
 use ottl_runtime::native::{ClosureCode, Entry, Frame, RuleSite, Sites};
 use ottl_runtime::otlp::Telemetry;
@@ -124,11 +124,10 @@ struct Compiler<'ir> {
 
 impl<'ir> Compiler<'ir> {
     fn new(rules: &'ir RuleSet, keep_listing: bool) -> Result<Compiler<'ir>> {
-        let sites = Sites {
-            rules: rules.rules.iter().map(|(rule, text)| RuleSite { text: text.clone(), kind: rule.kind() }).collect(),
-            error_mode: rules.error_mode,
-            ..Sites::default()
-        };
+        // The guard's conditions fail like rules: their sites follow the rules'.
+        let rule_sites = rules.rules.iter().map(|(rule, text)| RuleSite { text: text.clone(), kind: rule.kind() });
+        let guard_sites = rules.guard.iter().map(|(_, text)| RuleSite { text: text.clone(), kind: RuleKind::Condition });
+        let sites = Sites { rules: rule_sites.chain(guard_sites).collect(), error_mode: rules.error_mode, ..Sites::default() };
         Ok(Compiler {
             module: new_module()?,
             shared: Shared { sites, pending: Vec::new(), helpers: HashMap::new(), context: rules.context },
@@ -217,11 +216,14 @@ impl<'ir> Compiler<'ir> {
         Ok(id)
     }
 
-    /// The entry, `(frame) -> status`: every rule in order.
+    /// The entry, `(frame) -> status`: the guard, then every rule in order.
     fn entry(&mut self) -> Result<FuncId> {
         let pointer = self.module.target_config().pointer_type();
-        let rules = &self.rules.rules;
-        self.define("entry", &[pointer], |g| g.rules(rules))
+        let (rules, guard) = (&self.rules.rules, &self.rules.guard);
+        self.define("entry", &[pointer], |g| {
+            g.guard(guard, rules.len())?;
+            g.rules(rules)
+        })
     }
 
     /// A closure, `(frame, params, count) -> status`, its value left in its result slot.

@@ -40,7 +40,8 @@ async fn diagnostics_with_codes_links_and_quick_fixes() {
             "textDocument/codeAction",
             json!({"textDocument": {"uri": uri}, "range": range(1, 10, 10), "context": {"diagnostics": []}}),
         )
-        .await.unwrap();
+        .await
+        .unwrap();
     let action = &actions[0];
     assert_eq!(action["kind"], "quickfix");
     assert_eq!(action["edit"]["changes"][uri][0], json!({"range": range(1, 9, 15), "newText": "status"}));
@@ -51,7 +52,8 @@ async fn diagnostics_with_codes_links_and_quick_fixes() {
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": range(1, 9, 15), "text": "status"}]}),
         )
-        .await.unwrap();
+        .await
+        .unwrap();
     assert_eq!(client.diagnostics(uri).await.unwrap(), Vec::<Value>::new());
 }
 
@@ -102,13 +104,17 @@ async fn completion_hover_and_signatures_where_the_cursor_is() {
 async fn formatting_symbols_and_tokens() {
     let mut client = Client::start(json!({"defaultContext": "log"})).await.unwrap();
     let uri = "file:///messy.ottl";
-    client.open(uri, "ottl", "set( attributes[\"a\"],1 )   where body==nil\n\n\n# note\nkeep_keys(attributes,[\"a\"])\n").await.unwrap();
+    client
+        .open(uri, "ottl", "set( attributes[\"a\"],1 )   where body==nil\n\n\n# note\nkeep_keys(attributes,[\"a\"])\n")
+        .await
+        .unwrap();
     let edits = client
         .request(
             "textDocument/formatting",
             json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
         )
-        .await.unwrap();
+        .await
+        .unwrap();
     assert_eq!(edits[0]["newText"], "set(attributes[\"a\"], 1) where body == nil\n\n# note\nkeep_keys(attributes, [\"a\"])\n");
     let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}})).await.unwrap();
     assert_eq!(symbols.as_array().unwrap().len(), 2);
@@ -124,7 +130,8 @@ async fn formatting_symbols_and_tokens() {
             "textDocument/formatting",
             json!({"textDocument": {"uri": broken}, "options": {"tabSize": 4, "insertSpaces": true}}),
         )
-        .await.unwrap();
+        .await
+        .unwrap();
     assert_eq!(edits, json!([]), "broken text is never rewritten");
 }
 
@@ -196,7 +203,8 @@ async fn yaml_quick_fixes_only_where_the_text_goes_in_as_it_is() {
             "textDocument/codeAction",
             json!({"textDocument": {"uri": uri}, "range": range(4, 0, 60), "context": {"diagnostics": []}}),
         )
-        .await.unwrap();
+        .await
+        .unwrap();
     let edits: Vec<&Value> = actions.as_array().unwrap().iter().map(|a| &a["edit"]["changes"][uri][0]).collect();
     assert_eq!(edits, [&json!({"range": range(4, 30, 32), "newText": "or"})], "no quotes written into YAML");
 }

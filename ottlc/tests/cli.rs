@@ -13,7 +13,11 @@ fn ottlc(args: &[&str], stdin: &str) -> Output {
 }
 
 /// `ottlc` run in the working directory `dir`.
-#[allow(clippy::unwrap_used, clippy::expect_used, reason = "test harness: a test fails when ottlc cannot be run or fed its input")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test harness: a test fails when ottlc cannot be run or fed its input"
+)]
 fn ottlc_in(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ottlc"))
         .current_dir(dir)

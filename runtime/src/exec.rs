@@ -73,13 +73,15 @@ impl ErrorMode {
 
     /// What the failure of rule `text` becomes under this mode: a warning to log
     /// (`ignore`), nothing (`silent`), or the error that fails the payload (`propagate`).
-    /// Both back ends word it the same way, as the processors do.
+    /// Both back ends word it the same way, as the collector's statement and condition
+    /// sequences do (a filter's conditions and a transform group's `conditions` are both
+    /// condition sequences).
     pub fn on_failure(self, kind: RuleKind, text: &str, error: Error) -> Result<Option<String>> {
         let what = match kind {
-            RuleKind::Statement => "statement",
-            RuleKind::Condition => "condition",
+            RuleKind::Statement => "failed to execute statement",
+            RuleKind::Condition => "failed to eval condition",
         };
-        let error = Error::new(format!("failed to execute {what}: {text}, {error}"));
+        let error = Error::new(format!("{what}: {text}, {error}"));
         match self {
             ErrorMode::Ignore => Ok(Some(error.to_string())),
             ErrorMode::Silent => Ok(None),

@@ -25,6 +25,35 @@ pub enum Telemetry {
     Profiles(ProfilesData),
 }
 
+/// The four OTLP signals: what a collector pipeline carries, and what a processor's
+/// statement or condition groups are configured for (`trace_statements`, `log_conditions`,
+/// the filter processor's `metrics:` …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Signal {
+    Traces,
+    Metrics,
+    Logs,
+    Profiles,
+}
+
+impl Signal {
+    /// The name the collector gives it in `service.pipelines` (`traces`, `metrics`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Traces => "traces",
+            Signal::Metrics => "metrics",
+            Signal::Logs => "logs",
+            Signal::Profiles => "profiles",
+        }
+    }
+}
+
+impl std::fmt::Display for Signal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The deepest JSON nesting accepted: attribute values nest, and a hostile file must not
 /// exhaust the stack.
 const MAX_DEPTH: usize = 128;
@@ -53,6 +82,16 @@ impl Telemetry {
             }
             _ => Telemetry::Logs(serde_json::from_value(json).map_err(invalid)?),
         })
+    }
+
+    /// The signal this payload carries.
+    pub fn signal(&self) -> Signal {
+        match self {
+            Telemetry::Traces(_) => Signal::Traces,
+            Telemetry::Metrics(_) => Signal::Metrics,
+            Telemetry::Logs(_) => Signal::Logs,
+            Telemetry::Profiles(_) => Signal::Profiles,
+        }
     }
 
     /// OTLP/JSON without default fields.
@@ -218,6 +257,15 @@ mod tests {
         "name":"GET","kind":2,"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000001500000000",
         "attributes":[{"key":"code","value":{"intValue":"500"}},{"key":"empty","value":{"stringValue":""}}],
         "status":{"code":2,"message":"boom"}}]}]}]}"#;
+
+    #[test]
+    fn a_payload_tells_its_signal_by_its_top_level_key() {
+        let signal = |json: &str| Telemetry::from_json(json).map(|t| t.signal().name());
+        assert_eq!(signal(SPANS), Ok("traces"));
+        assert_eq!(signal(r#"{"resourceMetrics":[]}"#), Ok("metrics"));
+        assert_eq!(signal(r#"{"resourceLogs":[]}"#), Ok("logs"));
+        assert_eq!(signal(r#"{"resourceProfiles":[]}"#), Ok("profiles"));
+    }
 
     #[test]
     fn spans_round_trip_in_the_otlp_json_mapping() {

@@ -35,6 +35,7 @@ pub fn agrees(setup: &GoSetup, rules: &str, sample: &Telemetry) -> Result<(), St
         context: setup.context.to_string(),
         error_mode: "propagate",
         rules: rules.lines().map(str::to_string).collect(),
+        conditions: Vec::new(),
         input: sample.to_json(),
     };
     let theirs = reference::run_batch(std::slice::from_ref(&case))?.pop().ok_or("ottl-ref gave no outcome")?;

@@ -16,8 +16,9 @@
 //
 // `batch` runs many cases in one process (the differential tests send thousands): one JSON
 // object per input line, {"id", "command", "signal", "context", "error_mode", "rules",
-// "input"}, and one result per output line, {"id", "output"} or {"id", "error",
-// "rejected"}.
+// "conditions", "input"}, and one result per output line, {"id", "output"} or {"id",
+// "error", "rejected"}. `conditions`, for `statements`, are the statement group's
+// `conditions`: the statements run on an item only when one of them holds.
 //
 // `check` says whether the collector would start with some OTTL, and if not, with what
 // error: no data goes through. A line {"id", "kind": statement|condition, "signal",
@@ -117,7 +118,7 @@ func main() {
 		if !ok {
 			usage(fmt.Sprintf("unknown processor %q: transform or filter", *processorName))
 		}
-		factory, conf, err := configure(command, *signal, *contextName, *errorMode, rules)
+		factory, conf, err := configure(command, *signal, *contextName, *errorMode, rules, nil)
 		if err != nil {
 			usage(err.Error())
 		}
@@ -126,7 +127,7 @@ func main() {
 		}
 		return
 	}
-	factory, conf, err := configure(mode, *signal, *contextName, *errorMode, rules)
+	factory, conf, err := configure(mode, *signal, *contextName, *errorMode, rules, nil)
 	if err != nil {
 		usage(err.Error())
 	}
@@ -153,26 +154,31 @@ func enableGates(gates string) {
 	}
 }
 
-// configure picks the processor for a command and builds its configuration.
-func configure(command, signal, contextName, errorMode string, rules []any) (processor.Factory, map[string]any, error) {
-	switch command {
-	case "statements":
-		return transformprocessor.NewFactory(), transformConfig(signal, contextName, errorMode, rules), nil
-	case "conditions":
+// configure picks the processor for a command and builds its configuration. guard, for
+// statements only, is their group's `conditions`.
+func configure(command, signal, contextName, errorMode string, rules []any, guard []string) (processor.Factory, map[string]any, error) {
+	switch {
+	case command == "statements":
+		return transformprocessor.NewFactory(), transformConfig(signal, contextName, errorMode, rules, guard), nil
+	case command == "conditions" && len(guard) == 0:
 		return filterprocessor.NewFactory(), filterConfig(signal, contextName, errorMode, rules), nil
+	case command == "conditions":
+		return nil, nil, errors.New("conditions guard statements; the filter processor has none")
 	}
 	return nil, nil, fmt.Errorf("unknown command %q", command)
 }
 
 // batchCase is one line of a batch.
 type batchCase struct {
-	ID        string          `json:"id"`
-	Command   string          `json:"command"`
-	Signal    string          `json:"signal"`
-	Context   string          `json:"context"`
-	ErrorMode string          `json:"error_mode"`
-	Rules     []string        `json:"rules"`
-	Input     json.RawMessage `json:"input"`
+	ID        string   `json:"id"`
+	Command   string   `json:"command"`
+	Signal    string   `json:"signal"`
+	Context   string   `json:"context"`
+	ErrorMode string   `json:"error_mode"`
+	Rules     []string `json:"rules"`
+	// Conditions guard a transform group's statements.
+	Conditions []string        `json:"conditions"`
+	Input      json.RawMessage `json:"input"`
 }
 
 // batchResult is one line of a batch's answer.
@@ -202,7 +208,7 @@ func batch(in io.Reader, out io.Writer) error {
 		if errorMode == "" {
 			errorMode = "propagate"
 		}
-		factory, conf, err := configure(c.Command, c.Signal, c.Context, errorMode, rules)
+		factory, conf, err := configure(c.Command, c.Signal, c.Context, errorMode, rules, c.Conditions)
 		if err == nil {
 			var output []byte
 			output, err = runRecovering(factory, conf, c.Signal, c.Input)
@@ -266,11 +272,15 @@ func readLines(path string) ([]any, error) {
 	return rules, scanner.Err()
 }
 
-// transformConfig is a transform processor's configuration with one statement group.
-func transformConfig(signal, contextName, errorMode string, statements []any) map[string]any {
+// transformConfig is a transform processor's configuration with one statement group,
+// guarded by conditions when there are some.
+func transformConfig(signal, contextName, errorMode string, statements []any, conditions []string) map[string]any {
 	group := map[string]any{"statements": statements}
 	if contextName != "" {
 		group["context"] = contextName
+	}
+	if len(conditions) > 0 {
+		group["conditions"] = conditions
 	}
 	key := map[string]string{"traces": "trace_statements", "metrics": "metric_statements", "logs": "log_statements"}[signal]
 	return map[string]any{"error_mode": errorMode, key: []any{group}}

@@ -5,10 +5,11 @@ use ottl_compiler::interp;
 use ottl_compiler::program::ErrorMode;
 use ottl_compiler::registry::LAMBDA_GATE;
 use ottl_compiler::schema::Context;
-use ottl_runtime::otlp::Telemetry;
+use ottl_runtime::otlp::{Signal, Telemetry};
 use serde_json::Value as Json;
 
 use crate::reference::{Case, Outcome};
+use crate::rules::TransformGroup;
 
 /// Runs a case through `ottlc`'s interpreter, as `ottl-ref` runs it through the collector.
 pub fn run_ours(case: &Case) -> Outcome {
@@ -24,10 +25,20 @@ pub fn run_ours(case: &Case) -> Outcome {
         "silent" => ErrorMode::Silent,
         _ => ErrorMode::Propagate,
     };
-    // The filter processor's conditions are the rule file's bare conditions (dropped when
-    // they match); a statement is never read as one.
-    let text = case.rules.join("\n");
-    let rules = match crate::rules::compile(&text, context, &[LAMBDA_GATE.to_string()], mode) {
+    let gates = [LAMBDA_GATE.to_string()];
+    let compiled = if case.conditions.is_empty() {
+        // The filter processor's conditions are the rule file's bare conditions (dropped
+        // when they match); a statement is never read as one.
+        crate::rules::compile(&case.rules.join("\n"), context, &gates, mode)
+    } else {
+        // Guarded statements: a transform group of a collector config.
+        let Some(signal) = [Signal::Traces, Signal::Metrics, Signal::Logs].into_iter().find(|s| s.name() == case.signal) else {
+            return Outcome::Rejected(format!("no signal {}", case.signal));
+        };
+        let group = TransformGroup { signal, context, statements: &case.rules, conditions: &case.conditions };
+        group.compile(&gates, mode)
+    };
+    let rules = match compiled {
         Ok(rules) => rules,
         Err(diagnostics) => {
             return Outcome::Rejected(diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "));
@@ -141,21 +152,29 @@ pub fn reproduction(case: &Case, ours: &Outcome, reference: &Outcome) -> String 
         Outcome::Failed(e) => format!("failed: {e}"),
     };
     format!(
-        "case {} ({} in {} context {:?}):\n  rules: {:?}\n  input: {}\n  ottlc:     {}\n  reference: {}",
+        "case {} ({} in {} context {:?}):\n  rules: {:?}\n  guarded by: {:?}\n  input: {}\n  ottlc:     {}\n  reference: {}",
         case.id,
         case.command,
         case.signal,
         case.context,
         case.rules,
+        case.conditions,
         case.input,
         show(ours),
         show(reference)
     )
 }
 
-/// Smaller variants of a case: each statement left out, each `where` left out.
+/// Smaller variants of a case: each statement left out, each `where` left out, each
+/// guarding condition but the last left out.
 pub fn shrink_candidates(case: &Case) -> Vec<Case> {
-    shrink_rules(&case.rules).into_iter().map(|rules| Case { rules, ..case.clone() }).collect()
+    let rules = shrink_rules(&case.rules).into_iter().map(|rules| Case { rules, ..case.clone() });
+    let guards = (0..case.conditions.len()).filter(|_| case.conditions.len() > 1).map(|i| {
+        let mut conditions = case.conditions.clone();
+        conditions.remove(i);
+        Case { conditions, ..case.clone() }
+    });
+    rules.chain(guards).collect()
 }
 
 /// Smaller variants of a rule list: each rule left out, each `where` left out.

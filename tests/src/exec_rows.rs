@@ -82,7 +82,7 @@ fn run_statements(row: &Row, settings: &Settings, fixture: Telemetry) -> Result<
         let ir = checked.ir.ok_or_else(|| first_error(&checked.diagnostics))?;
         rules.push((Rule::Statement(ir), text.to_string()));
     }
-    let rule_set = RuleSet { context: settings.context, rules, error_mode: ErrorMode::Propagate };
+    let rule_set = RuleSet::new(settings.context, rules, ErrorMode::Propagate);
     interp::run(&rule_set, fixture, &mut |_| {}).map(|outputs| outputs.default).map_err(|e| e.to_string())
 }
 

@@ -49,6 +49,9 @@ impl Rng {
 pub struct Program {
     pub context: Context,
     pub statements: Vec<String>,
+    /// Conditions guarding the statements, as a transform group's `conditions` do; empty
+    /// but for [`guarded`] programs.
+    pub guard: Vec<String>,
     pub input: Json,
 }
 
@@ -82,7 +85,7 @@ pub fn conditions(seed: u64) -> Program {
     let count = 1 + generator.rng.below(3);
     let statements = (0..count).map(|_| generator.condition(2)).collect();
     let input = generator.input();
-    Program { context, statements, input }
+    Program { context, statements, guard: Vec::new(), input }
 }
 
 /// Generates program number `seed`.
@@ -93,7 +96,20 @@ pub fn program(seed: u64) -> Program {
     let count = 1 + generator.rng.below(3);
     let statements = (0..count).map(|_| generator.statement()).collect();
     let input = generator.input();
-    Program { context, statements, input }
+    Program { context, statements, guard: Vec::new(), input }
+}
+
+/// Generates guarded program number `seed`: one to three statements and one or two
+/// conditions guarding them (which hold, fail or error on about as many inputs).
+pub fn guarded(seed: u64) -> Program {
+    let mut rng = Rng::new(seed ^ 0x6A4D);
+    let &(context, attributes) = rng.pick(CONTEXTS);
+    let mut generator = Generator { rng, context, attributes };
+    let count = 1 + generator.rng.below(3);
+    let statements = (0..count).map(|_| generator.statement()).collect();
+    let guard = (0..1 + generator.rng.below(2)).map(|_| generator.condition(1)).collect();
+    let input = generator.input();
+    Program { context, statements, guard, input }
 }
 
 struct Generator {
@@ -299,6 +315,8 @@ mod tests {
     #[test]
     fn programs_are_deterministic_and_varied() {
         assert_eq!(program(7).statements, program(7).statements);
+        assert_eq!(guarded(7).guard, guarded(7).guard);
+        assert!((0..50).all(|s| !guarded(s).guard.is_empty() && program(s).guard.is_empty()));
         let distinct: std::collections::HashSet<Vec<String>> = (0..200).map(|s| program(s).statements).collect();
         assert!(distinct.len() > 190);
     }

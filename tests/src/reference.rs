@@ -28,6 +28,8 @@ pub struct Case {
     pub context: String,
     pub error_mode: &'static str,
     pub rules: Vec<String>,
+    /// For `statements`: the group's `conditions`, which guard its statements.
+    pub conditions: Vec<String>,
     pub input: Json,
 }
 
@@ -78,7 +80,7 @@ pub fn run_batch(cases: &[Case]) -> Result<Vec<Outcome>, String> {
         .iter()
         .map(|c| {
             json!({"id": c.id, "command": c.command, "signal": c.signal, "context": c.context,
-                   "error_mode": c.error_mode, "rules": c.rules, "input": c.input})
+                   "error_mode": c.error_mode, "rules": c.rules, "conditions": c.conditions, "input": c.input})
         })
         .collect();
     let results = run_lines(&["batch", "-gates", GATES], lines)?;

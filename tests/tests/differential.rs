@@ -45,6 +45,7 @@ fn case_of(row: &Row) -> Option<Case> {
         context,
         error_mode: "propagate",
         rules,
+        conditions: Vec::new(),
         input: fixture.to_json(),
     })
 }
@@ -97,6 +98,7 @@ fn case_of_program(seed: u64, program: &generator::Program) -> Case {
         context: program.context.name().to_string(),
         error_mode: "propagate",
         rules: program.statements.clone(),
+        conditions: program.guard.clone(),
         input: program.input.clone(),
     }
 }
@@ -243,6 +245,7 @@ fn corpus_conditions_agree_with_the_filter_processor() {
                 context,
                 error_mode: "propagate",
                 rules: vec![row.text.clone()],
+                conditions: Vec::new(),
                 input: fixture.to_json(),
             })
         })
@@ -318,6 +321,7 @@ fn log_parsers_agree_with_the_transform_processor() {
             context: "log".to_string(),
             error_mode: "propagate",
             rules: vec![format!("set(log.attributes[\"parsed\"], {expr})")],
+            conditions: Vec::new(),
             input: serde_json::json!({"resourceLogs": [{"scopeLogs": [{"logRecords": [{"body": {"stringValue": body}}]}]}]}),
         })
         .collect();
@@ -369,6 +373,7 @@ fn metric_functions_agree_with_the_transform_processor() {
             context: "metric".to_string(),
             error_mode: "propagate",
             rules: vec![statement.to_string()],
+            conditions: Vec::new(),
             input: input.clone(),
         })
         .collect();
@@ -402,4 +407,47 @@ fn generated_conditions_agree_with_the_filter_processor() {
     );
     let first: Vec<String> = unexplained.into_iter().take(5).collect();
     assert!(first.is_empty(), "disagreements (the first):\n{}", first.join("\n\n"));
+}
+
+/// Generated statement groups guarded by conditions, in the transform processor
+/// (`OTTL_DIFF_GUARDED`, default 500), under each error mode in turn: the statements run
+/// on the items where a condition holds, and a failing condition is the error mode's.
+#[test]
+fn generated_guarded_groups_agree_with_the_transform_processor() {
+    let count = std::env::var("OTTL_DIFF_GUARDED").ok().and_then(|v| v.parse().ok()).unwrap_or(500u64);
+    let modes = ["propagate", "ignore", "silent"];
+    let (cases, ours_outcomes): (Vec<Case>, Vec<Outcome>) = (0..count)
+        .map(|seed| {
+            let program = generator::guarded(seed);
+            let case =
+                Case { id: format!("guarded {seed}"), error_mode: modes[(seed % 3) as usize], ..case_of_program(seed, &program) };
+            let ours = run_ours(&case);
+            (case, ours)
+        })
+        .filter(|(_, ours)| !matches!(ours, Outcome::Rejected(_)))
+        .unzip();
+    let outcomes = reference::run_batch(&cases).unwrap_or_else(|e| panic!("the Go reference cannot run: {e}"));
+    let known = known_differences();
+    let (mut agree, mut disagreements) = (0, Vec::new());
+    for ((case, ours), theirs) in cases.iter().zip(&ours_outcomes).zip(&outcomes) {
+        match compare(ours, theirs) {
+            Verdict::Disagree if !collector_panicked(theirs) && !known.contains_key(&case.id) => disagreements.push(case.clone()),
+            _ => agree += 1,
+        }
+    }
+    println!(
+        "differential (generated guarded groups): {count} groups, {} checked clean and compared, {agree} agree, {} disagree",
+        cases.len(),
+        disagreements.len()
+    );
+    assert!(cases.len() as u64 > count / 3, "only {} of {count} guarded groups compiled", cases.len());
+    let reports: Vec<String> = disagreements
+        .into_iter()
+        .take(5)
+        .map(|case| {
+            let (small, ours, theirs) = shrink(case);
+            reproduction(&small, &ours, &theirs)
+        })
+        .collect();
+    assert!(reports.is_empty(), "disagreements (the first, shrunk):\n{}", reports.join("\n\n"));
 }

@@ -1,7 +1,8 @@
 //! The JIT against the interpreter (issue 6): the same rule sets on the same inputs must
 //! give the same outputs, routes, warnings and errors. Covers every executable corpus row
 //! and generated programs and filter-condition lists (`OTTL_JIT_CASES`, default 100,000,
-//! from seed `OTTL_DIFF_SEED`), under all three error modes. A disagreement is shrunk by
+//! from seed `OTTL_DIFF_SEED`), and generated transform groups with guarding conditions,
+//! under all three error modes. A disagreement is shrunk by
 //! dropping statements and `where` clauses and printed with both outcomes.
 
 use std::collections::BTreeMap;
@@ -14,6 +15,7 @@ use ottl_jit as jit;
 use ottl_runtime::otlp::Telemetry;
 use ottl_tests::corpus;
 use ottl_tests::differential::shrink_rules;
+use ottl_tests::rules::TransformGroup;
 use ottl_tests::{fixtures, generator};
 use serde_json::Value as Json;
 
@@ -122,6 +124,52 @@ fn generated_cases_agree() {
         "jit differential (generated): {count} cases, {compiled} compiled and ran on both back ends, {} disagree",
         disagreements.len()
     );
+    let shown: Vec<&str> = disagreements.iter().take(5).map(|s| s.as_str()).collect();
+    assert!(disagreements.is_empty(), "{} disagreements, first ones:\n\n{}", disagreements.len(), shown.join("\n\n"));
+}
+
+/// Generated statement groups guarded by conditions (`OTTL_JIT_GUARDED`, default 10,000,
+/// from seed `OTTL_DIFF_SEED`), compiled from a collector config's transform group, under
+/// each error mode in turn.
+#[test]
+fn generated_guarded_groups_agree() {
+    let env = |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let start = env("OTTL_DIFF_SEED", 0);
+    let count = env("OTTL_JIT_GUARDED", 10_000);
+    let gates = [LAMBDA_GATE.to_string()];
+    let (mut compiled, mut guard_failed, mut disagreements) = (0, 0, Vec::new());
+    for seed in start..start + count {
+        let program = generator::guarded(seed);
+        let mode = MODES[(seed % 3) as usize];
+        let Ok(input) = Telemetry::from_json(&program.input.to_string()) else { continue };
+        let signal = input.signal();
+        let group = TransformGroup {
+            signal,
+            context: Some(program.context),
+            statements: &program.statements,
+            conditions: &program.guard,
+        };
+        let Ok(rules) = group.compile(&gates, mode) else { continue };
+        compiled += 1;
+        let (interp, jit) = (run(Backend::Interp, &rules, &input), run(Backend::Jit, &rules, &input));
+        if matches!(&interp, Outcome::Failed(e) if e.contains("failed to eval condition"))
+            || matches!(&interp, Outcome::Ran { warnings, .. } if warnings.iter().any(|w| w.contains("failed to eval condition")))
+        {
+            guard_failed += 1;
+        }
+        if interp != jit {
+            disagreements.push(format!(
+                "seed {seed} ({mode:?}):\n{}\ninput: {}\ninterpreter: {interp:?}\njit:         {jit:?}",
+                group.config(),
+                input.to_json()
+            ));
+        }
+    }
+    println!(
+        "jit differential (guarded groups): {count} groups, {compiled} compiled and ran on both back ends ({guard_failed} with a failing guard condition), {} disagree",
+        disagreements.len()
+    );
+    assert!(compiled > count / 3, "only {compiled} of {count} guarded groups compiled");
     let shown: Vec<&str> = disagreements.iter().take(5).map(|s| s.as_str()).collect();
     assert!(disagreements.is_empty(), "{} disagreements, first ones:\n\n{}", disagreements.len(), shown.join("\n\n"));
 }

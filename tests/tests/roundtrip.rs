@@ -17,8 +17,8 @@
 
 use ottl_grammar::ast::*;
 use ottl_grammar::format::format_document;
-use ottl_grammar::visit::{expr_spans_mut, statement_spans_mut};
 use ottl_grammar::printer::{Prec, precedence};
+use ottl_grammar::visit::{expr_spans_mut, statement_spans_mut};
 use ottl_grammar::{Span, parse_condition, parse_statement, parse_value, printer};
 use proptest::collection::vec;
 use proptest::prelude::*;

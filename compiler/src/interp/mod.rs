@@ -5,7 +5,7 @@
 mod eval;
 
 use ottl_runtime::context::{ItemMut, PathKey, TransformContext};
-use ottl_runtime::exec::{self, Action, Fate, Outputs};
+use ottl_runtime::exec::{self, Action, Fate, Outputs, RuleKind};
 use ottl_runtime::fields::Field;
 use ottl_runtime::functions::{Arg as RuntimeArg, Args, EditorHost};
 use ottl_runtime::otlp::Telemetry;
@@ -24,9 +24,12 @@ pub fn run(rules: &RuleSet, mut telemetry: Telemetry, warn: &mut dyn FnMut(Strin
     Ok(exec::split(telemetry, &fates, rules.is_allow_list()))
 }
 
-/// Every rule on one item, under the rule set's error mode.
+/// Every rule on one item, under the rule set's error mode, when its guard lets them run.
 pub fn run_item(rules: &RuleSet, ctx: &mut TransformContext<'_>, warn: &mut dyn FnMut(String)) -> Result<Fate> {
     let mut fate = Fate::default();
+    if !guard_holds(rules, ctx, warn)? {
+        return Ok(fate);
+    }
     for (rule, text) in &rules.rules {
         // Conditions are ORed and stop at the first that matches, as the filter processor's
         // condition sequence does: later ones are not evaluated (nor can they fail).
@@ -48,6 +51,27 @@ pub fn run_item(rules: &RuleSet, ctx: &mut TransformContext<'_>, warn: &mut dyn 
         }
     }
     Ok(fate)
+}
+
+/// Whether the rule set's guard lets its rules run on this item: no guard, or one of its
+/// conditions holds. They are ORed in order and stop at the first that holds; one that
+/// fails is the error mode's (the payload fails, or it counts as not holding).
+fn guard_holds(rules: &RuleSet, ctx: &TransformContext<'_>, warn: &mut dyn FnMut(String)) -> Result<bool> {
+    if rules.guard.is_empty() {
+        return Ok(true);
+    }
+    for (condition, text) in &rules.guard {
+        match (Evaluator { ctx }).condition(condition, &[]) {
+            Ok(true) => return Ok(true),
+            Ok(false) => {}
+            Err(error) => {
+                if let Some(warning) = rules.error_mode.on_failure(RuleKind::Condition, text, error)? {
+                    warn(warning);
+                }
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// One statement: its condition, then its editor.

@@ -97,6 +97,15 @@ fn finish<T>(checker: Checker, ir: Option<T>) -> Checked<T> {
 /// highest-priority path prefix, or a lower context when that one does not support every
 /// function and enum symbol the group uses.
 pub fn infer_context<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Result<Context, InferenceError> {
+    infer_context_among(nodes, Context::STATEMENT_CONTEXTS)
+}
+
+/// [`infer_context`] among `candidates`, the contexts a processor has parsers for on its
+/// signal (a trace statement group: resource, scope, span, spanevent).
+pub fn infer_context_among<'a>(
+    nodes: impl IntoIterator<Item = &'a Node>,
+    candidates: &[Context],
+) -> Result<Context, InferenceError> {
     let mut hints = Hints::default();
     for node in nodes {
         match node {
@@ -105,7 +114,7 @@ pub fn infer_context<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Result<Co
         }
     }
     let prefixes: Vec<&str> = hints.prefixes.iter().map(String::as_str).collect();
-    schema::infer_with(&prefixes, Context::STATEMENT_CONTEXTS, |context| {
+    schema::infer_with(&prefixes, candidates, |context| {
         for function in &hints.functions {
             let supported = [FunctionKind::Editor, FunctionKind::Converter]
                 .iter()

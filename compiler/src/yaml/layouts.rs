@@ -22,8 +22,10 @@
 
 use std::collections::HashSet;
 
+use ottl_runtime::otlp::Signal;
+
 use super::tree::{Node, NodeId, Tree};
-use super::{ConfigError, SnippetKind, rules};
+use super::{ConfigError, GroupId, GroupedProcessor, SnippetKind, rules};
 
 /// One OTTL string found in the tree, before its text is mapped to the source.
 #[derive(Debug, Clone)]
@@ -33,6 +35,7 @@ pub(super) struct Found {
     pub(super) context: Option<String>,
     pub(super) error_mode: Option<String>,
     pub(super) component: String,
+    pub(super) group: Option<GroupId>,
 }
 
 /// Walks a tree and collects the OTTL strings of every component it recognises, and the string
@@ -51,6 +54,10 @@ pub(super) struct Walker<'t> {
     text_bytes: usize,
     /// Set when the walk stopped at [`MAX_STEPS`], [`MAX_SNIPPETS`] or [`MAX_TEXT_BYTES`].
     pub(super) exhausted: bool,
+    /// The processor group whose strings are being collected, if any.
+    group: Option<GroupId>,
+    /// How many groups were started: the next one's serial.
+    pub(super) groups: usize,
 }
 
 /// Limits that only an alias bomb reaches (each alias of a list of aliases multiplies the work):
@@ -76,6 +83,8 @@ impl<'t> Walker<'t> {
             steps: 0,
             text_bytes: 0,
             exhausted: false,
+            group: None,
+            groups: 0,
         }
     }
 
@@ -173,7 +182,21 @@ impl<'t> Walker<'t> {
             context: context.map(str::to_string),
             error_mode: error_mode.map(str::to_string),
             component: component.to_string(),
+            group: self.group,
         });
+    }
+
+    /// A new group of the file: group `index` of `processor` for `signal`.
+    fn new_group(&mut self, processor: GroupedProcessor, signal: Signal, index: usize) -> GroupId {
+        self.groups += 1;
+        GroupId { processor, signal, index, serial: self.groups - 1 }
+    }
+
+    /// Runs `collect` with the strings it pushes in `group`.
+    fn in_group(&mut self, group: GroupId, collect: impl FnOnce(&mut Self)) {
+        self.group = Some(group);
+        collect(self);
+        self.group = None;
     }
 
     /// Every string of a list; nothing when `id` is not a list.
@@ -201,24 +224,35 @@ impl<'t> Walker<'t> {
             if !self.tick() {
                 return;
             }
-            if !matches!(key, "trace_statements" | "metric_statements" | "log_statements" | "profile_statements") {
-                continue;
-            }
-            self.strings_or_groups(value, SnippetKind::Statement, processor_mode.as_deref(), component);
+            let Some(signal) = list_signal(key, "_statements") else { continue };
+            let list = List { processor: GroupedProcessor::Transform, signal, kind: SnippetKind::Statement };
+            self.strings_or_groups(value, list, processor_mode.as_deref(), component);
         }
     }
 
     /// A transform or filter list whose entries are either OTTL strings (context inferred)
-    /// or "advanced" groups (see [`Self::group`]).
-    fn strings_or_groups(&mut self, list: NodeId, kind: SnippetKind, processor_mode: Option<&str>, component: &str) {
-        for &item in self.tree.items(list) {
+    /// or "advanced" groups (see [`Self::group`]). Each advanced group is a group of its
+    /// own, in order; the strings are one group after them, as the collector gathers them
+    /// (a list that mixes the styles otherwise is refused by the config rules). The
+    /// strings are found in the order they are written.
+    fn strings_or_groups(&mut self, list: NodeId, of: List, processor_mode: Option<&str>, component: &str) {
+        let items = self.tree.items(list);
+        let advanced = items.iter().filter(|&&item| self.tree.is_map(item)).count();
+        let basic =
+            items.iter().any(|&item| self.tree.string(item).is_some()).then(|| self.new_group(of.processor, of.signal, advanced));
+        let mut index = 0;
+        for &item in items {
             if !self.tick() {
                 return;
             }
-            if self.tree.string(item).is_some() {
-                self.push(item, kind, None, processor_mode, component);
+            if let (Some(basic), Some(_)) = (basic, self.tree.string(item)) {
+                self.in_group(basic, |walker| walker.push(item, of.kind, None, processor_mode, component));
             } else if self.tree.is_map(item) {
-                self.group(item, processor_mode, component, kind == SnippetKind::Statement);
+                let group = self.new_group(of.processor, of.signal, index);
+                self.in_group(group, |walker| {
+                    walker.group(item, processor_mode, component, of.kind == SnippetKind::Statement);
+                });
+                index += 1;
             }
         }
     }
@@ -249,28 +283,34 @@ impl<'t> Walker<'t> {
             if !self.tick() {
                 return;
             }
-            let contexts: &[(&str, &str)] = match key {
-                "traces" => &[("resource", "resource"), ("span", "span"), ("spanevent", "spanevent")],
-                "metrics" => &[("resource", "resource"), ("metric", "metric"), ("datapoint", "datapoint")],
-                "logs" => &[("resource", "resource"), ("log_record", "log")],
-                "profiles" => &[("resource", "resource"), ("profile", "profile")],
-                "trace_conditions" | "metric_conditions" | "log_conditions" | "profile_conditions" => {
-                    self.strings_or_groups(value, SnippetKind::Condition, mode.as_deref(), component);
-                    continue;
-                }
+            if let Some(signal) = list_signal(key, "_conditions") {
+                let list = List { processor: GroupedProcessor::Filter, signal, kind: SnippetKind::Condition };
+                self.strings_or_groups(value, list, mode.as_deref(), component);
+                continue;
+            }
+            let (signal, contexts): (Signal, &[(&str, &str)]) = match key {
+                "traces" => (Signal::Traces, &[("resource", "resource"), ("span", "span"), ("spanevent", "spanevent")]),
+                "metrics" => (Signal::Metrics, &[("resource", "resource"), ("metric", "metric"), ("datapoint", "datapoint")]),
+                "logs" => (Signal::Logs, &[("resource", "resource"), ("log_record", "log")]),
+                "profiles" => (Signal::Profiles, &[("resource", "resource"), ("profile", "profile")]),
                 _ => continue,
             };
             if !self.tree.is_map(value) {
                 continue;
             }
-            for (list_key, list) in self.tree.entries(value) {
-                if !self.tick() {
-                    return;
+            // The legacy layout: one pass over the signal's items, each context's list on
+            // its level.
+            let group = self.new_group(GroupedProcessor::Filter, signal, 0);
+            self.in_group(group, |walker| {
+                for (list_key, list) in walker.tree.entries(value) {
+                    if !walker.tick() {
+                        return;
+                    }
+                    if let Some(&(_, context)) = contexts.iter().find(|(k, _)| *k == list_key) {
+                        walker.push_list(list, SnippetKind::Condition, Some(context), mode.as_deref(), component);
+                    }
                 }
-                if let Some(&(_, context)) = contexts.iter().find(|(k, _)| *k == list_key) {
-                    self.push_list(list, SnippetKind::Condition, Some(context), mode.as_deref(), component);
-                }
-            }
+            });
         }
     }
 
@@ -386,6 +426,26 @@ impl<'t> Walker<'t> {
                 }
             }
         }
+    }
+}
+
+/// What a processor's OTTL list holds: whose groups, of which signal, statements or
+/// conditions.
+#[derive(Clone, Copy)]
+struct List {
+    processor: GroupedProcessor,
+    signal: Signal,
+    kind: SnippetKind,
+}
+
+/// The signal of a processor key `<signal>{suffix}` (`trace_statements`, `log_conditions`).
+fn list_signal(key: &str, suffix: &str) -> Option<Signal> {
+    match key.strip_suffix(suffix)? {
+        "trace" => Some(Signal::Traces),
+        "metric" => Some(Signal::Metrics),
+        "log" => Some(Signal::Logs),
+        "profile" => Some(Signal::Profiles),
+        _ => None,
     }
 }
 

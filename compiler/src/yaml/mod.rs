@@ -24,6 +24,8 @@ use ottl_grammar::Code;
 
 pub use scalar_map::SourceMap;
 
+use ottl_runtime::otlp::Signal;
+
 use crate::schema::Context;
 
 /// One OTTL statement or condition found in a collector config.
@@ -51,6 +53,42 @@ pub struct EmbeddedOttl {
     pub needs_env: bool,
     /// Byte offsets in `text` -> byte offsets in the YAML source.
     pub source_map: SourceMap,
+    /// The transform or filter processor group the snippet belongs to; `None` for the
+    /// other components, which take each string on its own.
+    pub group: Option<GroupId>,
+}
+
+/// A statement or condition group of a transform or filter processor: the collector
+/// builds and runs each one as a unit.
+///
+/// - transform: each advanced item `{context, error_mode, conditions, statements}` of a
+///   `<signal>_statements` list, and the list's basic strings together (the collector
+///   gathers them into one group after the advanced ones);
+/// - filter: likewise for `<signal>_conditions`; the legacy per-context lists of one
+///   signal (`traces: {resource: […], span: […]}`) are one group too, as the collector
+///   evaluates them in one pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupId {
+    pub processor: GroupedProcessor,
+    /// The signal of the list (`trace_statements`, `log_conditions`, `metrics:` …).
+    pub signal: Signal,
+    /// The group's place among its processor's groups of that signal, counted from 0 in
+    /// the order the collector runs them.
+    pub index: usize,
+    /// Tells groups apart across the file (documents, configs held in strings): every
+    /// snippet of a group has it, no other group of the file has it.
+    pub serial: usize,
+}
+
+/// The processors whose OTTL comes in groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GroupedProcessor {
+    /// A group's statements and conditions share one context, given or inferred from all
+    /// of them; its conditions guard its statements.
+    Transform,
+    /// A group's conditions drop what they match; without a `context`, each condition's
+    /// context is inferred on its own.
+    Filter,
 }
 
 /// The context a layout names for a snippet.
@@ -98,6 +136,17 @@ pub enum SnippetKind {
     /// A boolean expression (filter processor conditions, transform group `conditions`, routing
     /// `condition`, tail-sampling and count/sum connector conditions).
     Condition,
+}
+
+/// The contexts the transform and filter processors have parsers for on `signal`: a
+/// context inferred outside them is refused ("not a valid candidate").
+pub fn signal_contexts(signal: Signal) -> &'static [Context] {
+    match signal {
+        Signal::Traces => &[Context::Resource, Context::Scope, Context::Span, Context::SpanEvent],
+        Signal::Metrics => &[Context::Resource, Context::Scope, Context::Metric, Context::DataPoint],
+        Signal::Logs => &[Context::Resource, Context::Scope, Context::Log],
+        Signal::Profiles => &[Context::Resource, Context::Scope, Context::Profile],
+    }
 }
 
 /// A processor setting the collector refuses at start-up (an unknown `context` or
@@ -226,8 +275,11 @@ fn extract_nested(yaml: &str, embedding: usize) -> Result<Extracted, YamlError> 
             component: found.component,
             needs_env,
             source_map,
+            group: found.group,
         });
     }
+    // Groups of configs held in strings are numbered after the file's own.
+    let mut next_serial = walker.groups;
 
     if embedding < MAX_EMBEDDING {
         for node in walker.embedded {
@@ -246,9 +298,13 @@ fn extract_nested(yaml: &str, embedding: usize) -> Result<Extracted, YamlError> 
             config_errors.extend(
                 inner_errors.into_iter().map(|error| ConfigError { span: outer.range_to_source(error.span.clone()), ..error }),
             );
-            out.extend(
-                inner.into_iter().map(|snippet| EmbeddedOttl { source_map: snippet.source_map.compose(&outer), ..snippet }),
-            );
+            let serial_base = next_serial;
+            next_serial += inner.iter().filter_map(|snippet| snippet.group).map(|group| group.serial + 1).max().unwrap_or(0);
+            out.extend(inner.into_iter().map(|snippet| EmbeddedOttl {
+                source_map: snippet.source_map.compose(&outer),
+                group: snippet.group.map(|group| GroupId { serial: serial_base + group.serial, ..group }),
+                ..snippet
+            }));
             if out.len() > layouts::MAX_SNIPPETS {
                 return Err(too_much());
             }

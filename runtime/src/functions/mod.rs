@@ -236,7 +236,12 @@ pub fn registry() -> &'static [&'static Function] {
     REGISTRY.get_or_init(|| {
         [
             editors::FUNCTIONS,
-            types::FUNCTIONS,
+            types::conversions::FUNCTIONS,
+            types::ids::FUNCTIONS,
+            types::predicates::FUNCTIONS,
+            types::collections::FUNCTIONS,
+            types::uuids::FUNCTIONS,
+            types::math::FUNCTIONS,
             strings::FUNCTIONS,
             parsing::FUNCTIONS,
             hashing::FUNCTIONS,

@@ -7,11 +7,13 @@
 //! (a byte-offset `Substring`, a decoded payload) the result here is the lossy UTF-8 text,
 //! with U+FFFD in place of the invalid bytes.
 
-use super::Args;
+use super::List;
+use super::literal::{LiteralArgs, LiteralError, one_of_help, regex_pattern};
 use super::shorthand::*;
 use crate::coerce;
-use crate::go;
+use crate::converter;
 use crate::error::{Error, Result};
+use crate::go;
 use crate::value::Value;
 
 pub(crate) static FUNCTIONS: &[Function] = &[
@@ -19,7 +21,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Decode",
         &[r("target", K::Getter), r("encoding", K::StringGetter)],
         T::String,
-        |args, _| decode(args),
+        converter!(decode(target, encoding)),
         "Decodes bytes or a string from an IANA character set or a base64 variant.",
         &[Example::new(r#"Decode("aGVsbG8gd29ybGQ=", "base64")"#, r#""hello world""#)],
     ),
@@ -27,7 +29,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Base64Encode",
         &[r("target", K::StringGetter), o("variant", K::StringGetter)],
         T::String,
-        |args, _| base64_encode(args),
+        converter!(base64_encode(target, variant)),
         "Encodes a string as base64 (`variant`: \"base64\", \"base64-raw\", \"base64-url\", \"base64-raw-url\").",
         &[
             Example::new(r#"Base64Encode(attributes["message"])"#, r#""aGVsbG8gd29ybGQ=""#),
@@ -38,18 +40,19 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "IsMatch",
         &[r("target", K::StringLikeGetter), r("pattern", K::StringGetter)],
         T::Bool,
-        |args, _| is_match(args),
+        converter!(is_match(target, pattern)),
         "Whether an RE2 regular expression matches part of the value (non-strings are stringified; nil gives false).",
         &[
             Example::new(r#"IsMatch(attributes["http.url"], "^https://")"#, r#"true"#),
             Example::new(r#"IsMatch(attributes["http.status_code"], "^2\\d\\d$")"#, r#"true"#),
         ],
-    ),
+    )
+    .literals(is_match_literals),
     Function::converter(
         "HasPrefix",
         &[r("target", K::StringGetter), r("prefix", K::StringGetter)],
         T::Bool,
-        |args, _| has_prefix(args),
+        converter!(has_prefix(target, prefix)),
         "Whether the string starts with `prefix`.",
         &[Example::new(r#"HasPrefix(attributes["http.route"], "/users/")"#, r#"true"#)],
     ),
@@ -57,7 +60,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "HasSuffix",
         &[r("target", K::StringGetter), r("suffix", K::StringGetter)],
         T::Bool,
-        |args, _| has_suffix(args),
+        converter!(has_suffix(target, suffix)),
         "Whether the string ends with `suffix`.",
         &[Example::new(r#"HasSuffix(attributes["http.url"], ".json")"#, r#"false"#)],
     ),
@@ -67,7 +70,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Concat",
         &[r("vals", K::StringLikeGetterList), r("delimiter", K::StringGetter)],
         T::String,
-        |args, _| concat(args),
+        converter!(concat(vals, delimiter)),
         "Joins the string forms of the values with `delimiter`.",
         &[
             Example::new(r#"Concat([attributes["http.method"], attributes["http.route"]], " ")"#, r#""GET /users/123""#),
@@ -78,7 +81,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Split",
         &[r("target", K::StringGetter), r("delimiter", K::StringGetter)],
         STRINGS,
-        |args, _| split(args),
+        converter!(split(target, delimiter)),
         "Splits a string at every `delimiter` (Go strings.Split).",
         &[Example::new(r#"Split(attributes["message"], " ")"#, r#"["hello", "world"]"#)],
     ),
@@ -86,7 +89,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Substring",
         &[r("target", K::StringGetter), r("start", K::IntGetter), r("length", K::IntGetter), o("utf8_safe", K::Bool)],
         T::String,
-        |args, _| substring(args),
+        converter!(substring(target, start, length, utf8_safe)),
         "The `length` bytes starting at byte `start`; out of range is an error.",
         &[Example::new(r#"Substring(attributes["http.url"], 8, 11)"#, r#""example.com""#)],
     ),
@@ -94,7 +97,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Trim",
         &[r("target", K::StringGetter), o("replacement", K::String)],
         T::String,
-        |args, _| trim(args),
+        converter!(trim(target, replacement)),
         "Removes the characters of `replacement` (default a space) from both ends.",
         &[Example::new(r#"Trim("  hello  ")"#, r#""hello""#), Example::new(r#"Trim("--v1--", "-")"#, r#""v1""#)],
     ),
@@ -102,7 +105,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "TrimPrefix",
         &[r("target", K::StringGetter), r("prefix", K::StringGetter)],
         T::String,
-        |args, _| trim_prefix(args),
+        converter!(trim_prefix(target, prefix)),
         "Removes a leading `prefix`.",
         &[Example::new(r#"TrimPrefix(attributes["http.route"], "/users")"#, r#""/123""#)],
     ),
@@ -110,7 +113,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "TrimSuffix",
         &[r("target", K::StringGetter), r("suffix", K::StringGetter)],
         T::String,
-        |args, _| trim_suffix(args),
+        converter!(trim_suffix(target, suffix)),
         "Removes a trailing `suffix`.",
         &[Example::new(r#"TrimSuffix(attributes["http.url"], "?token=abc")"#, r#""https://example.com/users/123""#)],
     ),
@@ -118,18 +121,19 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ConvertCase",
         &[r("target", K::StringGetter), r("to_case", K::String)],
         T::String,
-        |args, _| convert_case(args),
+        converter!(convert_case(target, to_case)),
         "Converts the case: \"lower\", \"upper\", \"snake\" or \"camel\" (UpperCamel).",
         &[
             Example::new(r#"ConvertCase("userId", "snake")"#, r#""user_id""#),
             Example::new(r#"ConvertCase(attributes["http.method"], "lower")"#, r#""get""#),
         ],
-    ),
+    )
+    .literals(convert_case_literals),
     Function::converter(
         "ToLowerCase",
         TARGET_STR,
         T::String,
-        |args, _| to_lower_case(args),
+        converter!(to_lower_case(target)),
         "The string in lower case.",
         &[Example::new(r#"ToLowerCase(attributes["http.method"])"#, r#""get""#)],
     ),
@@ -137,7 +141,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ToUpperCase",
         TARGET_STR,
         T::String,
-        |args, _| to_upper_case(args),
+        converter!(to_upper_case(target)),
         "The string in upper case.",
         &[Example::new(r#"ToUpperCase(attributes["env"])"#, r#""STAGING""#)],
     ),
@@ -145,7 +149,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ToSnakeCase",
         TARGET_STR,
         T::String,
-        |args, _| to_snake_case(args),
+        converter!(to_snake_case(target)),
         "The string in snake_case.",
         &[Example::new(r#"ToSnakeCase("OrderItemCount")"#, r#""order_item_count""#)],
     ),
@@ -153,7 +157,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ToCamelCase",
         TARGET_STR,
         T::String,
-        |args, _| to_camel_case(args),
+        converter!(to_camel_case(target)),
         "The string in UpperCamelCase (`foo_bar` → `FooBar`).",
         &[Example::new(r#"ToCamelCase("order_item_count")"#, r#""OrderItemCount""#)],
     ),
@@ -161,7 +165,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Format",
         &[r("format", K::String), r("vals", K::GetterList)],
         T::String,
-        |args, _| format(args),
+        converter!(format_values(format, vals)),
         "Formats the values with a Go fmt.Sprintf format.",
         &[
             Example::new(r#"Format("%s %d", [attributes["http.method"], attributes["http.status_code"]])"#, r#""GET 200""#),
@@ -172,20 +176,20 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "matches",
         &[r("target", K::StringLikeGetter), r("pattern", K::StringGetter)],
         T::Bool,
-        |args, _| is_match(args),
+        converter!(is_match(target, pattern)),
         "The seed's spelling of IsMatch: whether an RE2 regular expression matches part of the value.",
         &[Example::new(r#"matches(span.attributes["http.route"], "^/users/\\d+$")"#, r#"true"#)],
     )
     .origin(Origin::Seed)
-    .alias_of("IsMatch"),
+    .alias_of("IsMatch")
+    .literals(is_match_literals),
 ];
 
 /// `Concat(vals, delimiter)`: the string forms of the values joined by `delimiter`; nil is
-/// written as Go's `fmt.Sprint(nil)` writes it, `<nil>`.
-fn concat(args: &mut Args<'_>) -> Result<Value> {
-    let delimiter = args.string(1)?;
-    let parts = args
-        .list(0)?
+/// written as Go's `fmt.Sprint(nil)` writes it, `<nil>`. The delimiter is read first.
+fn concat(vals: &Value, delimiter: &str) -> Result<Value> {
+    let parts = List::of(vals)?
+        .0
         .iter()
         .map(|value| Ok(coerce::string_like(value)?.unwrap_or_else(|| "<nil>".to_string())))
         .collect::<Result<Vec<String>>>()?;
@@ -193,26 +197,23 @@ fn concat(args: &mut Args<'_>) -> Result<Value> {
 }
 
 /// `Split(target, delimiter)`: Go's `strings.Split`, as a slice of strings.
-fn split(args: &mut Args<'_>) -> Result<Value> {
-    let target = args.string(0)?;
-    let delimiter = args.string(1)?;
+fn split(target: &str, delimiter: &str) -> Result<Value> {
     Ok(Value::Slice(go::strings::split(target, delimiter).into_iter().map(Value::string).collect()))
 }
 
 /// `Substring(target, start, length, utf8_safe?)`: `length` bytes (characters when
 /// `utf8_safe`) from `start`; a range outside the string is an error. The arguments are
 /// checked in the reference's order: start, length, then the target.
-fn substring(args: &mut Args<'_>) -> Result<Value> {
-    let start = args.int(1)?;
+fn substring(target: &Value, start: i64, length: &Value, utf8_safe: Option<&Value>) -> Result<Value> {
     if start < 0 {
         crate::bail!("invalid start for substring function, {start} cannot be negative");
     }
-    let length = args.int(2)?;
+    let length = coerce::int(length)?;
     if length <= 0 {
         crate::bail!("invalid length for substring function, {length} cannot be negative or zero");
     }
-    let target = args.string(0)?;
-    let utf8_safe = args.optional(3).map(coerce::bool).transpose()?.unwrap_or(false);
+    let target = coerce::string(target)?;
+    let utf8_safe = utf8_safe.map(coerce::bool).transpose()?.unwrap_or(false);
     let piece = if utf8_safe { substring_chars(target, start, length)? } else { substring_bytes(target, start, length)? };
     Ok(Value::String(piece))
 }
@@ -252,88 +253,99 @@ fn substring_chars(target: &str, start: i64, length: i64) -> Result<String> {
 
 /// `Trim(target, cutset?)`: Go's `strings.Trim`; the cutset defaults to a space, and an
 /// empty cutset trims nothing.
-fn trim(args: &mut Args<'_>) -> Result<Value> {
-    let target = args.string(0)?;
-    let cutset = args.optional(1).map(coerce::string).transpose()?.unwrap_or(" ");
+fn trim(target: &str, cutset: Option<&str>) -> Result<Value> {
+    let cutset = cutset.unwrap_or(" ");
     Ok(Value::string(target.trim_matches(|c| cutset.contains(c))))
 }
 
-fn trim_prefix(args: &mut Args<'_>) -> Result<Value> {
-    let target = args.string(0)?;
-    let prefix = args.string(1)?;
+fn trim_prefix(target: &str, prefix: &str) -> Result<Value> {
     Ok(Value::string(target.strip_prefix(prefix).unwrap_or(target)))
 }
 
-fn trim_suffix(args: &mut Args<'_>) -> Result<Value> {
-    let target = args.string(0)?;
-    let suffix = args.string(1)?;
+fn trim_suffix(target: &str, suffix: &str) -> Result<Value> {
     Ok(Value::string(target.strip_suffix(suffix).unwrap_or(target)))
 }
 
-fn has_prefix(args: &mut Args<'_>) -> Result<Value> {
-    let target = args.string(0)?;
-    let prefix = args.string(1)?;
+fn has_prefix(target: &str, prefix: &str) -> Result<Value> {
     Ok(Value::Bool(target.starts_with(prefix)))
 }
 
-fn has_suffix(args: &mut Args<'_>) -> Result<Value> {
-    let target = args.string(0)?;
-    let suffix = args.string(1)?;
+fn has_suffix(target: &str, suffix: &str) -> Result<Value> {
     Ok(Value::Bool(target.ends_with(suffix)))
 }
 
-/// `ConvertCase(target, to_case)`. The case name is checked before the target, as the
-/// reference checks it when the statement is built.
-fn convert_case(args: &mut Args<'_>) -> Result<Value> {
-    let convert: fn(&str) -> String = match args.string(1)? {
+/// `ConvertCase`'s cases, as the reference lists them.
+const CASES: &[&str] = &["lower", "upper", "snake", "camel"];
+
+/// The conversion of the case named `name`, or the reference's error for an unknown one
+/// (`convertCase`, which judges a literal name when the statement loads).
+fn case_conversion(name: &str) -> Result<fn(&str) -> String> {
+    Ok(match name {
         "lower" => go::strings::lower,
         "upper" => go::strings::upper,
         "snake" => go::strcase::snake,
         "camel" => go::strcase::camel,
-        other => crate::bail!("invalid case: {other}, allowed cases are: lower, upper, snake, camel"),
-    };
-    Ok(Value::String(convert(args.string(0)?)))
+        other => crate::bail!("invalid case: {other}, allowed cases are: {}", CASES.join(", ")),
+    })
 }
 
-fn to_lower_case(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::String(go::strings::lower(args.string(0)?)))
+/// `ConvertCase`'s load-time check: a literal case must be one of [`CASES`].
+fn convert_case_literals(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    let problem = args.string("to_case").and_then(|name| case_conversion(name).err());
+    problem.map(|error| LiteralError::new("to_case", error.to_string()).help(one_of_help(CASES))).into_iter().collect()
 }
 
-fn to_upper_case(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::String(go::strings::upper(args.string(0)?)))
+/// `ConvertCase(target, to_case)`. The case name is checked before the target, as the
+/// reference checks it when the statement is built.
+fn convert_case(target: &Value, to_case: &str) -> Result<Value> {
+    let convert = case_conversion(to_case)?;
+    Ok(Value::String(convert(coerce::string(target)?)))
 }
 
-fn to_snake_case(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::String(go::strcase::snake(args.string(0)?)))
+fn to_lower_case(target: &str) -> Result<Value> {
+    Ok(Value::String(go::strings::lower(target)))
 }
 
-fn to_camel_case(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::String(go::strcase::camel(args.string(0)?)))
+fn to_upper_case(target: &str) -> Result<Value> {
+    Ok(Value::String(go::strings::upper(target)))
+}
+
+fn to_snake_case(target: &str) -> Result<Value> {
+    Ok(Value::String(go::strcase::snake(target)))
+}
+
+fn to_camel_case(target: &str) -> Result<Value> {
+    Ok(Value::String(go::strcase::camel(target)))
 }
 
 /// `Format(format, vals)`: Go's `fmt.Sprintf(format, vals...)`.
-fn format(args: &mut Args<'_>) -> Result<Value> {
-    let format = args.string(0)?;
-    Ok(Value::String(go::fmt::sprintf(format, args.list(1)?)))
+fn format_values(format: &str, vals: List<'_>) -> Result<Value> {
+    Ok(Value::String(go::fmt::sprintf(format, vals.0)))
 }
 
 /// `IsMatch(target, pattern)`: whether the pattern matches part of the target's string
 /// form; nil never matches. The pattern is compiled (and can fail) before the target is
 /// looked at.
-fn is_match(args: &mut Args<'_>) -> Result<Value> {
-    let pattern = args.string(1).map_err(|e| e.context("failed to get pattern for IsMatch"))?;
+fn is_match(target: &Value, pattern: &Value) -> Result<Value> {
+    let pattern = coerce::string(pattern).map_err(|e| e.context("failed to get pattern for IsMatch"))?;
     let regex = crate::regex::compile(pattern).map_err(|e| {
         Error::new(format!("the pattern supplied to IsMatch is not a valid regexp pattern: error parsing regexp: {e}"))
     })?;
-    Ok(Value::Bool(args.string_like(0)?.is_some_and(|text| regex.is_match(&text))))
+    Ok(Value::Bool(coerce::string_like(target)?.is_some_and(|text| regex.is_match(&text))))
+}
+
+/// `IsMatch`'s (and `matches`') load-time check: a literal pattern is compiled as
+/// `newDynamicRegex` compiles it. `matches` is reported as IsMatch, whose spelling it is.
+fn is_match_literals(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    args.string("pattern").and_then(|pattern| regex_pattern("IsMatch", "pattern", pattern).err()).into_iter().collect()
 }
 
 /// `Decode(target, encoding)`: bytes or a string decoded from an IANA character set or a
 /// base64 variant. The encoding is resolved first, as the reference resolves a literal one
 /// when the statement is built.
-fn decode(args: &mut Args<'_>) -> Result<Value> {
-    let decoder = Decoder::named(args.string(1)?)?;
-    let text = match args.value(0) {
+fn decode(target: &Value, encoding: &str) -> Result<Value> {
+    let decoder = Decoder::named(encoding)?;
+    let text = match target {
         Value::Bytes(bytes) => decoder.decode(bytes)?,
         Value::String(text) => decoder.decode(text.as_bytes())?,
         // Go's `%T` of nil.
@@ -344,12 +356,11 @@ fn decode(args: &mut Args<'_>) -> Result<Value> {
 }
 
 /// `Base64Encode(target, variant?)`.
-fn base64_encode(args: &mut Args<'_>) -> Result<Value> {
-    let text = args.string(0)?;
-    let name = args.optional(1).map(coerce::string).transpose().map_err(|e| e.context("failed to get base64 variant"))?;
+fn base64_encode(target: &str, variant: Option<&Value>) -> Result<Value> {
+    let name = variant.map(coerce::string).transpose().map_err(|e| e.context("failed to get base64 variant"))?;
     let name = name.unwrap_or("base64");
     let variant = go::base64::Variant::named(name).ok_or_else(|| Error::new(format!("unsupported base64 variant: {name}")))?;
-    Ok(Value::String(variant.encode(text.as_bytes())))
+    Ok(Value::String(variant.encode(target.as_bytes())))
 }
 
 /// What `Decode` decodes with.
@@ -383,7 +394,8 @@ impl Decoder {
 // 3.14159 is the reference's own test value, not an approximation of π.
 #[allow(clippy::approx_constant)]
 mod tests {
-    use super::super::testing::convert;
+    use super::super::literal::{Literal, LiteralArgs, LiteralError};
+    use super::super::testing::{convert, converter};
     use crate::value::Value;
 
     fn s(text: &str) -> Value {
@@ -429,6 +441,9 @@ mod tests {
         let nested = list(vec![Value::Int(1), Value::Int(2)]);
         assert_eq!(text("Concat", vec![list(vec![Value::Map(map), nested]), s(",")]), r#"{"a":"b"},[1,2]"#);
         assert_eq!(err("Concat", vec![list(vec![s("a")]), Value::Int(1)]), "expected string but got int64");
+        // The delimiter is read before the values.
+        assert_eq!(err("Concat", vec![Value::Int(1), Value::Int(1)]), "expected string but got int64");
+        assert_eq!(err("Concat", vec![Value::Int(1), s("")]), "expected a list but got int64");
     }
 
     #[test]
@@ -463,6 +478,12 @@ mod tests {
         assert!(sub(vec![s("123456789"), int(3), int(20)]).is_err());
         assert!(sub(vec![s("1"), int(0), int(i64::MAX)]).is_err());
         assert_eq!(err("Substring", vec![int(123456789), int(3), int(6)]), "expected string but got int64");
+        // A negative start is reported before the length is read, the length before the target.
+        assert_eq!(
+            err("Substring", vec![int(1), int(-1), s("x")]),
+            "invalid start for substring function, -1 cannot be negative"
+        );
+        assert_eq!(err("Substring", vec![int(1), int(0), s("x")]), "expected int64 but got string");
         // Bytes cut through `é` (two bytes); utf8_safe counts characters instead.
         assert_eq!(sub(vec![s("héllo"), int(0), int(2)]).unwrap(), s("h\u{FFFD}"));
         assert_eq!(sub(vec![s("héllo"), int(1), int(3), Value::Bool(true)]).unwrap(), s("éll"));
@@ -562,6 +583,26 @@ mod tests {
             err("IsMatch", vec![s("x"), Value::Int(1)]),
             "failed to get pattern for IsMatch: expected string but got int64"
         );
+    }
+
+    #[test]
+    fn literal_patterns_and_cases_are_checked_when_the_statement_loads() {
+        let problems = |name: &str, param: &'static str, literal: &'static str| {
+            let Some(check) = converter(name).literals else { panic!("{name} has no literal check") };
+            check(&LiteralArgs::new(vec![(param, Literal::String(literal))]))
+        };
+        for name in ["IsMatch", "matches"] {
+            let errors = problems(name, "pattern", "(");
+            assert_eq!(errors.len(), 1, "{name}");
+            assert_eq!(errors[0].param, "pattern");
+            assert!(errors[0].message.starts_with(r#"the regex pattern supplied to IsMatch '"("' is not a valid pattern"#));
+            assert!(problems(name, "pattern", "^https://").is_empty(), "{name}");
+        }
+        let errors = problems("ConvertCase", "to_case", "kebab");
+        let expected = LiteralError::new("to_case", "invalid case: kebab, allowed cases are: lower, upper, snake, camel")
+            .help(r#"expected one of "lower", "upper", "snake", "camel""#);
+        assert_eq!(errors, vec![expected]);
+        assert!(problems("ConvertCase", "to_case", "snake").is_empty());
     }
 
     #[test]

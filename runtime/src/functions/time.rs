@@ -10,13 +10,15 @@
 //! instant. Zone names are not kept, so `%Z` writes `UTC` for a zero offset and `+hhmm`
 //! otherwise. The process's local zone is taken to be UTC.
 
-use chrono::{DateTime, Datelike, FixedOffset, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
-use super::Args;
+use super::literal::{LiteralArgs, LiteralError};
 use super::shorthand::*;
+use super::{Nanos, Time};
 use crate::bail;
 use crate::coerce;
+use crate::converter;
 use crate::error::{Error, Result};
 use crate::go;
 use crate::value::Value;
@@ -26,7 +28,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Duration",
         &[r("duration", K::StringGetter)],
         T::Duration,
-        |args, _| duration(args),
+        converter!(parse_duration(duration)),
         "Parses a Go duration string such as \"3s\" or \"1h30m\" (units ns us µs ms s m h).",
         &[Example::new(r#"Duration("1h30m")"#, r#"Duration("90m")"#)],
     ),
@@ -34,18 +36,19 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Time",
         &[r("time", K::StringGetter), r("format", K::String), o("location", K::String), o("locale", K::String)],
         T::Time,
-        |args, _| time(args),
+        converter!(parse_time(time, format, location)),
         "Parses a time with strptime-like directives (`%Y-%m-%d`…); the location defaults to UTC, the locale is a BCP-47 tag.",
         &[
             Example::new(r#"Time("2023-11-14 17:13:20", "%Y-%m-%d %H:%M:%S", "America/New_York")"#, r#"Unix(1700000000)"#),
             Example::new(r#"Time("14/Nov/2023:22:13:20 +0000", "%d/%b/%Y:%H:%M:%S %z")"#, r#"Unix(1700000000)"#),
         ],
-    ),
+    )
+    .literals(format_literal),
     Function::converter(
         "Unix",
         &[r("seconds", K::IntGetter), o("nanoseconds", K::IntGetter)],
         T::Time,
-        |args, _| unix(args),
+        converter!(unix(seconds, nanoseconds)),
         "A time from seconds (and nanoseconds) since the Unix epoch.",
         &[
             Example::new(r#"Unix(1700000000)"#, r#"Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S")"#),
@@ -56,7 +59,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Now",
         &[],
         T::Time,
-        |_, _| Ok(Value::Time(Utc::now().fixed_offset())),
+        converter!(now()),
         "The current time.",
         &[Example::new(r#"IsMatch(FormatTime(Now(), "%Y-%m-%d"), "^\\d{4}-\\d{2}-\\d{2}$")"#, r#"true"#)],
     ),
@@ -65,18 +68,19 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "FormatTime",
         &[r("time", K::TimeGetter), r("format", K::String)],
         T::String,
-        |args, _| format_time(args),
+        converter!(format_time(time, format)),
         "Formats a time with the directives of Time (`%Y-%m-%d`…).",
         &[
             Example::new(r#"FormatTime(Unix(1700000000), "%Y-%m-%d %H:%M:%S")"#, r#""2023-11-14 22:13:20""#),
             Example::new(r#"FormatTime(Unix(1700000000), "%b %d, %Y %I:%M %p")"#, r#""Nov 14, 2023 10:13 PM""#),
         ],
-    ),
+    )
+    .literals(format_literal),
     Function::converter(
         "TruncateTime",
         &[r("time", K::TimeGetter), r("duration", K::DurationGetter)],
         T::Time,
-        |args, _| truncate_time(args),
+        converter!(truncate_time(time, duration)),
         "Rounds a time down to a multiple of `duration`.",
         &[Example::new(
             r#"TruncateTime(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"), Duration("1h"))"#,
@@ -87,7 +91,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "UnixSeconds",
         TARGET_TIME,
         T::Int,
-        |args, _| time_part(args, |t| t.timestamp()),
+        converter!(unix_seconds(time)),
         "Seconds since the Unix epoch.",
         &[Example::new(r#"UnixSeconds(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"1700000000"#)],
     ),
@@ -95,7 +99,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "UnixMilli",
         TARGET_TIME,
         T::Int,
-        |args, _| time_part(args, |t| unix_in(t, 1_000)),
+        converter!(unix_milli(time)),
         "Milliseconds since the Unix epoch.",
         &[Example::new(r#"UnixMilli(Unix(1700000000, 250000000))"#, r#"1700000000250"#)],
     ),
@@ -103,7 +107,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "UnixMicro",
         TARGET_TIME,
         T::Int,
-        |args, _| time_part(args, |t| unix_in(t, 1_000_000)),
+        converter!(unix_micro(time)),
         "Microseconds since the Unix epoch.",
         &[Example::new(r#"UnixMicro(Unix(1700000000, 250000000))"#, r#"1700000000250000"#)],
     ),
@@ -111,7 +115,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "UnixNano",
         TARGET_TIME,
         T::Int,
-        |args, _| time_part(args, |t| unix_in(t, NANOS_PER_SECOND)),
+        converter!(unix_nano(time)),
         "Nanoseconds since the Unix epoch.",
         &[Example::new(r#"UnixNano(Unix(1700000000, 250000000))"#, r#"1700000000250000000"#)],
     ),
@@ -119,7 +123,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Year",
         TARGET_TIME,
         T::Int,
-        |args, _| time_part(args, |t| i64::from(t.year())),
+        converter!(year(time)),
         "The year of a time.",
         &[Example::new(r#"Year(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"2023"#)],
     ),
@@ -127,7 +131,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Month",
         TARGET_TIME,
         T::Int,
-        |args, _| time_part(args, |t| i64::from(t.month())),
+        converter!(month(time)),
         "The month of a time (1–12).",
         &[Example::new(r#"Month(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"11"#)],
     ),
@@ -135,7 +139,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Day",
         TARGET_TIME,
         T::Int,
-        |args, _| time_part(args, |t| i64::from(t.day())),
+        converter!(day(time)),
         "The day of the month of a time.",
         &[Example::new(r#"Day(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"14"#)],
     ),
@@ -143,7 +147,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Weekday",
         TARGET_TIME,
         T::Int,
-        |args, _| time_part(args, |t| i64::from(t.weekday().num_days_from_sunday())),
+        converter!(weekday(time)),
         "The day of the week of a time (0 = Sunday).",
         &[Example::new(r#"Weekday(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"2"#)],
     ),
@@ -151,7 +155,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Hour",
         TARGET_TIME,
         T::Int,
-        |args, _| time_part(args, |t| i64::from(t.hour())),
+        converter!(hour(time)),
         "The hour of a time.",
         &[Example::new(r#"Hour(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"22"#)],
     ),
@@ -159,7 +163,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Minute",
         TARGET_TIME,
         T::Int,
-        |args, _| time_part(args, |t| i64::from(t.minute())),
+        converter!(minute(time)),
         "The minute of a time.",
         &[Example::new(r#"Minute(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"13"#)],
     ),
@@ -167,7 +171,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Second",
         TARGET_TIME,
         T::Int,
-        |args, _| time_part(args, |t| i64::from(t.second())),
+        converter!(second(time)),
         "The second of a time.",
         &[Example::new(r#"Second(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"20"#)],
     ),
@@ -175,7 +179,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Nanosecond",
         TARGET_TIME,
         T::Int,
-        |args, _| time_part(args, |t| i64::from(t.nanosecond())),
+        converter!(nanosecond(time)),
         "The nanosecond within the second of a time.",
         &[Example::new(r#"Nanosecond(Unix(1700000000, 250000000))"#, r#"250000000"#)],
     ),
@@ -183,7 +187,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Hours",
         TARGET_DUR,
         T::Float,
-        |args, _| duration_in(args, NANOS_PER_HOUR),
+        converter!(hours(duration)),
         "A duration in hours.",
         &[Example::new(r#"Hours(Duration("90m"))"#, r#"1.5"#)],
     ),
@@ -191,7 +195,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Minutes",
         TARGET_DUR,
         T::Float,
-        |args, _| duration_in(args, NANOS_PER_MINUTE),
+        converter!(minutes(duration)),
         "A duration in minutes.",
         &[Example::new(r#"Minutes(Duration("90s"))"#, r#"1.5"#)],
     ),
@@ -199,7 +203,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Seconds",
         TARGET_DUR,
         T::Float,
-        |args, _| duration_in(args, NANOS_PER_SECOND),
+        converter!(seconds(duration)),
         "A duration in seconds.",
         &[Example::new(r#"Seconds(Duration("1500ms"))"#, r#"1.5"#)],
     ),
@@ -207,7 +211,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Milliseconds",
         TARGET_DUR,
         T::Int,
-        |args, _| whole_units_of(args, 1_000_000),
+        converter!(milliseconds(duration)),
         "A duration in whole milliseconds.",
         &[
             Example::new(r#"Milliseconds(Duration("1s"))"#, r#"1000"#),
@@ -218,7 +222,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Microseconds",
         TARGET_DUR,
         T::Int,
-        |args, _| whole_units_of(args, 1_000),
+        converter!(microseconds(duration)),
         "A duration in whole microseconds.",
         &[Example::new(r#"Microseconds(Duration("1ms"))"#, r#"1000"#)],
     ),
@@ -226,7 +230,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "Nanoseconds",
         TARGET_DUR,
         T::Int,
-        |args, _| whole_units_of(args, 1),
+        converter!(nanoseconds(duration)),
         "A duration in nanoseconds.",
         &[Example::new(r#"Nanoseconds(Duration("1ms"))"#, r#"1000000"#)],
     ),
@@ -234,7 +238,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "duration",
         &[r("duration", K::StringGetter)],
         T::Duration,
-        |args, _| duration(args),
+        converter!(parse_duration(duration)),
         "The seed's spelling of Duration: parses a Go duration string such as \"3s\".",
         &[Example::new(r#"duration("1h30m")"#, r#"Duration("90m")"#)],
     )
@@ -248,50 +252,73 @@ const NANOS_PER_HOUR: i64 = 60 * NANOS_PER_MINUTE;
 
 // ---- The converters ----
 
-/// `Time(value, format, location?, locale?)`. The locale only matters for month and day
-/// names in other languages, which are not translated: names are read in English.
-fn time(args: &mut Args<'_>) -> Result<Value> {
-    let format = args.string(1)?;
-    if format.is_empty() {
-        bail!("format cannot be nil");
-    }
-    let location = match args.optional(2) {
+/// `Time(time, format, location?, locale?)`. The locale only matters for month and day
+/// names in other languages, which are not translated: names are read in English, and the
+/// locale is not read at all. As the reference's factory, it refuses an empty format, then
+/// loads the location, then validates the format; the time is read last.
+fn parse_time(time: &Value, format: &str, location: Option<&Value>) -> Result<Value> {
+    require_format(format)?;
+    let location = match location {
         Some(name) => go::time::load_location(coerce::string(name)?)?,
         None => Tz::UTC,
     };
     go::ctimefmt::validate(format)?;
-    let value = args.string(0)?;
+    let value = coerce::string(time)?;
     if value.is_empty() {
         bail!("time cannot be nil");
     }
     Ok(Value::Time(go::ctimefmt::parse(value, format, location)?))
 }
 
-/// `FormatTime(time, format)`.
-fn format_time(args: &mut Args<'_>) -> Result<Value> {
-    let format = args.string(1)?;
-    if format.is_empty() {
-        bail!("format cannot be nil");
-    }
-    go::ctimefmt::validate(format)?;
-    let time = coerce::time(args.value(0))?;
+/// `FormatTime(time, format)`: the format is judged before the time is read.
+fn format_time(time: &Value, format: &str) -> Result<Value> {
+    check_format(format)?;
+    let time = coerce::time(time)?;
     Ok(Value::String(go::time::format(&go::ctimefmt::format_layout_of(format), &time)))
 }
 
-/// `Duration(text)`.
-fn duration(args: &mut Args<'_>) -> Result<Value> {
-    Ok(Value::Duration(go::time::parse_duration(args.string(0)?)?))
+/// The first thing `Time` and `FormatTime` refuse: an empty format.
+fn require_format(format: &str) -> Result<()> {
+    if format.is_empty() {
+        bail!("format cannot be nil");
+    }
+    Ok(())
+}
+
+/// What `Time` and `FormatTime` refuse in a format (func_time.go, func_formattime.go): an
+/// empty one, then what `ctimefmt.Validate` refuses.
+fn check_format(format: &str) -> Result<()> {
+    require_format(format)?;
+    go::ctimefmt::validate(format)
+}
+
+/// The directives a format may use, for the load-time diagnostic.
+const FORMAT_DIRECTIVES_HELP: &str = "supported directives: %Y %y %m %o %q %b %h %B %d %e %g %a %A %H %l %I %p %P %M %S %L %f %s %Z %z %w %i %j %k %D %x %F %T %X %r %R %n %t %% %c";
+
+/// The load-time check of `Time` and `FormatTime`: their factories refuse a bad format
+/// literal when the statement is built.
+fn format_literal(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    let error = args.string("format").and_then(|format| check_format(format).err());
+    error.map(|error| LiteralError::new("format", error.to_string()).help(FORMAT_DIRECTIVES_HELP)).into_iter().collect()
+}
+
+/// `Duration(duration)`.
+fn parse_duration(duration: &str) -> Result<Value> {
+    Ok(Value::Duration(go::time::parse_duration(duration)?))
 }
 
 /// `Unix(seconds, nanoseconds?)`: Go's `time.Unix`, which carries nanoseconds outside
 /// [0, 1e9) into the seconds.
-fn unix(args: &mut Args<'_>) -> Result<Value> {
-    let seconds = args.int(0)?;
-    let nanos = args.optional(1).map(coerce::int).transpose()?.unwrap_or(0);
+fn unix(seconds: i64, nanoseconds: Option<i64>) -> Result<Value> {
+    let nanos = nanoseconds.unwrap_or(0);
     let seconds = seconds.wrapping_add(nanos.div_euclid(NANOS_PER_SECOND));
     let nanos = nanos.rem_euclid(NANOS_PER_SECOND) as u32;
     let time = DateTime::from_timestamp(seconds, nanos).ok_or_else(|| Error::new(format!("time out of range: {seconds}s")))?;
     Ok(Value::Time(time.fixed_offset()))
+}
+
+fn now() -> Result<Value> {
+    Ok(Value::Time(Utc::now().fixed_offset()))
 }
 
 /// Seconds from Go's zero time (January 1, year 1, UTC) to the Unix epoch.
@@ -299,9 +326,8 @@ const SECONDS_FROM_YEAR_ONE_TO_EPOCH: i128 = 62_135_596_800;
 
 /// `TruncateTime(time, duration)`: Go's `Time.Truncate`, which rounds down to a multiple of
 /// the duration counted from the zero time; a duration ≤ 0 leaves the time as it is.
-fn truncate_time(args: &mut Args<'_>) -> Result<Value> {
-    let time = coerce::time(args.value(0))?;
-    let step = coerce::duration(args.value(1))?;
+fn truncate_time(time: Time, duration: Nanos) -> Result<Value> {
+    let Nanos(step) = duration;
     if step <= 0 {
         return Ok(Value::Time(time));
     }
@@ -314,34 +340,103 @@ fn truncate_time(args: &mut Args<'_>) -> Result<Value> {
     Ok(Value::Time(truncated))
 }
 
-/// A converter of one time to an int.
-fn time_part(args: &mut Args<'_>, part: fn(&DateTime<FixedOffset>) -> i64) -> Result<Value> {
-    Ok(Value::Int(part(&coerce::time(args.value(0))?)))
+// ---- The parts of a time ----
+
+fn unix_seconds(time: Time) -> Result<Value> {
+    Ok(Value::Int(time.timestamp()))
+}
+
+fn unix_milli(time: Time) -> Result<Value> {
+    Ok(Value::Int(unix_in(&time, 1_000)))
+}
+
+fn unix_micro(time: Time) -> Result<Value> {
+    Ok(Value::Int(unix_in(&time, 1_000_000)))
+}
+
+fn unix_nano(time: Time) -> Result<Value> {
+    Ok(Value::Int(unix_in(&time, NANOS_PER_SECOND)))
 }
 
 /// The time since the Unix epoch in units of `1/per_second` s, wrapping like Go's int64 sums.
-fn unix_in(time: &DateTime<FixedOffset>, per_second: i64) -> i64 {
+fn unix_in(time: &Time, per_second: i64) -> i64 {
     let fraction = i64::from(time.nanosecond()) / (NANOS_PER_SECOND / per_second);
     time.timestamp().wrapping_mul(per_second).wrapping_add(fraction)
 }
 
+fn year(time: Time) -> Result<Value> {
+    Ok(Value::Int(i64::from(time.year())))
+}
+
+fn month(time: Time) -> Result<Value> {
+    Ok(Value::Int(i64::from(time.month())))
+}
+
+fn day(time: Time) -> Result<Value> {
+    Ok(Value::Int(i64::from(time.day())))
+}
+
+/// 0 = Sunday, as Go's `time.Weekday`.
+fn weekday(time: Time) -> Result<Value> {
+    Ok(Value::Int(i64::from(time.weekday().num_days_from_sunday())))
+}
+
+fn hour(time: Time) -> Result<Value> {
+    Ok(Value::Int(i64::from(time.hour())))
+}
+
+fn minute(time: Time) -> Result<Value> {
+    Ok(Value::Int(i64::from(time.minute())))
+}
+
+fn second(time: Time) -> Result<Value> {
+    Ok(Value::Int(i64::from(time.second())))
+}
+
+fn nanosecond(time: Time) -> Result<Value> {
+    Ok(Value::Int(i64::from(time.nanosecond())))
+}
+
+// ---- Durations in units ----
+
+fn hours(duration: Nanos) -> Result<Value> {
+    Ok(Value::Float(in_units(duration, NANOS_PER_HOUR)))
+}
+
+fn minutes(duration: Nanos) -> Result<Value> {
+    Ok(Value::Float(in_units(duration, NANOS_PER_MINUTE)))
+}
+
+fn seconds(duration: Nanos) -> Result<Value> {
+    Ok(Value::Float(in_units(duration, NANOS_PER_SECOND)))
+}
+
 /// A duration in `unit`s as a float, computed as Go's `Duration.Hours` and friends do (whole
 /// units plus the fraction of the remainder, to stay exact for large durations).
-fn duration_in(args: &mut Args<'_>, unit: i64) -> Result<Value> {
-    let nanos = coerce::duration(args.value(0))?;
-    Ok(Value::Float((nanos / unit) as f64 + (nanos % unit) as f64 / unit as f64))
+fn in_units(Nanos(nanos): Nanos, unit: i64) -> f64 {
+    (nanos / unit) as f64 + (nanos % unit) as f64 / unit as f64
 }
 
-/// A duration in whole `unit`s, truncated toward zero.
-fn whole_units_of(args: &mut Args<'_>, unit: i64) -> Result<Value> {
-    Ok(Value::Int(coerce::duration(args.value(0))? / unit))
+// Whole units, truncated toward zero as Go's integer division does.
+
+fn milliseconds(Nanos(nanos): Nanos) -> Result<Value> {
+    Ok(Value::Int(nanos / 1_000_000))
 }
 
+fn microseconds(Nanos(nanos): Nanos) -> Result<Value> {
+    Ok(Value::Int(nanos / 1_000))
+}
+
+fn nanoseconds(Nanos(nanos): Nanos) -> Result<Value> {
+    Ok(Value::Int(nanos))
+}
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::convert;
+    use super::super::literal::Literal;
+    use super::super::testing::{convert, converter};
     use super::*;
+    use chrono::FixedOffset;
 
     fn s(text: &str) -> Value {
         Value::string(text)
@@ -520,6 +615,47 @@ mod tests {
         assert_eq!(
             error("FormatTime", vec![Value::Time(Utc::now().fixed_offset()), s("%H%L")]),
             "invalid fractional seconds directive: 'H%L'. must be preceded with '.' or ','"
+        );
+    }
+
+    /// What the declaration's load-time check says of a `format` literal.
+    fn format_problems(name: &str, format: &str) -> Vec<LiteralError> {
+        let check = converter(name).literals.unwrap_or_else(|| panic!("{name} checks its literals"));
+        check(&LiteralArgs::new(vec![("format", Literal::String(format))]))
+    }
+
+    #[test]
+    fn format_literals_are_checked_at_load_as_the_reference_does() {
+        assert!(format_problems("Time", "%Y-%m-%d %H:%M:%S").is_empty());
+        assert!(format_problems("FormatTime", "%Y-%m-%dT%H:%M:%S.%L%z").is_empty());
+        let messages = |name: &str, format: &str| -> Vec<String> {
+            format_problems(name, format).into_iter().map(|problem| problem.message).collect()
+        };
+        assert_eq!(messages("Time", ""), ["format cannot be nil"]);
+        assert_eq!(messages("Time", "%Y-%Q"), ["invalid strptime format: [unsupported ctimefmt.toNative() directive: %Q]"]);
+        assert_eq!(messages("FormatTime", "2006-%m"), ["format string should not contain decimals"]);
+        assert_eq!(
+            messages("FormatTime", "%H%L"),
+            ["invalid fractional seconds directive: 'H%L'. must be preceded with '.' or ','"]
+        );
+        let problem = &format_problems("FormatTime", "%C")[0];
+        assert_eq!(problem.param, "format");
+        assert!(problem.help.as_deref().is_some_and(|help| help.starts_with("supported directives: %Y %y")));
+        // Only literals are judged.
+        assert!(converter("Time").literals.is_some_and(|check| check(&LiteralArgs::new(vec![])).is_empty()));
+    }
+
+    #[test]
+    fn time_refuses_an_empty_format_before_a_bad_location_and_a_bad_format_after() {
+        assert_eq!(error("Time", vec![Value::Int(1), s(""), s("Mars/Olympus")]), "format cannot be nil");
+        assert_eq!(
+            error("Time", vec![Value::Int(1), s("%Q"), s("Mars/Olympus")]),
+            "failed to load location Mars/Olympus: unknown time zone Mars/Olympus"
+        );
+        assert_eq!(error("Time", vec![Value::Int(1), Value::Int(2)]), "expected string but got int64");
+        assert_eq!(
+            error("FormatTime", vec![s("x"), s("%Q")]),
+            "invalid strptime format: [unsupported ctimefmt.toNative() directive: %Q]"
         );
     }
 

@@ -146,20 +146,45 @@ like_getters! {
 #[derive(Clone, Copy, Debug)]
 pub struct List<'s>(pub &'s [Value]);
 
-impl<'s, 'l> FromArg<'s, 'l> for List<'s> {
-    fn from_arg(slot: Option<&'s mut Arg<'l>>) -> Result<Self> {
-        match value(slot) {
+impl<'s> List<'s> {
+    /// A list argument taken as `&Value` and read as a list later, for a body that must read
+    /// it after checking another argument (the order the reference reports errors in).
+    pub fn of(value: &'s Value) -> Result<List<'s>> {
+        match value {
             Value::Slice(items) => Ok(List(items)),
             Value::Nil => Ok(List(&[])),
             other => Err(Error::new(format!("expected a list but got {}", other.go_type()))),
         }
+    }
+
+    /// The elements of a `[]string`.
+    pub fn strings(self) -> Result<Vec<&'s str>> {
+        self.0.iter().map(coerce::string).collect()
+    }
+
+    /// The elements of a `[]float64`: an int literal in the list reads as a float, as Go
+    /// converts it.
+    pub fn floats(self) -> Result<Vec<f64>> {
+        self.0
+            .iter()
+            .map(|item| match item {
+                Value::Int(i) => Ok(*i as f64),
+                other => coerce::float(other),
+            })
+            .collect()
+    }
+}
+
+impl<'s, 'l> FromArg<'s, 'l> for List<'s> {
+    fn from_arg(slot: Option<&'s mut Arg<'l>>) -> Result<Self> {
+        List::of(value(slot))
     }
 }
 
 impl<'s, 'l> FromArg<'s, 'l> for Vec<&'s str> {
     /// `[]string`: a list of string literals.
     fn from_arg(slot: Option<&'s mut Arg<'l>>) -> Result<Self> {
-        List::from_arg(slot)?.0.iter().map(coerce::string).collect()
+        List::from_arg(slot)?.strings()
     }
 }
 
@@ -279,4 +304,27 @@ macro_rules! editor {
             $body(host, $($param),*)
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_read_later_reads_as_the_adapter_reads_it() {
+        let items = Value::Slice(vec![Value::string("a"), Value::string("b")]);
+        assert_eq!(List::of(&items).and_then(List::strings).unwrap(), ["a", "b"]);
+        assert!(List::of(&Value::Nil).unwrap().0.is_empty());
+        assert_eq!(List::of(&Value::Int(1)).unwrap_err().message(), "expected a list but got int64");
+        let mixed = Value::Slice(vec![Value::string("a"), Value::Int(1)]);
+        assert_eq!(List::of(&mixed).and_then(List::strings).unwrap_err().message(), "expected string but got int64");
+    }
+
+    #[test]
+    fn float_lists_read_ints_as_floats() {
+        let bounds = Value::Slice(vec![Value::Int(1), Value::Float(2.5)]);
+        assert_eq!(List::of(&bounds).and_then(List::floats).unwrap(), [1.0, 2.5]);
+        let wrong = Value::Slice(vec![Value::string("1")]);
+        assert!(List::of(&wrong).and_then(List::floats).is_err());
+    }
 }

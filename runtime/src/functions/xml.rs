@@ -10,9 +10,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::Args;
 use super::shorthand::*;
 use crate::coerce;
+use crate::converter;
 use crate::error::{Error, Result};
 use crate::go::encoding_xml::local_name;
 use crate::go::xmlquery::{Doc, Kind, NodeRef};
@@ -24,7 +24,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ParseXML",
         TARGET_STR,
         MAP,
-        |args, _| parse_xml(args),
+        converter!(parse_xml(target)),
         "Parses an XML document into a map.",
         &[Example::new(
             r#"ParseXML("<log level=\"info\"><message>hi</message></log>")"#,
@@ -35,7 +35,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ParseSimplifiedXML",
         TARGET_STR,
         MAP,
-        |args, _| parse_simplified_xml(args),
+        converter!(parse_simplified_xml(target)),
         "Parses an XML document into a map without attributes or repeated-element wrappers.",
         &[Example::new(
             r#"ParseSimplifiedXML("<log level=\"info\"><message>hi</message><tag>a</tag><tag>b</tag></log>")"#,
@@ -46,7 +46,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "GetXML",
         &[r("target", K::StringGetter), r("xpath", K::String)],
         T::String,
-        |args, _| get_xml(args),
+        converter!(get_xml(target, xpath)),
         "The XML elements matching an XPath.",
         &[Example::new(
             r#"GetXML("<log><message>hi</message><secret>x</secret></log>", "/log/message")"#,
@@ -57,7 +57,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "InsertXML",
         &[r("target", K::StringGetter), r("xpath", K::String), r("sub_document", K::StringGetter)],
         T::String,
-        |args, _| insert_xml(args),
+        converter!(insert_xml(target, xpath, sub_document)),
         "Inserts an XML sub-document under the elements matching an XPath.",
         &[Example::new(
             r#"InsertXML("<log><message>hi</message></log>", "/log", "<level>info</level>")"#,
@@ -68,7 +68,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "RemoveXML",
         &[r("target", K::StringGetter), r("xpath", K::String)],
         T::String,
-        |args, _| remove_xml(args),
+        converter!(remove_xml(target, xpath)),
         "Removes the XML elements matching an XPath.",
         &[Example::new(
             r#"RemoveXML("<log><message>hi</message><secret>x</secret></log>", "/log/secret")"#,
@@ -79,7 +79,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ConvertAttributesToElementsXML",
         &[r("target", K::StringGetter), o("xpath", K::String)],
         T::String,
-        |args, _| convert_attributes_to_elements_xml(args),
+        converter!(convert_attributes_to_elements_xml(target, xpath)),
         "Turns XML attributes into child elements.",
         &[Example::new(
             r#"ConvertAttributesToElementsXML("<log level=\"info\"><message>hi</message></log>")"#,
@@ -90,7 +90,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ConvertTextToElementsXML",
         &[r("target", K::StringGetter), o("xpath", K::String), o("element_name", K::String)],
         T::String,
-        |args, _| convert_text_to_elements_xml(args),
+        converter!(convert_text_to_elements_xml(target, xpath, element_name)),
         "Wraps XML text content into elements (named \"value\" by default).",
         &[
             Example::new(
@@ -116,9 +116,8 @@ const MAX_MAP_DEPTH: usize = 500;
 /// `ParseXML(target)`: the first element as `{"tag", "attributes", "content",
 /// "children"}` (attributes and children only when present, content being the trimmed
 /// text directly inside the element).
-fn parse_xml(args: &mut Args<'_>) -> Result<Value> {
-    let text = args.string(0)?;
-    let doc = Doc::parse(text, MAX_MAP_DEPTH).map_err(|e| e.context("unmarshal xml"))?;
+fn parse_xml(target: &str) -> Result<Value> {
+    let doc = Doc::parse(target, MAX_MAP_DEPTH).map_err(|e| e.context("unmarshal xml"))?;
     let top = doc.nodes[Doc::ROOT].children.clone();
     let Some(position) = top.iter().position(|&n| doc.nodes[n].kind == Kind::Element) else {
         return Err(Error::new("unmarshal xml: EOF"));
@@ -153,8 +152,8 @@ fn parse_xml(args: &mut Args<'_>) -> Result<Value> {
 
 /// `ParseSimplifiedXML(target)`: elements as keys, leaf text as values, repeated tags as
 /// lists; attributes, extraneous text and empty elements are dropped.
-fn parse_simplified_xml(args: &mut Args<'_>) -> Result<Value> {
-    let doc = Doc::parse_like_xmlquery(args.string(0)?, MAX_MAP_DEPTH)?;
+fn parse_simplified_xml(target: &str) -> Result<Value> {
+    let doc = Doc::parse_like_xmlquery(target, MAX_MAP_DEPTH)?;
     Ok(doc.build_bottom_up(Doc::ROOT, |doc, id, children| {
         let mut tag_counts: HashMap<&str, usize> = HashMap::new();
         for &c in &doc.nodes[id].children {
@@ -189,10 +188,10 @@ fn parse_simplified_xml(args: &mut Args<'_>) -> Result<Value> {
 }
 
 /// `GetXML(target, xpath)`: the selected elements and texts (attributes as their values)
-/// written one after another.
-fn get_xml(args: &mut Args<'_>) -> Result<Value> {
-    let path = compiled_xpath(args.string(1)?)?;
-    let doc = Doc::parse_like_xmlquery(args.string(0)?, MAX_DEPTH)?;
+/// written one after another. The XPath is compiled before the target is read.
+fn get_xml(target: &Value, xpath: &str) -> Result<Value> {
+    let path = compiled_xpath(xpath)?;
+    let doc = Doc::parse_like_xmlquery(coerce::string(target)?, MAX_DEPTH)?;
     let mut result = Doc::new();
     for found in xpath::select(&doc, &path) {
         match found {
@@ -213,11 +212,12 @@ fn get_xml(args: &mut Args<'_>) -> Result<Value> {
 }
 
 /// `InsertXML(target, xpath, sub_document)`: a copy of the sub-document's nodes appended
-/// to each selected element (or to the document for `/`).
-fn insert_xml(args: &mut Args<'_>) -> Result<Value> {
-    let path = compiled_xpath(args.string(1)?)?;
-    let mut doc = Doc::parse_like_xmlquery(args.string(0)?, MAX_DEPTH)?;
-    let sub = Doc::parse_like_xmlquery(args.string(2)?, MAX_DEPTH)?;
+/// to each selected element (or to the document for `/`). The XPath is compiled first,
+/// then the target parsed, and only then the sub-document read.
+fn insert_xml(target: &Value, xpath: &str, sub_document: &Value) -> Result<Value> {
+    let path = compiled_xpath(xpath)?;
+    let mut doc = Doc::parse_like_xmlquery(coerce::string(target)?, MAX_DEPTH)?;
+    let sub = Doc::parse_like_xmlquery(coerce::string(sub_document)?, MAX_DEPTH)?;
     let mut errors = Vec::new();
     for found in xpath::select(&doc, &path) {
         match found {
@@ -238,10 +238,11 @@ fn insert_xml(args: &mut Args<'_>) -> Result<Value> {
 }
 
 /// `RemoveXML(target, xpath)`: removes the selected elements, attributes, comments and
-/// CDATA sections, and empties selected text.
-fn remove_xml(args: &mut Args<'_>) -> Result<Value> {
-    let path = compiled_xpath(args.string(1)?)?;
-    let text = args.string(0)?;
+/// CDATA sections, and empties selected text. The XPath is compiled before the target is
+/// read.
+fn remove_xml(target: &Value, xpath: &str) -> Result<Value> {
+    let path = compiled_xpath(xpath)?;
+    let text = coerce::string(target)?;
     if text.is_empty() {
         return Ok(Value::string(""));
     }
@@ -266,14 +267,11 @@ fn remove_xml(args: &mut Args<'_>) -> Result<Value> {
 }
 
 /// `ConvertAttributesToElementsXML(target, xpath="//@*")`: each selected attribute
-/// becomes a last child element of its element.
-fn convert_attributes_to_elements_xml(args: &mut Args<'_>) -> Result<Value> {
-    let xpath = match args.optional(1).map(coerce::string).transpose()? {
-        Some(p) if !p.is_empty() => p,
-        _ => "//@*",
-    };
-    let path = compiled_xpath(xpath)?;
-    let mut doc = Doc::parse_like_xmlquery(args.string(0)?, MAX_DEPTH)?;
+/// becomes a last child element of its element. The XPath is compiled before the target
+/// is read.
+fn convert_attributes_to_elements_xml(target: &Value, xpath: Option<&str>) -> Result<Value> {
+    let path = compiled_xpath(non_empty_or(xpath, "//@*"))?;
+    let mut doc = Doc::parse_like_xmlquery(coerce::string(target)?, MAX_DEPTH)?;
     let attributes: Vec<(usize, String, String)> = xpath::select(&doc, &path)
         .into_iter()
         .filter_map(|found| match found {
@@ -291,24 +289,24 @@ fn convert_attributes_to_elements_xml(args: &mut Args<'_>) -> Result<Value> {
 
 /// `ConvertTextToElementsXML(target, xpath="/", element_name="value")`: under each
 /// selected node, text that sits beside other text or elements is wrapped in an element.
-fn convert_text_to_elements_xml(args: &mut Args<'_>) -> Result<Value> {
-    let optional = |i: usize, default: &'static str| -> Result<String> {
-        Ok(match args.optional(i).map(coerce::string).transpose()? {
-            Some(s) if !s.is_empty() => s.to_string(),
-            _ => default.to_string(),
-        })
-    };
-    let path = compiled_xpath(&optional(1, "/")?)?;
-    let element_name = optional(2, "value")?;
-    let mut doc = Doc::parse_like_xmlquery(args.string(0)?, MAX_DEPTH)?;
+/// The XPath is compiled before the element name and then the target are read.
+fn convert_text_to_elements_xml(target: &Value, xpath: Option<&str>, element_name: Option<&Value>) -> Result<Value> {
+    let path = compiled_xpath(non_empty_or(xpath, "/"))?;
+    let element_name = non_empty_or(element_name.map(coerce::string).transpose()?, "value");
+    let mut doc = Doc::parse_like_xmlquery(coerce::string(target)?, MAX_DEPTH)?;
     for found in xpath::select(&doc, &path) {
         if let NodeRef::Node(id) = found
             && matches!(doc.nodes[id].kind, Kind::Element | Kind::Document)
         {
-            wrap_loose_text(&mut doc, id, &element_name);
+            wrap_loose_text(&mut doc, id, element_name);
         }
     }
     Ok(Value::String(doc.output()))
+}
+
+/// An optional string parameter whose empty value, like its absence, means `default`.
+fn non_empty_or<'a>(given: Option<&'a str>, default: &'a str) -> &'a str {
+    given.filter(|s| !s.is_empty()).unwrap_or(default)
 }
 
 /// The XPath of a call, compiled once per thread ("invalid xpath: …" when it does not
@@ -338,10 +336,7 @@ fn leaf_value(doc: &Doc, id: usize) -> &str {
     if children.iter().any(|&c| doc.nodes[c].kind == Kind::Element) {
         return "";
     }
-    children
-        .iter()
-        .find(|&&c| matches!(doc.nodes[c].kind, Kind::Text | Kind::CData))
-        .map_or("", |&c| doc.nodes[c].data.as_str())
+    children.iter().find(|&&c| matches!(doc.nodes[c].kind, Kind::Text | Kind::CData)).map_or("", |&c| doc.nodes[c].data.as_str())
 }
 
 /// `ConvertTextToElementsForNode` on every element under `start`: where a node has
@@ -628,6 +623,18 @@ mod tests {
         for (document, xpath, name, want) in cases {
             assert_eq!(text("ConvertTextToElementsXML", &[document, xpath, name]), want, "{document} {xpath} {name}");
         }
+    }
+
+    #[test]
+    fn arguments_are_read_in_the_reference_order() {
+        // The XPath first, then the target, then the sub-document.
+        let insert = |args: Vec<Value>| convert("InsertXML", args).unwrap_err().message().to_string();
+        assert!(insert(vec![Value::Int(1), s("["), Value::Int(2)]).starts_with("invalid xpath"));
+        assert_eq!(insert(vec![Value::Int(1), s("/a"), Value::Int(2)]), "expected string but got int64");
+        assert!(insert(vec![s("<a>"), s("/a"), Value::Int(2)]).contains("XML syntax error"));
+        let convert_text = |args: Vec<Value>| convert("ConvertTextToElementsXML", args).unwrap_err().message().to_string();
+        assert!(convert_text(vec![Value::Int(1), s("["), Value::Int(2)]).starts_with("invalid xpath"));
+        assert_eq!(convert_text(vec![s("<a/>"), s("/"), Value::Int(2)]), "expected string but got int64");
     }
 
     #[test]

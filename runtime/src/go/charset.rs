@@ -52,11 +52,7 @@ impl Charset {
             Charset::Latin(encoding) => {
                 let text = encoding.decode_without_bom_handling(bytes).0;
                 // One character per byte in a single-byte encoding.
-                bytes
-                    .iter()
-                    .zip(text.chars())
-                    .map(|(&b, c)| if (0x80..=0x9F).contains(&b) { char::from(b) } else { c })
-                    .collect()
+                bytes.iter().zip(text.chars()).map(|(&b, c)| if (0x80..=0x9F).contains(&b) { char::from(b) } else { c }).collect()
             }
         }
     }
@@ -78,13 +74,14 @@ fn lookup(label: &str) -> Option<Charset> {
     use encoding_rs::*;
     Some(match label {
         "utf-8" | "utf8" | "csutf8" | "nop" | "" | "ascii" | "us-ascii" => Charset::Utf8,
-        "ansi_x3.4-1968" | "ansi_x3.4-1986" | "cp367" | "csascii" | "ibm367" | "iso-ir-6" | "iso646-us"
-        | "iso_646.irv:1991" | "us" => Charset::Ascii,
+        "ansi_x3.4-1968" | "ansi_x3.4-1986" | "cp367" | "csascii" | "ibm367" | "iso-ir-6" | "iso646-us" | "iso_646.irv:1991"
+        | "us" => Charset::Ascii,
         "utf-16" | "utf16" | "utf-16le" | "csutf16le" => Charset::Table(UTF_16LE),
         "utf-16be" | "csutf16be" => Charset::Table(UTF_16BE),
         "csutf16" => Charset::Utf16Marked,
-        "iso-8859-1" | "iso_8859-1" | "iso_8859-1:1987" | "iso-ir-100" | "latin1" | "l1" | "ibm819" | "cp819"
-        | "csisolatin1" => Charset::Latin(WINDOWS_1252),
+        "iso-8859-1" | "iso_8859-1" | "iso_8859-1:1987" | "iso-ir-100" | "latin1" | "l1" | "ibm819" | "cp819" | "csisolatin1" => {
+            Charset::Latin(WINDOWS_1252)
+        }
         "iso-8859-9" | "iso_8859-9" | "iso_8859-9:1989" | "iso-ir-148" | "latin5" | "l5" | "csisolatin5" => {
             Charset::Latin(WINDOWS_1254)
         }
@@ -110,8 +107,9 @@ fn lookup(label: &str) -> Option<Charset> {
         "iso-8859-8-i" | "iso_8859-8-i" | "csiso88598i" => Charset::Table(ISO_8859_8_I),
         "iso-8859-10" | "iso_8859-10:1992" | "iso-ir-157" | "latin6" | "l6" | "csisolatin6" => Charset::Table(ISO_8859_10),
         "iso-8859-13" | "csiso885913" => Charset::Table(ISO_8859_13),
-        "iso-8859-14" | "iso_8859-14" | "iso_8859-14:1998" | "iso-ir-199" | "iso-celtic" | "latin8" | "l8"
-        | "csiso885914" => Charset::Table(ISO_8859_14),
+        "iso-8859-14" | "iso_8859-14" | "iso_8859-14:1998" | "iso-ir-199" | "iso-celtic" | "latin8" | "l8" | "csiso885914" => {
+            Charset::Table(ISO_8859_14)
+        }
         "iso-8859-15" | "iso_8859-15" | "latin-9" | "csiso885915" => Charset::Table(ISO_8859_15),
         "iso-8859-16" | "iso_8859-16" | "iso_8859-16:2001" | "iso-ir-226" | "latin10" | "l10" | "csiso885916" => {
             Charset::Table(ISO_8859_16)
@@ -157,7 +155,13 @@ mod tests {
         assert_eq!(decode("Shift_JIS", &[0x82, 0xA0]), "あ");
         assert_eq!(decode("UTF-16BE", &[0xFE, 0xFF, 0, 0x41]), "\u{FEFF}A");
         assert_eq!(decode(" utf-8 ", b"ok"), "ok");
-        assert_eq!(Charset::named("GB2312").err().map(|e| e.message().to_string()).as_deref(), Some("no charmap defined for encoding 'GB2312'"));
-        assert_eq!(Charset::named("klingon").err().map(|e| e.message().to_string()).as_deref(), Some("unsupported encoding 'klingon'"));
+        assert_eq!(
+            Charset::named("GB2312").err().map(|e| e.message().to_string()).as_deref(),
+            Some("no charmap defined for encoding 'GB2312'")
+        );
+        assert_eq!(
+            Charset::named("klingon").err().map(|e| e.message().to_string()).as_deref(),
+            Some("unsupported encoding 'klingon'")
+        );
     }
 }

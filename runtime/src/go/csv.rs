@@ -192,12 +192,12 @@ mod tests {
     #[test]
     fn errors_are_go_parse_errors() {
         let error = |text: &str| read_row(text, ',', false).unwrap_err().message().to_string();
-        assert_eq!(error("\"abc\"x,y"), "read csv line: parse error on line 1, column 5: extraneous or missing \" in quoted-field");
+        assert_eq!(
+            error("\"abc\"x,y"),
+            "read csv line: parse error on line 1, column 5: extraneous or missing \" in quoted-field"
+        );
         assert!(error("a\"b,c").starts_with("read csv line: parse error on line 1"));
         assert_eq!(error(""), "no csv lines found");
-        assert_eq!(
-            read_row("a", '"', false).unwrap_err().message(),
-            "read csv line: csv: invalid field or comment delimiter"
-        );
+        assert_eq!(read_row("a", '"', false).unwrap_err().message(), "read csv line: csv: invalid field or comment delimiter");
     }
 }

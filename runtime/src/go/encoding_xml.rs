@@ -288,7 +288,9 @@ mod tests {
     #[test]
     fn reads_tokens_and_entities() {
         let read = tokens("<a x='1'>t&amp;&#65;<b/><![CDATA[<c>]]></a>").unwrap();
-        assert!(matches!(&read[0], Token::Start { name, attrs, empty: false } if name == "a" && attrs == &[("x".to_string(), "1".to_string())]));
+        assert!(
+            matches!(&read[0], Token::Start { name, attrs, empty: false } if name == "a" && attrs == &[("x".to_string(), "1".to_string())])
+        );
         assert!(matches!(&read[1], Token::Text { text, cdata: false } if text == "t&A"));
         assert!(matches!(&read[2], Token::Start { name, empty: true, .. } if name == "b"));
         assert!(matches!(&read[3], Token::Text { text, cdata: true } if text == "<c>"));

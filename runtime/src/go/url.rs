@@ -332,7 +332,10 @@ mod tests {
         let full = "http://myusername:mypassword@www.example.com:80/foo.gif?key1=val1&key2=val2#fragment";
         let url = GoUrl::parse(full).unwrap();
         assert_eq!((url.scheme.as_str(), url.hostname(), url.port()), ("http", "www.example.com", "80"));
-        assert_eq!((url.path.as_str(), url.raw_query.as_str(), url.fragment.as_str()), ("/foo.gif", "key1=val1&key2=val2", "fragment"));
+        assert_eq!(
+            (url.path.as_str(), url.raw_query.as_str(), url.fragment.as_str()),
+            ("/foo.gif", "key1=val1&key2=val2", "fragment")
+        );
         assert_eq!(url.userinfo_string().as_deref(), Some("myusername:mypassword"));
         assert_eq!(url.to_go_string(), full);
         assert_eq!(GoUrl::parse("http://h/a%2fb").unwrap().to_go_string(), "http://h/a%2fb");

@@ -317,8 +317,14 @@ mod tests {
     fn writes_like_output_xml() {
         assert_eq!(round_trip("<a><b/></a>"), "<a><b></b></a>");
         assert_eq!(round_trip("<a></a><z/>"), "<a></a><z></z>");
-        assert_eq!(round_trip(r#"<?xml version="1.0" encoding="UTF-8"?><a/>"#), r#"<?xml version="1.0" encoding="UTF-8"?><a></a>"#);
-        assert_eq!(round_trip("<a t=\"x&amp;&quot;'\">  <b>'1' &lt; 2</b>  </a>"), "<a t=\"x&amp;&#34;&#39;\"><b>&#39;1&#39; &lt; 2</b></a>");
+        assert_eq!(
+            round_trip(r#"<?xml version="1.0" encoding="UTF-8"?><a/>"#),
+            r#"<?xml version="1.0" encoding="UTF-8"?><a></a>"#
+        );
+        assert_eq!(
+            round_trip("<a t=\"x&amp;&quot;'\">  <b>'1' &lt; 2</b>  </a>"),
+            "<a t=\"x&amp;&#34;&#39;\"><b>&#39;1&#39; &lt; 2</b></a>"
+        );
         assert_eq!(round_trip("<a xml:space=\"preserve\"> x </a>"), "<a xml:space=\"preserve\"> x </a>");
         // xmlquery's declaration goes before the first element, and the reference then drops
         // the document's first node (here the comment) as the text has no `<?xml`.

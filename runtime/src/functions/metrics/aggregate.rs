@@ -4,8 +4,8 @@
 use super::*;
 
 pub(crate) static FUNCTIONS: &[Function] = &[
-    Function::editor("aggregate_on_attributes", &[r("aggregation_function", K::String), o("attributes", K::StringList)], aggregate_on_attributes, "Merges data points that agree on the listed attributes with sum, avg, min, max, median or count.", &[Example::new(r#"aggregate_on_attributes("sum", ["cpu"]) where metric.name == "cpu.time""#, r#"metric.name == "cpu.time" and HasAttrOnDatapoint("cpu", "0") and not HasAttrKeyOnDatapoint("state")"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
-    Function::editor("aggregate_on_attribute_value", &[r("aggregation_function", K::String), r("attribute", K::String), r("values", K::StringList), r("new_value", K::String)], aggregate_on_attribute_value, "Merges the data points whose `attribute` has one of `values` into one with `new_value`.", &[Example::new(r#"aggregate_on_attribute_value("sum", "state", ["idle", "wait"], "inactive") where metric.name == "cpu.time""#, r#"metric.name == "cpu.time" and HasAttrOnDatapoint("state", "inactive") and not HasAttrOnDatapoint("state", "idle")"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("aggregate_on_attributes", &[r("aggregation_function", K::String), o("attributes", K::StringList)], editor!(aggregate_on_attributes(aggregation_function, attributes)), "Merges data points that agree on the listed attributes with sum, avg, min, max, median or count.", &[Example::new(r#"aggregate_on_attributes("sum", ["cpu"]) where metric.name == "cpu.time""#, r#"metric.name == "cpu.time" and HasAttrOnDatapoint("cpu", "0") and not HasAttrKeyOnDatapoint("state")"#)]).only_in(METRIC).origin(Origin::TransformProcessor).literals(aggregation_literal),
+    Function::editor("aggregate_on_attribute_value", &[r("aggregation_function", K::String), r("attribute", K::String), r("values", K::StringList), r("new_value", K::String)], editor!(aggregate_on_attribute_value(aggregation_function, attribute, values, new_value)), "Merges the data points whose `attribute` has one of `values` into one with `new_value`.", &[Example::new(r#"aggregate_on_attribute_value("sum", "state", ["idle", "wait"], "inactive") where metric.name == "cpu.time""#, r#"metric.name == "cpu.time" and HasAttrOnDatapoint("state", "inactive") and not HasAttrOnDatapoint("state", "idle")"#)]).only_in(METRIC).origin(Origin::TransformProcessor).literals(aggregation_literal),
 ];
 
 /// The aggregation functions of `aggregateutil`.
@@ -20,6 +20,9 @@ enum Aggregation {
 }
 
 impl Aggregation {
+    const NAMES: &[&str] = &["sum", "mean", "min", "max", "median", "count"];
+
+    /// `aggregateutil.ConvertToAggregationFunction`.
     fn parse(name: &str) -> Result<Aggregation> {
         Ok(match name {
             "sum" => Aggregation::Sum,
@@ -29,18 +32,24 @@ impl Aggregation {
             "median" => Aggregation::Median,
             "count" => Aggregation::Count,
             other => bail!(
-                "invalid aggregation function: 'unsupported function: '{other}'', valid options: sum, mean, min, max, median, count"
+                "invalid aggregation function: 'unsupported function: '{other}'', valid options: {}",
+                Aggregation::NAMES.join(", ")
             ),
         })
     }
 }
 
+/// A literal `aggregation_function`, checked when the statement loads as the factories do.
+fn aggregation_literal(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    setting_literal(args, "aggregation_function", Aggregation::parse, Aggregation::NAMES).into_iter().collect()
+}
+
 /// `aggregate_on_attributes(function, attributes?)`: keeps only the listed data point
 /// attributes (all when the list is absent, none when it is empty), then merges the points
-/// that agree on attributes and timestamps.
-fn aggregate_on_attributes(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let aggregation = Aggregation::parse(args.string(0)?)?;
-    let kept = if args.given(1) { Some(args.strings(1)?) } else { None };
+/// that agree on attributes and timestamps. The function is checked before the list is read.
+fn aggregate_on_attributes(host: &mut dyn EditorHost, aggregation_function: &str, attributes: Option<&Value>) -> Result<()> {
+    let aggregation = Aggregation::parse(aggregation_function)?;
+    let kept = attributes.map(|list| List::of(list)?.strings()).transpose()?;
     let metric = metric_mut(host, "aggregate_on_attributes")?;
     if matches!(metric.data, Some(Data::Summary(_))) {
         bail!("aggregate_on_attributes does not support aggregating Summary metrics");
@@ -54,12 +63,19 @@ fn aggregate_on_attributes(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Re
 
 /// `aggregate_on_attribute_value(function, attribute, values, new_value)`: renames the
 /// listed values of `attribute` to `new_value`, then aggregates as above. As in the
-/// reference a non-string value reads as "" and a summary loses its points.
-fn aggregate_on_attribute_value(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let aggregation = Aggregation::parse(args.string(0)?)?;
-    let attribute_key = args.string(1)?;
-    let values = args.strings(2)?;
-    let new_value = args.string(3)?;
+/// reference a non-string value reads as "" and a summary loses its points. The function
+/// is checked before the other arguments are read.
+fn aggregate_on_attribute_value(
+    host: &mut dyn EditorHost,
+    aggregation_function: &str,
+    attribute: &Value,
+    values: &Value,
+    new_value: &Value,
+) -> Result<()> {
+    let aggregation = Aggregation::parse(aggregation_function)?;
+    let attribute_key = coerce::string(attribute)?;
+    let values = List::of(values)?.strings()?;
+    let new_value = coerce::string(new_value)?;
     let metric = metric_mut(host, "aggregate_on_attribute_value")?;
     for_each_point_attributes(metric, |attributes| {
         if let Some(kv) = attributes.iter_mut().find(|kv| kv.key == attribute_key)

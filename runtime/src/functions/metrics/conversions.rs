@@ -4,17 +4,17 @@
 use super::*;
 
 pub(crate) static FUNCTIONS: &[Function] = &[
-    Function::editor("convert_sum_to_gauge", &[], convert_sum_to_gauge, "Converts a sum metric to a gauge.", &[Example::new(r#"convert_sum_to_gauge() where metric.name == "http.requests""#, r#"metric.name == "http.requests" and metric.type == METRIC_DATA_TYPE_GAUGE"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
-    Function::editor("convert_gauge_to_sum", &[r("string_agg_temp", K::String), r("monotonic", K::Bool)], convert_gauge_to_sum, "Converts a gauge metric to a sum with the given aggregation temporality (\"cumulative\" or \"delta\").", &[Example::new(r#"convert_gauge_to_sum("cumulative", false) where metric.name == "system.processes.count""#, r#"metric.name == "system.processes.count" and metric.type == METRIC_DATA_TYPE_SUM and metric.aggregation_temporality == AGGREGATION_TEMPORALITY_CUMULATIVE and metric.is_monotonic == false"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
-    Function::editor("extract_count_metric", &[r("monotonic", K::Bool), o("suffix", K::String)], extract_count_metric, "Adds a sum metric (named with `suffix`, default \"_count\") holding the count of each histogram or summary data point.", &[Example::new(r#"extract_count_metric(true) where metric.name == "http.server.duration""#, r#"metric.name == "http.server.duration_count" and metric.type == METRIC_DATA_TYPE_SUM and metric.is_monotonic == true"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
-    Function::editor("extract_sum_metric", &[r("monotonic", K::Bool), o("suffix", K::String)], extract_sum_metric, "Adds a sum metric (named with `suffix`, default \"_sum\") holding the sum of each histogram or summary data point.", &[Example::new(r#"extract_sum_metric(true) where metric.name == "http.server.duration""#, r#"metric.name == "http.server.duration_sum" and metric.type == METRIC_DATA_TYPE_SUM and metric.is_monotonic == true"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
-    Function::editor("convert_summary_count_val_to_sum", &[r("string_agg_temp", K::String), r("monotonic", K::Bool), o("suffix", K::String)], convert_summary_count_val_to_sum, "Adds a sum metric holding the count of each summary data point.", &[Example::new(r#"convert_summary_count_val_to_sum("delta", true) where metric.name == "rpc.latency""#, r#"metric.name == "rpc.latency_count" and metric.type == METRIC_DATA_TYPE_SUM and value_int == 4"#)]).only_in(DATAPOINT).origin(Origin::TransformProcessor),
-    Function::editor("convert_summary_sum_val_to_sum", &[r("string_agg_temp", K::String), r("monotonic", K::Bool), o("suffix", K::String)], convert_summary_sum_val_to_sum, "Adds a sum metric holding the sum of each summary data point.", &[Example::new(r#"convert_summary_sum_val_to_sum("delta", true) where metric.name == "rpc.latency""#, r#"metric.name == "rpc.latency_sum" and metric.type == METRIC_DATA_TYPE_SUM and value_double == 100.0"#)]).only_in(DATAPOINT).origin(Origin::TransformProcessor),
-    Function::editor("convert_summary_quantile_val_to_gauge", &[o("attribute_key", K::String), o("suffix", K::String)], convert_summary_quantile_val_to_gauge, "Adds a gauge metric with one data point per summary quantile, labelled by `attribute_key` (default \"quantile\").", &[Example::new(r#"convert_summary_quantile_val_to_gauge("q") where metric.name == "rpc.latency""#, r#"metric.name == "rpc.latency.quantiles" and metric.type == METRIC_DATA_TYPE_GAUGE and HasAttrKeyOnDatapoint("q")"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("convert_sum_to_gauge", &[], editor!(convert_sum_to_gauge()), "Converts a sum metric to a gauge.", &[Example::new(r#"convert_sum_to_gauge() where metric.name == "http.requests""#, r#"metric.name == "http.requests" and metric.type == METRIC_DATA_TYPE_GAUGE"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("convert_gauge_to_sum", &[r("string_agg_temp", K::String), r("monotonic", K::Bool)], editor!(convert_gauge_to_sum(string_agg_temp, monotonic)), "Converts a gauge metric to a sum with the given aggregation temporality (\"cumulative\" or \"delta\").", &[Example::new(r#"convert_gauge_to_sum("cumulative", false) where metric.name == "system.processes.count""#, r#"metric.name == "system.processes.count" and metric.type == METRIC_DATA_TYPE_SUM and metric.aggregation_temporality == AGGREGATION_TEMPORALITY_CUMULATIVE and metric.is_monotonic == false"#)]).only_in(METRIC).origin(Origin::TransformProcessor).literals(temporality_literal),
+    Function::editor("extract_count_metric", &[r("monotonic", K::Bool), o("suffix", K::String)], editor!(extract_count_metric(monotonic, suffix)), "Adds a sum metric (named with `suffix`, default \"_count\") holding the count of each histogram or summary data point.", &[Example::new(r#"extract_count_metric(true) where metric.name == "http.server.duration""#, r#"metric.name == "http.server.duration_count" and metric.type == METRIC_DATA_TYPE_SUM and metric.is_monotonic == true"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("extract_sum_metric", &[r("monotonic", K::Bool), o("suffix", K::String)], editor!(extract_sum_metric(monotonic, suffix)), "Adds a sum metric (named with `suffix`, default \"_sum\") holding the sum of each histogram or summary data point.", &[Example::new(r#"extract_sum_metric(true) where metric.name == "http.server.duration""#, r#"metric.name == "http.server.duration_sum" and metric.type == METRIC_DATA_TYPE_SUM and metric.is_monotonic == true"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("convert_summary_count_val_to_sum", &[r("string_agg_temp", K::String), r("monotonic", K::Bool), o("suffix", K::String)], editor!(convert_summary_count_val_to_sum(string_agg_temp, monotonic, suffix)), "Adds a sum metric holding the count of each summary data point.", &[Example::new(r#"convert_summary_count_val_to_sum("delta", true) where metric.name == "rpc.latency""#, r#"metric.name == "rpc.latency_count" and metric.type == METRIC_DATA_TYPE_SUM and value_int == 4"#)]).only_in(DATAPOINT).origin(Origin::TransformProcessor).literals(temporality_literal),
+    Function::editor("convert_summary_sum_val_to_sum", &[r("string_agg_temp", K::String), r("monotonic", K::Bool), o("suffix", K::String)], editor!(convert_summary_sum_val_to_sum(string_agg_temp, monotonic, suffix)), "Adds a sum metric holding the sum of each summary data point.", &[Example::new(r#"convert_summary_sum_val_to_sum("delta", true) where metric.name == "rpc.latency""#, r#"metric.name == "rpc.latency_sum" and metric.type == METRIC_DATA_TYPE_SUM and value_double == 100.0"#)]).only_in(DATAPOINT).origin(Origin::TransformProcessor).literals(temporality_literal),
+    Function::editor("convert_summary_quantile_val_to_gauge", &[o("attribute_key", K::String), o("suffix", K::String)], editor!(convert_summary_quantile_val_to_gauge(attribute_key, suffix)), "Adds a gauge metric with one data point per summary quantile, labelled by `attribute_key` (default \"quantile\").", &[Example::new(r#"convert_summary_quantile_val_to_gauge("q") where metric.name == "rpc.latency""#, r#"metric.name == "rpc.latency.quantiles" and metric.type == METRIC_DATA_TYPE_GAUGE and HasAttrKeyOnDatapoint("q")"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
 ];
 
 /// `convert_sum_to_gauge()`: a sum's points become a gauge's; other metrics are left alone.
-fn convert_sum_to_gauge(_args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+fn convert_sum_to_gauge(host: &mut dyn EditorHost) -> Result<()> {
     let metric = metric_mut(host, "convert_sum_to_gauge")?;
     metric.data = match metric.data.take() {
         Some(Data::Sum(sum)) => Some(Data::Gauge(Gauge { data_points: sum.data_points })),
@@ -23,10 +23,11 @@ fn convert_sum_to_gauge(_args: &mut Args<'_>, host: &mut dyn EditorHost) -> Resu
     Ok(())
 }
 
-/// `convert_gauge_to_sum(aggregation_temporality, is_monotonic)`.
-fn convert_gauge_to_sum(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let aggregation_temporality = parse_temporality(args.string(0)?)?;
-    let is_monotonic = args.bool(1)?;
+/// `convert_gauge_to_sum(aggregation_temporality, is_monotonic)`: the temporality is
+/// checked before `is_monotonic` is read.
+fn convert_gauge_to_sum(host: &mut dyn EditorHost, string_agg_temp: &str, monotonic: &Value) -> Result<()> {
+    let aggregation_temporality = parse_temporality(string_agg_temp)?;
+    let is_monotonic = coerce::bool(monotonic)?;
     let metric = metric_mut(host, "convert_gauge_to_sum")?;
     metric.data = match metric.data.take() {
         Some(Data::Gauge(gauge)) => {
@@ -61,24 +62,29 @@ impl Stat {
     }
 }
 
-fn extract_count_metric(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    extract_stat_metric(args, host, "extract_count_metric", Stat::Count)
+fn extract_count_metric(host: &mut dyn EditorHost, monotonic: bool, suffix: Option<&str>) -> Result<()> {
+    extract_stat_metric(host, "extract_count_metric", Stat::Count, monotonic, suffix)
 }
 
-fn extract_sum_metric(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    extract_stat_metric(args, host, "extract_sum_metric", Stat::Sum)
+fn extract_sum_metric(host: &mut dyn EditorHost, monotonic: bool, suffix: Option<&str>) -> Result<()> {
+    extract_stat_metric(host, "extract_sum_metric", Stat::Sum, monotonic, suffix)
 }
 
 /// `extract_{count,sum}_metric(is_monotonic, suffix?)`: a sum metric (named with the
 /// suffix, `_count`/`_sum` by default) with each point's count or sum, appended when it has
 /// points. A summary counts as cumulative; the count's unit is "1".
-fn extract_stat_metric(args: &Args<'_>, host: &mut dyn EditorHost, function: &str, stat: Stat) -> Result<()> {
-    let is_monotonic = args.bool(0)?;
+fn extract_stat_metric(
+    host: &mut dyn EditorHost,
+    function: &str,
+    stat: Stat,
+    is_monotonic: bool,
+    suffix: Option<&str>,
+) -> Result<()> {
     let (default_suffix, counting) = match stat {
         Stat::Count => ("_count", true),
         Stat::Sum => ("_sum", false),
     };
-    let suffix = optional_string(args, 1)?.unwrap_or(default_suffix);
+    let suffix = suffix.unwrap_or(default_suffix);
     let (metrics, index) = metric_list(host, function)?;
     let metric = &metrics[index];
     let aggregation_temporality = match &metric.data {
@@ -104,12 +110,22 @@ fn extract_stat_metric(args: &Args<'_>, host: &mut dyn EditorHost, function: &st
     Ok(())
 }
 
-fn convert_summary_count_val_to_sum(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    summary_stat_to_sum(args, host, "convert_summary_count_val_to_sum", Stat::Count)
+fn convert_summary_count_val_to_sum(
+    host: &mut dyn EditorHost,
+    string_agg_temp: &str,
+    monotonic: &Value,
+    suffix: Option<&Value>,
+) -> Result<()> {
+    summary_stat_to_sum(host, "convert_summary_count_val_to_sum", Stat::Count, string_agg_temp, monotonic, suffix)
 }
 
-fn convert_summary_sum_val_to_sum(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    summary_stat_to_sum(args, host, "convert_summary_sum_val_to_sum", Stat::Sum)
+fn convert_summary_sum_val_to_sum(
+    host: &mut dyn EditorHost,
+    string_agg_temp: &str,
+    monotonic: &Value,
+    suffix: Option<&Value>,
+) -> Result<()> {
+    summary_stat_to_sum(host, "convert_summary_sum_val_to_sum", Stat::Sum, string_agg_temp, monotonic, suffix)
 }
 
 /// `convert_summary_{count,sum}_val_to_sum(aggregation_temporality, is_monotonic, suffix?)`:
@@ -118,10 +134,18 @@ fn convert_summary_sum_val_to_sum(args: &mut Args<'_>, host: &mut dyn EditorHost
 /// The reference registers these in the datapoint context, where it appends one such
 /// metric per data point of the summary; that needs the metric list, which this runtime's
 /// datapoint item does not carry, so they work in the metric context (once per metric).
-fn summary_stat_to_sum(args: &Args<'_>, host: &mut dyn EditorHost, function: &str, stat: Stat) -> Result<()> {
-    let aggregation_temporality = parse_temporality(args.string(0)?)?;
-    let is_monotonic = args.bool(1)?;
-    let suffix = optional_string(args, 2)?.unwrap_or(match stat {
+/// The temporality is checked before the other arguments are read.
+fn summary_stat_to_sum(
+    host: &mut dyn EditorHost,
+    function: &str,
+    stat: Stat,
+    string_agg_temp: &str,
+    monotonic: &Value,
+    suffix: Option<&Value>,
+) -> Result<()> {
+    let aggregation_temporality = parse_temporality(string_agg_temp)?;
+    let is_monotonic = coerce::bool(monotonic)?;
+    let suffix = optional_string(suffix)?.unwrap_or(match stat {
         Stat::Count => "_count",
         Stat::Sum => "_sum",
     });
@@ -138,9 +162,13 @@ fn summary_stat_to_sum(args: &Args<'_>, host: &mut dyn EditorHost, function: &st
 
 /// `convert_summary_quantile_val_to_gauge(attributeKey = "quantile", suffix = ".quantiles")`:
 /// appends a gauge with one point per quantile of each summary point.
-fn convert_summary_quantile_val_to_gauge(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let attribute_key = optional_string(args, 0)?.unwrap_or("quantile");
-    let suffix = optional_string(args, 1)?.unwrap_or(".quantiles");
+fn convert_summary_quantile_val_to_gauge(
+    host: &mut dyn EditorHost,
+    attribute_key: Option<&str>,
+    suffix: Option<&str>,
+) -> Result<()> {
+    let attribute_key = attribute_key.unwrap_or("quantile");
+    let suffix = suffix.unwrap_or(".quantiles");
     let (metrics, index) = metric_list(host, "convert_summary_quantile_val_to_gauge")?;
     let metric = &metrics[index];
     let Some(Data::Summary(summary)) = &metric.data else { return Ok(()) };

@@ -3,39 +3,61 @@
 use super::*;
 
 pub(crate) static FUNCTIONS: &[Function] = &[
-    Function::editor("copy_metric", &[o("name", K::StringGetter), o("description", K::StringGetter), o("unit", K::StringGetter)], copy_metric, "Appends a copy of the metric, optionally renamed, redescribed or with another unit.", &[Example::new(r#"copy_metric(name="http.requests.copy") where metric.name == "http.requests""#, r#"metric.name == "http.requests.copy" and metric.type == METRIC_DATA_TYPE_SUM"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
-    Function::editor("scale_metric", &[r("multiplier", K::Float), o("unit", K::StringGetter)], scale_metric, "Multiplies every data point value of the metric by `multiplier`, optionally setting a new unit.", &[Example::new(r#"scale_metric(1000.0, "us") where metric.name == "http.server.duration""#, r#"metric.name == "http.server.duration" and metric.unit == "us""#)]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor(
+        "copy_metric",
+        &[o("name", K::StringGetter), o("description", K::StringGetter), o("unit", K::StringGetter)],
+        editor!(copy_metric(name, description, unit)),
+        "Appends a copy of the metric, optionally renamed, redescribed or with another unit.",
+        &[Example::new(
+            r#"copy_metric(name="http.requests.copy") where metric.name == "http.requests""#,
+            r#"metric.name == "http.requests.copy" and metric.type == METRIC_DATA_TYPE_SUM"#,
+        )],
+    )
+    .only_in(METRIC)
+    .origin(Origin::TransformProcessor),
+    Function::editor(
+        "scale_metric",
+        &[r("multiplier", K::Float), o("unit", K::StringGetter)],
+        editor!(scale_metric(multiplier, unit)),
+        "Multiplies every data point value of the metric by `multiplier`, optionally setting a new unit.",
+        &[Example::new(
+            r#"scale_metric(1000.0, "us") where metric.name == "http.server.duration""#,
+            r#"metric.name == "http.server.duration" and metric.unit == "us""#,
+        )],
+    )
+    .only_in(METRIC)
+    .origin(Origin::TransformProcessor),
 ];
 
 /// `copy_metric(name?, description?, unit?)`: appends a copy of the metric. As in the
 /// reference the copy is appended before the new fields are read, so a bad one leaves it.
-fn copy_metric(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
+fn copy_metric(host: &mut dyn EditorHost, name: Option<&Value>, description: Option<&Value>, unit: Option<&Value>) -> Result<()> {
     let (metrics, index) = metric_list(host, "copy_metric")?;
     let copy = metrics[index].clone();
     metrics.push(copy);
     let Some(copy) = metrics.last_mut() else { return Ok(()) };
-    for (i, field) in [&mut copy.name, &mut copy.description, &mut copy.unit].into_iter().enumerate() {
-        if let Some(value) = optional_string(args, i)? {
+    for (field, value) in [(&mut copy.name, name), (&mut copy.description, description), (&mut copy.unit, unit)] {
+        if let Some(value) = optional_string(value)? {
             *field = value.to_string();
         }
     }
     Ok(())
 }
 
-/// `scale_metric(factor, unit?)`: multiplies the values of a gauge, sum, histogram (sum,
-/// min, max, bounds, exemplars) or summary (sum, quantile values).
-fn scale_metric(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let factor = args.float(0)?;
-    let unit = optional_string(args, 1).map_err(|e| e.context("could not get unit from ScaleArguments"))?;
+/// `scale_metric(multiplier, unit?)`: multiplies the values of a gauge, sum, histogram (sum,
+/// min, max, bounds, exemplars) or summary (sum, quantile values). A wrong unit is reported
+/// with the reference's context.
+fn scale_metric(host: &mut dyn EditorHost, multiplier: f64, unit: Option<&Value>) -> Result<()> {
+    let unit = optional_string(unit).map_err(|e| e.context("could not get unit from ScaleArguments"))?;
     let metric = metric_mut(host, "scale_metric")?;
     match &mut metric.data {
-        Some(Data::Gauge(g)) => scale_numbers(&mut g.data_points, factor),
-        Some(Data::Sum(s)) => scale_numbers(&mut s.data_points, factor),
-        Some(Data::Histogram(h)) => h.data_points.iter_mut().for_each(|p| scale_histogram_point(p, factor)),
+        Some(Data::Gauge(g)) => scale_numbers(&mut g.data_points, multiplier),
+        Some(Data::Sum(s)) => scale_numbers(&mut s.data_points, multiplier),
+        Some(Data::Histogram(h)) => h.data_points.iter_mut().for_each(|p| scale_histogram_point(p, multiplier)),
         Some(Data::Summary(s)) => {
             for point in &mut s.data_points {
-                point.sum *= factor;
-                point.quantile_values.iter_mut().for_each(|q| q.value *= factor);
+                point.sum *= multiplier;
+                point.quantile_values.iter_mut().for_each(|q| q.value *= multiplier);
             }
         }
         Some(Data::ExponentialHistogram(_)) => bail!("exponential histograms are not supported by the 'scale_metric' function"),

@@ -4,16 +4,34 @@
 use super::*;
 
 pub(crate) static FUNCTIONS: &[Function] = &[
-    Function::converter("HasAttrKeyOnDatapoint", &[r("key", K::String)], T::Bool, |args, item| has_attr_key_on_datapoint(args, item), "Whether any data point of the metric has the attribute `key`.", &[Example::new(r#"HasAttrKeyOnDatapoint("http.method")"#, r#"true"#)]).only_in(METRIC).origin(Origin::FilterProcessor),
-    Function::converter("HasAttrOnDatapoint", &[r("key", K::String), r("expected_value", K::String)], T::Bool, |args, item| has_attr_on_datapoint(args, item), "Whether any data point of the metric has the attribute `key` with the value `expected_value`.", &[Example::new(r#"HasAttrOnDatapoint("http.method", "GET")"#, r#"true"#)]).only_in(METRIC).origin(Origin::FilterProcessor),
+    Function::converter(
+        "HasAttrKeyOnDatapoint",
+        &[r("key", K::String)],
+        T::Bool,
+        converter!(has_attr_key_on_datapoint(key; item)),
+        "Whether any data point of the metric has the attribute `key`.",
+        &[Example::new(r#"HasAttrKeyOnDatapoint("http.method")"#, r#"true"#)],
+    )
+    .only_in(METRIC)
+    .origin(Origin::FilterProcessor),
+    Function::converter(
+        "HasAttrOnDatapoint",
+        &[r("key", K::String), r("expected_value", K::String)],
+        T::Bool,
+        converter!(has_attr_on_datapoint(key, expected_value; item)),
+        "Whether any data point of the metric has the attribute `key` with the value `expected_value`.",
+        &[Example::new(r#"HasAttrOnDatapoint("http.method", "GET")"#, r#"true"#)],
+    )
+    .only_in(METRIC)
+    .origin(Origin::FilterProcessor),
 ];
 
-fn has_attr_key_on_datapoint(args: &mut Args<'_>, item: &ItemMut<'_>) -> Result<Value> {
-    check_data_points(item, "HasAttrKeyOnDatapoint", args.string(0)?, None)
+fn has_attr_key_on_datapoint(item: &ItemMut<'_>, key: &str) -> Result<Value> {
+    check_data_points(item, "HasAttrKeyOnDatapoint", key, None)
 }
 
-fn has_attr_on_datapoint(args: &mut Args<'_>, item: &ItemMut<'_>) -> Result<Value> {
-    check_data_points(item, "HasAttrOnDatapoint", args.string(0)?, Some(args.string(1)?))
+fn has_attr_on_datapoint(item: &ItemMut<'_>, key: &str, expected_value: &str) -> Result<Value> {
+    check_data_points(item, "HasAttrOnDatapoint", key, Some(expected_value))
 }
 
 /// As the filter processor: the answer comes from the first data point that has `key`

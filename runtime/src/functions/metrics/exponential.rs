@@ -4,7 +4,7 @@
 use super::*;
 
 pub(crate) static FUNCTIONS: &[Function] = &[
-    Function::editor("convert_exponential_histogram_to_histogram", &[r("distribution_fn", K::String), r("explicit_bounds", K::FloatList)], convert_exponential_histogram_to_histogram, "Converts an exponential histogram to an explicit-bucket histogram (\"upper\", \"midpoint\", \"uniform\" or \"random\" distribution).", &[Example::new(r#"convert_exponential_histogram_to_histogram("midpoint", [0.0, 10.0, 100.0]) where metric.name == "latency""#, r#"metric.name == "latency" and metric.type == METRIC_DATA_TYPE_HISTOGRAM"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
+    Function::editor("convert_exponential_histogram_to_histogram", &[r("distribution_fn", K::String), r("explicit_bounds", K::FloatList)], editor!(convert_exponential_histogram_to_histogram(distribution_fn, explicit_bounds)), "Converts an exponential histogram to an explicit-bucket histogram (\"upper\", \"midpoint\", \"uniform\" or \"random\" distribution).", &[Example::new(r#"convert_exponential_histogram_to_histogram("midpoint", [0.0, 10.0, 100.0]) where metric.name == "latency""#, r#"metric.name == "latency" and metric.type == METRIC_DATA_TYPE_HISTOGRAM"#)]).only_in(METRIC).origin(Origin::TransformProcessor).literals(conversion_literals),
 ];
 
 /// How an exponential bucket's count is spread over explicit buckets it overlaps.
@@ -17,6 +17,8 @@ enum Distribution {
 }
 
 impl Distribution {
+    const NAMES: &[&str] = &["upper", "midpoint", "random", "uniform"];
+
     fn parse(name: &str) -> Result<Distribution> {
         Ok(match name {
             "upper" => Distribution::Upper,
@@ -24,25 +26,42 @@ impl Distribution {
             // The reference's default when the name is empty.
             "random" | "" => Distribution::Random,
             "uniform" => Distribution::Uniform,
-            other => bail!("invalid conversion function: {other}, must be one of [upper, midpoint, random, uniform]"),
+            other => bail!("invalid conversion function: {other}, must be one of [{}]", Distribution::NAMES.join(", ")),
         })
     }
 }
 
-/// `convert_exponential_histogram_to_histogram(distribution, explicit_bounds)`.
-fn convert_exponential_histogram_to_histogram(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let distribution = Distribution::parse(args.string(0)?)?;
-    let bounds = args
-        .list(1)?
-        .iter()
-        .map(|bound| match bound {
-            Value::Int(i) => Ok(*i as f64),
-            other => coerce::float(other),
-        })
-        .collect::<Result<Vec<f64>>>()?;
+/// At least one explicit bound (the factory's check).
+fn non_empty_bounds<T>(bounds: &[T]) -> Result<()> {
     if bounds.is_empty() {
         bail!("explicit bounds cannot be empty: []");
     }
+    Ok(())
+}
+
+/// The literal distribution name and bounds, checked when the statement loads as the
+/// factory does.
+fn conversion_literals(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    let distribution = setting_literal(args, "distribution_fn", Distribution::parse, Distribution::NAMES);
+    let bounds = match args.get("explicit_bounds") {
+        Some(Literal::List(bounds)) => {
+            non_empty_bounds(bounds).err().map(|e| LiteralError::new("explicit_bounds", e.to_string()))
+        }
+        _ => None,
+    };
+    distribution.into_iter().chain(bounds).collect()
+}
+
+/// `convert_exponential_histogram_to_histogram(distribution, explicit_bounds)`: the
+/// distribution is checked before the bounds are read.
+fn convert_exponential_histogram_to_histogram(
+    host: &mut dyn EditorHost,
+    distribution_fn: &str,
+    explicit_bounds: &Value,
+) -> Result<()> {
+    let distribution = Distribution::parse(distribution_fn)?;
+    let bounds = List::of(explicit_bounds)?.floats()?;
+    non_empty_bounds(&bounds)?;
     let metric = metric_mut(host, "convert_exponential_histogram_to_histogram")?;
     let exponential = match metric.data.take() {
         Some(Data::ExponentialHistogram(exponential)) => exponential,

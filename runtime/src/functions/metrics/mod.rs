@@ -17,14 +17,15 @@ use opentelemetry_proto::tonic::metrics::v1::{
 };
 use opentelemetry_proto::tonic::trace::v1::{Span, span::SpanKind};
 
+use super::literal::{Literal, LiteralArgs, LiteralError, one_of_help};
 use super::shorthand::*;
-use super::{Args, EditorHost};
-use crate::bail;
+use super::{EditorHost, List};
 use crate::coerce;
 use crate::context::ItemMut;
 use crate::error::{Error, Result};
 use crate::go;
 use crate::value::{Value, map_from_key_values};
+use crate::{bail, converter, editor};
 
 pub(super) mod aggregate;
 pub(super) mod buckets;
@@ -53,8 +54,9 @@ fn metric_mut<'h>(host: &'h mut dyn EditorHost, function: &str) -> Result<&'h mu
     metrics.get_mut(index).ok_or_else(|| Error::new(format!("{function} needs the metric context's metric list")))
 }
 
-fn optional_string<'a>(args: &'a Args<'_>, index: usize) -> Result<Option<&'a str>> {
-    args.optional(index).map(coerce::string).transpose()
+/// An optional string argument read after another check, as a `StringGetter` reads it.
+fn optional_string(value: Option<&Value>) -> Result<Option<&str>> {
+    value.map(coerce::string).transpose()
 }
 
 /// `pmetric.MetricType.String()`.
@@ -69,6 +71,9 @@ fn type_name(data: &Option<Data>) -> &'static str {
     }
 }
 
+/// The aggregation temporalities the transform processor's arguments name.
+const TEMPORALITIES: &[&str] = &["delta", "cumulative"];
+
 /// The aggregation temporality named in the transform processor's arguments.
 fn parse_temporality(name: &str) -> Result<i32> {
     Ok(match name {
@@ -76,6 +81,24 @@ fn parse_temporality(name: &str) -> Result<i32> {
         "cumulative" => AggregationTemporality::Cumulative as i32,
         other => bail!("unknown aggregation temporality: {other}"),
     })
+}
+
+/// A literal `string_agg_temp`, checked when the statement loads
+/// (`convertGaugeToSum` and the summary conversions switch on it in their factories).
+fn temporality_literal(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    setting_literal(args, "string_agg_temp", parse_temporality, TEMPORALITIES).into_iter().collect()
+}
+
+/// A literal setting (one of a few names) checked by the parser the body uses at run time,
+/// so both say the same; the allowed names are the help.
+fn setting_literal<T>(
+    args: &LiteralArgs<'_>,
+    param: &'static str,
+    parse: fn(&str) -> Result<T>,
+    allowed: &[&str],
+) -> Option<LiteralError> {
+    let error = parse(args.string(param)?).err()?;
+    Some(LiteralError::new(param, error.to_string()).help(one_of_help(allowed)))
 }
 
 /// A metric that copies `from`'s description and takes `from`'s name with `suffix`.

@@ -3,19 +3,27 @@
 
 use super::*;
 
-pub(crate) static FUNCTIONS: &[Function] = &[
-    Function::editor("extract_percentile_metric", &[r("percentile", K::Float), o("suffix", K::String)], extract_percentile_metric, "Adds a gauge metric holding a percentile estimated from each histogram data point.", &[Example::new(r#"extract_percentile_metric(95.0) where metric.name == "http.server.duration""#, r#"metric.name == "http.server.duration_p95" and metric.type == METRIC_DATA_TYPE_GAUGE"#)]).only_in(METRIC).origin(Origin::TransformProcessor),
-];
+pub(crate) static FUNCTIONS: &[Function] = &[Function::editor(
+    "extract_percentile_metric",
+    &[r("percentile", K::Float), o("suffix", K::String)],
+    editor!(extract_percentile_metric(percentile, suffix)),
+    "Adds a gauge metric holding a percentile estimated from each histogram data point.",
+    &[Example::new(
+        r#"extract_percentile_metric(95.0) where metric.name == "http.server.duration""#,
+        r#"metric.name == "http.server.duration_p95" and metric.type == METRIC_DATA_TYPE_GAUGE"#,
+    )],
+)
+.only_in(METRIC)
+.origin(Origin::TransformProcessor)
+.literals(percentile_literal)];
 
 /// `extract_percentile_metric(percentile, suffix = "_p{percentile}")`: appends a gauge with
-/// the percentile estimated from each histogram or exponential histogram point.
-fn extract_percentile_metric(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let percentile = args.float(0)?;
-    if !(0.0..=100.0).contains(&percentile) {
-        bail!("percentile must be between 0 and 100, got {percentile:.6}");
-    }
+/// the percentile estimated from each histogram or exponential histogram point. The
+/// percentile is checked before the suffix is read.
+fn extract_percentile_metric(host: &mut dyn EditorHost, percentile: f64, suffix: Option<&Value>) -> Result<()> {
+    percentile_in_range(percentile)?;
     let default_suffix = format!("_p{}", go::fmt::float_v(percentile));
-    let suffix = optional_string(args, 1)?.unwrap_or(default_suffix.as_str());
+    let suffix = optional_string(suffix)?.unwrap_or(default_suffix.as_str());
     let (metrics, index) = metric_list(host, "extract_percentile_metric")?;
     let metric = &metrics[index];
     let estimates = match &metric.data {
@@ -44,6 +52,20 @@ fn extract_percentile_metric(args: &mut Args<'_>, host: &mut dyn EditorHost) -> 
     };
     metrics.push(new);
     Ok(())
+}
+
+/// A percentile from 0 to 100 (the factory's check).
+fn percentile_in_range(percentile: f64) -> Result<()> {
+    if !(0.0..=100.0).contains(&percentile) {
+        bail!("percentile must be between 0 and 100, got {percentile:.6}");
+    }
+    Ok(())
+}
+
+/// A literal percentile, checked when the statement loads.
+fn percentile_literal(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    let problem = args.float("percentile").and_then(|percentile| percentile_in_range(percentile).err());
+    problem.map(|error| LiteralError::new("percentile", error.to_string())).into_iter().collect()
 }
 
 /// The number of observations at or below the percentile (`ceil(count · p / 100)`).

@@ -3,22 +3,35 @@
 
 use super::*;
 
-pub(crate) static FUNCTIONS: &[Function] = &[
-    Function::editor("set_semconv_span_name", &[r("semconv_version", K::String), o("original_span_name_attribute", K::String)], set_semconv_span_name, "Renames the span after the semantic conventions of `semconv_version`, optionally keeping the old name in an attribute.", &[Example::new(r#"set_semconv_span_name("1.37.0", "original_span_name")"#, r#"name == "GET /users/123" and attributes["original_span_name"] == "GET /users/{id}""#)]).only_in(SPAN).origin(Origin::TransformProcessor),
-];
+pub(crate) static FUNCTIONS: &[Function] = &[Function::editor(
+    "set_semconv_span_name",
+    &[r("semconv_version", K::String), o("original_span_name_attribute", K::String)],
+    editor!(set_semconv_span_name(semconv_version, original_span_name_attribute)),
+    "Renames the span after the semantic conventions of `semconv_version`, optionally keeping the old name in an attribute.",
+    &[Example::new(
+        r#"set_semconv_span_name("1.37.0", "original_span_name")"#,
+        r#"name == "GET /users/123" and attributes["original_span_name"] == "GET /users/{id}""#,
+    )],
+)
+.only_in(SPAN)
+.origin(Origin::TransformProcessor)];
 
 /// The semantic conventions version whose span names the reference derives.
 const SEMCONV_VERSION: &str = "1.37.0";
 
 /// `set_semconv_span_name(semconv_version, original_span_name_attribute?)`: renames the
 /// span as the semantic conventions name HTTP, RPC, database and messaging spans; keeps the
-/// old name in the attribute, if given, when it changes.
-fn set_semconv_span_name(args: &mut Args<'_>, host: &mut dyn EditorHost) -> Result<()> {
-    let version = args.string(0)?;
-    if version != SEMCONV_VERSION {
-        bail!("unsupported semconv version: {version}, supported version: {SEMCONV_VERSION}");
+/// old name in the attribute, if given, when it changes. The version is checked before the
+/// attribute name is read.
+fn set_semconv_span_name(
+    host: &mut dyn EditorHost,
+    semconv_version: &str,
+    original_span_name_attribute: Option<&Value>,
+) -> Result<()> {
+    if semconv_version != SEMCONV_VERSION {
+        bail!("unsupported semconv version: {semconv_version}, supported version: {SEMCONV_VERSION}");
     }
-    let original_attribute = optional_string(args, 1)?;
+    let original_attribute = optional_string(original_span_name_attribute)?;
     if original_attribute == Some("") {
         bail!("originalSpanNameAttribute cannot be an empty string");
     }

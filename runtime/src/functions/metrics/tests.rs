@@ -2,8 +2,8 @@
 
 use opentelemetry_proto::tonic::metrics::v1::{Exemplar, SummaryDataPoint, summary_data_point};
 
-use super::super::Arg;
 use super::super::testing::{converter, editor};
+use super::super::{Arg, Args};
 use super::aggregate::double_of;
 use super::exponential::distribute_randomly;
 use super::percentile::{exponential_bucket_bound, exponential_percentile, histogram_percentile};
@@ -125,8 +125,7 @@ fn sum_and_gauge_conversions() {
     let metrics = run("convert_sum_to_gauge", sum_metric(vec![int_point(&[], 3, 0, 1)]), vec![]).unwrap();
     assert!(matches!(&metrics[0].data, Some(Data::Gauge(g)) if g.data_points.len() == 1));
     let metrics =
-        run("convert_gauge_to_sum", gauge_metric(vec![int_point(&[], 3, 0, 1)]), vec![s("delta"), Value::Bool(true)])
-            .unwrap();
+        run("convert_gauge_to_sum", gauge_metric(vec![int_point(&[], 3, 0, 1)]), vec![s("delta"), Value::Bool(true)]).unwrap();
     assert!(matches!(&metrics[0].data, Some(Data::Sum(s)) if s.aggregation_temporality == 1 && s.is_monotonic));
     // Other types are left alone.
     let metrics = run("convert_gauge_to_sum", sum_metric(vec![]), vec![s("cumulative"), Value::Bool(false)]).unwrap();
@@ -137,8 +136,7 @@ fn sum_and_gauge_conversions() {
 
 #[test]
 fn extract_count_and_sum() {
-    let hist =
-        histogram_metric(vec![histogram_point(&[1, 2, 3], &[1.0, 10.0], Some(25.0)), histogram_point(&[1], &[], None)]);
+    let hist = histogram_metric(vec![histogram_point(&[1, 2, 3], &[1.0, 10.0], Some(25.0)), histogram_point(&[1], &[], None)]);
     let metrics = run("extract_count_metric", hist.clone(), vec![Value::Bool(true)]).unwrap();
     assert_eq!(metrics.len(), 2);
     let count = &metrics[1];
@@ -231,12 +229,9 @@ fn copy_and_scale() {
     assert_eq!(metrics.len(), 2);
     assert_eq!((metrics[1].name.as_str(), metrics[1].description.as_str(), metrics[1].unit.as_str()), ("copy", "desc", "s"));
 
-    let metrics = run(
-        "scale_metric",
-        sum_metric(vec![int_point(&[], 3, 0, 1), double_point(&[], 1.5)]),
-        vec![Value::Float(2.5), s("kWh")],
-    )
-    .unwrap();
+    let metrics =
+        run("scale_metric", sum_metric(vec![int_point(&[], 3, 0, 1), double_point(&[], 1.5)]), vec![Value::Float(2.5), s("kWh")])
+            .unwrap();
     assert_eq!(number_values(&metrics[0]), [7.0, 3.75]);
     assert_eq!(metrics[0].unit, "kWh");
     let mut point = histogram_point(&[1, 1], &[2.0], Some(4.0));
@@ -332,15 +327,12 @@ fn exponential_to_explicit() {
         positive: Some(Buckets { offset: 0, bucket_counts: vec![2, 4] }),
         ..Default::default()
     };
-    let source = metric(
-        "e",
-        Data::ExponentialHistogram(ExponentialHistogram { data_points: vec![point], aggregation_temporality: 2 }),
-    );
+    let source =
+        metric("e", Data::ExponentialHistogram(ExponentialHistogram { data_points: vec![point], aggregation_temporality: 2 }));
     // Buckets (1, 2] and (2, 4]; bounds 0, 3, 10. As in the reference, a bucket inside
     // (0, 3] counts at index 0, while "upper" puts (2, 4] at the bound 10, index 2.
     let bounds = Value::Slice(vec![Value::Float(0.0), Value::Float(3.0), Value::Float(10.0)]);
-    let metrics =
-        run("convert_exponential_histogram_to_histogram", source.clone(), vec![s("upper"), bounds.clone()]).unwrap();
+    let metrics = run("convert_exponential_histogram_to_histogram", source.clone(), vec![s("upper"), bounds.clone()]).unwrap();
     let Some(Data::Histogram(h)) = &metrics[0].data else { panic!() };
     assert_eq!(h.aggregation_temporality, 2);
     let converted = &h.data_points[0];
@@ -354,8 +346,8 @@ fn exponential_to_explicit() {
         let Some(Data::Histogram(h)) = &metrics[0].data else { panic!() };
         assert_eq!(h.data_points[0].bucket_counts.iter().sum::<u64>(), 7, "{distribution}");
     }
-    let error = run("convert_exponential_histogram_to_histogram", source.clone(), vec![s("upper"), Value::Slice(vec![])])
-        .unwrap_err();
+    let error =
+        run("convert_exponential_histogram_to_histogram", source.clone(), vec![s("upper"), Value::Slice(vec![])]).unwrap_err();
     assert_eq!(error.message(), "explicit bounds cannot be empty: []");
     let error = run("convert_exponential_histogram_to_histogram", source, vec![s("nope"), bounds]).unwrap_err();
     assert_eq!(error.message(), "invalid conversion function: nope, must be one of [upper, midpoint, random, uniform]");
@@ -387,8 +379,7 @@ fn merging_histogram_buckets() {
     let limited = merge_buckets(wide, vec![Arg::Value(Value::Int(5)), Arg::Value(s("limit_buckets"))]).unwrap();
     assert_eq!(limited.explicit_bounds, vec![0.2, 1.0, 5.0, 30.0]);
     assert_eq!(limited.bucket_counts, vec![84, 126, 5, 50, 1]);
-    let error =
-        merge_buckets(point.clone(), vec![Arg::Value(Value::Float(2.5)), Arg::Value(s("limit_buckets"))]).unwrap_err();
+    let error = merge_buckets(point.clone(), vec![Arg::Value(Value::Float(2.5)), Arg::Value(s("limit_buckets"))]).unwrap_err();
     assert_eq!(error.message(), "target_value must be a positive integer when method is \"limit_buckets\", got 2.5");
     let error = merge_buckets(point.clone(), vec![Arg::Value(Value::Float(1.0)), Arg::Value(s("drop"))]).unwrap_err();
     assert_eq!(error.message(), "unsupported method \"drop\", expected \"remove_explicit_bound\" or \"limit_buckets\"");
@@ -415,10 +406,7 @@ fn rename(span: Span, args: Vec<Value>) -> Result<Span> {
 #[test]
 fn semconv_span_names() {
     let name = |span: Span| rename(span, vec![s("1.37.0")]).unwrap().name;
-    assert_eq!(
-        name(span(SpanKind::Server, &[("http.request.method", "GET"), ("http.route", "/users/{id}")])),
-        "GET /users/{id}"
-    );
+    assert_eq!(name(span(SpanKind::Server, &[("http.request.method", "GET"), ("http.route", "/users/{id}")])), "GET /users/{id}");
     assert_eq!(name(span(SpanKind::Server, &[("http.method", "_OTHER")])), "HTTP");
     assert_eq!(name(span(SpanKind::Client, &[("http.request.method", "GET"), ("http.route", "/x")])), "GET");
     assert_eq!(name(span(SpanKind::Client, &[("rpc.system", "grpc"), ("rpc.service", "Greeter")])), "Greeter/*");
@@ -475,4 +463,119 @@ fn datapoint_attribute_predicates() {
     let item = ItemMut::Metric { metrics: &mut empty, index: 0 };
     let error = converter("HasAttrKeyOnDatapoint").convert(&mut Args::values(vec![s("a")]), &item).unwrap_err();
     assert_eq!(error.message(), "unknown metric type");
+}
+
+/// The message of running `name` with `args` on an empty gauge (every check below fails
+/// before the metric is read).
+fn run_error(name: &str, args: Vec<Value>) -> String {
+    run(name, gauge_metric(vec![]), args).unwrap_err().message().to_string()
+}
+
+#[test]
+fn the_argument_checked_first_still_wins() {
+    let temporality = "unknown aggregation temporality: bogus";
+    assert_eq!(run_error("convert_gauge_to_sum", vec![s("bogus"), s("x")]), temporality);
+    assert_eq!(run_error("convert_gauge_to_sum", vec![s("delta"), s("x")]), "expected bool but got string");
+    assert_eq!(run_error("convert_summary_count_val_to_sum", vec![s("bogus"), s("x"), Value::Int(1)]), temporality);
+    assert_eq!(
+        run_error("convert_summary_sum_val_to_sum", vec![s("delta"), Value::Bool(true), Value::Int(1)]),
+        "expected string but got int64"
+    );
+    let aggregation =
+        "invalid aggregation function: 'unsupported function: 'avg'', valid options: sum, mean, min, max, median, count";
+    assert_eq!(run_error("aggregate_on_attributes", vec![s("avg"), Value::Int(1)]), aggregation);
+    assert_eq!(run_error("aggregate_on_attributes", vec![s("sum"), Value::Int(1)]), "expected a list but got int64");
+    assert_eq!(
+        run_error("aggregate_on_attribute_value", vec![s("avg"), Value::Int(1), Value::Int(2), Value::Int(3)]),
+        aggregation
+    );
+    assert_eq!(
+        run_error("aggregate_on_attribute_value", vec![s("sum"), s("a"), Value::Slice(vec![s("x")]), Value::Int(3)]),
+        "expected string but got int64"
+    );
+    assert_eq!(
+        run_error("convert_exponential_histogram_to_histogram", vec![s("nope"), Value::Int(1)]),
+        "invalid conversion function: nope, must be one of [upper, midpoint, random, uniform]"
+    );
+    assert_eq!(
+        run_error("extract_percentile_metric", vec![Value::Float(101.0), Value::Int(1)]),
+        "percentile must be between 0 and 100, got 101.000000"
+    );
+    assert_eq!(
+        run_error("scale_metric", vec![Value::Float(2.0), Value::Int(1)]),
+        "could not get unit from ScaleArguments: expected string but got int64"
+    );
+    let error = merge_buckets(histogram_point(&[1, 2], &[5.0], None), vec![Arg::Value(Value::Nil), Arg::Value(s("drop"))]);
+    assert_eq!(
+        error.unwrap_err().message(),
+        "unsupported method \"drop\", expected \"remove_explicit_bound\" or \"limit_buckets\""
+    );
+    let error = rename(span(SpanKind::Server, &[]), vec![s("1.0.0"), Value::Int(1)]).unwrap_err();
+    assert_eq!(error.message(), "unsupported semconv version: 1.0.0, supported version: 1.37.0");
+    // copy_metric reaches its metric before it reads a field.
+    let error = run_args("copy_metric", TestItem::Span(Box::default()), vec![Arg::Value(Value::Int(1))]).err();
+    assert_eq!(error.map(|e| e.message().to_string()).as_deref(), Some("copy_metric needs the metric context's metric list"));
+}
+
+/// The problems the declaration of editor `name` finds with these literal arguments.
+fn literal_problems(name: &str, args: Vec<(&'static str, Literal<'static>)>) -> Vec<LiteralError> {
+    let check = editor(name).literals.expect("the declaration checks literals");
+    check(&LiteralArgs::new(args))
+}
+
+/// The one problem found, which must be with `param`; its message.
+fn literal_message(name: &str, param: &str, args: Vec<(&'static str, Literal<'static>)>) -> String {
+    let problems = literal_problems(name, args);
+    assert_eq!(problems.len(), 1, "{name}: {problems:?}");
+    assert_eq!(problems[0].param, param);
+    problems[0].message.clone()
+}
+
+#[test]
+fn literal_checks_say_what_the_bodies_say() {
+    for name in ["convert_gauge_to_sum", "convert_summary_count_val_to_sum", "convert_summary_sum_val_to_sum"] {
+        let args = vec![("string_agg_temp", Literal::String("monthly"))];
+        assert_eq!(literal_message(name, "string_agg_temp", args), run_error(name, vec![s("monthly"), Value::Bool(true)]));
+        assert!(literal_problems(name, vec![("string_agg_temp", Literal::String("delta"))]).is_empty());
+    }
+    for name in ["aggregate_on_attributes", "aggregate_on_attribute_value"] {
+        let args = vec![("aggregation_function", Literal::String("avg"))];
+        let problems = literal_problems(name, args);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].message, run_error("aggregate_on_attributes", vec![s("avg")]));
+        assert_eq!(problems[0].help.as_deref(), Some(r#"expected one of "sum", "mean", "min", "max", "median", "count""#));
+    }
+
+    let convert = "convert_exponential_histogram_to_histogram";
+    let args =
+        vec![("distribution_fn", Literal::String("lower")), ("explicit_bounds", Literal::List(vec![Some(Literal::Float(1.0))]))];
+    assert_eq!(
+        literal_message(convert, "distribution_fn", args),
+        run_error(convert, vec![s("lower"), Value::Slice(vec![Value::Float(1.0)])])
+    );
+    let args = vec![("distribution_fn", Literal::String("")), ("explicit_bounds", Literal::List(vec![]))];
+    assert_eq!(literal_message(convert, "explicit_bounds", args), run_error(convert, vec![s(""), Value::Slice(vec![])]));
+
+    let percentile = "extract_percentile_metric";
+    assert_eq!(
+        literal_message(percentile, "percentile", vec![("percentile", Literal::Int(-1))]),
+        run_error(percentile, vec![Value::Float(-1.0)])
+    );
+    assert!(literal_problems(percentile, vec![("percentile", Literal::Float(99.9))]).is_empty());
+
+    let merge = "merge_histogram_buckets";
+    let point = || histogram_point(&[1, 2], &[5.0], None);
+    let args = vec![("target_value", Literal::Float(1.0)), ("method", Literal::String("drop"))];
+    let at_run_time = merge_buckets(point(), vec![Arg::Value(Value::Float(1.0)), Arg::Value(s("drop"))]).unwrap_err();
+    assert_eq!(literal_message(merge, "method", args), at_run_time.message());
+    for target in [2.5, 0.0, 1e-7, 1e19] {
+        let args = vec![("target_value", Literal::Float(target)), ("method", Literal::String("limit_buckets"))];
+        let at_run_time = merge_buckets(point(), vec![Arg::Value(Value::Float(target)), Arg::Value(s("limit_buckets"))]);
+        assert_eq!(literal_message(merge, "target_value", args), at_run_time.unwrap_err().message(), "{target}");
+    }
+    // The target value is a bucket count only with "limit_buckets".
+    assert!(literal_problems(merge, vec![("target_value", Literal::Float(2.5))]).is_empty());
+    assert!(
+        literal_problems(merge, vec![("target_value", Literal::Int(8)), ("method", Literal::String("limit_buckets"))]).is_empty()
+    );
 }

@@ -2,8 +2,8 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::layout::{MONTH_NAMES, OffsetStyle, Std, WEEKDAY_NAMES, chunks};
 use super::duration::leading_int;
+use super::layout::{MONTH_NAMES, OffsetStyle, Std, WEEKDAY_NAMES, chunks};
 use super::time_quote;
 
 /// Go's `time.ParseError` without the value and the layout, which the caller knows.

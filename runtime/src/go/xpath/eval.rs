@@ -98,11 +98,8 @@ impl Evaluator<'_> {
                 for step in steps {
                     let mut next = Vec::new();
                     for &node in &current {
-                        let mut candidates: Vec<NodeRef> = self
-                            .axis(step.axis, node)
-                            .into_iter()
-                            .filter(|&n| self.matches(&step.test, step.axis, n))
-                            .collect();
+                        let mut candidates: Vec<NodeRef> =
+                            self.axis(step.axis, node).into_iter().filter(|&n| self.matches(&step.test, step.axis, n)).collect();
                         if step.axis.is_reverse() {
                             candidates.reverse();
                         }

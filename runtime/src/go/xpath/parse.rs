@@ -435,10 +435,7 @@ const FUNCTIONS: &[(&str, usize, usize)] = &[
 fn check_function(name: &str, count: usize) -> Result<()> {
     match FUNCTIONS.iter().find(|(n, _, _)| *n == name) {
         None => Err(Error::new(format!("not yet support this function {name}()"))),
-        Some((_, min, max)) if count < *min || count > *max => {
-            Err(Error::new(format!("{name}() was given {count} arguments")))
-        }
+        Some((_, min, max)) if count < *min || count > *max => Err(Error::new(format!("{name}() was given {count} arguments"))),
         Some(_) => Ok(()),
     }
 }
-
