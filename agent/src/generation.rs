@@ -16,7 +16,7 @@ use ottl_runtime::exec::Outputs;
 use ottl_runtime::otlp::Telemetry;
 
 use crate::config::{ComponentId, Config, ProcessorConfig};
-use crate::signal::Signal;
+use ottl_runtime::otlp::Signal;
 
 /// Which back end runs the rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub struct SignalProgram {
 
 impl SignalProgram {
     fn applies_to(&self, telemetry: &Telemetry) -> bool {
-        self.signal.is_none_or(|signal| signal == Signal::of(telemetry)) && self.context.fits(telemetry)
+        self.signal.is_none_or(|signal| signal == telemetry.signal()) && self.context.fits(telemetry)
     }
 }
 
@@ -196,6 +196,36 @@ processors:
             let records = &data.resource_logs[0].scope_logs[0].log_records;
             assert_eq!(records.len(), 1, "{backend:?}");
             assert_eq!(records[0].attributes[0].key, "env");
+        }
+    }
+
+    #[test]
+    fn a_transform_group_runs_only_where_its_conditions_hold() {
+        let yaml = r#"
+processors:
+  transform:
+    log_statements:
+      - context: log
+        conditions:
+          - attributes["team"] == "payments"
+        statements:
+          - set(attributes["team"], "billing")
+          - set(attributes["moved"], true)
+"#;
+        let loaded =
+            load("c.yaml", yaml, &LoadOptions { base_dir: std::path::Path::new("."), env: &|_| None, feature_gates: Vec::new() });
+        assert!(!loaded.has_errors(), "{:?}", loaded.reports);
+        let input = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"attributes":[{"key":"team","value":{"stringValue":"payments"}}]},{"attributes":[{"key":"team","value":{"stringValue":"search"}}]}]}]}]}"#;
+        for backend in [Backend::Jit, Backend::Interpreter] {
+            let generation = Generation::compile(&loaded.config, backend).unwrap();
+            let id = ComponentId("transform".into());
+            let telemetry = generation.processors[&id].process(&id, logs(input), &mut |_| {}).unwrap().telemetry;
+            let Telemetry::Logs(data) = telemetry else { panic!() };
+            let records = &data.resource_logs[0].scope_logs[0].log_records;
+            // The guard is evaluated once, before the statements: the second statement still
+            // runs although the first changed what the condition reads.
+            assert_eq!(records[0].attributes.len(), 2, "{backend:?}: {:?}", records[0].attributes);
+            assert_eq!(records[1].attributes.len(), 1, "{backend:?}: the other team is left alone");
         }
     }
 }

@@ -12,7 +12,6 @@ mod exporters;
 mod generation;
 mod pipeline;
 mod receivers;
-mod signal;
 mod stats;
 mod telemetry;
 

@@ -18,8 +18,8 @@ use crate::batching::{append, count_items, split_off_front};
 use crate::config::{BatchConfig, ComponentId, Config};
 use crate::exporters::ExporterHandle;
 use crate::generation::{CompiledProcessor, CurrentGeneration};
-use crate::signal::Signal;
 use crate::stats::Stats;
+use ottl_runtime::otlp::Signal;
 
 /// What comes after a chain's processors.
 enum Next {
@@ -278,7 +278,7 @@ impl Pipelines {
     /// signal. Returns once the batch is accepted (the receiver may then acknowledge it);
     /// refuses at once when the budget of bytes in flight is spent.
     pub fn submit(&self, receiver: &ComponentId, telemetry: Telemetry, bytes: usize) -> Result<(), Refusal> {
-        let Some(chains) = self.entries.get(&(receiver.clone(), Signal::of(&telemetry))) else { return Ok(()) };
+        let Some(chains) = self.entries.get(&(receiver.clone(), telemetry.signal())) else { return Ok(()) };
         let units = bytes.div_ceil(BUDGET_UNIT).clamp(1, self.budget_bytes / BUDGET_UNIT).max(1);
         let permit = match self.budget.clone().try_acquire_many_owned(units as u32) {
             Ok(permit) => permit,

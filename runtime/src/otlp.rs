@@ -37,6 +37,33 @@ pub enum Signal {
 }
 
 impl Signal {
+    pub const ALL: [Signal; 4] = [Signal::Traces, Signal::Metrics, Signal::Logs, Signal::Profiles];
+
+    /// The signal of a pipeline or config key name (`traces`, …).
+    pub fn parse(name: &str) -> Option<Signal> {
+        Signal::ALL.into_iter().find(|signal| signal.name() == name)
+    }
+
+    /// An empty payload of this signal.
+    pub fn empty(self) -> Telemetry {
+        match self {
+            Signal::Traces => Telemetry::Traces(TracesData::default()),
+            Signal::Metrics => Telemetry::Metrics(MetricsData::default()),
+            Signal::Logs => Telemetry::Logs(LogsData::default()),
+            Signal::Profiles => Telemetry::Profiles(ProfilesData::default()),
+        }
+    }
+
+    /// The one signal whose payloads have items of `context`; `None` for `resource` and
+    /// `scope`, which every signal has.
+    pub fn of_context(context: crate::hierarchy::Context) -> Option<Signal> {
+        let mut fitting = Signal::ALL.into_iter().filter(|signal| context.fits(&signal.empty()));
+        match (fitting.next(), fitting.next()) {
+            (Some(signal), None) => Some(signal),
+            _ => None,
+        }
+    }
+
     /// The name the collector gives it in `service.pipelines` (`traces`, `metrics`, …).
     pub fn name(self) -> &'static str {
         match self {
@@ -250,6 +277,17 @@ fn is_default(value: &Json) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn contexts_belong_to_their_signal() {
+        use crate::hierarchy::Context;
+        assert_eq!(Signal::of_context(Context::Span), Some(Signal::Traces));
+        assert_eq!(Signal::of_context(Context::DataPoint), Some(Signal::Metrics));
+        assert_eq!(Signal::of_context(Context::Log), Some(Signal::Logs));
+        assert_eq!(Signal::of_context(Context::Resource), None);
+        assert_eq!(Signal::parse("logs"), Some(Signal::Logs));
+        assert_eq!(Signal::Metrics.empty().signal(), Signal::Metrics);
+    }
     use super::*;
 
     const SPANS: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},

@@ -17,7 +17,7 @@ use super::{
     OtlpExporterConfig, OtlpProtocol, OtlpReceiverConfig, PipelineConfig, ProcessorConfig, QueueConfig, ReceiverConfig,
     RetryConfig, TelemetryConfig, Verbosity, compile_rules,
 };
-use crate::signal::Signal;
+use ottl_runtime::otlp::Signal;
 
 const RECEIVERS: &[&str] = &["otlp"];
 const PROCESSORS: &[&str] = &["transform", "filter", "batch", "rules"];
@@ -291,7 +291,7 @@ fn rules_processor(
             }
         }
     }
-    let mut rule_set = RuleSet { context: context.unwrap_or(Context::Span), rules: Vec::new(), error_mode };
+    let mut rule_set = RuleSet::new(context.unwrap_or(Context::Span), Vec::new(), error_mode);
     for source in sources {
         let (compiled, report) = compile_rules(source, context, error_mode, &options.feature_gates);
         reports.push(report);

@@ -15,13 +15,13 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::signal::Signal;
 use ottl_compiler::program::{ErrorMode, RuleSet};
 use ottl_compiler::schema::Context;
 use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_compiler::yaml::tree;
 use ottl_compiler::{AnalysisOptions, CompiledRules, analyze};
 use ottl_grammar::{Code, Diagnostic, Severity, Span};
+use ottl_runtime::otlp::Signal;
 
 pub use components::resolve_address;
 use read::Reader;
@@ -303,7 +303,9 @@ fn attach_ottl(config: &mut Config, compiled: Vec<CompiledRules>) {
     for rules in compiled {
         let Some(id) = rules.component.as_deref().and_then(|c| c.strip_prefix("processors/")) else { continue };
         if let Some(ProcessorConfig::Ottl { rule_sets, .. }) = config.processors.get_mut(&ComponentId(id.to_string())) {
-            let signal = Signal::of_context(rules.rule_set.context);
+            // A group belongs to its list's signal (`log_statements`); a resource-context
+            // group of `log_statements` runs on logs only.
+            let signal = rules.group.map(|group| group.signal).or_else(|| Signal::of_context(rules.rule_set.context));
             rule_sets.push((signal, rules.rule_set));
         }
     }

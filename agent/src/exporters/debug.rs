@@ -12,8 +12,8 @@ use ottl_runtime::otlp::Telemetry;
 use super::{Started, queue};
 use crate::batching::count_items;
 use crate::config::{ComponentId, Verbosity};
-use crate::signal::Signal;
 use crate::stats::Stats;
+use ottl_runtime::otlp::Signal;
 
 pub(super) fn start(id: &ComponentId, verbosity: Verbosity, stats: Arc<Stats>) -> Started {
     let (handle, mut receiver) = queue(id, 64);
@@ -42,6 +42,6 @@ fn summary(name: &str, telemetry: &Telemetry, items: usize) -> String {
         Telemetry::Logs(data) => (data.resource_logs.len(), "log records"),
         Telemetry::Profiles(data) => (data.resource_profiles.len(), "profiles"),
     };
-    let signal = Signal::of(telemetry).name();
+    let signal = telemetry.signal().name();
     format!("{name}\t{signal}\t{{\"resources\": {resources}, \"{item_name}\": {items}}}")
 }

@@ -30,7 +30,7 @@ use prost::Message;
 use super::super::{Intake, RETRY_AFTER_SECONDS};
 use super::decompress::{self, Decompressed};
 use crate::pipeline::Refusal;
-use crate::signal::Signal;
+use ottl_runtime::otlp::Signal;
 
 #[derive(Clone)]
 struct Server {
