@@ -159,7 +159,10 @@ fn classify(url: &Uri, status: StatusCode, headers: &HeaderMap, body: &[u8], now
         };
         return Attempt::Delivered(partial);
     }
-    let error = format!("POST {url}: HTTP {status}: {}", error_message(body, json));
+    let error = match error_message(body, json) {
+        message if message.is_empty() => format!("POST {url}: HTTP {status}"),
+        message => format!("POST {url}: HTTP {status}: {message}"),
+    };
     match status {
         StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => {
             let throttle = headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| retry_after(v, now));

@@ -85,7 +85,7 @@ impl OtlpExporter {
                 self.stats.sent.add(items - rejected);
                 self.stats.failed.add(rejected);
                 if rejected > 0 || !partial.message.is_empty() {
-                    tracing::warn!(exporter = %self.name, rejected, message = %partial.message, "partial success");
+                    tracing::warn!(exporter = %self.name, rejected, error_message = %partial.message, "partial success");
                 }
             }
             Err(error) => {
