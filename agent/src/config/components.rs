@@ -424,7 +424,12 @@ fn retry(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<RetryConfi
                     ((0.0..=1.0).contains(&number), "within [0, 1]")
                 };
                 if !valid {
-                    reader.error(Code::InvalidComponentSetting, at, format!("`{name}` must be {rule}, not `{text}`"), "write a number such as 0.5");
+                    reader.error(
+                        Code::InvalidComponentSetting,
+                        at,
+                        format!("`{name}` must be {rule}, not `{text}`"),
+                        "write a number such as 0.5",
+                    );
                     return None;
                 }
             }

@@ -2,6 +2,7 @@
 //! its ports, stop with SIGTERM, killed when dropped (also when a test fails).
 
 #![allow(dead_code, reason = "each test file uses its part of the helpers")]
+#![allow(clippy::unwrap_used, reason = "test harness: a test fails when the agent cannot be run, reached or read")]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -105,7 +106,13 @@ pub fn poll_until(mut condition: impl FnMut() -> bool) -> bool {
 }
 
 /// One HTTP/1.1 request; the status, headers and body of the answer.
-pub fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Vec<(String, String)>, Vec<u8>) {
+pub fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let mut request =
         format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());

@@ -172,10 +172,19 @@ mod tests {
 
     #[test]
     fn retryable_codes_are_the_specifications() {
-        for code in [Code::Cancelled, Code::DeadlineExceeded, Code::Aborted, Code::OutOfRange, Code::Unavailable, Code::DataLoss] {
+        for code in [Code::Cancelled, Code::DeadlineExceeded, Code::Aborted, Code::OutOfRange, Code::Unavailable, Code::DataLoss]
+        {
             assert!(matches!(classify(&Status::new(code, "x")), Attempt::Retryable { throttle: None, .. }), "{code:?}");
         }
-        for code in [Code::InvalidArgument, Code::Unauthenticated, Code::PermissionDenied, Code::Unimplemented, Code::Internal, Code::Unknown, Code::NotFound] {
+        for code in [
+            Code::InvalidArgument,
+            Code::Unauthenticated,
+            Code::PermissionDenied,
+            Code::Unimplemented,
+            Code::Internal,
+            Code::Unknown,
+            Code::NotFound,
+        ] {
             assert!(matches!(classify(&Status::new(code, "x")), Attempt::Permanent { .. }), "{code:?}");
         }
     }
@@ -184,7 +193,10 @@ mod tests {
     fn resource_exhausted_is_retried_only_with_retry_info_and_waits_its_delay() {
         assert!(matches!(classify(&Status::resource_exhausted("full")), Attempt::Permanent { .. }));
         let throttled = Status::with_details(Code::ResourceExhausted, "slow down", with_retry_info(8, 2).into());
-        assert_eq!(classify(&throttled), Attempt::Retryable { error: "gRPC ResourceExhausted: slow down".into(), throttle: Some(TEST_DELAY) });
+        assert_eq!(
+            classify(&throttled),
+            Attempt::Retryable { error: "gRPC ResourceExhausted: slow down".into(), throttle: Some(TEST_DELAY) }
+        );
         let unavailable = Status::with_details(Code::Unavailable, "later", with_retry_info(14, 2).into());
         assert!(matches!(classify(&unavailable), Attempt::Retryable { throttle: Some(TEST_DELAY), .. }));
     }

@@ -265,7 +265,8 @@ mod tests {
         let status = RpcStatus { code: 3, message: "bad field".into(), details: Vec::new() }.encode_to_vec();
         let Attempt::Permanent { error } = answer(400, &[("content-type", PROTOBUF)], &status) else { panic!() };
         assert!(error.ends_with("HTTP 400 Bad Request: bad field"), "{error}");
-        let Attempt::Permanent { error } = answer(400, &[("content-type", "application/json")], br#"{"code":3,"message":"no"}"#) else {
+        let Attempt::Permanent { error } = answer(400, &[("content-type", "application/json")], br#"{"code":3,"message":"no"}"#)
+        else {
             panic!()
         };
         assert!(error.ends_with(": no"), "{error}");

@@ -31,7 +31,7 @@ use retry::{Attempt, SystemClock};
 /// The protocol a batch goes out over.
 enum Transport {
     Grpc(GrpcSender),
-    Http(HttpSender),
+    Http(Box<HttpSender>),
 }
 
 impl Transport {
@@ -100,10 +100,11 @@ impl OtlpExporter {
 pub(super) fn start(id: &ComponentId, config: &OtlpExporterConfig, stats: &Stats) -> Result<Started, String> {
     let transport = match config.protocol {
         OtlpProtocol::Grpc => GrpcSender::new(config).map(Transport::Grpc),
-        OtlpProtocol::Http => HttpSender::new(config).map(Transport::Http),
+        OtlpProtocol::Http => HttpSender::new(config).map(|sender| Transport::Http(Box::new(sender))),
     }
     .map_err(|error| format!("{id}: {error}"))?;
-    let exporter = Arc::new(OtlpExporter { name: id.0.clone(), transport, retry: config.retry.clone(), stats: stats.exporter(&id.0) });
+    let exporter =
+        Arc::new(OtlpExporter { name: id.0.clone(), transport, retry: config.retry.clone(), stats: stats.exporter(&id.0) });
     if !config.queue.enabled {
         return Ok(Started { handle: ExporterHandle::direct(id, exporter), tasks: Vec::new() });
     }

@@ -83,7 +83,8 @@ mod tests {
 
     #[test]
     fn a_batch_encodes_to_its_export_request() {
-        let json = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"a"}},{"body":{"stringValue":"b"}}]}]}]}"#;
+        let json =
+            r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"a"}},{"body":{"stringValue":"b"}}]}]}]}"#;
         let telemetry = Telemetry::from_json(json).unwrap();
         let payload = Payload::encode(&telemetry);
         assert_eq!((payload.signal, payload.items), (Signal::Logs, 2));

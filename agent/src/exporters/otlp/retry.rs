@@ -229,7 +229,11 @@ mod tests {
 
     #[test]
     fn a_throttle_longer_than_the_backoff_is_waited_for() {
-        let script = vec![retryable(Some(Duration::from_secs(7))), retryable(Some(Duration::from_millis(1))), Attempt::Delivered(PartialSuccess::default())];
+        let script = vec![
+            retryable(Some(Duration::from_secs(7))),
+            retryable(Some(Duration::from_millis(1))),
+            Attempt::Delivered(PartialSuccess::default()),
+        ];
         let (result, waits, _) = run(&config(100, 1000, 0), script);
         assert!(result.is_ok());
         assert_eq!(waits, [Duration::from_secs(7), Duration::from_millis(200)], "the longer of the two each time");
