@@ -12,6 +12,7 @@ mod exporters;
 mod generation;
 mod pipeline;
 mod receivers;
+mod rpc_status;
 mod stats;
 mod telemetry;
 

@@ -1,126 +1,16 @@
 //! `ottl-agent` as a process: configs, OTLP over HTTP and gRPC, the rules, exporters, and a
 //! clean stop on SIGTERM that delivers what was acknowledged.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod common;
+
+use std::io::Write;
+use std::time::Duration;
+
+use common::{Running, agent, bodies, free_port, get, json_logs, post, temp_dir};
 
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
 use ottl_runtime::otlp::Telemetry;
-
-/// A loopback port free right now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ottl-agent-e2e-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn agent(args: &[&str], dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ottl-agent"));
-    command.args(args).current_dir(dir).env("RUST_LOG", "info");
-    command
-}
-
-/// A running agent, killed if a test fails before it stops it.
-struct Running {
-    child: Option<Child>,
-}
-
-impl Running {
-    fn start(dir: &Path, config: &str, ports: &[u16]) -> Running {
-        std::fs::write(dir.join("agent.yaml"), config).unwrap();
-        let child = agent(&["--config", "agent.yaml"], dir).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-        let running = Running { child: Some(child) };
-        for port in ports {
-            wait_for_port(*port);
-        }
-        running
-    }
-
-    /// SIGTERM, then the exit status and standard error.
-    fn stop(mut self) -> Output {
-        let child = self.child.take().unwrap();
-        let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-        assert!(status.success());
-        child.wait_with_output().unwrap()
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-fn wait_for_port(port: u16) {
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(20), "nothing listens on {port}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// One HTTP/1.1 request; the status and body of the answer.
-fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let mut request =
-        format!("POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    stream.write_all(body).unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&response[..split]).to_string();
-    let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-    let headers =
-        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string())).collect();
-    (status, headers, response[split + 4..].to_vec())
-}
-
-fn json_logs(records: &[(&str, &str)]) -> String {
-    let records: Vec<String> = records
-        .iter()
-        .map(|(body, level)| {
-            format!(
-                r#"{{"body":{{"stringValue":"{body}"}},"attributes":[{{"key":"level","value":{{"stringValue":"{level}"}}}}]}}"#
-            )
-        })
-        .collect();
-    format!(r#"{{"resourceLogs":[{{"scopeLogs":[{{"logRecords":[{}]}}]}}]}}"#, records.join(","))
-}
-
-/// The log records' bodies in a file exporter's output, one OTLP/JSON document per line.
-fn bodies(path: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let mut found = Vec::new();
-    for line in text.lines() {
-        let Telemetry::Logs(data) = Telemetry::from_json(line).unwrap() else { panic!("not logs: {line}") };
-        for record in data.resource_logs.iter().flat_map(|r| &r.scope_logs).flat_map(|s| &s.log_records) {
-            let body = record.body.as_ref().and_then(|b| b.value.as_ref());
-            if let Some(opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(text)) = body {
-                found.push(text.clone());
-            }
-        }
-    }
-    found.sort();
-    found
-}
 
 #[test]
 fn transform_filter_and_batch_run_the_collector_config_and_sigterm_flushes() {
@@ -185,16 +75,6 @@ service:
     assert_eq!(bodies(&dir.join("out.json")), ["a", "c"], "the batch is flushed on SIGTERM; debug is filtered");
     let out = std::fs::read_to_string(dir.join("out.json")).unwrap();
     assert!(out.contains("\"seen\""), "{out}");
-}
-
-fn get(port: u16, path: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes()).unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let status = String::from_utf8_lossy(&response[..split]).split(' ').nth(1).unwrap().parse().unwrap();
-    (status, Vec::new(), response[split + 4..].to_vec())
 }
 
 #[test]

@@ -452,10 +452,22 @@ fn retry(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<RetryConfi
                     );
                     return None;
                 };
-                if name == "multiplier" {
+                // The collector's own checks: a backoff that grows, jitter within the interval.
+                let (valid, rule) = if name == "multiplier" {
                     retry.multiplier = number;
+                    (number > 0.0 && number.is_finite(), "positive")
                 } else {
                     retry.randomization_factor = number;
+                    ((0.0..=1.0).contains(&number), "within [0, 1]")
+                };
+                if !valid {
+                    reader.error(
+                        Code::InvalidComponentSetting,
+                        at,
+                        format!("`{name}` must be {rule}, not `{text}`"),
+                        "write a number such as 0.5",
+                    );
+                    return None;
                 }
             }
         }

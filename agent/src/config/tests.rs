@@ -160,3 +160,17 @@ fn the_embedded_default_is_valid_with_and_without_rules() {
     assert_eq!(with_rules.config.processors.len(), 1);
     std::fs::remove_dir_all(&empty).unwrap();
 }
+
+#[test]
+fn retry_numbers_are_checked_as_the_collector_checks_them() {
+    let yaml = |setting: &str| {
+        format!(
+            "receivers:\n  otlp:\n    protocols:\n      grpc:\nexporters:\n  otlp:\n    endpoint: localhost:4317\n    retry_on_failure:\n      {setting}\nservice:\n  pipelines:\n    logs:\n      receivers: [otlp]\n      exporters: [otlp]\n"
+        )
+    };
+    assert!(!loaded(&yaml("multiplier: 2")).has_errors());
+    let found = problems(&loaded(&yaml("multiplier: 0")));
+    assert!(found.contains(&"E0912 \"0\": `multiplier` must be positive, not `0`".to_string()), "{found:?}");
+    let found = problems(&loaded(&yaml("randomization_factor: 1.5")));
+    assert!(found.contains(&"E0912 \"1.5\": `randomization_factor` must be within [0, 1], not `1.5`".to_string()), "{found:?}");
+}

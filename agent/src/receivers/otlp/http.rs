@@ -30,6 +30,7 @@ use prost::Message;
 use super::super::{Intake, RETRY_AFTER_SECONDS};
 use super::decompress::{self, Decompressed};
 use crate::pipeline::Refusal;
+use crate::rpc_status::RpcStatus;
 use ottl_runtime::otlp::Signal;
 
 #[derive(Clone)]
@@ -64,15 +65,6 @@ impl Encoding {
     }
 }
 
-/// `google.rpc.Status` without details: what OTLP/HTTP errors carry.
-#[derive(Clone, PartialEq, Message)]
-struct RpcStatus {
-    #[prost(int32, tag = "1")]
-    code: i32,
-    #[prost(string, tag = "2")]
-    message: String,
-}
-
 /// gRPC code numbers used in error bodies.
 const INVALID_ARGUMENT: i32 = 3;
 const RESOURCE_EXHAUSTED: i32 = 8;
@@ -80,7 +72,7 @@ const UNAVAILABLE: i32 = 14;
 
 fn error_response(status: StatusCode, encoding: Encoding, code: i32, message: String) -> Response {
     let body = match encoding {
-        Encoding::Protobuf => RpcStatus { code, message }.encode_to_vec(),
+        Encoding::Protobuf => RpcStatus { code, message, details: Vec::new() }.encode_to_vec(),
         Encoding::Json => serde_json::json!({ "code": code, "message": message }).to_string().into_bytes(),
     };
     let mut response = (status, body).into_response();
