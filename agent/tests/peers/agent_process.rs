@@ -43,7 +43,10 @@ impl Agent {
                     return Err(format!("the agent exited before it listened ({status}); its log:\n{}", agent.log()));
                 }
                 if Instant::now() >= deadline {
-                    return Err(format!("the agent did not listen on {port} within {START_TIMEOUT:?}; its log:\n{}", agent.log()));
+                    return Err(format!(
+                        "the agent did not listen on {port} within {START_TIMEOUT:?}; its log:\n{}",
+                        agent.log()
+                    ));
                 }
                 std::thread::sleep(Duration::from_millis(50));
             }
@@ -82,4 +85,3 @@ impl Drop for Agent {
         let _ = self.child.wait();
     }
 }
-

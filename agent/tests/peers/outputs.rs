@@ -101,7 +101,9 @@ fn walk(telemetry: &Telemetry, mut each: impl FnMut(&Json, &Json, &Json) -> Json
 /// A container's own fields: everything but the list of what it contains.
 fn without(container: &Json, list: &str) -> Json {
     match container {
-        Json::Object(fields) => Json::Object(fields.iter().filter(|(k, _)| *k != list).map(|(k, v)| (k.clone(), v.clone())).collect()),
+        Json::Object(fields) => {
+            Json::Object(fields.iter().filter(|(k, _)| *k != list).map(|(k, v)| (k.clone(), v.clone())).collect())
+        }
         other => other.clone(),
     }
 }
@@ -129,7 +131,8 @@ pub fn label(item: &Json) -> String {
 /// Compares two payloads item by item, matching items by [`label`]; every difference,
 /// described, and the containers (resources and scopes, also empty ones) as one more.
 pub fn differences(ours_name: &str, ours: &Telemetry, theirs_name: &str, theirs: &Telemetry) -> Vec<Difference> {
-    let labelled = |telemetry: &Telemetry| -> Vec<(String, Json)> { items(telemetry).into_iter().map(|i| (label(&i), i)).collect() };
+    let labelled =
+        |telemetry: &Telemetry| -> Vec<(String, Json)> { items(telemetry).into_iter().map(|i| (label(&i), i)).collect() };
     let (a, b) = (labelled(ours), labelled(theirs));
     let mut found = Vec::new();
     for (label, x) in &a {

@@ -29,7 +29,9 @@ fn python() -> Option<PathBuf> {
     match std::env::var_os("OTLP_PYTHON") {
         Some(path) => Some(PathBuf::from(path)),
         None => {
-            println!("skipped: OTLP_PYTHON is not set (scripts/test.sh installs the OpenTelemetry Python SDK into a venv and sets it)");
+            println!(
+                "skipped: OTLP_PYTHON is not set (scripts/test.sh installs the OpenTelemetry Python SDK into a venv and sets it)"
+            );
             None
         }
     }
@@ -42,30 +44,42 @@ struct Sent {
 }
 
 /// Runs `send.py` against the agent; every export must have succeeded.
-fn send(python: &PathBuf, protocol: &str, endpoint: &str, compression: &str) -> Sent {
+fn send(python: &PathBuf, protocol: &str, endpoint: &str, compression: &str) -> Result<Sent, String> {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers/python/send.py");
     let output = Command::new(python)
         .arg(&script)
         .args(["--protocol", protocol, "--endpoint", endpoint, "--compression", compression])
         .output()
-        .unwrap();
+        .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "send.py failed: {stderr}");
+    if !output.status.success() {
+        return Err(format!("send.py failed ({}): {stderr}", output.status));
+    }
     let mut sent = Sent { traces: TracesData::default(), logs: LogsData::default() };
     for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let export: serde_json::Value = serde_json::from_str(line).unwrap();
-        assert_eq!(export["result"], "SUCCESS", "an export failed: {line}\n{stderr}");
-        let bytes = hex(export["request"].as_str().unwrap());
-        match export["signal"].as_str().unwrap() {
-            "traces" => sent.traces.resource_spans.extend(ExportTraceServiceRequest::decode(&bytes[..]).unwrap().resource_spans),
-            _ => sent.logs.resource_logs.extend(ExportLogsServiceRequest::decode(&bytes[..]).unwrap().resource_logs),
+        let export: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("{e}: {line}"))?;
+        if export["result"] != "SUCCESS" {
+            return Err(format!("an export failed: {line}\n{stderr}"));
+        }
+        let bytes = hex(export["request"].as_str().unwrap_or_default())?;
+        let undecodable = |e: prost::DecodeError| format!("{e}: {line}");
+        match export["signal"].as_str() {
+            Some("traces") => sent
+                .traces
+                .resource_spans
+                .extend(ExportTraceServiceRequest::decode(&bytes[..]).map_err(undecodable)?.resource_spans),
+            Some("logs") => {
+                sent.logs.resource_logs.extend(ExportLogsServiceRequest::decode(&bytes[..]).map_err(undecodable)?.resource_logs)
+            }
+            _ => return Err(format!("no signal: {line}")),
         }
     }
-    sent
+    Ok(sent)
 }
 
-fn hex(text: &str) -> Vec<u8> {
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect()
+fn hex(text: &str) -> Result<Vec<u8>, String> {
+    let digits = |i: usize| text.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok());
+    (0..text.len()).step_by(2).map(|i| digits(i).ok_or_else(|| format!("not hex at {i}: {text}"))).collect()
 }
 
 /// The config: the transform sets an attribute on each item and deletes one from the
@@ -120,11 +134,17 @@ service:
 }
 
 fn is_dropped(attributes: &[KeyValue]) -> bool {
-    attributes.iter().any(|kv| kv.key == "drop" && kv.value.as_ref().and_then(|v| v.value.as_ref()) == Some(&Value::BoolValue(true)))
+    attributes
+        .iter()
+        .any(|kv| kv.key == "drop" && kv.value.as_ref().and_then(|v| v.value.as_ref()) == Some(&Value::BoolValue(true)))
 }
 
 fn received_by() -> KeyValue {
-    KeyValue { key: "received.by".into(), value: Some(AnyValue { value: Some(Value::StringValue("ottl-agent".into())) }), ..Default::default() }
+    KeyValue {
+        key: "received.by".into(),
+        value: Some(AnyValue { value: Some(Value::StringValue("ottl-agent".into())) }),
+        ..Default::default()
+    }
 }
 
 /// The config's rules, applied by hand to what was sent.
@@ -160,7 +180,7 @@ fn sdk_to_agent(protocol: &str, compression: &str) {
         "grpc" => format!("http://127.0.0.1:{grpc}"),
         _ => format!("http://127.0.0.1:{http}"),
     };
-    let (traces, logs) = expected(send(&python, protocol, &endpoint, compression));
+    let (traces, logs) = expected(send(&python, protocol, &endpoint, compression).unwrap());
     // Twelve spans (six with a child) and six logs were sent; every third parent and log
     // carries `drop: true`.
     assert_eq!((collector::record_count(&traces), collector::record_count(&logs)), (10, 4));
