@@ -34,6 +34,14 @@ export OTTL_REF="$target_dir/ottl-ref"
 # with the reference), a few seconds when nothing changed.
 (cd tests/collector && GOFLAGS=-mod=mod go build -o "$target_dir/otelcol" .)
 export OTELCOL="$target_dir/otelcol"
+# The OpenTelemetry Python SDK with its OTLP exporters (PyPI), the client the agent's peer
+# tests (agent/tests/peers) send with, in a venv as tests/lsp-e2e/run.sh keeps its packages.
+peers_python="$PWD/agent/tests/peers/python"
+if [ ! -x "$peers_python/.venv/bin/python" ]; then
+    python3 -m venv "$peers_python/.venv"
+fi
+"$peers_python/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$peers_python/requirements.txt"
+export OTLP_PYTHON="$peers_python/.venv/bin/python"
 
 # The release build is the contract (DESIGN §6) and the tests reuse its artifacts.
 cargo build --release --workspace
@@ -51,6 +59,8 @@ cargo test --release --test differential -- --nocapture
 cargo test --release --test jit_differential -- --nocapture
 # Real-world OTTL (3,000 rows, 15 configs) against the collector, report visible.
 cargo test --release --test realworld -- --nocapture
+# The agent against the Python SDK and the collector, with the side-by-side report visible.
+cargo test --release -p ottl-agent --test peers -- --nocapture
 # The language server through a real LSP client over stdio (pytest-lsp from PyPI).
 OTTL_LSP="$target_dir/release/ottl-lsp" ./tests/lsp-e2e/run.sh
 # The VS Code extension: grammar and unit tests, then the .vsix (npm packages).

@@ -63,8 +63,9 @@ impl SignalProgram {
 
 /// A processor of one generation.
 pub enum CompiledProcessor {
-    /// transform or filter: its rule sets in config order.
-    Ottl { programs: Vec<SignalProgram> },
+    /// transform or filter: its rule sets in config order; the filter removes the scopes
+    /// and resources it leaves empty.
+    Ottl { programs: Vec<SignalProgram>, prunes_empty: bool },
     /// rules: one program, and the exporters of each route.
     Rules { program: SignalProgram, routes: BTreeMap<String, Vec<ComponentId>> },
     /// batch: not a transformation; the pipeline builds a batcher from its config.
@@ -97,13 +98,21 @@ impl CompiledProcessor {
     ) -> Result<Processed, ProcessorError> {
         let fail = |error: ottl_runtime::Error| ProcessorError { processor: id.clone(), message: error.to_string() };
         match self {
-            CompiledProcessor::Ottl { programs, .. } => {
+            CompiledProcessor::Ottl { programs, prunes_empty } => {
                 let mut telemetry = telemetry;
+                let mut ran = false;
                 for program in programs {
                     if program.applies_to(&telemetry) {
                         // transform and filter never route; what they drop is gone.
                         telemetry = program.program.run(telemetry, warn).map_err(fail)?.default;
+                        ran = true;
                     }
+                }
+                // The collector's filter processor, whenever it has conditions for the
+                // signal, removes every scope and resource without items, also those that
+                // arrived empty.
+                if *prunes_empty && ran {
+                    remove_empty_containers(&mut telemetry);
                 }
                 Ok(Processed { telemetry, routed: Vec::new() })
             }
@@ -113,6 +122,28 @@ impl CompiledProcessor {
             }
             CompiledProcessor::Rules { .. } | CompiledProcessor::Batch => Ok(Processed { telemetry, routed: Vec::new() }),
         }
+    }
+}
+
+/// Removes the scopes without items, then the resources without scopes.
+fn remove_empty_containers(telemetry: &mut Telemetry) {
+    match telemetry {
+        Telemetry::Traces(data) => data.resource_spans.retain_mut(|r| {
+            r.scope_spans.retain(|s| !s.spans.is_empty());
+            !r.scope_spans.is_empty()
+        }),
+        Telemetry::Metrics(data) => data.resource_metrics.retain_mut(|r| {
+            r.scope_metrics.retain(|s| !s.metrics.is_empty());
+            !r.scope_metrics.is_empty()
+        }),
+        Telemetry::Logs(data) => data.resource_logs.retain_mut(|r| {
+            r.scope_logs.retain(|s| !s.log_records.is_empty());
+            !r.scope_logs.is_empty()
+        }),
+        Telemetry::Profiles(data) => data.resource_profiles.retain_mut(|r| {
+            r.scope_profiles.retain(|s| !s.profiles.is_empty());
+            !r.scope_profiles.is_empty()
+        }),
     }
 }
 
@@ -131,7 +162,7 @@ impl Generation {
         let mut processors = HashMap::new();
         for (id, processor) in &config.processors {
             let compiled = match processor {
-                ProcessorConfig::Ottl { rule_sets, .. } => {
+                ProcessorConfig::Ottl { rule_sets, prunes_empty } => {
                     let programs = rule_sets
                         .iter()
                         .map(|(signal, rules)| {
@@ -139,7 +170,7 @@ impl Generation {
                             Ok(SignalProgram { signal: *signal, context: rules.context, program })
                         })
                         .collect::<Result<Vec<_>, String>>()?;
-                    CompiledProcessor::Ottl { programs }
+                    CompiledProcessor::Ottl { programs, prunes_empty: *prunes_empty }
                 }
                 ProcessorConfig::Rules { rule_set, routes, .. } => {
                     let program = Program::compile(rule_set, backend).map_err(|e| format!("{id}: {e}"))?;
@@ -197,6 +228,35 @@ processors:
             assert_eq!(records.len(), 1, "{backend:?}");
             assert_eq!(records[0].attributes[0].key, "env");
         }
+    }
+
+    #[test]
+    fn the_filter_removes_scopes_and_resources_it_leaves_empty_and_the_transform_does_not() {
+        let yaml = r#"
+processors:
+  transform:
+    log_statements:
+      - set(log.attributes["seen"], true)
+  filter:
+    logs:
+      log_record:
+        - attributes["drop"] == true
+"#;
+        let loaded =
+            load("c.yaml", yaml, &LoadOptions { base_dir: std::path::Path::new("."), env: &|_| None, feature_gates: Vec::new() });
+        assert!(!loaded.has_errors(), "{:?}", loaded.reports);
+        // An empty resource, one whose only record is dropped, and one that keeps a record.
+        let input = r#"{"resourceLogs":[{"resource":{}},{"scopeLogs":[{"logRecords":[{"attributes":[{"key":"drop","value":{"boolValue":true}}]}]}]},{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"kept"}}]}]}]}"#;
+        let generation = Generation::compile(&loaded.config, Backend::Jit).unwrap();
+        let run = |id: &str, telemetry: Telemetry| {
+            let id = ComponentId(id.into());
+            generation.processors[&id].process(&id, telemetry, &mut |_| {}).unwrap().telemetry
+        };
+        let Telemetry::Logs(transformed) = run("transform", logs(input)) else { panic!() };
+        assert_eq!(transformed.resource_logs.len(), 3, "the transform keeps every container");
+        let Telemetry::Logs(filtered) = run("filter", logs(input)) else { panic!() };
+        assert_eq!(filtered.resource_logs.len(), 1);
+        assert_eq!(filtered.resource_logs[0].scope_logs[0].log_records.len(), 1);
     }
 
     #[test]

@@ -222,9 +222,11 @@ fn depth(json: &Json) -> usize {
 /// The id fields, written as hex.
 const ID_KEYS: &[&str] = &["traceId", "spanId", "parentSpanId", "profileId"];
 
-/// The keys of an `AnyValue`: their values are data, kept even when zero or empty.
+/// The keys of an `AnyValue`, and of a number data point's or exemplar's value: members of a
+/// oneof, so their values are data, kept even when zero or empty (a gauge point `asInt: 0`
+/// is a value; without the key the point has none).
 const ANY_VALUE_KEYS: &[&str] =
-    &["stringValue", "boolValue", "intValue", "doubleValue", "bytesValue", "arrayValue", "kvlistValue"];
+    &["stringValue", "boolValue", "intValue", "doubleValue", "bytesValue", "arrayValue", "kvlistValue", "asInt", "asDouble"];
 
 /// Removes nulls, empty strings, zeros, `false`, and empty arrays and objects, except the
 /// values of attribute values (an empty string attribute is data).
@@ -289,6 +291,7 @@ mod tests {
         assert_eq!(Signal::Metrics.empty().signal(), Signal::Metrics);
     }
     use super::*;
+    use opentelemetry_proto::tonic::metrics::v1::metric::Data;
 
     const SPANS: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},
         "scopeSpans":[{"scope":{"name":"lib"},"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708",
@@ -303,6 +306,16 @@ mod tests {
         assert_eq!(signal(r#"{"resourceMetrics":[]}"#), Ok("metrics"));
         assert_eq!(signal(r#"{"resourceLogs":[]}"#), Ok("logs"));
         assert_eq!(signal(r#"{"resourceProfiles":[]}"#), Ok("profiles"));
+    }
+
+    #[test]
+    fn a_zero_data_point_value_is_kept() {
+        let gauge = r#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"depth","gauge":{"dataPoints":[{"asInt":"0"},{"asDouble":0}]}}]}]}]}"#;
+        let written = Telemetry::from_json(gauge).unwrap().to_json().to_string();
+        assert!(written.contains(r#"{"asInt":"0"}"#) && written.contains(r#"{"asDouble":0"#), "{written}");
+        let Telemetry::Metrics(read) = Telemetry::from_json(&written).unwrap() else { panic!("not metrics") };
+        let Some(Data::Gauge(points)) = &read.resource_metrics[0].scope_metrics[0].metrics[0].data else { panic!("not a gauge") };
+        assert!(points.data_points.iter().all(|p| p.value.is_some()), "{written}");
     }
 
     #[test]

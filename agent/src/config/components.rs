@@ -175,7 +175,7 @@ fn processor(
     match id.kind() {
         "transform" => {
             reader.settings(at, &id.0, TRANSFORM_KEYS);
-            Some(ProcessorConfig::Ottl { rule_sets: Vec::new() })
+            Some(ProcessorConfig::Ottl { rule_sets: Vec::new(), prunes_empty: false })
         }
         "filter" => {
             for (key, at) in reader.settings(at, &id.0, FILTER_KEYS) {
@@ -188,7 +188,7 @@ fn processor(
                 };
                 reader.settings(at, &format!("{id}::{key}"), contexts);
             }
-            Some(ProcessorConfig::Ottl { rule_sets: Vec::new() })
+            Some(ProcessorConfig::Ottl { rule_sets: Vec::new(), prunes_empty: true })
         }
         "batch" => batch(reader, at, id).map(ProcessorConfig::Batch),
         _ => rules_processor(reader, at, id, options, reports, references),

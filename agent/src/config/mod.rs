@@ -103,6 +103,8 @@ pub enum ProcessorConfig {
     /// The transform or filter processor: its OTTL, compiled, in config order.
     Ottl {
         rule_sets: Vec<(Option<Signal>, RuleSet)>,
+        /// The filter processor's: scopes and resources left without items are removed.
+        prunes_empty: bool,
     },
     Batch(BatchConfig),
     /// The rule-form processor: every rule of its files and inline statements, and where
