@@ -95,18 +95,6 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
             let name = if function == "matches" { "IsMatch" } else { function };
             check_regex(name, pattern, span).err()
         }
-        // func_extract_patterns.go: newDynamicRegex, then at least one named group.
-        ("ExtractPatterns", "pattern") => {
-            let (pattern, span) = string_literal(value)?;
-            match check_regex(function, pattern, span) {
-                Err(problem) => Some(problem),
-                Ok(0) => Some(
-                    LiteralProblem::new(span, "at least 1 named capture group must be supplied in the given regex")
-                        .help("name a group with `(?P<name>…)` or `(?<name>…)`"),
-                ),
-                Ok(_) => None,
-            }
-        }
         // func_convert_case.go `convertCase`.
         ("ConvertCase", "to_case") => {
             let (s, span) = string_literal(value)?;
@@ -114,26 +102,6 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
                 format!("invalid case: {s}, allowed cases are: lower, upper, snake, camel")
             })
             .map(|p| p.at(span))
-        }
-        // func_parse_csv.go `createParseCSVFunction` and `ParseCSVArguments.validate`.
-        ("ParseCSV", "mode") => {
-            let (s, span) = string_literal(value)?;
-            one_of(s, &["strict", "lazyQuotes", "ignoreQuotes"], || format!("unknown mode: {s}")).map(|p| p.at(span))
-        }
-        ("ParseCSV", "delimiter" | "header_delimiter") => {
-            let (s, span) = string_literal(value)?;
-            (s.chars().count() != 1)
-                .then(|| LiteralProblem::new(span, format!("invalid arguments: {param} must be a single character")))
-        }
-        // func_to_key_value_string.go `toKeyValueString` (ParseKeyValue falls back to the default
-        // for an empty delimiter instead).
-        ("ToKeyValueString", "delimiter") => {
-            let (s, span) = string_literal(value)?;
-            s.is_empty().then(|| LiteralProblem::new(span, "delimiter cannot be set to an empty string"))
-        }
-        ("ToKeyValueString", "pair_delimiter") => {
-            let (s, span) = string_literal(value)?;
-            s.is_empty().then(|| LiteralProblem::new(span, "pair delimiter cannot be set to an empty string"))
         }
         // func_time.go `Time` and func_format_time.go `FormatTime`: empty format, then
         // timeutils.StrptimeToGotime → internal/ctimefmt `ToNative`.
@@ -197,52 +165,26 @@ pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProb
     }
 }
 
-/// Cross-argument rules that need two literals (e.g. `ParseKeyValue`: the pair delimiter must
-/// differ from the delimiter); `args` gives each parameter name with its literal value when present.
+/// Cross-argument rules that need two literals (`merge_histogram_buckets`: the target value
+/// must be a whole number for "limit_buckets"); `args` gives each parameter name with its
+/// literal value when present.
 pub fn validate_together(function: &str, args: &[(&str, &Expr)]) -> Vec<LiteralProblem> {
     let arg = |name: &str| args.iter().find(|(n, _)| *n == name).map(|(_, e)| *e);
     let mut problems = Vec::new();
-    match function {
-        // func_parse_key_value.go `parseKeyValue` (an empty delimiter means the default) and
-        // func_to_key_value_string.go `toKeyValueString` (empty is rejected in `validate`).
-        "ParseKeyValue" | "ToKeyValueString" => {
-            let literal_or = |name: &str, default: &'static str| -> Option<(String, Option<Span>)> {
-                match arg(name) {
-                    None => Some((default.to_owned(), None)),
-                    Some(e) => {
-                        let (s, span) = string_literal(e)?;
-                        let s = if s.is_empty() { default } else { s };
-                        Some((s.to_owned(), Some(span)))
-                    }
-                }
-            };
-            if let (Some((delimiter, d_span)), Some((pair, p_span))) =
-                (literal_or("delimiter", "="), literal_or("pair_delimiter", " "))
-                && delimiter == pair
-                && let Some(span) = p_span.or(d_span)
-            {
-                problems.push(LiteralProblem::new(
-                    span,
-                    format!("pair delimiter {} cannot be equal to delimiter {}", go_quote(&pair), go_quote(&delimiter)),
-                ));
-            }
+    // transformprocessor func_merge_histogram_buckets.go: with method "limit_buckets", a literal
+    // target_value must be a positive integer (`maxBucketsFromTargetValue`).
+    if function == "merge_histogram_buckets" {
+        let limit_buckets = arg("method").and_then(string_literal).is_some_and(|(m, _)| m == "limit_buckets");
+        if limit_buckets
+            && let Some(target) = arg("target_value")
+            && let Some(v) = float_literal(target)
+            && (v < 1.0 || v.trunc() != v || v > i64::MAX as f64)
+        {
+            problems.push(LiteralProblem::new(
+                target.span,
+                format!("target_value must be a positive integer when method is \"limit_buckets\", got {}", go_float(v)),
+            ));
         }
-        // transformprocessor func_merge_histogram_buckets.go: with method "limit_buckets", a literal
-        // target_value must be a positive integer (`maxBucketsFromTargetValue`).
-        "merge_histogram_buckets" => {
-            let limit_buckets = arg("method").and_then(string_literal).is_some_and(|(m, _)| m == "limit_buckets");
-            if limit_buckets
-                && let Some(target) = arg("target_value")
-                && let Some(v) = float_literal(target)
-                && (v < 1.0 || v.trunc() != v || v > i64::MAX as f64)
-            {
-                problems.push(LiteralProblem::new(
-                    target.span,
-                    format!("target_value must be a positive integer when method is \"limit_buckets\", got {}", go_float(v)),
-                ));
-            }
-        }
-        _ => {}
     }
     problems
 }
@@ -398,6 +340,15 @@ mod tests {
             let bound = crate::registry::bind(declaration, &call).ok()?;
             check_declared(declaration, &bound).into_iter().find(|problem| problem.span == expr.span)
         })
+    }
+
+    /// Every problem the declaration of converter `function` finds with the literals of
+    /// `src`'s outermost call.
+    fn declared(src: &str, function: &str) -> Vec<LiteralProblem> {
+        let declaration = crate::registry::lookup_kind(function, FunctionKind::Converter).expect("a converter");
+        let call = call(src);
+        let bound = crate::registry::bind(declaration, &call).expect("the call binds");
+        check_declared(declaration, &bound)
     }
 
     fn problem(src: &str, function: &str, param: &str, index: usize) -> LiteralProblem {
@@ -573,21 +524,25 @@ mod tests {
         // ParseKeyValue treats "" as the default.
         assert_eq!(check(r#"ParseKeyValue(body, "")"#, "ParseKeyValue", "delimiter", 1), None);
 
-        let d = arg(r#"ParseKeyValue(body, ":", ":")"#, 1);
-        let p = arg(r#"ParseKeyValue(body, ":", ":")"#, 2);
-        let problems = validate_together("ParseKeyValue", &[("delimiter", &d), ("pair_delimiter", &p)]);
+        let src = r#"ParseKeyValue(body, ":", ":")"#;
+        let problems = declared(src, "ParseKeyValue");
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].message, r#"pair delimiter ":" cannot be equal to delimiter ":""#);
-        assert_eq!(problems[0].span, p.span);
+        assert_eq!(problems[0].span, arg(src, 2).span);
         // Only the delimiter given, equal to the default pair delimiter.
-        let d = arg(r#"ToKeyValueString(attributes, " ")"#, 1);
-        let problems = validate_together("ToKeyValueString", &[("delimiter", &d)]);
+        let src = r#"ToKeyValueString(attributes, " ")"#;
+        let problems = declared(src, "ToKeyValueString");
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].span, d.span);
-        let d = arg(r#"ParseKeyValue(body, ":", "&")"#, 1);
-        let p = arg(r#"ParseKeyValue(body, ":", "&")"#, 2);
-        assert!(validate_together("ParseKeyValue", &[("delimiter", &d), ("pair_delimiter", &p)]).is_empty());
-        assert!(validate_together("ParseKeyValue", &[]).is_empty());
+        assert_eq!(problems[0].span, arg(src, 1).span);
+        // An empty pair delimiter is judged as the default too, and reported on its own.
+        let src = r#"ToKeyValueString(attributes, " ", "")"#;
+        let messages: Vec<String> = declared(src, "ToKeyValueString").into_iter().map(|p| p.message).collect();
+        assert_eq!(
+            messages,
+            [r#"pair delimiter " " cannot be equal to delimiter " ""#, "pair delimiter cannot be set to an empty string"]
+        );
+        assert!(declared(r#"ParseKeyValue(body, ":", "&")"#, "ParseKeyValue").is_empty());
+        assert!(declared("ParseKeyValue(body)", "ParseKeyValue").is_empty());
     }
 
     #[test]

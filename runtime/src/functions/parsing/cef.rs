@@ -1,8 +1,9 @@
 //! `ParseCEF`: an ArcSight Common Event Format line (transform processor, logs).
 
-use super::super::Args;
 use super::super::shorthand::*;
 use super::{from_marker, map_of};
+use crate::bail;
+use crate::converter;
 use crate::error::Result;
 use crate::value::{Map, Value};
 
@@ -11,7 +12,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ParseCEF",
         TARGET_STR,
         MAP,
-        |args, _| parse_cef(args),
+        converter!(parse_cef(target)),
         "Parses a Common Event Format line into a map.",
         &[Example::new(r#"ParseCEF("CEF:0|Security|threatmanager|1.0|100|worm stopped|10|src=10.0.0.1 dst=2.1.2.2")"#, r#"{"cef.version": "0", "cef.device_vendor": "Security", "cef.device_product": "threatmanager", "cef.device_version": "1.0", "cef.device_event_class_id": "100", "cef.name": "worm stopped", "cef.severity": "10", "cef.extensions": {"src": "10.0.0.1", "dst": "2.1.2.2"}}"#)],
     )
@@ -22,15 +23,14 @@ pub(crate) static FUNCTIONS: &[Function] = &[
 /// `ParseCEF(target)`: an ArcSight Common Event Format line
 /// (`CEF:Version|Vendor|Product|Version|Class ID|Name|Severity|Extension`) into its header
 /// fields and an `extensions` map.
-fn parse_cef(args: &mut Args<'_>) -> Result<Value> {
-    let source = args.string(0)?;
-    if source.is_empty() {
-        crate::bail!("cannot parse empty CEF message");
+fn parse_cef(target: &str) -> Result<Value> {
+    if target.is_empty() {
+        bail!("cannot parse empty CEF message");
     }
-    let cef = from_marker(source, "CEF:", "CEF")?;
+    let cef = from_marker(target, "CEF:", "CEF")?;
     let (header, extension) = split_cef_header(&cef["CEF:".len()..]);
     if header.len() < 7 {
-        crate::bail!("invalid CEF message: expected 7 header fields, got {}", header.len());
+        bail!("invalid CEF message: expected 7 header fields, got {}", header.len());
     }
     const NAMES: [&str; 7] = [
         "cef.version",

@@ -1,8 +1,9 @@
 //! `ParseCLF`: an NCSA Common or Combined Log Format line (transform processor, logs).
 
-use super::super::Args;
 use super::super::shorthand::*;
+use crate::bail;
 use crate::coerce::{self, go_quote};
+use crate::converter;
 use crate::error::{Error, Result};
 use crate::go;
 use crate::value::{Map, Value};
@@ -12,7 +13,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ParseCLF",
         &[r("target", K::StringGetter), o("format", K::String)],
         MAP,
-        |args, _| parse_clf(args),
+        converter!(parse_clf(target, format)),
         "Parses a Common Log Format line (\"clf\" or \"combined\") into a map.",
         &[Example::new(r#"ParseCLF("127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /index.html HTTP/1.0\" 200 2326")"#, r#"{"clf.remote_host": "127.0.0.1", "clf.rfc931": "-", "clf.auth_user": "frank", "clf.timestamp": "10/Oct/2000:13:55:36 -0700", "clf.request": "GET /index.html HTTP/1.0", "clf.method": "GET", "clf.request_uri": "/index.html", "clf.protocol": "HTTP/1.0", "clf.status": 200, "clf.bytes": 2326}"#)],
     )
@@ -21,23 +22,20 @@ pub(crate) static FUNCTIONS: &[Function] = &[
 ];
 
 /// `ParseCLF(target, format="clf")`: an NCSA Common (`clf`) or Combined (`combined`)
-/// Log Format line.
-fn parse_clf(args: &mut Args<'_>) -> Result<Value> {
-    let format = match args.optional(1) {
-        Some(v) => coerce::string(v)?,
-        None => "clf",
-    };
+/// Log Format line; the format is checked before the target is read.
+fn parse_clf(target: &Value, format: Option<&str>) -> Result<Value> {
+    let format = format.unwrap_or("clf");
     const COMMON: &str = r#"^(\S+) (\S+) (\S+) \[([^\]]*)\] "((?:[^"\\]|\\.)*)" (\d{3}|-) (\d+|-)"#;
     const COMBINED_TAIL: &str = r#" "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)""#;
     let pattern = match format {
         "clf" => format!(r"{COMMON}\s*$"),
         "combined" => format!(r"{COMMON}{COMBINED_TAIL}\s*$"),
-        other => crate::bail!("unsupported format {}, expected \"clf\" or \"combined\"", go_quote(other)),
+        other => bail!("unsupported format {}, expected \"clf\" or \"combined\"", go_quote(other)),
     };
-    let source = args.string(0)?;
+    let source = coerce::string(target)?;
     let regex = crate::regex::compile(&pattern).map_err(Error::new)?;
     let Some(c) = regex.captures(source) else {
-        crate::bail!("invalid CLF message: does not match the {format} format");
+        bail!("invalid CLF message: does not match the {format} format");
     };
     let text = |i: usize| c.get(i).map_or("", |m| m.as_str());
     let mut m = Map::new();

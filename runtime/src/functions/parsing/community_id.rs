@@ -1,8 +1,8 @@
 //! `CommunityID`: the Community ID v1 network flow hash.
 
-use super::super::Args;
 use super::super::shorthand::*;
 use crate::coerce;
+use crate::converter;
 use crate::error::{Error, Result};
 use crate::value::Value;
 
@@ -17,7 +17,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[Function::converter(
         o("seed", K::IntGetter),
     ],
     T::String,
-    |args, _| community_id(args),
+    converter!(community_id(source_ip, source_port, destination_ip, destination_port, protocol, seed)),
     "The Community ID network flow hash (`1:<base64>`); the protocol defaults to TCP.",
     &[Example::new(r#"CommunityID("10.0.0.1", 51000, "10.0.0.2", 443)"#, r#""1:9TD1/n8+yCqzce6RpyFms8F7kdI=""#)],
 )];
@@ -27,13 +27,22 @@ const COMMUNITY_ID_PROTOCOLS: &[(&str, u8)] = &[("ICMP", 1), ("TCP", 6), ("UDP",
 
 /// `CommunityID(source_ip, source_port, destination_ip, destination_port, protocol="TCP", seed=0)`:
 /// the Community ID v1 flow hash, `1:` + base64(SHA-1(seed, ips, protocol, ports)) with the
-/// endpoints ordered so that both directions of a flow hash alike.
-fn community_id(args: &mut Args<'_>) -> Result<Value> {
-    let src_ip = args.string(0).map_err(|e| e.context("failed to get source IP"))?;
-    let dst_ip = args.string(2).map_err(|e| e.context("failed to get destination IP"))?;
-    let src_port = flow_port(args, 1, "source")?;
-    let dst_port = flow_port(args, 3, "destination")?;
-    let protocol = match args.optional(4) {
+/// endpoints ordered so that both directions of a flow hash alike. Each argument is read
+/// with its own context for a wrong type, in this order: the addresses, the ports (each
+/// range-checked as it is read), the protocol, then the addresses are parsed, then the seed.
+fn community_id(
+    source_ip: &Value,
+    source_port: &Value,
+    destination_ip: &Value,
+    destination_port: &Value,
+    protocol: Option<&Value>,
+    seed: Option<&Value>,
+) -> Result<Value> {
+    let src_ip = coerce::string(source_ip).map_err(|e| e.context("failed to get source IP"))?;
+    let dst_ip = coerce::string(destination_ip).map_err(|e| e.context("failed to get destination IP"))?;
+    let src_port = flow_port(source_port, "source")?;
+    let dst_port = flow_port(destination_port, "destination")?;
+    let protocol = match protocol {
         None => 6,
         Some(v) => {
             let name = coerce::string(v).map_err(|e| e.context("failed to get protocol"))?;
@@ -46,7 +55,7 @@ fn community_id(args: &mut Args<'_>) -> Result<Value> {
     };
     let src = flow_ip(src_ip).ok_or_else(|| Error::new(format!("invalid source IP: {src_ip}")))?;
     let dst = flow_ip(dst_ip).ok_or_else(|| Error::new(format!("invalid destination IP: {dst_ip}")))?;
-    let seed = match args.optional(5) {
+    let seed = match seed {
         None => 0,
         Some(v) => {
             let seed = coerce::int(v).map_err(|e| e.context("failed to get seed"))?;
@@ -66,8 +75,8 @@ fn community_id(args: &mut Args<'_>) -> Result<Value> {
 }
 
 /// A port parameter, checked to be 1–65535.
-fn flow_port(args: &Args<'_>, i: usize, which: &str) -> Result<u16> {
-    let port = args.int(i).map_err(|e| e.context(format!("failed to get {which} port")))?;
+fn flow_port(port: &Value, which: &str) -> Result<u16> {
+    let port = coerce::int(port).map_err(|e| e.context(format!("failed to get {which} port")))?;
     match u16::try_from(port) {
         Ok(p) if p >= 1 => Ok(p),
         _ => Err(Error::new(format!("{which} port must be between 1 and 65535, got {port}"))),

@@ -1,10 +1,12 @@
 //! `ParseCSV`: one CSV row into a map keyed by its header, with Go's `encoding/csv` rules.
 
-use super::super::Args;
+use super::super::literal::{LiteralArgs, LiteralError, one_of_help};
 use super::super::shorthand::*;
 use super::map_of;
+use crate::bail;
 use crate::coerce;
-use crate::error::{Error, Result};
+use crate::converter;
+use crate::error::Result;
 use crate::go;
 use crate::value::Value;
 
@@ -18,7 +20,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[Function::converter(
         o("mode", K::String),
     ],
     T::Map(&T::String),
-    |args, _| parse_csv(args),
+    converter!(parse_csv(target, header, delimiter, header_delimiter, mode)),
     "Parses one CSV row into a map keyed by the header fields; `mode` is \"strict\", \"lazyQuotes\" or \"ignoreQuotes\".",
     &[
         Example::new(
@@ -27,7 +29,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[Function::converter(
         ),
         Example::new(r#"ParseCSV("a|\"b|c\"", "x,y", "|", ",")"#, r#"{"x": "a", "y": "b|c"}"#),
     ],
-)];
+)
+.literals(parse_csv_literals)];
 
 /// How `ParseCSV` treats quotes.
 #[derive(Clone, Copy, PartialEq)]
@@ -37,30 +40,59 @@ enum CsvMode {
     IgnoreQuotes,
 }
 
-/// A single-character delimiter parameter (`delimiter must be a single character`).
-fn single_char_param(args: &Args<'_>, i: usize, name: &str) -> Result<Option<char>> {
-    let Some(value) = args.optional(i) else { return Ok(None) };
-    let mut chars = coerce::string(value)?.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) => Ok(Some(c)),
-        _ => Err(Error::new(format!("invalid arguments: {name} must be a single character"))),
+impl CsvMode {
+    const NAMES: &[&str] = &["strict", "lazyQuotes", "ignoreQuotes"];
+
+    fn parse(name: &str) -> Result<CsvMode> {
+        Ok(match name {
+            "strict" => CsvMode::Strict,
+            "lazyQuotes" => CsvMode::LazyQuotes,
+            "ignoreQuotes" => CsvMode::IgnoreQuotes,
+            other => bail!("unknown mode: {other}"),
+        })
     }
 }
 
-/// `ParseCSV(target, header, delimiter=",", header_delimiter=delimiter, mode="strict")`.
-fn parse_csv(args: &mut Args<'_>) -> Result<Value> {
-    let delimiter = single_char_param(args, 2, "delimiter")?.unwrap_or(',');
-    let header_delimiter = single_char_param(args, 3, "header_delimiter")?.unwrap_or(delimiter);
-    let mode = match args.optional(4).map(coerce::string).transpose()?.unwrap_or("strict") {
-        "strict" => CsvMode::Strict,
-        "lazyQuotes" => CsvMode::LazyQuotes,
-        "ignoreQuotes" => CsvMode::IgnoreQuotes,
-        other => crate::bail!("unknown mode: {other}"),
+/// The character of a delimiter parameter (`param`), which must be a single one.
+fn single_char(delimiter: &str, param: &str) -> Result<char> {
+    let mut chars = delimiter.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Ok(c),
+        _ => bail!("invalid arguments: {param} must be a single character"),
+    }
+}
+
+/// `createParseCSVFunction` and `ParseCSVArguments.validate` check the delimiters and the
+/// mode when the statement is built.
+fn parse_csv_literals(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    let delimiter = |param: &'static str| {
+        let error = single_char(args.string(param)?, param).err()?;
+        Some(LiteralError::new(param, error.to_string()))
     };
-    let target = args.string(0).map_err(|e| e.context("error getting value for target in ParseCSV"))?;
-    let header = args.string(1).map_err(|e| e.context("error getting value for header in ParseCSV"))?;
+    let mode = args.string("mode").and_then(|mode| CsvMode::parse(mode).err());
+    let mode = mode.map(|error| LiteralError::new("mode", error.to_string()).help(one_of_help(CsvMode::NAMES)));
+    [delimiter("delimiter"), delimiter("header_delimiter"), mode].into_iter().flatten().collect()
+}
+
+/// `ParseCSV(target, header, delimiter=",", header_delimiter=delimiter, mode="strict")`: the
+/// settings are checked in that order before the target and the header are read.
+fn parse_csv(
+    target: &Value,
+    header: &Value,
+    delimiter: Option<&str>,
+    header_delimiter: Option<&Value>,
+    mode: Option<&Value>,
+) -> Result<Value> {
+    let delimiter = delimiter.map_or(Ok(','), |d| single_char(d, "delimiter"))?;
+    let header_delimiter = match header_delimiter {
+        Some(d) => single_char(coerce::string(d)?, "header_delimiter")?,
+        None => delimiter,
+    };
+    let mode = CsvMode::parse(mode.map_or(Ok("strict"), coerce::string)?)?;
+    let target = coerce::string(target).map_err(|e| e.context("error getting value for target in ParseCSV"))?;
+    let header = coerce::string(header).map_err(|e| e.context("error getting value for header in ParseCSV"))?;
     if header.is_empty() {
-        crate::bail!("headers must not be an empty string");
+        bail!("headers must not be an empty string");
     }
     let headers: Vec<&str> = header.split(header_delimiter).collect();
     let fields = match mode {
@@ -68,7 +100,7 @@ fn parse_csv(args: &mut Args<'_>) -> Result<Value> {
         _ => go::csv::read_row(target, delimiter, mode == CsvMode::LazyQuotes)?,
     };
     if fields.len() != headers.len() {
-        crate::bail!("map csv headers: wrong number of fields: expected {}, found {}", headers.len(), fields.len());
+        bail!("map csv headers: wrong number of fields: expected {}, found {}", headers.len(), fields.len());
     }
     Ok(Value::Map(map_of(headers.into_iter().map(str::to_string).zip(fields.into_iter().map(Value::String)))))
 }
@@ -147,5 +179,21 @@ mod tests {
             strings(&[("phone", "999-999-9999"), ("name", "Joe Smith"), ("email", "joe.smith@example.com")])
         );
         csv("a,b", "x,y,z", &[]).unwrap_err();
+    }
+
+    #[test]
+    fn literal_settings() {
+        let text = Literal::String;
+        assert!(literal_errors("ParseCSV", vec![("delimiter", text("é")), ("mode", text("ignoreQuotes"))]).is_empty());
+        let errors = literal_errors("ParseCSV", vec![("header_delimiter", text("")), ("mode", text("lazy"))]);
+        let found: Vec<(&str, &str, Option<&str>)> =
+            errors.iter().map(|e| (e.param, e.message.as_str(), e.help.as_deref())).collect();
+        assert_eq!(
+            found,
+            [
+                ("header_delimiter", "invalid arguments: header_delimiter must be a single character", None),
+                ("mode", "unknown mode: lazy", Some(r#"expected one of "strict", "lazyQuotes", "ignoreQuotes""#)),
+            ]
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! `ParseELF`: a W3C Extended Log Format entry (transform processor, logs).
 
-use super::super::Args;
 use super::super::shorthand::*;
+use crate::bail;
+use crate::converter;
 use crate::error::Result;
 use crate::value::{Map, Value};
 
@@ -10,7 +11,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ParseELF",
         TARGET_STR,
         MAP,
-        |args, _| parse_elf(args),
+        converter!(parse_elf(target)),
         "Parses an Extended Log Format line into a map.",
         &[Example::new(r##"ParseELF("#Version: 1.0\n#Fields: time cs-method cs-uri\n00:34:23 GET /foo/bar.html")"##, r#"{"elf.version": "1.0", "elf.fields": ["time", "cs-method", "cs-uri"], "elf.entries": [{"time": "00:34:23", "cs-method": "GET", "cs-uri": "/foo/bar.html"}]}"#)],
     )
@@ -21,12 +22,11 @@ pub(crate) static FUNCTIONS: &[Function] = &[
 /// `ParseELF(target)`: a W3C Extended Log Format entry: `#` directives (a `#Fields:`
 /// directive names the fields) and one data line whose space-separated entries (quoted
 /// strings may hold spaces, `""` is a quote) map to those fields; `-` marks a missing one.
-fn parse_elf(args: &mut Args<'_>) -> Result<Value> {
-    let source = args.string(0)?;
+fn parse_elf(target: &str) -> Result<Value> {
     let mut m = Map::new();
     let mut fields: Option<Vec<String>> = None;
     let mut entries = Vec::new();
-    for line in source.lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for line in target.lines().map(str::trim).filter(|l| !l.is_empty()) {
         if let Some(directive) = line.strip_prefix('#') {
             let (name, value) = directive.split_once(':').unwrap_or((directive, ""));
             let value = value.trim();
@@ -38,10 +38,10 @@ fn parse_elf(args: &mut Args<'_>) -> Result<Value> {
             }
             continue;
         }
-        let Some(names) = &fields else { crate::bail!("invalid ELF: data entry found before #Fields directive") };
+        let Some(names) = &fields else { bail!("invalid ELF: data entry found before #Fields directive") };
         let values = split_elf_entries(line)?;
         if values.len() > names.len() {
-            crate::bail!("invalid ELF: expected {} fields, got {}", names.len(), values.len());
+            bail!("invalid ELF: expected {} fields, got {}", names.len(), values.len());
         }
         // Missing trailing values read as `-`, the format's "no value".
         let mut values = values.into_iter();
@@ -50,9 +50,9 @@ fn parse_elf(args: &mut Args<'_>) -> Result<Value> {
         ));
     }
     if !m.contains_key("elf.version") {
-        crate::bail!("invalid ELF: missing #Version directive");
+        bail!("invalid ELF: missing #Version directive");
     }
-    let Some(fields) = fields else { crate::bail!("invalid ELF: missing #Fields directive") };
+    let Some(fields) = fields else { bail!("invalid ELF: missing #Fields directive") };
     m.insert("elf.fields".into(), Value::Slice(fields.into_iter().map(Value::String).collect()));
     m.insert("elf.entries".into(), Value::Slice(entries));
     Ok(Value::Map(m))
@@ -72,7 +72,7 @@ fn split_elf_entries(line: &str) -> Result<Vec<String>> {
                     Some('"') if chars.next_if_eq(&'"').is_some() => entry.push('"'),
                     Some('"') => break,
                     Some(c) => entry.push(c),
-                    None => crate::bail!("invalid ELF message: unterminated quoted string"),
+                    None => bail!("invalid ELF message: unterminated quoted string"),
                 }
             }
         } else {

@@ -1,7 +1,7 @@
 //! `ParseJSON`: JSON text into maps and slices, as Go's `encoding/json` decodes into `any`.
 
-use super::super::Args;
 use super::super::shorthand::*;
+use crate::converter;
 use crate::error::{Error, Result};
 use crate::value::Value;
 
@@ -9,7 +9,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[Function::converter(
     "ParseJSON",
     TARGET_STR,
     T::Any,
-    |args, _| parse_json(args),
+    converter!(parse_json(target)),
     "Parses a JSON string into a map or a slice; every number becomes a double.",
     &[
         Example::new(r#"ParseJSON("{\"user\": \"alice\", \"id\": 7}")"#, r#"{"user": "alice", "id": 7.0}"#),
@@ -20,9 +20,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[Function::converter(
 /// `ParseJSON(target)`: an object becomes a map, an array a slice; every number becomes
 /// a double, as Go's decoding into `any` gives. Nesting is capped by serde_json's
 /// recursion limit (128 levels), which turns deeper input into an error.
-fn parse_json(args: &mut Args<'_>) -> Result<Value> {
-    let text = args.string(0)?;
-    let parsed: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::new(e.to_string()))?;
+fn parse_json(target: &str) -> Result<Value> {
+    let parsed: serde_json::Value = serde_json::from_str(target).map_err(|e| Error::new(e.to_string()))?;
     match parsed {
         serde_json::Value::Object(_) | serde_json::Value::Array(_) => Ok(json_to_value(parsed)),
         other => Err(Error::new(format!("could not convert parsed value of type {} to JSON object", json_go_type(&other)))),

@@ -1,8 +1,10 @@
 //! `ParseKeyValue` and `ToKeyValueString`: `k=v k2=v2` text to a map and back.
 
-use super::super::Args;
+use super::super::literal::{LiteralArgs, LiteralError};
 use super::super::shorthand::*;
+use crate::bail;
 use crate::coerce::{self, go_quote};
+use crate::converter;
 use crate::error::Result;
 use crate::value::{Map, Value};
 
@@ -11,25 +13,30 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ParseKeyValue",
         &[r("target", K::StringGetter), o("delimiter", K::String), o("pair_delimiter", K::String)],
         MAP,
-        |args, _| parse_key_value(args),
+        converter!(parse_key_value(target, delimiter, pair_delimiter)),
         "Parses `k=v k2=v2` text into a map; quoted values may contain delimiters.",
         &[
             Example::new(r#"ParseKeyValue("user=alice action=login")"#, r#"{"user": "alice", "action": "login"}"#),
             Example::new(r#"ParseKeyValue("a:1&b:2", ":", "&")"#, r#"{"a": "1", "b": "2"}"#),
         ],
-    ),
+    )
+    .literals(|args| distinct_delimiters_literal(args).into_iter().collect()),
     Function::converter(
         "ToKeyValueString",
         &[r("target", K::PMapGetter), o("delimiter", K::String), o("pair_delimiter", K::String), o("sort_output", K::Bool)],
         T::String,
-        |args, _| to_key_value_string(args),
+        converter!(to_key_value_string(target, delimiter, pair_delimiter, sort_output)),
         "Formats a map as `k=v k2=v2` text; values containing a delimiter are quoted.",
         &[Example::new(
             r#"ToKeyValueString({"user": "alice", "action": "login"}, "=", " ", true)"#,
             r#""action=login user=alice""#,
         )],
-    ),
+    )
+    .literals(to_key_value_string_literals),
 ];
+
+const DEFAULT_DELIMITER: &str = "=";
+const DEFAULT_PAIR_DELIMITER: &str = " ";
 
 /// The text `pcommon.Value.AsString` gives: bytes as base64, maps and slices as JSON,
 /// Empty as "".
@@ -44,40 +51,71 @@ fn pcommon_as_string(value: &Value) -> String {
     }
 }
 
-/// An optional delimiter parameter: its value, or `default` when absent (or, for
-/// `ParseKeyValue`, empty).
-fn delimiter_or<'a>(args: &'a Args<'_>, i: usize, default: &'a str, empty_is_default: bool) -> Result<&'a str> {
-    match args.optional(i) {
-        None => Ok(default),
-        Some(v) => {
-            let s = coerce::string(v)?;
-            Ok(if s.is_empty() && empty_is_default { default } else { s })
-        }
+/// A `ParseKeyValue` delimiter: the one given, or `default` when absent or empty.
+fn or_default<'a>(given: Option<&'a str>, default: &'a str) -> &'a str {
+    given.filter(|d| !d.is_empty()).unwrap_or(default)
+}
+
+/// `ToKeyValueString` refuses an empty delimiter (`what`: "delimiter" or "pair delimiter")
+/// where `ParseKeyValue` takes the default.
+fn non_empty<'a>(delimiter: &'a str, what: &str) -> Result<&'a str> {
+    if delimiter.is_empty() {
+        bail!("{what} cannot be set to an empty string");
     }
+    Ok(delimiter)
 }
 
 fn check_distinct_delimiters(delimiter: &str, pair_delimiter: &str) -> Result<()> {
     if delimiter == pair_delimiter {
-        crate::bail!("pair delimiter {} cannot be equal to delimiter {}", go_quote(pair_delimiter), go_quote(delimiter));
+        bail!("pair delimiter {} cannot be equal to delimiter {}", go_quote(pair_delimiter), go_quote(delimiter));
     }
     Ok(())
 }
 
-/// `ParseKeyValue(target, delimiter="=", pair_delimiter=" ")`.
-fn parse_key_value(args: &mut Args<'_>) -> Result<Value> {
-    let delimiter = delimiter_or(args, 1, "=", true)?;
-    let pair_delimiter = delimiter_or(args, 2, " ", true)?;
+/// Both functions' load-time check that the delimiters differ (`parseKeyValue`,
+/// `toKeyValueString`), blamed on the pair delimiter when it is given. An empty one is
+/// judged as the default, as `ParseKeyValue` runs it (`ToKeyValueString`'s own check
+/// reports it). The delimiters are Go strings, so one that is given is a literal.
+fn distinct_delimiters_literal(args: &LiteralArgs<'_>) -> Option<LiteralError> {
+    let (delimiter, pair_delimiter) = (args.string("delimiter"), args.string("pair_delimiter"));
+    let param = match (delimiter, pair_delimiter) {
+        (_, Some(_)) => "pair_delimiter",
+        (Some(_), None) => "delimiter",
+        (None, None) => return None,
+    };
+    let distinct =
+        check_distinct_delimiters(or_default(delimiter, DEFAULT_DELIMITER), or_default(pair_delimiter, DEFAULT_PAIR_DELIMITER));
+    Some(LiteralError::new(param, distinct.err()?.to_string()))
+}
+
+/// `toKeyValueString` checks its delimiters when the statement is built.
+fn to_key_value_string_literals(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    let empty = |param: &'static str, what: &str| {
+        let error = non_empty(args.string(param)?, what).err()?;
+        Some(LiteralError::new(param, error.to_string()))
+    };
+    [distinct_delimiters_literal(args), empty("delimiter", "delimiter"), empty("pair_delimiter", "pair delimiter")]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// `ParseKeyValue(target, delimiter="=", pair_delimiter=" ")`: the delimiters are checked
+/// before the target is read.
+fn parse_key_value(target: &Value, delimiter: Option<&str>, pair_delimiter: Option<&str>) -> Result<Value> {
+    let delimiter = or_default(delimiter, DEFAULT_DELIMITER);
+    let pair_delimiter = or_default(pair_delimiter, DEFAULT_PAIR_DELIMITER);
     check_distinct_delimiters(delimiter, pair_delimiter)?;
-    let source = args.string(0)?;
+    let source = coerce::string(target)?;
     if source.is_empty() {
-        crate::bail!("cannot parse from empty target");
+        bail!("cannot parse from empty target");
     }
     let pairs = split_respecting_quotes(source, pair_delimiter)
         .map_err(|e| e.context(format!("splitting source {} into pairs failed", go_quote(source))))?;
     let mut parsed = Map::new();
     for pair in pairs {
         let Some((key, value)) = pair.split_once(delimiter) else {
-            crate::bail!("cannot split {} into 2 items, got 1 item(s)", go_quote(&pair));
+            bail!("cannot split {} into 2 items, got 1 item(s)", go_quote(&pair));
         };
         parsed.insert(key.trim().to_string(), Value::string(value.trim()));
     }
@@ -107,7 +145,7 @@ fn split_respecting_quotes(input: &str, delimiter: &str) -> Result<Vec<String>> 
         rest = &rest[c.len_utf8()..];
     }
     if quote.is_some() {
-        crate::bail!("never reached the end of a quoted value");
+        bail!("never reached the end of a quoted value");
     }
     if !current.is_empty() {
         pieces.push(current);
@@ -115,22 +153,19 @@ fn split_respecting_quotes(input: &str, delimiter: &str) -> Result<Vec<String>> 
     Ok(pieces)
 }
 
-/// `ToKeyValueString(target, delimiter="=", pair_delimiter=" ", sort_output=false)`.
-fn to_key_value_string(args: &mut Args<'_>) -> Result<Value> {
-    let delimiter = delimiter_or(args, 1, "=", false)?;
-    if delimiter.is_empty() {
-        crate::bail!("delimiter cannot be set to an empty string");
-    }
-    let pair_delimiter = delimiter_or(args, 2, " ", false)?;
-    if pair_delimiter.is_empty() {
-        crate::bail!("pair delimiter cannot be set to an empty string");
-    }
+/// `ToKeyValueString(target, delimiter="=", pair_delimiter=" ", sort_output=false)`: each
+/// delimiter is checked as it is read, then `sort_output`, then the target.
+fn to_key_value_string(
+    target: &Value,
+    delimiter: Option<&str>,
+    pair_delimiter: Option<&Value>,
+    sort_output: Option<&Value>,
+) -> Result<Value> {
+    let delimiter = non_empty(delimiter.unwrap_or(DEFAULT_DELIMITER), "delimiter")?;
+    let pair_delimiter = non_empty(pair_delimiter.map_or(Ok(DEFAULT_PAIR_DELIMITER), coerce::string)?, "pair delimiter")?;
     check_distinct_delimiters(delimiter, pair_delimiter)?;
-    let sort_output = match args.optional(3) {
-        Some(v) => coerce::bool(v)?,
-        None => false,
-    };
-    let map = args.map(0)?;
+    let sort_output = sort_output.map_or(Ok(false), coerce::bool)?;
+    let map = coerce::map(target)?;
     let mut entries: Vec<(&String, &Value)> = map.iter().collect();
     if sort_output {
         entries.sort_by(|a, b| a.0.cmp(b.0));
@@ -199,5 +234,32 @@ mod tests {
         assert_eq!(tkv(mixed, &["=", ";"], true), s(r#"f=1.5;i=1;m={\"k\":\"v\"}"#));
         assert_eq!(convert("ToKeyValueString", vec![strings(&[("a", "1")])]).unwrap(), s("a=1"));
         assert_eq!(error("ToKeyValueString", vec![strings(&[]), s("")]), "delimiter cannot be set to an empty string");
+    }
+
+    #[test]
+    fn literal_delimiters() {
+        let text = Literal::String;
+        let found = |name: &str, args| -> Vec<(&str, String)> {
+            literal_errors(name, args).into_iter().map(|e| (e.param, e.message)).collect()
+        };
+        assert_eq!(
+            found("ToKeyValueString", vec![("delimiter", text(""))]),
+            [("delimiter", "delimiter cannot be set to an empty string".to_string())]
+        );
+        assert_eq!(
+            found("ToKeyValueString", vec![("delimiter", text("|")), ("pair_delimiter", text(""))]),
+            [("pair_delimiter", "pair delimiter cannot be set to an empty string".to_string())]
+        );
+        // ParseKeyValue runs an empty delimiter as the default.
+        assert!(found("ParseKeyValue", vec![("delimiter", text(""))]).is_empty());
+        assert_eq!(
+            found("ParseKeyValue", vec![("delimiter", text(" "))]),
+            [("delimiter", r#"pair delimiter " " cannot be equal to delimiter " ""#.to_string())]
+        );
+        assert_eq!(
+            found("ParseKeyValue", vec![("delimiter", text(":")), ("pair_delimiter", text(":"))]),
+            [("pair_delimiter", r#"pair delimiter ":" cannot be equal to delimiter ":""#.to_string())]
+        );
+        assert!(found("ParseKeyValue", vec![]).is_empty());
     }
 }

@@ -1,9 +1,10 @@
 //! `ParseLEEF`: an IBM QRadar Log Event Extended Format event (transform processor, logs).
 
-use super::super::Args;
 use super::super::shorthand::*;
 use super::{from_marker, map_of};
+use crate::bail;
 use crate::coerce::go_quote;
+use crate::converter;
 use crate::error::{Error, Result};
 use crate::value::{Map, Value};
 
@@ -12,7 +13,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ParseLEEF",
         TARGET_STR,
         MAP,
-        |args, _| parse_leef(args),
+        converter!(parse_leef(target)),
         "Parses a Log Event Extended Format line into a map.",
         &[Example::new(r#"ParseLEEF("LEEF:2.0|Lancope|StealthWatch|1.0|41|^|src=10.0.1.8^dst=10.0.0.5")"#, r#"{"leef.version": "2.0", "leef.vendor": "Lancope", "leef.product.name": "StealthWatch", "leef.product.version": "1.0", "leef.event.id": "41", "leef.attributes": {"src": "10.0.1.8", "dst": "10.0.0.5"}}"#)],
     )
@@ -22,21 +23,20 @@ pub(crate) static FUNCTIONS: &[Function] = &[
 
 /// `ParseLEEF(target)`: an IBM QRadar LEEF 1.0 or 2.0 event
 /// (`LEEF:Version|Vendor|Product|Version|EventID|[Delimiter|]attributes`).
-fn parse_leef(args: &mut Args<'_>) -> Result<Value> {
-    let source = args.string(0)?;
-    if source.is_empty() {
-        crate::bail!("cannot parse empty LEEF message");
+fn parse_leef(target: &str) -> Result<Value> {
+    if target.is_empty() {
+        bail!("cannot parse empty LEEF message");
     }
-    let leef = from_marker(source, "LEEF:", "LEEF")?;
+    let leef = from_marker(target, "LEEF:", "LEEF")?;
     let Some((version_field, remainder)) = leef.split_once('|') else {
-        crate::bail!("invalid LEEF message: missing pipe delimiter in header");
+        bail!("invalid LEEF message: missing pipe delimiter in header");
     };
     let version = &version_field["LEEF:".len()..];
     let (header, delimiter, attributes) = match version {
         "1.0" => {
             let parts: Vec<&str> = remainder.splitn(5, '|').collect();
             if parts.len() < 4 {
-                crate::bail!(
+                bail!(
                     "invalid LEEF 1.0 header: expected at least 4 fields (vendor, product, version, eventID), got {}",
                     parts.len()
                 );
@@ -46,7 +46,7 @@ fn parse_leef(args: &mut Args<'_>) -> Result<Value> {
         "2.0" => {
             let parts: Vec<&str> = remainder.splitn(6, '|').collect();
             if parts.len() < 5 {
-                crate::bail!(
+                bail!(
                     "invalid LEEF 2.0 header: expected at least 5 fields (vendor, product, version, eventID, delimiter), got {}",
                     parts.len()
                 );
@@ -54,7 +54,7 @@ fn parse_leef(args: &mut Args<'_>) -> Result<Value> {
             let delimiter = leef_delimiter(parts[4]).map_err(|e| e.context("invalid LEEF 2.0 delimiter"))?;
             (parts[..4].to_vec(), delimiter, parts.get(5).copied().unwrap_or(""))
         }
-        other => crate::bail!("unsupported LEEF version: {other} (supported: 1.0, 2.0)"),
+        other => bail!("unsupported LEEF version: {other} (supported: 1.0, 2.0)"),
     };
     let mut m = Map::new();
     m.insert("leef.version".into(), Value::string(version));
@@ -71,14 +71,14 @@ fn leef_delimiter(spec: &str) -> Result<String> {
         return Ok(if spec.is_empty() { "\t".into() } else { spec.into() });
     };
     if hex.is_empty() {
-        crate::bail!("empty hex value");
+        bail!("empty hex value");
     }
     let invalid = || Error::new(format!("invalid hex delimiter {}: encoding/hex: invalid byte", go_quote(spec)));
     if hex.len() % 2 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(invalid());
     }
     if hex.len() != 2 {
-        crate::bail!("hex delimiter must decode to a single byte, got {} bytes", hex.len() / 2);
+        bail!("hex delimiter must decode to a single byte, got {} bytes", hex.len() / 2);
     }
     let byte = u8::from_str_radix(hex, 16).map_err(|_| invalid())?;
     Ok(String::from_utf8_lossy(&[byte]).into_owned())

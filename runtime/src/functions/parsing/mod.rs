@@ -37,7 +37,10 @@ fn from_marker<'a>(message: &'a str, marker: &str, format: &str) -> Result<&'a s
 /// Values and calls for the parsers' unit tests.
 #[cfg(test)]
 mod test_values {
+    use super::super::literal::LiteralArgs;
+    pub(super) use super::super::literal::{Literal, LiteralError};
     pub(super) use super::super::testing::convert;
+    use super::super::testing::converter;
     pub(super) use crate::value::Value;
 
     pub(super) fn s(text: &str) -> Value {
@@ -58,5 +61,11 @@ mod test_values {
 
     pub(super) fn error(name: &str, args: Vec<Value>) -> String {
         convert(name, args).expect_err("expected an error").message().to_string()
+    }
+
+    /// What the literal checks of converter `name` find in these literal arguments.
+    pub(super) fn literal_errors(name: &str, args: Vec<(&'static str, Literal<'static>)>) -> Vec<LiteralError> {
+        let check = converter(name).literals.expect("declares literal checks");
+        check(&LiteralArgs::new(args))
     }
 }

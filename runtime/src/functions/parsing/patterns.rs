@@ -1,9 +1,11 @@
 //! `ExtractPatterns` and `ExtractGrokPatterns`: the captures of a regular expression or a
 //! grok pattern, as a map.
 
-use super::super::Args;
+use super::super::literal::{LiteralArgs, LiteralError, regex_pattern};
 use super::super::shorthand::*;
+use crate::bail;
 use crate::coerce::{self, go_quote};
+use crate::converter;
 use crate::error::{Error, Result};
 use crate::go;
 use crate::value::{Map, Value};
@@ -13,13 +15,14 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "ExtractPatterns",
         &[r("target", K::StringGetter), r("pattern", K::StringGetter)],
         MAP,
-        |args, _| extract_patterns(args),
+        converter!(extract_patterns(target, pattern)),
         "The named capture groups of a regular expression, as a map.",
         &[Example::new(
             r#"ExtractPatterns(name, "^(?P<method>\\w+) (?P<route>\\S+)")"#,
             r#"{"method": "GET", "route": "/users/{id}"}"#,
         )],
-    ),
+    )
+    .literals(|args| extract_patterns_literal(args).into_iter().collect()),
     Function::converter(
         "ExtractGrokPatterns",
         &[
@@ -29,7 +32,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             o("pattern_definitions", K::StringList),
         ],
         MAP,
-        |args, _| extract_grok_patterns(args),
+        converter!(extract_grok_patterns(target, pattern, named_captures_only, pattern_definitions)),
         "The captures of a grok pattern (`%{SYNTAX:ID:TYPE}`), as a map.",
         &[Example::new(
             r#"ExtractGrokPatterns("10.0.0.1 GET", "%{IP:client} %{WORD:method}", true)"#,
@@ -43,15 +46,33 @@ fn invalid_pattern(function: &str, pattern: &str, error: &str) -> Error {
     Error::new(format!("the regex pattern supplied to {function} '{}' is not a valid pattern: {error}", go_quote(pattern)))
 }
 
-/// `ExtractPatterns(target, pattern)`: the named groups of the first match ("" for a
-/// group that did not take part), or an empty map when nothing matches.
-fn extract_patterns(args: &mut Args<'_>) -> Result<Value> {
-    let pattern = args.string(1)?;
-    let regex = crate::regex::compile(pattern).map_err(|e| invalid_pattern("ExtractPatterns", pattern, &e))?;
-    if regex.capture_names().flatten().next().is_none() {
-        crate::bail!("at least 1 named capture group must be supplied in the given regex");
+/// Both extractors need a named group to fill their map (with `named_captures_only`, for
+/// grok).
+fn need_named_group(has_one: bool) -> Result<()> {
+    if !has_one {
+        bail!("at least 1 named capture group must be supplied in the given regex");
     }
-    let target = args.string(0)?;
+    Ok(())
+}
+
+/// `ExtractPatterns` compiles a literal pattern when the statement is built
+/// (`newDynamicRegex`), then asks for a named group.
+fn extract_patterns_literal(args: &LiteralArgs<'_>) -> Option<LiteralError> {
+    let named = match regex_pattern("ExtractPatterns", "pattern", args.string("pattern")?) {
+        Ok(named) => named,
+        Err(problem) => return Some(problem),
+    };
+    let error = need_named_group(named > 0).err()?;
+    Some(LiteralError::new("pattern", error.to_string()).help("name a group with `(?P<name>…)` or `(?<name>…)`"))
+}
+
+/// `ExtractPatterns(target, pattern)`: the named groups of the first match ("" for a
+/// group that did not take part), or an empty map when nothing matches. The pattern is
+/// checked before the target is read.
+fn extract_patterns(target: &Value, pattern: &str) -> Result<Value> {
+    let regex = crate::regex::compile(pattern).map_err(|e| invalid_pattern("ExtractPatterns", pattern, &e))?;
+    need_named_group(regex.capture_names().flatten().next().is_some())?;
+    let target = coerce::string(target)?;
     let mut result = Map::new();
     if let Some(captures) = regex.captures(target) {
         for (i, name) in regex.capture_names().enumerate() {
@@ -64,23 +85,23 @@ fn extract_patterns(args: &mut Args<'_>) -> Result<Value> {
     Ok(Value::Map(result))
 }
 
-/// `ExtractGrokPatterns(target, pattern, named_captures_only=false, pattern_definitions=[])`.
-fn extract_grok_patterns(args: &mut Args<'_>) -> Result<Value> {
-    let named_only = match args.optional(2) {
-        Some(v) => coerce::bool(v)?,
-        None => false,
-    };
-    let definitions = args.strings(3)?;
-    let pattern = args.string(1)?;
+/// `ExtractGrokPatterns(target, pattern, named_captures_only=false, pattern_definitions=[])`:
+/// the settings are read first, then the pattern, then the target.
+fn extract_grok_patterns(
+    target: &Value,
+    pattern: &Value,
+    named_captures_only: Option<bool>,
+    pattern_definitions: Option<Vec<&str>>,
+) -> Result<Value> {
+    let named_only = named_captures_only.unwrap_or(false);
+    let definitions = pattern_definitions.unwrap_or_default();
+    let pattern = coerce::string(pattern)?;
     let grok = go::grok::compiled(pattern, named_only, &definitions).map_err(|e| match e {
         go::grok::CompileError::Definition(e) => e,
         go::grok::CompileError::Pattern(why) => invalid_pattern("ExtractGrokPatterns", pattern, &why),
     })?;
-    if named_only && grok.fields.iter().all(Option::is_none) {
-        crate::bail!("at least 1 named capture group must be supplied in the given regex");
-    }
-    let target = args.string(0)?;
-    go::grok::captures(&grok, target).map(Value::Map)
+    need_named_group(!named_only || grok.fields.iter().any(Option::is_some))?;
+    go::grok::captures(&grok, coerce::string(target)?).map(Value::Map)
 }
 
 #[cfg(test)]
@@ -198,5 +219,20 @@ mod tests {
             "expected string but got int64"
         );
         convert("ExtractGrokPatterns", vec![Value::Nil, s("(?P<line>.*)")]).unwrap_err();
+    }
+
+    #[test]
+    fn literal_patterns() {
+        let pattern = |p: &'static str| literal_errors("ExtractPatterns", vec![("pattern", Literal::String(p))]);
+        assert!(pattern(r"^(?P<method>\w+)").is_empty());
+        let [error] = &pattern(r"^(\w+)")[..] else { panic!("expected one problem") };
+        assert_eq!(
+            (error.param, error.message.as_str()),
+            ("pattern", "at least 1 named capture group must be supplied in the given regex")
+        );
+        assert_eq!(error.help.as_deref(), Some("name a group with `(?P<name>…)` or `(?<name>…)`"));
+        let [error] = &pattern("(?P<a>")[..] else { panic!("expected one problem") };
+        assert!(error.message.starts_with(r#"the regex pattern supplied to ExtractPatterns '"(?P<a>"' is not a valid pattern"#));
+        assert!(literal_errors("ExtractPatterns", vec![]).is_empty());
     }
 }

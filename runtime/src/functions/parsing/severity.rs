@@ -1,7 +1,8 @@
 //! `ParseSeverity`: a status code or level name mapped to a severity name.
 
-use super::super::Args;
 use super::super::shorthand::*;
+use crate::coerce;
+use crate::converter;
 use crate::error::{Error, Result};
 use crate::value::Value;
 
@@ -9,7 +10,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[Function::converter(
     "ParseSeverity",
     &[r("target", K::Getter), r("mapping", K::PMapGetter)],
     T::String,
-    |args, _| parse_severity(args),
+    converter!(parse_severity(target, mapping)),
     "Maps a status or level to a severity name using `equals` lists and `range`s.",
     &[
         Example::new(
@@ -22,20 +23,20 @@ pub(crate) static FUNCTIONS: &[Function] = &[Function::converter(
 
 /// `ParseSeverity(target, mapping)`: the first level (in mapping order) one of whose
 /// criteria matches: `{"equals": [strings]}` for strings, `{"range": {"min", "max"}}`
-/// or `"2xx"`…`"5xx"` for integers.
-fn parse_severity(args: &mut Args<'_>) -> Result<Value> {
-    let mapping = args.map(1).map_err(|e| e.context("cannot get severity mapping"))?;
-    let value = args.value(0);
+/// or `"2xx"`…`"5xx"` for integers. A mapping that is not a map is reported in the
+/// reference's words.
+fn parse_severity(target: &Value, mapping: &Value) -> Result<Value> {
+    let mapping = coerce::map(mapping).map_err(|e| e.context("cannot get severity mapping"))?;
     for (level, criteria) in mapping {
         let Value::Slice(criteria) = criteria else {
             return Err(Error::new("criteria for mapping log level must be []any").context("could not map log level"));
         };
-        let matched = match value {
+        let matched = match target {
             Value::String(s) => criteria.iter().any(|c| severity_equals(c, s)),
             Value::Int(i) => criteria.iter().any(|c| severity_in_range(c, *i)),
             _ => {
                 return Err(Error::new("log level must be either string or int64")
-                    .context(format!("could not evaluate log level of value '{value}'"))
+                    .context(format!("could not evaluate log level of value '{target}'"))
                     .context("could not map log level"));
             }
         };
@@ -43,7 +44,7 @@ fn parse_severity(args: &mut Args<'_>) -> Result<Value> {
             return Ok(Value::String(level.clone()));
         }
     }
-    Err(Error::new(format!("no matching log level found for value '{value}'")).context("could not map log level"))
+    Err(Error::new(format!("no matching log level found for value '{target}'")).context("could not map log level"))
 }
 
 fn severity_equals(criterion: &Value, value: &str) -> bool {

@@ -2,10 +2,11 @@
 
 use std::sync::OnceLock;
 
-use super::super::Args;
 use super::super::shorthand::*;
 use super::map_of;
+use crate::bail;
 use crate::coerce::go_quote;
+use crate::converter;
 use crate::error::{Error, Result};
 use crate::go;
 use crate::go::url::{Encoding, GoUrl, unescape};
@@ -16,7 +17,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "URL",
         &[r("url", K::StringGetter)],
         MAP,
-        |args, _| url(args),
+        converter!(parse_url(url)),
         "Parses a URL into `url.scheme`, `url.domain`, `url.path`, `url.query`, … keys.",
         &[Example::new(
             r#"URL(attributes["http.url"])"#,
@@ -27,7 +28,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "UserAgent",
         &[r("user_agent", K::StringGetter)],
         MAP,
-        |args, _| user_agent(args),
+        converter!(parse_user_agent(user_agent)),
         "Parses a User-Agent header into `user_agent.name`, `user_agent.version`, `os.name`, … keys.",
         &[Example::new(
             r#"UserAgent("curl/7.81.0")"#,
@@ -37,15 +38,14 @@ pub(crate) static FUNCTIONS: &[Function] = &[
 ];
 
 /// `URL(url)`: the semantic-convention fields of a URL parsed by Go's `url.Parse` rules.
-fn url(args: &mut Args<'_>) -> Result<Value> {
-    let text = args.string(0)?;
-    if text.is_empty() {
-        crate::bail!("url cannot be empty");
+fn parse_url(url: &str) -> Result<Value> {
+    if url.is_empty() {
+        bail!("url cannot be empty");
     }
-    if let Some(query) = text.strip_prefix('?') {
+    if let Some(query) = url.strip_prefix('?') {
         return parse_query_to_map(query).map(Value::Map);
     }
-    let parsed = GoUrl::parse(text).map_err(|e| Error::new(format!("parse {}: {e}", go_quote(text))))?;
+    let parsed = GoUrl::parse(url).map_err(|e| Error::new(format!("parse {}: {e}", go_quote(url))))?;
     semconv_map(&parsed).map(Value::Map)
 }
 
@@ -54,7 +54,7 @@ fn parse_query_to_map(query: &str) -> Result<Map> {
     let mut params: indexmap::IndexMap<String, Vec<Value>> = indexmap::IndexMap::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         if pair.contains(';') {
-            crate::bail!("invalid semicolon separator in query");
+            bail!("invalid semicolon separator in query");
         }
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = unescape(key, Encoding::QueryComponent)?;
@@ -103,13 +103,12 @@ fn semconv_map(url: &GoUrl) -> Result<Map> {
 
 /// `UserAgent(user_agent)`: the browser family and version and the OS by the uap-core
 /// rules; `os.version` only when known.
-fn user_agent(args: &mut Args<'_>) -> Result<Value> {
+fn parse_user_agent(user_agent: &str) -> Result<Value> {
     static PARSER: OnceLock<simple_useragent::UserAgentParser> = OnceLock::new();
-    let text = args.string(0)?;
-    let parsed = PARSER.get_or_init(simple_useragent::UserAgentParser::new).parse(text);
+    let parsed = PARSER.get_or_init(simple_useragent::UserAgentParser::new).parse(user_agent);
     let mut m = Map::new();
     m.insert("user_agent.name".into(), Value::String(parsed.client.family));
-    m.insert("user_agent.original".into(), Value::string(text));
+    m.insert("user_agent.original".into(), Value::string(user_agent));
     m.insert("user_agent.version".into(), Value::String(parsed.client.version.unwrap_or_default()));
     if !parsed.os.family.is_empty() {
         m.insert("os.name".into(), Value::String(parsed.os.family));
