@@ -3,19 +3,16 @@
 //! Several function factories of the reference (`pkg/ottl/ottlfuncs/func_*.go` and the
 //! transform processor's `internal/metrics/func_*.go`, opentelemetry-collector-contrib ~v0.161)
 //! check their literal arguments when the statement is parsed, so a bad literal stops the
-//! collector at start-up. This module repeats those checks so that `ottlc` reports them before
-//! the config is deployed. Only literals are judged: a path or a call is known at run time only,
-//! and the reference defers those to run time too (`ottl.GetLiteralValue`).
-//!
-//! Every rule names its Go source; messages follow the reference's wording. Rules that the
-//! reference applies only at run time (for example `Duration`, `Base64Encode`'s variant,
-//! `Substring`, `ParseInt`) are deliberately absent: the collector loads such configs.
+//! collector at start-up. Each function declares those checks beside its body (the runtime's
+//! `Function::literals`, sharing its messages with the body's run-time rules); this module
+//! hands them the call's literals and places each problem at its argument. Only literals are
+//! judged: a path or a call is known at run time only, and the reference defers those to run
+//! time too (`ottl.GetLiteralValue`).
 
 use ottl_grammar::Span;
 use ottl_grammar::ast::{Expr, ExprKind, UnaryOp};
 
 use crate::registry::{BoundArg, Function, ParamKind};
-use ottl_runtime::coerce::go_quote;
 use ottl_runtime::functions::literal::{Literal, LiteralArgs};
 
 /// A string literal given to an `IntLikeGetter`, `FloatLikeGetter` or `BoolLikeGetter` is
@@ -76,107 +73,6 @@ impl LiteralProblem {
     fn new(span: Span, message: impl Into<String>) -> Self {
         LiteralProblem { span, message: message.into(), help: None }
     }
-
-    fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-}
-
-/// Checks the literal argument `value` given for parameter `param` of `function` (names as in
-/// the registry). Only literal values are judged (a string literal, an int literal, a list
-/// literal…); anything else (paths, calls) returns None, since it is known only at run time.
-pub fn validate(function: &str, param: &str, value: &Expr) -> Option<LiteralProblem> {
-    match (function, param) {
-        // func_extract_patterns.go: newDynamicRegex, then at least one named group.
-        ("ExtractPatterns", "pattern") => {
-            let (pattern, span) = string_literal(value)?;
-            match check_regex(function, pattern, span) {
-                Err(problem) => Some(problem),
-                Ok(0) => Some(
-                    LiteralProblem::new(span, "at least 1 named capture group must be supplied in the given regex")
-                        .help("name a group with `(?P<name>…)` or `(?<name>…)`"),
-                ),
-                Ok(_) => None,
-            }
-        }
-        // func_parse_csv.go `createParseCSVFunction` and `ParseCSVArguments.validate`.
-        ("ParseCSV", "mode") => {
-            let (s, span) = string_literal(value)?;
-            one_of(s, &["strict", "lazyQuotes", "ignoreQuotes"], || format!("unknown mode: {s}")).map(|p| p.at(span))
-        }
-        ("ParseCSV", "delimiter" | "header_delimiter") => {
-            let (s, span) = string_literal(value)?;
-            (s.chars().count() != 1)
-                .then(|| LiteralProblem::new(span, format!("invalid arguments: {param} must be a single character")))
-        }
-        // func_to_key_value_string.go `toKeyValueString` (ParseKeyValue falls back to the default
-        // for an empty delimiter instead).
-        ("ToKeyValueString", "delimiter") => {
-            let (s, span) = string_literal(value)?;
-            s.is_empty().then(|| LiteralProblem::new(span, "delimiter cannot be set to an empty string"))
-        }
-        ("ToKeyValueString", "pair_delimiter") => {
-            let (s, span) = string_literal(value)?;
-            s.is_empty().then(|| LiteralProblem::new(span, "pair delimiter cannot be set to an empty string"))
-        }
-        _ => None,
-    }
-}
-
-/// Cross-argument rules that need two literals (e.g. `ParseKeyValue`: the pair delimiter must
-/// differ from the delimiter); `args` gives each parameter name with its literal value when present.
-pub fn validate_together(function: &str, args: &[(&str, &Expr)]) -> Vec<LiteralProblem> {
-    let arg = |name: &str| args.iter().find(|(n, _)| *n == name).map(|(_, e)| *e);
-    let mut problems = Vec::new();
-    match function {
-        // func_parse_key_value.go `parseKeyValue` (an empty delimiter means the default) and
-        // func_to_key_value_string.go `toKeyValueString` (empty is rejected in `validate`).
-        "ParseKeyValue" | "ToKeyValueString" => {
-            let literal_or = |name: &str, default: &'static str| -> Option<(String, Option<Span>)> {
-                match arg(name) {
-                    None => Some((default.to_owned(), None)),
-                    Some(e) => {
-                        let (s, span) = string_literal(e)?;
-                        let s = if s.is_empty() { default } else { s };
-                        Some((s.to_owned(), Some(span)))
-                    }
-                }
-            };
-            if let (Some((delimiter, d_span)), Some((pair, p_span))) =
-                (literal_or("delimiter", "="), literal_or("pair_delimiter", " "))
-                && delimiter == pair
-                && let Some(span) = p_span.or(d_span)
-            {
-                problems.push(LiteralProblem::new(
-                    span,
-                    format!("pair delimiter {} cannot be equal to delimiter {}", go_quote(&pair), go_quote(&delimiter)),
-                ));
-            }
-        }
-        _ => {}
-    }
-    problems
-}
-
-/// A problem without a span yet (enumerations build the message first).
-struct Pending {
-    message: String,
-    help: String,
-}
-
-impl Pending {
-    fn at(self, span: Span) -> LiteralProblem {
-        LiteralProblem::new(span, self.message).help(self.help)
-    }
-}
-
-fn one_of(value: &str, allowed: &[&str], message: impl FnOnce() -> String) -> Option<Pending> {
-    if allowed.contains(&value) {
-        return None;
-    }
-    let list: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
-    Some(Pending { message: message(), help: format!("expected one of {}", list.join(", ")) })
 }
 
 fn string_literal(expr: &Expr) -> Option<(&str, Span)> {
@@ -208,27 +104,8 @@ fn float_literal(expr: &Expr) -> Option<f64> {
     }
 }
 
-// ---- Regular expressions ----
-
-/// Compiles `pattern` as the reference would (Go `regexp.Compile`, RE2 syntax) and returns the
-/// number of named capture groups, or the problem in the reference's words
-/// (`invalidRegexErrMsg` in ottlfuncs/regex.go).
-fn check_regex(function: &str, pattern: &str, span: Span) -> Result<usize, LiteralProblem> {
-    ottl_runtime::functions::literal::regex_pattern(function, "pattern", pattern).map_err(|error| LiteralProblem {
-        span,
-        message: error.message,
-        help: error.help,
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn group_names_may_start_with_a_digit_as_in_re2() {
-        assert_eq!(ottl_runtime::regex::translate("(?P<0>x)(?<1y>z)").unwrap(), "(?P<_0>x)(?<_1y>z)");
-        assert_eq!(check_regex("ExtractPatterns", "(?P<0>(\\{.*\\}))", Span::default()), Ok(1));
-    }
-
     use super::*;
     use crate::registry::FunctionKind;
     use ottl_grammar::ast::ArgValue;
@@ -256,17 +133,23 @@ mod tests {
         }
     }
 
-    /// The problem with the literal argument `index` (for `param` of `function`), whether
-    /// the rule is still here or in the function's declaration.
-    fn check(src: &str, function: &str, param: &str, index: usize) -> Option<LiteralProblem> {
+    /// The problem the declaration of `function` finds with the literal argument `index`.
+    fn check(src: &str, function: &str, _param: &str, index: usize) -> Option<LiteralProblem> {
         let expr = arg(src, index);
-        validate(function, param, &expr).or_else(|| {
-            let call = call(src);
-            let kind = if function.starts_with(char::is_uppercase) { FunctionKind::Converter } else { FunctionKind::Editor };
-            let declaration = crate::registry::lookup_kind(function, kind).or_else(|| crate::registry::lookup(function))?;
-            let bound = crate::registry::bind(declaration, &call).ok()?;
-            check_declared(declaration, &bound).into_iter().find(|problem| problem.span == expr.span)
-        })
+        let call = call(src);
+        let kind = if function.starts_with(char::is_uppercase) { FunctionKind::Converter } else { FunctionKind::Editor };
+        let declaration = crate::registry::lookup_kind(function, kind).or_else(|| crate::registry::lookup(function))?;
+        let bound = crate::registry::bind(declaration, &call).ok()?;
+        check_declared(declaration, &bound).into_iter().find(|problem| problem.span == expr.span)
+    }
+
+    /// Every problem the declaration of converter `function` finds with the literals of
+    /// `src`'s outermost call.
+    fn declared(src: &str, function: &str) -> Vec<LiteralProblem> {
+        let declaration = crate::registry::lookup_kind(function, FunctionKind::Converter).expect("a converter");
+        let call = call(src);
+        let bound = crate::registry::bind(declaration, &call).expect("the call binds");
+        check_declared(declaration, &bound)
     }
 
     fn problem(src: &str, function: &str, param: &str, index: usize) -> LiteralProblem {
@@ -442,21 +325,25 @@ mod tests {
         // ParseKeyValue treats "" as the default.
         assert_eq!(check(r#"ParseKeyValue(body, "")"#, "ParseKeyValue", "delimiter", 1), None);
 
-        let d = arg(r#"ParseKeyValue(body, ":", ":")"#, 1);
-        let p = arg(r#"ParseKeyValue(body, ":", ":")"#, 2);
-        let problems = validate_together("ParseKeyValue", &[("delimiter", &d), ("pair_delimiter", &p)]);
+        let src = r#"ParseKeyValue(body, ":", ":")"#;
+        let problems = declared(src, "ParseKeyValue");
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].message, r#"pair delimiter ":" cannot be equal to delimiter ":""#);
-        assert_eq!(problems[0].span, p.span);
+        assert_eq!(problems[0].span, arg(src, 2).span);
         // Only the delimiter given, equal to the default pair delimiter.
-        let d = arg(r#"ToKeyValueString(attributes, " ")"#, 1);
-        let problems = validate_together("ToKeyValueString", &[("delimiter", &d)]);
+        let src = r#"ToKeyValueString(attributes, " ")"#;
+        let problems = declared(src, "ToKeyValueString");
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].span, d.span);
-        let d = arg(r#"ParseKeyValue(body, ":", "&")"#, 1);
-        let p = arg(r#"ParseKeyValue(body, ":", "&")"#, 2);
-        assert!(validate_together("ParseKeyValue", &[("delimiter", &d), ("pair_delimiter", &p)]).is_empty());
-        assert!(validate_together("ParseKeyValue", &[]).is_empty());
+        assert_eq!(problems[0].span, arg(src, 1).span);
+        // An empty pair delimiter is judged as the default too, and reported on its own.
+        let src = r#"ToKeyValueString(attributes, " ", "")"#;
+        let messages: Vec<String> = declared(src, "ToKeyValueString").into_iter().map(|p| p.message).collect();
+        assert_eq!(
+            messages,
+            [r#"pair delimiter " " cannot be equal to delimiter " ""#, "pair delimiter cannot be set to an empty string"]
+        );
+        assert!(declared(r#"ParseKeyValue(body, ":", "&")"#, "ParseKeyValue").is_empty());
+        assert!(declared("ParseKeyValue(body)", "ParseKeyValue").is_empty());
     }
 
     #[test]
@@ -482,11 +369,5 @@ mod tests {
         }
         // Unknown functions and parameters are not judged either.
         assert_eq!(check(r#"Concat(["(", "x"], "(")"#, "Concat", "delimiter", 1), None);
-    }
-
-    #[test]
-    fn go_quoting() {
-        assert_eq!(go_quote(r#"a"b\c"#), r#""a\"b\\c""#);
-        assert_eq!(go_quote("x\ny"), r#""x\ny""#);
     }
 }

@@ -371,6 +371,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn go_quoting() {
+        assert_eq!(go_quote(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(go_quote("x\ny"), r#""x\ny""#);
+    }
+
+    #[test]
     fn json_follows_go() {
         let mut m = Map::new();
         m.insert("b".into(), Value::Int(1));

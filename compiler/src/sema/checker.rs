@@ -367,10 +367,6 @@ impl Checker {
                 return None;
             }
         };
-        let literals: Vec<(&str, &ast::Expr)> = bound.iter().filter_map(|b| Some((b.param.name, b.expr()?))).collect();
-        for problem in crate::literals::validate_together(signature.name, &literals) {
-            self.diagnostics.push(literal_problem(problem));
-        }
         for problem in crate::literals::check_declared(signature, &bound) {
             self.diagnostics.push(literal_problem(problem));
         }
@@ -393,9 +389,7 @@ impl Checker {
             }
             ArgValue::Expr(expr) => expr,
         };
-        let problem = crate::literals::validate(signature.name, param.name, expr)
-            .or_else(|| crate::literals::validate_like(param.kind, expr));
-        if let Some(problem) = problem {
+        if let Some(problem) = crate::literals::validate_like(param.kind, expr) {
             self.diagnostics.push(literal_problem(problem));
         }
         match param.kind {

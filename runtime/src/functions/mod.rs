@@ -29,9 +29,8 @@ use std::sync::OnceLock;
 pub use declaration::{Body, ConverterBody, EditorBody, Example, Function, FunctionKind, LAMBDA_GATE, Origin, Param, ParamKind};
 pub use typed::{BoolLike, BytesLike, Deferred, Element, FloatLike, FromArg, IntLike, List, Nanos, StringLike, Time};
 
-use crate::coerce;
 use crate::error::{Error, Result};
-use crate::value::{Map, Value};
+use crate::value::Value;
 
 /// One evaluated argument.
 pub enum Arg<'a> {
@@ -54,8 +53,8 @@ pub trait Lambda {
     fn call(&self, args: &[Value]) -> Result<Value>;
 }
 
-/// The arguments of one call, with the accessors the functions use: each applies the
-/// getter rules of the parameter's kind (spec §3.2) and their error texts.
+/// The arguments of one call, in parameter order. Bodies never read them by position:
+/// the typed adapters ([`FromArg`]) take each slot as its parameter's Rust type.
 pub struct Args<'a> {
     args: Vec<Arg<'a>>,
 }
@@ -82,133 +81,6 @@ impl<'a> Args<'a> {
 
     pub fn is_empty(&self) -> bool {
         self.args.is_empty()
-    }
-
-    fn arg(&self, i: usize) -> &Arg<'a> {
-        self.args.get(i).unwrap_or(&Arg::Absent)
-    }
-
-    /// Whether optional parameter `i` was given.
-    pub fn given(&self, i: usize) -> bool {
-        !matches!(self.arg(i), Arg::Absent)
-    }
-
-    /// The value of parameter `i` (nil when absent or not a value).
-    pub fn value(&self, i: usize) -> &Value {
-        static NIL: Value = Value::Nil;
-        match self.arg(i) {
-            Arg::Value(v) => v,
-            _ => &NIL,
-        }
-    }
-
-    /// Takes the value of parameter `i`, leaving nil.
-    pub fn take(&mut self, i: usize) -> Value {
-        match self.args.get_mut(i) {
-            Some(Arg::Value(v)) => std::mem::take(v),
-            _ => Value::Nil,
-        }
-    }
-
-    /// The value of optional parameter `i`, if given.
-    pub fn optional(&self, i: usize) -> Option<&Value> {
-        match self.arg(i) {
-            Arg::Value(v) => Some(v),
-            _ => None,
-        }
-    }
-
-    pub fn string(&self, i: usize) -> Result<&str> {
-        coerce::string(self.value(i))
-    }
-
-    pub fn int(&self, i: usize) -> Result<i64> {
-        coerce::int(self.value(i))
-    }
-
-    pub fn float(&self, i: usize) -> Result<f64> {
-        coerce::float(self.value(i))
-    }
-
-    pub fn bool(&self, i: usize) -> Result<bool> {
-        coerce::bool(self.value(i))
-    }
-
-    pub fn map(&self, i: usize) -> Result<&Map> {
-        coerce::map(self.value(i))
-    }
-
-    pub fn slice(&self, i: usize) -> Result<&[Value]> {
-        coerce::slice(self.value(i))
-    }
-
-    pub fn string_like(&self, i: usize) -> Result<Option<String>> {
-        coerce::string_like(self.value(i))
-    }
-
-    pub fn int_like(&self, i: usize) -> Result<Option<i64>> {
-        coerce::int_like(self.value(i))
-    }
-
-    pub fn float_like(&self, i: usize) -> Result<Option<f64>> {
-        coerce::float_like(self.value(i))
-    }
-
-    pub fn bool_like(&self, i: usize) -> Result<Option<bool>> {
-        coerce::bool_like(self.value(i))
-    }
-
-    pub fn bytes_like(&self, i: usize) -> Result<Option<Vec<u8>>> {
-        coerce::bytes_like(self.value(i))
-    }
-
-    /// A list parameter (`[]string`, `[]Getter`, …): the list literal's values.
-    pub fn list(&self, i: usize) -> Result<&[Value]> {
-        match self.value(i) {
-            Value::Slice(items) => Ok(items),
-            Value::Nil => Ok(&[]),
-            other => Err(Error::new(format!("expected a list but got {}", other.go_type()))),
-        }
-    }
-
-    /// A list of string literals (`[]string`).
-    pub fn strings(&self, i: usize) -> Result<Vec<&str>> {
-        self.list(i)?.iter().map(coerce::string).collect()
-    }
-
-    /// A converter passed by name, if given.
-    pub fn function(&self, i: usize) -> Option<&'static Function> {
-        match self.arg(i) {
-            Arg::Function(f) => Some(f),
-            _ => None,
-        }
-    }
-
-    /// The value of parameter `i`, evaluating it now if it was deferred.
-    pub fn force(&self, i: usize) -> Result<Value> {
-        match self.arg(i) {
-            Arg::Deferred(getter) => getter.call(&[]),
-            Arg::DeferredList(getters) => getters.iter().map(|g| g.call(&[])).collect::<Result<_>>().map(Value::Slice),
-            Arg::Value(v) => Ok(v.clone()),
-            _ => Ok(Value::Nil),
-        }
-    }
-
-    /// The elements of list parameter `i` one at a time, each evaluated only when asked
-    /// for (deferred lists) or already evaluated (plain lists).
-    pub fn each(&self, i: usize) -> Result<Vec<Element<'_>>> {
-        match self.arg(i) {
-            Arg::DeferredList(getters) => Ok(getters.iter().map(|g| Box::new(move || g.call(&[])) as Element<'_>).collect()),
-            _ => Ok(self.list(i)?.iter().map(|v| Box::new(move || Ok(v.clone())) as Element<'_>).collect()),
-        }
-    }
-
-    /// A lambda argument.
-    pub fn lambda(&self, i: usize) -> Result<&'a dyn Lambda> {
-        match self.arg(i) {
-            Arg::Lambda(l) => Ok(*l),
-            _ => Err(Error::new(format!("argument {i} is not a lambda"))),
-        }
     }
 }
 
@@ -243,7 +115,17 @@ pub fn registry() -> &'static [&'static Function] {
             types::uuids::FUNCTIONS,
             types::math::FUNCTIONS,
             strings::FUNCTIONS,
-            parsing::FUNCTIONS,
+            parsing::json::FUNCTIONS,
+            parsing::key_value::FUNCTIONS,
+            parsing::csv::FUNCTIONS,
+            parsing::patterns::FUNCTIONS,
+            parsing::severity::FUNCTIONS,
+            parsing::url::FUNCTIONS,
+            parsing::community_id::FUNCTIONS,
+            parsing::cef::FUNCTIONS,
+            parsing::clf::FUNCTIONS,
+            parsing::elf::FUNCTIONS,
+            parsing::leef::FUNCTIONS,
             hashing::FUNCTIONS,
             time::FUNCTIONS,
             lambdas::FUNCTIONS,
