@@ -13,7 +13,6 @@ use super::{Started, queue};
 use crate::batching::count_items;
 use crate::config::{ComponentId, Verbosity};
 use crate::stats::Stats;
-use ottl_runtime::otlp::Signal;
 
 pub(super) fn start(id: &ComponentId, verbosity: Verbosity, stats: Arc<Stats>) -> Started {
     let (handle, mut receiver) = queue(id, 64);
