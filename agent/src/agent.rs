@@ -187,7 +187,10 @@ fn reload(source: &ConfigSource, running: &Config, backend: Backend, generation:
     }
 }
 
-fn component_ids(config: &Config) -> (Vec<&ComponentId>, Vec<&ComponentId>, Vec<(&str, &[ComponentId], &[ComponentId])>) {
+/// What a reload cannot change: receivers, exporters, and each pipeline's components.
+type Topology<'c> = (Vec<&'c ComponentId>, Vec<&'c ComponentId>, Vec<(&'c str, &'c [ComponentId], &'c [ComponentId])>);
+
+fn component_ids(config: &Config) -> Topology<'_> {
     (
         config.receivers.keys().collect(),
         config.exporters.keys().collect(),

@@ -34,17 +34,17 @@ fn data_points(metric: &Metric) -> usize {
     }
 }
 
-/// Appends `more` to `into`; both are of one signal (a pipeline's). Profiles keep the
-/// first payload's dictionary: merging dictionaries would renumber every reference, so
-/// profile payloads with a dictionary each are not merged (`false`).
-pub fn append(into: &mut Telemetry, more: Telemetry) -> Result<(), Telemetry> {
+/// Appends `more` to `into`; both are of one signal (a pipeline's). Gives `more` back when
+/// it cannot be merged: profile payloads each carry a dictionary, and merging dictionaries
+/// would renumber every reference, so they are passed on one by one.
+pub fn append(into: &mut Telemetry, more: Telemetry) -> Option<Telemetry> {
     match (into, more) {
         (Telemetry::Traces(a), Telemetry::Traces(b)) => a.resource_spans.extend(b.resource_spans),
         (Telemetry::Logs(a), Telemetry::Logs(b)) => a.resource_logs.extend(b.resource_logs),
         (Telemetry::Metrics(a), Telemetry::Metrics(b)) => a.resource_metrics.extend(b.resource_metrics),
-        (_, more) => return Err(more),
+        (_, more) => return Some(more),
     }
-    Ok(())
+    None
 }
 
 /// Takes the first `max` items off `telemetry` (all of them when it has no more).
@@ -275,7 +275,7 @@ mod tests {
             rest.resource_logs[0].scope_logs[0].log_records.iter().map(|r| format!("{:?}", r.body)).collect();
         assert!(bodies[0].contains("b2") && bodies[1].contains("b3"), "{bodies:?}");
         let mut merged = Telemetry::Logs(front);
-        append(&mut merged, all).unwrap();
+        assert!(append(&mut merged, all).is_none());
         assert_eq!(count_items(&merged), 7);
     }
 

@@ -89,7 +89,7 @@ impl Chain {
                         }
                         // A route with no exporters continues down the pipeline.
                         None => {
-                            if let Err(part) = append(&mut telemetry, part) {
+                            if let Some(part) = append(&mut telemetry, part) {
                                 tracing::warn!(processor = %id, route, "routed profiles without a route's exporters are dropped");
                                 left -= count_items(&part) as u64;
                             }
@@ -160,7 +160,7 @@ fn start_batcher(config: BatchConfig, mut input: mpsc::Receiver<Telemetry>, down
                                 deadline = Some(tokio::time::Instant::now() + config.timeout);
                             }
                             Some(held) => {
-                                if let Err(unmerged) = append(held, telemetry) {
+                                if let Some(unmerged) = append(held, telemetry) {
                                     downstream.clone().push(unmerged).await;
                                 }
                             }

@@ -1,6 +1,8 @@
 //! `ottl-agent` as a process: configs, OTLP over HTTP and gRPC, the rules, exporters, and a
 //! clean stop on SIGTERM that delivers what was acknowledged.
 
+#![allow(clippy::unwrap_used, reason = "a test harness: a step that cannot be done fails the test, with the error")]
+
 mod common;
 
 use std::io::Write;

@@ -61,6 +61,16 @@ impl Code {
         if self.as_str().starts_with('W') { Severity::Warning } else { Severity::Error }
     }
 
+    /// Whether the code is about `ottl-agent`'s own config (components, settings, pipelines):
+    /// `ottl-agent validate` raises it, `ottlc check` never does, since a collector may have
+    /// the component the agent lacks. The agent's golden tests cover these codes.
+    pub fn is_agent_config(self) -> bool {
+        matches!(
+            self,
+            Code::UnsupportedComponent | Code::UnknownComponentSetting | Code::InvalidComponentSetting | Code::InvalidPipeline
+        )
+    }
+
     /// Looks a code up by its text, case-insensitively (`e0007` finds `E0007`).
     pub fn parse(text: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|code| code.as_str().eq_ignore_ascii_case(text.trim()))

@@ -76,6 +76,9 @@ fn every_code_has_a_golden_file_that_raises_it() {
         }
         covered.extend(codes);
     }
-    let missing: Vec<&str> = Code::ALL.iter().filter(|c| !covered.contains(c)).map(|c| c.as_str()).collect();
+    // The agent's config codes are raised by `ottl-agent validate`; agent/tests/golden.rs
+    // holds their golden files and checks that each is raised.
+    let missing: Vec<&str> =
+        Code::ALL.iter().filter(|c| !c.is_agent_config() && !covered.contains(c)).map(|c| c.as_str()).collect();
     assert!(missing.is_empty(), "codes without a golden test: {missing:?}");
 }

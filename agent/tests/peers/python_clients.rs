@@ -3,6 +3,8 @@
 //! request its exporters encoded; the agent's file output must hold exactly those, with the
 //! config's rules applied, which this test applies by hand to what was sent.
 
+#![allow(clippy::unwrap_used, reason = "a test harness: a step that cannot be done fails the test, with the error")]
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
