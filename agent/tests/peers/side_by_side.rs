@@ -145,39 +145,10 @@ const INPUTS: &[(&str, &str)] =
 
 /// Every item on which the agent and the collector disagree today: (signal, item label as
 /// `outputs::label` makes it, why).
-const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
-    // The compiler compiles each string of a group as its own rule set (expected to go when a
-    // group compiles as a unit, with its `conditions` as a guard, as the collector does):
-    (
-        "traces",
-        "payment: POST /pay",
-        "transform/advanced's span group `conditions: [kind == SPAN_KIND_SERVER]` runs as a filter condition: the agent drops server spans instead of running the group's statements only on them",
-    ),
-    ("traces", "web: GET /", "the same: a server span dropped by the group's condition"),
-    (
-        "metrics",
-        "payment: http.server.request.duration",
-        "transform/advanced's datapoint group `conditions: [metric.type == METRIC_DATA_TYPE_HISTOGRAM]` drops every histogram point, and the metric with them",
-    ),
-    (
-        "traces",
-        "web: fetch assets",
-        "transform/basic's trace statements are one group in the collector, run in the inferred span context statement after statement per span: the second span of `web` reads deployment.environment after the resource statement changed it (staging); the agent runs the span statement over all spans first (test)",
-    ),
-    // The agent applies a resource or scope group of one signal's statements to every signal
-    // the processor sees (generation.rs: `Signal::of_context` is `None` for resource and
-    // scope); the compiled rules do not say which `<signal>_statements` they came from.
-    (
-        "metrics",
-        "checkout: stock.level",
-        "trace_statements' resource group sets team on the metrics' resource, log_statements' scope group sets audited on the metrics' scope",
-    ),
-    ("logs", "checkout: stock reserved", "trace_statements' resource group sets team on the logs' resource"),
-    ("traces", "checkout: reserve stock", "log_statements' scope group sets audited on the traces' scope"),
-    ("traces", "containers", "the resources and scopes of the items above"),
-    ("metrics", "containers", "the resources and scopes of the items above"),
-    ("logs", "containers", "the resources and scopes of the items above"),
-];
+// Empty since transform and filter groups compile as the collector builds them (one
+// context per group, `conditions` as a guard, each group on its own list's signal): every
+// difference this config showed before came from compiling each string on its own.
+const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[];
 
 fn config(receiver: u16, out: &ScratchDir) -> String {
     CONFIG
