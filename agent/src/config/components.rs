@@ -104,7 +104,7 @@ fn components(reader: &mut Reader<'_>, at: At, what: &str, kinds: &[&str]) -> Ve
             } else {
                 format!("the agent's {what}s are: {}", kinds.join(", "))
             };
-            let key = At { node: at.key.unwrap_or(at.node), key: at.key };
+            let key = at.key_of();
             reader.error(Code::UnsupportedComponent, key, format!("the agent has no {what} `{}`", id.kind()), help);
             None
         })
@@ -138,7 +138,7 @@ fn otlp_receiver(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<Ot
         }
     }
     if receiver.grpc.is_none() && receiver.http.is_none() {
-        let at = At { node: at.key.unwrap_or(at.node), key: at.key };
+        let at = at.key_of();
         reader.error(
             Code::InvalidComponentSetting,
             at,
@@ -303,7 +303,7 @@ fn rules_processor(
                 rule_set.rules.extend(compiled.rules);
             }
             Some(compiled) => {
-                let at = At { node: at.key.unwrap_or(at.node), key: at.key };
+                let at = at.key_of();
                 reader.error(
                     Code::InvalidComponentSetting,
                     at,
@@ -345,7 +345,7 @@ fn exporter(reader: &mut Reader<'_>, at: At, id: &ComponentId, base_dir: &Path) 
             match path {
                 Some(path) => Some(ExporterConfig::File { path }),
                 None => {
-                    let at = At { node: at.key.unwrap_or(at.node), key: at.key };
+                    let at = at.key_of();
                     reader.error(Code::InvalidComponentSetting, at, format!("`{id}` needs a `path`"), "add `path: ./out.json`");
                     None
                 }
@@ -420,7 +420,7 @@ fn otlp_exporter(reader: &mut Reader<'_>, at: At, id: &ComponentId, protocol: Ot
         }
     }
     if config.endpoint.is_empty() && config.signal_endpoints.is_empty() {
-        let at = At { node: at.key.unwrap_or(at.node), key: at.key };
+        let at = at.key_of();
         reader.error(
             Code::InvalidComponentSetting,
             at,
@@ -515,7 +515,7 @@ fn service(reader: &mut Reader<'_>, at: At, config: &mut Config, references: &mu
 
 fn pipeline(reader: &mut Reader<'_>, at: At, id: String, references: &mut Vec<Reference>) -> Option<PipelineConfig> {
     let Some(signal) = Signal::parse(id.split('/').next().unwrap_or(&id)) else {
-        let key = At { node: at.key.unwrap_or(at.node), key: at.key };
+        let key = at.key_of();
         reader.error(
             Code::InvalidPipeline,
             key,
@@ -544,7 +544,7 @@ fn pipeline(reader: &mut Reader<'_>, at: At, id: String, references: &mut Vec<Re
         }
     }
     if pipeline.receivers.is_empty() || pipeline.exporters.is_empty() {
-        let key = At { node: at.key.unwrap_or(at.node), key: at.key };
+        let key = at.key_of();
         reader.error(
             Code::InvalidPipeline,
             key,

@@ -25,6 +25,14 @@ pub struct At {
     pub key: Option<NodeId>,
 }
 
+impl At {
+    /// The same place, pointed at by its key: where a problem with a whole mapping or list
+    /// (which has no span of its own) is reported.
+    pub fn key_of(self) -> At {
+        At { node: self.key.unwrap_or(self.node), key: self.key }
+    }
+}
+
 impl<'t> Reader<'t> {
     pub fn new(tree: &'t Tree) -> Reader<'t> {
         Reader { tree, diagnostics: Vec::new() }
@@ -78,7 +86,7 @@ impl<'t> Reader<'t> {
                     None if known.is_empty() => format!("`{component}` takes no settings"),
                     None => format!("`{component}` has: {}", known.join(", ")),
                 };
-                let at = At { node: at.key.unwrap_or(at.node), key: at.key };
+                let at = at.key_of();
                 self.error(Code::UnknownComponentSetting, at, format!("`{component}` has no setting `{key}`"), help);
                 false
             })
