@@ -53,15 +53,16 @@ pub fn render_reports(loaded: &Loaded) -> String {
 
 /// How long shutdown waits for receivers' open requests to finish.
 const SERVER_STOP_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long shutdown waits for queues to drain before it gives up on them.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long shutdown waits for queues to drain before it gives up on them, unless told.
+pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 /// Bytes of telemetry in flight between receivers and exporter queues.
 const IN_FLIGHT_BUDGET: usize = 64 << 20;
 /// How often rule files are checked for changes.
 const RULE_FILE_POLL: Duration = Duration::from_secs(1);
 
-/// Runs the agent until SIGTERM or SIGINT. `config` has been checked.
-pub async fn run(source: ConfigSource, config: Config, backend: Backend) -> Result<(), String> {
+/// Runs the agent until SIGTERM or SIGINT, then drains its queues for at most
+/// `drain_timeout`. `config` has been checked.
+pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_timeout: Duration) -> Result<(), String> {
     let stats = Arc::new(Stats::default());
     let first = Generation::compile(&config, backend)?;
     stats.generation.add(first.number);
@@ -122,8 +123,14 @@ pub async fn run(source: ConfigSource, config: Config, backend: Backend) -> Resu
             let _ = task.await;
         }
     };
-    if tokio::time::timeout(DRAIN_TIMEOUT, drained).await.is_err() {
-        return Err(format!("queues not drained within {}s; what was left is lost", DRAIN_TIMEOUT.as_secs()));
+    if tokio::time::timeout(drain_timeout, drained).await.is_err() {
+        // Exporters count what they still hold; items still in a processor or a batch
+        // processor at this point are not counted anywhere.
+        let lost = stats.fail_unfinished();
+        return Err(format!(
+            "queues not drained within {:?}; {lost} items the exporters still held are counted as failed and lost",
+            drain_timeout
+        ));
     }
     tracing::info!("stopped");
     Ok(())

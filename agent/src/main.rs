@@ -38,6 +38,10 @@ struct Cli {
     /// Run the rules on the reference interpreter instead of the JIT.
     #[arg(long)]
     interpreter: bool,
+    /// How long a shutdown (SIGTERM, SIGINT) waits for the queues to drain, in seconds;
+    /// what is still queued after it is counted as failed.
+    #[arg(long, value_name = "SECONDS", default_value_t = agent::DEFAULT_DRAIN_TIMEOUT.as_secs_f64())]
+    drain_timeout: f64,
 }
 
 #[derive(Subcommand)]
@@ -48,9 +52,15 @@ enum Command {
 
 /// Exit code of a config that does not load or start.
 const EXIT_CONFIG: u8 = 1;
+/// Exit code of a command line that does not parse (clap's own).
+const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let Ok(drain_timeout) = std::time::Duration::try_from_secs_f64(cli.drain_timeout) else {
+        eprintln!("ottl-agent: `--drain-timeout {}` is not a number of seconds", cli.drain_timeout);
+        return ExitCode::from(EXIT_USAGE);
+    };
     init_logging();
     let source = match &cli.config {
         Some(path) => ConfigSource::File(path.clone()),
@@ -80,7 +90,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(agent::run(source, loaded.config, backend)) {
+    match runtime.block_on(agent::run(source, loaded.config, backend, drain_timeout)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("ottl-agent: {error}");

@@ -3,7 +3,9 @@
 //!
 //! A pipeline's processor list is cut at each `batch` processor into chains: a chain runs
 //! its processors on a batch (one generation for the whole batch) and hands the result to
-//! the next batcher, or to the exporters. Memory is bounded twice: by a budget of bytes in
+//! the next batcher, or to the exporters. The chain before a pipeline's first batch
+//! processor runs before the request is acknowledged, as in the collector, so that a
+//! processor's `propagate` error reaches the client. Memory is bounded twice: by a budget of bytes in
 //! flight that receivers reserve before they acknowledge (full: they push back), and by the
 //! exporters' bounded queues, which make the chains wait.
 
@@ -11,13 +13,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use ottl_runtime::otlp::Telemetry;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::batching::{append, count_items, split_off_front};
 use crate::config::{BatchConfig, ComponentId, Config};
 use crate::exporters::ExporterHandle;
-use crate::generation::{CompiledProcessor, CurrentGeneration};
+use crate::generation::{CompiledProcessor, CurrentGeneration, ProcessorError};
 use crate::stats::Stats;
 use ottl_runtime::otlp::Signal;
 
@@ -25,6 +27,13 @@ use ottl_runtime::otlp::Signal;
 enum Next {
     Exporters(Vec<ExporterHandle>),
     Batcher(mpsc::Sender<Telemetry>),
+}
+
+/// What a chain's processors made of a batch: what goes on down the pipeline, and what
+/// `rules` processors routed to exporters.
+struct Processed {
+    telemetry: Telemetry,
+    routed: Vec<(ComponentId, Telemetry)>,
 }
 
 /// Processors run in order on one batch, then the batch goes on.
@@ -39,22 +48,27 @@ pub struct Chain {
 }
 
 impl Chain {
-    /// Runs the processors on `telemetry` and passes the result on.
-    pub async fn push(self: Arc<Self>, telemetry: Telemetry) {
+    /// Runs the processors on a batch from a batcher and passes the result on. A batch a
+    /// processor fails (`error_mode: propagate`) is dropped and counted: it was
+    /// acknowledged long ago, and there is nobody left to refuse it to.
+    async fn push(self: Arc<Self>, telemetry: Telemetry) {
         if self.processors.is_empty() {
-            return self.forward(telemetry, Vec::new()).await;
+            return self.forward(Processed { telemetry, routed: Vec::new() }).await;
         }
         let chain = self.clone();
-        let processed = tokio::task::spawn_blocking(move || chain.process(telemetry)).await;
-        match processed {
-            Ok(Some((telemetry, routed))) => self.forward(telemetry, routed).await,
-            Ok(None) => {}
+        let items = count_items(&telemetry) as u64;
+        match tokio::task::spawn_blocking(move || chain.process(telemetry)).await {
+            Ok(Ok(processed)) => self.forward(processed).await,
+            Ok(Err(error)) => {
+                self.stats.processor(&error.processor.0).dropped.add(items);
+                tracing::error!(processor = %error.processor, pipeline = %self.pipeline, "batch dropped: {}", error.message);
+            }
             Err(error) => tracing::error!(pipeline = %self.pipeline, %error, "a processor task failed"),
         }
     }
 
     /// Every processor of the chain, with the generation current when the batch starts.
-    fn process(&self, mut telemetry: Telemetry) -> Option<(Telemetry, Vec<(ComponentId, Telemetry)>)> {
+    fn process(&self, mut telemetry: Telemetry) -> Result<Processed, ProcessorError> {
         let generation = self.generation.load_full();
         let mut routed = Vec::new();
         for id in &self.processors {
@@ -66,15 +80,7 @@ impl Chain {
                 stats.statement_errors.add(1);
                 tracing::warn!(processor = %id, "{message}");
             };
-            let processed = match processor.process(id, telemetry, &mut warn) {
-                Ok(processed) => processed,
-                Err(error) => {
-                    stats.batch_errors.add(1);
-                    stats.dropped.add(before);
-                    tracing::error!(processor = %error.processor, pipeline = %self.pipeline, "batch dropped: {}", error.message);
-                    return None;
-                }
-            };
+            let processed = processor.process(id, telemetry, &mut warn).inspect_err(|_| stats.batch_errors.add(1))?;
             telemetry = processed.telemetry;
             let mut left = count_items(&telemetry) as u64;
             if let CompiledProcessor::Rules { routes, .. } = processor {
@@ -99,13 +105,13 @@ impl Chain {
             }
             stats.dropped.add(before.saturating_sub(left));
         }
-        Some((telemetry, routed))
+        Ok(Processed { telemetry, routed })
     }
 
-    async fn forward(&self, telemetry: Telemetry, routed: Vec<(ComponentId, Telemetry)>) {
+    async fn forward(&self, Processed { telemetry, routed }: Processed) {
         for (exporter, part) in routed {
             match self.exporters.get(&exporter) {
-                Some(handle) => self.send(handle, part).await,
+                Some(handle) => handle.send(part).await,
                 None => tracing::error!(%exporter, "route to an exporter that does not run"),
             }
         }
@@ -122,17 +128,11 @@ impl Chain {
                 // Each exporter but the last gets a copy; the last takes the batch itself.
                 if let Some((last, others)) = exporters.split_last() {
                     for exporter in others {
-                        self.send(exporter, telemetry.clone()).await;
+                        exporter.send(telemetry.clone()).await;
                     }
-                    self.send(last, telemetry).await;
+                    last.send(telemetry).await;
                 }
             }
-        }
-    }
-
-    async fn send(&self, exporter: &ExporterHandle, telemetry: Telemetry) {
-        if let Err(lost) = exporter.send(telemetry).await {
-            self.stats.exporter(&exporter.id.0).failed.add(count_items(&lost) as u64);
         }
     }
 }
@@ -202,13 +202,18 @@ async fn flush(mut held: Telemetry, config: &BatchConfig, downstream: &Arc<Chain
     }
 }
 
-/// Why a receiver could not hand a batch over.
+/// Why a receiver could not hand a batch over. Nothing of a refused request was queued,
+/// so the client may send it again without duplicating anything.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
     /// Too much data in flight: the client should retry later.
     Full,
     /// The agent is shutting down.
     Stopping,
+    /// A processor with `error_mode: propagate` failed on the request. The collector
+    /// answers the same way: its processors run before the request is acknowledged, and
+    /// their error is not permanent.
+    Failed(String),
 }
 
 /// Every pipeline, by the receivers that feed it.
@@ -275,22 +280,28 @@ impl Pipelines {
     }
 
     /// Hands a batch of `bytes` encoded bytes to every pipeline `receiver` feeds for its
-    /// signal. Returns once the batch is accepted (the receiver may then acknowledge it);
-    /// refuses at once when the budget of bytes in flight is spent.
-    pub fn submit(&self, receiver: &ComponentId, telemetry: Telemetry, bytes: usize) -> Result<(), Refusal> {
+    /// signal. Refuses at once when the budget of bytes in flight is spent. Otherwise the
+    /// processors before each pipeline's first batch processor run on it, and it returns
+    /// once every pipeline took the result: the receiver may then acknowledge it.
+    ///
+    /// All or nothing: when a processor fails the request in one pipeline, no pipeline
+    /// queues anything, so the client's retry duplicates nothing (the collector's fan-out
+    /// would already have passed the request to the pipelines before the failing one).
+    pub async fn submit(&self, receiver: &ComponentId, telemetry: Telemetry, bytes: usize) -> Result<(), Refusal> {
         let Some(chains) = self.entries.get(&(receiver.clone(), telemetry.signal())) else { return Ok(()) };
         let units = bytes.div_ceil(BUDGET_UNIT).clamp(1, self.budget_bytes / BUDGET_UNIT).max(1);
         let permit = match self.budget.clone().try_acquire_many_owned(units as u32) {
-            Ok(permit) => permit,
+            Ok(permit) => Arc::new(permit),
             Err(tokio::sync::TryAcquireError::NoPermits) => return Err(Refusal::Full),
             Err(tokio::sync::TryAcquireError::Closed) => return Err(Refusal::Stopping),
         };
-        let permit = Arc::new(permit);
-        let Some((last, others)) = chains.split_last() else { return Ok(()) };
-        for chain in others {
-            spawn_push(chain.clone(), telemetry.clone(), permit.clone());
+        for (chain, processed) in chains.iter().zip(process_all(chains, telemetry).await?) {
+            let (chain, permit) = (chain.clone(), permit.clone());
+            tokio::spawn(async move {
+                chain.forward(processed).await;
+                drop(permit);
+            });
         }
-        spawn_push(last.clone(), telemetry, permit);
         Ok(())
     }
 
@@ -308,9 +319,31 @@ impl Pipelines {
     }
 }
 
-fn spawn_push(chain: Arc<Chain>, telemetry: Telemetry, permit: Arc<OwnedSemaphorePermit>) {
-    tokio::spawn(async move {
-        chain.push(telemetry).await;
-        drop(permit);
-    });
+/// Each chain's processors on its own copy of `telemetry`, off the async threads when any
+/// chain has processors; the first failure refuses the request.
+async fn process_all(chains: &[Arc<Chain>], telemetry: Telemetry) -> Result<Vec<Processed>, Refusal> {
+    let copies = copies(telemetry, chains.len());
+    if chains.iter().all(|chain| chain.processors.is_empty()) {
+        return Ok(copies.into_iter().map(|telemetry| Processed { telemetry, routed: Vec::new() }).collect());
+    }
+    let chains = chains.to_vec();
+    let processed = tokio::task::spawn_blocking(move || {
+        chains.iter().zip(copies).map(|(chain, telemetry)| chain.process(telemetry)).collect::<Result<Vec<_>, _>>()
+    })
+    .await;
+    match processed {
+        Ok(Ok(processed)) => Ok(processed),
+        Ok(Err(error)) => {
+            tracing::warn!(processor = %error.processor, "request refused: {}", error.message);
+            Err(Refusal::Failed(format!("{}: {}", error.processor, error.message)))
+        }
+        Err(error) => Err(Refusal::Failed(format!("a processor task failed: {error}"))),
+    }
+}
+
+/// `count` copies of a batch: clones for all but the last, which takes the batch itself.
+fn copies(telemetry: Telemetry, count: usize) -> Vec<Telemetry> {
+    let mut copies: Vec<Telemetry> = (1..count).map(|_| telemetry.clone()).collect();
+    copies.push(telemetry);
+    copies
 }

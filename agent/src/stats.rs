@@ -23,6 +23,29 @@ impl Counter {
     }
 }
 
+/// A value that goes up and down.
+#[derive(Default, Debug)]
+pub struct Gauge(AtomicU64);
+
+impl Gauge {
+    pub fn set(&self, n: u64) {
+        self.0.store(n, Ordering::Relaxed);
+    }
+
+    pub fn increment(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn decrement(&self) {
+        // Never below zero, even if a decrement overtakes its increment.
+        let _ = self.0.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| Some(n.saturating_sub(1)));
+    }
+
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 #[derive(Default, Debug)]
 pub struct ReceiverStats {
     /// Items acknowledged to clients.
@@ -42,12 +65,27 @@ pub struct ProcessorStats {
     pub statement_errors: Counter,
 }
 
+/// An exporter's counters. Every item handed to it (`accepted`) ends in `sent` or
+/// `failed`; the difference is what it still holds.
 #[derive(Default, Debug)]
 pub struct ExporterStats {
+    pub accepted: Counter,
     pub sent: Counter,
     pub retried: Counter,
-    /// Items given up on after their retries, or lost to a closed queue.
+    /// Items given up on after their retries, lost to a closed queue, or still held when
+    /// the shutdown's drain timed out.
     pub failed: Counter,
+    /// Batches waiting in the sending queue, and how many it holds (the collector's
+    /// `otelcol_exporter_queue_size` and `_capacity`).
+    pub queue_size: Gauge,
+    pub queue_capacity: Gauge,
+}
+
+impl ExporterStats {
+    /// Items handed over and not yet sent or given up on.
+    pub fn unfinished(&self) -> u64 {
+        self.accepted.get().saturating_sub(self.sent.get() + self.failed.get())
+    }
 }
 
 /// Every component's counters, created on first use.
@@ -84,11 +122,25 @@ impl Stats {
         entry(&self.exporters, name)
     }
 
+    /// Counts every item the exporters still hold as failed, when shutdown gives up on
+    /// them; returns how many there were.
+    pub fn fail_unfinished(&self) -> u64 {
+        snapshot(&self.exporters)
+            .iter()
+            .map(|(_, stats)| {
+                let unfinished = stats.unfinished();
+                stats.failed.add(unfinished);
+                unfinished
+            })
+            .sum()
+    }
+
     /// The Prometheus text exposition of every counter.
     pub fn prometheus(&self) -> String {
         let mut out = String::new();
         let mut family = |name: &str, help: &str, samples: Vec<(String, String, u64)>| {
-            let _ = writeln!(out, "# HELP ottl_agent_{name} {help}\n# TYPE ottl_agent_{name} counter");
+            let kind = if name.ends_with("_total") { "counter" } else { "gauge" };
+            let _ = writeln!(out, "# HELP ottl_agent_{name} {help}\n# TYPE ottl_agent_{name} {kind}");
             for (label, value, count) in samples {
                 let _ = writeln!(out, "ottl_agent_{name}{{{label}=\"{}\"}} {count}", escape(&value));
             }
@@ -118,9 +170,24 @@ impl Stats {
             per(&processors, "processor", |s| s.batch_errors.get()),
         );
         let exporters = snapshot(&self.exporters);
+        family(
+            "exporter_accepted_items_total",
+            "Items handed to an exporter.",
+            per(&exporters, "exporter", |s| s.accepted.get()),
+        );
         family("exporter_sent_items_total", "Items an exporter delivered.", per(&exporters, "exporter", |s| s.sent.get()));
         family("exporter_retried_items_total", "Items an exporter sent again.", per(&exporters, "exporter", |s| s.retried.get()));
         family("exporter_failed_items_total", "Items an exporter gave up on.", per(&exporters, "exporter", |s| s.failed.get()));
+        family(
+            "exporter_queue_size",
+            "Batches waiting in an exporter's sending queue.",
+            per(&exporters, "exporter", |s| s.queue_size.get()),
+        );
+        family(
+            "exporter_queue_capacity",
+            "Batches an exporter's sending queue holds.",
+            per(&exporters, "exporter", |s| s.queue_capacity.get()),
+        );
         let _ = writeln!(
             out,
             "# HELP ottl_agent_rule_generation The rule generation running.\n# TYPE ottl_agent_rule_generation gauge\nottl_agent_rule_generation {}",
@@ -152,5 +219,18 @@ mod tests {
         assert!(text.contains("ottl_agent_receiver_accepted_items_total{receiver=\"otlp\"} 3"), "{text}");
         assert!(text.contains("ottl_agent_exporter_sent_items_total{exporter=\"file/out\"} 2"), "{text}");
         assert!(text.contains("# TYPE ottl_agent_exporter_sent_items_total counter"));
+        assert!(text.contains("# TYPE ottl_agent_exporter_queue_size gauge"), "{text}");
+    }
+
+    #[test]
+    fn what_exporters_still_hold_fails_at_once() {
+        let stats = Stats::default();
+        let exporter = stats.exporter("otlp");
+        exporter.accepted.add(10);
+        exporter.sent.add(6);
+        exporter.failed.add(1);
+        assert_eq!(exporter.unfinished(), 3);
+        assert_eq!(stats.fail_unfinished(), 3);
+        assert_eq!((exporter.failed.get(), exporter.unfinished()), (4, 0));
     }
 }

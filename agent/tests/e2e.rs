@@ -131,3 +131,100 @@ fn validate_reports_config_and_ottl_errors_with_positions() {
     std::fs::write(dir.join("good.yaml"), "receivers:\n  otlp:\n    protocols:\n      grpc:\nexporters:\n  debug:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n").unwrap();
     assert_eq!(agent(&["validate", "--config", "good.yaml"], &dir).output().unwrap().status.code(), Some(0));
 }
+
+#[test]
+fn a_propagated_statement_error_refuses_the_request_and_queues_nothing_of_it() {
+    let dir = temp_dir("propagate");
+    let (http, grpc) = (free_port(), free_port());
+    let config = format!(
+        r#"
+receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:{http}
+      grpc:
+        endpoint: 127.0.0.1:{grpc}
+processors:
+  transform:
+    error_mode: propagate
+    log_statements:
+      - set(log.attributes["n"], Int(log.attributes["level"]))
+exporters:
+  file:
+    path: out.json
+service:
+  telemetry:
+    metrics:
+      level: none
+  pipelines:
+    logs:
+      receivers: [otlp]
+      processors: [transform]
+      exporters: [file]
+"#
+    );
+    let running = Running::start(&dir, &config, &[http, grpc]);
+    let json = [("Content-Type", "application/json")];
+    let (status, _, body) = post(http, "/v1/logs", &json, json_logs(&[("kept", "7"), ("bad", "high")]).as_bytes());
+    assert_eq!(status, 503, "the collector answers a processor's error with 503: {}", String::from_utf8_lossy(&body));
+    let status: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status["code"], 14);
+    assert!(status["message"].as_str().unwrap().contains("transform"), "{status}");
+    assert_eq!(post(http, "/v1/logs", &json, json_logs(&[("fine", "3")]).as_bytes()).0, 200);
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let refused = runtime.block_on(async {
+        let mut client = LogsServiceClient::connect(format!("http://127.0.0.1:{grpc}")).await.unwrap();
+        let Telemetry::Logs(data) = Telemetry::from_json(&json_logs(&[("bad too", "x")])).unwrap() else { panic!() };
+        client.export(ExportLogsServiceRequest { resource_logs: data.resource_logs }).await.unwrap_err()
+    });
+    drop(runtime);
+    assert_eq!(refused.code(), tonic::Code::Unavailable, "{refused:?}");
+
+    let output = running.stop();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(bodies(&dir.join("out.json")), ["fine"], "nothing of a refused request is exported");
+}
+
+#[test]
+fn what_cannot_be_delivered_by_the_drain_timeout_is_counted_as_failed() {
+    let dir = temp_dir("drain-timeout");
+    let (http, nobody) = (free_port(), free_port());
+    let config = format!(
+        r#"
+receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:{http}
+exporters:
+  otlphttp:
+    endpoint: http://127.0.0.1:{nobody}
+    retry_on_failure:
+      initial_interval: 100ms
+      max_elapsed_time: 10m
+service:
+  telemetry:
+    metrics:
+      level: none
+  pipelines:
+    logs:
+      receivers: [otlp]
+      exporters: [otlphttp]
+"#
+    );
+    std::fs::write(dir.join("agent.yaml"), config).unwrap();
+    let child = agent(&["--config", "agent.yaml", "--drain-timeout", "1"], &dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let running = Running::adopt(child, &[http]);
+    let json = [("Content-Type", "application/json")];
+    assert_eq!(post(http, "/v1/logs", &json, json_logs(&[("a", "info"), ("b", "info"), ("c", "info")]).as_bytes()).0, 200);
+    let output = running.stop();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "a drain that times out is a failed stop: {stderr}");
+    assert!(stderr.contains("3 items the exporters still held are counted as failed"), "{stderr}");
+}

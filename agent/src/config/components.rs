@@ -180,10 +180,10 @@ fn processor(
         "filter" => {
             for (key, at) in reader.settings(at, &id.0, FILTER_KEYS) {
                 let contexts: &[&str] = match key.as_str() {
-                    "traces" => &["span", "spanevent"],
-                    "metrics" => &["metric", "datapoint"],
-                    "logs" => &["log_record"],
-                    "profiles" => &["profile"],
+                    "traces" => &["resource", "span", "spanevent"],
+                    "metrics" => &["resource", "metric", "datapoint"],
+                    "logs" => &["resource", "log_record"],
+                    "profiles" => &["resource", "profile"],
                     _ => continue,
                 };
                 reader.settings(at, &format!("{id}::{key}"), contexts);

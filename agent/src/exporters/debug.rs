@@ -15,7 +15,7 @@ use crate::config::{ComponentId, Verbosity};
 use crate::stats::Stats;
 
 pub(super) fn start(id: &ComponentId, verbosity: Verbosity, stats: Arc<Stats>) -> Started {
-    let (handle, mut receiver) = queue(id, 64);
+    let (handle, mut receiver) = queue(id, 64, stats.exporter(&id.0));
     let name = id.0.clone();
     let task = tokio::spawn(async move {
         while let Some(telemetry) = receiver.recv().await {

@@ -16,7 +16,7 @@ pub(super) fn start(id: &ComponentId, path: &Path, stats: Arc<Stats>) -> Result<
         .append(true)
         .open(path)
         .map_err(|error| format!("{id}: cannot open {}: {error}", path.display()))?;
-    let (handle, mut receiver) = queue(id, 64);
+    let (handle, mut receiver) = queue(id, 64, stats.exporter(&id.0));
     let name = id.0.clone();
     let shown_path = path.display().to_string();
     let task = tokio::spawn(async move {

@@ -16,14 +16,16 @@ use ottl_runtime::otlp::Telemetry;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use crate::batching::count_items;
 use crate::config::{ComponentId, ExporterConfig};
-use crate::stats::Stats;
+use crate::stats::{ExporterStats, Stats};
 
 /// Where a pipeline sends batches for one exporter.
 #[derive(Clone)]
 pub struct ExporterHandle {
     pub id: ComponentId,
     route: Route,
+    stats: Arc<ExporterStats>,
 }
 
 #[derive(Clone)]
@@ -34,20 +36,24 @@ enum Route {
 }
 
 impl ExporterHandle {
-    fn direct(id: &ComponentId, exporter: Arc<otlp::OtlpExporter>) -> ExporterHandle {
-        ExporterHandle { id: id.clone(), route: Route::Direct(exporter) }
+    fn direct(id: &ComponentId, exporter: Arc<otlp::OtlpExporter>, stats: Arc<ExporterStats>) -> ExporterHandle {
+        ExporterHandle { id: id.clone(), route: Route::Direct(exporter), stats }
     }
 
     /// Queues a batch, waiting while the queue is full (or, without a queue, exports it).
-    /// Fails only once the exporter has stopped (then the batch is counted as lost by the
-    /// caller).
-    pub async fn send(&self, telemetry: Telemetry) -> Result<(), Telemetry> {
+    /// A batch the stopped exporter cannot take any more is counted as failed.
+    pub async fn send(&self, telemetry: Telemetry) {
+        let items = count_items(&telemetry) as u64;
+        self.stats.accepted.add(items);
         match &self.route {
-            Route::Queue(sender) => sender.send(telemetry).await.map_err(|error| error.0),
-            Route::Direct(exporter) => {
-                exporter.export(telemetry).await;
-                Ok(())
-            }
+            Route::Queue(sender) => match sender.send(telemetry).await {
+                Ok(()) => self.stats.queue_size.increment(),
+                Err(_) => {
+                    self.stats.failed.add(items);
+                    tracing::error!(exporter = %self.id, items, "the exporter has stopped; batch lost");
+                }
+            },
+            Route::Direct(exporter) => exporter.export(telemetry).await,
         }
     }
 }
@@ -67,8 +73,27 @@ pub fn start(id: &ComponentId, config: &ExporterConfig, stats: Arc<Stats>) -> Re
     }
 }
 
-/// A queue of `capacity` batches and its receiving end, shared by `consumers` tasks.
-fn queue(id: &ComponentId, capacity: usize) -> (ExporterHandle, mpsc::Receiver<Telemetry>) {
-    let (sender, receiver) = mpsc::channel(capacity.max(1));
-    (ExporterHandle { id: id.clone(), route: Route::Queue(sender) }, receiver)
+/// A queue of `capacity` batches and its receiving end.
+fn queue(id: &ComponentId, capacity: usize, stats: Arc<ExporterStats>) -> (ExporterHandle, QueueReceiver) {
+    let capacity = capacity.max(1);
+    let (sender, receiver) = mpsc::channel(capacity);
+    stats.queue_capacity.set(capacity as u64);
+    (ExporterHandle { id: id.clone(), route: Route::Queue(sender), stats: stats.clone() }, QueueReceiver { receiver, stats })
+}
+
+/// The exporter's end of its queue, keeping the queue-size gauge.
+struct QueueReceiver {
+    receiver: mpsc::Receiver<Telemetry>,
+    stats: Arc<ExporterStats>,
+}
+
+impl QueueReceiver {
+    /// The next batch; `None` once the queue is closed and empty.
+    async fn recv(&mut self) -> Option<Telemetry> {
+        let next = self.receiver.recv().await;
+        if next.is_some() {
+            self.stats.queue_size.decrement();
+        }
+        next
+    }
 }

@@ -45,6 +45,11 @@ impl Running {
         let file = format!("{name}.yaml");
         std::fs::write(dir.join(&file), config).unwrap();
         let child = agent(&["--config", &file], dir).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        Running::adopt(child, ports)
+    }
+
+    /// An agent started by the caller (with its own arguments), once `ports` listen.
+    pub fn adopt(child: Child, ports: &[u16]) -> Running {
         let running = Running { child: Some(child) };
         for port in ports {
             wait_for_port(*port);

@@ -103,12 +103,12 @@ pub(super) fn start(id: &ComponentId, config: &OtlpExporterConfig, stats: &Stats
         OtlpProtocol::Http => HttpSender::new(config).map(|sender| Transport::Http(Box::new(sender))),
     }
     .map_err(|error| format!("{id}: {error}"))?;
-    let exporter =
-        Arc::new(OtlpExporter { name: id.0.clone(), transport, retry: config.retry.clone(), stats: stats.exporter(&id.0) });
+    let stats = stats.exporter(&id.0);
+    let exporter = Arc::new(OtlpExporter { name: id.0.clone(), transport, retry: config.retry.clone(), stats: stats.clone() });
     if !config.queue.enabled {
-        return Ok(Started { handle: ExporterHandle::direct(id, exporter), tasks: Vec::new() });
+        return Ok(Started { handle: ExporterHandle::direct(id, exporter, stats), tasks: Vec::new() });
     }
-    let (handle, receiver) = queue(id, config.queue.queue_size);
+    let (handle, receiver) = queue(id, config.queue.queue_size, stats);
     let receiver = Arc::new(Mutex::new(receiver));
     let tasks = (0..config.queue.num_consumers.max(1))
         .map(|_| {

@@ -1,10 +1,12 @@
 //! OTLP/gRPC: the four collector services on one tonic server, gzip and zstd accepted.
 //!
-//! A full agent answers `UNAVAILABLE`, which the OTLP specification makes retryable
-//! without further detail, so every client SDK backs off and retries.
+//! A refused request is answered `UNAVAILABLE`, which the OTLP specification makes
+//! retryable, so every client SDK backs off and retries; when the agent is full, the
+//! status carries a `RetryInfo` with the delay to wait.
 
 use std::net::SocketAddr;
 
+use bytes::Bytes;
 use opentelemetry_proto::tonic::collector::logs::v1::logs_service_server::{LogsService, LogsServiceServer};
 use opentelemetry_proto::tonic::collector::logs::v1::{ExportLogsServiceRequest, ExportLogsServiceResponse};
 use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{MetricsService, MetricsServiceServer};
@@ -24,10 +26,9 @@ use opentelemetry_proto::tonic::trace::v1::TracesData;
 use ottl_runtime::otlp::Telemetry;
 use prost::Message;
 use tonic::codec::CompressionEncoding;
-use tonic::{Request, Response, Status};
+use tonic::{Code, Request, Response, Status};
 
-use super::super::{Intake, RETRY_AFTER_SECONDS};
-use crate::pipeline::Refusal;
+use super::super::Intake;
 
 #[derive(Clone)]
 struct Service {
@@ -35,10 +36,11 @@ struct Service {
 }
 
 impl Service {
-    fn submit(&self, telemetry: Telemetry, bytes: usize) -> Result<(), Status> {
-        self.intake.submit(telemetry, bytes).map_err(|refusal| match refusal {
-            Refusal::Full => Status::unavailable(format!("ottl-agent is full; retry in {RETRY_AFTER_SECONDS}s")),
-            Refusal::Stopping => Status::unavailable("ottl-agent is shutting down"),
+    async fn submit(&self, telemetry: Telemetry, bytes: usize) -> Result<(), Status> {
+        self.intake.submit(telemetry, bytes).await.map_err(|refusal| {
+            let status = refusal.status();
+            let details = Bytes::from(status.encode_to_vec());
+            Status::with_details(Code::Unavailable, status.message, details)
         })
     }
 }
@@ -51,7 +53,7 @@ macro_rules! otlp_service {
             async fn export(&self, request: Request<$request>) -> Result<Response<$response>, Status> {
                 let $req = request.into_inner();
                 let bytes = $req.encoded_len();
-                self.submit($telemetry, bytes)?;
+                self.submit($telemetry, bytes).await?;
                 Ok(Response::new(<$response>::default()))
             }
         }

@@ -6,7 +6,8 @@
 //! - A content type other than protobuf or JSON: 415. A body (compressed or, once
 //!   decompressed, not) larger than `max_request_body_size`: 413, so a compression bomb
 //!   is cut off at the limit instead of filling memory.
-//! - A full agent: 503 with `Retry-After`, which clients retry.
+//! - A refused request (the agent full or stopping, a processor's `propagate` error): 503,
+//!   which clients retry; when the agent is full, with `Retry-After` and a `RetryInfo`.
 //!
 //! Responses use the request's encoding.
 
@@ -27,9 +28,8 @@ use opentelemetry_proto::tonic::trace::v1::TracesData;
 use ottl_runtime::otlp::Telemetry;
 use prost::Message;
 
-use super::super::{Intake, RETRY_AFTER_SECONDS};
+use super::super::Intake;
 use super::decompress::{self, Decompressed};
-use crate::pipeline::Refusal;
 use crate::rpc_status::RpcStatus;
 use ottl_runtime::otlp::Signal;
 
@@ -68,12 +68,16 @@ impl Encoding {
 /// gRPC code numbers used in error bodies.
 const INVALID_ARGUMENT: i32 = 3;
 const RESOURCE_EXHAUSTED: i32 = 8;
-const UNAVAILABLE: i32 = 14;
 
 fn error_response(status: StatusCode, encoding: Encoding, code: i32, message: String) -> Response {
+    status_response(status, encoding, &RpcStatus { code, message, details: Vec::new() })
+}
+
+/// A `google.rpc.Status` body in the request's encoding.
+fn status_response(status: StatusCode, encoding: Encoding, rpc_status: &RpcStatus) -> Response {
     let body = match encoding {
-        Encoding::Protobuf => RpcStatus { code, message, details: Vec::new() }.encode_to_vec(),
-        Encoding::Json => serde_json::json!({ "code": code, "message": message }).to_string().into_bytes(),
+        Encoding::Protobuf => rpc_status.encode_to_vec(),
+        Encoding::Json => rpc_status.to_json().to_string().into_bytes(),
     };
     let mut response = (status, body).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(encoding.content_type()));
@@ -92,7 +96,7 @@ fn success(encoding: Encoding) -> Response {
 
 impl Server {
     /// Decodes, submits and answers one export request of `signal`.
-    fn export(&self, signal: Signal, headers: &HeaderMap, body: Bytes) -> Response {
+    async fn export(&self, signal: Signal, headers: &HeaderMap, body: Bytes) -> Response {
         let Some(encoding) = Encoding::of(headers) else {
             let message = "unsupported content type: use application/x-protobuf or application/json".to_string();
             return error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, Encoding::Json, INVALID_ARGUMENT, message);
@@ -113,15 +117,13 @@ impl Server {
             Ok(telemetry) => telemetry,
             Err(message) => return error_response(StatusCode::BAD_REQUEST, encoding, INVALID_ARGUMENT, message),
         };
-        match self.intake.submit(telemetry, bytes) {
+        match self.intake.submit(telemetry, bytes).await {
             Ok(()) => success(encoding),
             Err(refusal) => {
-                let message = match refusal {
-                    Refusal::Full => "ottl-agent is full; retry later",
-                    Refusal::Stopping => "ottl-agent is shutting down",
-                };
-                let mut response = error_response(StatusCode::SERVICE_UNAVAILABLE, encoding, UNAVAILABLE, message.to_string());
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+                let mut response = status_response(StatusCode::SERVICE_UNAVAILABLE, encoding, &refusal.status());
+                if let Some(delay) = refusal.retry_after() {
+                    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(delay.as_secs()));
+                }
                 response
             }
         }
@@ -176,9 +178,9 @@ fn decode_json(signal: Signal, text: &str) -> Result<Telemetry, String> {
 /// The OTLP/HTTP routes.
 fn router(server: Server) -> Router {
     let route = |signal: Signal| {
-        post(
-            move |State(server): State<Server>, headers: HeaderMap, body: Bytes| async move { server.export(signal, &headers, body) },
-        )
+        post(move |State(server): State<Server>, headers: HeaderMap, body: Bytes| async move {
+            server.export(signal, &headers, body).await
+        })
     };
     Router::new()
         .route("/v1/traces", route(Signal::Traces))
