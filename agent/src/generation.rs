@@ -200,6 +200,14 @@ mod tests {
         Telemetry::from_json(json).unwrap()
     }
 
+    /// A config that loads without errors.
+    fn config(yaml: &str) -> Config {
+        let loaded =
+            load("c.yaml", yaml, &LoadOptions { base_dir: std::path::Path::new("."), env: &|_| None, feature_gates: Vec::new() });
+        assert!(!loaded.has_errors(), "{:?}", loaded.reports);
+        loaded.config
+    }
+
     #[test]
     fn transform_and_filter_run_in_order_on_both_back_ends() {
         let yaml = r#"
@@ -212,12 +220,10 @@ processors:
       log_record:
         - attributes["drop"] == true
 "#;
-        let loaded =
-            load("c.yaml", yaml, &LoadOptions { base_dir: std::path::Path::new("."), env: &|_| None, feature_gates: Vec::new() });
-        assert!(!loaded.has_errors(), "{:?}", loaded.reports);
+        let config = config(yaml);
         let input = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"a"}},{"attributes":[{"key":"drop","value":{"boolValue":true}}]}]}]}]}"#;
         for backend in [Backend::Jit, Backend::Interpreter] {
-            let generation = Generation::compile(&loaded.config, backend).unwrap();
+            let generation = Generation::compile(&config, backend).unwrap();
             let mut telemetry = logs(input);
             for id in ["transform", "filter"] {
                 let id = ComponentId(id.into());
@@ -242,12 +248,10 @@ processors:
       log_record:
         - attributes["drop"] == true
 "#;
-        let loaded =
-            load("c.yaml", yaml, &LoadOptions { base_dir: std::path::Path::new("."), env: &|_| None, feature_gates: Vec::new() });
-        assert!(!loaded.has_errors(), "{:?}", loaded.reports);
+        let config = config(yaml);
         // An empty resource, one whose only record is dropped, and one that keeps a record.
         let input = r#"{"resourceLogs":[{"resource":{}},{"scopeLogs":[{"logRecords":[{"attributes":[{"key":"drop","value":{"boolValue":true}}]}]}]},{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"kept"}}]}]}]}"#;
-        let generation = Generation::compile(&loaded.config, Backend::Jit).unwrap();
+        let generation = Generation::compile(&config, Backend::Jit).unwrap();
         let run = |id: &str, telemetry: Telemetry| {
             let id = ComponentId(id.into());
             generation.processors[&id].process(&id, telemetry, &mut |_| {}).unwrap().telemetry
@@ -272,12 +276,10 @@ processors:
           - set(attributes["team"], "billing")
           - set(attributes["moved"], true)
 "#;
-        let loaded =
-            load("c.yaml", yaml, &LoadOptions { base_dir: std::path::Path::new("."), env: &|_| None, feature_gates: Vec::new() });
-        assert!(!loaded.has_errors(), "{:?}", loaded.reports);
+        let config = config(yaml);
         let input = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"attributes":[{"key":"team","value":{"stringValue":"payments"}}]},{"attributes":[{"key":"team","value":{"stringValue":"search"}}]}]}]}]}"#;
         for backend in [Backend::Jit, Backend::Interpreter] {
-            let generation = Generation::compile(&loaded.config, backend).unwrap();
+            let generation = Generation::compile(&config, backend).unwrap();
             let id = ComponentId("transform".into());
             let telemetry = generation.processors[&id].process(&id, logs(input), &mut |_| {}).unwrap().telemetry;
             let Telemetry::Logs(data) = telemetry else { panic!() };

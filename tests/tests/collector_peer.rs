@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use ottl_runtime::otlp::Telemetry;
+use ottl_runtime::otlp::common::v1::AnyValue;
 use ottl_runtime::otlp::common::v1::any_value::Value;
+use ottl_runtime::otlp::logs::v1::LogRecord;
 use ottl_tests::collector::{self, Collector, ScratchDir};
 use serde_json::{Value as Json, json};
 
@@ -41,8 +43,8 @@ fn spans(count: usize) -> Json {
     json!({"resourceSpans": [{"scopeSpans": [{"spans": spans}]}]})
 }
 
-/// The string attribute `key` of every log record, in order (`None` where it is absent).
-fn log_attribute(documents: &[Telemetry], key: &str) -> Vec<Option<String>> {
+/// Every log record of the documents, in order.
+fn log_records(documents: &[Telemetry]) -> impl Iterator<Item = &LogRecord> {
     documents
         .iter()
         .filter_map(|d| match d {
@@ -52,13 +54,25 @@ fn log_attribute(documents: &[Telemetry], key: &str) -> Vec<Option<String>> {
         .flat_map(|logs| &logs.resource_logs)
         .flat_map(|r| &r.scope_logs)
         .flat_map(|s| &s.log_records)
-        .map(|record| {
-            record.attributes.iter().find(|kv| kv.key == key).and_then(|kv| match kv.value.as_ref()?.value.as_ref()? {
-                Value::StringValue(s) => Some(s.clone()),
-                _ => None,
-            })
-        })
-        .collect()
+}
+
+fn string(value: Option<&AnyValue>) -> Option<String> {
+    match value?.value.as_ref()? {
+        Value::StringValue(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// The string attribute `key` of every log record, in order (`None` where it is absent).
+fn log_attribute(documents: &[Telemetry], key: &str) -> Vec<Option<String>> {
+    log_records(documents).map(|record| string(record.attributes.iter().find(|kv| kv.key == key)?.value.as_ref())).collect()
+}
+
+/// The smallest config: OTLP/HTTP logs on `http` to the debug exporter.
+fn http_logs_to_debug(http: u16) -> String {
+    format!(
+        "receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: 127.0.0.1:{http}\nexporters:\n  debug: {{}}\nservice:\n  pipelines:\n    logs:\n      receivers: [otlp]\n      exporters: [debug]\n"
+    )
 }
 
 fn total_records(documents: &[Telemetry]) -> usize {
@@ -113,22 +127,7 @@ fn malformed_otlp_json_is_refused_with_400() {
         return;
     }
     let http = collector::free_port().unwrap();
-    let config = format!(
-        r#"
-receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:{http}
-exporters:
-  debug: {{}}
-service:
-  pipelines:
-    logs:
-      receivers: [otlp]
-      exporters: [debug]
-"#
-    );
+    let config = http_logs_to_debug(http);
     let _running = Collector::start(&config).unwrap();
     let answer =
         collector::post(&format!("http://127.0.0.1:{http}/v1/logs"), "application/json", &[], b"{\"resourceLogs\": [").unwrap();
@@ -228,20 +227,7 @@ service:
     let traces = collector::read_file_output(out.path().join("traces.jsonl").as_path()).unwrap();
     assert_eq!(total_records(&logs), 40);
     assert_eq!(total_records(&traces), 7);
-    let mut bodies: Vec<String> = logs
-        .iter()
-        .filter_map(|d| match d {
-            Telemetry::Logs(l) => Some(l),
-            _ => None,
-        })
-        .flat_map(|l| &l.resource_logs)
-        .flat_map(|r| &r.scope_logs)
-        .flat_map(|s| &s.log_records)
-        .filter_map(|r| match r.body.as_ref()?.value.as_ref()? {
-            Value::StringValue(s) => Some(s.clone()),
-            _ => None,
-        })
-        .collect();
+    let mut bodies: Vec<String> = log_records(&logs).filter_map(|record| string(record.body.as_ref())).collect();
     bodies.sort();
     let mut kept: Vec<String> = (0..50).filter(|n| n % 5 != 0).map(|n| format!("record {n}")).collect();
     kept.sort();
@@ -267,9 +253,7 @@ fn the_harness_leaves_no_process_behind_when_a_test_panics() {
         return;
     }
     let http = collector::free_port().unwrap();
-    let config = format!(
-        "receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: 127.0.0.1:{http}\nexporters:\n  debug: {{}}\nservice:\n  pipelines:\n    logs:\n      receivers: [otlp]\n      exporters: [debug]\n"
-    );
+    let config = http_logs_to_debug(http);
     let pid = std::thread::spawn(move || {
         let running = Collector::start(&config).unwrap();
         let pid = running.pid();
