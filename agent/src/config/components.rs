@@ -441,34 +441,13 @@ fn retry(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<RetryConfi
             "initial_interval" => retry.initial_interval = reader.duration(at, "`initial_interval`")?,
             "max_interval" => retry.max_interval = reader.duration(at, "`max_interval`")?,
             "max_elapsed_time" => retry.max_elapsed_time = reader.duration(at, "`max_elapsed_time`")?,
-            name => {
-                let text = reader.scalar(at, name)?;
-                let Ok(number) = text.parse::<f64>() else {
-                    reader.error(
-                        Code::InvalidComponentSetting,
-                        at,
-                        format!("`{name}` must be a number, not `{text}`"),
-                        "write a number such as 1.5",
-                    );
-                    return None;
-                };
-                // The collector's own checks: a backoff that grows, jitter within the interval.
-                let (valid, rule) = if name == "multiplier" {
-                    retry.multiplier = number;
-                    (number > 0.0 && number.is_finite(), "positive")
-                } else {
-                    retry.randomization_factor = number;
-                    ((0.0..=1.0).contains(&number), "within [0, 1]")
-                };
-                if !valid {
-                    reader.error(
-                        Code::InvalidComponentSetting,
-                        at,
-                        format!("`{name}` must be {rule}, not `{text}`"),
-                        "write a number such as 0.5",
-                    );
-                    return None;
-                }
+            // The collector's own checks: a backoff that grows, jitter within the interval.
+            "multiplier" => {
+                retry.multiplier = reader.number(at, "`multiplier`", |n| n > 0.0 && n.is_finite(), "positive")?;
+            }
+            _ => {
+                let within = |n: f64| (0.0..=1.0).contains(&n);
+                retry.randomization_factor = reader.number(at, "`randomization_factor`", within, "within [0, 1]")?;
             }
         }
     }

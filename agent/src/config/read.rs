@@ -134,6 +134,22 @@ impl<'t> Reader<'t> {
         })
     }
 
+    /// A number for which `valid` holds; `rule` says which ones do (`positive`).
+    pub fn number(&mut self, at: At, what: &str, valid: impl Fn(f64) -> bool, rule: &str) -> Option<f64> {
+        let text = self.scalar(at, what)?;
+        let (message, number) = match text.parse::<f64>() {
+            Ok(number) if valid(number) => return Some(number),
+            Ok(number) => (format!("{what} must be {rule}, not `{text}`"), Some(number)),
+            Err(_) => (format!("{what} must be a number, not `{text}`"), None),
+        };
+        let help = match number {
+            Some(_) => format!("write a number that is {rule}"),
+            None => "write a number such as 1.5".to_string(),
+        };
+        self.error(Code::InvalidComponentSetting, at, message, help);
+        None
+    }
+
     /// A Go duration (`200ms`, `5s`, `1m30s`), as the collector's config decoder reads it.
     pub fn duration(&mut self, at: At, what: &str) -> Option<Duration> {
         let text = self.scalar(at, what)?;
