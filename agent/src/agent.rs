@@ -65,7 +65,7 @@ const RULE_FILE_POLL: Duration = Duration::from_secs(1);
 pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_timeout: Duration) -> Result<(), String> {
     let stats = Arc::new(Stats::default());
     let first = Generation::compile(&config, backend)?;
-    stats.generation.add(first.number);
+    stats.generation.set(first.number);
     let generation: CurrentGeneration = Arc::new(ArcSwap::from_pointee(first));
 
     let mut exporter_tasks = Vec::new();
@@ -184,7 +184,7 @@ fn reload(source: &ConfigSource, running: &Config, backend: Backend, generation:
     match Generation::compile(&loaded.config, backend) {
         Ok(next) => {
             tracing::info!("rule generation {} running", next.number);
-            stats.generation.add(next.number.saturating_sub(stats.generation.get()));
+            stats.generation.set(next.number);
             generation.store(Arc::new(next));
         }
         Err(error) => {

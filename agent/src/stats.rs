@@ -88,6 +88,19 @@ impl ExporterStats {
     }
 }
 
+/// One rule generation's counters, summed over its processors: what a generation that
+/// misbehaves is known by (and what a rollback would decide on).
+#[derive(Default, Debug)]
+pub struct GenerationStats {
+    pub items_in: Counter,
+    pub dropped: Counter,
+    pub statement_errors: Counter,
+    pub batch_errors: Counter,
+}
+
+/// How many generations' counters are kept: the running one and those just before it.
+const GENERATIONS_KEPT: usize = 4;
+
 /// Every component's counters, created on first use.
 #[derive(Default, Debug)]
 pub struct Stats {
@@ -95,7 +108,8 @@ pub struct Stats {
     processors: Mutex<BTreeMap<String, Arc<ProcessorStats>>>,
     exporters: Mutex<BTreeMap<String, Arc<ExporterStats>>>,
     /// The number of the generation running now.
-    pub generation: Counter,
+    pub generation: Gauge,
+    generations: Mutex<BTreeMap<u64, Arc<GenerationStats>>>,
     /// Rule generations refused because they did not compile.
     pub generations_refused: Counter,
 }
@@ -120,6 +134,16 @@ impl Stats {
 
     pub fn exporter(&self, name: &str) -> Arc<ExporterStats> {
         entry(&self.exporters, name)
+    }
+
+    /// The counters of generation `number`; only the last few generations' are kept.
+    pub fn generation_stats(&self, number: u64) -> Arc<GenerationStats> {
+        let mut generations = self.generations.lock().unwrap_or_else(PoisonError::into_inner);
+        let stats = generations.entry(number).or_default().clone();
+        while generations.len() > GENERATIONS_KEPT {
+            generations.pop_first();
+        }
+        stats
     }
 
     /// Counts every item the exporters still hold as failed, when shutdown gives up on
@@ -188,10 +212,39 @@ impl Stats {
             "Batches an exporter's sending queue holds.",
             per(&exporters, "exporter", |s| s.queue_capacity.get()),
         );
+        let generations: Vec<(String, Arc<GenerationStats>)> = {
+            let map = self.generations.lock().unwrap_or_else(PoisonError::into_inner);
+            map.iter().map(|(number, stats)| (number.to_string(), stats.clone())).collect()
+        };
+        family(
+            "rule_generation_incoming_items_total",
+            "Items a rule generation's processors received, summed over them.",
+            per(&generations, "generation", |s| s.items_in.get()),
+        );
+        family(
+            "rule_generation_dropped_items_total",
+            "Items a rule generation's processors dropped.",
+            per(&generations, "generation", |s| s.dropped.get()),
+        );
+        family(
+            "rule_generation_statement_errors_total",
+            "Statement errors of a rule generation, logged under error_mode ignore.",
+            per(&generations, "generation", |s| s.statement_errors.get()),
+        );
+        family(
+            "rule_generation_batch_errors_total",
+            "Batches a rule generation failed under error_mode propagate.",
+            per(&generations, "generation", |s| s.batch_errors.get()),
+        );
         let _ = writeln!(
             out,
             "# HELP ottl_agent_rule_generation The rule generation running.\n# TYPE ottl_agent_rule_generation gauge\nottl_agent_rule_generation {}",
             self.generation.get()
+        );
+        let _ = writeln!(
+            out,
+            "# HELP ottl_agent_rule_generations_refused_total Rule generations refused because they did not load or compile.\n# TYPE ottl_agent_rule_generations_refused_total counter\nottl_agent_rule_generations_refused_total {}",
+            self.generations_refused.get()
         );
         out
     }
@@ -232,5 +285,17 @@ mod tests {
         assert_eq!(exporter.unfinished(), 3);
         assert_eq!(stats.fail_unfinished(), 3);
         assert_eq!((exporter.failed.get(), exporter.unfinished()), (4, 0));
+    }
+
+    #[test]
+    fn only_the_last_generations_counters_are_kept() {
+        let stats = Stats::default();
+        for number in 1..=6 {
+            stats.generation_stats(number).items_in.add(number);
+        }
+        let text = stats.prometheus();
+        assert!(!text.contains("generation=\"2\""), "{text}");
+        assert!(text.contains("ottl_agent_rule_generation_incoming_items_total{generation=\"6\"} 6"), "{text}");
+        assert!(text.contains("ottl_agent_rule_generation_incoming_items_total{generation=\"3\"} 3"), "{text}");
     }
 }

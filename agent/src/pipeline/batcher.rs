@@ -1,0 +1,87 @@
+//! The batch processor: a task per batch processor of a pipeline, between two chains.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::chain::{Batch, Chain};
+use crate::batching::{append, count_items, split_off_front};
+use crate::config::BatchConfig;
+
+/// The batch processor: gathers batches until `send_batch_size` items or `timeout`, then
+/// sends them on in pieces of at most `send_batch_max_size`. Ends, flushing what it holds,
+/// when its input closes.
+///
+/// A batch of another generation than the one held (a reload happened) first flushes
+/// what is held, so that batches of two generations are never merged.
+pub fn start_batcher(config: BatchConfig, mut input: mpsc::Receiver<Batch>, downstream: Arc<Chain>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut pending: Option<Batch> = None;
+        let mut deadline = None;
+        loop {
+            let timeout = async {
+                match deadline {
+                    Some(deadline) => tokio::time::sleep_until(deadline).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                received = input.recv() => match received {
+                    Some(batch) => {
+                        // A reload happened: what is held finishes on its own generation.
+                        let reloaded = pending.as_ref().is_some_and(|held| !Arc::ptr_eq(&held.generation, &batch.generation));
+                        if let Some(held) = pending.take_if(|_| reloaded) {
+                            flush(held, &config, &downstream).await;
+                        }
+                        match &mut pending {
+                            None => {
+                                pending = Some(batch);
+                                deadline = Some(tokio::time::Instant::now() + config.timeout);
+                            }
+                            Some(held) => {
+                                let Batch { generation, telemetry } = batch;
+                                if let Some(unmerged) = append(&mut held.telemetry, telemetry) {
+                                    downstream.clone().push(Batch { generation, telemetry: unmerged }).await;
+                                }
+                            }
+                        }
+                        while pending.as_ref().is_some_and(|held| count_items(&held.telemetry) >= config.send_batch_size) {
+                            if let Some(held) = pending.as_mut() {
+                                let front = split_off_front(&mut held.telemetry, max_size(&config));
+                                downstream.clone().push(Batch { generation: held.generation.clone(), telemetry: front }).await;
+                            }
+                            if pending.as_ref().is_some_and(|held| count_items(&held.telemetry) == 0) {
+                                pending = None;
+                                deadline = None;
+                            }
+                        }
+                    }
+                    None => break,
+                },
+                () = timeout => {
+                    deadline = None;
+                    if let Some(held) = pending.take() {
+                        flush(held, &config, &downstream).await;
+                    }
+                }
+            }
+        }
+        if let Some(held) = pending.take() {
+            flush(held, &config, &downstream).await;
+        }
+    })
+}
+
+/// Sends everything held, in pieces of at most `send_batch_max_size`.
+async fn flush(mut held: Batch, config: &BatchConfig, downstream: &Arc<Chain>) {
+    while count_items(&held.telemetry) > 0 {
+        let front = split_off_front(&mut held.telemetry, max_size(config));
+        downstream.clone().push(Batch { generation: held.generation.clone(), telemetry: front }).await;
+    }
+}
+
+/// `send_batch_max_size`, where 0 means no limit.
+fn max_size(config: &BatchConfig) -> usize {
+    if config.send_batch_max_size > 0 { config.send_batch_max_size } else { usize::MAX }
+}

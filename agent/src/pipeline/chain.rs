@@ -1,0 +1,144 @@
+//! A chain: the processors between two batch processors (or a pipeline's ends), run in
+//! order on one batch with one generation, and what comes after them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ottl_runtime::otlp::Telemetry;
+use tokio::sync::mpsc;
+
+use crate::batching::{append, count_items};
+use crate::config::ComponentId;
+use crate::exporters::ExporterHandle;
+use crate::generation::{CompiledProcessor, Generation, ProcessorError};
+use crate::stats::Stats;
+
+/// A batch and the generation whose processors run on it, from the pipeline's first
+/// processor to its last: a reload never makes one record meet two generations, also not
+/// across a batch processor.
+pub struct Batch {
+    pub generation: Arc<Generation>,
+    pub telemetry: Telemetry,
+}
+
+/// What comes after a chain's processors.
+pub enum Next {
+    Exporters(Vec<ExporterHandle>),
+    Batcher(mpsc::Sender<Batch>),
+}
+
+/// What a chain's processors made of a batch: what goes on down the pipeline, and what
+/// `rules` processors routed to exporters.
+pub struct Processed {
+    pub telemetry: Telemetry,
+    pub routed: Vec<(ComponentId, Telemetry)>,
+}
+
+/// Processors run in order on one batch, then the batch goes on.
+pub struct Chain {
+    pub pipeline: String,
+    pub processors: Vec<ComponentId>,
+    pub next: Next,
+    /// Every exporter, for the routes of `rules` processors.
+    pub exporters: Arc<HashMap<ComponentId, ExporterHandle>>,
+    pub stats: Arc<Stats>,
+}
+
+impl Chain {
+    /// Runs the processors on a batch from a batcher and passes the result on. A batch a
+    /// processor fails (`error_mode: propagate`) is dropped and counted: it was
+    /// acknowledged long ago, and there is nobody left to refuse it to.
+    pub async fn push(self: Arc<Self>, Batch { generation, telemetry }: Batch) {
+        if self.processors.is_empty() {
+            return self.forward(&generation, Processed { telemetry, routed: Vec::new() }).await;
+        }
+        let (chain, pinned) = (self.clone(), generation.clone());
+        let items = count_items(&telemetry) as u64;
+        match tokio::task::spawn_blocking(move || chain.process(&pinned, telemetry)).await {
+            Ok(Ok(processed)) => self.forward(&generation, processed).await,
+            Ok(Err(error)) => {
+                self.stats.processor(&error.processor.0).dropped.add(items);
+                self.stats.generation_stats(generation.number).dropped.add(items);
+                tracing::error!(processor = %error.processor, pipeline = %self.pipeline, "batch dropped: {}", error.message);
+            }
+            Err(error) => tracing::error!(pipeline = %self.pipeline, %error, "a processor task failed"),
+        }
+    }
+
+    /// Every processor of the chain, as `generation` compiled them.
+    pub fn process(&self, generation: &Generation, mut telemetry: Telemetry) -> Result<Processed, ProcessorError> {
+        let mut routed = Vec::new();
+        let generation_stats = self.stats.generation_stats(generation.number);
+        for id in &self.processors {
+            let Some(processor) = generation.processors.get(id) else { continue };
+            let stats = self.stats.processor(&id.0);
+            let before = count_items(&telemetry) as u64;
+            stats.items_in.add(before);
+            generation_stats.items_in.add(before);
+            let mut warn = |message: String| {
+                stats.statement_errors.add(1);
+                generation_stats.statement_errors.add(1);
+                tracing::warn!(processor = %id, "{message}");
+            };
+            let processed = processor.process(id, telemetry, &mut warn).inspect_err(|_| {
+                stats.batch_errors.add(1);
+                generation_stats.batch_errors.add(1);
+            })?;
+            telemetry = processed.telemetry;
+            let mut left = count_items(&telemetry) as u64;
+            if let CompiledProcessor::Rules { routes, .. } = processor {
+                for (route, part) in processed.routed {
+                    let items = count_items(&part) as u64;
+                    left += items;
+                    match routes.get(&route) {
+                        Some(exporters) => {
+                            stats.routed.add(items);
+                            left -= items;
+                            routed.extend(exporters.iter().map(|exporter| (exporter.clone(), part.clone())));
+                        }
+                        // A route with no exporters continues down the pipeline.
+                        None => {
+                            if let Some(part) = append(&mut telemetry, part) {
+                                tracing::warn!(processor = %id, route, "routed profiles without a route's exporters are dropped");
+                                left -= count_items(&part) as u64;
+                            }
+                        }
+                    }
+                }
+            }
+            stats.dropped.add(before.saturating_sub(left));
+            generation_stats.dropped.add(before.saturating_sub(left));
+        }
+        Ok(Processed { telemetry, routed })
+    }
+
+    /// Sends routed parts to their exporters and the rest to the next batch processor
+    /// (with the generation it ran on) or to the pipeline's exporters.
+    pub async fn forward(&self, generation: &Arc<Generation>, Processed { telemetry, routed }: Processed) {
+        for (exporter, part) in routed {
+            match self.exporters.get(&exporter) {
+                Some(handle) => handle.send(part).await,
+                None => tracing::error!(%exporter, "route to an exporter that does not run"),
+            }
+        }
+        if count_items(&telemetry) == 0 {
+            return;
+        }
+        match &self.next {
+            Next::Batcher(batcher) => {
+                if batcher.send(Batch { generation: generation.clone(), telemetry }).await.is_err() {
+                    tracing::error!(pipeline = %self.pipeline, "batch processor stopped; batch lost");
+                }
+            }
+            Next::Exporters(exporters) => {
+                // Each exporter but the last gets a copy; the last takes the batch itself.
+                if let Some((last, others)) = exporters.split_last() {
+                    for exporter in others {
+                        exporter.send(telemetry.clone()).await;
+                    }
+                    last.send(telemetry).await;
+                }
+            }
+        }
+    }
+}
