@@ -7,6 +7,7 @@
 
 mod agent;
 mod batching;
+mod budget;
 mod config;
 mod exporters;
 mod generation;

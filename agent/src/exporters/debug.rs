@@ -18,9 +18,10 @@ pub(super) fn start(id: &ComponentId, verbosity: Verbosity, stats: Arc<Stats>) -
     let (handle, mut receiver) = queue(id, 64, stats.exporter(&id.0));
     let name = id.0.clone();
     let task = tokio::spawn(async move {
-        while let Some(telemetry) = receiver.recv().await {
-            let items = count_items(&telemetry);
-            let mut line = summary(&name, &telemetry, items);
+        while let Some(queued) = receiver.recv().await {
+            let telemetry = &queued.telemetry;
+            let items = count_items(telemetry);
+            let mut line = summary(&name, telemetry, items);
             if verbosity != Verbosity::Basic {
                 line.push('\n');
                 line.push_str(&telemetry.to_json().to_string());

@@ -21,8 +21,9 @@ pub(super) fn start(id: &ComponentId, path: &Path, stats: Arc<Stats>) -> Result<
     let shown_path = path.display().to_string();
     let task = tokio::spawn(async move {
         let mut out = std::io::BufWriter::new(file);
-        while let Some(telemetry) = receiver.recv().await {
-            let items = count_items(&telemetry) as u64;
+        while let Some(queued) = receiver.recv().await {
+            let telemetry = &queued.telemetry;
+            let items = count_items(telemetry) as u64;
             let mut line = telemetry.to_json().to_string();
             line.push('\n');
             let written = tokio::task::block_in_place(|| out.write_all(line.as_bytes()).and_then(|()| out.flush()));

@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::batching::count_items;
+use crate::budget::Reservation;
 use crate::config::{ComponentId, ExporterConfig};
 use crate::stats::{ExporterStats, Stats};
 
@@ -30,7 +31,7 @@ pub struct ExporterHandle {
 
 #[derive(Clone)]
 enum Route {
-    Queue(mpsc::Sender<Telemetry>),
+    Queue(mpsc::Sender<Queued>),
     /// An OTLP exporter with its sending queue disabled.
     Direct(Arc<otlp::OtlpExporter>),
 }
@@ -41,12 +42,13 @@ impl ExporterHandle {
     }
 
     /// Queues a batch, waiting while the queue is full (or, without a queue, exports it).
-    /// A batch the stopped exporter cannot take any more is counted as failed.
-    pub async fn send(&self, telemetry: Telemetry) {
+    /// The batch holds `reservation` until it is exported. A batch the stopped exporter
+    /// cannot take any more is counted as failed.
+    pub async fn send(&self, telemetry: Telemetry, reservation: Reservation) {
         let items = count_items(&telemetry) as u64;
         self.stats.accepted.add(items);
         match &self.route {
-            Route::Queue(sender) => match sender.send(telemetry).await {
+            Route::Queue(sender) => match sender.send(Queued { telemetry, _reservation: reservation }).await {
                 Ok(()) => self.stats.queue_size.increment(),
                 Err(_) => {
                     self.stats.failed.add(items);
@@ -81,15 +83,23 @@ fn queue(id: &ComponentId, capacity: usize, stats: Arc<ExporterStats>) -> (Expor
     (ExporterHandle { id: id.clone(), route: Route::Queue(sender), stats: stats.clone() }, QueueReceiver { receiver, stats })
 }
 
+/// A batch in an exporter's queue, with its share of the memory budget: given back when
+/// the exporter drops it, after the export.
+struct Queued {
+    telemetry: Telemetry,
+    _reservation: Reservation,
+}
+
 /// The exporter's end of its queue, keeping the queue-size gauge.
 struct QueueReceiver {
-    receiver: mpsc::Receiver<Telemetry>,
+    receiver: mpsc::Receiver<Queued>,
     stats: Arc<ExporterStats>,
 }
 
 impl QueueReceiver {
-    /// The next batch; `None` once the queue is closed and empty.
-    async fn recv(&mut self) -> Option<Telemetry> {
+    /// The next batch; `None` once the queue is closed and empty. Drop it only once it is
+    /// exported.
+    async fn recv(&mut self) -> Option<Queued> {
         let next = self.receiver.recv().await;
         if next.is_some() {
             self.stats.queue_size.decrement();

@@ -40,16 +40,18 @@ pub fn start_batcher(config: BatchConfig, mut input: mpsc::Receiver<Batch>, down
                                 deadline = Some(tokio::time::Instant::now() + config.timeout);
                             }
                             Some(held) => {
-                                let Batch { generation, telemetry } = batch;
-                                if let Some(unmerged) = append(&mut held.telemetry, telemetry) {
-                                    downstream.clone().push(Batch { generation, telemetry: unmerged }).await;
+                                let Batch { generation, reservation, telemetry } = batch;
+                                match append(&mut held.telemetry, telemetry) {
+                                    None => held.reservation.merge(reservation),
+                                    Some(unmerged) => {
+                                        downstream.clone().push(Batch { generation, reservation, telemetry: unmerged }).await;
+                                    }
                                 }
                             }
                         }
                         while pending.as_ref().is_some_and(|held| count_items(&held.telemetry) >= config.send_batch_size) {
                             if let Some(held) = pending.as_mut() {
-                                let front = split_off_front(&mut held.telemetry, max_size(&config));
-                                downstream.clone().push(Batch { generation: held.generation.clone(), telemetry: front }).await;
+                                downstream.clone().push(front_of(held, &config)).await;
                             }
                             if pending.as_ref().is_some_and(|held| count_items(&held.telemetry) == 0) {
                                 pending = None;
@@ -76,9 +78,15 @@ pub fn start_batcher(config: BatchConfig, mut input: mpsc::Receiver<Batch>, down
 /// Sends everything held, in pieces of at most `send_batch_max_size`.
 async fn flush(mut held: Batch, config: &BatchConfig, downstream: &Arc<Chain>) {
     while count_items(&held.telemetry) > 0 {
-        let front = split_off_front(&mut held.telemetry, max_size(config));
-        downstream.clone().push(Batch { generation: held.generation.clone(), telemetry: front }).await;
+        downstream.clone().push(front_of(&mut held, config)).await;
     }
+}
+
+/// The first `send_batch_max_size` items of what is held, as a batch of their own. It
+/// holds the whole reservation: which bytes were whose is not known after a merge.
+fn front_of(held: &mut Batch, config: &BatchConfig) -> Batch {
+    let telemetry = split_off_front(&mut held.telemetry, max_size(config));
+    Batch { generation: held.generation.clone(), reservation: held.reservation.clone(), telemetry }
 }
 
 /// `send_batch_max_size`, where 0 means no limit.

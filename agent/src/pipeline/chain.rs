@@ -8,16 +8,18 @@ use ottl_runtime::otlp::Telemetry;
 use tokio::sync::mpsc;
 
 use crate::batching::{append, count_items};
+use crate::budget::Reservation;
 use crate::config::ComponentId;
 use crate::exporters::ExporterHandle;
 use crate::generation::{CompiledProcessor, Generation, ProcessorError};
 use crate::stats::Stats;
 
-/// A batch and the generation whose processors run on it, from the pipeline's first
-/// processor to its last: a reload never makes one record meet two generations, also not
-/// across a batch processor.
+/// A batch, the generation whose processors run on it from the pipeline's first processor
+/// to its last (a reload never makes one record meet two generations, also not across a
+/// batch processor), and the share of the memory budget it holds until it is exported.
 pub struct Batch {
     pub generation: Arc<Generation>,
+    pub reservation: Reservation,
     pub telemetry: Telemetry,
 }
 
@@ -48,14 +50,14 @@ impl Chain {
     /// Runs the processors on a batch from a batcher and passes the result on. A batch a
     /// processor fails (`error_mode: propagate`) is dropped and counted: it was
     /// acknowledged long ago, and there is nobody left to refuse it to.
-    pub async fn push(self: Arc<Self>, Batch { generation, telemetry }: Batch) {
+    pub async fn push(self: Arc<Self>, Batch { generation, reservation, telemetry }: Batch) {
         if self.processors.is_empty() {
-            return self.forward(&generation, Processed { telemetry, routed: Vec::new() }).await;
+            return self.forward(&generation, &reservation, Processed { telemetry, routed: Vec::new() }).await;
         }
         let (chain, pinned) = (self.clone(), generation.clone());
         let items = count_items(&telemetry) as u64;
         match tokio::task::spawn_blocking(move || chain.process(&pinned, telemetry)).await {
-            Ok(Ok(processed)) => self.forward(&generation, processed).await,
+            Ok(Ok(processed)) => self.forward(&generation, &reservation, processed).await,
             Ok(Err(error)) => {
                 self.stats.processor(&error.processor.0).dropped.add(items);
                 self.stats.generation_stats(generation.number).dropped.add(items);
@@ -113,11 +115,13 @@ impl Chain {
     }
 
     /// Sends routed parts to their exporters and the rest to the next batch processor
-    /// (with the generation it ran on) or to the pipeline's exporters.
-    pub async fn forward(&self, generation: &Arc<Generation>, Processed { telemetry, routed }: Processed) {
+    /// (with the generation it ran on) or to the pipeline's exporters; each holds
+    /// `reservation` until it is done with.
+    pub async fn forward(&self, generation: &Arc<Generation>, reservation: &Reservation, processed: Processed) {
+        let Processed { telemetry, routed } = processed;
         for (exporter, part) in routed {
             match self.exporters.get(&exporter) {
-                Some(handle) => handle.send(part).await,
+                Some(handle) => handle.send(part, reservation.clone()).await,
                 None => tracing::error!(%exporter, "route to an exporter that does not run"),
             }
         }
@@ -126,7 +130,8 @@ impl Chain {
         }
         match &self.next {
             Next::Batcher(batcher) => {
-                if batcher.send(Batch { generation: generation.clone(), telemetry }).await.is_err() {
+                let batch = Batch { generation: generation.clone(), reservation: reservation.clone(), telemetry };
+                if batcher.send(batch).await.is_err() {
                     tracing::error!(pipeline = %self.pipeline, "batch processor stopped; batch lost");
                 }
             }
@@ -134,9 +139,9 @@ impl Chain {
                 // Each exporter but the last gets a copy; the last takes the batch itself.
                 if let Some((last, others)) = exporters.split_last() {
                     for exporter in others {
-                        exporter.send(telemetry.clone()).await;
+                        exporter.send(telemetry.clone(), reservation.clone()).await;
                     }
-                    last.send(telemetry).await;
+                    last.send(telemetry, reservation.clone()).await;
                 }
             }
         }

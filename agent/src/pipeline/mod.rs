@@ -6,9 +6,9 @@
 //! the last) and hands the result to
 //! the next batcher, or to the exporters. The chain before a pipeline's first batch
 //! processor runs before the request is acknowledged, as in the collector, so that a
-//! processor's `propagate` error reaches the client. Memory is bounded twice: by a budget of bytes in
-//! flight that receivers reserve before they acknowledge (full: they push back), and by the
-//! exporters' bounded queues, which make the chains wait.
+//! processor's `propagate` error reaches the client. Memory is bounded by the budget
+//! (`crate::budget`): receivers reserve a request's bytes before they acknowledge it (full:
+//! they push back), and the data holds them until it is exported.
 
 mod batcher;
 mod chain;
@@ -17,9 +17,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use ottl_runtime::otlp::{Signal, Telemetry};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use crate::budget::{Budget, Exhausted};
 use crate::config::{BatchConfig, ComponentId, Config};
 use crate::exporters::ExporterHandle;
 use crate::generation::{CurrentGeneration, Generation};
@@ -46,15 +47,11 @@ pub struct Pipelines {
     entries: HashMap<(ComponentId, Signal), Vec<Arc<Chain>>>,
     /// The rules; each request runs on the generation current when it arrives.
     generation: CurrentGeneration,
-    /// Bytes in flight between receivers and exporter queues.
-    budget: Arc<Semaphore>,
-    budget_bytes: usize,
+    /// Bytes held from acceptance until export.
+    budget: Budget,
     /// The batchers, awaited at shutdown after the receivers stop.
     batchers: Vec<JoinHandle<()>>,
 }
-
-/// Receivers account bytes in KiB units of the budget semaphore.
-const BUDGET_UNIT: usize = 1024;
 
 impl Pipelines {
     /// Builds every pipeline of `config` over running exporters.
@@ -101,8 +98,7 @@ impl Pipelines {
                 };
             }
         }
-        let units = (budget_bytes / BUDGET_UNIT).max(1);
-        Pipelines { entries, generation, budget: Arc::new(Semaphore::new(units)), budget_bytes, batchers }
+        Pipelines { entries, generation, budget: Budget::new(budget_bytes), batchers }
     }
 
     /// Hands a batch of `bytes` encoded bytes to every pipeline `receiver` feeds for its
@@ -115,34 +111,27 @@ impl Pipelines {
     /// would already have passed the request to the pipelines before the failing one).
     pub async fn submit(&self, receiver: &ComponentId, telemetry: Telemetry, bytes: usize) -> Result<(), Refusal> {
         let Some(chains) = self.entries.get(&(receiver.clone(), telemetry.signal())) else { return Ok(()) };
-        let units = bytes.div_ceil(BUDGET_UNIT).clamp(1, self.budget_bytes / BUDGET_UNIT).max(1);
-        let permit = match self.budget.clone().try_acquire_many_owned(units as u32) {
-            Ok(permit) => Arc::new(permit),
-            Err(tokio::sync::TryAcquireError::NoPermits) => return Err(Refusal::Full),
-            Err(tokio::sync::TryAcquireError::Closed) => return Err(Refusal::Stopping),
-        };
+        let reservation = self.budget.try_reserve(bytes).map_err(|exhausted| match exhausted {
+            Exhausted::Full => Refusal::Full,
+            Exhausted::Closed => Refusal::Stopping,
+        })?;
         let generation = self.generation.load_full();
         for (chain, processed) in chains.iter().zip(process_all(chains, &generation, telemetry).await?) {
-            let (chain, generation, permit) = (chain.clone(), generation.clone(), permit.clone());
-            tokio::spawn(async move {
-                chain.forward(&generation, processed).await;
-                drop(permit);
-            });
+            let (chain, generation, reservation) = (chain.clone(), generation.clone(), reservation.clone());
+            tokio::spawn(async move { chain.forward(&generation, &reservation, processed).await });
         }
         Ok(())
     }
 
-    /// Stops taking data and waits until every batch in flight has reached an exporter
-    /// queue, and every batcher has flushed.
+    /// Stops taking data and waits until everything accepted has been exported (or given
+    /// up on): the batch processors flush, then every reservation comes back.
     pub async fn drain(self) {
-        let units = (self.budget_bytes / BUDGET_UNIT).max(1) as u32;
-        // Every permit back means nothing is in flight any more.
-        let _all = self.budget.acquire_many(units).await;
-        self.budget.close();
+        // Closing the chains' inputs ends each batcher once it has flushed.
         drop(self.entries);
         for batcher in self.batchers {
             let _ = batcher.await;
         }
+        self.budget.wait_until_returned().await;
     }
 }
 

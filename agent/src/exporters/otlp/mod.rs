@@ -117,8 +117,9 @@ pub(super) fn start(id: &ComponentId, config: &OtlpExporterConfig, stats: &Stats
                 loop {
                     // The lock is held only while waiting for the next batch.
                     let next = receiver.lock().await.recv().await;
-                    let Some(telemetry) = next else { break };
-                    exporter.export(telemetry).await;
+                    let Some(queued) = next else { break };
+                    // The batch's reservation is given back once it is exported.
+                    exporter.export(queued.telemetry).await;
                 }
             })
         })
