@@ -68,8 +68,6 @@ pub enum CompiledProcessor {
     Ottl { programs: Vec<SignalProgram>, prunes_empty: bool },
     /// rules: one program, and the exporters of each route.
     Rules { program: SignalProgram, routes: BTreeMap<String, Vec<ComponentId>> },
-    /// batch: not a transformation; the pipeline builds a batcher from its config.
-    Batch,
 }
 
 /// What a processor made of a batch: what goes on down the pipeline, and what rules
@@ -120,7 +118,7 @@ impl CompiledProcessor {
                 let outputs = program.program.run(telemetry, warn).map_err(fail)?;
                 Ok(Processed { telemetry: outputs.default, routed: outputs.routes.into_iter().collect() })
             }
-            CompiledProcessor::Rules { .. } | CompiledProcessor::Batch => Ok(Processed { telemetry, routed: Vec::new() }),
+            CompiledProcessor::Rules { .. } => Ok(Processed { telemetry, routed: Vec::new() }),
         }
     }
 }
@@ -180,7 +178,8 @@ impl Generation {
                         routes: routes.clone(),
                     }
                 }
-                ProcessorConfig::Batch(_) => CompiledProcessor::Batch,
+                // Not transformations: the pipeline builds them from their config.
+                ProcessorConfig::Batch(_) | ProcessorConfig::MemoryLimiter(_) => continue,
             };
             processors.insert(id.clone(), compiled);
         }

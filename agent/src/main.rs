@@ -11,6 +11,7 @@ mod budget;
 mod config;
 mod exporters;
 mod generation;
+mod memory_limiter;
 mod pipeline;
 mod receivers;
 mod rpc_status;

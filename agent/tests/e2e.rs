@@ -228,3 +228,61 @@ service:
     assert!(!output.status.success(), "a drain that times out is a failed stop: {stderr}");
     assert!(stderr.contains("3 items the exporters still held are counted as failed"), "{stderr}");
 }
+
+#[test]
+fn a_memory_limiter_refuses_data_while_the_agent_is_above_its_soft_limit() {
+    let dir = temp_dir("memory-limiter");
+    let http = free_port();
+    // No agent fits in 2 MiB: the tight limiter refuses from its first check on; the
+    // loose one never does.
+    let config = format!(
+        r#"
+receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:{http}
+processors:
+  memory_limiter/tight:
+    check_interval: 50ms
+    limit_mib: 2
+  memory_limiter/loose:
+    check_interval: 50ms
+    limit_percentage: 100
+    spike_limit_percentage: 1
+exporters:
+  file/logs:
+    path: logs.json
+  file/traces:
+    path: traces.json
+service:
+  telemetry:
+    metrics:
+      level: none
+  pipelines:
+    logs:
+      receivers: [otlp]
+      processors: [memory_limiter/tight]
+      exporters: [file/logs]
+    traces:
+      receivers: [otlp]
+      processors: [memory_limiter/loose]
+      exporters: [file/traces]
+"#
+    );
+    let running = Running::start(&dir, &config, &[http]);
+    let json = [("Content-Type", "application/json")];
+    let refused = common::poll_until(|| post(http, "/v1/logs", &json, json_logs(&[("x", "info")]).as_bytes()).0 == 503);
+    assert!(refused, "the tight limiter refuses logs");
+    let (status, headers, _) = post(http, "/v1/logs", &json, json_logs(&[("y", "info")]).as_bytes());
+    assert_eq!(status, 503);
+    assert!(headers.iter().any(|(name, _)| name == "retry-after"), "{headers:?}");
+    let spans = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"s"}]}]}]}"#;
+    assert_eq!(post(http, "/v1/traces", &json, spans.as_bytes()).0, 200, "the loose limiter lets traces through");
+    let output = running.stop();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("memory above the soft limit; refusing data"), "{stderr}");
+    assert!(bodies(&dir.join("logs.json")).is_empty(), "no refused log arrives");
+    assert!(std::fs::read_to_string(dir.join("traces.json")).unwrap().contains("eee19b7ec3c1b174"));
+}

@@ -11,6 +11,7 @@ use ottl_compiler::schema::Context;
 use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_grammar::Code;
 
+use super::memory_limiter;
 use super::read::{At, Reader};
 use super::{
     BatchConfig, ComponentId, Compression, Config, ExporterConfig, FileReport, GrpcServerConfig, HttpServerConfig, LoadOptions,
@@ -20,7 +21,7 @@ use super::{
 use ottl_runtime::otlp::Signal;
 
 const RECEIVERS: &[&str] = &["otlp"];
-const PROCESSORS: &[&str] = &["transform", "filter", "batch", "rules"];
+const PROCESSORS: &[&str] = &["transform", "filter", "batch", "memory_limiter", "rules"];
 const EXPORTERS: &[&str] = &["otlp", "otlp_grpc", "otlphttp", "otlp_http", "file", "debug"];
 const TOP_LEVEL: &[&str] = &["receivers", "processors", "exporters", "extensions", "connectors", "service"];
 
@@ -191,6 +192,7 @@ fn processor(
             Some(ProcessorConfig::Ottl { rule_sets: Vec::new(), prunes_empty: true })
         }
         "batch" => batch(reader, at, id).map(ProcessorConfig::Batch),
+        "memory_limiter" => memory_limiter::memory_limiter(reader, at, id).map(ProcessorConfig::MemoryLimiter),
         _ => rules_processor(reader, at, id, options, reports, references),
     }
 }

@@ -8,6 +8,7 @@
 
 mod components;
 pub mod env;
+mod memory_limiter;
 mod read;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,8 @@ use ottl_runtime::otlp::Signal;
 
 pub use components::resolve_address;
 use read::Reader;
+
+pub use memory_limiter::MemoryLimiterConfig;
 
 /// The embedded default: OTLP on localhost, `rules.ottl` of the working directory when it
 /// exists, the debug exporter.
@@ -107,6 +110,8 @@ pub enum ProcessorConfig {
         prunes_empty: bool,
     },
     Batch(BatchConfig),
+    /// `memory_limiter`: refuses data while the agent's memory is above its soft limit.
+    MemoryLimiter(MemoryLimiterConfig),
     /// The rule-form processor: every rule of its files and inline statements, and where
     /// each route goes.
     Rules {

@@ -50,12 +50,17 @@ fn a_minimal_config_loads_with_the_collector_defaults() {
 #[test]
 fn unknown_components_keys_and_values_are_refused_at_their_positions() {
     let yaml = format!(
-        "{PIPELINE}\nprocessors:\n  batch:\n    timeout: soon\n    send_batch_sise: 10\n  memory_limiter:\n    limit_mib: 10\nextensions:\n  health_check:\n"
+        "{PIPELINE}\nprocessors:\n  batch:\n    timeout: soon\n    send_batch_sise: 10\n  memory_limiter:\n    limit_mib: 10\n  probabilistic_sampler:\n    sampling_percentage: 10\nextensions:\n  health_check:\n"
     );
     let found = problems(&loaded(&yaml));
     assert!(found.contains(&"E0912 \"soon\": `timeout` must be a duration, not `soon`".to_string()), "{found:?}");
     assert!(found.contains(&"E0911 \"send_batch_sise\": `batch` has no setting `send_batch_sise`".to_string()), "{found:?}");
-    assert!(found.contains(&"E0910 \"memory_limiter\": the agent has no processor `memory_limiter`".to_string()), "{found:?}");
+    assert!(
+        found.contains(&"E0910 \"probabilistic_sampler\": the agent has no processor `probabilistic_sampler`".to_string()),
+        "{found:?}"
+    );
+    let limiter = "E0912 \"memory_limiter\": `memory_limiter`: 'check_interval' must be greater than zero";
+    assert!(found.contains(&limiter.to_string()), "the collector's own check: {found:?}");
     assert!(found.contains(&"E0910 \"health_check\": the agent has no extension `health_check`".to_string()), "{found:?}");
     let help =
         loaded(&yaml).reports[0].diagnostics.iter().find(|d| d.message.contains("send_batch_sise")).and_then(|d| d.help.clone());

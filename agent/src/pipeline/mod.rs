@@ -21,9 +21,10 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::budget::{Budget, Exhausted};
-use crate::config::{BatchConfig, ComponentId, Config};
+use crate::config::{BatchConfig, ComponentId, Config, ProcessorConfig};
 use crate::exporters::ExporterHandle;
 use crate::generation::{CurrentGeneration, Generation};
+use crate::memory_limiter::MemoryLimiter;
 use crate::stats::Stats;
 use batcher::start_batcher;
 use chain::{Chain, Next, Processed};
@@ -42,9 +43,20 @@ pub enum Refusal {
     Failed(String),
 }
 
+/// Where a receiver's data of one signal goes: the first chain of each pipeline, and the
+/// memory limiters of those pipelines.
+#[derive(Default)]
+struct Entry {
+    chains: Vec<Arc<Chain>>,
+    /// Every `memory_limiter` of the pipelines, wherever it stands in the processor list:
+    /// applied at the door, it refuses data instead of dropping what a batch processor
+    /// already acknowledged.
+    limiters: Vec<Arc<MemoryLimiter>>,
+}
+
 /// Every pipeline, by the receivers that feed it.
 pub struct Pipelines {
-    entries: HashMap<(ComponentId, Signal), Vec<Arc<Chain>>>,
+    entries: HashMap<(ComponentId, Signal), Entry>,
     /// The rules; each request runs on the generation current when it arrives.
     generation: CurrentGeneration,
     /// Bytes held from acceptance until export.
@@ -62,14 +74,19 @@ impl Pipelines {
         stats: Arc<Stats>,
         budget_bytes: usize,
     ) -> Pipelines {
-        let mut entries: HashMap<(ComponentId, Signal), Vec<Arc<Chain>>> = HashMap::new();
+        let mut entries: HashMap<(ComponentId, Signal), Entry> = HashMap::new();
         let mut batchers = Vec::new();
+        // One limiter per component, shared by the pipelines that list it.
+        let mut limiters: HashMap<ComponentId, Arc<MemoryLimiter>> = HashMap::new();
         for pipeline in &config.pipelines {
             // Cut the processor list at its batch processors, building from the end.
             let mut segments: Vec<(Vec<ComponentId>, Option<BatchConfig>)> = vec![(Vec::new(), None)];
+            let mut pipeline_limiters = Vec::new();
             for id in &pipeline.processors {
                 match config.processors.get(id) {
-                    Some(crate::config::ProcessorConfig::Batch(batch)) => segments.push((Vec::new(), Some(batch.clone()))),
+                    Some(ProcessorConfig::Batch(batch)) => segments.push((Vec::new(), Some(batch.clone()))),
+                    Some(ProcessorConfig::MemoryLimiter(limiter)) => pipeline_limiters
+                        .push(limiters.entry(id.clone()).or_insert_with(|| MemoryLimiter::start(id, limiter)).clone()),
                     _ => segments.last_mut().map_or((), |segment| segment.0.push(id.clone())),
                 }
             }
@@ -91,7 +108,9 @@ impl Pipelines {
                     }
                     None => {
                         for receiver in &pipeline.receivers {
-                            entries.entry((receiver.clone(), pipeline.signal)).or_default().push(chain.clone());
+                            let entry = entries.entry((receiver.clone(), pipeline.signal)).or_default();
+                            entry.chains.push(chain.clone());
+                            entry.limiters.extend(pipeline_limiters.iter().cloned());
                         }
                         break;
                     }
@@ -102,7 +121,8 @@ impl Pipelines {
     }
 
     /// Hands a batch of `bytes` encoded bytes to every pipeline `receiver` feeds for its
-    /// signal. Refuses at once when the budget of bytes in flight is spent. Otherwise the
+    /// signal. Refuses at once when a memory limiter of those pipelines is above its soft
+    /// limit, or when the budget of bytes in flight is spent. Otherwise the
     /// processors before each pipeline's first batch processor run on it, and it returns
     /// once every pipeline took the result: the receiver may then acknowledge it.
     ///
@@ -110,7 +130,10 @@ impl Pipelines {
     /// queues anything, so the client's retry duplicates nothing (the collector's fan-out
     /// would already have passed the request to the pipelines before the failing one).
     pub async fn submit(&self, receiver: &ComponentId, telemetry: Telemetry, bytes: usize) -> Result<(), Refusal> {
-        let Some(chains) = self.entries.get(&(receiver.clone(), telemetry.signal())) else { return Ok(()) };
+        let Some(Entry { chains, limiters }) = self.entries.get(&(receiver.clone(), telemetry.signal())) else { return Ok(()) };
+        if limiters.iter().any(|limiter| limiter.refuses()) {
+            return Err(Refusal::Full);
+        }
         let reservation = self.budget.try_reserve(bytes).map_err(|exhausted| match exhausted {
             Exhausted::Full => Refusal::Full,
             Exhausted::Closed => Refusal::Stopping,
