@@ -13,9 +13,10 @@ use ottl_compiler::render;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
 
-use crate::config::{self, ComponentId, Config, LoadOptions, Loaded, ReceiverConfig};
+use crate::config::{self, ComponentId, Config, ExtensionConfig, LoadOptions, Loaded, ReceiverConfig};
 use crate::exporters;
 use crate::generation::{Backend, CurrentGeneration, Generation};
+use crate::health_check::{self, Health};
 use crate::pipeline::Pipelines;
 use crate::receivers::{Intake, otlp};
 use crate::stats::Stats;
@@ -78,7 +79,13 @@ pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_t
     let pipelines = Arc::new(Pipelines::build(&config, Arc::new(handles), generation.clone(), stats.clone(), IN_FLIGHT_BUDGET));
 
     let (stop, stopping) = watch::channel(false);
+    let health = Arc::new(Health::default());
     let mut servers = Vec::new();
+    for id in &config.service_extensions {
+        if let Some(ExtensionConfig::HealthCheck(health_check)) = config.extensions.get(id) {
+            servers.push(health_check::bind(&id.0, health_check.clone(), health.clone(), stopping.clone()).await?);
+        }
+    }
     for (id, receiver) in &config.receivers {
         let ReceiverConfig::Otlp(otlp_config) = receiver;
         let intake = Intake::new(id.clone(), pipelines.clone(), &stats);
@@ -93,9 +100,11 @@ pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_t
         running.push(tokio::spawn(server));
     }
 
+    health.set_ready(true);
     wait_for_stop(&source, &config, backend, &generation, &stats).await;
 
     tracing::info!("stopping: receivers first, then draining the pipelines");
+    health.set_ready(false);
     let _ = stop.send(true);
     for mut server in running {
         // Requests in progress get a moment to finish; an idle keep-alive connection does

@@ -11,6 +11,7 @@ mod budget;
 mod config;
 mod exporters;
 mod generation;
+mod health_check;
 mod memory_limiter;
 mod pipeline;
 mod receivers;

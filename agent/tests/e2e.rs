@@ -286,3 +286,49 @@ service:
     assert!(bodies(&dir.join("logs.json")).is_empty(), "no refused log arrives");
     assert!(std::fs::read_to_string(dir.join("traces.json")).unwrap().contains("eee19b7ec3c1b174"));
 }
+
+#[test]
+fn the_health_check_answers_as_the_collectors_does() {
+    let dir = temp_dir("health-check");
+    let (http, health, custom) = (free_port(), free_port(), free_port());
+    let config = format!(
+        r#"
+receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:{http}
+extensions:
+  health_check:
+    endpoint: 127.0.0.1:{health}
+  health_check/custom:
+    endpoint: 127.0.0.1:{custom}
+    path: /health/status
+    response_body:
+      healthy: I'm good
+exporters:
+  debug:
+service:
+  extensions: [health_check, health_check/custom]
+  telemetry:
+    metrics:
+      level: none
+  pipelines:
+    logs:
+      receivers: [otlp]
+      exporters: [debug]
+"#
+    );
+    let running = Running::start(&dir, &config, &[http, health, custom]);
+    let (status, headers, body) = get(health, "/");
+    assert_eq!(status, 200);
+    assert!(headers.iter().any(|(k, v)| k == "content-type" && v == "application/json"), "{headers:?}");
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["status"], "Server available");
+    assert!(json["upSince"].as_str().unwrap().ends_with('Z'), "{json}");
+    assert!(json["uptime"].as_str().unwrap().ends_with('s'), "a Go duration: {json}");
+    let (status, _, body) = get(custom, "/health/status");
+    assert_eq!((status, body.as_slice()), (200, b"I'm good".as_slice()));
+    assert_eq!(get(custom, "/").0, 404, "only the configured path answers");
+    assert!(running.stop().status.success());
+}

@@ -22,5 +22,7 @@ pub mod types;
 pub mod value;
 
 pub use error::{Error, Result};
+/// Go's `time.Duration.String` (`1h2m3.5s`), for what the agent reports as the collector does.
+pub use go::fmt::go_duration;
 pub use hierarchy::Context;
 pub use value::{Map, Value};

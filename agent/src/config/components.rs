@@ -11,6 +11,7 @@ use ottl_compiler::schema::Context;
 use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_grammar::Code;
 
+use super::extensions::{self, EXTENSIONS};
 use super::memory_limiter;
 use super::read::{At, Reader};
 use super::{
@@ -39,6 +40,7 @@ enum Section {
     Receiver,
     Processor,
     Exporter,
+    Extension,
 }
 
 impl Section {
@@ -47,6 +49,7 @@ impl Section {
             Section::Receiver => "receiver",
             Section::Processor => "processor",
             Section::Exporter => "exporter",
+            Section::Extension => "extension",
         }
     }
 }
@@ -80,8 +83,14 @@ pub(super) fn read(reader: &mut Reader<'_>, options: &LoadOptions<'_>, reports: 
                     }
                 }
             }
-            // Extensions and connectors: none yet, so any component is refused by name.
-            "extensions" => drop(components(reader, at, "extension", &[])),
+            "extensions" => {
+                for (id, at) in components(reader, at, "extension", EXTENSIONS) {
+                    if let Some(extension) = extensions::extension(reader, at, &id) {
+                        config.extensions.insert(id, extension);
+                    }
+                }
+            }
+            // Connectors: none yet, so any component is refused by name.
             "connectors" => drop(components(reader, at, "connector", &[])),
             _ => service(reader, at, &mut config, &mut references),
         }
@@ -482,12 +491,10 @@ fn service(reader: &mut Reader<'_>, at: At, config: &mut Config, references: &mu
             "telemetry" => config.telemetry = telemetry(reader, at).unwrap_or_default(),
             _ => {
                 for (name, at) in reader.strings(at, "`service::extensions`") {
-                    reader.error(
-                        Code::UnsupportedComponent,
-                        at,
-                        format!("the agent has no extension `{name}`"),
-                        "remove it from service::extensions",
-                    );
+                    let id = ComponentId(name);
+                    let by = "`service::extensions`".to_string();
+                    references.push(Reference { section: Section::Extension, id: id.clone(), at, by });
+                    config.service_extensions.push(id);
                 }
             }
         }
@@ -518,10 +525,10 @@ fn pipeline(reader: &mut Reader<'_>, at: At, id: String, references: &mut Vec<Re
             references.push(Reference { section, id: ComponentId(name.clone()), at, by });
             ids.push(ComponentId(name));
         }
-        match section {
-            Section::Receiver => pipeline.receivers = ids,
-            Section::Processor => pipeline.processors = ids,
-            Section::Exporter => pipeline.exporters = ids,
+        match key.as_str() {
+            "receivers" => pipeline.receivers = ids,
+            "processors" => pipeline.processors = ids,
+            _ => pipeline.exporters = ids,
         }
     }
     if pipeline.receivers.is_empty() || pipeline.exporters.is_empty() {
@@ -584,6 +591,7 @@ fn check_references(reader: &mut Reader<'_>, config: &Config, references: &[Refe
             Section::Receiver => config.receivers.contains_key(&reference.id),
             Section::Processor => config.processors.contains_key(&reference.id),
             Section::Exporter => config.exporters.contains_key(&reference.id),
+            Section::Extension => config.extensions.contains_key(&reference.id),
         };
         if !defined {
             let what = reference.section.name();

@@ -8,6 +8,7 @@
 
 mod components;
 pub mod env;
+mod extensions;
 mod memory_limiter;
 mod read;
 
@@ -27,6 +28,7 @@ use ottl_runtime::otlp::Signal;
 pub use components::resolve_address;
 use read::Reader;
 
+pub use extensions::{ExtensionConfig, HealthCheckConfig};
 pub use memory_limiter::MemoryLimiterConfig;
 
 /// The embedded default: OTLP on localhost, `rules.ottl` of the working directory when it
@@ -58,6 +60,9 @@ pub struct Config {
     pub receivers: BTreeMap<ComponentId, ReceiverConfig>,
     pub processors: BTreeMap<ComponentId, ProcessorConfig>,
     pub exporters: BTreeMap<ComponentId, ExporterConfig>,
+    /// Every extension defined; those listed under `service::extensions` run.
+    pub extensions: BTreeMap<ComponentId, ExtensionConfig>,
+    pub service_extensions: Vec<ComponentId>,
     pub pipelines: Vec<PipelineConfig>,
     pub telemetry: TelemetryConfig,
 }

@@ -50,7 +50,7 @@ fn a_minimal_config_loads_with_the_collector_defaults() {
 #[test]
 fn unknown_components_keys_and_values_are_refused_at_their_positions() {
     let yaml = format!(
-        "{PIPELINE}\nprocessors:\n  batch:\n    timeout: soon\n    send_batch_sise: 10\n  memory_limiter:\n    limit_mib: 10\n  probabilistic_sampler:\n    sampling_percentage: 10\nextensions:\n  health_check:\n"
+        "{PIPELINE}\nprocessors:\n  batch:\n    timeout: soon\n    send_batch_sise: 10\n  memory_limiter:\n    limit_mib: 10\n  probabilistic_sampler:\n    sampling_percentage: 10\nextensions:\n  pprof:\n"
     );
     let found = problems(&loaded(&yaml));
     assert!(found.contains(&"E0912 \"soon\": `timeout` must be a duration, not `soon`".to_string()), "{found:?}");
@@ -61,7 +61,7 @@ fn unknown_components_keys_and_values_are_refused_at_their_positions() {
     );
     let limiter = "E0912 \"memory_limiter\": `memory_limiter`: 'check_interval' must be greater than zero";
     assert!(found.contains(&limiter.to_string()), "the collector's own check: {found:?}");
-    assert!(found.contains(&"E0910 \"health_check\": the agent has no extension `health_check`".to_string()), "{found:?}");
+    assert!(found.contains(&"E0910 \"pprof\": the agent has no extension `pprof`".to_string()), "{found:?}");
     let help =
         loaded(&yaml).reports[0].diagnostics.iter().find(|d| d.message.contains("send_batch_sise")).and_then(|d| d.help.clone());
     assert!(help.is_some_and(|h| h.starts_with("did you mean `send_batch_size`?")));
@@ -178,4 +178,28 @@ fn retry_numbers_are_checked_as_the_collector_checks_them() {
     assert!(found.contains(&"E0912 \"0\": `multiplier` must be positive, not `0`".to_string()), "{found:?}");
     let found = problems(&loaded(&yaml("randomization_factor: 1.5")));
     assert!(found.contains(&"E0912 \"1.5\": `randomization_factor` must be within [0, 1], not `1.5`".to_string()), "{found:?}");
+}
+
+#[test]
+fn the_health_check_extension_runs_when_the_service_lists_it() {
+    let yaml = format!(
+        "{PIPELINE}  extensions: [health_check, health_check/custom]\nextensions:\n  health_check:\n  health_check/custom:\n    endpoint: 127.0.0.1:0\n    path: /health/status\n    response_body:\n      healthy: I'm good\n    check_collector_pipeline:\n      enabled: false\n"
+    );
+    let loaded = loaded(&yaml);
+    assert!(!loaded.has_errors(), "{:?}", problems(&loaded));
+    assert_eq!(loaded.config.service_extensions.len(), 2);
+    let ExtensionConfig::HealthCheck(default) = &loaded.config.extensions[&ComponentId("health_check".into())];
+    assert_eq!((default.endpoint.as_str(), default.path.as_str()), ("localhost:13133", "/"));
+    let ExtensionConfig::HealthCheck(custom) = &loaded.config.extensions[&ComponentId("health_check/custom".into())];
+    assert_eq!((custom.path.as_str(), custom.healthy_body.as_deref()), ("/health/status", Some("I'm good")));
+
+    let wrong = format!(
+        "{PIPELINE}  extensions: [health_check/missing]\nextensions:\n  health_check:\n    tls: {{}}\n    check_collector_pipeline:\n      enabled: true\n"
+    );
+    let found = problems(&self::loaded(&wrong));
+    assert!(found.iter().any(|p| p.starts_with("E0911 \"tls\": `health_check` has no setting `tls`")), "{found:?}");
+    assert!(found.iter().any(|p| p.starts_with("E0912 \"true\": the agent does not check pipelines")), "{found:?}");
+    let missing =
+        "E0913 \"health_check/missing\": `service::extensions` uses extension `health_check/missing`, which is not defined";
+    assert!(found.contains(&missing.to_string()), "{found:?}");
 }

@@ -814,7 +814,7 @@ fn with_point(number: &str, verb: char, precision: Option<usize>) -> String {
 }
 
 /// Go's `time.Duration.String`: `1h2m3.5s`, `1.5ms`, `0s`.
-fn go_duration(nanos: i64) -> String {
+pub fn go_duration(nanos: i64) -> String {
     if nanos == 0 {
         return "0s".to_string();
     }

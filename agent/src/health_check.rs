@@ -1,0 +1,82 @@
+//! The `health_check` extension: `GET` on its path answers 200 while the agent runs and
+//! 503 while it starts or stops, with the collector's JSON (`{"status": "Server
+//! available", "upSince": ..., "uptime": ...}`) or the configured bodies. Orchestrators
+//! probe it as they probe the collector's.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::{Instant, SystemTime};
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::watch;
+
+use crate::config::{HealthCheckConfig, resolve_address};
+use crate::receivers::otlp::Server;
+
+/// Whether the agent is ready, and since when.
+#[derive(Default)]
+pub struct Health {
+    ready_since: Mutex<Option<(SystemTime, Instant)>>,
+}
+
+impl Health {
+    pub fn set_ready(&self, ready: bool) {
+        let mut since = self.ready_since.lock().unwrap_or_else(PoisonError::into_inner);
+        *since = ready.then(|| since.unwrap_or_else(|| (SystemTime::now(), Instant::now())));
+    }
+
+    fn answer(&self, config: &HealthCheckConfig) -> Response {
+        let since = *self.ready_since.lock().unwrap_or_else(PoisonError::into_inner);
+        let (status, custom) = match since {
+            Some(_) => (StatusCode::OK, &config.healthy_body),
+            None => (StatusCode::SERVICE_UNAVAILABLE, &config.unhealthy_body),
+        };
+        if let Some(body) = custom {
+            return (status, body.clone()).into_response();
+        }
+        let body = match since {
+            Some((wall, monotonic)) => serde_json::json!({
+                "status": "Server available",
+                "upSince": humantime_rfc3339(wall),
+                "uptime": ottl_runtime::go_duration(i64::try_from(monotonic.elapsed().as_nanos()).unwrap_or(i64::MAX)),
+            }),
+            // Go's zero time, as the collector marshals it when not ready.
+            None => serde_json::json!({ "status": "Server not available", "upSince": "0001-01-01T00:00:00Z", "uptime": "" }),
+        };
+        (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    }
+}
+
+/// RFC 3339 with nanoseconds, in UTC, as Go marshals a `time.Time`.
+fn humantime_rfc3339(time: SystemTime) -> String {
+    let since_epoch = time.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    let seconds = i64::try_from(since_epoch.as_secs()).unwrap_or(0);
+    chrono::DateTime::from_timestamp(seconds, since_epoch.subsec_nanos())
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        .unwrap_or_default()
+}
+
+/// Binds the extension's endpoint; the server ends once `stopping` turns true.
+pub async fn bind(
+    name: &str,
+    config: HealthCheckConfig,
+    health: std::sync::Arc<Health>,
+    mut stopping: watch::Receiver<bool>,
+) -> Result<(String, Server), String> {
+    let address = resolve_address(&config.endpoint).ok_or_else(|| format!("{name}: `{}` is not host:port", config.endpoint))?;
+    let listener =
+        tokio::net::TcpListener::bind(address).await.map_err(|error| format!("{name}: cannot listen on {address}: {error}"))?;
+    let path = config.path.clone();
+    let app = Router::new().route(&path, get(move || async move { health.answer(&config) }));
+    let server = async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopping.wait_for(|stop| *stop).await;
+            })
+            .await
+            .map_err(|error| format!("health check server: {error}"))
+    };
+    Ok((format!("{name} on http://{address}{path}"), Box::pin(server)))
+}
