@@ -14,7 +14,7 @@ use ottl_runtime::otlp::trace::v1::{ResourceSpans, ScopeSpans, Span, TracesData}
 use regex::Regex;
 use sha2::{Digest, Sha256};
 
-use crate::scenarios::{LogShape, SOURCES};
+use ottl_tests::bench_data::{LogShape, SOURCES};
 
 /// The value of `key` (an attribute without a value reads as an empty one).
 fn get<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a AnyValue> {
@@ -74,11 +74,8 @@ pub struct LogStatements {
 
 impl LogStatements {
     pub fn new(count: usize) -> LogStatements {
-        let statements = (0..count)
-            .map(|i| {
-                let shape = LogShape::ALL[i % LogShape::ALL.len()];
-                (shape, format!("{}_{i}", shape.prefix()), format!("source_{}", i % SOURCES))
-            })
+        let statements = LogShape::numbered(count)
+            .map(|(i, shape)| (shape, format!("{}_{i}", shape.prefix()), format!("source_{}", i % SOURCES)))
             .collect();
         LogStatements { statements, login: Regex::new(r"^user \w+ logged in").expect("valid regex") }
     }

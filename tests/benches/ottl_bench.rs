@@ -135,15 +135,9 @@ fn run_again_with((name, value): (&str, &str)) -> i32 {
     }
 }
 
-/// The CPU model and core count, from /proc/cpuinfo.
+/// The machine, as the figures depend on it.
 fn print_machine() {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|line| line.strip_prefix("model name").and_then(|rest| rest.split_once(':')).map(|(_, m)| m.trim()))
-        .unwrap_or("unknown CPU");
-    let cores = cpuinfo.lines().filter(|line| line.starts_with("processor")).count();
-    println!("machine: {model}, {cores} cores; every engine runs on one; {}={}", PURGE_DELAY.0, PURGE_DELAY.1);
+    println!("machine: {}; every engine runs on one; {}={}", ottl_tests::procfs::machine(), PURGE_DELAY.0, PURGE_DELAY.1);
 }
 
 fn print_header() {
@@ -367,19 +361,6 @@ fn reload_growth(scenario: &Scenario) -> Result<(i64, i64), String> {
 fn resident_kb() -> Result<i64, String> {
     let statm = std::fs::read_to_string("/proc/self/statm").map_err(|e| format!("/proc/self/statm: {e}"))?;
     let pages: i64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).ok_or("/proc/self/statm: no resident size")?;
-    Ok(pages * page_size()? / 1024)
-}
-
-/// The page size, from the kernel's auxiliary vector (`AT_PAGESZ`): std has no call for it.
-fn page_size() -> Result<i64, String> {
-    const AT_PAGESZ: u64 = 6;
-    let auxv = std::fs::read("/proc/self/auxv").map_err(|e| format!("/proc/self/auxv: {e}"))?;
-    auxv.chunks_exact(16)
-        .map(|pair| pair.split_at(8))
-        .find_map(|(key, value)| {
-            let word = |bytes: &[u8]| bytes.try_into().ok().map(u64::from_ne_bytes);
-            (word(key)? == AT_PAGESZ).then(|| word(value)).flatten()
-        })
-        .and_then(|size| i64::try_from(size).ok())
-        .ok_or_else(|| "no page size in /proc/self/auxv".to_string())
+    let page_size = ottl_tests::procfs::page_size()? as i64;
+    Ok(pages * page_size / 1024)
 }

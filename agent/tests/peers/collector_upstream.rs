@@ -9,7 +9,7 @@ use ottl_runtime::otlp::Telemetry;
 use ottl_tests::collector::{self, Collector, ScratchDir};
 use serde_json::{Value as Json, json};
 
-use crate::agent_process::Agent;
+use crate::agent_process;
 use crate::outputs;
 
 const ARRIVAL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -86,7 +86,7 @@ fn a_collector_exports_to_the_agent_over_grpc_and_http_and_every_record_arrives_
     let out = ScratchDir::new("upstream").unwrap();
     let (agent_grpc, agent_http, collector_http) =
         (collector::free_port().unwrap(), collector::free_port().unwrap(), collector::free_port().unwrap());
-    let agent = Agent::start(
+    let agent = agent_process::start(
         &format!(
             r#"
 receivers:

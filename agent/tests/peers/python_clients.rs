@@ -19,7 +19,7 @@ use ottl_runtime::otlp::Telemetry;
 use ottl_tests::collector::{self, ScratchDir};
 use prost::Message;
 
-use crate::agent_process::Agent;
+use crate::agent_process;
 use crate::outputs;
 
 /// Long enough for a busy machine; the SDK's batch processors export at shutdown.
@@ -177,7 +177,8 @@ fn sdk_to_agent(protocol: &str, compression: &str) {
     let out = ScratchDir::new("python").unwrap();
     let (grpc, http) = (collector::free_port().unwrap(), collector::free_port().unwrap());
     let (traces_file, logs_file) = (out.path().join("traces.jsonl"), out.path().join("logs.jsonl"));
-    let agent = Agent::start(&config(grpc, http, &out.file("traces.jsonl"), &out.file("logs.jsonl")), &[grpc, http]).unwrap();
+    let agent =
+        agent_process::start(&config(grpc, http, &out.file("traces.jsonl"), &out.file("logs.jsonl")), &[grpc, http]).unwrap();
     let endpoint = match protocol {
         "grpc" => format!("http://127.0.0.1:{grpc}"),
         _ => format!("http://127.0.0.1:{http}"),

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use ottl_tests::collector::{self, Collector, ScratchDir};
 
-use crate::agent_process::Agent;
+use crate::agent_process;
 use crate::outputs;
 
 /// The processors and pipelines both run; `{RECEIVER}` and the `{…_FILE}` paths differ.
@@ -176,7 +176,7 @@ fn one_config_gives_the_same_output_in_the_agent_and_in_the_collector() {
     }
     let (agent_out, collector_out) = (ScratchDir::new("side-agent").unwrap(), ScratchDir::new("side-collector").unwrap());
     let (agent_port, collector_port) = (collector::free_port().unwrap(), collector::free_port().unwrap());
-    let agent = Agent::start(&config(agent_port, &agent_out), &[agent_port]).unwrap();
+    let agent = agent_process::start(&config(agent_port, &agent_out), &[agent_port]).unwrap();
     let reference = Collector::start(&config(collector_port, &collector_out)).unwrap();
 
     let mut statuses = Vec::new();
