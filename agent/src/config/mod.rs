@@ -9,6 +9,7 @@
 mod components;
 pub mod env;
 mod read;
+mod tls;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -24,6 +25,7 @@ use ottl_grammar::{Code, Diagnostic, Severity, Span};
 use ottl_runtime::otlp::Signal;
 
 pub use components::resolve_address;
+pub use tls::{ClientTls, Identity, Pem, ServerTls, TlsVersion, TlsVersions};
 use read::Reader;
 
 /// The embedded default: OTLP on localhost, `rules.ottl` of the working directory when it
@@ -89,6 +91,8 @@ pub struct GrpcServerConfig {
     pub endpoint: String,
     /// `max_recv_msg_size_mib` (the collector's default is 4 MiB).
     pub max_recv_msg_size: usize,
+    /// `tls`: served over TLS only when given.
+    pub tls: Option<ServerTls>,
 }
 
 #[derive(Clone, Debug)]
@@ -96,6 +100,8 @@ pub struct HttpServerConfig {
     pub endpoint: String,
     /// `max_request_body_size` (the collector's default is 20 MiB).
     pub max_request_body_size: usize,
+    /// `tls`: served over TLS only when given.
+    pub tls: Option<ServerTls>,
 }
 
 #[derive(Clone, Debug)]
@@ -175,6 +181,7 @@ pub struct OtlpExporterConfig {
     pub timeout: Duration,
     pub retry: RetryConfig,
     pub queue: QueueConfig,
+    pub tls: ClientTls,
 }
 
 /// `retry_on_failure`, with the collector's defaults.
