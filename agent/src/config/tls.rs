@@ -182,7 +182,7 @@ pub(super) fn client(reader: &mut Reader<'_>, at: At, what: &str, base_dir: &Pat
             _ => read_once(reader, &mut tls.ca, &key, at, base_dir)?,
         }
     }
-    tls.versions = shared.versions;
+    tls.versions = versions(reader, at, what, shared.versions)?;
     tls.identity = shared.identity(reader, at, what)?;
     if tls.configures_tls() {
         let built = crate::tls::client_config(&tls);
@@ -200,7 +200,7 @@ pub(super) fn server(reader: &mut Reader<'_>, at: At, what: &str, base_dir: &Pat
             read_once(reader, &mut client_ca, &key, at, base_dir)?;
         }
     }
-    let versions = shared.versions;
+    let versions = versions(reader, at, what, shared.versions)?;
     let Some(identity) = shared.identity(reader, at, what)? else {
         reader.error(
             Code::InvalidComponentSetting,
@@ -215,7 +215,22 @@ pub(super) fn server(reader: &mut Reader<'_>, at: At, what: &str, base_dir: &Pat
     Some(tls)
 }
 
-/// Reports a TLS configuration that cannot be built, at the `tls` key.
+/// `min_version` and `max_version` together: a range that holds a version the agent speaks.
+fn versions(reader: &mut Reader<'_>, at: At, what: &str, versions: TlsVersions) -> Option<TlsVersions> {
+    if let Err(message) = crate::tls::protocol_versions(&versions) {
+        reader.error(
+            Code::InvalidComponentSetting,
+            at.key_of(),
+            format!("`{what}`: {message}"),
+            "the agent speaks TLS 1.2 and 1.3; min_version defaults to 1.2",
+        );
+        return None;
+    }
+    Some(versions)
+}
+
+/// Reports a TLS configuration that cannot be built (its certificates and keys), at the
+/// `tls` key.
 fn check(reader: &mut Reader<'_>, at: At, what: &str, built: Result<(), String>) -> Option<()> {
     built
         .map_err(|message| {

@@ -33,7 +33,7 @@ fn provider() -> Arc<CryptoProvider> {
 }
 
 /// The protocol versions `versions` allows among those rustls has.
-fn protocol_versions(versions: &TlsVersions) -> Result<Vec<&'static SupportedProtocolVersion>, String> {
+pub fn protocol_versions(versions: &TlsVersions) -> Result<Vec<&'static SupportedProtocolVersion>, String> {
     let min = versions.min.unwrap_or(TlsVersion::V1_2);
     let max = versions.max.unwrap_or(TlsVersion::V1_3);
     if min > max {
