@@ -85,6 +85,10 @@ async fn accept(listener: TcpListener, acceptor: TlsAcceptor, ready: mpsc::Sende
                     // The server may have stopped meanwhile: then the connection just closes.
                     let _ = ready.send((TlsConnection(stream), peer)).await;
                 }
+                // A connection closed before its hello is a port probe, not a client.
+                Ok(Err(error)) if error.kind() == io::ErrorKind::UnexpectedEof => {
+                    tracing::debug!(%peer, %error, "connection closed before its TLS handshake")
+                }
                 Ok(Err(error)) => tracing::info!(%peer, %error, "TLS handshake failed"),
                 Err(_) => tracing::info!(%peer, "TLS handshake not done within {HANDSHAKE_TIMEOUT:?}"),
             }

@@ -21,6 +21,7 @@ use tonic::metadata::{MetadataKey, MetadataMap, MetadataValue};
 use tonic::transport::{Channel, Endpoint};
 use tonic::{Code, Status};
 
+use super::error_chain;
 use super::payload::{ExportResponse, Payload};
 use super::retry::Attempt;
 use crate::config::{ClientTls, Compression, OtlpExporterConfig};
@@ -122,12 +123,23 @@ fn metadata(headers: &[(String, String)]) -> Result<MetadataMap, String> {
 }
 
 /// Retryable or permanent, and the server's requested delay, as the specification says.
+///
+/// A status tonic made itself, from a connection that broke (a TLS alert after the
+/// handshake, a reset), carries its cause as its source, which a server's answer never
+/// has: its cause goes into the message, and it is retried as gRPC's `UNAVAILABLE` is,
+/// although tonic names it `UNKNOWN`.
 fn classify(status: &Status) -> Attempt {
     let retry_info = RpcStatus::retry_info(status.details());
-    let error = format!("gRPC {:?}: {}", status.code(), status.message());
+    let cause = std::error::Error::source(status).map(error_chain);
+    let error = match &cause {
+        // The message is the cause's first part ("transport error").
+        Some(cause) => format!("gRPC {:?}: {cause}", status.code()),
+        None => format!("gRPC {:?}: {}", status.code(), status.message()),
+    };
     let retryable = match status.code() {
         Code::Cancelled | Code::DeadlineExceeded | Code::Aborted | Code::OutOfRange | Code::Unavailable | Code::DataLoss => true,
         Code::ResourceExhausted => retry_info.is_some(),
+        Code::Unknown => cause.is_some(),
         _ => false,
     };
     if retryable {
@@ -218,6 +230,16 @@ mod tests {
         );
         let unavailable = Status::with_details(Code::Unavailable, "later", with_retry_info(14, 2).into());
         assert!(matches!(classify(&unavailable), Attempt::Retryable { throttle: Some(TEST_DELAY), .. }));
+    }
+
+    #[test]
+    fn a_connection_that_broke_is_retried_with_its_cause_said() {
+        let broken = Status::from_error(Box::new(std::io::Error::other("received fatal alert: CertificateRequired")));
+        assert_eq!(
+            classify(&broken),
+            Attempt::Retryable { error: "gRPC Unknown: received fatal alert: CertificateRequired".into(), throttle: None }
+        );
+        assert!(matches!(classify(&Status::unknown("the server says so")), Attempt::Permanent { .. }));
     }
 
     #[test]

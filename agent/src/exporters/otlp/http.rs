@@ -23,6 +23,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use prost::Message;
 
+use super::error_chain;
 use super::payload::{ExportResponse, Payload, partial_success_from_json};
 use super::retry::Attempt;
 use crate::config::{Compression, OtlpExporterConfig};
@@ -107,18 +108,6 @@ impl HttpSender {
             Ok(Ok((status, headers, body))) => classify(url, status, &headers, &body, SystemTime::now()),
         }
     }
-}
-
-/// An error with its causes, which hold what went wrong ("connection refused").
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 fn content_encoding(compression: Compression) -> Option<&'static str> {
