@@ -25,11 +25,11 @@ struct Receiver {
 
 /// An exporter of the sender: the receiver it sends to, the CA it trusts, its client
 /// certificate, and whether the sink takes what it sends.
-struct Exporter {
+struct Exporter<'a> {
     name: &'static str,
     receiver: usize,
-    ca: &'static str,
-    client_certificate: bool,
+    ca: &'a Path,
+    client_certificate: Option<&'a KeyFiles>,
     delivers: bool,
 }
 
@@ -59,17 +59,14 @@ fn sink_config(dir: &Path, pki: &Pki, receivers: &[Receiver]) -> String {
     )
 }
 
-/// The sender: OTLP/HTTP in on `input` (plain), every exporter out, trusting the CA of
-/// `cas` it names and presenting the client certificate of the first. Exporters the sink
+/// The sender: OTLP/HTTP in on `input` (plain), every exporter out. Exporters the sink
 /// refuses do not retry, so that their failure is counted at once.
-fn sender_config(input: u16, metrics: u16, cas: &[(&str, &Pki)], receivers: &[Receiver], exporters: &[Exporter]) -> String {
+fn sender_config(input: u16, metrics: u16, receivers: &[Receiver], exporters: &[Exporter]) -> String {
     let mut sections = String::new();
     for exporter in exporters {
         let receiver = &receivers[exporter.receiver];
-        let pki = cas.iter().find(|(name, _)| *name == exporter.ca).map(|(_, pki)| *pki).unwrap();
-        let client: &KeyFiles = &cas[0].1.client;
-        let mut keys = vec![("ca_file", pki.ca.as_path())];
-        if exporter.client_certificate {
+        let mut keys = vec![("ca_file", exporter.ca)];
+        if let Some(client) = exporter.client_certificate {
             keys.extend([("cert_file", client.cert.as_path()), ("key_file", client.key.as_path())]);
         }
         let tls = tls_keys(&keys, 6);
@@ -105,23 +102,23 @@ fn agent_to_agent_over_tls_and_mutual_tls_with_refusals_counted_as_failed() {
         Receiver { name: "grpc_mtls", protocol: "grpc", mutual: true, port: free_port() },
         Receiver { name: "http_mtls", protocol: "http", mutual: true, port: free_port() },
     ];
-    let exporter = |name, receiver, ca, client_certificate, delivers| Exporter { name, receiver, ca, client_certificate, delivers };
+    let exporter =
+        |name, receiver, ca, client_certificate, delivers| Exporter { name, receiver, ca, client_certificate, delivers };
+    let (our_ca, their_ca, client) = (ours.ca.as_path(), theirs.ca.as_path(), Some(&ours.client));
     let exporters = [
-        exporter("grpc_tls", 0, "ours", false, true),
-        exporter("http_tls", 1, "ours", false, true),
-        exporter("grpc_mtls", 2, "ours", true, true),
-        exporter("http_mtls", 3, "ours", true, true),
-        exporter("grpc_no_client_certificate", 2, "ours", false, false),
-        exporter("http_no_client_certificate", 3, "ours", false, false),
-        exporter("grpc_wrong_ca", 0, "theirs", false, false),
-        exporter("http_wrong_ca", 1, "theirs", false, false),
+        exporter("grpc_tls", 0, our_ca, None, true),
+        exporter("http_tls", 1, our_ca, None, true),
+        exporter("grpc_mtls", 2, our_ca, client, true),
+        exporter("http_mtls", 3, our_ca, client, true),
+        exporter("grpc_no_client_certificate", 2, our_ca, None, false),
+        exporter("http_no_client_certificate", 3, our_ca, None, false),
+        exporter("grpc_wrong_ca", 0, their_ca, None, false),
+        exporter("http_wrong_ca", 1, their_ca, None, false),
     ];
     let ports: Vec<u16> = receivers.iter().map(|r| r.port).collect();
     let sink = Running::start_named(&dir, "sink", &sink_config(&dir, &ours, &receivers), &ports);
     let (input, metrics) = (free_port(), free_port());
-    let cas = [("ours", &ours), ("theirs", &theirs)];
-    let sender =
-        Running::start_named(&dir, "sender", &sender_config(input, metrics, &cas, &receivers, &exporters), &[input, metrics]);
+    let sender = Running::start_named(&dir, "sender", &sender_config(input, metrics, &receivers, &exporters), &[input, metrics]);
 
     let mut sent = Vec::new();
     for request in 0..4 {
@@ -191,10 +188,11 @@ fn a_plain_text_client_is_refused_by_a_tls_receiver_and_the_receiver_keeps_servi
     assert!(!String::from_utf8_lossy(&answer).contains("HTTP/1.1 200"), "a plain request is not served");
     // A TLS client is still served afterwards.
     let (input, metrics) = (free_port(), free_port());
-    let exporters = [Exporter { name: "http_tls", receiver: 0, ca: "ours", client_certificate: false, delivers: true }];
-    let config = sender_config(input, metrics, &[("ours", &pki)], &receivers, &exporters);
+    let exporters = [Exporter { name: "http_tls", receiver: 0, ca: &pki.ca, client_certificate: None, delivers: true }];
+    let config = sender_config(input, metrics, &receivers, &exporters);
     let sender = Running::start_named(&dir, "sender", &config, &[input, metrics]);
-    let (status, _, _) = post(input, "/v1/logs", &[("Content-Type", "application/json")], json_logs(&[("after", "info")]).as_bytes());
+    let (status, _, _) =
+        post(input, "/v1/logs", &[("Content-Type", "application/json")], json_logs(&[("after", "info")]).as_bytes());
     assert_eq!(status, 200);
     wait_for_records(&dir.join("http_tls.json"), 1, DELIVERY_TIMEOUT).unwrap();
     assert!(sender.stop().status.success());

@@ -13,9 +13,9 @@ use ottl_grammar::Code;
 
 use super::read::{At, Reader};
 use super::{
-    BatchConfig, ClientTls, ComponentId, Compression, Config, ExporterConfig, FileReport, GrpcServerConfig, HttpServerConfig, LoadOptions,
-    OtlpExporterConfig, OtlpProtocol, OtlpReceiverConfig, PipelineConfig, ProcessorConfig, QueueConfig, ReceiverConfig,
-    RetryConfig, TelemetryConfig, Verbosity, compile_rules, tls,
+    BatchConfig, ClientTls, ComponentId, Compression, Config, ExporterConfig, FileReport, GrpcServerConfig, HttpServerConfig,
+    LoadOptions, OtlpExporterConfig, OtlpProtocol, OtlpReceiverConfig, PipelineConfig, ProcessorConfig, QueueConfig,
+    ReceiverConfig, RetryConfig, TelemetryConfig, Verbosity, compile_rules, tls,
 };
 use ottl_runtime::otlp::Signal;
 
@@ -365,8 +365,8 @@ fn exporter(reader: &mut Reader<'_>, at: At, id: &ComponentId, base_dir: &Path) 
             }
             Some(ExporterConfig::Debug { verbosity })
         }
-        "otlp" | "otlp_grpc" => otlp_exporter(reader, at, id, OtlpProtocol::Grpc, base_dir).map(ExporterConfig::Otlp),
-        _ => otlp_exporter(reader, at, id, OtlpProtocol::Http, base_dir).map(ExporterConfig::Otlp),
+        "otlp" | "otlp_grpc" => otlp_exporter(reader, at, id, OtlpProtocol::Grpc, base_dir),
+        _ => otlp_exporter(reader, at, id, OtlpProtocol::Http, base_dir),
     }
 }
 
@@ -376,7 +376,7 @@ fn otlp_exporter(
     id: &ComponentId,
     protocol: OtlpProtocol,
     base_dir: &Path,
-) -> Option<OtlpExporterConfig> {
+) -> Option<ExporterConfig> {
     let known = if protocol == OtlpProtocol::Grpc { OTLP_EXPORTER_KEYS } else { OTLP_HTTP_EXPORTER_KEYS };
     let mut config = OtlpExporterConfig {
         protocol,
@@ -427,7 +427,7 @@ fn otlp_exporter(
         );
         return None;
     }
-    Some(config)
+    Some(ExporterConfig::Otlp(Box::new(config)))
 }
 
 fn retry(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<RetryConfig> {

@@ -25,8 +25,8 @@ use ottl_grammar::{Code, Diagnostic, Severity, Span};
 use ottl_runtime::otlp::Signal;
 
 pub use components::resolve_address;
-pub use tls::{ClientTls, Identity, Pem, ServerTls, TlsVersion, TlsVersions};
 use read::Reader;
+pub use tls::{ClientTls, Identity, Pem, ServerTls, TlsVersion, TlsVersions};
 
 /// The embedded default: OTLP on localhost, `rules.ottl` of the working directory when it
 /// exists, the debug exporter.
@@ -139,8 +139,9 @@ impl Default for BatchConfig {
 
 #[derive(Clone, Debug)]
 pub enum ExporterConfig {
-    /// `otlp`/`otlp_grpc` and `otlphttp`/`otlp_http`.
-    Otlp(OtlpExporterConfig),
+    /// `otlp`/`otlp_grpc` and `otlphttp`/`otlp_http` (boxed: with its `tls`, far larger than
+    /// the others).
+    Otlp(Box<OtlpExporterConfig>),
     File {
         path: PathBuf,
     },

@@ -1,4 +1,5 @@
 use super::*;
+use crate::tls::test_pki as pki;
 
 fn load_in(dir: &Path, yaml: &str, env: &dyn Fn(&str) -> Option<String>) -> Loaded {
     load("agent.yaml", yaml, &LoadOptions { base_dir: dir, env, feature_gates: Vec::new() })
@@ -175,10 +176,6 @@ fn retry_numbers_are_checked_as_the_collector_checks_them() {
     assert!(found.contains(&"E0912 \"1.5\": `randomization_factor` must be within [0, 1], not `1.5`".to_string()), "{found:?}");
 }
 
-#[path = "../../tests/common/pki.rs"]
-#[allow(dead_code, reason = "the configs here name the files the PKI writes by their names")]
-mod pki;
-
 /// A directory with a CA, a server and a client certificate, and a config whose OTLP
 /// exporter and receiver take `exporter_tls` and `receiver_tls` (YAML flow mappings).
 fn tls_config(exporter_tls: &str, receiver_tls: &str) -> (std::path::PathBuf, String) {
@@ -239,7 +236,9 @@ fn without_tls_settings_an_exporter_uses_tls_as_the_collectors_does() {
 fn tls_mistakes_are_refused_at_their_positions() {
     let found = tls_problems("{ca_file: missing.pem}", SERVER_TLS);
     assert!(
-        found.iter().any(|p| p.starts_with("E0912 \"missing.pem\": cannot read `ca_file`") && p.contains("missing.pem: No such file")),
+        found
+            .iter()
+            .any(|p| p.starts_with("E0912 \"missing.pem\": cannot read `ca_file`") && p.contains("missing.pem: No such file")),
         "{found:?}"
     );
     let found = tls_problems("{cipher_suites: [TLS_AES_128_GCM_SHA256]}", SERVER_TLS);
@@ -256,7 +255,10 @@ fn tls_mistakes_are_refused_at_their_positions() {
     let found = tls_problems("{server_name_override: not a name}", SERVER_TLS);
     assert!(found.iter().any(|p| p.starts_with("E0912 \"not a name\": `server_name_override` must be")), "{found:?}");
     let found = tls_problems("{ca_file: ca-server-key.pem}", SERVER_TLS);
-    assert!(found.iter().any(|p| p.starts_with("E0912 \"tls\": `otlp::tls`: `ca_file`") && p.ends_with("holds no certificate")), "{found:?}");
+    assert!(
+        found.iter().any(|p| p.starts_with("E0912 \"tls\": `otlp::tls`: `ca_file`") && p.ends_with("holds no certificate")),
+        "{found:?}"
+    );
 }
 
 #[test]

@@ -106,5 +106,10 @@ fn system_roots() -> &'static RootCertStore {
     })
 }
 
+/// A CA and certificates made at test time; the integration tests use the same file.
+#[cfg(test)]
+#[path = "../../tests/common/pki.rs"]
+pub mod test_pki;
+
 #[cfg(test)]
 mod tests;

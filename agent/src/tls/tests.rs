@@ -7,8 +7,7 @@ use tokio_rustls::{TlsAcceptor, TlsConnector};
 use super::*;
 use crate::config::{ClientTls, Identity, ServerTls};
 
-#[path = "../../tests/common/pki.rs"]
-mod pki;
+use super::test_pki as pki;
 
 fn pem(path: &Path) -> Pem {
     Pem { key: "cert_file".into(), path: Some(path.to_path_buf()), text: std::fs::read(path).unwrap() }
@@ -56,9 +55,10 @@ fn handshake(client: &ClientTls, server: &ServerTls) -> Result<(), String> {
 
 #[test]
 fn versions_are_those_rustls_has_within_the_bounds() {
-    let versions = |min, max| protocol_versions(&TlsVersions { min, max }).map(|v| v.iter().map(|v| v.version).collect::<Vec<_>>());
-    use rustls::ProtocolVersion::{TLSv1_2, TLSv1_3};
+    let versions =
+        |min, max| protocol_versions(&TlsVersions { min, max }).map(|v| v.iter().map(|v| v.version).collect::<Vec<_>>());
     use TlsVersion::*;
+    use rustls::ProtocolVersion::{TLSv1_2, TLSv1_3};
     assert_eq!(versions(None, None), Ok(vec![TLSv1_3, TLSv1_2]), "the collector's default: 1.2 and up");
     assert_eq!(versions(Some(V1_3), None), Ok(vec![TLSv1_3]));
     assert_eq!(versions(None, Some(V1_2)), Ok(vec![TLSv1_2]));
@@ -92,8 +92,7 @@ fn a_server_is_trusted_through_its_ca_only_unless_verification_is_skipped() {
 fn with_a_client_ca_the_server_requires_a_certificate_it_signed() {
     let dir = scratch("mutual");
     let (ours, theirs) = (pki::Pki::create(&dir, "ours"), pki::Pki::create(&dir, "theirs"));
-    let server =
-        ServerTls { identity: identity(&ours.server), client_ca: Some(pem(&ours.ca)), versions: TlsVersions::default() };
+    let server = ServerTls { identity: identity(&ours.server), client_ca: Some(pem(&ours.ca)), versions: TlsVersions::default() };
     let anonymous = ClientTls { ca: Some(pem(&ours.ca)), ..ClientTls::default() };
     let error = handshake(&anonymous, &server).unwrap_err();
     assert!(error.contains("CertificateRequired") || error.contains("NoCertificatesPresented"), "{error}");

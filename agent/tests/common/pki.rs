@@ -39,7 +39,8 @@ impl Pki {
             params.extended_key_usages = vec![usage];
             let key = KeyPair::generate().unwrap();
             let cert = params.signed_by(&key, &ca).unwrap();
-            let files = KeyFiles { cert: dir.join(format!("{name}-{role}.pem")), key: dir.join(format!("{name}-{role}-key.pem")) };
+            let files =
+                KeyFiles { cert: dir.join(format!("{name}-{role}.pem")), key: dir.join(format!("{name}-{role}-key.pem")) };
             std::fs::write(&files.cert, cert.pem()).unwrap();
             std::fs::write(&files.key, key.serialize_pem()).unwrap();
             files

@@ -101,6 +101,7 @@ fn logs(count: usize) -> serde_json::Value {
 }
 
 /// Posts `requests` × `per_request` log records to `input`; how many.
+#[allow(clippy::unwrap_used, reason = "test helper: a post that fails fails the test")]
 fn post_logs(input: u16, requests: usize, per_request: usize) -> usize {
     for _ in 0..requests {
         let status = collector::post_otlp_json(&format!("http://127.0.0.1:{input}/v1/logs"), &logs(per_request)).unwrap();
@@ -110,6 +111,7 @@ fn post_logs(input: u16, requests: usize, per_request: usize) -> usize {
 }
 
 /// Both files hold `expected` records, each once.
+#[allow(clippy::unwrap_used, reason = "test helper: output that cannot be read fails the test")]
 fn assert_arrived(out: &Path, expected: usize) {
     for name in ["grpc.jsonl", "http.jsonl"] {
         let path = out.join(name);
@@ -151,7 +153,8 @@ fn the_collector_exports_to_the_agent_over_mutual_tls() {
     let out = scratch.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
     let (grpc, http, input) = (collector::free_port().unwrap(), collector::free_port().unwrap(), collector::free_port().unwrap());
-    let agent_config = sink(&pki, grpc, http, &out).replace("service:\n", "service:\n  telemetry:\n    metrics:\n      level: none\n");
+    let agent_config =
+        sink(&pki, grpc, http, &out).replace("service:\n", "service:\n  telemetry:\n    metrics:\n      level: none\n");
     let agent = Agent::start(&agent_config, &[grpc, http]).unwrap();
     let config = sender(&pki, input, &format!("http://127.0.0.1:{grpc}"), &format!("https://localhost:{http}"), "");
     let collector = Collector::start(&config).unwrap();

@@ -26,8 +26,8 @@ use prost::Message;
 use tonic::codec::CompressionEncoding;
 use tonic::{Request, Response, Status};
 
-use super::Incoming;
 use super::super::{Intake, RETRY_AFTER_SECONDS};
+use super::Incoming;
 use crate::pipeline::Refusal;
 
 #[derive(Clone)]

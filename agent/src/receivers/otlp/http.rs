@@ -27,8 +27,8 @@ use opentelemetry_proto::tonic::trace::v1::TracesData;
 use ottl_runtime::otlp::Telemetry;
 use prost::Message;
 
-use super::Incoming;
 use super::super::{Intake, RETRY_AFTER_SECONDS};
+use super::Incoming;
 use super::decompress::{self, Decompressed};
 use crate::pipeline::Refusal;
 use crate::rpc_status::RpcStatus;
