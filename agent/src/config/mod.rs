@@ -182,6 +182,7 @@ pub struct OtlpExporterConfig {
     pub timeout: Duration,
     pub retry: RetryConfig,
     pub queue: QueueConfig,
+    /// `tls`; without it, the collector's defaults (TLS, the system's trust store).
     pub tls: ClientTls,
 }
 
