@@ -18,6 +18,7 @@ mod receivers;
 mod rpc_status;
 mod stats;
 mod telemetry;
+mod tls;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

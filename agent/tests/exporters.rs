@@ -328,7 +328,7 @@ fn throttling_is_honoured_refusals_fail_at_once_and_headers_arrive() {
   otlp_http/throttled:\n    logs_endpoint: http://{http}/throttled\n{tenant}{fast_retries}
   otlp_http/refused:\n    logs_endpoint: http://{http}/refused\n{fast_retries}
   otlp_http/partial:\n    logs_endpoint: http://{http}/partial\n    sending_queue:\n      enabled: false\n{fast_retries}
-  otlp_grpc/throttled:\n    endpoint: {grpc}\n{tenant}{fast_retries}
+  otlp_grpc/throttled:\n    endpoint: {grpc}\n    tls:\n      insecure: true\n{tenant}{fast_retries}
 service:\n  telemetry:\n    metrics:\n      address: 127.0.0.1:{metrics}\n  pipelines:\n    logs:\n      receivers: [otlp]
       exporters: [otlp_http/throttled, otlp_http/refused, otlp_http/partial, otlp_grpc/throttled]\n"
     );

@@ -15,9 +15,9 @@ use super::extensions::{self, EXTENSIONS};
 use super::memory_limiter;
 use super::read::{At, Reader};
 use super::{
-    BatchConfig, ComponentId, Compression, Config, ExporterConfig, FileReport, GrpcServerConfig, HttpServerConfig, LoadOptions,
-    OtlpExporterConfig, OtlpProtocol, OtlpReceiverConfig, PipelineConfig, ProcessorConfig, QueueConfig, ReceiverConfig,
-    RetryConfig, TelemetryConfig, Verbosity, compile_rules,
+    BatchConfig, ClientTls, ComponentId, Compression, Config, ExporterConfig, FileReport, GrpcServerConfig, HttpServerConfig,
+    LoadOptions, OtlpExporterConfig, OtlpProtocol, OtlpReceiverConfig, PipelineConfig, ProcessorConfig, QueueConfig,
+    ReceiverConfig, RetryConfig, TelemetryConfig, Verbosity, compile_rules, tls,
 };
 use ottl_runtime::otlp::Signal;
 
@@ -64,7 +64,7 @@ pub(super) fn read(reader: &mut Reader<'_>, options: &LoadOptions<'_>, reports: 
         match section.as_str() {
             "receivers" => {
                 for (id, at) in components(reader, at, "receiver", RECEIVERS) {
-                    if let Some(receiver) = otlp_receiver(reader, at, &id) {
+                    if let Some(receiver) = otlp_receiver(reader, at, &id, options.base_dir) {
                         config.receivers.insert(id, ReceiverConfig::Otlp(receiver));
                     }
                 }
@@ -121,25 +121,28 @@ fn components(reader: &mut Reader<'_>, at: At, what: &str, kinds: &[&str]) -> Ve
         .collect()
 }
 
-fn otlp_receiver(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<OtlpReceiverConfig> {
+fn otlp_receiver(reader: &mut Reader<'_>, at: At, id: &ComponentId, base_dir: &Path) -> Option<OtlpReceiverConfig> {
     let mut receiver = OtlpReceiverConfig::default();
     for (key, at) in reader.settings(at, &id.0, &["protocols"]) {
         debug_assert_eq!(key, "protocols");
         for (protocol, at) in reader.settings(at, &format!("{id}::protocols"), &["grpc", "http"]) {
+            let what = format!("{id}::protocols::{protocol}");
             if protocol == "grpc" {
-                let mut grpc = GrpcServerConfig { endpoint: "localhost:4317".into(), max_recv_msg_size: 4 << 20 };
-                for (key, at) in reader.settings(at, &format!("{id}::protocols::grpc"), &["endpoint", "max_recv_msg_size_mib"]) {
+                let mut grpc = GrpcServerConfig { endpoint: "localhost:4317".into(), max_recv_msg_size: 4 << 20, tls: None };
+                for (key, at) in reader.settings(at, &what, &["endpoint", "max_recv_msg_size_mib", "tls"]) {
                     match key.as_str() {
                         "endpoint" => grpc.endpoint = reader.scalar(at, "`endpoint`")?,
+                        "tls" => grpc.tls = Some(tls::server(reader, at, &format!("{what}::tls"), base_dir)?),
                         _ => grpc.max_recv_msg_size = reader.u64(at, "`max_recv_msg_size_mib`")? as usize * (1 << 20),
                     }
                 }
                 receiver.grpc = Some(grpc);
             } else {
-                let mut http = HttpServerConfig { endpoint: "localhost:4318".into(), max_request_body_size: 20 << 20 };
-                for (key, at) in reader.settings(at, &format!("{id}::protocols::http"), &["endpoint", "max_request_body_size"]) {
+                let mut http = HttpServerConfig { endpoint: "localhost:4318".into(), max_request_body_size: 20 << 20, tls: None };
+                for (key, at) in reader.settings(at, &what, &["endpoint", "max_request_body_size", "tls"]) {
                     match key.as_str() {
                         "endpoint" => http.endpoint = reader.scalar(at, "`endpoint`")?,
+                        "tls" => http.tls = Some(tls::server(reader, at, &format!("{what}::tls"), base_dir)?),
                         _ => http.max_request_body_size = reader.u64(at, "`max_request_body_size`")? as usize,
                     }
                 }
@@ -373,12 +376,18 @@ fn exporter(reader: &mut Reader<'_>, at: At, id: &ComponentId, base_dir: &Path) 
             }
             Some(ExporterConfig::Debug { verbosity })
         }
-        "otlp" | "otlp_grpc" => otlp_exporter(reader, at, id, OtlpProtocol::Grpc).map(ExporterConfig::Otlp),
-        _ => otlp_exporter(reader, at, id, OtlpProtocol::Http).map(ExporterConfig::Otlp),
+        "otlp" | "otlp_grpc" => otlp_exporter(reader, at, id, OtlpProtocol::Grpc, base_dir),
+        _ => otlp_exporter(reader, at, id, OtlpProtocol::Http, base_dir),
     }
 }
 
-fn otlp_exporter(reader: &mut Reader<'_>, at: At, id: &ComponentId, protocol: OtlpProtocol) -> Option<OtlpExporterConfig> {
+fn otlp_exporter(
+    reader: &mut Reader<'_>,
+    at: At,
+    id: &ComponentId,
+    protocol: OtlpProtocol,
+    base_dir: &Path,
+) -> Option<ExporterConfig> {
     let known = if protocol == OtlpProtocol::Grpc { OTLP_EXPORTER_KEYS } else { OTLP_HTTP_EXPORTER_KEYS };
     let mut config = OtlpExporterConfig {
         protocol,
@@ -390,6 +399,7 @@ fn otlp_exporter(reader: &mut Reader<'_>, at: At, id: &ComponentId, protocol: Ot
         timeout: Duration::from_secs(if protocol == OtlpProtocol::Grpc { 5 } else { 30 }),
         retry: RetryConfig::default(),
         queue: QueueConfig::default(),
+        tls: ClientTls::default(),
     };
     for (key, at) in reader.settings(at, &id.0, known) {
         match key.as_str() {
@@ -410,19 +420,7 @@ fn otlp_exporter(reader: &mut Reader<'_>, at: At, id: &ComponentId, protocol: Ot
             "timeout" => config.timeout = reader.duration(at, "`timeout`")?,
             "retry_on_failure" => config.retry = retry(reader, at, id)?,
             "sending_queue" => config.queue = queue(reader, at, id)?,
-            "tls" => {
-                for (_, at) in reader.settings(at, &format!("{id}::tls"), &["insecure"]) {
-                    if !reader.bool(at, "`insecure`")? {
-                        reader.error(
-                            Code::InvalidComponentSetting,
-                            at,
-                            "the agent's OTLP exporters do not speak TLS yet",
-                            "set `insecure: true`, or put a TLS proxy in front of the backend",
-                        );
-                        return None;
-                    }
-                }
-            }
+            "tls" => config.tls = tls::client(reader, at, &format!("{id}::tls"), base_dir)?,
             signal_endpoint => {
                 let signal = signal_endpoint.strip_suffix("_endpoint").and_then(Signal::parse)?;
                 let url = reader.scalar(at, &format!("`{signal_endpoint}`"))?;
@@ -440,7 +438,7 @@ fn otlp_exporter(reader: &mut Reader<'_>, at: At, id: &ComponentId, protocol: Ot
         );
         return None;
     }
-    Some(config)
+    Some(ExporterConfig::Otlp(Box::new(config)))
 }
 
 fn retry(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<RetryConfig> {

@@ -11,6 +11,7 @@ pub mod env;
 mod extensions;
 mod memory_limiter;
 mod read;
+mod tls;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -27,6 +28,7 @@ use ottl_runtime::otlp::Signal;
 
 pub use components::resolve_address;
 use read::Reader;
+pub use tls::{ClientTls, Identity, Pem, ServerTls, TlsVersion, TlsVersions};
 
 pub use extensions::{ExtensionConfig, HealthCheckConfig};
 pub use memory_limiter::MemoryLimiterConfig;
@@ -97,6 +99,8 @@ pub struct GrpcServerConfig {
     pub endpoint: String,
     /// `max_recv_msg_size_mib` (the collector's default is 4 MiB).
     pub max_recv_msg_size: usize,
+    /// `tls`: served over TLS only when given.
+    pub tls: Option<ServerTls>,
 }
 
 #[derive(Clone, Debug)]
@@ -104,6 +108,8 @@ pub struct HttpServerConfig {
     pub endpoint: String,
     /// `max_request_body_size` (the collector's default is 20 MiB).
     pub max_request_body_size: usize,
+    /// `tls`: served over TLS only when given.
+    pub tls: Option<ServerTls>,
 }
 
 #[derive(Clone, Debug)]
@@ -143,8 +149,9 @@ impl Default for BatchConfig {
 
 #[derive(Clone, Debug)]
 pub enum ExporterConfig {
-    /// `otlp`/`otlp_grpc` and `otlphttp`/`otlp_http`.
-    Otlp(OtlpExporterConfig),
+    /// `otlp`/`otlp_grpc` and `otlphttp`/`otlp_http` (boxed: with its `tls`, far larger than
+    /// the others).
+    Otlp(Box<OtlpExporterConfig>),
     File {
         path: PathBuf,
     },
@@ -185,6 +192,8 @@ pub struct OtlpExporterConfig {
     pub timeout: Duration,
     pub retry: RetryConfig,
     pub queue: QueueConfig,
+    /// `tls`; without it, the collector's defaults (TLS, the system's trust store).
+    pub tls: ClientTls,
 }
 
 /// `retry_on_failure`, with the collector's defaults.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::tls::test_pki as pki;
 
 fn load_in(dir: &Path, yaml: &str, env: &dyn Fn(&str) -> Option<String>) -> Loaded {
     load("agent.yaml", yaml, &LoadOptions { base_dir: dir, env, feature_gates: Vec::new() })
@@ -202,4 +203,100 @@ fn the_health_check_extension_runs_when_the_service_lists_it() {
     let missing =
         "E0913 \"health_check/missing\": `service::extensions` uses extension `health_check/missing`, which is not defined";
     assert!(found.contains(&missing.to_string()), "{found:?}");
+}
+
+/// A directory with a CA, a server and a client certificate, and a config whose OTLP
+/// exporter and receiver take `exporter_tls` and `receiver_tls` (YAML flow mappings).
+fn tls_config(exporter_tls: &str, receiver_tls: &str) -> (std::path::PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("ottl-agent-config-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    if !dir.join("ca-ca.pem").exists() {
+        pki::Pki::create(&dir, "ca");
+    }
+    let yaml = format!(
+        "receivers:\n  otlp:\n    protocols:\n      grpc:\n        tls: {receiver_tls}\nexporters:\n  otlp:\n    endpoint: backend:4317\n    tls: {exporter_tls}\nservice:\n  pipelines:\n    logs:\n      receivers: [otlp]\n      exporters: [otlp]\n"
+    );
+    (dir, yaml)
+}
+
+const SERVER_TLS: &str = "{cert_file: ca-server.pem, key_file: ca-server-key.pem}";
+
+fn tls_problems(exporter_tls: &str, receiver_tls: &str) -> Vec<String> {
+    let (dir, yaml) = tls_config(exporter_tls, receiver_tls);
+    problems(&load_in(&dir, &yaml, &|_| None))
+}
+
+#[test]
+fn tls_keys_are_read_with_files_relative_to_the_config() {
+    let exporter_tls = "{ca_file: ca-ca.pem, cert_file: ca-client.pem, key_file: ca-client-key.pem, server_name_override: backend.internal, min_version: \"1.3\", insecure_skip_verify: false}";
+    let receiver_tls = "{cert_file: ca-server.pem, key_file: ca-server-key.pem, client_ca_file: ca-ca.pem, max_version: \"1.2\"}";
+    let (dir, yaml) = tls_config(exporter_tls, receiver_tls);
+    let loaded = load_in(&dir, &yaml, &|_| None);
+    assert!(!loaded.has_errors(), "{:?}", problems(&loaded));
+    let ExporterConfig::Otlp(otlp) = &loaded.config.exporters[&ComponentId("otlp".into())] else { panic!() };
+    let tls = &otlp.tls;
+    assert_eq!(tls.ca.as_ref().and_then(|ca| ca.path.clone()), Some(dir.join("ca-ca.pem")));
+    assert!(tls.ca.as_ref().is_some_and(|ca| ca.text.starts_with(b"-----BEGIN CERTIFICATE-----")));
+    assert!(tls.identity.is_some());
+    assert_eq!(tls.server_name_override.as_deref(), Some("backend.internal"));
+    assert_eq!(tls.versions, TlsVersions { min: Some(TlsVersion::V1_3), max: None });
+    assert!(!tls.insecure && tls.configures_tls());
+    let ReceiverConfig::Otlp(receiver) = &loaded.config.receivers[&ComponentId("otlp".into())];
+    let server = receiver.grpc.as_ref().and_then(|grpc| grpc.tls.as_ref()).unwrap();
+    assert!(server.client_ca.is_some());
+    assert_eq!(server.versions.max, Some(TlsVersion::V1_2));
+}
+
+#[test]
+fn without_tls_settings_an_exporter_uses_tls_as_the_collectors_does() {
+    let loaded = loaded(
+        "exporters:\n  otlp:\n    endpoint: backend:4317\n  otlp/plain:\n    endpoint: backend:4317\n    tls:\n      insecure: true\n",
+    );
+    assert!(!loaded.has_errors(), "{:?}", problems(&loaded));
+    let tls = |id: &str| match &loaded.config.exporters[&ComponentId(id.into())] {
+        ExporterConfig::Otlp(otlp) => otlp.tls.configures_tls(),
+        _ => panic!(),
+    };
+    assert!(tls("otlp"));
+    assert!(!tls("otlp/plain"));
+}
+
+#[test]
+fn tls_mistakes_are_refused_at_their_positions() {
+    let found = tls_problems("{ca_file: missing.pem}", SERVER_TLS);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with("E0912 \"missing.pem\": cannot read `ca_file`") && p.contains("missing.pem: No such file")),
+        "{found:?}"
+    );
+    let found = tls_problems("{cipher_suites: [TLS_AES_128_GCM_SHA256]}", SERVER_TLS);
+    assert!(found.contains(&"E0911 \"cipher_suites\": `otlp::tls` has no setting `cipher_suites`".to_string()), "{found:?}");
+    let found = tls_problems("{ca_file: ca-ca.pem, ca_pem: x}", SERVER_TLS);
+    assert!(found.contains(&"E0912 \"ca_pem\": `ca_pem` and `ca_file` give the same thing twice".to_string()), "{found:?}");
+    let found = tls_problems("{cert_file: ca-client.pem}", SERVER_TLS);
+    assert!(found.contains(&"E0912 \"tls\": `otlp::tls` has a certificate or a key without the other".to_string()), "{found:?}");
+    let found = tls_problems("{min_version: \"1.4\"}", SERVER_TLS);
+    assert!(found.contains(&"E0912 \"\\\"1.4\\\"\": `min_version` cannot be `1.4`".to_string()), "{found:?}");
+    let found = tls_problems("{min_version: \"1.3\", max_version: \"1.2\"}", SERVER_TLS);
+    let expected = "E0912 \"tls\": `otlp::tls`: min_version cannot be greater than max_version";
+    assert!(found.contains(&expected.to_string()), "{found:?}");
+    let found = tls_problems("{server_name_override: not a name}", SERVER_TLS);
+    assert!(found.iter().any(|p| p.starts_with("E0912 \"not a name\": `server_name_override` must be")), "{found:?}");
+    let found = tls_problems("{ca_file: ca-server-key.pem}", SERVER_TLS);
+    assert!(
+        found.iter().any(|p| p.starts_with("E0912 \"tls\": `otlp::tls`: `ca_file`") && p.ends_with("holds no certificate")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_tls_receiver_needs_its_certificate_and_key_and_they_must_match() {
+    let found = tls_problems("{insecure: true}", "{client_ca_file: ca-ca.pem}");
+    let expected = "E0912 \"tls\": `otlp::protocols::grpc::tls` needs a certificate and its key";
+    assert!(found.contains(&expected.to_string()), "{found:?}");
+    let found = tls_problems("{insecure: true}", "{cert_file: ca-server.pem, key_file: ca-client-key.pem}");
+    assert!(found.iter().any(|p| p.contains("are no certificate and key pair")), "{found:?}");
+    let found = tls_problems("{insecure: true}", "{cert_file: ca-server.pem, key_file: ca-server-key.pem, ca_file: ca-ca.pem}");
+    assert!(found.contains(&"E0911 \"ca_file\": `otlp::protocols::grpc::tls` has no setting `ca_file`".to_string()), "{found:?}");
 }

@@ -4,6 +4,8 @@
 #![allow(dead_code, reason = "each test file uses its part of the helpers")]
 #![allow(clippy::unwrap_used, reason = "test harness: a test fails when the agent cannot be run, reached or read")]
 
+pub mod pki;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

@@ -14,16 +14,19 @@
 use std::marker::PhantomData;
 
 use bytes::{BufMut, Bytes};
+use hyper_util::client::legacy::connect::HttpConnector;
 use tonic::codec::{Codec, CompressionEncoding, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::codegen::http::uri::PathAndQuery;
 use tonic::metadata::{MetadataKey, MetadataMap, MetadataValue};
 use tonic::transport::{Channel, Endpoint};
 use tonic::{Code, Status};
 
+use super::error_chain;
 use super::payload::{ExportResponse, Payload};
 use super::retry::Attempt;
-use crate::config::{Compression, OtlpExporterConfig};
+use crate::config::{ClientTls, Compression, OtlpExporterConfig};
 use crate::rpc_status::RpcStatus;
+use crate::tls::{self, Alpn};
 use ottl_runtime::otlp::Signal;
 
 pub struct GrpcSender {
@@ -33,17 +36,26 @@ pub struct GrpcSender {
 }
 
 impl GrpcSender {
-    /// A sender to `endpoint` (`host:port`, or an `http://` URL). The channel connects on
-    /// first use and again after a failure, so a backend that is down at start is no error.
+    /// A sender to `endpoint` (`host:port`, or an `http://` or `https://` URL), over TLS
+    /// as [`uses_tls`] decides. The channel connects on first use and again after a
+    /// failure, so a backend that is down at start is no error.
     pub fn new(config: &OtlpExporterConfig) -> Result<GrpcSender, String> {
-        let uri = channel_uri(&config.endpoint)?;
-        let endpoint = Endpoint::from_shared(uri.clone())
+        let tls = uses_tls(&config.endpoint, &config.tls);
+        let uri = channel_uri(&config.endpoint, tls);
+        let endpoint = Endpoint::from_shared(uri)
             .map_err(|error| format!("`endpoint: {}` is not a gRPC address: {error}", config.endpoint))?
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
             .tcp_nodelay(true);
+        let channel = if tls {
+            let mut tcp = HttpConnector::new();
+            tcp.set_nodelay(true);
+            endpoint.connect_with_connector_lazy(tls::connector(&config.tls, Alpn::Http2, tcp)?)
+        } else {
+            endpoint.connect_lazy()
+        };
         Ok(GrpcSender {
-            channel: endpoint.connect_lazy(),
+            channel,
             metadata: metadata(&config.headers)?,
             compression: match config.compression {
                 Compression::None => None,
@@ -82,12 +94,20 @@ fn service_path(signal: Signal) -> &'static str {
     }
 }
 
-/// The collector's gRPC `endpoint` as a URI: `host:port` is plain HTTP/2.
-fn channel_uri(endpoint: &str) -> Result<String, String> {
-    if endpoint.starts_with("https://") {
-        return Err(format!("`endpoint: {endpoint}`: the agent's OTLP exporters do not speak TLS yet"));
-    }
-    if endpoint.starts_with("http://") { Ok(endpoint.to_string()) } else { Ok(format!("http://{endpoint}")) }
+/// Whether the exporter speaks TLS, as the collector's gRPC client (configgrpc) decides:
+/// always, unless `insecure: true` without a CA; and always to an `https://` endpoint. An
+/// `http://` scheme does not turn TLS off: the collector strips it and dials the address
+/// with the `tls` settings.
+fn uses_tls(endpoint: &str, settings: &ClientTls) -> bool {
+    settings.configures_tls() || endpoint.starts_with("https://")
+}
+
+/// The collector's gRPC `endpoint` (`host:port`, or a URL) as the channel's URI, whose
+/// scheme tells the connector whether to speak TLS.
+fn channel_uri(endpoint: &str, tls: bool) -> String {
+    let address = endpoint.strip_prefix("https://").or_else(|| endpoint.strip_prefix("http://")).unwrap_or(endpoint);
+    let scheme = if tls { "https" } else { "http" };
+    format!("{scheme}://{address}")
 }
 
 /// `headers` as gRPC metadata (names in lowercase, as HTTP/2 requires).
@@ -103,12 +123,23 @@ fn metadata(headers: &[(String, String)]) -> Result<MetadataMap, String> {
 }
 
 /// Retryable or permanent, and the server's requested delay, as the specification says.
+///
+/// A status tonic made itself, from a connection that broke (a TLS alert after the
+/// handshake, a reset), carries its cause as its source, which a server's answer never
+/// has: its cause goes into the message, and it is retried as gRPC's `UNAVAILABLE` is,
+/// although tonic names it `UNKNOWN`.
 fn classify(status: &Status) -> Attempt {
     let retry_info = RpcStatus::retry_info(status.details());
-    let error = format!("gRPC {:?}: {}", status.code(), status.message());
+    let cause = std::error::Error::source(status).map(error_chain);
+    let error = match &cause {
+        // The message is the cause's first part ("transport error").
+        Some(cause) => format!("gRPC {:?}: {cause}", status.code()),
+        None => format!("gRPC {:?}: {}", status.code(), status.message()),
+    };
     let retryable = match status.code() {
         Code::Cancelled | Code::DeadlineExceeded | Code::Aborted | Code::OutOfRange | Code::Unavailable | Code::DataLoss => true,
         Code::ResourceExhausted => retry_info.is_some(),
+        Code::Unknown => cause.is_some(),
         _ => false,
     };
     if retryable {
@@ -202,13 +233,44 @@ mod tests {
     }
 
     #[test]
+    fn a_connection_that_broke_is_retried_with_its_cause_said() {
+        let broken = Status::from_error(Box::new(std::io::Error::other("received fatal alert: CertificateRequired")));
+        assert_eq!(
+            classify(&broken),
+            Attempt::Retryable { error: "gRPC Unknown: received fatal alert: CertificateRequired".into(), throttle: None }
+        );
+        assert!(matches!(classify(&Status::unknown("the server says so")), Attempt::Permanent { .. }));
+    }
+
+    #[test]
     fn endpoints_and_headers_are_read_as_the_collector_reads_them() {
-        assert_eq!(channel_uri("localhost:4317").unwrap(), "http://localhost:4317");
-        assert_eq!(channel_uri("http://10.0.0.1:4317").unwrap(), "http://10.0.0.1:4317");
-        assert!(channel_uri("https://backend:4317").unwrap_err().contains("TLS"));
+        assert_eq!(channel_uri("localhost:4317", false), "http://localhost:4317");
+        assert_eq!(channel_uri("http://10.0.0.1:4317", false), "http://10.0.0.1:4317");
+        assert_eq!(channel_uri("localhost:4317", true), "https://localhost:4317");
+        assert_eq!(channel_uri("http://10.0.0.1:4317", true), "https://10.0.0.1:4317");
+        assert_eq!(channel_uri("https://backend:4317", true), "https://backend:4317");
         let map = metadata(&[("X-Tenant".into(), "acme".into())]).unwrap();
         assert_eq!(map.get("x-tenant").unwrap(), "acme");
         assert!(metadata(&[("bad name".into(), "x".into())]).is_err());
         assert!(metadata(&[("x".into(), "line\nbreak".into())]).is_err());
+    }
+
+    #[test]
+    fn tls_is_the_default_as_in_the_collectors_grpc_client() {
+        let insecure = ClientTls { insecure: true, ..ClientTls::default() };
+        let ca = Some(crate::config::Pem { key: "ca_pem".into(), path: None, text: Vec::new() });
+        let insecure_with_ca = ClientTls { insecure: true, ca, ..ClientTls::default() };
+        let cases = [
+            ("backend:4317", ClientTls::default(), true),
+            ("http://backend:4317", ClientTls::default(), true),
+            ("https://backend:4317", ClientTls::default(), true),
+            ("backend:4317", insecure.clone(), false),
+            ("http://backend:4317", insecure.clone(), false),
+            ("https://backend:4317", insecure, true),
+            ("backend:4317", insecure_with_ca, true),
+        ];
+        for (endpoint, settings, expected) in cases {
+            assert_eq!(uses_tls(endpoint, &settings), expected, "{endpoint} {settings:?}");
+        }
     }
 }

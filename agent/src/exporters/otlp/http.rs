@@ -1,6 +1,7 @@
 //! The OTLP/HTTP sender (`otlphttp`, `otlp_http`): binary protobuf POSTed over HTTP/1.1
 //! with hyper-util's pooled client, to `endpoint` + `/v1/traces` (and so on), or to the
-//! signal's own `traces_endpoint` (...) when one is set.
+//! signal's own `traces_endpoint` (...) when one is set. As in the collector, the URL's
+//! scheme decides: `https` with the exporter's `tls` settings, `http` in plain text.
 //!
 //! Answers are sorted as the OTLP specification and the collector's exporter sort them: 2xx
 //! is delivered (its body may report a partial success); 429, 502, 503 and 504 are retried,
@@ -16,15 +17,18 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::header::{CONTENT_ENCODING, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
 use hyper::{HeaderMap, Method, Request, StatusCode, Uri};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use prost::Message;
 
+use super::error_chain;
 use super::payload::{ExportResponse, Payload, partial_success_from_json};
 use super::retry::Attempt;
 use crate::config::{Compression, OtlpExporterConfig};
 use crate::rpc_status::RpcStatus;
+use crate::tls::{self, Alpn};
 use ottl_runtime::otlp::Signal;
 
 const PROTOBUF: &str = "application/x-protobuf";
@@ -34,7 +38,7 @@ const MAX_RESPONSE_BYTES: usize = 64 << 10;
 const MAX_ERROR_TEXT: usize = 256;
 
 pub struct HttpSender {
-    client: Client<HttpConnector, Full<Bytes>>,
+    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     /// The URL of each signal the config gives one for.
     urls: BTreeMap<Signal, Uri>,
     headers: HeaderMap,
@@ -44,9 +48,10 @@ pub struct HttpSender {
 
 impl HttpSender {
     pub fn new(config: &OtlpExporterConfig) -> Result<HttpSender, String> {
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        connector.set_connect_timeout(Some(config.timeout));
+        let mut tcp = HttpConnector::new();
+        tcp.set_nodelay(true);
+        tcp.set_connect_timeout(Some(config.timeout));
+        let connector = tls::connector(&config.tls, Alpn::Http1, tcp)?;
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(PROTOBUF));
         headers.insert(USER_AGENT, HeaderValue::from_static(concat!("ottl-agent/", env!("CARGO_PKG_VERSION"))));
@@ -105,18 +110,6 @@ impl HttpSender {
     }
 }
 
-/// An error with its causes, which hold what went wrong ("connection refused").
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
 fn content_encoding(compression: Compression) -> Option<&'static str> {
     match compression {
         Compression::None => None,
@@ -140,8 +133,8 @@ fn signal_urls(config: &OtlpExporterConfig) -> Result<BTreeMap<Signal, Uri>, Str
         };
         let with_scheme = if url.contains("://") { url.clone() } else { format!("http://{url}") };
         let uri: Uri = with_scheme.parse().map_err(|error| format!("`{url}` is not a URL: {error}"))?;
-        if uri.scheme_str() != Some("http") {
-            return Err(format!("`{url}`: the agent's OTLP exporters send plain HTTP only (no TLS yet)"));
+        if !matches!(uri.scheme_str(), Some("http" | "https")) {
+            return Err(format!("`{url}`: the OTLP/HTTP exporter sends to http:// or https:// URLs"));
         }
         urls.insert(signal, uri);
     }
@@ -198,7 +191,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::config::{QueueConfig, RetryConfig};
+    use crate::config::{ClientTls, QueueConfig, RetryConfig};
 
     fn config(endpoint: &str, signal_endpoints: &[(Signal, &str)]) -> OtlpExporterConfig {
         OtlpExporterConfig {
@@ -210,6 +203,7 @@ mod tests {
             timeout: Duration::from_secs(30),
             retry: RetryConfig::default(),
             queue: QueueConfig::default(),
+            tls: ClientTls::default(),
         }
     }
 
@@ -222,7 +216,9 @@ mod tests {
         assert_eq!(urls[&Signal::Logs], "http://logs:9000/ingest");
         let only_traces = signal_urls(&config("", &[(Signal::Traces, "localhost:4318/v1/traces")])).unwrap();
         assert_eq!(only_traces.keys().collect::<Vec<_>>(), [&Signal::Traces]);
-        assert!(signal_urls(&config("https://sink:4318", &[])).unwrap_err().contains("TLS"));
+        let secure = signal_urls(&config("https://sink:4318", &[])).unwrap();
+        assert_eq!(secure[&Signal::Logs], "https://sink:4318/v1/logs");
+        assert!(signal_urls(&config("ftp://sink:4318", &[])).unwrap_err().contains("http:// or https://"));
     }
 
     fn answer(status: u16, headers: &[(&'static str, &str)], body: &[u8]) -> Attempt {

@@ -29,6 +29,7 @@ use tonic::codec::CompressionEncoding;
 use tonic::{Code, Request, Response, Status};
 
 use super::super::Intake;
+use super::Incoming;
 
 #[derive(Clone)]
 struct Service {
@@ -73,9 +74,9 @@ otlp_service!(ProfilesService, ExportProfilesServiceRequest, ExportProfilesServi
     ProfilesData { resource_profiles: request.resource_profiles, dictionary: request.dictionary }
 ));
 
-/// Serves OTLP/gRPC on `listener` until `shutdown` completes; requests in progress finish.
+/// Serves OTLP/gRPC on `incoming` until `shutdown` completes; requests in progress finish.
 pub async fn serve(
-    listener: tokio::net::TcpListener,
+    incoming: Incoming,
     intake: Intake,
     max_message_size: usize,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
@@ -90,18 +91,21 @@ pub async fn serve(
                 .max_decoding_message_size(max_message_size)
         };
     }
-    let address: Option<SocketAddr> = listener.local_addr().ok();
-    tonic::transport::Server::builder()
+    let router = tonic::transport::Server::builder()
         .add_service(configured!(TraceServiceServer))
         .add_service(configured!(MetricsServiceServer))
         .add_service(configured!(LogsServiceServer))
-        .add_service(configured!(ProfilesServiceServer))
-        .serve_with_incoming_shutdown(tokio_stream_of(listener), shutdown)
-        .await
-        .map_err(|error| format!("OTLP/gRPC server on {address:?}: {error}"))
-}
-
-/// The listener as tonic's incoming stream.
-fn tokio_stream_of(listener: tokio::net::TcpListener) -> tonic::transport::server::TcpIncoming {
-    tonic::transport::server::TcpIncoming::from(listener)
+        .add_service(configured!(ProfilesServiceServer));
+    let served = match incoming {
+        Incoming::Plain(listener) => {
+            let address: Option<SocketAddr> = listener.local_addr().ok();
+            let incoming = tonic::transport::server::TcpIncoming::from(listener);
+            router.serve_with_incoming_shutdown(incoming, shutdown).await.map_err(|error| (address, error))
+        }
+        Incoming::Tls(listener) => {
+            let address = axum::serve::Listener::local_addr(&listener).ok();
+            router.serve_with_incoming_shutdown(listener.into_stream(), shutdown).await.map_err(|error| (address, error))
+        }
+    };
+    served.map_err(|(address, error)| format!("OTLP/gRPC server on {address:?}: {error}"))
 }

@@ -29,6 +29,7 @@ use ottl_runtime::otlp::Telemetry;
 use prost::Message;
 
 use super::super::Intake;
+use super::Incoming;
 use super::decompress::{self, Decompressed};
 use crate::rpc_status::RpcStatus;
 use ottl_runtime::otlp::Signal;
@@ -191,13 +192,17 @@ fn router(server: Server) -> Router {
         .with_state(server)
 }
 
-/// Serves OTLP/HTTP on `listener` until `shutdown` completes; requests in progress finish.
+/// Serves OTLP/HTTP on `incoming` until `shutdown` completes; requests in progress finish.
 pub async fn serve(
-    listener: tokio::net::TcpListener,
+    incoming: Incoming,
     intake: Intake,
     max_body: usize,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let app = router(Server { intake, max_body });
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|error| format!("OTLP/HTTP server: {error}"))
+    let served = match incoming {
+        Incoming::Plain(listener) => axum::serve(listener, app).with_graceful_shutdown(shutdown).await,
+        Incoming::Tls(listener) => axum::serve(listener, app).with_graceful_shutdown(shutdown).await,
+    };
+    served.map_err(|error| format!("OTLP/HTTP server: {error}"))
 }

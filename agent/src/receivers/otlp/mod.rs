@@ -1,4 +1,5 @@
-//! The `otlp` receiver: OTLP/gRPC and OTLP/HTTP servers feeding the same pipelines.
+//! The `otlp` receiver: OTLP/gRPC and OTLP/HTTP servers feeding the same pipelines, each
+//! in plain text or, with its `tls`, over TLS only.
 
 mod decompress;
 mod grpc;
@@ -10,8 +11,19 @@ use std::pin::Pin;
 use tokio::net::TcpListener;
 
 use super::Intake;
-use crate::config::OtlpReceiverConfig;
-use crate::config::resolve_address;
+use crate::config::{OtlpReceiverConfig, ServerTls, resolve_address};
+use crate::tls::{self, TlsIncoming};
+
+/// Where a server takes its connections from: the TCP listener, or TLS over it.
+pub enum Incoming {
+    Plain(TcpListener),
+    Tls(TlsIncoming),
+}
+
+/// The application protocol each server speaks over TLS (ALPN): gRPC clients require `h2`
+/// to be negotiated; the HTTP server speaks HTTP/1.1.
+const GRPC_ALPN: &[&[u8]] = &[b"h2"];
+const HTTP_ALPN: &[&[u8]] = &[b"http/1.1"];
 
 /// A server of the receiver, bound and ready to run.
 pub type Server = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
@@ -28,21 +40,26 @@ pub async fn bind(
         let _ = shutdown.wait_for(|stop| *stop).await;
     };
     if let Some(grpc) = &config.grpc {
-        let listener = listen(&grpc.endpoint).await?;
-        let address = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
-        let server = grpc::serve(listener, intake.clone(), grpc.max_recv_msg_size, stopped(shutdown.clone()));
-        servers.push((format!("{} gRPC on {address}", intake.receiver), Box::pin(server)));
+        let (incoming, on) = listen(&grpc.endpoint, grpc.tls.as_ref(), GRPC_ALPN).await?;
+        let server = grpc::serve(incoming, intake.clone(), grpc.max_recv_msg_size, stopped(shutdown.clone()));
+        servers.push((format!("{} gRPC {on}", intake.receiver), Box::pin(server)));
     }
     if let Some(http) = &config.http {
-        let listener = listen(&http.endpoint).await?;
-        let address = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
-        let server = http::serve(listener, intake.clone(), http.max_request_body_size, stopped(shutdown.clone()));
-        servers.push((format!("{} HTTP on {address}", intake.receiver), Box::pin(server)));
+        let (incoming, on) = listen(&http.endpoint, http.tls.as_ref(), HTTP_ALPN).await?;
+        let server = http::serve(incoming, intake.clone(), http.max_request_body_size, stopped(shutdown.clone()));
+        servers.push((format!("{} HTTP {on}", intake.receiver), Box::pin(server)));
     }
     Ok(servers)
 }
 
-async fn listen(endpoint: &str) -> Result<TcpListener, String> {
+/// Binds `endpoint`, with TLS when `tls` is given; where it listens, for the log.
+async fn listen(endpoint: &str, tls: Option<&ServerTls>, alpn: &[&[u8]]) -> Result<(Incoming, String), String> {
     let address = resolve_address(endpoint).ok_or_else(|| format!("`{endpoint}` is not host:port"))?;
-    TcpListener::bind(address).await.map_err(|error| format!("cannot listen on {endpoint}: {error}"))
+    let listener = TcpListener::bind(address).await.map_err(|error| format!("cannot listen on {endpoint}: {error}"))?;
+    let bound = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let Some(tls) = tls else { return Ok((Incoming::Plain(listener), format!("on {bound}"))) };
+    let config = tls::server_config(tls, alpn).map_err(|error| format!("TLS on {endpoint}: {error}"))?;
+    let incoming = TlsIncoming::new(listener, config).map_err(|error| format!("cannot listen on {endpoint}: {error}"))?;
+    let mutual = if tls.client_ca.is_some() { " with client certificates" } else { "" };
+    Ok((Incoming::Tls(incoming), format!("on {bound} over TLS{mutual}")))
 }
