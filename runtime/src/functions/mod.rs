@@ -107,7 +107,13 @@ pub fn registry() -> &'static [&'static Function] {
     static REGISTRY: OnceLock<Vec<&'static Function>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
         [
-            editors::FUNCTIONS,
+            editors::keys::FUNCTIONS,
+            editors::limits::FUNCTIONS,
+            editors::merge::FUNCTIONS,
+            editors::replace::FUNCTIONS,
+            editors::flatten::FUNCTIONS,
+            editors::slices::FUNCTIONS,
+            editors::values::FUNCTIONS,
             types::conversions::FUNCTIONS,
             types::ids::FUNCTIONS,
             types::predicates::FUNCTIONS,
