@@ -16,6 +16,7 @@ mod lambdas;
 pub mod literal;
 mod metrics;
 mod parsing;
+mod regexes;
 mod rules;
 mod shorthand;
 mod strings;

@@ -2,8 +2,9 @@
 //! `keep_matching_keys`.
 
 use super::super::EditorHost;
+use super::super::regexes::compile_regex;
 use super::super::shorthand::*;
-use super::{compile_regex, edit_map, regex_literal};
+use super::{edit_map, regex_literal};
 use crate::coerce;
 use crate::editor;
 use crate::error::Result;

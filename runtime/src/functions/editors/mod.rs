@@ -7,14 +7,10 @@
 //! One module per theme, each with its own `FUNCTIONS` table; the helpers several of them
 //! share live here.
 
-use std::rc::Rc;
-
-use regex::Regex;
-
 use super::EditorHost;
 use super::literal::{LiteralArgs, LiteralError, regex_pattern};
 use crate::coerce;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::value::{Map, Value};
 
 pub(super) mod flatten;
@@ -31,20 +27,6 @@ fn edit_map(host: &mut dyn EditorHost, edit: impl FnOnce(&mut Map) -> Result<()>
     let mut map = coerce::into_map(host.get_target()?)?;
     edit(&mut map)?;
     host.set_target(Value::Map(map))
-}
-
-/// A pattern compiled with Go's syntax, or the reference's error for an invalid one.
-fn compile_regex(function: &str, pattern: &str) -> Result<Rc<Regex>> {
-    crate::regex::compile(pattern).map_err(|e| invalid_pattern(function, pattern, &e))
-}
-
-fn invalid_pattern(function: &str, pattern: &str, reason: &str) -> Error {
-    Error::new(invalid_pattern_message(function, pattern, reason))
-}
-
-/// The reference's `invalidRegexErrMsg`, which its glob editors use too.
-fn invalid_pattern_message(function: &str, pattern: &str, reason: &str) -> String {
-    format!("the regex pattern supplied to {function} '{}' is not a valid pattern: {reason}", coerce::go_quote(pattern))
 }
 
 /// A literal regular expression for `param`, compiled when the statement is built

@@ -8,8 +8,9 @@ use regex::Regex;
 
 use super::super::EditorHost;
 use super::super::literal::{LiteralArgs, LiteralError, one_of_help};
+use super::super::regexes::{compile_regex, invalid_pattern, invalid_pattern_message};
 use super::super::shorthand::*;
-use super::{compile_regex, invalid_pattern, invalid_pattern_message, regex_literal};
+use super::regex_literal;
 use crate::bail;
 use crate::coerce;
 use crate::editor;
