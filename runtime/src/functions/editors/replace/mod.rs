@@ -19,10 +19,10 @@ use crate::go;
 use crate::value::{Map, Value};
 
 mod expand;
-mod hook;
+mod replacement;
 
 use expand::go_expand;
-use hook::ReplacementHook;
+use replacement::{Replacement, ReplacementHook};
 
 pub(crate) static FUNCTIONS: &[Function] = &[
     Function::editor(
@@ -105,6 +105,34 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     .literals(|args| glob_literal(args, "replace_all_matches").into_iter().collect()),
 ];
 
+/// The pattern a replace editor is given.
+enum Pattern<'a> {
+    /// A regular expression (Go's RE2 syntax).
+    Regex(&'a str),
+    /// A glob with the semantics of gobwas/glob v0.2.3.
+    Glob(&'a str),
+}
+
+/// How every replace editor opens: the pattern compiled first (an invalid one is the
+/// first error, naming `editor`), then the target read. The replacement arguments are read
+/// after the target, and after what the editor checks of it, as the reference reads them
+/// ([`Replacement`]).
+fn open<'a>(
+    host: &mut dyn EditorHost,
+    editor: &str,
+    pattern: Pattern<'_>,
+    replacement: &'a Value,
+    function: Option<&'static Function>,
+    replacement_format: Option<&'a Value>,
+) -> Result<(Rc<Regex>, Value, Replacement<'a>)> {
+    let compiled = match pattern {
+        Pattern::Regex(pattern) => compile_regex(editor, pattern)?,
+        Pattern::Glob(pattern) => compile_glob(editor, pattern)?,
+    };
+    let target = host.get_target()?;
+    Ok((compiled, target, Replacement::new(replacement, function, replacement_format)))
+}
+
 /// `replace_pattern(target, regex_pattern, replacement, function?, replacement_format?)`. The
 /// replacement is read after the target, and not at all when the target is nil.
 fn replace_pattern(
@@ -114,18 +142,17 @@ fn replace_pattern(
     function: Option<&'static Function>,
     replacement_format: Option<&Value>,
 ) -> Result<()> {
-    let regex = compile_regex("replace_pattern", regex_pattern)?;
-    let original = host.get_target()?;
+    let pattern = Pattern::Regex(regex_pattern);
+    let (regex, original, replacement) = open(host, "replace_pattern", pattern, replacement, function, replacement_format)?;
     if original.is_nil() {
         return Ok(());
     }
-    let replacement = coerce::string(replacement)?;
+    let (template, hook) = replacement.template()?;
     let Value::String(text) = original else { return Ok(()) };
     if !regex.is_match(&text) {
         return Ok(());
     }
-    let hook = ReplacementHook::new(function, replacement_format, "the replacement value must be a string");
-    let replaced = regex_replace(&regex, &text, replacement, hook.as_ref())?;
+    let replaced = regex_replace(&regex, &text, template, hook.as_ref())?;
     host.set_target(Value::String(replaced))
 }
 
@@ -195,18 +222,18 @@ fn replace_all_patterns(
     replacement_format: Option<&Value>,
 ) -> Result<()> {
     let mode = ReplaceMode::parse(mode)?;
-    let regex = compile_regex("replace_all_patterns", coerce::string(regex_pattern)?)?;
-    let mut map = coerce::into_map(host.get_target()?)?;
-    let replacement = coerce::string(replacement)?;
-    let hook = ReplacementHook::new(function, replacement_format, "the replacement value must be a string");
+    let pattern = Pattern::Regex(coerce::string(regex_pattern)?);
+    let (regex, target, replacement) = open(host, "replace_all_patterns", pattern, replacement, function, replacement_format)?;
+    let mut map = coerce::into_map(target)?;
+    let (template, hook) = replacement.template()?;
     match mode {
-        ReplaceMode::Key => map = replace_keys(map, &regex, replacement, hook.as_ref()),
+        ReplaceMode::Key => map = replace_keys(map, &regex, template, hook.as_ref()),
         ReplaceMode::Value => {
             for value in map.values_mut() {
                 if let Value::String(text) = value
                     && regex.is_match(text)
                     // As the reference, a value whose converter fails is left as it was.
-                    && let Ok(replaced) = regex_replace(&regex, text, replacement, hook.as_ref())
+                    && let Ok(replaced) = regex_replace(&regex, text, template, hook.as_ref())
                 {
                     *text = replaced;
                 }
@@ -219,11 +246,11 @@ fn replace_all_patterns(
 /// The map with matching keys rewritten. A renamed key that collides with an earlier one
 /// overwrites its value in the earlier place; as in the reference, an entry whose converter
 /// fails is dropped.
-fn replace_keys(map: Map, regex: &Regex, replacement: &str, hook: Option<&ReplacementHook<'_>>) -> Map {
+fn replace_keys(map: Map, regex: &Regex, template: &str, hook: Option<&ReplacementHook<'_>>) -> Map {
     let mut updated = Map::with_capacity(map.len());
     for (key, value) in map {
         let key = if regex.is_match(&key) {
-            match regex_replace(regex, &key, replacement, hook) {
+            match regex_replace(regex, &key, template, hook) {
                 Ok(key) => key,
                 Err(_) => continue,
             }
@@ -235,19 +262,6 @@ fn replace_keys(map: Map, regex: &Regex, replacement: &str, hook: Option<&Replac
     updated
 }
 
-/// The replacement of the glob editors, read after the target: the string, or the
-/// converter's result for the value as given (a converter takes any value).
-fn glob_replacement(
-    replacement: &Value,
-    function: Option<&'static Function>,
-    replacement_format: Option<&Value>,
-) -> Result<String> {
-    match ReplacementHook::new(function, replacement_format, "replacement value is not a string") {
-        Some(hook) => hook.apply(replacement.clone()),
-        None => Ok(coerce::string(replacement)?.to_string()),
-    }
-}
-
 /// `replace_match(target, pattern, replacement, function?, replacement_format?)`.
 fn replace_match(
     host: &mut dyn EditorHost,
@@ -256,9 +270,9 @@ fn replace_match(
     function: Option<&'static Function>,
     replacement_format: Option<&Value>,
 ) -> Result<()> {
-    let glob = compile_glob("replace_match", pattern)?;
-    let original = host.get_target()?;
-    let replacement = glob_replacement(replacement, function, replacement_format)?;
+    let pattern = Pattern::Glob(pattern);
+    let (glob, original, replacement) = open(host, "replace_match", pattern, replacement, function, replacement_format)?;
+    let replacement = replacement.text()?;
     match original {
         Value::String(text) if glob.is_match(&text) => host.set_target(Value::String(replacement)),
         _ => Ok(()),
@@ -274,9 +288,10 @@ fn replace_all_matches(
     function: Option<&'static Function>,
     replacement_format: Option<&Value>,
 ) -> Result<()> {
-    let glob = compile_glob("replace_all_matches", pattern)?;
-    let mut map = coerce::into_map(host.get_target()?)?;
-    let replacement = glob_replacement(replacement, function, replacement_format)?;
+    let pattern = Pattern::Glob(pattern);
+    let (glob, target, replacement) = open(host, "replace_all_matches", pattern, replacement, function, replacement_format)?;
+    let mut map = coerce::into_map(target)?;
+    let replacement = replacement.text()?;
     for value in map.values_mut() {
         let text = match value {
             Value::String(text) => text.as_str(),

@@ -1,5 +1,5 @@
-//! What the replace editors apply to a replacement: the optional converter (`SHA256`,
-//! …) and `replacementFormat`.
+//! The replacement arguments the replace editors end with: `replacement`, and the optional
+//! converter (`SHA256`, …) and `replacementFormat` applied to it.
 
 use super::super::super::shorthand::Function;
 use crate::bail;
@@ -7,8 +7,44 @@ use crate::coerce;
 use crate::error::Result;
 use crate::value::Value;
 
-/// The optional converter (`SHA256`, …) and `replacementFormat` the replace editors apply
-/// to a replacement.
+/// A replace editor's `replacement`, `function?` and `replacement_format?`, read (after the
+/// target, as the reference reads them) in the form the editor needs.
+pub(super) struct Replacement<'a> {
+    value: &'a Value,
+    function: Option<&'static Function>,
+    format: Option<&'a Value>,
+}
+
+impl<'a> Replacement<'a> {
+    pub(super) fn new(value: &'a Value, function: Option<&'static Function>, format: Option<&'a Value>) -> Replacement<'a> {
+        Replacement { value, function, format }
+    }
+
+    /// The regex editors' replacement: a template whose `$` groups expand per match, and
+    /// the hook each expansion goes through when a converter is given.
+    pub(super) fn template(&self) -> Result<(&'a str, Option<ReplacementHook<'a>>)> {
+        let template = coerce::string(self.value)?;
+        Ok((template, self.hook("the replacement value must be a string")))
+    }
+
+    /// The glob editors' replacement, whole: the string, or the converter's result for the
+    /// value as given (a converter takes any value).
+    pub(super) fn text(&self) -> Result<String> {
+        match self.hook("replacement value is not a string") {
+            Some(hook) => hook.apply(self.value.clone()),
+            None => Ok(coerce::string(self.value)?.to_string()),
+        }
+    }
+
+    /// The converter and format, when a converter is given; `not_a_string` is the
+    /// reference's error when the converter does not return a string.
+    fn hook(&self, not_a_string: &'static str) -> Option<ReplacementHook<'a>> {
+        Some(ReplacementHook { function: self.function?, format: self.format, not_a_string })
+    }
+}
+
+/// The optional converter and `replacementFormat`, applied to a replacement; the format is
+/// read only when it is applied.
 pub(super) struct ReplacementHook<'a> {
     function: &'static Function,
     format: Option<&'a Value>,
@@ -16,16 +52,7 @@ pub(super) struct ReplacementHook<'a> {
     not_a_string: &'static str,
 }
 
-impl<'a> ReplacementHook<'a> {
-    /// The hook of a call given a converter; the format is read only when it is applied.
-    pub(super) fn new(
-        function: Option<&'static Function>,
-        format: Option<&'a Value>,
-        not_a_string: &'static str,
-    ) -> Option<ReplacementHook<'a>> {
-        Some(ReplacementHook { function: function?, format, not_a_string })
-    }
-
+impl ReplacementHook<'_> {
     /// The converter's result for `replacement`, put through the format if there is one.
     pub(super) fn apply(&self, replacement: Value) -> Result<String> {
         let Value::String(result) = self.function.invoke(vec![replacement])? else {
