@@ -35,6 +35,7 @@ fn regex_literal(args: &LiteralArgs<'_>, function: &str, param: &'static str) ->
     regex_pattern(function, param, args.string(param)?).err()
 }
 
+/// Values, the shared fixture and calls for the editors' unit tests.
 #[cfg(test)]
 mod test_values {
     pub(super) use super::super::Arg;
