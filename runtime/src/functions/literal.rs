@@ -115,23 +115,12 @@ pub fn one_of_help(allowed: &[&str]) -> String {
 /// reference would (Go `regexp.Compile`, RE2 syntax), giving the number of named capture
 /// groups, or the problem in the reference's words (`invalidRegexErrMsg`).
 pub fn regex_pattern(function: &str, param: &'static str, pattern: &str) -> Result<usize, LiteralError> {
-    let problem = |summary: String| {
-        LiteralError::new(
-            param,
-            format!(
-                "the regex pattern supplied to {function} '{}' is not a valid pattern: {summary}",
-                crate::coerce::go_quote(pattern)
-            ),
-        )
-        .help("OTTL patterns use RE2 syntax; in an OTTL string a backslash is written `\\\\`")
+    let problem = |reason: String| {
+        LiteralError::new(param, super::regexes::invalid_pattern_message(function, pattern, &reason))
+            .help("OTTL patterns use RE2 syntax; in an OTTL string a backslash is written `\\\\`")
     };
-    let translated = crate::regex::translate(pattern).map_err(problem)?;
-    // Parsing and translating is all validation needs (Go has no size limit besides the
-    // repeat count); building the automaton would cost far more than checking the file.
-    match regex_syntax::Parser::new().parse(&translated) {
-        Ok(hir) => Ok(named_captures(&hir)),
-        Err(error) => Err(problem(crate::regex::summarise(&error.to_string()))),
-    }
+    // Parsing is all validation needs: building the automaton would cost far more.
+    crate::regex::parse(pattern).map(|hir| named_captures(&hir)).map_err(problem)
 }
 
 /// How many capture groups of `hir` have a name.

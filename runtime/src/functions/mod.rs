@@ -16,6 +16,7 @@ mod lambdas;
 pub mod literal;
 mod metrics;
 mod parsing;
+mod regexes;
 mod rules;
 mod shorthand;
 mod strings;
@@ -107,7 +108,13 @@ pub fn registry() -> &'static [&'static Function] {
     static REGISTRY: OnceLock<Vec<&'static Function>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
         [
-            editors::FUNCTIONS,
+            editors::keys::FUNCTIONS,
+            editors::limits::FUNCTIONS,
+            editors::merge::FUNCTIONS,
+            editors::replace::FUNCTIONS,
+            editors::flatten::FUNCTIONS,
+            editors::slices::FUNCTIONS,
+            editors::values::FUNCTIONS,
             types::conversions::FUNCTIONS,
             types::ids::FUNCTIONS,
             types::predicates::FUNCTIONS,

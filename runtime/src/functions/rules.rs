@@ -136,7 +136,7 @@ fn truncate(target: &str, limit: i64, suffix: Option<&Value>) -> Result<Value> {
 fn replace_pattern_on_copy(args: &mut Args<'_>, _: &ItemMut<'_>) -> Result<Value> {
     let target = Value::from_arg(args.slots().next())?;
     let mut host = ValueHost { target, actions: Vec::new() };
-    let editor = super::editors::FUNCTIONS.iter().find(|f| f.name == "replace_pattern" && f.is_editor());
+    let editor = super::editors::replace::FUNCTIONS.iter().find(|f| f.name == "replace_pattern" && f.is_editor());
     editor.ok_or_else(|| Error::new("replace_pattern has no editor form"))?.edit(args, &mut host)?;
     Ok(host.target)
 }

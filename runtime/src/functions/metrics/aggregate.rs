@@ -291,19 +291,29 @@ fn merge_extreme(into: &mut Option<f64>, from: Option<f64>, max: bool) {
     }
 }
 
-/// One histogram point for a group: counts, sums and buckets added (points with no count
-/// skipped), min and max merged, exemplars gathered, earliest start time.
+/// Adds `point` into `merged` as both histogram kinds merge alike: count and sum added,
+/// min and max merged, exemplars gathered, the earliest start time kept. A macro because
+/// the two point types have these fields by the same names but no common type; their
+/// buckets differ and are the caller's to add.
+macro_rules! merge_histogram_totals {
+    ($merged:ident, $point:ident) => {
+        $merged.count = $merged.count.wrapping_add($point.count);
+        $merged.sum = Some($merged.sum.unwrap_or(0.0) + $point.sum.unwrap_or(0.0));
+        merge_extreme(&mut $merged.min, $point.min, false);
+        merge_extreme(&mut $merged.max, $point.max, true);
+        $merged.exemplars.extend($point.exemplars);
+        $merged.start_time_unix_nano = $merged.start_time_unix_nano.min($point.start_time_unix_nano);
+    };
+}
+
+/// One histogram point for a group: the totals merged (`merge_histogram_totals!`) and the
+/// buckets added, points with no count skipped.
 fn merge_histograms(group: Vec<HistogramDataPoint>) -> Option<HistogramDataPoint> {
     let mut points = group.into_iter();
     let mut merged = points.next()?;
     for point in points.filter(|p| p.count != 0) {
-        merged.count = merged.count.wrapping_add(point.count);
-        merged.sum = Some(merged.sum.unwrap_or(0.0) + point.sum.unwrap_or(0.0));
-        merge_extreme(&mut merged.min, point.min, false);
-        merge_extreme(&mut merged.max, point.max, true);
         add_counts(&mut merged.bucket_counts, &point.bucket_counts);
-        merged.exemplars.extend(point.exemplars);
-        merged.start_time_unix_nano = merged.start_time_unix_nano.min(point.start_time_unix_nano);
+        merge_histogram_totals!(merged, point);
     }
     Some(merged)
 }
@@ -313,17 +323,12 @@ fn merge_exponential_histograms(group: Vec<ExponentialHistogramDataPoint>) -> Op
     let mut points = group.into_iter();
     let mut merged = points.next()?;
     for point in points.filter(|p| p.count != 0) {
-        merged.count = merged.count.wrapping_add(point.count);
-        merged.sum = Some(merged.sum.unwrap_or(0.0) + point.sum.unwrap_or(0.0));
-        merge_extreme(&mut merged.min, point.min, false);
-        merge_extreme(&mut merged.max, point.max, true);
         for (into, from) in [(&mut merged.negative, &point.negative), (&mut merged.positive, &point.positive)] {
             if let Some(from) = from {
                 add_counts(&mut into.get_or_insert_with(Buckets::default).bucket_counts, &from.bucket_counts);
             }
         }
-        merged.exemplars.extend(point.exemplars);
-        merged.start_time_unix_nano = merged.start_time_unix_nano.min(point.start_time_unix_nano);
+        merge_histogram_totals!(merged, point);
     }
     Some(merged)
 }

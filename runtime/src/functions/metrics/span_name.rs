@@ -68,7 +68,7 @@ impl SpanAttributes<'_> {
     /// The attribute as text (`AsString`), if present.
     fn text(&self, key: &str) -> Option<String> {
         attribute(self.0, key)
-            .map(|kv| super::super::editors::as_string(&kv.value.as_ref().map(Value::from_any_value).unwrap_or_default()))
+            .map(|kv| super::super::editors::values::as_string(&kv.value.as_ref().map(Value::from_any_value).unwrap_or_default()))
     }
 
     /// The attribute, or its deprecated name.

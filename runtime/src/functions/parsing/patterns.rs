@@ -2,11 +2,12 @@
 //! grok pattern, as a map.
 
 use super::super::literal::{LiteralArgs, LiteralError, regex_pattern};
+use super::super::regexes::{compile_regex, invalid_pattern};
 use super::super::shorthand::*;
 use crate::bail;
-use crate::coerce::{self, go_quote};
+use crate::coerce;
 use crate::converter;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::go;
 use crate::value::{Map, Value};
 
@@ -41,11 +42,6 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     ),
 ];
 
-/// The reference's message for a pattern that does not compile.
-fn invalid_pattern(function: &str, pattern: &str, error: &str) -> Error {
-    Error::new(format!("the regex pattern supplied to {function} '{}' is not a valid pattern: {error}", go_quote(pattern)))
-}
-
 /// Both extractors need a named group to fill their map (with `named_captures_only`, for
 /// grok).
 fn need_named_group(has_one: bool) -> Result<()> {
@@ -70,7 +66,7 @@ fn extract_patterns_literal(args: &LiteralArgs<'_>) -> Option<LiteralError> {
 /// group that did not take part), or an empty map when nothing matches. The pattern is
 /// checked before the target is read.
 fn extract_patterns(target: &Value, pattern: &str) -> Result<Value> {
-    let regex = crate::regex::compile(pattern).map_err(|e| invalid_pattern("ExtractPatterns", pattern, &e))?;
+    let regex = compile_regex("ExtractPatterns", pattern)?;
     need_named_group(regex.capture_names().flatten().next().is_some())?;
     let target = coerce::string(target)?;
     let mut result = Map::new();
