@@ -422,3 +422,41 @@ service:
     // Bad records would arrive as records no well-behaved client sent.
     drain_and_account(agent, &sink, &ledger);
 }
+
+/// Connections that stall while the agent stops: an HTTP request whose body never comes,
+/// and an HTTP/2 client that never answers (so never acknowledges the server's goodbye).
+/// Past its grace period the agent closes them; the batch it held for the well-behaved
+/// clients is still delivered, and it exits 0 within its drain time.
+#[test]
+fn connections_that_stall_at_shutdown_do_not_cost_other_clients_their_data() {
+    use std::net::TcpStream;
+
+    let dir = ScratchDir::new("stalled").unwrap();
+    let sink = Sink::start(Duration::ZERO);
+    let ports = Ports::new();
+    let batch = "processors:\n  batch:\n    timeout: 1h\n";
+    let agent = Running::start(dir.path(), &config(ports.http, ports.grpc, ports.metrics, batch, "", sink.port), &ports.all());
+    let mut stalled_http = TcpStream::connect(("127.0.0.1", ports.http)).unwrap();
+    stalled_http.write_all(b"POST /v1/logs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{").unwrap();
+    let mut silent_grpc = TcpStream::connect(("127.0.0.1", ports.grpc)).unwrap();
+    // The HTTP/2 preface and an empty SETTINGS frame; then nothing, and nothing read.
+    silent_grpc.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00").unwrap();
+
+    let load = Load::start("c", &ports.clients(), Shape { records: 100, padding: 0, pause: Duration::ZERO });
+    agent.wait_until("the agent takes 5000 records", || receiver_counter(ports.metrics, "accepted", "otlp") >= 5000);
+    let ledger = load.stop();
+    assert!(ledger.unexpected.is_empty(), "{:?}", ledger.unexpected);
+    assert_eq!(sink.arrived(), 0, "the batch processor holds everything until the stop");
+
+    let stopped = Instant::now();
+    agent.terminate();
+    let output = agent.wait_timeout(EXIT_TIMEOUT).unwrap();
+    let took = stopped.elapsed();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{log}");
+    assert!(took < DRAIN_TIME, "the agent took {took:?} to stop: longer than its drain time");
+    if let Err(problems) = ledger.check(&sink.arrivals()) {
+        panic!("{problems}\nthe agent's log:\n{log}");
+    }
+    drop((stalled_http, silent_grpc));
+}
