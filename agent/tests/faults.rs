@@ -242,7 +242,9 @@ fn rule_reloads_under_load_run_each_record_through_exactly_one_generation() {
     write_rules(dir.path(), &stamping_rule("g1"));
     let rules = "processors:\n  rules:\n    files: [gen.ottl]\n";
     let agent = Running::start(dir.path(), &config(ports.http, ports.grpc, ports.metrics, rules, "", sink.port), &ports.all());
-    let load = Load::start("c", &ports.clients(), Shape { records: 50, padding: 0, pause: Duration::ZERO });
+    // Many small requests, each a batch that one generation runs, at a pace the sink and the
+    // final accounting keep up with.
+    let load = Load::start("c", &ports.clients(), Shape { records: 20, padding: 0, pause: Duration::from_millis(5) });
     agent.wait_until("generation g1 stamps records", || sink.stamped("g1;") > 0);
     for generation in 2..=GENERATIONS {
         if generation == BROKEN_BEFORE {
@@ -434,7 +436,8 @@ fn connections_that_stall_at_shutdown_do_not_cost_other_clients_their_data() {
     let dir = ScratchDir::new("stalled").unwrap();
     let sink = Sink::start(Duration::ZERO);
     let ports = Ports::new();
-    let batch = "processors:\n  batch:\n    timeout: 1h\n";
+    // Neither its timeout nor its size is ever reached: the batch processor holds everything.
+    let batch = "processors:\n  batch:\n    timeout: 1h\n    send_batch_size: 100000000\n";
     let agent = Running::start(dir.path(), &config(ports.http, ports.grpc, ports.metrics, batch, "", sink.port), &ports.all());
     let mut stalled_http = TcpStream::connect(("127.0.0.1", ports.http)).unwrap();
     stalled_http.write_all(b"POST /v1/logs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{").unwrap();
