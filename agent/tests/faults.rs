@@ -129,7 +129,8 @@ fn a_slow_sink_pushes_back_to_clients_with_memory_bounded_and_every_acknowledged
 
     // 500 records of 2 KiB: about 1 MiB per request, ~20 MiB/s through the backend.
     let shape = Shape { records: 500, padding: 2048, pause: Duration::ZERO };
-    let request_bytes = request_of(&[String::from("c0-0-0")], shape.padding).encoded_len() as u64 * shape.records as u64;
+    let ids: Vec<String> = (0..shape.records).map(|i| format!("c0-0-{i}")).collect();
+    let request_bytes = request_of(&ids, shape.padding).encoded_len() as u64;
     let clients = ports.clients();
     let load = Load::start("c", &clients, shape);
     // Refusals worth eight times the budget: an agent that buffered without limit would
