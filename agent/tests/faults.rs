@@ -28,8 +28,8 @@ const EXIT_TIMEOUT: Duration = Duration::from_secs(45);
 /// (30 s) of agent.rs.
 const DRAIN_TIME: Duration = Duration::from_secs(35);
 
-/// The agent's budget of bytes in flight between receivers and exporter queues
-/// (`IN_FLIGHT_BUDGET` in agent.rs): what it acknowledges beyond its exporters' queues.
+/// The agent's budget of bytes held from acceptance until export (`IN_FLIGHT_BUDGET` in
+/// agent.rs): the most it acknowledges and has not yet exported.
 const IN_FLIGHT_BUDGET: u64 = 64 << 20;
 
 /// A config with an OTLP receiver on `http` and `grpc`, `processors` (YAML list items,
@@ -121,10 +121,8 @@ fn a_slow_sink_pushes_back_to_clients_with_memory_bounded_and_every_acknowledged
     let dir = ScratchDir::new("slow-sink").unwrap();
     let sink = Sink::start(Duration::from_millis(200));
     let ports = Ports::new();
-    let (consumers, queue_size) = (4, 4);
-    let exporter = format!("    sending_queue:\n      num_consumers: {consumers}\n      queue_size: {queue_size}\n");
-    let agent =
-        Running::start(dir.path(), &config(ports.http, ports.grpc, ports.metrics, "", &exporter, sink.port), &ports.all());
+    let exporter = "    sending_queue:\n      num_consumers: 4\n      queue_size: 4\n";
+    let agent = Running::start(dir.path(), &config(ports.http, ports.grpc, ports.metrics, "", exporter, sink.port), &ports.all());
     let baseline = proc_status_kib(agent.pid(), "VmRSS") << 10;
 
     // 500 records of 2 KiB: about 1 MiB per request, ~20 MiB/s through the backend.
@@ -144,13 +142,13 @@ fn a_slow_sink_pushes_back_to_clients_with_memory_bounded_and_every_acknowledged
     assert!(ledger.unanswered.is_empty(), "{} records without an answer", ledger.unanswered.len());
     assert!(ledger.refusals > 0, "backpressure never reached the clients");
     assert_eq!(ledger.refusals_without_hint, 0, "every refusal says when to retry");
-    // What the agent may hold: the budget of acknowledged bytes not yet queued, the
-    // exporter's queue and its senders' batches (one request each: no batch processor),
-    // and one request per client being read and decoded. Three times that: decoded records
-    // take about a quarter more room than their encoding, a request is held twice while it
-    // is decoded (its body and its records), a sender holds its batch encoded again, and
-    // the allocator keeps the pages of refused requests for reuse.
-    let held = IN_FLIGHT_BUDGET + (queue_size + consumers + clients.len() as u64) * request_bytes;
+    // What the agent may hold: the budget, which acknowledged data holds until it is
+    // exported (through the exporter's queue and senders), and one request per client being
+    // read and decoded before it reserves its share. Three times that: decoded records take
+    // about a quarter more room than their encoding, a request is held twice while it is
+    // decoded (its body and its records), and the allocator keeps the pages of refused
+    // requests for reuse.
+    let held = IN_FLIGHT_BUDGET + clients.len() as u64 * request_bytes;
     let bound = baseline + 3 * held;
     assert!(ledger.bytes_sent as u64 > 2 * bound, "the clients sent too little to tell a bound from none");
     assert!(

@@ -67,7 +67,7 @@ pub enum Outcome {
     /// Success: the records are the agent's to deliver.
     Acknowledged,
     /// Pushed back (HTTP 503/429, gRPC UNAVAILABLE/RESOURCE_EXHAUSTED); `hint`: whether the
-    /// answer said when to retry (HTTP `Retry-After`).
+    /// answer said when to retry (HTTP `Retry-After`, gRPC `RetryInfo`).
     Refused { hint: bool },
     /// The connection was refused: nothing was sent.
     NotSent,
@@ -98,7 +98,7 @@ pub fn send_http(port: u16, request: &ExportLogsServiceRequest) -> Outcome {
 }
 
 /// Sends one request over gRPC on `client` and reads the agent's answer. Only the agent's
-/// own refusals count as refused; a transport failure is no answer.
+/// own refusals (its message) count as refused; a transport failure is no answer.
 pub async fn send_grpc(client: &mut LogsServiceClient<tonic::transport::Channel>, request: ExportLogsServiceRequest) -> Outcome {
     match tokio::time::timeout(Duration::from_secs(60), client.export(request)).await {
         Err(_) => Outcome::NoAnswer,
@@ -107,13 +107,23 @@ pub async fn send_grpc(client: &mut LogsServiceClient<tonic::transport::Channel>
             _ => Outcome::Acknowledged,
         },
         Ok(Err(status)) => match status.code() {
-            tonic::Code::ResourceExhausted => Outcome::Refused { hint: true },
-            tonic::Code::Unavailable if status.message().starts_with("ottl-agent") => Outcome::Refused { hint: true },
+            tonic::Code::ResourceExhausted | tonic::Code::Unavailable if status.message().starts_with("ottl-agent") => {
+                Outcome::Refused { hint: retry_info(&status) }
+            }
             tonic::Code::Unavailable | tonic::Code::Unknown | tonic::Code::Cancelled => Outcome::NoAnswer,
             code => Outcome::Unexpected(format!("gRPC {code:?}: {}", status.message())),
         },
     }
 }
+
+/// Whether a gRPC status carries a `google.rpc.RetryInfo` detail: when to retry.
+fn retry_info(status: &tonic::Status) -> bool {
+    let details = status.details();
+    details.windows(RETRY_INFO.len()).any(|window| window == RETRY_INFO)
+}
+
+/// The type URL's name of the retry detail, as it appears in an encoded `google.rpc.Status`.
+const RETRY_INFO: &[u8] = b"google.rpc.RetryInfo";
 
 /// What the agent answered for every record a client sent.
 #[derive(Debug, Default)]
