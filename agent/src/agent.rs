@@ -18,7 +18,7 @@ use crate::exporters;
 use crate::generation::{Backend, CurrentGeneration, Generation};
 use crate::health_check::{self, Health};
 use crate::pipeline::Pipelines;
-use crate::receivers::{Intake, otlp};
+use crate::receivers::{Door, Intake, otlp};
 use crate::stats::Stats;
 use crate::telemetry;
 
@@ -77,6 +77,7 @@ pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_t
         exporter_tasks.extend(started.tasks);
     }
     let pipelines = Arc::new(Pipelines::build(&config, Arc::new(handles), generation.clone(), stats.clone(), IN_FLIGHT_BUDGET));
+    let door = Door::open(pipelines.clone());
 
     let (stop, stopping) = watch::channel(false);
     let health = Arc::new(Health::default());
@@ -88,7 +89,7 @@ pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_t
     }
     for (id, receiver) in &config.receivers {
         let ReceiverConfig::Otlp(otlp_config) = receiver;
-        let intake = Intake::new(id.clone(), pipelines.clone(), &stats);
+        let intake = Intake::new(id.clone(), door.clone(), &stats);
         servers.extend(otlp::bind(otlp_config, intake, stopping.clone()).await?);
     }
     if let Some(address) = config.telemetry.metrics_address {
@@ -106,10 +107,11 @@ pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_t
     tracing::info!("stopping: receivers first, then draining the pipelines");
     health.set_ready(false);
     let _ = stop.send(true);
+    // Requests in progress get a moment to finish; an idle keep-alive connection does not
+    // hold the shutdown up.
+    let grace_ends = tokio::time::Instant::now() + SERVER_STOP_TIMEOUT;
     for mut server in running {
-        // Requests in progress get a moment to finish; an idle keep-alive connection does
-        // not hold the shutdown up.
-        let finished = match tokio::time::timeout(SERVER_STOP_TIMEOUT, &mut server).await {
+        let finished = match tokio::time::timeout_at(grace_ends, &mut server).await {
             Ok(finished) => finished,
             Err(_) => {
                 tracing::warn!("a receiver's connections did not close within {}s; closing them", SERVER_STOP_TIMEOUT.as_secs());
@@ -123,11 +125,10 @@ pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_t
             _ => {}
         }
     }
+    // Connections the servers left behind keep no hold on the pipelines.
+    door.close();
     let drained = async {
-        match Arc::into_inner(pipelines) {
-            Some(pipelines) => pipelines.drain().await,
-            None => tracing::error!("a receiver still holds the pipelines; what they hold may be lost"),
-        }
+        sole_owner(pipelines).await.drain().await;
         for task in exporter_tasks {
             let _ = task.await;
         }
@@ -143,6 +144,18 @@ pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_t
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The pipelines once nothing else holds them: a submit in progress when the door closed
+/// lets go when it returns.
+async fn sole_owner(mut pipelines: Arc<Pipelines>) -> Pipelines {
+    loop {
+        match Arc::try_unwrap(pipelines) {
+            Ok(pipelines) => return pipelines,
+            Err(shared) => pipelines = shared,
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
 }
 
 /// Waits for SIGTERM or SIGINT, reloading the rules on SIGHUP and when a rule file changes.

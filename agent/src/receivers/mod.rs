@@ -6,6 +6,7 @@ pub mod otlp;
 use std::sync::Arc;
 use std::time::Duration;
 
+use arc_swap::ArcSwapOption;
 use ottl_runtime::otlp::Telemetry;
 
 use crate::batching::count_items;
@@ -46,25 +47,45 @@ impl Refusal {
     }
 }
 
-/// One receiver's door into the pipelines, with its counters.
+/// The receivers' shared way into the pipelines, closed by the agent once its servers have
+/// stopped. A connection can outlive its server (a client that never finishes its request
+/// or never answers the server's goodbye); once the door is closed, such a connection holds
+/// no reference to the pipelines, which can then drain, and its requests are refused.
+pub struct Door(ArcSwapOption<Pipelines>);
+
+impl Door {
+    pub fn open(pipelines: Arc<Pipelines>) -> Arc<Door> {
+        Arc::new(Door(ArcSwapOption::from(Some(pipelines))))
+    }
+
+    pub fn close(&self) {
+        self.0.store(None);
+    }
+}
+
+/// One receiver's way into the pipelines, with its counters.
 #[derive(Clone)]
 pub struct Intake {
     pub receiver: ComponentId,
-    pipelines: Arc<Pipelines>,
+    door: Arc<Door>,
     stats: Arc<ReceiverStats>,
 }
 
 impl Intake {
-    pub fn new(receiver: ComponentId, pipelines: Arc<Pipelines>, stats: &Stats) -> Intake {
+    pub fn new(receiver: ComponentId, door: Arc<Door>, stats: &Stats) -> Intake {
         let stats = stats.receiver(&receiver.0);
-        Intake { receiver, pipelines, stats }
+        Intake { receiver, door, stats }
     }
 
     /// Hands a decoded request of `bytes` encoded bytes to the pipelines. `Ok` means it is
     /// queued and may be acknowledged.
     pub async fn submit(&self, telemetry: Telemetry, bytes: usize) -> Result<(), Refusal> {
         let items = count_items(&telemetry) as u64;
-        let submitted = self.pipelines.submit(&self.receiver, telemetry, bytes).await;
+        // The pipelines are held only while this request is submitted.
+        let submitted = match self.door.0.load_full() {
+            Some(pipelines) => pipelines.submit(&self.receiver, telemetry, bytes).await,
+            None => Err(Refusal::Stopping),
+        };
         match &submitted {
             Ok(()) => self.stats.accepted.add(items),
             Err(_) => self.stats.refused.add(items),

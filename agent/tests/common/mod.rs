@@ -4,12 +4,16 @@
 #![allow(dead_code, reason = "each test file uses its part of the helpers")]
 #![allow(clippy::unwrap_used, reason = "test harness: a test fails when the agent cannot be run, reached or read")]
 
+pub mod load;
 pub mod pki;
+pub mod sink;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use ottl_runtime::otlp::Telemetry;
@@ -32,9 +36,39 @@ pub fn agent(args: &[&str], dir: &Path) -> Command {
     command
 }
 
-/// A running agent, killed if a test fails before it stops it.
+/// A running agent, killed if a test fails before it stops it. Its standard output and
+/// error are read as they come, so that an agent logging under load never blocks on a full
+/// pipe, and so that a test can read the log while the agent runs.
 pub struct Running {
     child: Option<Child>,
+    stdout: Option<Captured>,
+    stderr: Option<Captured>,
+}
+
+/// What a child process writes to one pipe, read by a thread of its own.
+struct Captured {
+    text: Arc<Mutex<Vec<u8>>>,
+    reader: JoinHandle<()>,
+}
+
+impl Captured {
+    fn of(mut pipe: impl Read + Send + 'static) -> Captured {
+        let text = Arc::new(Mutex::new(Vec::new()));
+        let sink = text.clone();
+        let reader = std::thread::spawn(move || {
+            let mut chunk = [0u8; 8192];
+            while let Ok(n @ 1..) = pipe.read(&mut chunk) {
+                sink.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        });
+        Captured { text, reader }
+    }
+
+    /// Everything, once the pipe has closed.
+    fn finish(self) -> Vec<u8> {
+        self.reader.join().unwrap();
+        std::mem::take(&mut *self.text.lock().unwrap())
+    }
 }
 
 impl Running {
@@ -50,31 +84,77 @@ impl Running {
         Running::adopt(child, ports)
     }
 
-    /// An agent started by the caller (with its own arguments), once `ports` listen.
-    pub fn adopt(child: Child, ports: &[u16]) -> Running {
-        let running = Running { child: Some(child) };
+    /// An agent started by the caller (with its own arguments, its output piped), once
+    /// `ports` listen.
+    pub fn adopt(mut child: Child, ports: &[u16]) -> Running {
+        let stdout = child.stdout.take().map(Captured::of);
+        let stderr = child.stderr.take().map(Captured::of);
+        let running = Running { child: Some(child), stdout, stderr };
         for port in ports {
             wait_for_port(*port);
         }
         running
     }
 
+    /// The agent's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
+    }
+
+    /// What the agent has logged (its standard error) so far.
+    pub fn log(&self) -> String {
+        let text = self.stderr.as_ref().map(|captured| captured.text.lock().unwrap().clone()).unwrap_or_default();
+        String::from_utf8_lossy(&text).into_owned()
+    }
+
+    /// Sends `signal` (`TERM`, `HUP`, ...) without waiting for anything.
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill").args([&format!("-{signal}"), &self.pid().to_string()]).status().unwrap();
+        assert!(status.success(), "kill -{signal} failed");
+    }
+
     /// Sends SIGTERM without waiting for the exit.
     pub fn terminate(&self) {
-        let child = self.child.as_ref().unwrap();
-        let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-        assert!(status.success());
+        self.signal("TERM");
     }
 
     /// Waits for the exit: its status and standard error.
     pub fn wait(mut self) -> Output {
-        self.child.take().unwrap().wait_with_output().unwrap()
+        let status = self.child.as_mut().unwrap().wait().unwrap();
+        self.output(status)
+    }
+
+    /// Waits at most `timeout` for the exit; the error is the log so far when the agent is
+    /// still running (it is killed when dropped).
+    pub fn wait_timeout(mut self, timeout: Duration) -> Result<Output, String> {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
+                return Ok(self.output(status));
+            }
+            if start.elapsed() > timeout {
+                return Err(format!("the agent did not exit within {timeout:?}; its log:\n{}", self.log()));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until `condition` holds, as [`wait_until`], failing with the agent's log.
+    pub fn wait_until(&self, what: &str, condition: impl FnMut() -> bool) {
+        assert!(poll_until(condition), "timed out waiting until {what}; the agent's log:\n{}", self.log());
     }
 
     /// SIGTERM, then the exit status and standard error.
     pub fn stop(self) -> Output {
         self.terminate();
         self.wait()
+    }
+
+    fn output(&mut self, status: ExitStatus) -> Output {
+        self.child = None;
+        let stdout = self.stdout.take().map(Captured::finish).unwrap_or_default();
+        let stderr = self.stderr.take().map(Captured::finish).unwrap_or_default();
+        Output { status, stdout, stderr }
     }
 }
 
@@ -85,6 +165,13 @@ impl Drop for Running {
             let _ = child.wait();
         }
     }
+}
+
+/// A field of `/proc/<pid>/status` counted in KiB (`VmRSS`, `VmHWM`).
+pub fn proc_status_kib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find_map(|line| line.strip_prefix(field)?.strip_prefix(':')).unwrap();
+    line.trim().trim_end_matches("kB").trim().parse().unwrap()
 }
 
 pub fn wait_for_port(port: u16) {
@@ -112,47 +199,79 @@ pub fn poll_until(mut condition: impl FnMut() -> bool) -> bool {
     true
 }
 
+/// An HTTP answer: the status, the headers (names in lowercase) and the body.
+pub type Answer = (u16, Vec<(String, String)>, Vec<u8>);
+
+/// Why a request got no answer.
+#[derive(Debug)]
+pub enum NoAnswer {
+    /// The connection was refused: nothing was sent.
+    NotConnected,
+    /// The request may have reached the server, but no whole answer came back.
+    Lost(String),
+}
+
+/// How long a request may wait for its answer (the machine may be busy).
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// One HTTP/1.1 request; the status, headers and body of the answer.
-pub fn request(
-    port: u16,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+pub fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    try_request(port, method, path, headers, body).unwrap()
+}
+
+/// One HTTP/1.1 request, for servers that may refuse connections or stop mid-request.
+pub fn try_request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<Answer, NoAnswer> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|_| NoAnswer::NotConnected)?;
+    let lost = |error: std::io::Error| NoAnswer::Lost(error.to_string());
+    stream.set_read_timeout(Some(ANSWER_TIMEOUT)).map_err(lost)?;
     let mut request =
         format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
     request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    stream.write_all(body).unwrap();
+    stream.write_all(request.as_bytes()).map_err(lost)?;
+    // A server may answer (413, say) without reading the whole body, and close.
+    let written = stream.write_all(body);
     let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let read = stream.read_to_end(&mut response);
+    let Some(split) = response.windows(4).position(|w| w == b"\r\n\r\n") else {
+        let error = read.err().or(written.err()).map_or("no answer".to_string(), |e| e.to_string());
+        return Err(NoAnswer::Lost(error));
+    };
     let head = String::from_utf8_lossy(&response[..split]).to_string();
     let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines.next().and_then(|line| line.split(' ').nth(1)).and_then(|code| code.parse().ok());
+    let Some(status) = status else { return Err(NoAnswer::Lost(format!("not an HTTP answer: {head}"))) };
     let headers =
         lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string())).collect();
-    (status, headers, response[split + 4..].to_vec())
+    Ok((status, headers, response[split + 4..].to_vec()))
 }
 
-pub fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Vec<(String, String)>, Vec<u8>) {
+pub fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
     request(port, "POST", path, headers, body)
 }
 
-pub fn get(port: u16, path: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
+pub fn get(port: u16, path: &str) -> Answer {
     request(port, "GET", path, &[], b"")
 }
 
 /// The value of the agent's counter `name` for `exporter`, from its metrics endpoint.
 pub fn exporter_counter(metrics_port: u16, name: &str, exporter: &str) -> u64 {
+    metric(metrics_port, &format!("ottl_agent_exporter_{name}_items_total{{exporter=\"{exporter}\"}}"))
+}
+
+/// The value of the agent's counter `name` for `receiver`, from its metrics endpoint.
+pub fn receiver_counter(metrics_port: u16, name: &str, receiver: &str) -> u64 {
+    metric(metrics_port, &format!("ottl_agent_receiver_{name}_items_total{{receiver=\"{receiver}\"}}"))
+}
+
+/// The value of one series (name and labels) from the agent's metrics endpoint; 0 when
+/// it is not there yet.
+pub fn metric(metrics_port: u16, series: &str) -> u64 {
     let (_, _, body) = get(metrics_port, "/metrics");
     let text = String::from_utf8_lossy(&body);
-    let prefix = format!("ottl_agent_exporter_{name}_items_total{{exporter=\"{exporter}\"}} ");
+    let prefix = format!("{series} ");
     text.lines().find_map(|line| line.strip_prefix(&prefix)).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
