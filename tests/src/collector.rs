@@ -87,6 +87,15 @@ impl ScratchDir {
     }
 }
 
+/// A scratch directory reads as its path (`dir.join(...)`, `&dir` where a `&Path` is taken).
+impl std::ops::Deref for ScratchDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        self.path()
+    }
+}
+
 impl Drop for ScratchDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);

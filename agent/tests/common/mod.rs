@@ -9,25 +9,24 @@ pub mod pki;
 pub mod sink;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use ottl_runtime::otlp::Telemetry;
+use ottl_tests::collector::{self, ScratchDir};
 
 /// A loopback port free right now.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    collector::free_port().unwrap()
 }
 
-pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ottl-agent-e2e-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory for one test, removed with its contents when the test ends.
+pub fn temp_dir(name: &str) -> ScratchDir {
+    ScratchDir::new(&format!("agent-{name}")).unwrap()
 }
 
 pub fn agent(args: &[&str], dir: &Path) -> Command {
