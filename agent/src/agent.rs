@@ -201,7 +201,9 @@ fn reload(source: &ConfigSource, running: &Config, backend: Backend, generation:
         return;
     }
     if component_ids(&loaded.config) != component_ids(running) {
-        tracing::warn!("the reloaded config changes receivers, exporters or pipelines; those changes apply at the next start");
+        tracing::warn!(
+            "the reloaded config changes receivers, exporters, extensions or pipelines; those changes apply at the next start"
+        );
     }
     match Generation::compile(&loaded.config, backend) {
         Ok(next) => {
@@ -216,15 +218,23 @@ fn reload(source: &ConfigSource, running: &Config, backend: Backend, generation:
     }
 }
 
-/// What a reload cannot change: receivers, exporters, and each pipeline's components.
-type Topology<'c> = (Vec<&'c ComponentId>, Vec<&'c ComponentId>, Vec<(&'c str, &'c [ComponentId], &'c [ComponentId])>);
+/// What a reload cannot change: receivers, exporters, the extensions that run, and each
+/// pipeline's components.
+#[derive(PartialEq)]
+struct Topology<'c> {
+    receivers: Vec<&'c ComponentId>,
+    exporters: Vec<&'c ComponentId>,
+    extensions: &'c [ComponentId],
+    pipelines: Vec<(&'c str, &'c [ComponentId], &'c [ComponentId])>,
+}
 
 fn component_ids(config: &Config) -> Topology<'_> {
-    (
-        config.receivers.keys().collect(),
-        config.exporters.keys().collect(),
-        config.pipelines.iter().map(|p| (p.id.as_str(), p.processors.as_slice(), p.exporters.as_slice())).collect(),
-    )
+    Topology {
+        receivers: config.receivers.keys().collect(),
+        exporters: config.exporters.keys().collect(),
+        extensions: &config.service_extensions,
+        pipelines: config.pipelines.iter().map(|p| (p.id.as_str(), p.processors.as_slice(), p.exporters.as_slice())).collect(),
+    }
 }
 
 /// The rule files of `rules` processors, and when each last changed.
