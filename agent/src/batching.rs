@@ -1,4 +1,4 @@
-//! Counting, merging and splitting OTLP payloads by items, as the batch processor does.
+//! Merging and splitting OTLP payloads by items (counted by `Telemetry::item_count`), as the batch processor does.
 //!
 //! An item is what the collector's batch processor counts: a span, a metric data point,
 //! a log record, a profile. Merging appends resources (the collector does not merge equal
@@ -7,32 +7,8 @@
 
 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
 use opentelemetry_proto::tonic::metrics::v1::{Metric, ResourceMetrics, ScopeMetrics};
+use ottl_runtime::exec::point_count;
 use ottl_runtime::otlp::Telemetry;
-
-/// The number of items in a payload.
-pub fn count_items(telemetry: &Telemetry) -> usize {
-    match telemetry {
-        Telemetry::Traces(data) => data.resource_spans.iter().flat_map(|r| &r.scope_spans).map(|s| s.spans.len()).sum(),
-        Telemetry::Logs(data) => data.resource_logs.iter().flat_map(|r| &r.scope_logs).map(|s| s.log_records.len()).sum(),
-        Telemetry::Metrics(data) => {
-            data.resource_metrics.iter().flat_map(|r| &r.scope_metrics).flat_map(|s| &s.metrics).map(data_points).sum()
-        }
-        Telemetry::Profiles(data) => {
-            data.resource_profiles.iter().flat_map(|r| &r.scope_profiles).map(|s| s.profiles.len()).sum()
-        }
-    }
-}
-
-fn data_points(metric: &Metric) -> usize {
-    match &metric.data {
-        Some(Data::Gauge(g)) => g.data_points.len(),
-        Some(Data::Sum(s)) => s.data_points.len(),
-        Some(Data::Histogram(h)) => h.data_points.len(),
-        Some(Data::ExponentialHistogram(h)) => h.data_points.len(),
-        Some(Data::Summary(s)) => s.data_points.len(),
-        None => 0,
-    }
-}
 
 /// Appends `more` to `into`; both are of one signal (a pipeline's). Gives `more` back when
 /// it cannot be merged: profile payloads each carry a dictionary, and merging dictionaries
@@ -134,7 +110,7 @@ fn take_front_metrics(resources: &mut Vec<ResourceMetrics>, max: usize) -> Vec<R
             let scope = &mut resource.scope_metrics[0];
             let mut front = Vec::new();
             while left > 0 && !scope.metrics.is_empty() {
-                let points = data_points(&scope.metrics[0]);
+                let points = point_count(&scope.metrics[0]);
                 if points <= left {
                     left -= points;
                     front.push(scope.metrics.remove(0));
@@ -264,9 +240,9 @@ mod tests {
     #[test]
     fn splits_cut_exactly_and_keep_every_item_once() {
         let mut all = logs(&[("a", 3), ("b", 4)]);
-        assert_eq!(count_items(&all), 7);
+        assert_eq!(all.item_count(), 7);
         let front = split_off_front(&mut all, 5);
-        assert_eq!((count_items(&front), count_items(&all)), (5, 2));
+        assert_eq!((front.item_count(), all.item_count()), (5, 2));
         let Telemetry::Logs(front) = front else { panic!() };
         assert_eq!(front.resource_logs.len(), 2, "a whole, b cut");
         let Telemetry::Logs(rest) = &all else { panic!() };
@@ -276,7 +252,7 @@ mod tests {
         assert!(bodies[0].contains("b2") && bodies[1].contains("b3"), "{bodies:?}");
         let mut merged = Telemetry::Logs(front);
         assert!(append(&mut merged, all).is_none());
-        assert_eq!(count_items(&merged), 7);
+        assert_eq!(merged.item_count(), 7);
     }
 
     #[test]
@@ -284,7 +260,7 @@ mod tests {
         let json = r#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"m","sum":{"aggregationTemporality":2,"isMonotonic":true,"dataPoints":[{"asInt":"1"},{"asInt":"2"},{"asInt":"3"}]}}]}]}]}"#;
         let mut all = Telemetry::from_json(json).unwrap();
         let front = split_off_front(&mut all, 2);
-        assert_eq!((count_items(&front), count_items(&all)), (2, 1));
+        assert_eq!((front.item_count(), all.item_count()), (2, 1));
         let Telemetry::Metrics(front) = front else { panic!() };
         let Some(Data::Sum(sum)) = &front.resource_metrics[0].scope_metrics[0].metrics[0].data else { panic!() };
         assert!(sum.is_monotonic && sum.aggregation_temporality == 2);

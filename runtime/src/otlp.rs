@@ -86,6 +86,25 @@ impl std::fmt::Display for Signal {
 const MAX_DEPTH: usize = 128;
 
 impl Telemetry {
+    /// The items of a payload as the collector counts them (its batch processor, its
+    /// `*_items` metrics): spans, metric data points, log records, profiles.
+    pub fn item_count(&self) -> usize {
+        match self {
+            Telemetry::Traces(data) => data.resource_spans.iter().flat_map(|r| &r.scope_spans).map(|s| s.spans.len()).sum(),
+            Telemetry::Logs(data) => data.resource_logs.iter().flat_map(|r| &r.scope_logs).map(|s| s.log_records.len()).sum(),
+            Telemetry::Metrics(data) => data
+                .resource_metrics
+                .iter()
+                .flat_map(|r| &r.scope_metrics)
+                .flat_map(|s| &s.metrics)
+                .map(crate::exec::point_count)
+                .sum(),
+            Telemetry::Profiles(data) => {
+                data.resource_profiles.iter().flat_map(|r| &r.scope_profiles).map(|s| s.profiles.len()).sum()
+            }
+        }
+    }
+
     /// Reads OTLP/JSON; the signal is told by the top-level key (`resourceSpans`,
     /// `resourceMetrics`, `resourceLogs`, `resourceProfiles`).
     pub fn from_json(text: &str) -> Result<Telemetry, String> {

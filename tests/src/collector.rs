@@ -18,7 +18,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub use file_output::{read_file_output, record_count, wait_for_records};
+pub use file_output::{read_file_output, wait_for_records};
 pub use otlp_http::{post, post_otlp_json};
 
 /// The line the collector logs once every component has started.

@@ -76,7 +76,7 @@ fn http_logs_to_debug(http: u16) -> String {
 }
 
 fn total_records(documents: &[Telemetry]) -> usize {
-    documents.iter().map(collector::record_count).sum()
+    documents.iter().map(Telemetry::item_count).sum()
 }
 
 #[test]

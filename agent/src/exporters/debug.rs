@@ -10,7 +10,6 @@ use std::sync::Arc;
 use ottl_runtime::otlp::Telemetry;
 
 use super::{Started, queue};
-use crate::batching::count_items;
 use crate::config::{ComponentId, Verbosity};
 use crate::stats::Stats;
 
@@ -20,7 +19,7 @@ pub(super) fn start(id: &ComponentId, verbosity: Verbosity, stats: Arc<Stats>) -
     let task = tokio::spawn(async move {
         while let Some(queued) = receiver.recv().await {
             let telemetry = &queued.telemetry;
-            let items = count_items(telemetry);
+            let items = telemetry.item_count();
             let mut line = summary(&name, telemetry, items);
             if verbosity != Verbosity::Basic {
                 line.push('\n');

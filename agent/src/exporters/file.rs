@@ -6,7 +6,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::{Started, queue};
-use crate::batching::count_items;
 use crate::config::ComponentId;
 use crate::stats::Stats;
 
@@ -23,7 +22,7 @@ pub(super) fn start(id: &ComponentId, path: &Path, stats: Arc<Stats>) -> Result<
         let mut out = std::io::BufWriter::new(file);
         while let Some(queued) = receiver.recv().await {
             let telemetry = &queued.telemetry;
-            let items = count_items(telemetry) as u64;
+            let items = telemetry.item_count() as u64;
             let mut line = telemetry.to_json().to_string();
             line.push('\n');
             let written = tokio::task::block_in_place(|| out.write_all(line.as_bytes()).and_then(|()| out.flush()));

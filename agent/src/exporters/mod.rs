@@ -16,7 +16,6 @@ use ottl_runtime::otlp::Telemetry;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::batching::count_items;
 use crate::budget::Reservation;
 use crate::config::{ComponentId, ExporterConfig};
 use crate::stats::{ExporterStats, Stats};
@@ -45,7 +44,7 @@ impl ExporterHandle {
     /// The batch holds `reservation` until it is exported. A batch the stopped exporter
     /// cannot take any more is counted as failed.
     pub async fn send(&self, telemetry: Telemetry, reservation: Reservation) {
-        let items = count_items(&telemetry) as u64;
+        let items = telemetry.item_count() as u64;
         self.stats.accepted.add(items);
         match &self.route {
             Route::Queue(sender) => match sender.send(Queued { telemetry, _reservation: reservation }).await {

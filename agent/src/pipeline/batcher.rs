@@ -6,7 +6,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::chain::{Batch, Chain};
-use crate::batching::{append, count_items, split_off_front};
+use crate::batching::{append, split_off_front};
 use crate::config::BatchConfig;
 
 /// The batch processor: gathers batches until `send_batch_size` items or `timeout`, then
@@ -49,11 +49,11 @@ pub fn start_batcher(config: BatchConfig, mut input: mpsc::Receiver<Batch>, down
                                 }
                             }
                         }
-                        while pending.as_ref().is_some_and(|held| count_items(&held.telemetry) >= config.send_batch_size) {
+                        while pending.as_ref().is_some_and(|held| held.telemetry.item_count() >= config.send_batch_size) {
                             if let Some(held) = pending.as_mut() {
                                 downstream.clone().push(front_of(held, &config)).await;
                             }
-                            if pending.as_ref().is_some_and(|held| count_items(&held.telemetry) == 0) {
+                            if pending.as_ref().is_some_and(|held| held.telemetry.item_count() == 0) {
                                 pending = None;
                                 deadline = None;
                             }
@@ -77,7 +77,7 @@ pub fn start_batcher(config: BatchConfig, mut input: mpsc::Receiver<Batch>, down
 
 /// Sends everything held, in pieces of at most `send_batch_max_size`.
 async fn flush(mut held: Batch, config: &BatchConfig, downstream: &Arc<Chain>) {
-    while count_items(&held.telemetry) > 0 {
+    while held.telemetry.item_count() > 0 {
         downstream.clone().push(front_of(&mut held, config)).await;
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ottl_runtime::otlp::Telemetry;
 use tokio::sync::mpsc;
 
-use crate::batching::{append, count_items};
+use crate::batching::append;
 use crate::budget::Reservation;
 use crate::config::ComponentId;
 use crate::exporters::ExporterHandle;
@@ -55,7 +55,7 @@ impl Chain {
             return self.forward(&generation, &reservation, Processed { telemetry, routed: Vec::new() }).await;
         }
         let (chain, pinned) = (self.clone(), generation.clone());
-        let items = count_items(&telemetry) as u64;
+        let items = telemetry.item_count() as u64;
         match tokio::task::spawn_blocking(move || chain.process(&pinned, telemetry)).await {
             Ok(Ok(processed)) => self.forward(&generation, &reservation, processed).await,
             Ok(Err(error)) => {
@@ -74,7 +74,7 @@ impl Chain {
         for id in &self.processors {
             let Some(processor) = generation.processors.get(id) else { continue };
             let stats = self.stats.processor(&id.0);
-            let before = count_items(&telemetry) as u64;
+            let before = telemetry.item_count() as u64;
             stats.items_in.add(before);
             generation_stats.items_in.add(before);
             let mut warn = |message: String| {
@@ -87,10 +87,10 @@ impl Chain {
                 generation_stats.batch_errors.add(1);
             })?;
             telemetry = processed.telemetry;
-            let mut left = count_items(&telemetry) as u64;
+            let mut left = telemetry.item_count() as u64;
             if let CompiledProcessor::Rules { routes, .. } = processor {
                 for (route, part) in processed.routed {
-                    let items = count_items(&part) as u64;
+                    let items = part.item_count() as u64;
                     left += items;
                     match routes.get(&route) {
                         Some(exporters) => {
@@ -102,7 +102,7 @@ impl Chain {
                         None => {
                             if let Some(part) = append(&mut telemetry, part) {
                                 tracing::warn!(processor = %id, route, "routed profiles without a route's exporters are dropped");
-                                left -= count_items(&part) as u64;
+                                left -= part.item_count() as u64;
                             }
                         }
                     }
@@ -125,7 +125,7 @@ impl Chain {
                 None => tracing::error!(%exporter, "route to an exporter that does not run"),
             }
         }
-        if count_items(&telemetry) == 0 {
+        if telemetry.item_count() == 0 {
             return;
         }
         match &self.next {

@@ -9,7 +9,6 @@ use std::time::Duration;
 use arc_swap::ArcSwapOption;
 use ottl_runtime::otlp::Telemetry;
 
-use crate::batching::count_items;
 use crate::config::ComponentId;
 use crate::pipeline::{Pipelines, Refusal};
 use crate::rpc_status::RpcStatus;
@@ -80,7 +79,7 @@ impl Intake {
     /// Hands a decoded request of `bytes` encoded bytes to the pipelines. `Ok` means it is
     /// queued and may be acknowledged.
     pub async fn submit(&self, telemetry: Telemetry, bytes: usize) -> Result<(), Refusal> {
-        let items = count_items(&telemetry) as u64;
+        let items = telemetry.item_count() as u64;
         // The pipelines are held only while this request is submitted.
         let submitted = match self.door.0.load_full() {
             Some(pipelines) => pipelines.submit(&self.receiver, telemetry, bytes).await,

@@ -183,8 +183,8 @@ service:
     for (signal, copies) in [("logs", 1), ("traces", 1), ("metrics", 2)] {
         let arrived = collector::read_file_output(&out.path().join(format!("{signal}.jsonl"))).unwrap();
         let sent: Vec<&Telemetry> = posted.iter().filter(|p| outputs::signal_name(p) == signal).collect();
-        let expected_count: usize = sent.iter().map(|p| collector::record_count(p)).sum::<usize>() * copies;
-        assert_eq!(arrived.iter().map(collector::record_count).sum::<usize>(), expected_count, "{signal}");
+        let expected_count: usize = sent.iter().map(|p| p.item_count()).sum::<usize>() * copies;
+        assert_eq!(arrived.iter().map(Telemetry::item_count).sum::<usize>(), expected_count, "{signal}");
         let mut expected = sorted_items(sent.iter().copied());
         expected = expected.into_iter().flat_map(|item| std::iter::repeat_n(item, copies)).collect();
         assert_eq!(sorted_items(&arrived), expected, "{signal}: the items that arrived are the items posted");

@@ -186,7 +186,7 @@ fn sdk_to_agent(protocol: &str, compression: &str) {
     let (traces, logs) = expected(send(&python, protocol, &endpoint, compression).unwrap());
     // Twelve spans (six with a child) and six logs were sent; every third parent and log
     // carries `drop: true`.
-    assert_eq!((collector::record_count(&traces), collector::record_count(&logs)), (10, 4));
+    assert_eq!((traces.item_count(), logs.item_count()), (10, 4));
     collector::wait_for_records(&traces_file, 10, ARRIVAL_TIMEOUT).unwrap();
     collector::wait_for_records(&logs_file, 4, ARRIVAL_TIMEOUT).unwrap();
     let (status, log) = agent.shutdown().unwrap();

@@ -9,6 +9,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use ottl_runtime::otlp::Telemetry;
 use ottl_tests::collector::{self, Collector, ScratchDir};
 use serde_json::json;
 
@@ -117,7 +118,7 @@ fn assert_arrived(out: &Path, expected: usize) {
         let path = out.join(name);
         collector::wait_for_records(&path, expected, ARRIVAL_TIMEOUT).unwrap_or_else(|error| panic!("{name}: {error}"));
         let arrived = collector::read_file_output(&path).unwrap();
-        assert_eq!(arrived.iter().map(collector::record_count).sum::<usize>(), expected, "{name}: each record once");
+        assert_eq!(arrived.iter().map(Telemetry::item_count).sum::<usize>(), expected, "{name}: each record once");
     }
 }
 

@@ -4,7 +4,6 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use ottl_runtime::exec::point_count;
 use ottl_runtime::otlp::Telemetry;
 
 /// How often [`wait_for_records`] looks at the file again.
@@ -34,7 +33,7 @@ pub fn wait_for_records(path: &Path, expected: usize, timeout: Duration) -> Resu
     let deadline = Instant::now() + timeout;
     loop {
         let documents = read_file_output(path)?;
-        let arrived: usize = documents.iter().map(record_count).sum();
+        let arrived: usize = documents.iter().map(Telemetry::item_count).sum();
         if arrived >= expected {
             return Ok(documents);
         }
@@ -42,18 +41,5 @@ pub fn wait_for_records(path: &Path, expected: usize, timeout: Duration) -> Resu
             return Err(format!("{} holds {arrived} records after {timeout:?}, {expected} expected", path.display()));
         }
         std::thread::sleep(POLL_INTERVAL);
-    }
-}
-
-/// The records of a payload as the collector counts items: spans, metric data points, log
-/// records, profiles.
-pub fn record_count(telemetry: &Telemetry) -> usize {
-    match telemetry {
-        Telemetry::Traces(t) => t.resource_spans.iter().flat_map(|r| &r.scope_spans).map(|s| s.spans.len()).sum(),
-        Telemetry::Metrics(m) => {
-            m.resource_metrics.iter().flat_map(|r| &r.scope_metrics).flat_map(|s| &s.metrics).map(point_count).sum()
-        }
-        Telemetry::Logs(l) => l.resource_logs.iter().flat_map(|r| &r.scope_logs).map(|s| s.log_records.len()).sum(),
-        Telemetry::Profiles(p) => p.resource_profiles.iter().flat_map(|r| &r.scope_profiles).map(|s| s.profiles.len()).sum(),
     }
 }

@@ -66,7 +66,7 @@ impl OtlpExporter {
         let payload = match self.transport.prepare(&telemetry) {
             Ok(payload) => payload,
             Err(error) => {
-                let items = crate::batching::count_items(&telemetry) as u64;
+                let items = telemetry.item_count() as u64;
                 tracing::error!(exporter = %self.name, items, %error, "cannot encode a batch; dropped");
                 self.stats.failed.add(items);
                 return;

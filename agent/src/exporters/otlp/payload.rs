@@ -11,7 +11,6 @@ use ottl_runtime::otlp::Telemetry;
 use prost::Message;
 
 use super::retry::PartialSuccess;
-use crate::batching::count_items;
 use ottl_runtime::otlp::Signal;
 
 /// An encoded export request.
@@ -32,7 +31,7 @@ impl Payload {
             Telemetry::Logs(data) => data.encode_to_vec(),
             Telemetry::Profiles(data) => data.encode_to_vec(),
         };
-        Payload { signal: telemetry.signal(), items: count_items(telemetry) as u64, body: Bytes::from(body) }
+        Payload { signal: telemetry.signal(), items: telemetry.item_count() as u64, body: Bytes::from(body) }
     }
 }
 
