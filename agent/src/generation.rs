@@ -193,18 +193,10 @@ pub type CurrentGeneration = Arc<ArcSwap<Generation>>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{LoadOptions, load};
+    use crate::config::load_valid;
 
     fn logs(json: &str) -> Telemetry {
         Telemetry::from_json(json).unwrap()
-    }
-
-    /// A config that loads without errors.
-    fn config(yaml: &str) -> Config {
-        let loaded =
-            load("c.yaml", yaml, &LoadOptions { base_dir: std::path::Path::new("."), env: &|_| None, feature_gates: Vec::new() });
-        assert!(!loaded.has_errors(), "{:?}", loaded.reports);
-        loaded.config
     }
 
     #[test]
@@ -219,7 +211,7 @@ processors:
       log_record:
         - attributes["drop"] == true
 "#;
-        let config = config(yaml);
+        let config = load_valid(yaml);
         let input = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"a"}},{"attributes":[{"key":"drop","value":{"boolValue":true}}]}]}]}]}"#;
         for backend in [Backend::Jit, Backend::Interpreter] {
             let generation = Generation::compile(&config, backend).unwrap();
@@ -247,7 +239,7 @@ processors:
       log_record:
         - attributes["drop"] == true
 "#;
-        let config = config(yaml);
+        let config = load_valid(yaml);
         // An empty resource, one whose only record is dropped, and one that keeps a record.
         let input = r#"{"resourceLogs":[{"resource":{}},{"scopeLogs":[{"logRecords":[{"attributes":[{"key":"drop","value":{"boolValue":true}}]}]}]},{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"kept"}}]}]}]}"#;
         let generation = Generation::compile(&config, Backend::Jit).unwrap();
@@ -275,7 +267,7 @@ processors:
           - set(attributes["team"], "billing")
           - set(attributes["moved"], true)
 "#;
-        let config = config(yaml);
+        let config = load_valid(yaml);
         let input = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"attributes":[{"key":"team","value":{"stringValue":"payments"}}]},{"attributes":[{"key":"team","value":{"stringValue":"search"}}]}]}]}]}"#;
         for backend in [Backend::Jit, Backend::Interpreter] {
             let generation = Generation::compile(&config, backend).unwrap();

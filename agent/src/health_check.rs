@@ -13,6 +13,7 @@ use axum::routing::get;
 use tokio::sync::watch;
 
 use crate::config::{HealthCheckConfig, resolve_address};
+use crate::http_endpoint;
 use crate::receivers::otlp::Server;
 
 /// Whether the agent is ready, and since when.
@@ -63,20 +64,11 @@ pub async fn bind(
     name: &str,
     config: HealthCheckConfig,
     health: std::sync::Arc<Health>,
-    mut stopping: watch::Receiver<bool>,
+    stopping: watch::Receiver<bool>,
 ) -> Result<(String, Server), String> {
     let address = resolve_address(&config.endpoint).ok_or_else(|| format!("{name}: `{}` is not host:port", config.endpoint))?;
-    let listener =
-        tokio::net::TcpListener::bind(address).await.map_err(|error| format!("{name}: cannot listen on {address}: {error}"))?;
     let path = config.path.clone();
     let app = Router::new().route(&path, get(move || async move { health.answer(&config) }));
-    let server = async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopping.wait_for(|stop| *stop).await;
-            })
-            .await
-            .map_err(|error| format!("health check server: {error}"))
-    };
-    Ok((format!("{name} on http://{address}{path}"), Box::pin(server)))
+    let server = http_endpoint::bind(address, app, stopping, name).await?;
+    Ok((format!("{name} on http://{address}{path}"), server))
 }

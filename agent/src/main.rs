@@ -12,6 +12,7 @@ mod config;
 mod exporters;
 mod generation;
 mod health_check;
+mod http_endpoint;
 mod memory_limiter;
 mod pipeline;
 mod receivers;

@@ -9,17 +9,12 @@ use axum::http::header;
 use axum::routing::get;
 use tokio::sync::watch;
 
+use crate::http_endpoint;
 use crate::receivers::otlp::Server;
 use crate::stats::Stats;
 
 /// Binds the endpoint; the server ends once `stopping` turns true.
-pub async fn bind(
-    address: SocketAddr,
-    stats: Arc<Stats>,
-    mut stopping: watch::Receiver<bool>,
-) -> Result<(String, Server), String> {
-    let listener =
-        tokio::net::TcpListener::bind(address).await.map_err(|error| format!("cannot serve /metrics on {address}: {error}"))?;
+pub async fn bind(address: SocketAddr, stats: Arc<Stats>, stopping: watch::Receiver<bool>) -> Result<(String, Server), String> {
     let app = Router::new()
         .route(
             "/metrics",
@@ -29,13 +24,6 @@ pub async fn bind(
             }),
         )
         .route("/health", get(|| async { "ok\n" }));
-    let server = async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopping.wait_for(|stop| *stop).await;
-            })
-            .await
-            .map_err(|error| format!("/metrics server: {error}"))
-    };
-    Ok((format!("self-metrics on http://{address}/metrics"), Box::pin(server)))
+    let server = http_endpoint::bind(address, app, stopping, "/metrics server").await?;
+    Ok((format!("self-metrics on http://{address}/metrics"), server))
 }

@@ -288,6 +288,15 @@ pub struct LoadOptions<'a> {
 }
 
 /// Reads the config `text` (named `name` in reports).
+/// A config for a unit test, which must load without errors (relative files from the
+/// working directory, no environment).
+#[cfg(test)]
+pub fn load_valid(yaml: &str) -> Config {
+    let loaded = load("c.yaml", yaml, &LoadOptions { base_dir: Path::new("."), env: &|_| None, feature_gates: Vec::new() });
+    assert!(!loaded.has_errors(), "{:?}", loaded.reports);
+    loaded.config
+}
+
 pub fn load(name: &str, text: &str, options: &LoadOptions<'_>) -> Loaded {
     let expanded = match env::expand(text, options.env) {
         Ok(expanded) => expanded,

@@ -196,7 +196,7 @@ mod tests {
     use arc_swap::ArcSwap;
 
     use super::*;
-    use crate::config::{LoadOptions, load};
+    use crate::config::load_valid;
     use crate::exporters;
     use crate::generation::Backend;
 
@@ -230,13 +230,7 @@ service:
 "#,
             out.display()
         );
-        let loaded = load(
-            "c.yaml",
-            &yaml,
-            &LoadOptions { base_dir: std::path::Path::new("."), env: &|_| None, feature_gates: Vec::new() },
-        );
-        assert!(!loaded.has_errors(), "{:?}", loaded.reports);
-        loaded.config
+        load_valid(&yaml)
     }
 
     fn record(body: &str) -> Telemetry {
