@@ -66,7 +66,7 @@ const RULE_FILE_POLL: Duration = Duration::from_secs(1);
 pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_timeout: Duration) -> Result<(), String> {
     let stats = Arc::new(Stats::default());
     let first = Generation::compile(&config, backend)?;
-    stats.generation.set(first.number);
+    stats.track_generation(first.number, first.stats.clone());
     let generation: CurrentGeneration = Arc::new(ArcSwap::from_pointee(first));
 
     let mut exporter_tasks = Vec::new();
@@ -208,7 +208,7 @@ fn reload(source: &ConfigSource, running: &Config, backend: Backend, generation:
     match Generation::compile(&loaded.config, backend) {
         Ok(next) => {
             tracing::info!("rule generation {} running", next.number);
-            stats.generation.set(next.number);
+            stats.track_generation(next.number, next.stats.clone());
             generation.store(Arc::new(next));
         }
         Err(error) => {

@@ -16,6 +16,7 @@ use ottl_runtime::exec::Outputs;
 use ottl_runtime::otlp::Telemetry;
 
 use crate::config::{ComponentId, Config, ProcessorConfig};
+use crate::stats::GenerationStats;
 use ottl_runtime::otlp::Signal;
 
 /// Which back end runs the rules.
@@ -149,6 +150,8 @@ fn remove_empty_containers(telemetry: &mut Telemetry) {
 pub struct Generation {
     pub number: u64,
     pub processors: HashMap<ComponentId, CompiledProcessor>,
+    /// What its processors did, counted on the batches that ran on it.
+    pub stats: Arc<GenerationStats>,
 }
 
 static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
@@ -183,7 +186,8 @@ impl Generation {
             };
             processors.insert(id.clone(), compiled);
         }
-        Ok(Generation { number: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed), processors })
+        let number = NEXT_GENERATION.fetch_add(1, Ordering::Relaxed);
+        Ok(Generation { number, processors, stats: Arc::default() })
     }
 }
 

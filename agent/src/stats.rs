@@ -108,7 +108,7 @@ pub struct Stats {
     processors: Mutex<BTreeMap<String, Arc<ProcessorStats>>>,
     exporters: Mutex<BTreeMap<String, Arc<ExporterStats>>>,
     /// The number of the generation running now.
-    pub generation: Gauge,
+    generation: Gauge,
     generations: Mutex<BTreeMap<u64, Arc<GenerationStats>>>,
     /// Rule generations refused because they did not compile.
     pub generations_refused: Counter,
@@ -136,14 +136,15 @@ impl Stats {
         entry(&self.exporters, name)
     }
 
-    /// The counters of generation `number`; only the last few generations' are kept.
-    pub fn generation_stats(&self, number: u64) -> Arc<GenerationStats> {
+    /// Generation `number` runs now: its counters are exposed from here on, beside those
+    /// of the few generations before it.
+    pub fn track_generation(&self, number: u64, counters: Arc<GenerationStats>) {
+        self.generation.set(number);
         let mut generations = self.generations.lock().unwrap_or_else(PoisonError::into_inner);
-        let stats = generations.entry(number).or_default().clone();
+        generations.insert(number, counters);
         while generations.len() > GENERATIONS_KEPT {
             generations.pop_first();
         }
-        stats
     }
 
     /// Counts every item the exporters still hold as failed, when shutdown gives up on
@@ -291,11 +292,14 @@ mod tests {
     fn only_the_last_generations_counters_are_kept() {
         let stats = Stats::default();
         for number in 1..=6 {
-            stats.generation_stats(number).items_in.add(number);
+            let counters = Arc::new(GenerationStats::default());
+            counters.items_in.add(number);
+            stats.track_generation(number, counters);
         }
         let text = stats.prometheus();
         assert!(!text.contains("generation=\"2\""), "{text}");
         assert!(text.contains("ottl_agent_rule_generation_incoming_items_total{generation=\"6\"} 6"), "{text}");
         assert!(text.contains("ottl_agent_rule_generation_incoming_items_total{generation=\"3\"} 3"), "{text}");
+        assert!(text.contains("ottl_agent_rule_generation 6\n"), "the last one tracked runs: {text}");
     }
 }

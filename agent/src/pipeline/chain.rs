@@ -60,7 +60,7 @@ impl Chain {
             Ok(Ok(processed)) => self.forward(&generation, &reservation, processed).await,
             Ok(Err(error)) => {
                 self.stats.processor(&error.processor.0).dropped.add(items);
-                self.stats.generation_stats(generation.number).dropped.add(items);
+                generation.stats.dropped.add(items);
                 tracing::error!(processor = %error.processor, pipeline = %self.pipeline, "batch dropped: {}", error.message);
             }
             Err(error) => tracing::error!(pipeline = %self.pipeline, %error, "a processor task failed"),
@@ -70,7 +70,7 @@ impl Chain {
     /// Every processor of the chain, as `generation` compiled them.
     pub fn process(&self, generation: &Generation, mut telemetry: Telemetry) -> Result<Processed, ProcessorError> {
         let mut routed = Vec::new();
-        let generation_stats = self.stats.generation_stats(generation.number);
+        let generation_stats = &generation.stats;
         for id in &self.processors {
             let Some(processor) = generation.processors.get(id) else { continue };
             let stats = self.stats.processor(&id.0);
