@@ -4,12 +4,13 @@
 //! probe it as they probe the collector's.
 
 use std::sync::{Mutex, PoisonError};
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use chrono::{DateTime, SecondsFormat, Utc};
 use tokio::sync::watch;
 
 use crate::config::{HealthCheckConfig, resolve_address};
@@ -19,13 +20,13 @@ use crate::receivers::otlp::Server;
 /// Whether the agent is ready, and since when.
 #[derive(Default)]
 pub struct Health {
-    ready_since: Mutex<Option<(SystemTime, Instant)>>,
+    ready_since: Mutex<Option<(DateTime<Utc>, Instant)>>,
 }
 
 impl Health {
     pub fn set_ready(&self, ready: bool) {
         let mut since = self.ready_since.lock().unwrap_or_else(PoisonError::into_inner);
-        *since = ready.then(|| since.unwrap_or_else(|| (SystemTime::now(), Instant::now())));
+        *since = ready.then(|| since.unwrap_or_else(|| (Utc::now(), Instant::now())));
     }
 
     fn answer(&self, config: &HealthCheckConfig) -> Response {
@@ -40,7 +41,8 @@ impl Health {
         let body = match since {
             Some((wall, monotonic)) => serde_json::json!({
                 "status": "Server available",
-                "upSince": humantime_rfc3339(wall),
+                // RFC 3339 with nanoseconds, as Go marshals a `time.Time`.
+                "upSince": wall.to_rfc3339_opts(SecondsFormat::AutoSi, true),
                 "uptime": ottl_runtime::go_duration(i64::try_from(monotonic.elapsed().as_nanos()).unwrap_or(i64::MAX)),
             }),
             // Go's zero time, as the collector marshals it when not ready.
@@ -48,15 +50,6 @@ impl Health {
         };
         (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
     }
-}
-
-/// RFC 3339 with nanoseconds, in UTC, as Go marshals a `time.Time`.
-fn humantime_rfc3339(time: SystemTime) -> String {
-    let since_epoch = time.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
-    let seconds = i64::try_from(since_epoch.as_secs()).unwrap_or(0);
-    chrono::DateTime::from_timestamp(seconds, since_epoch.subsec_nanos())
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
-        .unwrap_or_default()
 }
 
 /// Binds the extension's endpoint; the server ends once `stopping` turns true.
