@@ -80,13 +80,19 @@ pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_t
     let door = Door::open(pipelines.clone());
 
     let (stop, stopping) = watch::channel(false);
+    // Extensions stop last, so that a health check answers 503 while the agent drains.
+    let (stop_extensions, extensions_stopping) = watch::channel(false);
     let health = Arc::new(Health::default());
-    let mut servers = Vec::new();
+    let mut extensions = Vec::new();
     for id in &config.service_extensions {
         if let Some(ExtensionConfig::HealthCheck(health_check)) = config.extensions.get(id) {
-            servers.push(health_check::bind(&id.0, health_check.clone(), health.clone(), stopping.clone()).await?);
+            let (name, server) =
+                health_check::bind(&id.0, health_check.clone(), health.clone(), extensions_stopping.clone()).await?;
+            tracing::info!("listening: {name}");
+            extensions.push(tokio::spawn(server));
         }
     }
+    let mut servers = Vec::new();
     for (id, receiver) in &config.receivers {
         let ReceiverConfig::Otlp(otlp_config) = receiver;
         let intake = Intake::new(id.clone(), door.clone(), &stats);
@@ -133,17 +139,28 @@ pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_t
             let _ = task.await;
         }
     };
-    if tokio::time::timeout(drain_timeout, drained).await.is_err() {
-        // Exporters count what they still hold; items still in a processor or a batch
-        // processor at this point are not counted anywhere.
-        let lost = stats.fail_unfinished();
-        return Err(format!(
-            "queues not drained within {:?}; {lost} items the exporters still held are counted as failed and lost",
-            drain_timeout
-        ));
+    let outcome = match tokio::time::timeout(drain_timeout, drained).await {
+        Ok(()) => Ok(()),
+        Err(_) => {
+            // Exporters count what they still hold; items still in a processor or a batch
+            // processor at this point are not counted anywhere.
+            let lost = stats.fail_unfinished();
+            Err(format!(
+                "queues not drained within {drain_timeout:?}; {lost} items the exporters still held are counted as failed and lost"
+            ))
+        }
+    };
+    let _ = stop_extensions.send(true);
+    for extension in extensions {
+        // A probe's connection is short; one left open does not hold the exit up.
+        if tokio::time::timeout(SERVER_STOP_TIMEOUT, extension).await.is_err() {
+            tracing::warn!("an extension's connections did not close within {}s", SERVER_STOP_TIMEOUT.as_secs());
+        }
     }
-    tracing::info!("stopped");
-    Ok(())
+    if outcome.is_ok() {
+        tracing::info!("stopped");
+    }
+    outcome
 }
 
 /// The pipelines once nothing else holds them: a submit in progress when the door closed

@@ -188,9 +188,9 @@ service:
 }
 
 #[test]
-fn what_cannot_be_delivered_by_the_drain_timeout_is_counted_as_failed() {
+fn what_cannot_be_delivered_by_the_drain_timeout_is_counted_as_failed_and_the_health_check_says_so_meanwhile() {
     let dir = temp_dir("drain-timeout");
-    let (http, nobody) = (free_port(), free_port());
+    let (http, nobody, health) = (free_port(), free_port(), free_port());
     let config = format!(
         r#"
 receivers:
@@ -198,6 +198,9 @@ receivers:
     protocols:
       http:
         endpoint: 127.0.0.1:{http}
+extensions:
+  health_check:
+    endpoint: 127.0.0.1:{health}
 exporters:
   otlphttp:
     endpoint: http://127.0.0.1:{nobody}
@@ -205,6 +208,7 @@ exporters:
       initial_interval: 100ms
       max_elapsed_time: 10m
 service:
+  extensions: [health_check]
   telemetry:
     metrics:
       level: none
@@ -215,15 +219,20 @@ service:
 "#
     );
     std::fs::write(dir.join("agent.yaml"), config).unwrap();
-    let child = agent(&["--config", "agent.yaml", "--drain-timeout", "1"], &dir)
+    let child = agent(&["--config", "agent.yaml", "--drain-timeout", "3"], &dir)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let running = Running::adopt(child, &[http]);
+    let running = Running::adopt(child, &[http, health]);
+    assert_eq!(get(health, "/").0, 200);
     let json = [("Content-Type", "application/json")];
     assert_eq!(post(http, "/v1/logs", &json, json_logs(&[("a", "info"), ("b", "info"), ("c", "info")]).as_bytes()).0, 200);
-    let output = running.stop();
+    running.terminate();
+    // The receivers are gone, the exporter cannot deliver: for the drain's three seconds
+    // the health check says the agent is not available.
+    assert!(common::poll_until(|| common::try_request(health, "GET", "/", &[], b"").is_ok_and(|(status, ..)| status == 503)));
+    let output = running.wait();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "a drain that times out is a failed stop: {stderr}");
     assert!(stderr.contains("3 items the exporters still held are counted as failed"), "{stderr}");

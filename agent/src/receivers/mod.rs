@@ -20,7 +20,7 @@ const RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// The gRPC code of every refusal: `UNAVAILABLE`, which the OTLP specification makes
 /// retryable (the collector answers it for every error that is not permanent).
-pub const UNAVAILABLE: i32 = 14;
+const UNAVAILABLE: i32 = 14;
 
 impl Refusal {
     /// What the client is told.
