@@ -666,6 +666,10 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
                     ExprKind::List(items) => ArgSite::DeferredList(items.iter().map(|item| self.closure(item, false)).collect()),
                     _ => ArgSite::Closure(self.closure(expr, false)),
                 },
+                Some(arg @ Arg::Expr(expr)) => match self.in_place(expr) {
+                    Some(site) => site,
+                    None => self.plain_arg(arg)?,
+                },
                 Some(other) => self.plain_arg(other)?,
             });
         }
@@ -708,6 +712,18 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
         };
         let (frame, regex) = (self.frame, self.u32(regex));
         self.answer(helper, &[frame, first, regex]).map(Some)
+    }
+
+    /// A converter's argument the call can read where the item keeps it, without a copy:
+    /// an attribute with a constant key, a string field or the log body.
+    fn in_place(&mut self, expr: &'ir Expr) -> Option<ArgSite> {
+        let ExprKind::Path(path) = &expr.kind else { return None };
+        Some(match (&path.keys[..], direct(self.shared.context, path.field)) {
+            ([], Some(Direct::Str(offset))) => ArgSite::ItemStr(offset),
+            ([], Some(Direct::Any(offset))) => ArgSite::ItemAny(offset),
+            ([Key::String(key)], None) => ArgSite::Attr(self.shared.sites.attr(path.field, key)),
+            _ => return None,
+        })
     }
 
     /// `expr`'s value in a slot, as an immediate for a helper.

@@ -435,7 +435,11 @@ impl Fates {
 /// Sorts the items of `telemetry` into outputs by their fates. `allow_list`: the rule set
 /// has a `keep()`, so unkept items go nowhere.
 pub fn split(mut telemetry: Telemetry, fates: &Fates, allow_list: bool) -> Outputs {
-    let Some(level) = fates.level else { return Outputs { default: telemetry, routes: BTreeMap::new() } };
+    // Nothing decided and no allow-list (every transform): everything stays where it is.
+    let level = match fates.level {
+        Some(level) if allow_list || !fates.is_empty() => level,
+        _ => return Outputs { default: telemetry, routes: BTreeMap::new() },
+    };
     let survives = |fate: Option<&Fate>| match fate {
         Some(f) => !f.dropped && (!allow_list || f.kept),
         None => !allow_list,

@@ -23,12 +23,16 @@ mod strings;
 mod time;
 mod typed;
 mod types;
+mod view;
 mod xml;
 
 use std::sync::OnceLock;
 
+use smallvec::SmallVec;
+
 pub use declaration::{Body, ConverterBody, EditorBody, Example, Function, FunctionKind, LAMBDA_GATE, Origin, Param, ParamKind};
 pub use typed::{BoolLike, BytesLike, Deferred, Element, FloatLike, FromArg, IntLike, List, Nanos, StringLike, Time};
+pub use view::View;
 
 use crate::error::{Error, Result};
 use crate::value::Value;
@@ -38,6 +42,8 @@ pub enum Arg<'a> {
     /// An optional parameter that was not given.
     Absent,
     Value(Value),
+    /// A value read where it is, for a converter: see [`View`].
+    View(View<'a>),
     /// A converter passed by name (`SHA256` to `replace_pattern`).
     Function(&'static Function),
     /// A lambda; calling it evaluates its body with the given values bound to its formals.
@@ -57,12 +63,21 @@ pub trait Lambda {
 /// The arguments of one call, in parameter order. Bodies never read them by position:
 /// the typed adapters ([`FromArg`]) take each slot as its parameter's Rust type.
 pub struct Args<'a> {
-    args: Vec<Arg<'a>>,
+    args: SmallVec<[Arg<'a>; INLINE_ARGS]>,
+}
+
+/// Calls with up to this many arguments keep them on the stack.
+const INLINE_ARGS: usize = 4;
+
+impl<'a> FromIterator<Arg<'a>> for Args<'a> {
+    fn from_iter<I: IntoIterator<Item = Arg<'a>>>(args: I) -> Args<'a> {
+        Args { args: args.into_iter().collect() }
+    }
 }
 
 impl<'a> Args<'a> {
     pub fn new(args: Vec<Arg<'a>>) -> Args<'a> {
-        Args { args }
+        args.into_iter().collect()
     }
 
     /// Arguments that are all plain values (a function passed by name is called so).

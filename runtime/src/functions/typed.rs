@@ -39,8 +39,8 @@ static NIL: Value = Value::Nil;
 /// The evaluated value in a slot; nil when absent or not a value.
 fn value<'s>(slot: Option<&'s mut Arg<'_>>) -> &'s Value {
     match slot {
-        Some(Arg::Value(v)) => v,
-        _ => &NIL,
+        Some(arg) => arg.value(),
+        None => &NIL,
     }
 }
 
@@ -52,15 +52,18 @@ impl<'s, 'l> FromArg<'s, 'l> for &'s Value {
 
 impl<'s, 'l> FromArg<'s, 'l> for Value {
     fn from_arg(slot: Option<&'s mut Arg<'l>>) -> Result<Self> {
-        Ok(match slot {
-            Some(Arg::Value(v)) => std::mem::take(v),
-            _ => Value::Nil,
-        })
+        Ok(slot.map(Arg::take_value).unwrap_or_default())
     }
 }
 
 impl<'s, 'l> FromArg<'s, 'l> for &'s str {
+    /// A string read in place is borrowed as it is, without a copy.
     fn from_arg(slot: Option<&'s mut Arg<'l>>) -> Result<Self> {
+        if let Some(Arg::View(view)) = slot.as_deref()
+            && let Some(text) = view.as_str()
+        {
+            return Ok(text);
+        }
         coerce::string(value(slot))
     }
 }
@@ -220,8 +223,15 @@ impl<'s, 'l, T: FromArg<'s, 'l>> FromArg<'s, 'l> for Option<T> {
 pub struct Deferred<'s, 'l>(Option<&'s Arg<'l>>);
 
 impl<'s, 'l> FromArg<'s, 'l> for Deferred<'s, 'l> {
+    /// A view (a constant given to a lazy function) is copied into the slot: the getters
+    /// below read values.
     fn from_arg(slot: Option<&'s mut Arg<'l>>) -> Result<Self> {
-        Ok(Deferred(slot.map(|s| &*s)))
+        Ok(Deferred(slot.map(|slot| {
+            if let Arg::View(view) = *slot {
+                *slot = Arg::Value(view.to_value());
+            }
+            &*slot
+        })))
     }
 }
 

@@ -7,11 +7,7 @@
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
 
-use super::sites::{Sites, length_bit};
-
-/// Up to this many keys per list, a key is found by comparing it with each (most are
-/// rejected by their length); past it, by hashing.
-const LINEAR_SEARCH_KEYS: usize = 8;
+use super::sites::Sites;
 
 /// Looked up and absent (or not looked up yet: `resolved` tells).
 const MISSING: u32 = u32::MAX;
@@ -69,28 +65,20 @@ impl AttrCache {
     /// duplicate keys wins, as pdata's `Get` finds it.
     fn resolve(&mut self, sites: &Sites, list_id: usize, list: &[KeyValue]) {
         let site = &sites.lists[list_id];
-        for (_, attr) in &site.keys {
-            self.positions[*attr as usize] = MISSING;
+        for attr in site.attrs() {
+            self.positions[attr as usize] = MISSING;
         }
-        let mut unfound = site.keys.len();
+        let mut unfound = site.key_count;
         for (position, kv) in list.iter().enumerate() {
-            if site.key_lengths & length_bit(kv.key.len()) == 0 {
-                continue;
-            }
-            let attr = if site.keys.len() <= LINEAR_SEARCH_KEYS {
-                site.keys.iter().find(|(key, _)| *key == kv.key).map(|(_, attr)| *attr)
-            } else {
-                site.by_key.get(kv.key.as_str()).copied()
-            };
-            if let Some(attr) = attr {
+            if let Some(attr) = site.find(&kv.key) {
                 let found = &mut self.positions[attr as usize];
                 if *found == MISSING {
                     *found = position as u32;
                     unfound -= 1;
+                    if unfound == 0 {
+                        break;
+                    }
                 }
-            }
-            if unfound == 0 {
-                break;
             }
         }
         self.resolved[list_id] = true;

@@ -15,7 +15,7 @@ use crate::coerce;
 use crate::compare::{self, CompareOp};
 use crate::context::{PathKey, keys as path_keys};
 use crate::error::{Error, Result};
-use crate::functions::{Arg, Args, Lambda};
+use crate::functions::{Arg, Args, Lambda, View};
 use crate::math::{self, MathOp};
 use crate::value::{Map, Value};
 
@@ -235,13 +235,30 @@ fn with_attr<T>(
     use_value: impl FnOnce(Option<&AnyValue>) -> T,
     use_owned: impl FnOnce(Value) -> T,
 ) -> Result<T> {
-    let site = &f.sites.attrs[attr as usize];
-    let field = f.sites.lists[site.list as usize].field;
+    Ok(match attr_view(f, attr)? {
+        AttrView::Found(any) => use_value(any),
+        AttrView::Owned(value) => use_owned(value),
+    })
+}
+
+/// Attribute site `attr`'s value where the item keeps it, or, for a list the context
+/// does not keep as attributes, what the path's getter returns.
+enum AttrView<'a> {
+    Found(Option<&'a AnyValue>),
+    Owned(Value),
+}
+
+fn attr_view<'a>(f: &mut Frame, attr: u32) -> Result<AttrView<'a>> {
+    let sites = sites_of(f);
+    let site = &sites.attrs[attr as usize];
+    let field = sites.lists[site.list as usize].field;
+    // SAFETY: the context outlives the helper call that reads it, and is not written
+    // while a view of it is held (only converters get views).
     let ctx = unsafe { &*f.ctx };
-    match ctx.attributes(field)? {
-        Some(list) => Ok(use_value(f.attributes.lookup(&f.sites, attr, list))),
-        None => Ok(use_owned(ctx.get(field, &[PathKey::String(site.key.clone())])?)),
-    }
+    Ok(match ctx.attributes(field)? {
+        Some(list) => AttrView::Found(f.attributes.lookup(sites, attr, list)),
+        None => AttrView::Owned(ctx.get(field, &[PathKey::String(site.key.clone())])?),
+    })
 }
 
 unsafe extern "C" fn ottl_get_attr(f: *mut Frame, attr: u32, dest: u32) -> u8 {
@@ -401,20 +418,24 @@ unsafe extern "C" fn ottl_call(f: *mut Frame, call: u32, params: *const Value, c
         } else {
             Vec::new()
         };
-        let mut args = Vec::with_capacity(site.args.len());
-        for (position, arg) in site.args.iter().enumerate() {
-            let closures = closures.get(position).map_or(&[][..], Vec::as_slice);
-            args.push(match arg {
-                ArgSite::Closure(index) if sites.closures[*index as usize].binds_arguments => Arg::Lambda(&closures[0]),
-                ArgSite::Closure(_) => Arg::Deferred(&closures[0]),
-                ArgSite::DeferredList(_) => Arg::DeferredList(closures.iter().map(|c| c as &dyn Lambda).collect()),
-                other => plain_arg(unsafe { frame(f) }, other),
-            });
-        }
+        let mut args = site
+            .args
+            .iter()
+            .enumerate()
+            .map(|(position, arg)| {
+                let closures = closures.get(position).map_or(&[][..], Vec::as_slice);
+                Ok(match arg {
+                    ArgSite::Closure(index) if sites.closures[*index as usize].binds_arguments => Arg::Lambda(&closures[0]),
+                    ArgSite::Closure(_) => Arg::Deferred(&closures[0]),
+                    ArgSite::DeferredList(_) => Arg::DeferredList(closures.iter().map(|c| c as &dyn Lambda).collect()),
+                    other => plain_arg(unsafe { frame(f) }, other)?,
+                })
+            })
+            .collect::<Result<Args<'_>>>()?;
         // The converter may call back into generated code through the closures, so no
         // reference to the frame is held across the call.
         let item = unsafe { &(*(*f).ctx).item };
-        let result = converter.convert(&mut Args::new(args), item)?;
+        let result = converter.convert(&mut args, item)?;
         unsafe { frame(f) }.put(dest, result);
         Ok(())
     })
@@ -432,14 +453,25 @@ unsafe extern "C" fn ottl_index(f: *mut Frame, call: u32, slot: u32) -> u8 {
     })
 }
 
-fn plain_arg(f: &mut Frame, arg: &ArgSite) -> Arg<'static> {
-    match arg {
+/// An argument evaluated before the call: moved out of its slot, or a view of a constant,
+/// attribute or field of the item, which stays where it is for the call.
+fn plain_arg<'a>(f: &mut Frame, arg: &ArgSite) -> Result<Arg<'a>> {
+    let sites = sites_of(f);
+    Ok(match arg {
         ArgSite::Absent => Arg::Absent,
         ArgSite::Slot(slot) => Arg::Value(f.take(*slot)),
-        ArgSite::Const(constant) => Arg::Value(f.sites.constants[*constant as usize].clone()),
+        ArgSite::Const(constant) => Arg::View(View::Value(&sites.constants[*constant as usize])),
+        ArgSite::Attr(attr) => match attr_view(f, *attr)? {
+            AttrView::Found(any) => Arg::View(View::Any(any)),
+            AttrView::Owned(value) => Arg::Value(value),
+        },
+        // SAFETY: the code generator gives these offsets only for the item's struct, which
+        // outlives the call; converters only read it.
+        ArgSite::ItemStr(offset) => Arg::View(View::Str(unsafe { &*f.item.add(*offset).cast::<String>() })),
+        ArgSite::ItemAny(offset) => Arg::View(View::Any(unsafe { (*f.item.add(*offset).cast::<Option<AnyValue>>()).as_ref() })),
         ArgSite::Function(converter) => Arg::Function(converter),
         ArgSite::Closure(_) | ArgSite::DeferredList(_) => Arg::Absent,
-    }
+    })
 }
 
 unsafe extern "C" fn ottl_edit(f: *mut Frame, call: u32) -> u8 {
@@ -455,9 +487,9 @@ unsafe extern "C" fn ottl_edit(f: *mut Frame, call: u32) -> u8 {
             }
             None => None,
         };
-        let mut args: Vec<Arg<'_>> = site.args.iter().map(|arg| plain_arg(frame_ref, arg)).collect();
+        let mut args = site.args.iter().map(|arg| plain_arg(frame_ref, arg)).collect::<Result<Args<'_>>>()?;
         let mut host = FrameHost { frame: f, target, took_item: false, wrote_target: false };
-        let result = editor.edit(&mut Args::new(std::mem::take(&mut args)), &mut host);
+        let result = editor.edit(&mut args, &mut host);
         host.invalidate();
         result
     })

@@ -1,8 +1,6 @@
 //! What the compiler hands the runtime for one rule set: everything generated code refers
 //! to by index. Built once when the rule set is compiled, immutable while it runs.
 
-use fnv::FnvHashMap;
-
 use crate::context::PathKey;
 use crate::exec::{ErrorMode, RuleKind};
 use crate::fields::Field;
@@ -37,19 +35,16 @@ impl Sites {
         let list = match self.lists.iter().position(|l| l.field == field) {
             Some(i) => i,
             None => {
-                self.lists.push(ListSite { field, keys: Vec::new(), by_key: FnvHashMap::default(), key_lengths: 0 });
+                self.lists.push(ListSite::new(field));
                 self.lists.len() - 1
             }
         };
-        if let Some(&id) = self.lists[list].by_key.get(key) {
+        if let Some(id) = self.lists[list].find(key) {
             return id;
         }
         let id = self.attrs.len() as u32;
         self.attrs.push(AttrSite { list: list as u32, key: key.to_string() });
-        let site = &mut self.lists[list];
-        site.keys.push((key.to_string(), id));
-        site.by_key.insert(key.to_string(), id);
-        site.key_lengths |= length_bit(key.len());
+        self.lists[list].add(key, id);
         id
     }
 
@@ -60,10 +55,8 @@ impl Sites {
     }
 }
 
-/// The bit of a key length in [`ListSite::key_lengths`] (every length from 63 up shares one).
-pub(super) fn length_bit(len: usize) -> u64 {
-    1 << len.min(63)
-}
+/// Keys of this length and longer share the last bucket of [`ListSite`].
+const LONG_KEY: usize = 63;
 
 /// One rule, for its error messages.
 pub struct RuleSite {
@@ -107,13 +100,41 @@ pub struct AttrSite {
 /// An attribute list a rule set reads, with every key it reads there.
 pub struct ListSite {
     pub field: Field,
-    /// Each key with its attribute site.
-    pub keys: Vec<(String, u32)>,
-    /// The same, hashed: searched instead of `keys` when a rule set reads many keys.
-    pub by_key: FnvHashMap<String, u32>,
-    /// One bit per key length present in `keys`: most keys of an attribute list are
-    /// rejected by their length alone.
-    pub key_lengths: u64,
+    /// Each key with its attribute site, by the key's length (up to [`LONG_KEY`]): a key
+    /// of the list is compared only with the keys of its length, most often one or none,
+    /// with no hashing.
+    by_length: Vec<Vec<(String, u32)>>,
+    /// One bit per bucket of `by_length` that holds a key.
+    key_lengths: u64,
+    /// How many keys the rule set reads in this list.
+    pub key_count: usize,
+}
+
+impl ListSite {
+    fn new(field: Field) -> ListSite {
+        ListSite { field, by_length: vec![Vec::new(); LONG_KEY + 1], key_lengths: 0, key_count: 0 }
+    }
+
+    fn add(&mut self, key: &str, attr: u32) {
+        let bucket = key.len().min(LONG_KEY);
+        self.by_length[bucket].push((key.to_string(), attr));
+        self.key_lengths |= 1 << bucket;
+        self.key_count += 1;
+    }
+
+    /// The attribute site of `key`, if the rule set reads it.
+    pub fn find(&self, key: &str) -> Option<u32> {
+        let bucket = key.len().min(LONG_KEY);
+        if self.key_lengths & (1 << bucket) == 0 {
+            return None;
+        }
+        self.by_length[bucket].iter().find(|(known, _)| known == key).map(|(_, attr)| *attr)
+    }
+
+    /// Every attribute site of this list.
+    pub fn attrs(&self) -> impl Iterator<Item = u32> + '_ {
+        self.by_length.iter().flatten().map(|(_, attr)| *attr)
+    }
 }
 
 /// A converter or editor call.
@@ -131,8 +152,16 @@ pub enum ArgSite {
     Absent,
     /// A value generated code left in a slot (moved out by the call).
     Slot(Slot),
-    /// A constant (cloned: functions own their arguments).
+    /// A constant, lent to the function (a body that keeps it copies it).
     Const(u32),
+    /// A converter's argument read in place: attribute site `attr` (never an editor's,
+    /// which may change the list the view points into).
+    Attr(u32),
+    /// A converter's argument read in place: the `String` this many bytes into the item.
+    ItemStr(usize),
+    /// A converter's argument read in place: the `Option<AnyValue>` (the log body) this
+    /// many bytes into the item.
+    ItemAny(usize),
     Function(&'static Function),
     /// A lambda or a deferred getter, compiled as its own function.
     Closure(u32),
