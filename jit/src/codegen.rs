@@ -344,13 +344,14 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
 
     fn compare(&mut self, op: AstCompareOp, left: &'ir Expr, right: &'ir Expr) -> Result<ClValue> {
         let simple = ir::compare_op(op);
-        if let Some(op) = simple {
-            if let Some(answer) = self.compare_in_place(op, left, right)? {
-                return Ok(answer);
-            }
-            if let Some(answer) = self.compare_in_place(op.swapped(), right, left)? {
-                return Ok(answer);
-            }
+        let code = helpers::compare_code(simple, op == AstCompareOp::In);
+        if let Some(answer) = self.compare_in_place(code, left, right)? {
+            return Ok(answer);
+        }
+        if let Some(op) = simple
+            && let Some(answer) = self.compare_in_place(helpers::compare_code(Some(op.swapped()), false), right, left)?
+        {
+            return Ok(answer);
         }
         // Against a constant that is not a number or a bool: compared where it is kept.
         if let Some(constant) =
@@ -376,12 +377,12 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
         self.answer(HelperId::Compare, &[frame, left, right, code])
     }
 
-    /// `path OP constant` without copying what the path holds: an attribute with one
-    /// constant key, a string field or the log body.
-    fn compare_in_place(&mut self, op: CompareOp, path: &'ir Expr, constant: &'ir Expr) -> Result<Option<ClValue>> {
+    /// `path OP constant` (an operator by its code, `in` and `not in` included) without
+    /// copying what the path holds: an attribute with one constant key, a string field or
+    /// the log body.
+    fn compare_in_place(&mut self, code: u32, path: &'ir Expr, constant: &'ir Expr) -> Result<Option<ClValue>> {
         let (ExprKind::Path(path), Some(value)) = (&path.kind, constant.as_const()) else { return Ok(None) };
         let located = direct(self.shared.context, path.field);
-        let code = helpers::compare_code(Some(op), false);
         let (helper, first) = match (&path.keys[..], located) {
             ([], Some(Direct::Str(offset))) => (HelperId::CompareStr, self.item_address(offset)),
             ([], Some(Direct::Any(offset))) => (HelperId::CompareAny, self.item_address(offset)),

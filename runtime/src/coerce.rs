@@ -219,10 +219,14 @@ pub fn parse_hex(text: &str, len: usize) -> Option<Vec<u8>> {
     (0..len).map(|i| text.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect()
 }
 
+/// `bytes` as lowercase hex, two digits each (by table: hashes and ids are hexed per item,
+/// and `write!` costs several times more).
 pub fn hex_lower(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        let _ = write!(out, "{b:02x}");
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
     }
     out
 }

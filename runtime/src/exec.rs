@@ -15,9 +15,11 @@
 //! dropped is removed, as the filter processor does; a span keeps its place when all its
 //! events are dropped.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use fnv::FnvHashMap;
+use smallvec::SmallVec;
+use smol_str::SmolStr;
 
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
 use opentelemetry_proto::tonic::logs::v1::{LogRecord, LogsData, ResourceLogs, ScopeLogs};
@@ -39,7 +41,8 @@ use crate::otlp::Telemetry;
 pub enum Action {
     Keep,
     Drop,
-    Route(String),
+    /// Route names are short: kept inline, they cost no allocation per routed item.
+    Route(SmolStr),
 }
 
 /// How a failing rule is treated (the processors' `error_mode`, spec §3.7).
@@ -95,7 +98,9 @@ impl ErrorMode {
 pub struct Fate {
     pub kept: bool,
     pub dropped: bool,
-    pub routes: BTreeSet<String>,
+    /// The routes, each once, in the order first asked for (an item rarely has more than
+    /// one or two: they stay inline).
+    pub routes: SmallVec<[SmolStr; 2]>,
 }
 
 impl Fate {
@@ -104,13 +109,15 @@ impl Fate {
             Action::Keep => self.kept = true,
             Action::Drop => self.dropped = true,
             Action::Route(name) => {
-                self.routes.insert(name);
+                if !self.routes.contains(&name) {
+                    self.routes.push(name);
+                }
             }
         }
     }
 
     fn is_default(&self) -> bool {
-        *self == Fate::default()
+        !self.kept && !self.dropped && self.routes.is_empty()
     }
 }
 
@@ -121,8 +128,9 @@ type Position = [usize; 4];
 #[derive(Debug, Default)]
 pub struct Fates {
     level: Option<Context>,
-    /// Looked up once per item and output: a fast hash of four indices, not SipHash.
-    fates: FnvHashMap<Position, Fate>,
+    /// In the order the items ran, which is the order of their positions: `split`, which
+    /// asks in the same order, finds each with a cursor instead of a hash or a search.
+    decided: Vec<(Position, Fate)>,
 }
 
 /// The program a rule set runs on each item.
@@ -134,7 +142,7 @@ pub fn run(telemetry: &mut Telemetry, level: Context, program: &mut Program<'_>)
     if !level.fits(telemetry) {
         return Err(Error::new(format!("{level} statements do not apply to this payload's signal")));
     }
-    let mut fates = Fates { level: Some(level), fates: FnvHashMap::default() };
+    let mut fates = Fates { level: Some(level), decided: Vec::new() };
     match telemetry {
         Telemetry::Traces(data) => walk(&mut data.resource_spans, &mut (), level, program, &mut fates)?,
         Telemetry::Metrics(data) => walk(&mut data.resource_metrics, &mut (), level, program, &mut fates)?,
@@ -143,6 +151,10 @@ pub fn run(telemetry: &mut Telemetry, level: Context, program: &mut Program<'_>)
             let dictionary = data.dictionary.get_or_insert_with(Default::default);
             walk(&mut data.resource_profiles, dictionary, level, program, &mut fates)?
         }
+    }
+    // Items are run in position order; kept so whatever a function did to the hierarchy.
+    if !fates.decided.is_sorted_by(|a, b| a.0 < b.0) {
+        fates.decided.sort_by_key(|(position, _)| *position);
     }
     Ok(fates)
 }
@@ -156,7 +168,7 @@ fn walk<R: ResourceGroup>(
 ) -> Result<()> {
     let mut record = |position: Position, fate: Fate| {
         if !fate.is_default() {
-            fates.fates.insert(position, fate);
+            fates.decided.push((position, fate));
         }
     };
     for (ri, group) in resources.iter_mut().enumerate() {
@@ -424,11 +436,33 @@ pub struct Outputs {
 impl Fates {
     /// Whether any item was routed, kept or dropped.
     pub fn is_empty(&self) -> bool {
-        self.fates.is_empty()
+        self.decided.is_empty()
     }
 
-    fn fate(&self, position: Position) -> Option<&Fate> {
-        self.fates.get(&position)
+    /// A reader of the fates for positions asked in increasing order.
+    fn cursor(&self) -> FateCursor<'_> {
+        FateCursor { decided: &self.decided, next: Cell::new(0) }
+    }
+}
+
+/// Finds fates by position: a step forward for positions asked in increasing order (as
+/// `split`'s walks ask), a binary search for any other.
+struct FateCursor<'f> {
+    decided: &'f [(Position, Fate)],
+    next: Cell<usize>,
+}
+
+impl<'f> FateCursor<'f> {
+    fn fate(&self, position: Position) -> Option<&'f Fate> {
+        let mut next = self.next.get();
+        if next > 0 && self.decided[next - 1].0 > position {
+            next = self.decided.partition_point(|(p, _)| *p < position);
+        }
+        while next < self.decided.len() && self.decided[next].0 < position {
+            next += 1;
+        }
+        self.next.set(next);
+        self.decided.get(next).filter(|(p, _)| *p == position).map(|(_, fate)| fate)
     }
 }
 
@@ -444,17 +478,19 @@ pub fn split(mut telemetry: Telemetry, fates: &Fates, allow_list: bool) -> Outpu
         Some(f) => !f.dropped && (!allow_list || f.kept),
         None => !allow_list,
     };
-    let names: BTreeSet<&String> = fates.fates.values().flat_map(|f| f.routes.iter()).collect();
+    let names: BTreeSet<&SmolStr> = fates.decided.iter().flat_map(|(_, f)| f.routes.iter()).collect();
     let mut routes = BTreeMap::new();
     for name in names {
+        let cursor = fates.cursor();
         let routed = copy_where(&mut telemetry, level, &|p| {
-            let fate = fates.fate(p);
+            let fate = cursor.fate(p);
             survives(fate) && fate.is_some_and(|f| f.routes.contains(name))
         });
-        routes.insert(name.clone(), routed);
+        routes.insert(name.to_string(), routed);
     }
+    let cursor = fates.cursor();
     retain(&mut telemetry, level, &|p| {
-        let fate = fates.fate(p);
+        let fate = cursor.fate(p);
         survives(fate) && fate.is_none_or(|f| f.routes.is_empty())
     });
     Outputs { default: telemetry, routes }

@@ -110,7 +110,7 @@ fn drop(host: &mut dyn EditorHost) -> Result<()> {
 /// which has no meaning offline: the item goes to the default output.
 fn route(host: &mut dyn EditorHost, name: Option<&str>) -> Result<()> {
     if let Some(name) = name {
-        host.act(Action::Route(name.to_string()));
+        host.act(Action::Route(name.into()));
     }
     Ok(())
 }

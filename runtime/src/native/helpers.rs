@@ -275,43 +275,54 @@ unsafe extern "C" fn ottl_compare_attr(f: *mut Frame, attr: u32, constant: u32, 
         let f = unsafe { frame(f) };
         let sites = sites_of(f);
         let right = &sites.constants[constant as usize];
-        let op = compare_op(op);
-        with_attr(f, attr, |v| compare::compare_any(v, right, op), |v| compare::compare(&v, right, op))
+        with_attr(f, attr, |v| compare_any_value(v, right, op), |v| compare_values(&v, right, op))
     })
 }
 
 unsafe extern "C" fn ottl_compare_str(f: *mut Frame, left: *const String, constant: u32, op: u32) -> u8 {
     guard_bool(f, |f| {
         let f = unsafe { frame(f) };
-        Ok(compare::compare_str(unsafe { &*left }, &f.sites.constants[constant as usize], compare_op(op)))
+        let left = unsafe { &*left };
+        Ok(compare_by_code(&f.sites.constants[constant as usize], op, |right, op| compare::compare_str(left, right, op)))
     })
 }
 
 unsafe extern "C" fn ottl_compare_any(f: *mut Frame, left: *const Option<AnyValue>, constant: u32, op: u32) -> u8 {
     guard_bool(f, |f| {
         let f = unsafe { frame(f) };
-        Ok(compare::compare_any(unsafe { &*left }.as_ref(), &f.sites.constants[constant as usize], compare_op(op)))
+        Ok(compare_any_value(unsafe { &*left }.as_ref(), &f.sites.constants[constant as usize], op))
     })
 }
 
-/// `left OP right` by the code of `OP` (the six operators, then `in` and `not in` a list).
-fn compare_by_code(left: &Value, right: &Value, op: u32) -> bool {
+/// `left OP right` by the code of `OP` (the six operators, then `in` and `not in` a list),
+/// where `left_against(value, op)` compares the left side, wherever it is, with `value`.
+fn compare_by_code(right: &Value, op: u32, left_against: impl Fn(&Value, CompareOp) -> bool) -> bool {
     match op {
         6 | 7 => {
             let found = match right {
-                Value::Slice(items) => items.iter().any(|item| compare::compare(left, item, CompareOp::Eq)),
+                Value::Slice(items) => items.iter().any(|item| left_against(item, CompareOp::Eq)),
                 _ => false,
             };
             found == (op == 6)
         }
-        op => compare::compare(left, right, compare_op(op)),
+        op => left_against(right, compare_op(op)),
     }
+}
+
+/// A value against a constant by the code of the operator.
+fn compare_values(left: &Value, right: &Value, op: u32) -> bool {
+    compare_by_code(right, op, |right, op| compare::compare(left, right, op))
+}
+
+/// An attribute or the log body against a constant by the code of the operator.
+fn compare_any_value(left: Option<&AnyValue>, right: &Value, op: u32) -> bool {
+    compare_by_code(right, op, |right, op| compare::compare_any(left, right, op))
 }
 
 unsafe extern "C" fn ottl_compare(f: *mut Frame, left: u32, right: u32, op: u32) -> u8 {
     guard_bool(f, |f| {
         let f = unsafe { frame(f) };
-        Ok(compare_by_code(&f.slots[left as usize], &f.slots[right as usize], op))
+        Ok(compare_values(&f.slots[left as usize], &f.slots[right as usize], op))
     })
 }
 
@@ -319,7 +330,7 @@ unsafe extern "C" fn ottl_compare(f: *mut Frame, left: u32, right: u32, op: u32)
 unsafe extern "C" fn ottl_compare_const(f: *mut Frame, left: u32, constant: u32, op: u32) -> u8 {
     guard_bool(f, |f| {
         let f = unsafe { frame(f) };
-        Ok(compare_by_code(&f.slots[left as usize], &sites_of(f).constants[constant as usize], op))
+        Ok(compare_values(&f.slots[left as usize], &sites_of(f).constants[constant as usize], op))
     })
 }
 
