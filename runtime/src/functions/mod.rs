@@ -32,7 +32,7 @@ use smallvec::SmallVec;
 
 pub use declaration::{Body, ConverterBody, EditorBody, Example, Function, FunctionKind, LAMBDA_GATE, Origin, Param, ParamKind};
 pub use typed::{BoolLike, BytesLike, Deferred, Element, FloatLike, FromArg, IntLike, List, Nanos, StringLike, Time};
-pub use view::View;
+pub use view::{SliceView, View};
 
 use crate::error::{Error, Result};
 use crate::value::Value;

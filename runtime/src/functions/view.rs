@@ -7,7 +7,9 @@
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, any_value};
 
-use super::Arg;
+use super::{Arg, FromArg};
+use crate::compare::{self, CompareOp};
+use crate::error::Result;
 use crate::value::Value;
 
 /// Where a borrowed argument is.
@@ -67,5 +69,46 @@ impl Arg<'_> {
             Arg::View(view) => view.to_value(),
             _ => Value::Nil,
         }
+    }
+}
+
+/// A `PSliceGetter`'s value for a body that only reads it: an array attribute is read
+/// where it is, element by element, instead of being converted whole.
+#[derive(Clone, Copy, Debug)]
+pub enum SliceView<'a> {
+    Values(&'a [Value]),
+    Any(&'a [AnyValue]),
+}
+
+impl SliceView<'_> {
+    /// Whether an element equals `item` by OTTL's comparison rules.
+    pub fn contains(self, item: &Value) -> bool {
+        match self {
+            SliceView::Values(values) => values.iter().any(|element| compare::compare(element, item, CompareOp::Eq)),
+            SliceView::Any(values) => values.iter().any(|element| compare::compare_any(Some(element), item, CompareOp::Eq)),
+        }
+    }
+}
+
+impl<'s, 'l> FromArg<'s, 'l> for SliceView<'s> {
+    fn from_arg(slot: Option<&'s mut Arg<'l>>) -> Result<Self> {
+        if let Some(Arg::View(View::Any(Some(AnyValue { value: Some(any_value::Value::ArrayValue(array)) })))) =
+            slot.as_deref()
+        {
+            return Ok(SliceView::Any(&array.values));
+        }
+        <&[Value]>::from_arg(slot).map(SliceView::Values)
+    }
+}
+
+impl<'s, 'l: 's> FromArg<'s, 'l> for View<'s> {
+    /// A `Getter` for a body that reads its value only in some cases (the text of a
+    /// string, say) and converts it for the others.
+    fn from_arg(slot: Option<&'s mut Arg<'l>>) -> Result<Self> {
+        Ok(match slot {
+            Some(Arg::View(view)) => *view,
+            Some(other) => View::Value(other.value()),
+            None => View::Value(&NIL),
+        })
     }
 }

@@ -99,9 +99,14 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     .lazy(),
 ];
 
-/// Strings count bytes, as Go's `len` does.
-fn len(target: &Value) -> Result<Value> {
-    let length = match target {
+/// Strings count bytes, as Go's `len` does. A string read in place is not copied to be
+/// measured.
+fn len(target: View<'_>) -> Result<Value> {
+    if let Some(text) = target.as_str() {
+        return Ok(Value::Int(text.len() as i64));
+    }
+    let target = target.to_value();
+    let length = match &target {
         Value::String(s) => Some(s.len()),
         Value::Bytes(b) => Some(b.len()),
         Value::Map(m) => Some(m.len()),

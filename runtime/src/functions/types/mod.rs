@@ -12,7 +12,7 @@ use std::net::IpAddr;
 
 use super::literal::{Literal, LiteralArgs, LiteralError, one_of_help};
 use super::shorthand::*;
-use super::{BoolLike, BytesLike, Deferred, FloatLike, IntLike, StringLike};
+use super::{BoolLike, BytesLike, Deferred, FloatLike, IntLike, SliceView, StringLike, View};
 use crate::bail;
 use crate::coerce;
 use crate::compare::{self, CompareOp};

@@ -251,8 +251,8 @@ fn luhn_digit(byte: u8) -> Result<u32> {
 }
 
 /// Membership by OTTL's `==` (an int item finds an equal double).
-fn contains_value(target: &[Value], item: &Value) -> Result<Value> {
-    Ok(Value::Bool(target.iter().any(|element| compare::compare(element, item, CompareOp::Eq))))
+fn contains_value(target: SliceView<'_>, item: &Value) -> Result<Value> {
+    Ok(Value::Bool(target.contains(item)))
 }
 
 /// Whether the statement's span (or the span of its event or link) has no parent.
