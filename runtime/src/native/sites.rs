@@ -103,7 +103,7 @@ pub struct ListSite {
     /// Each key with its attribute site, by the key's length (up to [`LONG_KEY`]): a key
     /// of the list is compared only with the keys of its length, most often one or none,
     /// with no hashing.
-    by_length: Vec<Vec<(String, u32)>>,
+    by_length: Vec<Vec<ListKey>>,
     /// One bit per bucket of `by_length` that holds a key.
     key_lengths: u64,
     /// How many keys the rule set reads in this list.
@@ -117,7 +117,7 @@ impl ListSite {
 
     fn add(&mut self, key: &str, attr: u32) {
         let bucket = key.len().min(LONG_KEY);
-        self.by_length[bucket].push((key.to_string(), attr));
+        self.by_length[bucket].push(ListKey { prefix: prefix(key), key: key.to_string(), attr });
         self.key_lengths |= 1 << bucket;
         self.key_count += 1;
     }
@@ -128,13 +128,32 @@ impl ListSite {
         if self.key_lengths & (1 << bucket) == 0 {
             return None;
         }
-        self.by_length[bucket].iter().find(|(known, _)| known == key).map(|(_, attr)| *attr)
+        let key_prefix = prefix(key);
+        self.by_length[bucket].iter().find(|known| known.prefix == key_prefix && known.key == key).map(|known| known.attr)
     }
 
     /// Every attribute site of this list.
     pub fn attrs(&self) -> impl Iterator<Item = u32> + '_ {
-        self.by_length.iter().flatten().map(|(_, attr)| *attr)
+        self.by_length.iter().flatten().map(|known| known.attr)
     }
+}
+
+/// A key a rule set reads in a list.
+#[derive(Clone)]
+struct ListKey {
+    /// The key's first bytes as a number: most keys of the same length differ there, and
+    /// are told apart by one comparison instead of a call to `memcmp`.
+    prefix: u64,
+    key: String,
+    attr: u32,
+}
+
+/// Up to the first 8 bytes of `key`, zero-padded.
+fn prefix(key: &str) -> u64 {
+    let mut bytes = [0; 8];
+    let len = key.len().min(8);
+    bytes[..len].copy_from_slice(&key.as_bytes()[..len]);
+    u64::from_le_bytes(bytes)
 }
 
 /// A converter or editor call.
