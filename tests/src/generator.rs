@@ -7,6 +7,14 @@
 //! registry whose arguments the generator knows how to fill. Inputs carry attributes of
 //! every type (strings, ints, doubles, bools, bytes, maps, slices) under a small set of
 //! keys, so that programs often read what is there and sometimes what is missing.
+//!
+//! [`family_program`] generates the cases of one [`Family`] the plain programs leave out
+//! (lambdas, XML, metric functions, the rule form), with inputs on which they do work.
+
+mod lambdas;
+mod metrics;
+mod rule_form;
+mod xml;
 
 use ottl_compiler::schema::{Context, ContextTable, KeyRule};
 use ottl_compiler::types::TypeSpec;
@@ -81,7 +89,7 @@ const FILTER_CONTEXTS: &[(Context, &str)] = &[
 pub fn conditions(seed: u64) -> Program {
     let mut rng = Rng::new(seed ^ 0xC0DE);
     let &(context, attributes) = rng.pick(FILTER_CONTEXTS);
-    let mut generator = Generator { rng, context, attributes };
+    let mut generator = Generator::new(rng, context, attributes);
     let count = 1 + generator.rng.below(3);
     let statements = (0..count).map(|_| generator.condition(2)).collect();
     let input = generator.input();
@@ -92,7 +100,7 @@ pub fn conditions(seed: u64) -> Program {
 pub fn program(seed: u64) -> Program {
     let mut rng = Rng::new(seed);
     let &(context, attributes) = rng.pick(CONTEXTS);
-    let mut generator = Generator { rng, context, attributes };
+    let mut generator = Generator::new(rng, context, attributes);
     let count = 1 + generator.rng.below(3);
     let statements = (0..count).map(|_| generator.statement()).collect();
     let input = generator.input();
@@ -104,7 +112,7 @@ pub fn program(seed: u64) -> Program {
 pub fn guarded(seed: u64) -> Program {
     let mut rng = Rng::new(seed ^ 0x6A4D);
     let &(context, attributes) = rng.pick(CONTEXTS);
-    let mut generator = Generator { rng, context, attributes };
+    let mut generator = Generator::new(rng, context, attributes);
     let count = 1 + generator.rng.below(3);
     let statements = (0..count).map(|_| generator.statement()).collect();
     let guard = (0..1 + generator.rng.below(2)).map(|_| generator.condition(1)).collect();
@@ -112,14 +120,85 @@ pub fn guarded(seed: u64) -> Program {
     Program { context, statements, guard, input }
 }
 
+/// A place in an input that holds a generated value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    /// The attribute under this key (of the resource, the scope or the item).
+    Attribute(&'static str),
+    /// A log record's body.
+    Body,
+}
+
+/// A family of generated cases beyond [`program`]'s: each exercises a part of the language
+/// the plain programs leave out, on inputs made for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    /// The lambda converters (the lambda feature gate), on maps, slices and other values.
+    Lambda,
+    /// The XML converters, on documents (well-formed or not) and other values.
+    Xml,
+    /// The metric and datapoint contexts' functions, on metrics of every type.
+    Metric,
+    /// `condition > action` rules with `keep()`, `drop()` and `route(...)`, on batches.
+    RuleForm,
+}
+
+impl Family {
+    pub const ALL: [Family; 4] = [Family::Lambda, Family::Xml, Family::Metric, Family::RuleForm];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Lambda => "lambda",
+            Family::Xml => "xml",
+            Family::Metric => "metric",
+            Family::RuleForm => "rule form",
+        }
+    }
+
+    /// Mixed into the seed, so that a family's case `n` is not [`program`] `n` in disguise.
+    fn salt(self) -> u64 {
+        match self {
+            Family::Lambda => 0x1A3B,
+            Family::Xml => 0x0C31,
+            Family::Metric => 0x3E7C,
+            Family::RuleForm => 0x2F0A,
+        }
+    }
+}
+
+/// Generates case number `seed` of `family`.
+pub fn family_program(family: Family, seed: u64) -> Program {
+    let rng = Rng::new(seed ^ family.salt());
+    match family {
+        Family::Lambda => lambdas::program(rng),
+        Family::Xml => xml::program(rng),
+        Family::Metric => metrics::program(rng),
+        Family::RuleForm => rule_form::program(rng),
+    }
+}
+
 struct Generator {
     rng: Rng,
     context: Context,
     /// `log.attributes`, `span.attributes`, …
     attributes: &'static str,
+    /// What the input holds in each slot: random values of every type, unless a family
+    /// needs some slots to hold what its functions work on (XML text, maps, slices).
+    slot_value: fn(&mut Generator, Slot) -> Json,
+    /// Keys every attribute map of the input has (the others are there more often than not).
+    present_keys: &'static [&'static str],
 }
 
 impl Generator {
+    fn new(rng: Rng, context: Context, attributes: &'static str) -> Generator {
+        Generator { rng, context, attributes, slot_value: Generator::any_slot_value, present_keys: &[] }
+    }
+
+    /// A value of a random type: shallower in a body, which has no key of its own.
+    fn any_slot_value(&mut self, slot: Slot) -> Json {
+        self.any_value(if slot == Slot::Body { 1 } else { 2 })
+    }
+
     fn key(&mut self) -> &'static str {
         KEYS[self.rng.below(KEYS.len())]
     }
@@ -130,8 +209,14 @@ impl Generator {
     }
 
     fn statement(&mut self) -> String {
+        let action = self.editor_call();
+        if self.rng.chance(40) { format!("{action} where {}", self.condition(2)) } else { action }
+    }
+
+    /// A statement's editor call, without a `where` clause.
+    fn editor_call(&mut self) -> String {
         let attributes = self.attributes;
-        let action = match self.rng.below(12) {
+        match self.rng.below(12) {
             0 => format!("delete_key({attributes}, \"{}\")", self.key()),
             1 => format!("keep_keys({attributes}, [\"{}\", \"{}\"])", self.key(), self.key()),
             2 => format!("truncate_all({attributes}, {})", 1 + self.rng.below(6)),
@@ -146,8 +231,7 @@ impl Generator {
             8 => format!("delete_matching_keys({attributes}, \"^[{}]\")", self.key()),
             9 => format!("limit({attributes}, {}, [])", 1 + self.rng.below(4)),
             _ => format!("set({}, {})", self.attribute(), self.value(3)),
-        };
-        if self.rng.chance(40) { format!("{action} where {}", self.condition(2)) } else { action }
+        }
     }
 
     /// A writable field of this context (any type) or an attribute.
@@ -268,9 +352,9 @@ impl Generator {
     }
 
     fn attributes_json(&mut self) -> Json {
-        let mut keys: Vec<&str> = KEYS.iter().copied().filter(|_| self.rng.chance(60)).collect();
+        let mut keys: Vec<&str> = KEYS.iter().copied().filter(|k| self.present_keys.contains(k) || self.rng.chance(60)).collect();
         keys.dedup();
-        Json::Array(keys.into_iter().map(|k| json!({"key": k, "value": self.any_value(2)})).collect())
+        Json::Array(keys.into_iter().map(|k| json!({"key": k, "value": (self.slot_value)(self, Slot::Attribute(k))})).collect())
     }
 
     /// One resource with one scope and one item of this context's signal.
@@ -295,7 +379,7 @@ impl Generator {
             _ => {
                 let record = json!({
                     "timeUnixNano": "1700000000000000000", "severityNumber": 9, "severityText": "INFO",
-                    "body": self.any_value(1), "attributes": self.attributes_json(),
+                    "body": (self.slot_value)(self, Slot::Body), "attributes": self.attributes_json(),
                 });
                 json!({"resourceLogs": [{"resource": resource, "scopeLogs": [{"scope": scope, "logRecords": [record]}]}]})
             }
@@ -319,5 +403,33 @@ mod tests {
         assert!((0..50).all(|s| !guarded(s).guard.is_empty() && program(s).guard.is_empty()));
         let distinct: std::collections::HashSet<Vec<String>> = (0..200).map(|s| program(s).statements).collect();
         assert!(distinct.len() > 190);
+    }
+
+    #[test]
+    fn family_cases_are_deterministic_varied_and_use_their_family() {
+        let marks: [(Family, &[&str]); 4] = [
+            (Family::Lambda, &["=>"]),
+            (Family::Xml, &["XML("]),
+            (Family::Metric, &["metric", "datapoint", "_metric", "_to_", "merge_histogram_buckets", "OnDatapoint"]),
+            (Family::RuleForm, &["keep()", "drop()", "route("]),
+        ];
+        for (family, marks) in marks {
+            assert_eq!(family_program(family, 7).statements, family_program(family, 7).statements);
+            assert_eq!(family_program(family, 7).input, family_program(family, 7).input);
+            let programs: Vec<Program> = (0..200).map(|s| family_program(family, s)).collect();
+            let distinct: std::collections::HashSet<&Vec<String>> = programs.iter().map(|p| &p.statements).collect();
+            assert!(distinct.len() > 190, "{family:?}: {} distinct", distinct.len());
+            let using = programs.iter().filter(|p| p.statements.iter().any(|s| marks.iter().any(|m| s.contains(m)))).count();
+            assert!(using > 180, "{family:?}: only {using} of 200 use the family");
+        }
+    }
+
+    #[test]
+    fn rule_form_batches_hold_several_items() {
+        for seed in 0..50 {
+            let input = family_program(Family::RuleForm, seed).input.to_string();
+            let items = ottl_runtime::otlp::Telemetry::from_json(&input).map(|t| t.item_count());
+            assert!(matches!(items, Ok(n) if n >= 2), "seed {seed}: {items:?}");
+        }
     }
 }

@@ -1,9 +1,10 @@
 //! The JIT against the interpreter (issue 6): the same rule sets on the same inputs must
 //! give the same outputs, routes, warnings and errors. Covers every executable corpus row
-//! and generated programs and filter-condition lists (`OTTL_JIT_CASES`, default 100,000,
-//! from seed `OTTL_DIFF_SEED`), and generated transform groups with guarding conditions,
-//! under all three error modes. A disagreement is shrunk by
-//! dropping statements and `where` clauses and printed with both outcomes.
+//! and generated cases (`OTTL_JIT_CASES`, default 100,000, from seed `OTTL_DIFF_SEED`):
+//! programs, filter-condition lists and the generator's families (lambdas, XML, metric
+//! functions, the rule form), each counted apart; and generated transform groups with
+//! guarding conditions, under all three error modes. A disagreement is shrunk by dropping
+//! statements and `where` clauses and printed with both outcomes.
 
 use std::collections::BTreeMap;
 
@@ -80,17 +81,101 @@ fn shrink(mut rules: Vec<String>, context: Option<Context>, mode: ErrorMode, inp
 
 const MODES: [ErrorMode; 3] = [ErrorMode::Propagate, ErrorMode::Ignore, ErrorMode::Silent];
 
-/// Runs generated case `seed` (a program, or every fifth a filter-condition list): `Err`
-/// with the shrunk reproduction when the back ends disagree, `Ok(false)` when rejected.
-fn generated_case(seed: u64) -> Result<bool, String> {
-    let program = if seed % 5 == 4 { generator::conditions(seed) } else { generator::program(seed) };
+/// What a generated seed is: a plain program, a filter-condition list, or a case of one
+/// of the generator's families.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Program,
+    Conditions,
+    Family(generator::Family),
+}
+
+impl Kind {
+    /// Out of every twenty seeds: eight programs, three condition lists, three lambda
+    /// cases, and two of each other family.
+    fn of(seed: u64) -> Kind {
+        use generator::Family::*;
+        match seed % 20 {
+            0..=7 => Kind::Program,
+            8..=10 => Kind::Conditions,
+            11..=13 => Kind::Family(Lambda),
+            14 | 15 => Kind::Family(Xml),
+            16 | 17 => Kind::Family(Metric),
+            _ => Kind::Family(RuleForm),
+        }
+    }
+
+    fn program(self, seed: u64) -> generator::Program {
+        match self {
+            Kind::Program => generator::program(seed),
+            Kind::Conditions => generator::conditions(seed),
+            Kind::Family(family) => generator::family_program(family, seed),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Program => "programs",
+            Kind::Conditions => "filter conditions",
+            Kind::Family(family) => family.name(),
+        }
+    }
+}
+
+/// How the generated cases of one kind fared.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tally {
+    generated: u64,
+    /// Compiled and ran on both back ends.
+    ran: u64,
+    /// Of those, how many changed, dropped or routed something.
+    changed: u64,
+    /// Of those, how many failed on an item (the interpreter's outcome or a warning).
+    errors: u64,
+    disagreements: u64,
+}
+
+impl Tally {
+    fn add(&mut self, other: &Tally) {
+        self.generated += other.generated;
+        self.ran += other.ran;
+        self.changed += other.changed;
+        self.errors += other.errors;
+        self.disagreements += other.disagreements;
+    }
+}
+
+/// What a generated case came to.
+enum CaseResult {
+    Rejected,
+    /// Both back ends agree; whether the output differs from the input, and whether a
+    /// statement failed (or warned) on the way.
+    Agreed {
+        changed: bool,
+        failed: bool,
+    },
+    /// The shrunk reproduction.
+    Disagreed(String),
+}
+
+/// Runs generated case `seed` (of the kind [`Kind::of`] says).
+fn generated_case(seed: u64) -> CaseResult {
+    let program = Kind::of(seed).program(seed);
     let mode = MODES[(seed % 3) as usize];
-    let Ok(input) = Telemetry::from_json(&program.input.to_string()) else { return Ok(false) };
+    let Ok(input) = Telemetry::from_json(&program.input.to_string()) else { return CaseResult::Rejected };
     let context = Some(program.context);
     match outcomes(&program.statements.join("\n"), context, mode, &input) {
-        None => Ok(false),
-        Some((interp, jit)) if interp == jit => Ok(true),
-        Some(_) => Err(format!("seed {seed}: {}", shrink(program.statements, context, mode, &input))),
+        None => CaseResult::Rejected,
+        Some((interp, jit)) if interp == jit => {
+            let (changed, failed) = match &interp {
+                Outcome::Failed(_) => (false, true),
+                Outcome::Ran { default, routes, warnings } => {
+                    (*default != input.to_json() || !routes.is_empty(), !warnings.is_empty())
+                }
+            };
+            CaseResult::Agreed { changed, failed }
+        }
+        Some(_) => CaseResult::Disagreed(format!("seed {seed}: {}", shrink(program.statements, context, mode, &input))),
     }
 }
 
@@ -100,32 +185,63 @@ fn generated_cases_agree() {
     let start = env("OTTL_DIFF_SEED", 0);
     let count = env("OTTL_JIT_CASES", 100_000);
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
-    let results: Vec<(u64, Vec<String>)> = std::thread::scope(|scope| {
+    let results: Vec<(BTreeMap<Kind, Tally>, Vec<String>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|worker| {
                 scope.spawn(move || {
-                    let (mut compiled, mut disagreements) = (0, Vec::new());
+                    let (mut tallies, mut disagreements) = (BTreeMap::<Kind, Tally>::new(), Vec::new());
                     for seed in (start + worker..start + count).step_by(threads as usize) {
+                        let tally = tallies.entry(Kind::of(seed)).or_default();
+                        tally.generated += 1;
                         match generated_case(seed) {
-                            Ok(true) => compiled += 1,
-                            Ok(false) => {}
-                            Err(reproduction) => disagreements.push(reproduction),
+                            CaseResult::Rejected => {}
+                            CaseResult::Agreed { changed, failed } => {
+                                tally.ran += 1;
+                                tally.changed += u64::from(changed);
+                                tally.errors += u64::from(failed);
+                            }
+                            CaseResult::Disagreed(reproduction) => {
+                                tally.ran += 1;
+                                tally.disagreements += 1;
+                                disagreements.push(reproduction);
+                            }
                         }
                     }
-                    (compiled, disagreements)
+                    (tallies, disagreements)
                 })
             })
             .collect();
         workers.into_iter().map(|w| w.join().expect("worker")).collect()
     });
-    let compiled: u64 = results.iter().map(|(c, _)| c).sum();
+    let mut tallies = BTreeMap::<Kind, Tally>::new();
+    for (worker_tallies, _) in &results {
+        for (kind, tally) in worker_tallies {
+            tallies.entry(*kind).or_default().add(tally);
+        }
+    }
     let disagreements: Vec<&String> = results.iter().flat_map(|(_, d)| d).collect();
+    let ran: u64 = tallies.values().map(|t| t.ran).sum();
     println!(
-        "jit differential (generated): {count} cases, {compiled} compiled and ran on both back ends, {} disagree",
+        "jit differential (generated): {count} cases, {ran} compiled and ran on both back ends, {} disagree",
         disagreements.len()
     );
+    for (kind, t) in &tallies {
+        println!(
+            "  {:<18} {:>7} generated, {:>7} ran ({:>6} changed the output, {:>6} failed or warned on an item), {} disagree",
+            kind.name(),
+            t.generated,
+            t.ran,
+            t.changed,
+            t.errors,
+            t.disagreements
+        );
+    }
     let shown: Vec<&str> = disagreements.iter().take(5).map(|s| s.as_str()).collect();
     assert!(disagreements.is_empty(), "{} disagreements, first ones:\n\n{}", disagreements.len(), shown.join("\n\n"));
+    // Each kind must mostly compile, or its share of the cases tests little.
+    for (kind, t) in &tallies {
+        assert!(t.ran * 3 >= t.generated, "only {} of {} generated {} cases compiled", t.ran, t.generated, kind.name());
+    }
 }
 
 /// Generated statement groups guarded by conditions (`OTTL_JIT_GUARDED`, default 10,000,
