@@ -141,7 +141,7 @@ impl LogStatements {
     }
 }
 
-/// The filter scenario: drops the logs that match any of `scenarios::FILTER_CONDITIONS`
+/// The filter scenario: drops the logs that match any of `bench_data::FILTER_CONDITIONS`
 /// (tested in the same order, stopping at the first match), and the scopes and resources
 /// left empty.
 pub fn filter(mut telemetry: Telemetry) -> Outputs {

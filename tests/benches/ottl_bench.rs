@@ -1,8 +1,9 @@
 //! The JIT against everything else it is measured against (DESIGN §7), in one run on the
 //! same records: the project's interpreter, hand-written Rust doing the same work on the
 //! OTLP structs, the Go reference (the collector's own processors, `tests/reference`'s
-//! `ottl-ref bench`) and VRL (with `--features vrl`). Then the JIT's compile time per
-//! statement and the memory a long run of hot reloads leaves behind.
+//! `ottl-ref bench`), VRL (with `--features vrl`) and, as a yardstick, decoding and
+//! encoding the records' OTLP protobuf. Then the heap allocations per record of each, the
+//! JIT's compile time per statement and the memory a long run of hot reloads leaves behind.
 //!
 //! `cargo bench -p ottl-tests --bench ottl-bench [--features vrl]`. Every engine's output is
 //! checked once against the interpreter's before it is timed, so that a fast wrong answer
@@ -12,10 +13,12 @@
 
 mod go_peer;
 mod handwritten;
+mod passthrough;
 mod scenarios;
 #[cfg(feature = "vrl")]
 mod vrl_peer;
 
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -24,13 +27,16 @@ use ottl_compiler::program::{ErrorMode, Rule, RuleSet};
 use ottl_jit as jit;
 use ottl_runtime::exec::Outputs;
 use ottl_runtime::otlp::Telemetry;
+use ottl_tests::counting_alloc::{self, Allocations, Counting};
 use serde_json::{Value as Json, json};
 
 use scenarios::Scenario;
 
-/// The allocator `ottlc` and the agent use, so that the numbers are theirs.
+/// The allocator `ottlc` and the agent use, so that the numbers are theirs; counting the
+/// allocations of one untimed run per engine (while it does not count, an allocation costs
+/// one relaxed atomic load more).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: Counting<mimalloc::MiMalloc> = Counting::new(mimalloc::MiMalloc);
 
 /// Timed runs per engine and scenario; the fastest counts. As many as fit in
 /// `ROUND_BUDGET` (a short run is more easily disturbed by the machine's other work),
@@ -51,15 +57,20 @@ const RELOAD_WARM_UP: usize = 100;
 /// One engine's nanoseconds per record, or why there is none.
 type Cell = Result<f64, String>;
 
-/// One scenario's row of the table.
+/// One scenario's row of the tables.
 struct Row {
     name: String,
     records: usize,
-    /// interp, jit, rust, go, vrl.
-    cells: [Cell; 5],
+    /// Per engine of `ENGINES`.
+    cells: [Cell; 6],
+    /// Per engine of `ENGINES`, on one untimed run; `None` for the Go reference (another
+    /// process) and for an engine without a time.
+    allocations: [Option<Allocations>; 6],
 }
 
-const ENGINES: [&str; 5] = ["interp", "jit", "rust", "go", "vrl"];
+/// The table's columns. `protobuf` runs no rules: it decodes the records' OTLP protobuf
+/// and encodes them again (`passthrough`).
+const ENGINES: [&str; 6] = ["interp", "jit", "rust", "go", "vrl", "protobuf"];
 
 /// mimalloc's setting for this process: never give freed pages back to the system. By
 /// default it returns them soon after they are freed and takes page faults to get them
@@ -78,13 +89,15 @@ fn main() {
     let reloaded = scenarios::log_statements(10);
     let growth = reload_growth(&reloaded);
     let scenarios = scenarios::all();
-    print_table(&scenarios);
+    let rows = print_table(&scenarios);
+    print_allocations(&rows);
     print_compile_times(&scenarios);
     print_reload_growth(&reloaded.name, growth);
 }
 
-/// The table: a row per scenario, then what the n/a cells mean.
-fn print_table(scenarios: &[Scenario]) {
+/// The table: a row per scenario, then what the n/a cells mean; the rows, for the
+/// allocation table.
+fn print_table(scenarios: &[Scenario]) -> Vec<Row> {
     println!(
         "\nns per record, best of {}-{} runs (all engines of a row alike); copying the input and dropping the output are not timed;",
         ROUNDS.start(),
@@ -93,13 +106,19 @@ fn print_table(scenarios: &[Scenario]) {
     println!("vs X = X's time / the JIT's time (above 1: the JIT is faster)");
     print_header();
     let mut notes = Vec::new();
+    let mut rows = Vec::new();
     for scenario in scenarios {
         let row = measure(scenario);
         print_row(&row);
         let reasons = row.cells.iter().zip(ENGINES).filter_map(|(cell, engine)| Some((engine, cell.as_ref().err()?)));
         notes.extend(reasons.map(|(engine, why)| format!("  {}, {engine}: {why}", row.name)));
+        rows.push(row);
     }
     println!("goals (DESIGN §7): vs interp >= 3 on 10+ statements, vs rust >= 0.67 (within 1.5x), vs go >= 20");
+    println!(
+        "protobuf: no rules, the records' OTLP protobuf decoded and encoded again (prost, the runtime's types): \
+         what an agent pays per record anyway; vs protobuf below 1: the rules cost more than that"
+    );
     if cfg!(feature = "vrl") {
         println!(
             "vrl: records converted to VRL events once, outside the timed part; each event carries its resource's attributes"
@@ -108,6 +127,32 @@ fn print_table(scenarios: &[Scenario]) {
     if !notes.is_empty() {
         println!("n/a:");
         notes.iter().for_each(|note| println!("{note}"));
+    }
+    rows
+}
+
+/// The second table: heap allocations and bytes per record of each engine's untimed run.
+fn print_allocations(rows: &[Row]) {
+    println!(
+        "\nheap allocations per record, one untimed run (allocs: alloc and realloc calls; bytes: sizes asked for, \
+         a realloc counting its new size; the input's copy and the output's drop not counted):"
+    );
+    // The Go reference runs in another process.
+    let counted = || ENGINES.iter().enumerate().filter(|(_, engine)| **engine != "go");
+    print!("{:<24}", "scenario");
+    counted().for_each(|(_, engine)| print!(" {engine:>17}"));
+    print!("\n{:<24}", "");
+    counted().for_each(|_| print!(" {:>8} {:>8}", "allocs", "bytes"));
+    println!();
+    for row in rows {
+        print!("{:<24}", row.name);
+        for allocations in counted().map(|(i, _)| row.allocations[i]) {
+            match allocations.map(|a| a.per_record(row.records)) {
+                Some((count, bytes)) => print!(" {count:>8.1} {bytes:>8.0}"),
+                None => print!(" {:>17}", "n/a"),
+            }
+        }
+        println!();
     }
 }
 
@@ -143,7 +188,7 @@ fn print_machine() {
 fn print_header() {
     print!("{:<24} {:>7}", "scenario", "records");
     ENGINES.iter().for_each(|engine| print!(" {engine:>9}"));
-    ENGINES.iter().filter(|e| **e != "jit").for_each(|engine| print!(" {:>10}", format!("vs {engine}")));
+    ENGINES.iter().filter(|e| **e != "jit").for_each(|engine| print!(" {:>11}", format!("vs {engine}")));
     println!();
 }
 
@@ -158,8 +203,8 @@ fn print_row(row: &Row) {
     let jit = &row.cells[1];
     for (other, _) in row.cells.iter().zip(ENGINES).filter(|(_, engine)| *engine != "jit") {
         match (other, jit) {
-            (Ok(other), Ok(jit)) if *jit > 0.0 => print!(" {:>9.2}x", other / jit),
-            _ => print!(" {:>10}", "n/a"),
+            (Ok(other), Ok(jit)) if *jit > 0.0 => print!(" {:>10.2}x", other / jit),
+            _ => print!(" {:>11}", "n/a"),
         }
     }
     println!();
@@ -169,7 +214,7 @@ fn print_row(row: &Row) {
 type Run<'a> = Box<dyn Fn(Telemetry) -> Outputs + 'a>;
 
 /// Runs every engine on the scenario's records: each checked once against the
-/// interpreter's output, then timed.
+/// interpreter's output, then timed, then its allocations counted on one more run.
 fn measure(scenario: &Scenario) -> Row {
     let rules = compile(scenario);
     let input = (scenario.records)(scenario.count);
@@ -182,19 +227,40 @@ fn measure(scenario: &Scenario) -> Row {
         .and_then(|program| check(Box::new(move |telemetry| program.run(telemetry, &mut |_| {}).expect("the JIT runs"))));
     let rust = check(Box::new(&scenario.handwritten))
         .unwrap_or_else(|why| panic!("{}: the hand-written Rust is wrong: {why}", scenario.name));
-    let engines = [Ok(interp), jit, Ok(rust)];
+    let protobuf = passthrough::prepared(&input).map(|bytes| -> Run<'_> {
+        let signal = input.signal();
+        // Its input is the payload's bytes, not the copy of the records the race hands it.
+        Box::new(move |_| Outputs { default: passthrough::round_trip(signal, &bytes).expect("decodes"), routes: BTreeMap::new() })
+    });
+    let engines = [Ok(interp), jit, Ok(rust), protobuf];
     let runs: Vec<&dyn Fn(Telemetry) -> Outputs> = engines.iter().flatten().map(|run| &**run as _).collect();
     let (times, rounds) = race(&input, &runs);
     let mut times = times.into_iter();
-    let [interp, jit, rust] =
+    let [interp_allocations, jit_allocations, rust_allocations, protobuf_allocations] =
+        engines.each_ref().map(|engine| engine.as_ref().ok().map(|run| allocations(&**run, &input)));
+    let [interp, jit, rust, protobuf] =
         engines.map(|engine| engine.map(|_| per_record(times.next().expect("a time per engine run"), scenario.count)));
     let go = scenario.go.as_ref().map_err(|why| why.to_string());
     let go = go.and_then(|setup| {
         go_peer::agrees(setup, &scenario.rules, &(scenario.records)(GO_SAMPLE))?;
         go_peer::ns_per_record(setup, &scenario.rules, &input, rounds)
     });
-    let vrl = vrl_cell(scenario, &rules, &input, &expected);
-    Row { name: scenario.name.clone(), records: scenario.count, cells: [interp, jit, rust, go, vrl] }
+    let (vrl, vrl_allocations) = vrl_cell(scenario, &rules, &input, &expected);
+    Row {
+        name: scenario.name.clone(),
+        records: scenario.count,
+        cells: [interp, jit, rust, go, vrl, protobuf],
+        allocations: [interp_allocations, jit_allocations, rust_allocations, None, vrl_allocations, protobuf_allocations],
+    }
+}
+
+/// The heap allocations of `run` on a copy of `input`, made before counting starts; the
+/// output is dropped after it stops.
+fn allocations<T: Clone, O>(run: &dyn Fn(T) -> O, input: &T) -> Allocations {
+    let copy = input.clone();
+    let (output, counts) = counting_alloc::count(|| run(copy));
+    drop(output);
+    counts
 }
 
 /// `run`, if its output on `input` is `expected`.
@@ -290,23 +356,30 @@ fn per_record(total: Duration, records: usize) -> f64 {
     total.as_nanos() as f64 / records as f64
 }
 
-/// VRL's nanoseconds per record, where the scenario has a VRL program.
+/// VRL's nanoseconds per record and allocations, where the scenario has a VRL program.
 #[cfg(feature = "vrl")]
-fn vrl_cell(scenario: &Scenario, rules: &RuleSet, input: &Telemetry, expected: &Outputs) -> Cell {
-    let source = scenario.vrl.as_ref().map_err(|why| why.to_string())?;
-    let mode = if is_filter(rules) { vrl_peer::Mode::Filter } else { vrl_peer::Mode::Remap };
-    let program = vrl_peer::VrlRun::compile(source, mode)?;
-    let events = vrl_peer::events(input)?;
-    vrl_peer::agrees(&program.run(events.clone()), &expected.default)?;
-    let (times, _) = race(&events, &[&|events| program.run(events)]);
-    Ok(per_record(times[0], scenario.count))
+fn vrl_cell(scenario: &Scenario, rules: &RuleSet, input: &Telemetry, expected: &Outputs) -> (Cell, Option<Allocations>) {
+    let timed = || -> Result<(f64, Allocations), String> {
+        let source = scenario.vrl.as_ref().map_err(|why| why.to_string())?;
+        let mode = if is_filter(rules) { vrl_peer::Mode::Filter } else { vrl_peer::Mode::Remap };
+        let program = vrl_peer::VrlRun::compile(source, mode)?;
+        let events = vrl_peer::events(input)?;
+        vrl_peer::agrees(&program.run(events.clone()), &expected.default)?;
+        let run = |events: Vec<vrl::value::Value>| program.run(events);
+        let (times, _) = race(&events, &[&run]);
+        Ok((per_record(times[0], scenario.count), allocations(&run, &events)))
+    };
+    match timed() {
+        Ok((ns, allocations)) => (Ok(ns), Some(allocations)),
+        Err(why) => (Err(why), None),
+    }
 }
 
 #[cfg(not(feature = "vrl"))]
-fn vrl_cell(scenario: &Scenario, _: &RuleSet, _: &Telemetry, _: &Outputs) -> Cell {
+fn vrl_cell(scenario: &Scenario, _: &RuleSet, _: &Telemetry, _: &Outputs) -> (Cell, Option<Allocations>) {
     match &scenario.vrl {
-        Ok(_) => Err("build with --features vrl".to_string()),
-        Err(why) => Err(why.to_string()),
+        Ok(_) => (Err("build with --features vrl".to_string()), None),
+        Err(why) => (Err(why.to_string()), None),
     }
 }
 

@@ -5,7 +5,7 @@
 use ottl_compiler::schema::Context;
 use ottl_runtime::exec::Outputs;
 use ottl_runtime::otlp::Telemetry;
-use ottl_tests::bench_data::{self, LogShape, SEED_RULES, logs, spans};
+use ottl_tests::bench_data::{self, FILTER_CONDITIONS, LogShape, SEED_RULES, logs, spans};
 
 use crate::go_peer::GoSetup;
 use crate::handwritten;
@@ -71,7 +71,7 @@ fn filter() -> Scenario {
     Scenario {
         name: "filter, 20 conditions".to_string(),
         context: Context::Log,
-        rules: FILTER_CONDITIONS.iter().map(|(ottl, _)| *ottl).collect::<Vec<_>>().join("\n"),
+        rules: bench_data::filter_rules(),
         count: 20_000,
         records: logs,
         handwritten: Box::new(handwritten::filter),
@@ -80,34 +80,3 @@ fn filter() -> Scenario {
         vrl: Ok(FILTER_CONDITIONS.iter().map(|(_, vrl)| format!("({vrl})")).collect::<Vec<_>>().join(" ||\n")),
     }
 }
-
-/// The filter scenario's conditions, OTTL and VRL; `handwritten::filter` tests the same, in
-/// the same order.
-const FILTER_CONDITIONS: [(&str, &str); 20] = [
-    ("log.severity_number < SEVERITY_NUMBER_INFO", "int!(.severity_number) < 9"),
-    (r#"log.attributes["http.route"] == "/healthz""#, r#".attributes."http.route" == "/healthz""#),
-    (r#"log.attributes["http.route"] == "/readyz""#, r#".attributes."http.route" == "/readyz""#),
-    (r#"IsMatch(log.body, "^GET /(health|metrics)")"#, r"match(string!(.message), r'^GET /(health|metrics)')"),
-    (r#"resource.attributes["service.name"] == "canary""#, r#".resources."service.name" == "canary""#),
-    (r#"log.attributes["level"] == "trace""#, r#".attributes.level == "trace""#),
-    (r#"log.attributes["user_agent"] == "kube-probe/1.29""#, r#".attributes.user_agent == "kube-probe/1.29""#),
-    (r#"log.attributes["http.status_code"] == 304"#, r#".attributes."http.status_code" == 304"#),
-    (r#"log.attributes["sampled_out"] == true"#, ".attributes.sampled_out == true"),
-    (r#"resource.attributes["deployment.environment"] == "test""#, r#".resources."deployment.environment" == "test""#),
-    (r#"log.severity_text == "TRACE""#, r#".severity_text == "TRACE""#),
-    (r#"log.attributes["component"] == "heartbeat""#, r#".attributes.component == "heartbeat""#),
-    (
-        r#"IsMatch(log.attributes["url.path"], "\\.(css|js|png)$")"#,
-        r#"match(string!(.attributes."url.path"), r'\.(css|js|png)$')"#,
-    ),
-    (r#"log.attributes["bytes"] == 0"#, ".attributes.bytes == 0"),
-    (r#"log.body == """#, r#".message == """#),
-    (r#"resource.attributes["k8s.namespace.name"] == "kube-system""#, r#".resources."k8s.namespace.name" == "kube-system""#),
-    (r#"log.attributes["noisy"] != nil"#, ".attributes.noisy != null"),
-    (r#"log.attributes["http.method"] == "OPTIONS""#, r#".attributes."http.method" == "OPTIONS""#),
-    ("log.dropped_attributes_count > 10", "int!(.dropped_attributes_count) > 10"),
-    (
-        r#"log.attributes["db.system"] == "redis" and log.severity_number < SEVERITY_NUMBER_WARN"#,
-        r#".attributes."db.system" == "redis" && int!(.severity_number) < 13"#,
-    ),
-];

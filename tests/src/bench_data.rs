@@ -106,6 +106,44 @@ impl LogShape {
     }
 }
 
+/// `ottl-bench`'s filter scenario: a filter processor's 20 conditions on log attributes,
+/// bodies, names and severities, in OTTL and in VRL (a log that matches one is dropped).
+/// `ottl-bench`'s hand-written `filter` tests the same, in the same order; the
+/// `jit_allocations` test runs them to show that native predicates allocate nothing.
+pub const FILTER_CONDITIONS: [(&str, &str); 20] = [
+    ("log.severity_number < SEVERITY_NUMBER_INFO", "int!(.severity_number) < 9"),
+    (r#"log.attributes["http.route"] == "/healthz""#, r#".attributes."http.route" == "/healthz""#),
+    (r#"log.attributes["http.route"] == "/readyz""#, r#".attributes."http.route" == "/readyz""#),
+    (r#"IsMatch(log.body, "^GET /(health|metrics)")"#, r"match(string!(.message), r'^GET /(health|metrics)')"),
+    (r#"resource.attributes["service.name"] == "canary""#, r#".resources."service.name" == "canary""#),
+    (r#"log.attributes["level"] == "trace""#, r#".attributes.level == "trace""#),
+    (r#"log.attributes["user_agent"] == "kube-probe/1.29""#, r#".attributes.user_agent == "kube-probe/1.29""#),
+    (r#"log.attributes["http.status_code"] == 304"#, r#".attributes."http.status_code" == 304"#),
+    (r#"log.attributes["sampled_out"] == true"#, ".attributes.sampled_out == true"),
+    (r#"resource.attributes["deployment.environment"] == "test""#, r#".resources."deployment.environment" == "test""#),
+    (r#"log.severity_text == "TRACE""#, r#".severity_text == "TRACE""#),
+    (r#"log.attributes["component"] == "heartbeat""#, r#".attributes.component == "heartbeat""#),
+    (
+        r#"IsMatch(log.attributes["url.path"], "\\.(css|js|png)$")"#,
+        r#"match(string!(.attributes."url.path"), r'\.(css|js|png)$')"#,
+    ),
+    (r#"log.attributes["bytes"] == 0"#, ".attributes.bytes == 0"),
+    (r#"log.body == """#, r#".message == """#),
+    (r#"resource.attributes["k8s.namespace.name"] == "kube-system""#, r#".resources."k8s.namespace.name" == "kube-system""#),
+    (r#"log.attributes["noisy"] != nil"#, ".attributes.noisy != null"),
+    (r#"log.attributes["http.method"] == "OPTIONS""#, r#".attributes."http.method" == "OPTIONS""#),
+    ("log.dropped_attributes_count > 10", "int!(.dropped_attributes_count) > 10"),
+    (
+        r#"log.attributes["db.system"] == "redis" and log.severity_number < SEVERITY_NUMBER_WARN"#,
+        r#".attributes."db.system" == "redis" && int!(.severity_number) < 13"#,
+    ),
+];
+
+/// The OTTL of `FILTER_CONDITIONS`, a rule file of one condition a line.
+pub fn filter_rules() -> String {
+    FILTER_CONDITIONS.iter().map(|(ottl, _)| *ottl).collect::<Vec<_>>().join("\n")
+}
+
 /// Records per resource (one scope each).
 const PER_RESOURCE: usize = 100;
 

@@ -7,6 +7,7 @@ pub mod bench_data;
 pub mod check_rows;
 pub mod collector;
 pub mod corpus;
+pub mod counting_alloc;
 pub mod differential;
 pub mod exec_rows;
 pub mod fixtures;
