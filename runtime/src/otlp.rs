@@ -325,8 +325,13 @@ mod tests {
             {"name":"h","histogram":{"dataPoints":[{"count":"3","sum":4.5,"bucketCounts":["1","2"],"explicitBounds":[1.0],"min":0.5,"max":3.0}],"aggregationTemporality":1}},
             {"name":"e","exponentialHistogram":{"dataPoints":[{"count":"1","scale":-1,"zeroCount":"1","positive":{"offset":-2,"bucketCounts":["1"]}}],"aggregationTemporality":2}},
             {"name":"q","summary":{"dataPoints":[{"count":"2","sum":3.0,"quantileValues":[{"quantile":0.5,"value":1.0}]}]}}]}]}]}"#;
-        for text in [logs, metrics] {
+        for text in [logs, metrics, SPANS] {
             let telemetry = Telemetry::from_json(text).unwrap();
+            // Written in one pass, as `serde_json` writes the value: compact, keys in order.
+            let mut written = Vec::new();
+            telemetry.write_json(&mut written).unwrap();
+            let written = String::from_utf8(written).unwrap();
+            assert_eq!(written, serde_json::from_str::<Json>(&written).unwrap().to_string());
             let mut expected: Json = serde_json::from_str(text).unwrap();
             prune_defaults(&mut expected);
             assert_eq!(telemetry.to_json(), expected);
