@@ -116,7 +116,9 @@ impl<'de> Visitor<'de> for DocumentVisitor {
                 document.resource_keys.push(key.clone());
             }
             let payload = match key.as_str() {
-                "resourceSpans" => Telemetry::Traces(TracesData { resource_spans: map.next_value_seed(Read::<List<Msg>, _>::new())? }),
+                "resourceSpans" => {
+                    Telemetry::Traces(TracesData { resource_spans: map.next_value_seed(Read::<List<Msg>, _>::new())? })
+                }
                 "resourceMetrics" => {
                     Telemetry::Metrics(MetricsData { resource_metrics: map.next_value_seed(Read::<List<Msg>, _>::new())? })
                 }
@@ -209,8 +211,10 @@ mod tests {
             read_message(r#"{"kind":"SPAN_KIND_CLIENT","status":{"code":"STATUS_CODE_ERROR"}}"#).unwrap();
         assert_eq!((span.kind, span.status.map(|s| s.code)), (3, Some(2)));
         assert!(read_message::<crate::otlp::trace::v1::Span>(r#"{"kind":"CLIENT"}"#).is_err());
-        assert_eq!(round_trip(r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"severityNumber":"SEVERITY_NUMBER_WARN"}]}]}]}"#),
-            r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"severityNumber":13}]}]}]}"#);
+        assert_eq!(
+            round_trip(r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"severityNumber":"SEVERITY_NUMBER_WARN"}]}]}]}"#),
+            r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"severityNumber":13}]}]}]}"#
+        );
     }
 
     #[test]

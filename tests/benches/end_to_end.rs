@@ -75,7 +75,10 @@ fn measure_all() -> Result<(), String> {
         let mut ours = Command::new(&ottlc);
         ours.args(["run", "--context", "span", "--error-mode", "ignore"]).arg(&rules_path).arg(&input);
         let mut theirs = Command::new(&ottl_ref);
-        theirs.args(["statements", "-signal", "traces", "-context", "span", "-error-mode", "ignore"]).arg(&rules_path).arg(&input);
+        theirs
+            .args(["statements", "-signal", "traces", "-context", "span", "-error-mode", "ignore"])
+            .arg(&rules_path)
+            .arg(&input);
         let (ours_best, theirs_best) = (best_of(&mut ours, &ours_out)?, best_of(&mut theirs, &theirs_out)?);
         agree(&ours_out, &theirs_out).map_err(|e| format!("{name}: {e}"))?;
         let out_size = std::fs::metadata(&ours_out).map_err(|e| e.to_string())?.len();
@@ -112,7 +115,8 @@ fn best_of(command: &mut Command, output: &Path) -> Result<Measured, String> {
     for _ in 0..RUNS {
         let stdout = std::fs::File::create(output).map_err(|e| e.to_string())?;
         let start = Instant::now();
-        let mut child = command.stdout(stdout).stderr(Stdio::null()).spawn().map_err(|e| format!("cannot run {command:?}: {e}"))?;
+        let mut child =
+            command.stdout(stdout).stderr(Stdio::null()).spawn().map_err(|e| format!("cannot run {command:?}: {e}"))?;
         let (status, peak_kib) = watch(&mut child)?;
         let wall = start.elapsed();
         if !status.success() {

@@ -13,9 +13,9 @@ use super::codec::{Base64, Bool, Codec, Double, Enum, Hex, Int, Int64, List, Rea
 use crate::otlp::common::v1::{AnyValue, ArrayValue, EntityRef, InstrumentationScope, KeyValue, KeyValueList, any_value};
 use crate::otlp::logs::v1::{LogRecord, ResourceLogs, ScopeLogs, SeverityNumber};
 use crate::otlp::metrics::v1::{
-    AggregationTemporality, Exemplar, ExponentialHistogram, ExponentialHistogramDataPoint, Gauge, Histogram,
-    HistogramDataPoint, Metric, NumberDataPoint, ResourceMetrics, ScopeMetrics, Sum, Summary, SummaryDataPoint,
-    exemplar, exponential_histogram_data_point::Buckets, metric, number_data_point, summary_data_point::ValueAtQuantile,
+    AggregationTemporality, Exemplar, ExponentialHistogram, ExponentialHistogramDataPoint, Gauge, Histogram, HistogramDataPoint,
+    Metric, NumberDataPoint, ResourceMetrics, ScopeMetrics, Sum, Summary, SummaryDataPoint, exemplar,
+    exponential_histogram_data_point::Buckets, metric, number_data_point, summary_data_point::ValueAtQuantile,
 };
 use crate::otlp::resource::v1::Resource;
 use crate::otlp::trace::v1::span::{Event, Link, SpanKind};

@@ -33,7 +33,14 @@ pub fn string(out: &mut Vec<u8>, value: &str) {
             0..0x20 => {
                 const DIGITS: &[u8; 16] = b"0123456789abcdef";
                 out.extend_from_slice(&bytes[start..i]);
-                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', DIGITS[usize::from(byte >> 4)], DIGITS[usize::from(byte & 0xf)]]);
+                out.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    DIGITS[usize::from(byte >> 4)],
+                    DIGITS[usize::from(byte & 0xf)],
+                ]);
                 start = i + 1;
                 continue;
             }
