@@ -6,7 +6,7 @@ mod relative;
 mod report;
 mod sarif;
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -88,6 +88,10 @@ enum Command {
         /// Collector feature gates to assume enabled, comma-separated.
         #[arg(long, value_delimiter = ',')]
         feature_gates: Vec<String>,
+        /// Indent the OTLP JSON written (the default when stdout is a terminal); otherwise
+        /// it is compact, as the collector writes it.
+        #[arg(long)]
+        pretty: bool,
     },
     /// Compile a rule file and print what the back end made of it: the typed IR, the
     /// Cranelift IR, or the machine code.
@@ -157,7 +161,7 @@ fn main() -> ExitCode {
             let options = AnalysisOptions { context, feature_gates: enabled_gates(&feature_gates), ..AnalysisOptions::default() };
             check(&files, &options, format, deny_warnings)
         }
-        Command::Run { rules, input, output, context, backend, routes_dir, error_mode, feature_gates } => {
+        Command::Run { rules, input, output, context, backend, routes_dir, error_mode, feature_gates, pretty } => {
             let job = RunJob {
                 rules,
                 input,
@@ -167,6 +171,7 @@ fn main() -> ExitCode {
                 routes_dir,
                 error_mode,
                 feature_gates: enabled_gates(&feature_gates),
+                pretty,
             };
             run(&job)
         }
@@ -279,6 +284,7 @@ struct RunJob {
     routes_dir: Option<PathBuf>,
     error_mode: ErrorMode,
     feature_gates: Vec<String>,
+    pretty: bool,
 }
 
 /// `ottlc run`: exit 1 when the rules do not compile or a statement fails under
@@ -331,13 +337,13 @@ fn run(job: &RunJob) -> ExitCode {
         Ok(rule_set) => rule_set,
         Err(code) => return code,
     };
-    let input = match read_text(&job.input) {
-        Ok(text) => text,
+    // The text is dropped once read, so that it and the output are never held together.
+    let telemetry = match read_text(&job.input) {
+        Ok(input) => match Telemetry::from_json(&input) {
+            Ok(telemetry) => telemetry,
+            Err(message) => return fail(format!("{}: {message}", job.input.display()), EXIT_USAGE_OR_IO),
+        },
         Err(message) => return fail(message, EXIT_USAGE_OR_IO),
-    };
-    let telemetry = match Telemetry::from_json(&input) {
-        Ok(telemetry) => telemetry,
-        Err(message) => return fail(format!("{}: {message}", job.input.display()), EXIT_USAGE_OR_IO),
     };
     let warn = &mut |warning| eprintln!("ottlc: warning: {warning}");
     let ran = match job.backend {
@@ -356,12 +362,12 @@ fn run(job: &RunJob) -> ExitCode {
             return fail(format!("cannot create {}: {e}", dir.display()), EXIT_USAGE_OR_IO);
         }
         for (route, telemetry) in &outputs.routes {
-            if let Err(message) = write_json(Some(&dir.join(format!("{route}.json"))), telemetry) {
+            if let Err(message) = write_json(Some(&dir.join(format!("{route}.json"))), telemetry, job.pretty) {
                 return fail(message, EXIT_USAGE_OR_IO);
             }
         }
     }
-    match write_json(job.output.as_deref(), &outputs.default) {
+    match write_json(job.output.as_deref(), &outputs.default, job.pretty) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => fail(message, EXIT_USAGE_OR_IO),
     }
@@ -376,15 +382,30 @@ fn read_text(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-/// OTLP JSON to `path` (stdout when `None` or `-`), one document and a newline.
-fn write_json(path: Option<&Path>, telemetry: &Telemetry) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(&telemetry.to_json()).map_err(|e| e.to_string())? + "\n";
-    match path {
-        None => print!("{text}"),
-        Some(p) if p == Path::new("-") => print!("{text}"),
-        Some(p) => std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))?,
+/// OTLP JSON to `path` (stdout when `None` or `-`), one document and a newline, written
+/// as it is made: compact, or indented when `pretty` or written to a terminal.
+fn write_json(path: Option<&Path>, telemetry: &Telemetry, pretty: bool) -> Result<(), String> {
+    match path.filter(|p| *p != Path::new("-")) {
+        None => {
+            let stdout = std::io::stdout();
+            let pretty = pretty || stdout.is_terminal();
+            write_document(&mut std::io::BufWriter::new(stdout.lock()), telemetry, pretty)
+                .map_err(|e| format!("cannot write to stdout: {e}"))
+        }
+        Some(p) => std::fs::File::create(p)
+            .and_then(|file| write_document(&mut std::io::BufWriter::new(file), telemetry, pretty))
+            .map_err(|e| format!("cannot write {}: {e}", p.display())),
     }
-    Ok(())
+}
+
+fn write_document(writer: &mut impl Write, telemetry: &Telemetry, pretty: bool) -> std::io::Result<()> {
+    if pretty {
+        serde_json::to_writer_pretty(&mut *writer, &telemetry.to_json())?;
+    } else {
+        telemetry.write_json(writer)?;
+    }
+    writer.write_all(b"\n")?;
+    writer.flush()
 }
 
 fn explain(code: Option<&str>) -> ExitCode {

@@ -377,6 +377,27 @@ fn transforms_routes_and_drops() {
 }
 
 #[test]
+fn output_is_compact_unless_pretty_is_asked_for() {
+    let dir = temp_dir("pretty");
+    let rules = dir.join("rules.ottl");
+    std::fs::write(&rules, "set(log.attributes[\"seen\"], true)\n").expect("rules");
+    let input = logs(&[("a", "prod")]);
+    let compact = ottlc(&["run", rules.to_str().unwrap(), "-"], &input);
+    let text = String::from_utf8(compact.stdout).expect("UTF-8");
+    // One line, the collector's field names, defaults left out, keys in the runtime's order.
+    assert_eq!(
+        text,
+        "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"attributes\":[{\"key\":\"env\",\"value\":{\"stringValue\":\"prod\"}},\
+         {\"key\":\"seen\",\"value\":{\"boolValue\":true}}],\"body\":{\"stringValue\":\"a\"}}],\"scope\":{\"name\":\"s\"}}]}]}\n"
+    );
+    let pretty = ottlc(&["run", "--pretty", rules.to_str().unwrap(), "-"], &input);
+    let pretty_text = String::from_utf8(pretty.stdout).expect("UTF-8");
+    assert!(pretty_text.lines().count() > 20, "{pretty_text}");
+    let parse = |text: &str| serde_json::from_str::<Value>(text).expect("OTLP JSON");
+    assert_eq!(parse(&pretty_text), parse(&text));
+}
+
+#[test]
 fn compile_emits_the_ir_the_cranelift_ir_and_the_machine_code() {
     let rules = temp_file(
         "emit.ottl",

@@ -15,6 +15,7 @@ pub mod hierarchy;
 pub mod math;
 pub mod native;
 pub mod otlp;
+pub mod otlp_json;
 mod otlp_profiles;
 pub mod regex;
 mod special_floats;

@@ -1,9 +1,10 @@
 //! OTLP data and its JSON encoding (the OTLP specification's JSON mapping: camelCase
 //! names, lowercase hex trace and span ids, 64-bit integers as strings, enums as numbers).
 //!
-//! The `opentelemetry-proto` crate's serde support reads and writes that mapping; it also
-//! writes every default field and `null` for absent messages, which [`to_json`] leaves
-//! out, as pdata's own marshaller does.
+//! Traces, metrics and logs are read and written by [`crate::otlp_json`], in one pass.
+//! Profiles go through the `opentelemetry-proto` crate's serde support, whose form
+//! [`crate::otlp_profiles`] translates; it writes every default field and `null` for absent
+//! messages, which [`prune_defaults`] leaves out, as pdata's own marshaller does.
 
 use opentelemetry_proto::tonic::logs::v1::LogsData;
 use opentelemetry_proto::tonic::metrics::v1::MetricsData;
@@ -81,10 +82,6 @@ impl std::fmt::Display for Signal {
     }
 }
 
-/// The deepest JSON nesting accepted: attribute values nest, and a hostile file must not
-/// exhaust the stack.
-const MAX_DEPTH: usize = 128;
-
 impl Telemetry {
     /// The items of a payload as the collector counts them (its batch processor, its
     /// `*_items` metrics): spans, metric data points, log records, profiles.
@@ -108,26 +105,7 @@ impl Telemetry {
     /// Reads OTLP/JSON; the signal is told by the top-level key (`resourceSpans`,
     /// `resourceMetrics`, `resourceLogs`, `resourceProfiles`).
     pub fn from_json(text: &str) -> Result<Telemetry, String> {
-        let mut json: Json = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-        if depth(&json) > MAX_DEPTH {
-            return Err(format!("OTLP JSON nested deeper than {MAX_DEPTH} levels"));
-        }
-        fill_required_defaults(&mut json);
-        let Json::Object(object) = &json else { return Err("OTLP JSON must be an object".to_string()) };
-        let signal = ["resourceSpans", "resourceMetrics", "resourceLogs", "resourceProfiles"]
-            .into_iter()
-            .find(|k| object.contains_key(*k))
-            .ok_or("OTLP JSON needs one of resourceSpans, resourceMetrics, resourceLogs or resourceProfiles")?;
-        let invalid = |e: serde_json::Error| format!("invalid OTLP {signal}: {e}");
-        Ok(match signal {
-            "resourceSpans" => Telemetry::Traces(serde_json::from_value(json).map_err(invalid)?),
-            "resourceMetrics" => Telemetry::Metrics(serde_json::from_value(json).map_err(invalid)?),
-            "resourceProfiles" => {
-                crate::otlp_profiles::to_crate_form(&mut json).map_err(|e| format!("invalid OTLP {signal}: {e}"))?;
-                Telemetry::Profiles(serde_json::from_value(json).map_err(invalid)?)
-            }
-            _ => Telemetry::Logs(serde_json::from_value(json).map_err(invalid)?),
-        })
+        crate::otlp_json::Document::read(text)?.first()
     }
 
     /// The signal this payload carries.
@@ -140,18 +118,21 @@ impl Telemetry {
         }
     }
 
-    /// OTLP/JSON without default fields.
+    /// Compact OTLP/JSON without default fields, written to `writer` as it is made.
+    pub fn write_json(&self, writer: &mut impl std::io::Write) -> std::io::Result<()> {
+        crate::otlp_json::write(self, writer)
+    }
+
+    /// OTLP/JSON without default fields, as a JSON value.
     pub fn to_json(&self) -> Json {
-        let json = match self {
-            Telemetry::Traces(t) => special_floats::to_value(t),
-            Telemetry::Metrics(m) => special_floats::to_value(m),
-            Telemetry::Logs(l) => special_floats::to_value(l),
-            Telemetry::Profiles(p) => special_floats::to_value(p),
+        let Telemetry::Profiles(profiles) = self else {
+            let mut text = Vec::new();
+            // Neither writing to a `Vec` nor reading back what was just written can fail.
+            let _ = self.write_json(&mut text);
+            return serde_json::from_slice(&text).unwrap_or(Json::Null);
         };
-        let mut json = json.unwrap_or(Json::Null);
-        if let Telemetry::Profiles(_) = self {
-            crate::otlp_profiles::to_otlp_form(&mut json);
-        }
+        let mut json = special_floats::to_value(profiles).unwrap_or(Json::Null);
+        crate::otlp_profiles::to_otlp_form(&mut json);
         prune_defaults(&mut json);
         // An empty payload keeps its signal's key, so that it still reads as that signal.
         if let Json::Object(object) = &mut json {
@@ -162,12 +143,7 @@ impl Telemetry {
 
     /// The top-level key of the signal's OTLP/JSON form.
     fn key(&self) -> &'static str {
-        match self {
-            Telemetry::Traces(_) => "resourceSpans",
-            Telemetry::Metrics(_) => "resourceMetrics",
-            Telemetry::Logs(_) => "resourceLogs",
-            Telemetry::Profiles(_) => "resourceProfiles",
-        }
+        crate::otlp_json::key(self.signal())
     }
 
     /// The same signal with no data (where routed items are collected).
@@ -193,10 +169,10 @@ impl Telemetry {
     }
 }
 
-/// The crate's reader requires fields the OTLP JSON mapping lets writers leave out when
-/// they are empty: `values` of an array or key-value list (`{"kvlistValue": {}}`), and a
-/// key-value's `key`. They are put back before reading.
-fn fill_required_defaults(json: &mut Json) {
+/// The crate's reader (which reads profiles) requires fields the OTLP JSON mapping lets
+/// writers leave out when they are empty: `values` of an array or key-value list
+/// (`{"kvlistValue": {}}`), and a key-value's `key`. They are put back before reading.
+pub(crate) fn fill_required_defaults(json: &mut Json) {
     match json {
         Json::Object(map) => {
             for (key, value) in map.iter_mut() {
@@ -221,21 +197,6 @@ fn fill_required_defaults(json: &mut Json) {
         Json::Array(items) => items.iter_mut().for_each(fill_required_defaults),
         _ => {}
     }
-}
-
-fn depth(json: &Json) -> usize {
-    // Iterative, so that measuring a hostile document cannot overflow the stack.
-    let mut deepest = 0;
-    let mut stack = vec![(json, 1usize)];
-    while let Some((value, d)) = stack.pop() {
-        deepest = deepest.max(d);
-        match value {
-            Json::Array(items) => stack.extend(items.iter().map(|v| (v, d + 1))),
-            Json::Object(map) => stack.extend(map.values().map(|v| (v, d + 1))),
-            _ => {}
-        }
-    }
-    deepest
 }
 
 /// The id fields, written as hex.
@@ -364,8 +325,13 @@ mod tests {
             {"name":"h","histogram":{"dataPoints":[{"count":"3","sum":4.5,"bucketCounts":["1","2"],"explicitBounds":[1.0],"min":0.5,"max":3.0}],"aggregationTemporality":1}},
             {"name":"e","exponentialHistogram":{"dataPoints":[{"count":"1","scale":-1,"zeroCount":"1","positive":{"offset":-2,"bucketCounts":["1"]}}],"aggregationTemporality":2}},
             {"name":"q","summary":{"dataPoints":[{"count":"2","sum":3.0,"quantileValues":[{"quantile":0.5,"value":1.0}]}]}}]}]}]}"#;
-        for text in [logs, metrics] {
+        for text in [logs, metrics, SPANS] {
             let telemetry = Telemetry::from_json(text).unwrap();
+            // Written in one pass, as `serde_json` writes the value: compact, keys in order.
+            let mut written = Vec::new();
+            telemetry.write_json(&mut written).unwrap();
+            let written = String::from_utf8(written).unwrap();
+            assert_eq!(written, serde_json::from_str::<Json>(&written).unwrap().to_string());
             let mut expected: Json = serde_json::from_str(text).unwrap();
             prune_defaults(&mut expected);
             assert_eq!(telemetry.to_json(), expected);

@@ -5,12 +5,14 @@
 //! encoding the records' OTLP protobuf. Then the heap allocations per record of each, the
 //! JIT's compile time per statement and the memory a long run of hot reloads leaves behind.
 //!
-//! `cargo bench -p ottl-tests --bench ottl-bench [--features vrl]`. Every engine's output is
-//! checked once against the interpreter's before it is timed, so that a fast wrong answer
+//! `cargo bench -p ottl-tests --bench ottl-bench [--features vrl] [-- end-to-end]` (the
+//! last: only the end-to-end section, `ottlc run` against `ottl-ref` as processes). Every
+//! engine's output is checked once against the interpreter's before it is timed, so that a fast wrong answer
 //! cannot pass for a number. Each timed run gets a copy of the input made before its clock
 //! starts (rather than the copy's cost measured apart and subtracted, which is noisier than
 //! the cheapest engines' whole run).
 
+mod end_to_end;
 mod go_peer;
 mod handwritten;
 mod passthrough;
@@ -84,6 +86,10 @@ fn main() {
         std::process::exit(run_again_with(PURGE_DELAY));
     }
     print_machine();
+    if std::env::args().any(|arg| arg == "end-to-end") {
+        end_to_end::print();
+        return;
+    }
     // First, while the heap is small: the memory the scenarios' large records free would
     // hide a JIT's leak in the resident set.
     let reloaded = scenarios::log_statements(10);
@@ -91,6 +97,7 @@ fn main() {
     let scenarios = scenarios::all();
     let rows = print_table(&scenarios);
     print_allocations(&rows);
+    end_to_end::print();
     print_compile_times(&scenarios);
     print_reload_growth(&reloaded.name, growth);
 }

@@ -23,7 +23,10 @@ pub(super) fn start(id: &ComponentId, verbosity: Verbosity, stats: Arc<Stats>) -
             let mut line = summary(&name, telemetry, items);
             if verbosity != Verbosity::Basic {
                 line.push('\n');
-                line.push_str(&telemetry.to_json().to_string());
+                let mut json = Vec::new();
+                // Writing to a `Vec` cannot fail, and what is written is UTF-8.
+                let _ = telemetry.write_json(&mut json);
+                line.push_str(&String::from_utf8_lossy(&json));
             }
             // Standard error is the debug exporter's output; a closed one loses nothing else.
             let _ = writeln!(std::io::stderr().lock(), "{line}");

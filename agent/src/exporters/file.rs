@@ -23,9 +23,9 @@ pub(super) fn start(id: &ComponentId, path: &Path, stats: Arc<Stats>) -> Result<
         while let Some(queued) = receiver.recv().await {
             let telemetry = &queued.telemetry;
             let items = telemetry.item_count() as u64;
-            let mut line = telemetry.to_json().to_string();
-            line.push('\n');
-            let written = tokio::task::block_in_place(|| out.write_all(line.as_bytes()).and_then(|()| out.flush()));
+            let written = tokio::task::block_in_place(|| {
+                telemetry.write_json(&mut out).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush())
+            });
             match written {
                 Ok(()) => stats.exporter(&name).sent.add(items),
                 Err(error) => {

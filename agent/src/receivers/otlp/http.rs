@@ -26,6 +26,7 @@ use opentelemetry_proto::tonic::metrics::v1::MetricsData;
 use opentelemetry_proto::tonic::profiles::v1development::ProfilesData;
 use opentelemetry_proto::tonic::trace::v1::TracesData;
 use ottl_runtime::otlp::Telemetry;
+use ottl_runtime::otlp_json::Document;
 use prost::Message;
 
 use super::super::Intake;
@@ -157,23 +158,17 @@ fn decode(signal: Signal, encoding: Encoding, body: &[u8]) -> Result<Telemetry, 
     }
 }
 
-/// OTLP/JSON of `signal`; an object without the signal's key (`{}`) is an empty request.
+/// OTLP/JSON of `signal`, read in one pass; an object without the signal's key (`{}`) is an
+/// empty request, one with another signal's key a mistake.
 fn decode_json(signal: Signal, text: &str) -> Result<Telemetry, String> {
-    let key = match signal {
-        Signal::Traces => "resourceSpans",
-        Signal::Metrics => "resourceMetrics",
-        Signal::Logs => "resourceLogs",
-        Signal::Profiles => "resourceProfiles",
-    };
-    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    let serde_json::Value::Object(object) = &json else { return Err("an OTLP/JSON request is an object".to_string()) };
-    if !object.contains_key(key) {
-        if let Some(other) = object.keys().find(|k| k.starts_with("resource")) {
-            return Err(format!("`{other}` sent to the {} endpoint", signal.name()));
-        }
-        return Ok(signal.empty());
+    let mut document = Document::read(text)?;
+    if let Some(telemetry) = document.take(signal)? {
+        return Ok(telemetry);
     }
-    Telemetry::from_json(text)
+    match document.resource_keys.first() {
+        Some(other) => Err(format!("`{other}` sent to the {} endpoint", signal.name())),
+        None => Ok(signal.empty()),
+    }
 }
 
 /// The OTLP/HTTP routes.
