@@ -174,7 +174,7 @@ mod tests {
     use crate::source::{SourceFile, SourceKind};
 
     fn plan(context: Context, rules: &[&str]) -> MemoPlan {
-        let file = SourceFile::new("a.ottl", &rules.join("\n"), SourceKind::Ottl);
+        let file = SourceFile::new("a.ottl", rules.join("\n"), SourceKind::Ottl);
         let options = AnalysisOptions { context: Some(context), ..AnalysisOptions::default() };
         analyze(&file, &options).into_rule_set().expect("compiles").memos
     }

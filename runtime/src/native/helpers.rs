@@ -571,31 +571,6 @@ unsafe extern "C" fn ottl_is_match_str(f: *mut Frame, text: *const String, regex
     guard_bool(f, |f| Ok(sites_of(unsafe { frame(f) }).regexes[regex as usize].is_match(unsafe { &*text })))
 }
 
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use super::*;
-    use crate::native::Sites;
-
-    #[test]
-    fn a_panic_inside_a_helper_becomes_an_error_instead_of_unwinding() {
-        let mut frame = Frame::new(Arc::new(Sites::default()));
-        // There is no constant 7 (nor slot 0): the lookup panics inside the helper.
-        let status = unsafe { ottl_const(&mut frame, 7, 0) };
-        assert_eq!(status, 1);
-        let error = frame.error.take().expect("the panic is the frame's error").to_string();
-        assert!(error.starts_with("internal error: "), "{error}");
-    }
-
-    #[test]
-    fn a_failing_comparison_answers_2_with_the_error() {
-        let mut frame = Frame::new(Arc::new(Sites::default()));
-        assert_eq!(unsafe { ottl_truth(&mut frame, 3) }, 2);
-        assert!(frame.error.is_some());
-    }
-}
-
 /// Memo `memo`'s value kept for the item's resource or scope, into `dest`: 1 when it was
 /// kept, 0 when it must be computed.
 unsafe extern "C" fn ottl_memo_get(f: *mut Frame, memo: u32, dest: u32) -> u8 {
@@ -634,4 +609,29 @@ unsafe extern "C" fn ottl_memo_forget(f: *mut Frame, rule: u32) -> u8 {
         f.memos.forget(sites.memo_forgets.get(rule as usize).map_or(&[], Vec::as_slice));
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::native::Sites;
+
+    #[test]
+    fn a_panic_inside_a_helper_becomes_an_error_instead_of_unwinding() {
+        let mut frame = Frame::new(Arc::new(Sites::default()));
+        // There is no constant 7 (nor slot 0): the lookup panics inside the helper.
+        let status = unsafe { ottl_const(&mut frame, 7, 0) };
+        assert_eq!(status, 1);
+        let error = frame.error.take().expect("the panic is the frame's error").to_string();
+        assert!(error.starts_with("internal error: "), "{error}");
+    }
+
+    #[test]
+    fn a_failing_comparison_answers_2_with_the_error() {
+        let mut frame = Frame::new(Arc::new(Sites::default()));
+        assert_eq!(unsafe { ottl_truth(&mut frame, 3) }, 2);
+        assert!(frame.error.is_some());
+    }
 }
