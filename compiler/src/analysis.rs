@@ -16,6 +16,7 @@ use crate::program::{ErrorMode, RuleSet};
 use crate::schema::{Context, InferenceError};
 use crate::sema;
 use crate::source::{SourceFile, SourceKind};
+use crate::{fold, invariant};
 
 /// How to analyze.
 #[derive(Clone, Debug, Default)]
@@ -111,6 +112,11 @@ pub fn analyze(file: &SourceFile, options: &AnalysisOptions) -> Analysis {
     analysis.diagnostics.dedup();
     if analysis.has_errors() {
         analysis.rule_sets.clear();
+    }
+    // After the diagnostics, which are about what was written, not how it is computed.
+    for compiled in &mut analysis.rule_sets {
+        fold::rule_set(&mut compiled.rule_set);
+        invariant::rule_set(&mut compiled.rule_set);
     }
     analysis
 }

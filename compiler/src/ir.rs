@@ -100,6 +100,10 @@ pub enum ExprKind {
     Or(Box<Expr>, Box<Expr>),
     /// The `index`-th formal of the innermost enclosing lambda.
     LambdaParam(usize),
+    /// An expression that reads only resource or scope fields (and constants), evaluated
+    /// once per resource or scope and remembered as the rule set's memo `id` until a rule
+    /// that may write what it reads runs (see [`crate::invariant`]).
+    Memo(u32, Box<Expr>),
 }
 
 /// A value known when the statement is compiled.
@@ -113,6 +117,19 @@ pub enum Value {
     Bytes(Vec<u8>),
     List(Vec<Value>),
     Map(Vec<(String, Value)>),
+    /// A value computed when the rule set compiled (a pure call on constants) of a kind no
+    /// literal spells: a duration, a time, an id, a pdata structure.
+    Computed(Computed),
+}
+
+/// A runtime value held as a constant, compared as the runtime compares values.
+#[derive(Clone, Debug)]
+pub struct Computed(pub ottl_runtime::Value);
+
+impl PartialEq for Computed {
+    fn eq(&self, other: &Computed) -> bool {
+        self.0 == other.0
+    }
 }
 
 impl Value {
@@ -126,7 +143,38 @@ impl Value {
             Value::Bytes(_) => Type::Bytes,
             Value::List(items) => Type::Array(Box::new(common_type(items.iter().map(Value::ty)))),
             Value::Map(entries) => Type::Map(Box::new(common_type(entries.iter().map(|(_, v)| v.ty())))),
+            Value::Computed(Computed(value)) => runtime_type(value),
         }
+    }
+
+    /// A runtime value as a constant: in the literals' forms where it has one, so that
+    /// the back ends treat a computed string like a written one.
+    pub fn from_runtime(value: ottl_runtime::Value) -> Value {
+        use ottl_runtime::Value as Runtime;
+        match value {
+            Runtime::Nil => Value::Nil,
+            Runtime::Bool(b) => Value::Bool(b),
+            Runtime::Int(i) => Value::Int(i),
+            Runtime::Float(f) => Value::Float(f),
+            Runtime::String(s) => Value::String(s),
+            Runtime::Bytes(b) => Value::Bytes(b),
+            Runtime::Slice(items) => Value::List(items.into_iter().map(Value::from_runtime).collect()),
+            Runtime::Map(entries) => Value::Map(entries.into_iter().map(|(k, v)| (k, Value::from_runtime(v))).collect()),
+            other => Value::Computed(Computed(other)),
+        }
+    }
+}
+
+/// The static type of a runtime value that no literal spells.
+fn runtime_type(value: &ottl_runtime::Value) -> Type {
+    use ottl_runtime::Value as Runtime;
+    match value {
+        Runtime::Time(_) => Type::Time,
+        Runtime::Duration(_) => Type::Duration,
+        Runtime::TraceId(_) => Type::TraceId,
+        Runtime::SpanId(_) => Type::SpanId,
+        Runtime::ProfileId(_) => Type::ProfileId,
+        _ => Type::Any,
     }
 }
 
@@ -143,6 +191,7 @@ impl Value {
             Value::Bytes(b) => Runtime::Bytes(b.clone()),
             Value::List(items) => Runtime::Slice(items.iter().map(Value::to_runtime).collect()),
             Value::Map(entries) => Runtime::Map(entries.iter().map(|(k, v)| (k.clone(), v.to_runtime())).collect()),
+            Value::Computed(Computed(value)) => value.clone(),
         }
     }
 }

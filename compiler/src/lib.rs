@@ -3,7 +3,10 @@
 //! this library, which the language server uses too.
 
 pub mod analysis;
+pub mod fold;
+pub mod inputs;
 pub mod interp;
+pub mod invariant;
 pub mod ir;
 pub mod literals;
 pub mod program;

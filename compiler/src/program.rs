@@ -38,12 +38,33 @@ pub struct RuleSet {
     /// handled by the error mode (`propagate` fails the payload, `ignore` and `silent` go
     /// on with the next condition).
     pub guard: Vec<(ir::Expr, String)>,
+    /// The memos of the rules' invariant expressions ([`ir::ExprKind::Memo`]).
+    pub memos: MemoPlan,
+}
+
+/// How the back ends keep the values of a rule set's invariant expressions.
+#[derive(Clone, Debug, Default)]
+pub struct MemoPlan {
+    /// For each memo: whether it reads scope fields (kept per scope) or only resource
+    /// fields (kept per resource).
+    pub per_scope: Vec<bool>,
+    /// For each rule: the memos to forget before it runs, those reading what the rule
+    /// before it may have written (for the first rule, before the guard: the last rule,
+    /// run on the previous item). Empty without memos.
+    pub forget_before: Vec<Vec<u32>>,
+}
+
+impl MemoPlan {
+    /// The memos to forget before rule `index` (and, for the first, before the guard).
+    pub fn forget_before(&self, index: usize) -> &[u32] {
+        self.forget_before.get(index).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl RuleSet {
     /// Rules without a guard.
     pub fn new(context: Context, rules: Vec<(Rule, String)>, error_mode: ErrorMode) -> RuleSet {
-        RuleSet { context, rules, error_mode, guard: Vec::new() }
+        RuleSet { context, rules, error_mode, guard: Vec::new(), memos: MemoPlan::default() }
     }
 
     /// Whether some rule can `keep()`: then only kept items survive.

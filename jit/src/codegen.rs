@@ -133,6 +133,9 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
     /// and either goes on with the next rule or ends the item with the error.
     pub fn rules(&mut self, rules: &'ir [(Rule, String)]) -> Result<()> {
         for (index, (rule, _)) in rules.iter().enumerate() {
+            if index > 0 {
+                self.forget_memos(index)?;
+            }
             let next = self.b.create_block();
             let error = self.b.create_block();
             self.on_error = error;
@@ -156,6 +159,16 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
             self.b.switch_to_block(next);
         }
         self.succeed();
+        Ok(())
+    }
+
+    /// Forgets the memos that the rule before rule `index` may have changed the reads of
+    /// (for the first rule, before the guard: the last rule, on the previous item).
+    pub fn forget_memos(&mut self, index: usize) -> Result<()> {
+        if self.shared.sites.memo_forgets.get(index).is_some_and(|memos| !memos.is_empty()) {
+            let (frame, rule) = (self.frame, self.u32(index as u32));
+            self.helper(HelperId::MemoForget, &[frame, rule])?;
+        }
         Ok(())
     }
 
@@ -470,7 +483,27 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
                 self.fallible(HelperId::Param, &[frame, params, count, index, dest_value])?;
                 Val::Slot(dest)
             }
+            ExprKind::Memo(id, inner) => Val::Slot(self.memo(*id, inner)?),
         })
+    }
+
+    /// An invariant expression: the value kept for the item's resource or scope, else
+    /// computed and kept (a failure goes to the error block, kept nowhere).
+    fn memo(&mut self, id: u32, inner: &'ir Expr) -> Result<u32> {
+        let dest = self.shared.slot();
+        let (frame, memo, dest_value) = (self.frame, self.u32(id), self.u32(dest));
+        let kept = self.helper(HelperId::MemoGet, &[frame, memo, dest_value])?;
+        let compute = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.ins().brif(kept, done, &[], compute, &[]);
+        self.b.switch_to_block(compute);
+        let value = self.value(inner)?;
+        let source = self.slotted(value)?;
+        let (frame, memo, source, dest_value) = (self.frame, self.u32(id), self.u32(source), self.u32(dest));
+        self.fallible(HelperId::MemoPut, &[frame, memo, source, dest_value])?;
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
+        Ok(dest)
     }
 
     fn aggregate(&mut self, aggregate: Aggregate) -> Result<Val> {

@@ -127,7 +127,13 @@ impl<'ir> Compiler<'ir> {
         // The guard's conditions fail like rules: their sites follow the rules'.
         let rule_sites = rules.rules.iter().map(|(rule, text)| RuleSite { text: text.clone(), kind: rule.kind() });
         let guard_sites = rules.guard.iter().map(|(_, text)| RuleSite { text: text.clone(), kind: RuleKind::Condition });
-        let sites = Sites { rules: rule_sites.chain(guard_sites).collect(), error_mode: rules.error_mode, ..Sites::default() };
+        let sites = Sites {
+            rules: rule_sites.chain(guard_sites).collect(),
+            memo_scopes: rules.memos.per_scope.clone(),
+            memo_forgets: rules.memos.forget_before.clone(),
+            error_mode: rules.error_mode,
+            ..Sites::default()
+        };
         Ok(Compiler {
             module: new_module()?,
             shared: Shared { sites, pending: Vec::new(), helpers: HashMap::new(), context: rules.context },
@@ -221,6 +227,7 @@ impl<'ir> Compiler<'ir> {
         let pointer = self.module.target_config().pointer_type();
         let (rules, guard) = (&self.rules.rules, &self.rules.guard);
         self.define("entry", &[pointer], |g| {
+            g.forget_memos(0)?;
             g.guard(guard, rules.len())?;
             g.rules(rules)
         })

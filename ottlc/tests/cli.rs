@@ -398,6 +398,17 @@ fn output_is_compact_unless_pretty_is_asked_for() {
 }
 
 #[test]
+fn compile_emits_the_ir_with_pure_calls_on_constants_folded() {
+    let rules = temp_file("folded.ottl", "span.duration > duration(\"3s\") > keep()\n");
+    let out = ottlc(&["compile", "--emit", "ir", rules.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let ir = String::from_utf8(out.stdout).expect("UTF-8");
+    // A comparison with a constant duration: no call left to make per span.
+    assert!(ir.contains("Compare(") && ir.contains("Duration(\n") && ir.contains("3000000000"), "{ir}");
+    assert!(!ir.contains("Call("), "{ir}");
+}
+
+#[test]
 fn compile_emits_the_ir_the_cranelift_ir_and_the_machine_code() {
     let rules = temp_file(
         "emit.ottl",

@@ -31,7 +31,7 @@ use opentelemetry_proto::tonic::profiles::v1development::{
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, TracesData};
 
-use crate::context::{ItemMut, TransformContext};
+use crate::context::{Group, ItemMut, TransformContext};
 use crate::error::{Error, Result};
 use crate::hierarchy::Context;
 use crate::otlp::Telemetry;
@@ -182,6 +182,7 @@ fn walk<R: ResourceGroup>(
                 scope_schema_url: &mut scope_schema_url,
                 item: ItemMut::Resource,
                 cache: Vec::new(),
+                group: Group { resource: ri, scope: 0 },
             };
             record([ri, 0, 0, 0], program(&mut ctx)?);
             continue;
@@ -196,6 +197,7 @@ fn walk<R: ResourceGroup>(
                     scope_schema_url: &mut *scope_schema_url,
                     item,
                     cache: Vec::new(),
+                    group: Group { resource: ri, scope: si },
                 };
                 record([ri, si, ii, sub], program(&mut ctx)?);
                 Ok(())

@@ -13,6 +13,7 @@ pub mod functions;
 mod go;
 pub mod hierarchy;
 pub mod math;
+pub mod memo;
 pub mod native;
 pub mod otlp;
 pub mod otlp_json;

@@ -102,7 +102,7 @@ fn evaluate(row: &Row, settings: &Settings, mut fixture: Telemetry) -> Result<Va
     let ir = checked.ir.ok_or_else(|| first_error(&checked.diagnostics))?;
     let mut result = None;
     on_item(&mut fixture, settings.context, &mut |ctx| {
-        result = Some(Evaluator { ctx }.eval(&ir, &[]).map_err(|e| e.to_string()));
+        result = Some(Evaluator::new(ctx).eval(&ir, &[]).map_err(|e| e.to_string()));
     })?;
     result.ok_or("the fixture has no item for this context")?
 }

@@ -1,11 +1,14 @@
 //! Expression evaluation: the reference semantics, written to be obviously right.
 
+use std::cell::RefCell;
+
 use ottl_grammar::ast::CompareOp as AstCompareOp;
 use ottl_runtime::compare::{self, CompareOp};
 use ottl_runtime::context::keys::index_result;
 use ottl_runtime::context::{PathKey, TransformContext};
 use ottl_runtime::functions::{Arg as RuntimeArg, Args, Function, Lambda as RuntimeLambda};
 use ottl_runtime::math;
+use ottl_runtime::memo::Memos;
 use ottl_runtime::{Error, Result, Value};
 
 use crate::ir::{self, Arg, Call, Expr, ExprKind, Key, PathRef};
@@ -14,9 +17,20 @@ use crate::ir::{self, Arg, Call, Expr, ExprKind, Key, PathRef};
 /// enclosing lambdas, innermost last.
 pub struct Evaluator<'c, 'a> {
     pub ctx: &'c TransformContext<'a>,
+    /// The run's memos; without them a memoized expression is evaluated every time.
+    memos: Option<&'c RefCell<Memos>>,
 }
 
 impl<'c, 'a> Evaluator<'c, 'a> {
+    pub fn new(ctx: &'c TransformContext<'a>) -> Self {
+        Evaluator { ctx, memos: None }
+    }
+
+    /// An evaluator that reuses and keeps the values of memoized expressions in `memos`.
+    pub fn with_memos(ctx: &'c TransformContext<'a>, memos: &'c RefCell<Memos>) -> Self {
+        Evaluator { ctx, memos: Some(memos) }
+    }
+
     pub fn eval(&self, expr: &Expr, frames: &[&[Value]]) -> Result<Value> {
         match &expr.kind {
             ExprKind::Const(value) => Ok(value.to_runtime()),
@@ -45,7 +59,20 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             ExprKind::And(left, right) => Ok(Value::Bool(self.condition(left, frames)? && self.condition(right, frames)?)),
             ExprKind::Or(left, right) => Ok(Value::Bool(self.condition(left, frames)? || self.condition(right, frames)?)),
             ExprKind::LambdaParam(index) => Ok(frames.last().and_then(|frame| frame.get(*index)).cloned().unwrap_or_default()),
+            ExprKind::Memo(id, inner) => self.memo(*id, inner, frames),
         }
+    }
+
+    /// An invariant expression: its value kept for this item's resource or scope, or
+    /// computed and kept (a failure is not kept: it fails again on the next item).
+    fn memo(&self, id: u32, inner: &Expr, frames: &[&[Value]]) -> Result<Value> {
+        let Some(memos) = self.memos else { return self.eval(inner, frames) };
+        if let Some(value) = memos.borrow().get(id, self.ctx.group) {
+            return Ok(value.clone());
+        }
+        let value = self.eval(inner, frames)?;
+        memos.borrow_mut().put(id, self.ctx.group, value.clone());
+        Ok(value)
     }
 
     /// A boolean expression's value; anything but a bool is an error.

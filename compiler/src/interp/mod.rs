@@ -4,10 +4,13 @@
 
 mod eval;
 
+use std::cell::RefCell;
+
 use ottl_runtime::context::{ItemMut, PathKey, TransformContext};
 use ottl_runtime::exec::{self, Action, Fate, Outputs, RuleKind};
 use ottl_runtime::fields::Field;
 use ottl_runtime::functions::{Arg as RuntimeArg, Args, EditorHost};
+use ottl_runtime::memo::Memos;
 use ottl_runtime::otlp::Telemetry;
 use ottl_runtime::otlp::common::v1::KeyValue;
 use ottl_runtime::{Error, Result, Value};
@@ -20,25 +23,37 @@ use crate::program::{Rule, RuleSet};
 /// Runs `rules` on every item of `telemetry` and sorts the items into outputs.
 /// `warn` receives the errors the `ignore` error mode logs.
 pub fn run(rules: &RuleSet, mut telemetry: Telemetry, warn: &mut dyn FnMut(String)) -> Result<Outputs> {
-    let fates = exec::run(&mut telemetry, rules.context, &mut |ctx| run_item(rules, ctx, warn))?;
+    let memos = RefCell::new(Memos::new(&rules.memos.per_scope));
+    let fates = exec::run(&mut telemetry, rules.context, &mut |ctx| run_item(rules, ctx, &memos, warn))?;
     Ok(exec::split(telemetry, &fates, rules.is_allow_list()))
 }
 
 /// Every rule on one item, under the rule set's error mode, when its guard lets them run.
-pub fn run_item(rules: &RuleSet, ctx: &mut TransformContext<'_>, warn: &mut dyn FnMut(String)) -> Result<Fate> {
+/// `memos` holds the run's invariant values; before each rule, those the rule before it
+/// may have changed are forgotten.
+pub fn run_item(
+    rules: &RuleSet,
+    ctx: &mut TransformContext<'_>,
+    memos: &RefCell<Memos>,
+    warn: &mut dyn FnMut(String),
+) -> Result<Fate> {
     let mut fate = Fate::default();
-    if !guard_holds(rules, ctx, warn)? {
+    memos.borrow_mut().forget(rules.memos.forget_before(0));
+    if !guard_holds(rules, ctx, memos, warn)? {
         return Ok(fate);
     }
-    for (rule, text) in &rules.rules {
+    for (index, (rule, text)) in rules.rules.iter().enumerate() {
+        if index > 0 {
+            memos.borrow_mut().forget(rules.memos.forget_before(index));
+        }
         // Conditions are ORed and stop at the first that matches, as the filter processor's
         // condition sequence does: later ones are not evaluated (nor can they fail).
         if matches!(rule, Rule::Condition(_)) && fate.dropped {
             continue;
         }
         let outcome = match rule {
-            Rule::Statement(statement) => execute(statement, ctx, &mut fate),
-            Rule::Condition(condition) => Evaluator { ctx }.condition(condition, &[]).map(|matched| {
+            Rule::Statement(statement) => execute(statement, ctx, memos, &mut fate),
+            Rule::Condition(condition) => Evaluator::with_memos(ctx, memos).condition(condition, &[]).map(|matched| {
                 if matched {
                     fate.record(Action::Drop);
                 }
@@ -56,12 +71,17 @@ pub fn run_item(rules: &RuleSet, ctx: &mut TransformContext<'_>, warn: &mut dyn 
 /// Whether the rule set's guard lets its rules run on this item: no guard, or one of its
 /// conditions holds. They are ORed in order and stop at the first that holds; one that
 /// fails is the error mode's (the payload fails, or it counts as not holding).
-fn guard_holds(rules: &RuleSet, ctx: &TransformContext<'_>, warn: &mut dyn FnMut(String)) -> Result<bool> {
+fn guard_holds(
+    rules: &RuleSet,
+    ctx: &TransformContext<'_>,
+    memos: &RefCell<Memos>,
+    warn: &mut dyn FnMut(String),
+) -> Result<bool> {
     if rules.guard.is_empty() {
         return Ok(true);
     }
     for (condition, text) in &rules.guard {
-        match (Evaluator { ctx }).condition(condition, &[]) {
+        match Evaluator::with_memos(ctx, memos).condition(condition, &[]) {
             Ok(true) => return Ok(true),
             Ok(false) => {}
             Err(error) => {
@@ -75,8 +95,8 @@ fn guard_holds(rules: &RuleSet, ctx: &TransformContext<'_>, warn: &mut dyn FnMut
 }
 
 /// One statement: its condition, then its editor.
-pub fn execute(statement: &Statement, ctx: &mut TransformContext<'_>, fate: &mut Fate) -> Result<()> {
-    let evaluator = Evaluator { ctx };
+pub fn execute(statement: &Statement, ctx: &mut TransformContext<'_>, memos: &RefCell<Memos>, fate: &mut Fate) -> Result<()> {
+    let evaluator = Evaluator::with_memos(ctx, memos);
     if let Some(condition) = &statement.condition
         && !evaluator.condition(condition, &[])?
     {

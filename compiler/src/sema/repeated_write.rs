@@ -107,7 +107,7 @@ fn reads(expr: &ir::Expr, wanted: &dyn Fn(&PathRef) -> bool) -> bool {
         }
         ExprKind::List(items) => items.iter().any(|e| reads(e, wanted)),
         ExprKind::Map(entries) => entries.iter().any(|(_, e)| reads(e, wanted)),
-        ExprKind::Neg(inner) | ExprKind::Not(inner) => reads(inner, wanted),
+        ExprKind::Neg(inner) | ExprKind::Not(inner) | ExprKind::Memo(_, inner) => reads(inner, wanted),
         ExprKind::Math(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
             reads(a, wanted) || reads(b, wanted)
         }

@@ -114,6 +114,16 @@ pub struct TransformContext<'a> {
     pub item: ItemMut<'a>,
     /// `cache`, as attributes are kept, so the same key rules apply.
     pub cache: Vec<KeyValue>,
+    /// Which resource and scope of the payload these are: what a value computed from
+    /// them alone is remembered for ([`crate::memo::Memos`]).
+    pub group: Group,
+}
+
+/// The indices of a resource in its payload and of a scope in its resource.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Group {
+    pub resource: usize,
+    pub scope: usize,
 }
 
 impl TransformContext<'_> {

@@ -330,6 +330,12 @@ pub struct Function {
     /// The checks the reference's factory applies to literal arguments when the collector
     /// loads the statement; `None` when it checks nothing.
     pub literals: Option<LiteralCheck>,
+    /// Whether a call's result depends on its arguments alone, the same every time: no
+    /// clock, randomness, environment or item. A pure converter called on constants is
+    /// evaluated once, when the rule set compiles, and one reading only resource or scope
+    /// fields once per resource or scope. Not pure unless declared so: an impure function
+    /// wrongly declared pure would run once instead of on every item.
+    pub pure: bool,
     pub body: Body,
 }
 
@@ -384,6 +390,7 @@ impl Function {
             doc,
             examples,
             literals: None,
+            pure: false,
             body,
         }
     }
@@ -414,6 +421,11 @@ impl Function {
 
     pub const fn literals(self, check: LiteralCheck) -> Function {
         Function { literals: Some(check), ..self }
+    }
+
+    /// Its result depends on its arguments alone (see the `pure` field).
+    pub const fn pure(self) -> Function {
+        Function { pure: true, ..self }
     }
 
     pub fn is_editor(&self) -> bool {

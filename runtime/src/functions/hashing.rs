@@ -22,7 +22,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(sha1_hex(target)),
         "The SHA-1 digest as lowercase hex.",
         &[Example::new(r#"SHA1(attributes["password"])"#, r#""f3bbbd66a63d4bf1747940578ec3d0103530e21d""#)],
-    ),
+    ).pure(),
     Function::converter(
         "SHA256",
         TARGET_STR,
@@ -36,7 +36,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             ),
             Example::new(r#"SHA256("")"#, r#""e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855""#),
         ],
-    ),
+    ).pure(),
     Function::converter(
         "SHA512",
         TARGET_STR,
@@ -47,7 +47,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"SHA512(attributes["password"])"#,
             r#""6b97ed68d14eb3f1aa959ce5d49c7dc612e1eb1dafd73b1e705847483fd6a6c809f2ceb4e8df6ff9984c6298ff0285cace6614bf8daa9f0070101b6c89899e22""#,
         )],
-    ),
+    ).pure(),
     Function::converter(
         "MD5",
         TARGET_STR,
@@ -55,7 +55,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(md5_hex(target)),
         "The MD5 digest as lowercase hex.",
         &[Example::new(r#"MD5(attributes["password"])"#, r#""2ab96390c7dbe3439de74d0c9b0b1767""#)],
-    ),
+    ).pure(),
     Function::converter(
         "FNV",
         TARGET_STR,
@@ -67,7 +67,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             // The empty string hashes to FNV-1a's offset basis, 0xcbf29ce484222325 as an int64.
             Example::new(r#"FNV("")"#, "-3750763034362895579"),
         ],
-    ),
+    ).pure(),
     Function::converter(
         "Murmur3Hash",
         TARGET_STR,
@@ -79,7 +79,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             // The hex keeps its leading zeros: always 8 digits.
             Example::new(r#"Murmur3Hash("")"#, r#""00000000""#),
         ],
-    ),
+    ).pure(),
     Function::converter(
         "Murmur3Hash128",
         TARGET_STR,
@@ -87,7 +87,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(murmur3_128_hex(target)),
         "The 128-bit Murmur3 hash as little-endian hex.",
         &[Example::new(r#"Murmur3Hash128(attributes["http.route"])"#, r#""bf501a5d79d2aece639d85600a29dbf2""#)],
-    ),
+    ).pure(),
     Function::converter(
         "XXH3",
         TARGET_STR,
@@ -95,7 +95,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(xxh3_hex(target)),
         "The XXH3 64-bit hash as hex.",
         &[Example::new(r#"XXH3(attributes["http.route"])"#, r#""cf1b296c42cd55a1""#)],
-    ),
+    ).pure(),
     Function::converter(
         "XXH128",
         TARGET_STR,
@@ -103,7 +103,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(xxh128_hex(target)),
         "The XXH3 128-bit hash as hex.",
         &[Example::new(r#"XXH128(attributes["http.route"])"#, r#""db7a8692844de134839aa70c858500c2""#)],
-    ),
+    ).pure(),
 ];
 
 /// The digest's bytes as lowercase hex.

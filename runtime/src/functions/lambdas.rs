@@ -27,7 +27,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"All([], (_, v) => v == "a")"#, "true"),
         ],
     )
-    .gated(super::LAMBDA_GATE),
+    .gated(super::LAMBDA_GATE).pure(),
     Function::converter(
         "Any",
         &[r("source", K::Getter), r("predicate", K::Lambda(2))],
@@ -39,7 +39,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Any(attributes["tags"], (_, v) => v == "prod")"#, "false"),
         ],
     )
-    .gated(super::LAMBDA_GATE),
+    .gated(super::LAMBDA_GATE).pure(),
     Function::converter(
         "Filter",
         &[r("source", K::Getter), r("predicate", K::Lambda(2))],
@@ -54,7 +54,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Filter(attributes["tags"], (_, v) => v != "a")"#, r#"["b"]"#),
         ],
     )
-    .gated(super::LAMBDA_GATE),
+    .gated(super::LAMBDA_GATE).pure(),
     Function::converter(
         "Find",
         &[r("source", K::Getter), r("predicate", K::Lambda(2)), o("mapper", K::Lambda(2))],
@@ -67,7 +67,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Find(attributes["tags"], (_, v) => HasPrefix(v, "team:"))"#, "nil"),
         ],
     )
-    .gated(super::LAMBDA_GATE),
+    .gated(super::LAMBDA_GATE).pure(),
     Function::converter(
         "MapEach",
         &[r("source", K::Getter), r("mapper", K::Lambda(2))],
@@ -79,7 +79,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"MapEach(attributes["nested"], (k, v) => Concat([k, v], "="))"#, r#"{"k": "k=v"}"#),
         ],
     )
-    .gated(super::LAMBDA_GATE),
+    .gated(super::LAMBDA_GATE).pure(),
     Function::converter(
         "MapKeys",
         &[r("source", K::PMapGetter), r("mapper", K::Lambda(2))],
@@ -88,7 +88,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "A map with every key replaced by the mapper's string; collisions are unspecified.",
         &[Example::new(r#"MapKeys(attributes["nested"], (k, _) => Concat(["app", k], "."))"#, r#"{"app.k": "v"}"#)],
     )
-    .gated(super::LAMBDA_GATE),
+    .gated(super::LAMBDA_GATE).pure(),
     Function::converter(
         "Reduce",
         &[r("source", K::Getter), r("seed", K::Getter), r("accumulator", K::Lambda(3))],
@@ -101,7 +101,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Reduce([], "seed", (acc, _, v) => acc + v)"#, r#""seed""#),
         ],
     )
-    .gated(super::LAMBDA_GATE),
+    .gated(super::LAMBDA_GATE).pure(),
     Function::converter(
         "When",
         &[r("condition", K::Lambda(0)), r("true_value", K::Getter), r("false_value", K::Getter)],
@@ -114,7 +114,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         ],
     )
     .lazy()
-    .gated(super::LAMBDA_GATE),
+    .gated(super::LAMBDA_GATE).pure(),
 ];
 
 /// What a lambda converter walks: a slice or a map (the reference's `GetSliceOrMapValue`).

@@ -255,3 +255,20 @@ pub(crate) mod testing {
         Ok(host.target)
     }
 }
+
+#[cfg(test)]
+mod purity_tests {
+    use super::*;
+
+    /// The converters that read the clock, randomness or the item, or sample: folding or
+    /// caching one of them would run it once instead of on every item.
+    #[test]
+    fn every_converter_is_pure_except_those_reading_the_clock_randomness_or_the_item() {
+        let impure: Vec<&str> = registry().iter().filter(|f| f.is_converter() && !f.pure).map(|f| f.name).collect();
+        assert_eq!(
+            impure,
+            ["IsRootSpan", "UUID", "UUIDv7", "Now", "HasAttrKeyOnDatapoint", "HasAttrOnDatapoint", "TraceIDRatioBasedSampler"]
+        );
+        assert!(registry().iter().filter(|f| f.is_editor()).all(|f| !f.pure), "editors change telemetry");
+    }
+}

@@ -59,7 +59,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"truncate(span.attributes["env"], 100, "...")"#, r#""staging""#),
         ],
     )
-    .origin(Origin::Seed),
+    .origin(Origin::Seed).pure(),
     Function::converter(
         "replace_pattern",
         &[r("target", K::StringGetter), r("regex_pattern", K::StringGetter), r("replacement", K::StringGetter), REPLACE_TAIL_FN, REPLACE_TAIL_FMT],
@@ -79,7 +79,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         // As the editor's factory does, a literal pattern is compiled when the rule loads.
         let pattern = args.string("regex_pattern");
         pattern.and_then(|p| regex_pattern("replace_pattern", "regex_pattern", p).err()).into_iter().collect()
-    }),
+    }).pure(),
     Function::converter(
         "TraceIDRatioBasedSampler",
         &[r("trace_id", K::Getter), r("ratio", K::FloatGetter)],

@@ -24,7 +24,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(decode(target, encoding)),
         "Decodes bytes or a string from an IANA character set or a base64 variant.",
         &[Example::new(r#"Decode("aGVsbG8gd29ybGQ=", "base64")"#, r#""hello world""#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Base64Encode",
         &[r("target", K::StringGetter), o("variant", K::StringGetter)],
@@ -35,7 +36,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Base64Encode(attributes["message"])"#, r#""aGVsbG8gd29ybGQ=""#),
             Example::new(r#"Base64Encode("hi?>", "base64-url")"#, r#""aGk_Pg==""#),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "IsMatch",
         &[r("target", K::StringLikeGetter), r("pattern", K::StringGetter)],
@@ -47,7 +49,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"IsMatch(attributes["http.status_code"], "^2\\d\\d$")"#, r#"true"#),
         ],
     )
-    .literals(is_match_literals),
+    .literals(is_match_literals)
+    .pure(),
     Function::converter(
         "HasPrefix",
         &[r("target", K::StringGetter), r("prefix", K::StringGetter)],
@@ -55,7 +58,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(has_prefix(target, prefix)),
         "Whether the string starts with `prefix`.",
         &[Example::new(r#"HasPrefix(attributes["http.route"], "/users/")"#, r#"true"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "HasSuffix",
         &[r("target", K::StringGetter), r("suffix", K::StringGetter)],
@@ -63,7 +67,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(has_suffix(target, suffix)),
         "Whether the string ends with `suffix`.",
         &[Example::new(r#"HasSuffix(attributes["http.url"], ".json")"#, r#"false"#)],
-    ),
+    )
+    .pure(),
     // ---- Converters: strings ----
     // The newest reference takes the delimiter from any string getter (e2e: a path).
     Function::converter(
@@ -76,7 +81,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Concat([attributes["http.method"], attributes["http.route"]], " ")"#, r#""GET /users/123""#),
             Example::new(r#"Concat(["status", attributes["http.status_code"], nil], "-")"#, r#""status-200-<nil>""#),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Split",
         &[r("target", K::StringGetter), r("delimiter", K::StringGetter)],
@@ -84,7 +90,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(split(target, delimiter)),
         "Splits a string at every `delimiter` (Go strings.Split).",
         &[Example::new(r#"Split(attributes["message"], " ")"#, r#"["hello", "world"]"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Substring",
         &[r("target", K::StringGetter), r("start", K::IntGetter), r("length", K::IntGetter), o("utf8_safe", K::Bool)],
@@ -92,7 +99,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(substring(target, start, length, utf8_safe)),
         "The `length` bytes starting at byte `start`; out of range is an error.",
         &[Example::new(r#"Substring(attributes["http.url"], 8, 11)"#, r#""example.com""#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Trim",
         &[r("target", K::StringGetter), o("replacement", K::String)],
@@ -100,7 +108,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(trim(target, replacement)),
         "Removes the characters of `replacement` (default a space) from both ends.",
         &[Example::new(r#"Trim("  hello  ")"#, r#""hello""#), Example::new(r#"Trim("--v1--", "-")"#, r#""v1""#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "TrimPrefix",
         &[r("target", K::StringGetter), r("prefix", K::StringGetter)],
@@ -108,7 +117,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(trim_prefix(target, prefix)),
         "Removes a leading `prefix`.",
         &[Example::new(r#"TrimPrefix(attributes["http.route"], "/users")"#, r#""/123""#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "TrimSuffix",
         &[r("target", K::StringGetter), r("suffix", K::StringGetter)],
@@ -116,7 +126,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(trim_suffix(target, suffix)),
         "Removes a trailing `suffix`.",
         &[Example::new(r#"TrimSuffix(attributes["http.url"], "?token=abc")"#, r#""https://example.com/users/123""#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "ConvertCase",
         &[r("target", K::StringGetter), r("to_case", K::String)],
@@ -128,7 +139,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"ConvertCase(attributes["http.method"], "lower")"#, r#""get""#),
         ],
     )
-    .literals(convert_case_literals),
+    .literals(convert_case_literals)
+    .pure(),
     Function::converter(
         "ToLowerCase",
         TARGET_STR,
@@ -136,7 +148,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(to_lower_case(target)),
         "The string in lower case.",
         &[Example::new(r#"ToLowerCase(attributes["http.method"])"#, r#""get""#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "ToUpperCase",
         TARGET_STR,
@@ -144,7 +157,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(to_upper_case(target)),
         "The string in upper case.",
         &[Example::new(r#"ToUpperCase(attributes["env"])"#, r#""STAGING""#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "ToSnakeCase",
         TARGET_STR,
@@ -152,7 +166,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(to_snake_case(target)),
         "The string in snake_case.",
         &[Example::new(r#"ToSnakeCase("OrderItemCount")"#, r#""order_item_count""#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "ToCamelCase",
         TARGET_STR,
@@ -160,7 +175,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(to_camel_case(target)),
         "The string in UpperCamelCase (`foo_bar` → `FooBar`).",
         &[Example::new(r#"ToCamelCase("order_item_count")"#, r#""OrderItemCount""#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Format",
         &[r("format", K::String), r("vals", K::GetterList)],
@@ -171,7 +187,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Format("%s %d", [attributes["http.method"], attributes["http.status_code"]])"#, r#""GET 200""#),
             Example::new(r#"Format("%.2f", [3.14159])"#, r#""3.14""#),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "matches",
         &[r("target", K::StringLikeGetter), r("pattern", K::StringGetter)],
@@ -182,7 +199,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     )
     .origin(Origin::Seed)
     .alias_of("IsMatch")
-    .literals(is_match_literals),
+    .literals(is_match_literals)
+    .pure(),
 ];
 
 /// `Concat(vals, delimiter)`: the string forms of the values joined by `delimiter`; nil is

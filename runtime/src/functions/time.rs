@@ -31,7 +31,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(parse_duration(duration)),
         "Parses a Go duration string such as \"3s\" or \"1h30m\" (units ns us µs ms s m h).",
         &[Example::new(r#"Duration("1h30m")"#, r#"Duration("90m")"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Time",
         &[r("time", K::StringGetter), r("format", K::String), o("location", K::String), o("locale", K::String)],
@@ -43,7 +44,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Time("14/Nov/2023:22:13:20 +0000", "%d/%b/%Y:%H:%M:%S %z")"#, r#"Unix(1700000000)"#),
         ],
     )
-    .literals(format_literal),
+    .literals(format_literal)
+    .pure(),
     Function::converter(
         "Unix",
         &[r("seconds", K::IntGetter), o("nanoseconds", K::IntGetter)],
@@ -54,7 +56,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Unix(1700000000)"#, r#"Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S")"#),
             Example::new(r#"Unix(1700000000, 250000000)"#, r#"Time("2023-11-14 22:13:20.250", "%Y-%m-%d %H:%M:%S.%L")"#),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Now",
         &[],
@@ -75,7 +78,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"FormatTime(Unix(1700000000), "%b %d, %Y %I:%M %p")"#, r#""Nov 14, 2023 10:13 PM""#),
         ],
     )
-    .literals(format_literal),
+    .literals(format_literal)
+    .pure(),
     Function::converter(
         "TruncateTime",
         &[r("time", K::TimeGetter), r("duration", K::DurationGetter)],
@@ -86,7 +90,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"TruncateTime(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"), Duration("1h"))"#,
             r#"Time("2023-11-14 22:00:00", "%Y-%m-%d %H:%M:%S")"#,
         )],
-    ),
+    )
+    .pure(),
     Function::converter(
         "UnixSeconds",
         TARGET_TIME,
@@ -94,7 +99,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(unix_seconds(time)),
         "Seconds since the Unix epoch.",
         &[Example::new(r#"UnixSeconds(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"1700000000"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "UnixMilli",
         TARGET_TIME,
@@ -102,7 +108,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(unix_milli(time)),
         "Milliseconds since the Unix epoch.",
         &[Example::new(r#"UnixMilli(Unix(1700000000, 250000000))"#, r#"1700000000250"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "UnixMicro",
         TARGET_TIME,
@@ -110,7 +117,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(unix_micro(time)),
         "Microseconds since the Unix epoch.",
         &[Example::new(r#"UnixMicro(Unix(1700000000, 250000000))"#, r#"1700000000250000"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "UnixNano",
         TARGET_TIME,
@@ -118,7 +126,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(unix_nano(time)),
         "Nanoseconds since the Unix epoch.",
         &[Example::new(r#"UnixNano(Unix(1700000000, 250000000))"#, r#"1700000000250000000"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Year",
         TARGET_TIME,
@@ -126,7 +135,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(year(time)),
         "The year of a time.",
         &[Example::new(r#"Year(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"2023"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Month",
         TARGET_TIME,
@@ -134,7 +144,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(month(time)),
         "The month of a time (1–12).",
         &[Example::new(r#"Month(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"11"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Day",
         TARGET_TIME,
@@ -142,7 +153,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(day(time)),
         "The day of the month of a time.",
         &[Example::new(r#"Day(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"14"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Weekday",
         TARGET_TIME,
@@ -150,7 +162,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(weekday(time)),
         "The day of the week of a time (0 = Sunday).",
         &[Example::new(r#"Weekday(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"2"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Hour",
         TARGET_TIME,
@@ -158,7 +171,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(hour(time)),
         "The hour of a time.",
         &[Example::new(r#"Hour(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"22"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Minute",
         TARGET_TIME,
@@ -166,7 +180,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(minute(time)),
         "The minute of a time.",
         &[Example::new(r#"Minute(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"13"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Second",
         TARGET_TIME,
@@ -174,7 +189,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(second(time)),
         "The second of a time.",
         &[Example::new(r#"Second(Time("2023-11-14 22:13:20", "%Y-%m-%d %H:%M:%S"))"#, r#"20"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Nanosecond",
         TARGET_TIME,
@@ -182,7 +198,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(nanosecond(time)),
         "The nanosecond within the second of a time.",
         &[Example::new(r#"Nanosecond(Unix(1700000000, 250000000))"#, r#"250000000"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Hours",
         TARGET_DUR,
@@ -190,7 +207,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(hours(duration)),
         "A duration in hours.",
         &[Example::new(r#"Hours(Duration("90m"))"#, r#"1.5"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Minutes",
         TARGET_DUR,
@@ -198,7 +216,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(minutes(duration)),
         "A duration in minutes.",
         &[Example::new(r#"Minutes(Duration("90s"))"#, r#"1.5"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Seconds",
         TARGET_DUR,
@@ -206,7 +225,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(seconds(duration)),
         "A duration in seconds.",
         &[Example::new(r#"Seconds(Duration("1500ms"))"#, r#"1.5"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Milliseconds",
         TARGET_DUR,
@@ -217,7 +237,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Milliseconds(Duration("1s"))"#, r#"1000"#),
             Example::new(r#"Milliseconds(Duration("1500us"))"#, r#"1"#),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Microseconds",
         TARGET_DUR,
@@ -225,7 +246,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(microseconds(duration)),
         "A duration in whole microseconds.",
         &[Example::new(r#"Microseconds(Duration("1ms"))"#, r#"1000"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Nanoseconds",
         TARGET_DUR,
@@ -233,7 +255,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(nanoseconds(duration)),
         "A duration in nanoseconds.",
         &[Example::new(r#"Nanoseconds(Duration("1ms"))"#, r#"1000000"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "duration",
         &[r("duration", K::StringGetter)],
@@ -243,7 +266,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         &[Example::new(r#"duration("1h30m")"#, r#"Duration("90m")"#)],
     )
     .origin(Origin::Seed)
-    .alias_of("Duration"),
+    .alias_of("Duration")
+    .pure(),
 ];
 
 const NANOS_PER_SECOND: i64 = 1_000_000_000;

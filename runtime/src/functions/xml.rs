@@ -30,7 +30,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"ParseXML("<log level=\"info\"><message>hi</message></log>")"#,
             r#"{"tag": "log", "attributes": {"level": "info"}, "children": [{"tag": "message", "content": "hi"}]}"#,
         )],
-    ),
+    )
+    .pure(),
     Function::converter(
         "ParseSimplifiedXML",
         TARGET_STR,
@@ -41,7 +42,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"ParseSimplifiedXML("<log level=\"info\"><message>hi</message><tag>a</tag><tag>b</tag></log>")"#,
             r#"{"log": {"message": "hi", "tag": ["a", "b"]}}"#,
         )],
-    ),
+    )
+    .pure(),
     Function::converter(
         "GetXML",
         &[r("target", K::StringGetter), r("xpath", K::String)],
@@ -52,7 +54,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"GetXML("<log><message>hi</message><secret>x</secret></log>", "/log/message")"#,
             r#""<message>hi</message>""#,
         )],
-    ),
+    )
+    .pure(),
     Function::converter(
         "InsertXML",
         &[r("target", K::StringGetter), r("xpath", K::String), r("sub_document", K::StringGetter)],
@@ -63,7 +66,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"InsertXML("<log><message>hi</message></log>", "/log", "<level>info</level>")"#,
             r#""<log><message>hi</message><level>info</level></log>""#,
         )],
-    ),
+    )
+    .pure(),
     Function::converter(
         "RemoveXML",
         &[r("target", K::StringGetter), r("xpath", K::String)],
@@ -74,7 +78,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"RemoveXML("<log><message>hi</message><secret>x</secret></log>", "/log/secret")"#,
             r#""<log><message>hi</message></log>""#,
         )],
-    ),
+    )
+    .pure(),
     Function::converter(
         "ConvertAttributesToElementsXML",
         &[r("target", K::StringGetter), o("xpath", K::String)],
@@ -85,7 +90,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"ConvertAttributesToElementsXML("<log level=\"info\"><message>hi</message></log>")"#,
             r#""<log><message>hi</message><level>info</level></log>""#,
         )],
-    ),
+    )
+    .pure(),
     Function::converter(
         "ConvertTextToElementsXML",
         &[r("target", K::StringGetter), o("xpath", K::String), o("element_name", K::String)],
@@ -102,7 +108,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
                 r#""<log><user>alice</user><msg>login</msg></log>""#,
             ),
         ],
-    ),
+    )
+    .pure(),
 ];
 
 /// The deepest element nesting accepted.

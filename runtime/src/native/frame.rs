@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::context::{ItemMut, TransformContext};
 use crate::error::{Error, Result};
 use crate::exec::Fate;
+use crate::memo::Memos;
 use crate::value::Value;
 
 use super::attributes::AttrCache;
@@ -29,6 +30,8 @@ pub struct Frame {
     pub(super) sites: Arc<Sites>,
     pub(super) slots: Vec<Value>,
     pub(super) attributes: AttrCache,
+    /// The run's invariant values, kept from item to item.
+    pub(super) memos: Memos,
     pub(super) fate: Fate,
     pub(super) error: Option<Error>,
     /// Errors the `ignore` mode logs, handed out after each item.
@@ -45,6 +48,7 @@ impl Frame {
             ctx: std::ptr::null_mut(),
             slots: vec![Value::Nil; sites.slot_count],
             attributes: AttrCache::new(&sites),
+            memos: Memos::new(&sites.memo_scopes),
             sites,
             fate: Fate::default(),
             error: None,

@@ -93,6 +93,9 @@ helper_table! {
     IsMatchAttr => ottl_is_match_attr(Ptr, U32, U32);
     IsMatchStr => ottl_is_match_str(Ptr, Ptr, U32);
     IsMatchAny => ottl_is_match_any(Ptr, Ptr, U32);
+    MemoGet => ottl_memo_get(Ptr, U32, U32);
+    MemoPut => ottl_memo_put(Ptr, U32, U32, U32);
+    MemoForget => ottl_memo_forget(Ptr, U32);
 }
 
 /// The comparison operators as generated code encodes them (`in` / `not in` after the six).
@@ -609,6 +612,46 @@ unsafe extern "C" fn ottl_is_match_any(f: *mut Frame, value: *const Option<AnyVa
 /// `IsMatch(string field, "constant pattern")`, matched in place.
 unsafe extern "C" fn ottl_is_match_str(f: *mut Frame, text: *const String, regex: u32) -> u8 {
     guard_bool(f, |f| Ok(sites_of(unsafe { frame(f) }).regexes[regex as usize].is_match(unsafe { &*text })))
+}
+
+/// Memo `memo`'s value kept for the item's resource or scope, into `dest`: 1 when it was
+/// kept, 0 when it must be computed.
+unsafe extern "C" fn ottl_memo_get(f: *mut Frame, memo: u32, dest: u32) -> u8 {
+    let mut kept = false;
+    let status = guard(f, |f| {
+        let f = unsafe { frame(f) };
+        let group = unsafe { &*f.ctx }.group;
+        if let Some(value) = f.memos.get(memo, group) {
+            let value = value.clone();
+            f.put(dest, value);
+            kept = true;
+        }
+        Ok(())
+    });
+    u8::from(kept && status == 0)
+}
+
+/// Keeps the value computed into `source` as memo `memo` for the item's resource or scope,
+/// and moves it to `dest`.
+unsafe extern "C" fn ottl_memo_put(f: *mut Frame, memo: u32, source: u32, dest: u32) -> u8 {
+    guard(f, |f| {
+        let f = unsafe { frame(f) };
+        let group = unsafe { &*f.ctx }.group;
+        let value = f.take(source);
+        f.memos.put(memo, group, value.clone());
+        f.put(dest, value);
+        Ok(())
+    })
+}
+
+/// Forgets the memos whose reads the rule before rule `rule` may have written.
+unsafe extern "C" fn ottl_memo_forget(f: *mut Frame, rule: u32) -> u8 {
+    guard(f, |f| {
+        let f = unsafe { frame(f) };
+        let sites = sites_of(f);
+        f.memos.forget(sites.memo_forgets.get(rule as usize).map_or(&[], Vec::as_slice));
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -24,6 +24,11 @@ pub struct Sites {
     /// Constant patterns, compiled once.
     pub regexes: Vec<regex::Regex>,
     pub rules: Vec<RuleSite>,
+    /// For each memo of an invariant expression: whether it is kept per scope (else per
+    /// resource).
+    pub memo_scopes: Vec<bool>,
+    /// For each rule: the memos to forget before it runs.
+    pub memo_forgets: Vec<Vec<u32>>,
     pub error_mode: ErrorMode,
     /// How many value slots the generated code uses.
     pub slot_count: usize,

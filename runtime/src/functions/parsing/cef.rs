@@ -17,7 +17,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         &[Example::new(r#"ParseCEF("CEF:0|Security|threatmanager|1.0|100|worm stopped|10|src=10.0.0.1 dst=2.1.2.2")"#, r#"{"cef.version": "0", "cef.device_vendor": "Security", "cef.device_product": "threatmanager", "cef.device_version": "1.0", "cef.device_event_class_id": "100", "cef.name": "worm stopped", "cef.severity": "10", "cef.extensions": {"src": "10.0.0.1", "dst": "2.1.2.2"}}"#)],
     )
     .only_in(LOG)
-    .origin(Origin::TransformProcessor),
+    .origin(Origin::TransformProcessor).pure(),
 ];
 
 /// `ParseCEF(target)`: an ArcSight Common Event Format line

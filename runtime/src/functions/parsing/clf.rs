@@ -18,7 +18,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         &[Example::new(r#"ParseCLF("127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /index.html HTTP/1.0\" 200 2326")"#, r#"{"clf.remote_host": "127.0.0.1", "clf.rfc931": "-", "clf.auth_user": "frank", "clf.timestamp": "10/Oct/2000:13:55:36 -0700", "clf.request": "GET /index.html HTTP/1.0", "clf.method": "GET", "clf.request_uri": "/index.html", "clf.protocol": "HTTP/1.0", "clf.status": 200, "clf.bytes": 2326}"#)],
     )
     .only_in(LOG)
-    .origin(Origin::TransformProcessor),
+    .origin(Origin::TransformProcessor).pure(),
 ];
 
 /// `ParseCLF(target, format="clf")`: an NCSA Common (`clf`) or Combined (`combined`)

@@ -20,7 +20,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[Function::converter(
     converter!(community_id(source_ip, source_port, destination_ip, destination_port, protocol, seed)),
     "The Community ID network flow hash (`1:<base64>`); the protocol defaults to TCP.",
     &[Example::new(r#"CommunityID("10.0.0.1", 51000, "10.0.0.2", 443)"#, r#""1:9TD1/n8+yCqzce6RpyFms8F7kdI=""#)],
-)];
+)
+.pure()];
 
 /// The protocols `CommunityID` knows, with their IANA numbers.
 const COMMUNITY_ID_PROTOCOLS: &[(&str, u8)] = &[("ICMP", 1), ("TCP", 6), ("UDP", 17), ("RSVP", 46), ("ICMP6", 58), ("SCTP", 132)];

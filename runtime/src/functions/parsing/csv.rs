@@ -30,7 +30,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[Function::converter(
         Example::new(r#"ParseCSV("a|\"b|c\"", "x,y", "|", ",")"#, r#"{"x": "a", "y": "b|c"}"#),
     ],
 )
-.literals(parse_csv_literals)];
+.literals(parse_csv_literals)
+.pure()];
 
 /// How `ParseCSV` treats quotes.
 #[derive(Clone, Copy, PartialEq)]

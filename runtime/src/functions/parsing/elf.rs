@@ -16,7 +16,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         &[Example::new(r##"ParseELF("#Version: 1.0\n#Fields: time cs-method cs-uri\n00:34:23 GET /foo/bar.html")"##, r#"{"elf.version": "1.0", "elf.fields": ["time", "cs-method", "cs-uri"], "elf.entries": [{"time": "00:34:23", "cs-method": "GET", "cs-uri": "/foo/bar.html"}]}"#)],
     )
     .only_in(LOG)
-    .origin(Origin::TransformProcessor),
+    .origin(Origin::TransformProcessor).pure(),
 ];
 
 /// `ParseELF(target)`: a W3C Extended Log Format entry: `#` directives (a `#Fields:`

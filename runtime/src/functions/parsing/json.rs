@@ -15,7 +15,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[Function::converter(
         Example::new(r#"ParseJSON("{\"user\": \"alice\", \"id\": 7}")"#, r#"{"user": "alice", "id": 7.0}"#),
         Example::new(r#"ParseJSON("[1, 2]")"#, r#"[1.0, 2.0]"#),
     ],
-)];
+)
+.pure()];
 
 /// `ParseJSON(target)`: an object becomes a map, an array a slice; every number becomes
 /// a double, as Go's decoding into `any` gives. Nesting is capped by serde_json's

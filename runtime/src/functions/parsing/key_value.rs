@@ -20,7 +20,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"ParseKeyValue("a:1&b:2", ":", "&")"#, r#"{"a": "1", "b": "2"}"#),
         ],
     )
-    .literals(|args| distinct_delimiters_literal(args).into_iter().collect()),
+    .literals(|args| distinct_delimiters_literal(args).into_iter().collect())
+    .pure(),
     Function::converter(
         "ToKeyValueString",
         &[r("target", K::PMapGetter), o("delimiter", K::String), o("pair_delimiter", K::String), o("sort_output", K::Bool)],
@@ -32,7 +33,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#""action=login user=alice""#,
         )],
     )
-    .literals(to_key_value_string_literals),
+    .literals(to_key_value_string_literals)
+    .pure(),
 ];
 
 const DEFAULT_DELIMITER: &str = "=";

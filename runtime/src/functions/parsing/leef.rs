@@ -18,7 +18,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         &[Example::new(r#"ParseLEEF("LEEF:2.0|Lancope|StealthWatch|1.0|41|^|src=10.0.1.8^dst=10.0.0.5")"#, r#"{"leef.version": "2.0", "leef.vendor": "Lancope", "leef.product.name": "StealthWatch", "leef.product.version": "1.0", "leef.event.id": "41", "leef.attributes": {"src": "10.0.1.8", "dst": "10.0.0.5"}}"#)],
     )
     .only_in(LOG)
-    .origin(Origin::TransformProcessor),
+    .origin(Origin::TransformProcessor).pure(),
 ];
 
 /// `ParseLEEF(target)`: an IBM QRadar LEEF 1.0 or 2.0 event

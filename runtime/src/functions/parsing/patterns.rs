@@ -23,7 +23,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"{"method": "GET", "route": "/users/{id}"}"#,
         )],
     )
-    .literals(|args| extract_patterns_literal(args).into_iter().collect()),
+    .literals(|args| extract_patterns_literal(args).into_iter().collect())
+    .pure(),
     Function::converter(
         "ExtractGrokPatterns",
         &[
@@ -39,7 +40,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"ExtractGrokPatterns("10.0.0.1 GET", "%{IP:client} %{WORD:method}", true)"#,
             r#"{"client": "10.0.0.1", "method": "GET"}"#,
         )],
-    ),
+    )
+    .pure(),
 ];
 
 /// Both extractors need a named group to fill their map (with `named_captures_only`, for

@@ -19,7 +19,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[Function::converter(
         ),
         Example::new(r#"ParseSeverity("warning", {"warn": [{"equals": ["warn", "warning"]}]})"#, r#""warn""#),
     ],
-)];
+).pure()];
 
 /// `ParseSeverity(target, mapping)`: the first level (in mapping order) one of whose
 /// criteria matches: `{"equals": [strings]}` for strings, `{"range": {"min", "max"}}`

@@ -23,7 +23,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"URL(attributes["http.url"])"#,
             r#"{"url.original": "https://example.com/users/123?token=abc", "url.scheme": "https", "url.domain": "example.com", "url.path": "/users/123", "url.query": "token=abc"}"#,
         )],
-    ),
+    ).pure(),
     Function::converter(
         "UserAgent",
         &[r("user_agent", K::StringGetter)],
@@ -34,7 +34,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"UserAgent("curl/7.81.0")"#,
             r#"{"user_agent.original": "curl/7.81.0", "user_agent.name": "curl", "user_agent.version": "7.81.0", "os.name": "Other"}"#,
         )],
-    ),
+    ).pure(),
 ];
 
 /// `URL(url)`: the semantic-convention fields of a URL parsed by Go's `url.Parse` rules.

@@ -15,7 +15,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Index(attributes["tags"], "b")"#, "1"),
             Example::new(r#"Index(attributes["tags"], "unparsed")"#, "-1"),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Len",
         TARGET_ANY,
@@ -23,7 +24,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(len(target)),
         "The length of a string, slice or map.",
         &[Example::new(r#"Len(attributes["tags"])"#, "2"), Example::new(r#"Len(attributes["message"])"#, "11")],
-    ),
+    )
+    .pure(),
     Function::converter(
         "len",
         TARGET_ANY,
@@ -33,7 +35,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         &[Example::new(r#"len(span.attributes["http.url"])"#, "39")],
     )
     .origin(Origin::Seed)
-    .alias_of("Len"),
+    .alias_of("Len")
+    .pure(),
     Function::converter(
         "SliceToMap",
         &[r("target", K::PSliceGetter), o("key_path", K::StringList), o("value_path", K::StringList)],
@@ -51,7 +54,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             ),
             Example::new(r#"SliceToMap(attributes["tags"])"#, r#"{"0": "a", "1": "b"}"#),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Keys",
         &[r("target", K::PMapGetter)],
@@ -59,7 +63,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(keys(target)),
         "The keys of a map.",
         &[Example::new(r#"Keys(attributes["nested"])"#, r#"["k"]"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Values",
         &[r("target", K::PMapGetter)],
@@ -67,7 +72,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(values(target)),
         "The values of a map (order not guaranteed).",
         &[Example::new(r#"Values(attributes["nested"])"#, r#"["v"]"#)],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Sort",
         &[r("target", K::Getter), o("order", K::String)],
@@ -84,7 +90,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         // createSortFunction checks the order when the statement is built.
         let order = args.string("order").and_then(|order| is_descending(order).err());
         order.map(|error| LiteralError::new("order", error.to_string()).help(one_of_help(SORT_ORDERS))).into_iter().collect()
-    }),
+    })
+    .pure(),
     Function::converter(
         "Coalesce",
         &[r("values", K::GetterList)],
@@ -96,7 +103,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Coalesce([attributes["user.id"], attributes["env"], "unknown"])"#, r#""staging""#),
         ],
     )
-    .lazy(),
+    .lazy()
+    .pure(),
 ];
 
 /// Strings count bytes, as Go's `len` does. A string read in place is not copied to be

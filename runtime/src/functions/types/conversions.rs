@@ -15,7 +15,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Int(3.9)"#, "3"),
             Example::new(r#"Int(true)"#, "1"),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Double",
         &[r("target", K::FloatLikeGetter)],
@@ -26,7 +27,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Double(attributes["duration_ms"])"#, "12.5"),
             Example::new(r#"Double(attributes["http.status_code"])"#, "200.0"),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Bool",
         &[r("target", K::BoolLikeGetter)],
@@ -34,7 +36,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(bool(target)),
         "Converts to a bool: strconv.ParseBool strings, non-zero numbers; anything else gives nil.",
         &[Example::new(r#"Bool(attributes["sampled"])"#, "true"), Example::new(r#"Bool(0)"#, "false")],
-    ),
+    )
+    .pure(),
     Function::converter(
         "String",
         &[r("target", K::StringLikeGetter)],
@@ -46,7 +49,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"String(attributes["tags"])"#, r#""[\"a\",\"b\"]""#),
             Example::new(r#"String(attributes["missing"])"#, "nil"),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "Hex",
         &[r("target", K::ByteSliceLikeGetter)],
@@ -57,7 +61,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"Hex(attributes["http.status_code"])"#, r#""00000000000000c8""#),
             Example::new(r#"Hex("ok")"#, r#""6f6b""#),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "ParseInt",
         &[r("target", K::StringGetter), r("base", K::IntGetter)],
@@ -65,7 +70,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(parse_int(target, base)),
         "Parses a string as an int in `base`; base 0 infers 0b/0o/0x prefixes.",
         &[Example::new(r#"ParseInt("ff", 16)"#, "255"), Example::new(r#"ParseInt("0x1F", 0)"#, "31")],
-    ),
+    )
+    .pure(),
 ];
 
 fn int(target: IntLike) -> Result<Value> {

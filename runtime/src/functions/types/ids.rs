@@ -15,7 +15,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"TraceID("0102030405060708090a0b0c0d0e0f10")"#, "trace_id"),
         ],
     )
-    .literals(|args| id_literal::<16>("TraceID", args)),
+    .literals(|args| id_literal::<16>("TraceID", args))
+    .pure(),
     Function::converter(
         "SpanID",
         &[r("bytes", K::ByteSliceLikeGetter)],
@@ -24,7 +25,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "A span ID from exactly 8 bytes (a bytes literal or a hex string).",
         &[Example::new(r#"SpanID(0x0102030405060708)"#, "span_id"), Example::new(r#"SpanID("0102030405060708")"#, "span_id")],
     )
-    .literals(|args| id_literal::<8>("SpanID", args)),
+    .literals(|args| id_literal::<8>("SpanID", args))
+    .pure(),
     Function::converter(
         "ProfileID",
         &[r("bytes", K::ByteSliceLikeGetter)],
@@ -33,7 +35,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "A profile ID from exactly 16 bytes (a bytes literal or a hex string).",
         &[Example::new(r#"ProfileID(0x0102030405060708090a0b0c0d0e0f10)"#, r#"ProfileID("0102030405060708090a0b0c0d0e0f10")"#)],
     )
-    .literals(|args| id_literal::<16>("ProfileID", args)),
+    .literals(|args| id_literal::<16>("ProfileID", args))
+    .pure(),
 ];
 
 fn trace_id(bytes: BytesLike) -> Result<Value> {

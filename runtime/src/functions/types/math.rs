@@ -9,7 +9,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[Function::converter(
     converter!(log(target)),
     "The natural logarithm; an error for values ≤ 0 or nil.",
     &[Example::new(r#"Log(attributes["http.status_code"])"#, "5.298317366548036"), Example::new(r#"Log(1)"#, "0.0")],
-)];
+)
+.pure()];
 
 fn log(target: FloatLike) -> Result<Value> {
     match target.0 {

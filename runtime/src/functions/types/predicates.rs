@@ -14,7 +14,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"IsBool(attributes["sampled"])"#, "false"),
             Example::new(r#"IsBool(Bool(attributes["sampled"]))"#, "true"),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "IsInt",
         &[r("target", K::IntGetter)],
@@ -25,7 +26,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"IsInt(attributes["http.status_code"])"#, "true"),
             Example::new(r#"IsInt(attributes["duration_ms"])"#, "false"),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "IsDouble",
         &[r("target", K::FloatGetter)],
@@ -36,7 +38,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"IsDouble(attributes["duration_ms"])"#, "false"),
             Example::new(r#"IsDouble(Double(attributes["duration_ms"]))"#, "true"),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "IsString",
         &[r("target", K::StringGetter)],
@@ -47,7 +50,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"IsString(attributes["http.method"])"#, "true"),
             Example::new(r#"IsString(attributes["http.status_code"])"#, "false"),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "IsMap",
         &[r("target", K::PMapGetter)],
@@ -55,7 +59,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(is_map(target)),
         "Whether the value is a map.",
         &[Example::new(r#"IsMap(attributes["nested"])"#, "true"), Example::new(r#"IsMap(attributes["message"])"#, "false")],
-    ),
+    )
+    .pure(),
     Function::converter(
         "IsList",
         TARGET_ANY,
@@ -63,7 +68,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(is_list(target)),
         "Whether the value is a list (slice).",
         &[Example::new(r#"IsList(attributes["tags"])"#, "true"), Example::new(r#"IsList(attributes["message"])"#, "false")],
-    ),
+    )
+    .pure(),
     Function::converter(
         "IsEmpty",
         TARGET_ANY,
@@ -75,7 +81,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"IsEmpty(attributes["message"])"#, "false"),
             Example::new(r#"IsEmpty(0)"#, "true"),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "IsInCIDR",
         &[r("target", K::StringGetter), r("networks", K::StringGetterList)],
@@ -86,7 +93,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"IsInCIDR("192.168.1.7", ["10.0.0.0/8", "192.168.0.0/16"])"#, "true"),
             Example::new(r#"IsInCIDR("not an address", ["0.0.0.0/0"])"#, "false"),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "IsValidLuhn",
         &[r("target", K::StringLikeGetter)],
@@ -94,7 +102,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         converter!(is_valid_luhn(target)),
         "Whether a digit string or int passes the Luhn check.",
         &[Example::new(r#"IsValidLuhn("4111 1111 1111 1111")"#, "true"), Example::new(r#"IsValidLuhn(17893729975)"#, "false")],
-    ),
+    )
+    .pure(),
     Function::converter(
         "ContainsValue",
         &[r("target", K::PSliceGetter), r("item", K::Getter)],
@@ -106,7 +115,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             Example::new(r#"ContainsValue(attributes["tags"], "prod")"#, "false"),
             Example::new(r#"ContainsValue([1, 2, 3], 2.0)"#, "true"),
         ],
-    ),
+    )
+    .pure(),
     Function::converter(
         "IsRootSpan",
         &[],
