@@ -97,8 +97,6 @@ fn statements_allocate_only_what_they_store() {
 /// Statements through converters: a converter's arguments are borrowed views of the record
 /// (issue 16, item 1), so only the result that is stored may allocate.
 #[test]
-#[ignore = "converters still get owned copies of their arguments (Len: 2 allocations per record, \
-            ToLowerCase: 5 where 1 is stored); un-ignore when issue 16's borrowed arguments land"]
 fn converters_allocate_only_what_their_statement_stores() {
     assert_cases(&[
         (r#"set(log.attributes["bytes"], Len(log.attributes["http.route"]))"#, 0),

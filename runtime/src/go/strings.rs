@@ -6,18 +6,27 @@
 /// `strings.ToLower`: Unicode's simple (one character to one character) lower-case
 /// mapping, so `İ` becomes `i` and the final-sigma rule does not apply.
 pub(crate) fn lower(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            'İ' => 'i',
-            c => single(c.to_lowercase()).unwrap_or(c),
-        })
-        .collect()
+    // ASCII, the common case, in one allocation of the exact size (as Go's fast path).
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let mut lowered = String::with_capacity(text.len());
+    lowered.extend(text.chars().map(|c| match c {
+        'İ' => 'i',
+        c => single(c.to_lowercase()).unwrap_or(c),
+    }));
+    lowered
 }
 
 /// `strings.ToUpper`: the simple upper-case mapping, so `ß` stays `ß` and `ﬁ` stays `ﬁ`;
 /// Greek letters with a subscript iota map to their one-character capital forms.
 pub(crate) fn upper(text: &str) -> String {
-    text.chars().map(|c| single(c.to_uppercase()).or_else(|| iota_subscript_capital(c)).unwrap_or(c)).collect()
+    if text.is_ascii() {
+        return text.to_ascii_uppercase();
+    }
+    let mut uppered = String::with_capacity(text.len());
+    uppered.extend(text.chars().map(|c| single(c.to_uppercase()).or_else(|| iota_subscript_capital(c)).unwrap_or(c)));
+    uppered
 }
 
 /// The mapping's result when it is one character.
