@@ -656,11 +656,20 @@ mod tests {
     }
 
     #[test]
-    fn output_escapes_and_trims() {
+    fn output_escapes_and_keeps_spaces() {
         assert_eq!(
             text("RemoveXML", &["<a t=\"x&amp;&quot;'\">  <b>'1' &lt; 2</b>  </a>", "/nothing"]),
-            "<a t=\"x&amp;&#34;&#39;\"><b>&#39;1&#39; &lt; 2</b></a>"
+            "<a t=\"x&amp;&#34;&#39;\">  <b>&#39;1&#39; &lt; 2</b>  </a>"
         );
         assert_eq!(text("RemoveXML", &["<a xml:space=\"preserve\"> x </a>", "/nothing"]), "<a xml:space=\"preserve\"> x </a>");
+        assert_eq!(text("RemoveXML", &["<a xml:space=\"default\"> x </a>", "/nothing"]), "<a xml:space=\"default\">x</a>");
+        // Every function that rewrites a document keeps the spaces around text.
+        assert_eq!(text("RemoveXML", &["<a><c> 42 </c><d/></a>", "//d"]), "<a><c> 42 </c></a>");
+        assert_eq!(text("InsertXML", &["<a><c> 42 </c></a>", "/a", "<d> x </d>"]), "<a><c> 42 </c><d> x </d></a>");
+        assert_eq!(text("ConvertTextToElementsXML", &["<a> 42 <b/></a>"]), "<a><value> 42 </value><b></b></a>");
+        assert_eq!(text("ConvertAttributesToElementsXML", &["<a x=\" 1 \"><c> 42 </c></a>"]), "<a><c> 42 </c><x> 1 </x></a>");
+        assert_eq!(text("GetXML", &["<a><c> 42 </c></a>", "/a"]), "<a><c> 42 </c></a>");
+        // A text selected alone leaves its `xml:space` behind.
+        assert_eq!(text("GetXML", &["<a xml:space=\"default\"> x </a>", "/a/text()"]), " x ");
     }
 }
