@@ -151,14 +151,15 @@ fn parse_xml(target: &str) -> Result<Value> {
 }
 
 /// `ParseSimplifiedXML(target)`: elements as keys, leaf text as values, repeated tags as
-/// lists; attributes, extraneous text and empty elements are dropped.
+/// lists; attributes, extraneous text and empty elements are dropped. Keys are local names
+/// (xmlquery's `Node.Data`), so `<ns:b>` and `<b>` are the same repeated tag.
 fn parse_simplified_xml(target: &str) -> Result<Value> {
     let doc = Doc::parse_like_xmlquery(target, MAX_MAP_DEPTH)?;
     Ok(doc.build_bottom_up(Doc::ROOT, |doc, id, children| {
         let mut tag_counts: HashMap<&str, usize> = HashMap::new();
         for &c in &doc.nodes[id].children {
             if doc.nodes[c].kind == Kind::Element {
-                *tag_counts.entry(&doc.nodes[c].name).or_default() += 1;
+                *tag_counts.entry(local_name(&doc.nodes[c].name)).or_default() += 1;
             }
         }
         let mut m = Map::new();
@@ -167,6 +168,7 @@ fn parse_simplified_xml(target: &str) -> Result<Value> {
             if node.children.is_empty() {
                 continue;
             }
+            let tag = local_name(&node.name);
             let leaf = leaf_value(doc, child);
             let value = match child_map {
                 _ if !leaf.is_empty() => Some(Value::string(leaf)),
@@ -174,13 +176,13 @@ fn parse_simplified_xml(target: &str) -> Result<Value> {
                 _ => None,
             };
             // A repeated tag's list exists even when none of its elements add a value.
-            if tag_counts.get(node.name.as_str()).copied().unwrap_or(0) > 1 {
-                let entry = m.entry(node.name.clone()).or_insert_with(|| Value::Slice(Vec::new()));
+            if tag_counts.get(tag).copied().unwrap_or(0) > 1 {
+                let entry = m.entry(tag.to_string()).or_insert_with(|| Value::Slice(Vec::new()));
                 if let (Value::Slice(items), Some(value)) = (entry, value) {
                     items.push(value);
                 }
             } else if let Some(value) = value {
-                m.insert(node.name.clone(), value);
+                m.insert(tag.to_string(), value);
             }
         }
         Value::Map(m)
@@ -433,6 +435,11 @@ mod tests {
             map(&[("a", map(&[("b", Value::Slice(vec![s("1"), s("2"), map(&[("f", s("3"))])]))]))])
         );
         assert_eq!(call("ParseSimplifiedXML", &["<a><![CDATA[x]]></a>"]).unwrap(), map(&[("a", s("x"))]));
+        // Keys are local names: a prefixed tag and an unprefixed one are the same repeated tag.
+        assert_eq!(
+            call("ParseSimplifiedXML", &[r#"<ns:log xmlns:ns="urn:n"><ns:b>1</ns:b><b>2</b><ns:c>3</ns:c></ns:log>"#]).unwrap(),
+            map(&[("log", map(&[("b", Value::Slice(vec![s("1"), s("2")])), ("c", s("3"))]))])
+        );
     }
 
     #[test]
