@@ -190,10 +190,15 @@ fn parse_simplified_xml(target: &str) -> Result<Value> {
 }
 
 /// `GetXML(target, xpath)`: the selected elements and texts (attributes as their values)
-/// written one after another. The XPath is compiled before the target is read.
+/// written one after another; "" for an empty target. The XPath is compiled before the
+/// target is read.
 fn get_xml(target: &Value, xpath: &str) -> Result<Value> {
     let path = compiled_xpath(xpath)?;
-    let doc = Doc::parse_like_xmlquery(coerce::string(target)?, MAX_DEPTH)?;
+    let text = coerce::string(target)?;
+    if text.is_empty() {
+        return Ok(Value::string(""));
+    }
+    let doc = Doc::parse_like_xmlquery(text, MAX_DEPTH)?;
     let mut result = Doc::new();
     for found in xpath::select(&doc, &path) {
         match found {
@@ -214,11 +219,13 @@ fn get_xml(target: &Value, xpath: &str) -> Result<Value> {
 }
 
 /// `InsertXML(target, xpath, sub_document)`: a copy of the sub-document's nodes appended
-/// to each selected element (or to the document for `/`). The XPath is compiled first,
-/// then the target parsed, and only then the sub-document read.
+/// to each selected element (or to the document for `/`). An empty target is an empty
+/// document, but the sub-document must hold an element. The XPath is compiled first, then
+/// the target parsed, and only then the sub-document read.
 fn insert_xml(target: &Value, xpath: &str, sub_document: &Value) -> Result<Value> {
     let path = compiled_xpath(xpath)?;
-    let mut doc = Doc::parse_like_xmlquery(coerce::string(target)?, MAX_DEPTH)?;
+    let text = coerce::string(target)?;
+    let mut doc = if text.is_empty() { Doc::new() } else { Doc::parse_like_xmlquery(text, MAX_DEPTH)? };
     let sub = Doc::parse_like_xmlquery(coerce::string(sub_document)?, MAX_DEPTH)?;
     let mut errors = Vec::new();
     for found in xpath::select(&doc, &path) {
@@ -513,6 +520,42 @@ mod tests {
             "InsertXML XPath selected non-element: \"foo\""
         );
         call("InsertXML", &["<a/>", "/", "<a>>>>>>>"]).unwrap_err();
+        // A sub-document without an element is no XML document to xmlquery.
+        for sub in ["", "text", "<!-- c -->"] {
+            assert_eq!(
+                call("InsertXML", &["<a/>", "/a", sub]).unwrap_err().message(),
+                "parse xml: xmlquery: invalid XML document",
+                "{sub:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn documents_without_an_element_are_refused() {
+        let invalid = "parse xml: xmlquery: invalid XML document";
+        for document in ["text", "<!-- c -->"] {
+            for (function, args) in [
+                ("GetXML", vec![document, "/"]),
+                ("InsertXML", vec![document, "/", "<b/>"]),
+                ("RemoveXML", vec![document, "/"]),
+                ("ConvertAttributesToElementsXML", vec![document]),
+                ("ConvertTextToElementsXML", vec![document]),
+                ("ParseSimplifiedXML", vec![document]),
+            ] {
+                assert_eq!(call(function, &args).unwrap_err().message(), invalid, "{function}{args:?}");
+            }
+        }
+        // An empty target is refused too, except where the reference handles it first.
+        for (function, args) in [
+            ("ConvertAttributesToElementsXML", vec![""]),
+            ("ConvertTextToElementsXML", vec![""]),
+            ("ParseSimplifiedXML", vec![""]),
+        ] {
+            assert_eq!(call(function, &args).unwrap_err().message(), invalid, "{function}{args:?}");
+        }
+        assert_eq!(text("GetXML", &["", "/"]), "");
+        assert_eq!(text("RemoveXML", &["", "/"]), "");
+        assert_eq!(text("InsertXML", &["", "/", "<b/>"]), "<b></b>");
     }
 
     #[test]

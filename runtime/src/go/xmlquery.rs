@@ -105,13 +105,17 @@ impl Doc {
     }
 
     /// Parses `text` into the tree xmlquery builds and the reference then trims
-    /// (`parseNodesXML`): xmlquery puts a `<?xml version="1.0"?>` declaration before the
-    /// first top-level element when none came before it, and the reference drops the
-    /// document's first node unless the text starts with `<?xml`.
+    /// (`parseNodesXML`): xmlquery refuses a document without an element (empty, text or
+    /// comments only), puts a `<?xml version="1.0"?>` declaration before the first
+    /// top-level element when none came before it, and the reference drops the document's
+    /// first node unless the text starts with `<?xml`.
     pub(crate) fn parse_like_xmlquery(text: &str, max_depth: usize) -> Result<Doc> {
         let mut doc = Doc::parse(text, max_depth).map_err(|e| e.context("parse xml"))?;
         let top = &doc.nodes[Doc::ROOT].children;
         let kind_at = |i: usize| doc.nodes[top[i]].kind;
+        if !(0..top.len()).any(|i| kind_at(i) == Kind::Element) {
+            crate::bail!("parse xml: xmlquery: invalid XML document");
+        }
         let insert_at =
             (0..top.len()).find(|&i| kind_at(i) == Kind::Element).filter(|&at| !(0..at).any(|i| kind_at(i) == Kind::Declaration));
         if let Some(at) = insert_at {
@@ -336,6 +340,16 @@ mod tests {
         // xmlquery's declaration goes before the first element, and the reference then drops
         // the document's first node (here the comment) as the text has no `<?xml`.
         assert_eq!(round_trip("<!--c--><a><![CDATA[<x>]]></a>"), "<?xml version=\"1.0\"?><a><![CDATA[<x>]]></a>");
+    }
+
+    #[test]
+    fn a_document_needs_an_element() {
+        for text in ["", "text", "<!--c-->", "<?xml version=\"1.0\"?>"] {
+            let error = Doc::parse_like_xmlquery(text, 100).unwrap_err();
+            assert_eq!(error.message(), "parse xml: xmlquery: invalid XML document", "{text:?}");
+        }
+        // A syntax error is reported before the missing element.
+        assert!(Doc::parse_like_xmlquery("<!--", 100).unwrap_err().message().contains("XML syntax error"));
     }
 
     #[test]
