@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::literal::{LiteralArgs, LiteralError};
 use super::shorthand::*;
 use crate::coerce;
 use crate::converter;
@@ -52,7 +53,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"GetXML("<log><message>hi</message><secret>x</secret></log>", "/log/message")"#,
             r#""<message>hi</message>""#,
         )],
-    ),
+    )
+    .literals(xpath_literal),
     Function::converter(
         "InsertXML",
         &[r("target", K::StringGetter), r("xpath", K::String), r("sub_document", K::StringGetter)],
@@ -63,7 +65,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"InsertXML("<log><message>hi</message></log>", "/log", "<level>info</level>")"#,
             r#""<log><message>hi</message><level>info</level></log>""#,
         )],
-    ),
+    )
+    .literals(xpath_literal),
     Function::converter(
         "RemoveXML",
         &[r("target", K::StringGetter), r("xpath", K::String)],
@@ -74,7 +77,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"RemoveXML("<log><message>hi</message><secret>x</secret></log>", "/log/secret")"#,
             r#""<log><message>hi</message></log>""#,
         )],
-    ),
+    )
+    .literals(xpath_literal),
     Function::converter(
         "ConvertAttributesToElementsXML",
         &[r("target", K::StringGetter), o("xpath", K::String)],
@@ -85,7 +89,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#"ConvertAttributesToElementsXML("<log level=\"info\"><message>hi</message></log>")"#,
             r#""<log><message>hi</message><level>info</level></log>""#,
         )],
-    ),
+    )
+    .literals(optional_xpath_literal),
     Function::converter(
         "ConvertTextToElementsXML",
         &[r("target", K::StringGetter), o("xpath", K::String), o("element_name", K::String)],
@@ -102,7 +107,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
                 r#""<log><user>alice</user><msg>login</msg></log>""#,
             ),
         ],
-    ),
+    )
+    .literals(optional_xpath_literal),
 ];
 
 /// The deepest element nesting accepted.
@@ -311,6 +317,24 @@ fn convert_text_to_elements_xml(target: &Value, xpath: Option<&str>, element_nam
         }
     }
     Ok(Value::String(doc.output()))
+}
+
+/// The load-time check of a literal XPath (`validateXPath`): the reference compiles it
+/// when the statement loads, even when it is empty.
+fn xpath_literal(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    args.string("xpath").and_then(invalid_xpath).into_iter().collect()
+}
+
+/// [`xpath_literal`] for the converters whose empty XPath means their default, which the
+/// reference does not check.
+fn optional_xpath_literal(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    args.string("xpath").filter(|x| !x.is_empty()).and_then(invalid_xpath).into_iter().collect()
+}
+
+/// Why `xpath` does not compile, in the reference's words ("invalid xpath: …").
+fn invalid_xpath(xpath: &str) -> Option<LiteralError> {
+    let error = compiled_xpath(xpath).err()?;
+    Some(LiteralError::new("xpath", error.message()).help("the collector compiles XPath 1.0 with antchfx/xpath"))
 }
 
 /// An optional string parameter whose empty value, like its absence, means `default`.
@@ -672,6 +696,27 @@ mod tests {
         ];
         for (document, xpath, name, want) in cases {
             assert_eq!(text("ConvertTextToElementsXML", &[document, xpath, name]), want, "{document} {xpath} {name}");
+        }
+    }
+
+    #[test]
+    fn literal_xpaths_are_checked_when_the_statement_loads() {
+        use super::super::literal::Literal;
+        let errors = |function: &str, xpath: &'static str| -> Vec<String> {
+            let check = super::super::testing::converter(function).literals.expect("declares literal checks");
+            check(&LiteralArgs::new(vec![("xpath", Literal::String(xpath))])).into_iter().map(|e| e.message).collect()
+        };
+        let invalid = "invalid xpath: expression must evaluate to a node-set";
+        for function in ["GetXML", "InsertXML", "RemoveXML", "ConvertAttributesToElementsXML", "ConvertTextToElementsXML"] {
+            assert_eq!(errors(function, "//["), [invalid], "{function}");
+            assert!(errors(function, "/log/*[@id='1']").is_empty(), "{function}");
+        }
+        // An empty XPath is compiled, and refused, unless it stands for a default.
+        for function in ["GetXML", "InsertXML", "RemoveXML"] {
+            assert_eq!(errors(function, ""), ["invalid xpath: expr expression is nil"], "{function}");
+        }
+        for function in ["ConvertAttributesToElementsXML", "ConvertTextToElementsXML"] {
+            assert!(errors(function, "").is_empty(), "{function}");
         }
     }
 
