@@ -334,9 +334,9 @@ required.
 
     InvalidLiteralArgument = "E0117", "the collector rejects this literal argument",
 "The collector checks some literal arguments when it loads the configuration: regular
-expressions must compile, `ExtractPatterns` needs a named capture group, `merge_maps`
-strategies are `insert`, `update` or `upsert`, durations must parse, limits cannot be
-negative. A config with such an argument does not start.";
+expressions and XPaths must compile, `ExtractPatterns` needs a named capture group,
+`merge_maps` strategies are `insert`, `update` or `upsert`, durations must parse, limits
+cannot be negative. A config with such an argument does not start.";
 
     ReadOnlyPath = "E0118", "the path cannot be written",
 "The path can be read but not set: `metric.type`, `spanevent.event_index`, every

@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::literal::{LiteralArgs, LiteralError};
 use super::shorthand::*;
 use crate::coerce;
 use crate::converter;
@@ -55,7 +56,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#""<message>hi</message>""#,
         )],
     )
-    .pure(),
+    .pure()
+    .literals(xpath_literal),
     Function::converter(
         "InsertXML",
         &[r("target", K::StringGetter), r("xpath", K::String), r("sub_document", K::StringGetter)],
@@ -67,7 +69,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#""<log><message>hi</message><level>info</level></log>""#,
         )],
     )
-    .pure(),
+    .pure()
+    .literals(xpath_literal),
     Function::converter(
         "RemoveXML",
         &[r("target", K::StringGetter), r("xpath", K::String)],
@@ -79,7 +82,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#""<log><message>hi</message></log>""#,
         )],
     )
-    .pure(),
+    .pure()
+    .literals(xpath_literal),
     Function::converter(
         "ConvertAttributesToElementsXML",
         &[r("target", K::StringGetter), o("xpath", K::String)],
@@ -91,7 +95,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             r#""<log><message>hi</message><level>info</level></log>""#,
         )],
     )
-    .pure(),
+    .pure()
+    .literals(optional_xpath_literal),
     Function::converter(
         "ConvertTextToElementsXML",
         &[r("target", K::StringGetter), o("xpath", K::String), o("element_name", K::String)],
@@ -109,7 +114,8 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             ),
         ],
     )
-    .pure(),
+    .pure()
+    .literals(optional_xpath_literal),
 ];
 
 /// The deepest element nesting accepted.
@@ -158,14 +164,15 @@ fn parse_xml(target: &str) -> Result<Value> {
 }
 
 /// `ParseSimplifiedXML(target)`: elements as keys, leaf text as values, repeated tags as
-/// lists; attributes, extraneous text and empty elements are dropped.
+/// lists; attributes, extraneous text and empty elements are dropped. Keys are local names
+/// (xmlquery's `Node.Data`), so `<ns:b>` and `<b>` are the same repeated tag.
 fn parse_simplified_xml(target: &str) -> Result<Value> {
     let doc = Doc::parse_like_xmlquery(target, MAX_MAP_DEPTH)?;
     Ok(doc.build_bottom_up(Doc::ROOT, |doc, id, children| {
         let mut tag_counts: HashMap<&str, usize> = HashMap::new();
         for &c in &doc.nodes[id].children {
             if doc.nodes[c].kind == Kind::Element {
-                *tag_counts.entry(&doc.nodes[c].name).or_default() += 1;
+                *tag_counts.entry(local_name(&doc.nodes[c].name)).or_default() += 1;
             }
         }
         let mut m = Map::new();
@@ -174,6 +181,7 @@ fn parse_simplified_xml(target: &str) -> Result<Value> {
             if node.children.is_empty() {
                 continue;
             }
+            let tag = local_name(&node.name);
             let leaf = leaf_value(doc, child);
             let value = match child_map {
                 _ if !leaf.is_empty() => Some(Value::string(leaf)),
@@ -181,13 +189,13 @@ fn parse_simplified_xml(target: &str) -> Result<Value> {
                 _ => None,
             };
             // A repeated tag's list exists even when none of its elements add a value.
-            if tag_counts.get(node.name.as_str()).copied().unwrap_or(0) > 1 {
-                let entry = m.entry(node.name.clone()).or_insert_with(|| Value::Slice(Vec::new()));
+            if tag_counts.get(tag).copied().unwrap_or(0) > 1 {
+                let entry = m.entry(tag.to_string()).or_insert_with(|| Value::Slice(Vec::new()));
                 if let (Value::Slice(items), Some(value)) = (entry, value) {
                     items.push(value);
                 }
             } else if let Some(value) = value {
-                m.insert(node.name.clone(), value);
+                m.insert(tag.to_string(), value);
             }
         }
         Value::Map(m)
@@ -195,10 +203,15 @@ fn parse_simplified_xml(target: &str) -> Result<Value> {
 }
 
 /// `GetXML(target, xpath)`: the selected elements and texts (attributes as their values)
-/// written one after another. The XPath is compiled before the target is read.
+/// written one after another; "" for an empty target. The XPath is compiled before the
+/// target is read.
 fn get_xml(target: &Value, xpath: &str) -> Result<Value> {
     let path = compiled_xpath(xpath)?;
-    let doc = Doc::parse_like_xmlquery(coerce::string(target)?, MAX_DEPTH)?;
+    let text = coerce::string(target)?;
+    if text.is_empty() {
+        return Ok(Value::string(""));
+    }
+    let doc = Doc::parse_like_xmlquery(text, MAX_DEPTH)?;
     let mut result = Doc::new();
     for found in xpath::select(&doc, &path) {
         match found {
@@ -219,11 +232,13 @@ fn get_xml(target: &Value, xpath: &str) -> Result<Value> {
 }
 
 /// `InsertXML(target, xpath, sub_document)`: a copy of the sub-document's nodes appended
-/// to each selected element (or to the document for `/`). The XPath is compiled first,
-/// then the target parsed, and only then the sub-document read.
+/// to each selected element (or to the document for `/`). An empty target is an empty
+/// document, but the sub-document must hold an element. The XPath is compiled first, then
+/// the target parsed, and only then the sub-document read.
 fn insert_xml(target: &Value, xpath: &str, sub_document: &Value) -> Result<Value> {
     let path = compiled_xpath(xpath)?;
-    let mut doc = Doc::parse_like_xmlquery(coerce::string(target)?, MAX_DEPTH)?;
+    let text = coerce::string(target)?;
+    let mut doc = if text.is_empty() { Doc::new() } else { Doc::parse_like_xmlquery(text, MAX_DEPTH)? };
     let sub = Doc::parse_like_xmlquery(coerce::string(sub_document)?, MAX_DEPTH)?;
     let mut errors = Vec::new();
     for found in xpath::select(&doc, &path) {
@@ -309,6 +324,24 @@ fn convert_text_to_elements_xml(target: &Value, xpath: Option<&str>, element_nam
         }
     }
     Ok(Value::String(doc.output()))
+}
+
+/// The load-time check of a literal XPath (`validateXPath`): the reference compiles it
+/// when the statement loads, even when it is empty.
+fn xpath_literal(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    args.string("xpath").and_then(invalid_xpath).into_iter().collect()
+}
+
+/// [`xpath_literal`] for the converters whose empty XPath means their default, which the
+/// reference does not check.
+fn optional_xpath_literal(args: &LiteralArgs<'_>) -> Vec<LiteralError> {
+    args.string("xpath").filter(|x| !x.is_empty()).and_then(invalid_xpath).into_iter().collect()
+}
+
+/// Why `xpath` does not compile, in the reference's words ("invalid xpath: …").
+fn invalid_xpath(xpath: &str) -> Option<LiteralError> {
+    let error = compiled_xpath(xpath).err()?;
+    Some(LiteralError::new("xpath", error.message()).help("the collector compiles XPath 1.0 with antchfx/xpath"))
 }
 
 /// An optional string parameter whose empty value, like its absence, means `default`.
@@ -440,6 +473,11 @@ mod tests {
             map(&[("a", map(&[("b", Value::Slice(vec![s("1"), s("2"), map(&[("f", s("3"))])]))]))])
         );
         assert_eq!(call("ParseSimplifiedXML", &["<a><![CDATA[x]]></a>"]).unwrap(), map(&[("a", s("x"))]));
+        // Keys are local names: a prefixed tag and an unprefixed one are the same repeated tag.
+        assert_eq!(
+            call("ParseSimplifiedXML", &[r#"<ns:log xmlns:ns="urn:n"><ns:b>1</ns:b><b>2</b><ns:c>3</ns:c></ns:log>"#]).unwrap(),
+            map(&[("log", map(&[("b", Value::Slice(vec![s("1"), s("2")])), ("c", s("3"))]))])
+        );
     }
 
     #[test]
@@ -513,6 +551,42 @@ mod tests {
             "InsertXML XPath selected non-element: \"foo\""
         );
         call("InsertXML", &["<a/>", "/", "<a>>>>>>>"]).unwrap_err();
+        // A sub-document without an element is no XML document to xmlquery.
+        for sub in ["", "text", "<!-- c -->"] {
+            assert_eq!(
+                call("InsertXML", &["<a/>", "/a", sub]).unwrap_err().message(),
+                "parse xml: xmlquery: invalid XML document",
+                "{sub:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn documents_without_an_element_are_refused() {
+        let invalid = "parse xml: xmlquery: invalid XML document";
+        for document in ["text", "<!-- c -->"] {
+            for (function, args) in [
+                ("GetXML", vec![document, "/"]),
+                ("InsertXML", vec![document, "/", "<b/>"]),
+                ("RemoveXML", vec![document, "/"]),
+                ("ConvertAttributesToElementsXML", vec![document]),
+                ("ConvertTextToElementsXML", vec![document]),
+                ("ParseSimplifiedXML", vec![document]),
+            ] {
+                assert_eq!(call(function, &args).unwrap_err().message(), invalid, "{function}{args:?}");
+            }
+        }
+        // An empty target is refused too, except where the reference handles it first.
+        for (function, args) in [
+            ("ConvertAttributesToElementsXML", vec![""]),
+            ("ConvertTextToElementsXML", vec![""]),
+            ("ParseSimplifiedXML", vec![""]),
+        ] {
+            assert_eq!(call(function, &args).unwrap_err().message(), invalid, "{function}{args:?}");
+        }
+        assert_eq!(text("GetXML", &["", "/"]), "");
+        assert_eq!(text("RemoveXML", &["", "/"]), "");
+        assert_eq!(text("InsertXML", &["", "/", "<b/>"]), "<b></b>");
     }
 
     #[test]
@@ -633,6 +707,27 @@ mod tests {
     }
 
     #[test]
+    fn literal_xpaths_are_checked_when_the_statement_loads() {
+        use super::super::literal::Literal;
+        let errors = |function: &str, xpath: &'static str| -> Vec<String> {
+            let check = super::super::testing::converter(function).literals.expect("declares literal checks");
+            check(&LiteralArgs::new(vec![("xpath", Literal::String(xpath))])).into_iter().map(|e| e.message).collect()
+        };
+        let invalid = "invalid xpath: expression must evaluate to a node-set";
+        for function in ["GetXML", "InsertXML", "RemoveXML", "ConvertAttributesToElementsXML", "ConvertTextToElementsXML"] {
+            assert_eq!(errors(function, "//["), [invalid], "{function}");
+            assert!(errors(function, "/log/*[@id='1']").is_empty(), "{function}");
+        }
+        // An empty XPath is compiled, and refused, unless it stands for a default.
+        for function in ["GetXML", "InsertXML", "RemoveXML"] {
+            assert_eq!(errors(function, ""), ["invalid xpath: expr expression is nil"], "{function}");
+        }
+        for function in ["ConvertAttributesToElementsXML", "ConvertTextToElementsXML"] {
+            assert!(errors(function, "").is_empty(), "{function}");
+        }
+    }
+
+    #[test]
     fn arguments_are_read_in_the_reference_order() {
         // The XPath first, then the target, then the sub-document.
         let insert = |args: Vec<Value>| convert("InsertXML", args).unwrap_err().message().to_string();
@@ -663,11 +758,20 @@ mod tests {
     }
 
     #[test]
-    fn output_escapes_and_trims() {
+    fn output_escapes_and_keeps_spaces() {
         assert_eq!(
             text("RemoveXML", &["<a t=\"x&amp;&quot;'\">  <b>'1' &lt; 2</b>  </a>", "/nothing"]),
-            "<a t=\"x&amp;&#34;&#39;\"><b>&#39;1&#39; &lt; 2</b></a>"
+            "<a t=\"x&amp;&#34;&#39;\">  <b>&#39;1&#39; &lt; 2</b>  </a>"
         );
         assert_eq!(text("RemoveXML", &["<a xml:space=\"preserve\"> x </a>", "/nothing"]), "<a xml:space=\"preserve\"> x </a>");
+        assert_eq!(text("RemoveXML", &["<a xml:space=\"default\"> x </a>", "/nothing"]), "<a xml:space=\"default\">x</a>");
+        // Every function that rewrites a document keeps the spaces around text.
+        assert_eq!(text("RemoveXML", &["<a><c> 42 </c><d/></a>", "//d"]), "<a><c> 42 </c></a>");
+        assert_eq!(text("InsertXML", &["<a><c> 42 </c></a>", "/a", "<d> x </d>"]), "<a><c> 42 </c><d> x </d></a>");
+        assert_eq!(text("ConvertTextToElementsXML", &["<a> 42 <b/></a>"]), "<a><value> 42 </value><b></b></a>");
+        assert_eq!(text("ConvertAttributesToElementsXML", &["<a x=\" 1 \"><c> 42 </c></a>"]), "<a><c> 42 </c><x> 1 </x></a>");
+        assert_eq!(text("GetXML", &["<a><c> 42 </c></a>", "/a"]), "<a><c> 42 </c></a>");
+        // A text selected alone leaves its `xml:space` behind.
+        assert_eq!(text("GetXML", &["<a xml:space=\"default\"> x </a>", "/a/text()"]), " x ");
     }
 }

@@ -1,8 +1,8 @@
 //! The document tree of `github.com/antchfx/xmlquery` v1.5.1 and how it writes it
 //! (`OutputXML(false)`), whose observable quirks the reference's outputs depend on:
 //! several top-level elements are accepted, processing instructions are kept as
-//! declarations, an empty element is written `<b></b>`, text is written trimmed (unless
-//! `xml:space="preserve"`) and HTML-escaped, and a `<?xml version="1.0"?>` declaration is
+//! declarations, an empty element is written `<b></b>`, text is written as it was (trimmed
+//! only under `xml:space="default"`) and HTML-escaped, and a `<?xml version="1.0"?>` declaration is
 //! added before the first element. XML crates either reject documents with several roots
 //! or write their own forms, so the tree is built here from [`encoding_xml`]'s tokens.
 //!
@@ -105,13 +105,17 @@ impl Doc {
     }
 
     /// Parses `text` into the tree xmlquery builds and the reference then trims
-    /// (`parseNodesXML`): xmlquery puts a `<?xml version="1.0"?>` declaration before the
-    /// first top-level element when none came before it, and the reference drops the
-    /// document's first node unless the text starts with `<?xml`.
+    /// (`parseNodesXML`): xmlquery refuses a document without an element (empty, text or
+    /// comments only), puts a `<?xml version="1.0"?>` declaration before the first
+    /// top-level element when none came before it, and the reference drops the document's
+    /// first node unless the text starts with `<?xml`.
     pub(crate) fn parse_like_xmlquery(text: &str, max_depth: usize) -> Result<Doc> {
         let mut doc = Doc::parse(text, max_depth).map_err(|e| e.context("parse xml"))?;
         let top = &doc.nodes[Doc::ROOT].children;
         let kind_at = |i: usize| doc.nodes[top[i]].kind;
+        if !(0..top.len()).any(|i| kind_at(i) == Kind::Element) {
+            crate::bail!("parse xml: xmlquery: invalid XML document");
+        }
         let insert_at =
             (0..top.len()).find(|&i| kind_at(i) == Kind::Element).filter(|&at| !(0..at).any(|i| kind_at(i) == Kind::Declaration));
         if let Some(at) = insert_at {
@@ -224,7 +228,9 @@ impl Doc {
             Close(usize),
         }
         let mut out = String::new();
-        let mut pending: Vec<Step> = self.nodes[Doc::ROOT].children.iter().rev().map(|&c| Step::Open(c, false)).collect();
+        // Spaces are kept unless an `xml:space="default"` says otherwise: xmlquery's writer
+        // starts with its `preserveSpaces` option on.
+        let mut pending: Vec<Step> = self.nodes[Doc::ROOT].children.iter().rev().map(|&c| Step::Open(c, true)).collect();
         while let Some(step) = pending.pop() {
             let (id, inherited) = match step {
                 Step::Close(id) => {
@@ -323,12 +329,27 @@ mod tests {
         );
         assert_eq!(
             round_trip("<a t=\"x&amp;&quot;'\">  <b>'1' &lt; 2</b>  </a>"),
-            "<a t=\"x&amp;&#34;&#39;\"><b>&#39;1&#39; &lt; 2</b></a>"
+            "<a t=\"x&amp;&#34;&#39;\">  <b>&#39;1&#39; &lt; 2</b>  </a>"
         );
-        assert_eq!(round_trip("<a xml:space=\"preserve\"> x </a>"), "<a xml:space=\"preserve\"> x </a>");
+        assert_eq!(round_trip("<a><c> 42 </c></a>"), "<a><c> 42 </c></a>");
+        // `xml:space="default"` trims the text under it, until a `preserve` further down.
+        assert_eq!(
+            round_trip("<a xml:space=\"default\"> x <b xml:space=\"preserve\"> y </b> </a>"),
+            "<a xml:space=\"default\">x<b xml:space=\"preserve\"> y </b></a>"
+        );
         // xmlquery's declaration goes before the first element, and the reference then drops
         // the document's first node (here the comment) as the text has no `<?xml`.
         assert_eq!(round_trip("<!--c--><a><![CDATA[<x>]]></a>"), "<?xml version=\"1.0\"?><a><![CDATA[<x>]]></a>");
+    }
+
+    #[test]
+    fn a_document_needs_an_element() {
+        for text in ["", "text", "<!--c-->", "<?xml version=\"1.0\"?>"] {
+            let error = Doc::parse_like_xmlquery(text, 100).unwrap_err();
+            assert_eq!(error.message(), "parse xml: xmlquery: invalid XML document", "{text:?}");
+        }
+        // A syntax error is reported before the missing element.
+        assert!(Doc::parse_like_xmlquery("<!--", 100).unwrap_err().message().contains("XML syntax error"));
     }
 
     #[test]

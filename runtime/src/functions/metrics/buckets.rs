@@ -64,14 +64,15 @@ enum BucketMerge {
 }
 
 /// `merge_histogram_buckets(target_value, method = "remove_explicit_bound")`: the method
-/// is checked before the target value is read.
+/// is checked first; the target value is read only on a histogram data point, so on any
+/// other point a nil or unusable target is no error, as in the reference.
 fn merge_histogram_buckets(host: &mut dyn EditorHost, target_value: &Value, method: Option<&str>) -> Result<()> {
     let method = method.map_or(Ok(Method::RemoveExplicitBound), Method::parse)?;
-    let target = coerce::float_like(target_value)?.ok_or_else(|| Error::new("target_value must not be nil"))?;
-    let merge = method.merge(target)?;
     let Some(ItemMut::DataPoint { metrics, metric, index }) = host.item() else { return Ok(()) };
     let Some(Data::Histogram(histogram)) = metrics.get_mut(metric).and_then(|m| m.data.as_mut()) else { return Ok(()) };
     let Some(point) = histogram.data_points.get_mut(index) else { return Ok(()) };
+    let target = coerce::float_like(target_value)?.ok_or_else(|| Error::new("target_value must not be nil"))?;
+    let merge = method.merge(target)?;
     // Malformed histograms are left alone.
     if point.explicit_bounds.len() + 1 != point.bucket_counts.len() || point.bucket_counts.len() == 1 {
         return Ok(());

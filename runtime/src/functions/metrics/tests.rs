@@ -387,6 +387,19 @@ fn merging_histogram_buckets() {
     assert_eq!(error.message(), "target_value must not be nil");
 }
 
+#[test]
+fn merging_buckets_skips_other_points_before_reading_the_target() {
+    let gauge = || TestItem::Point(vec![gauge_metric(vec![double_point(&[], 1.5)])], 0, 0);
+    for args in [vec![Value::Nil], vec![Value::Float(2.5), s("limit_buckets")]] {
+        let args = args.into_iter().map(Arg::Value).collect();
+        assert!(run_args("merge_histogram_buckets", gauge(), args).is_ok());
+    }
+    // The method is still checked first.
+    let args = vec![Arg::Value(Value::Nil), Arg::Value(s("drop"))];
+    let error = run_args("merge_histogram_buckets", gauge(), args).err().map(|e| e.message().to_string());
+    assert!(error.is_some_and(|e| e.starts_with("unsupported method")));
+}
+
 fn span(kind: SpanKind, attrs: &[(&str, &str)]) -> Span {
     Span {
         name: "original".into(),

@@ -141,7 +141,11 @@ mod tests {
     #[test]
     fn compile_errors() {
         assert!(compile("!").is_err());
-        assert!(compile("").is_err());
+        // antchfx/xpath's words, which the reference reports when a statement loads.
+        assert_eq!(compile("").unwrap_err().message(), "expr expression is nil");
+        assert_eq!(compile("//[").unwrap_err().message(), "expression must evaluate to a node-set");
+        assert_eq!(compile("/a[").unwrap_err().message(), "expression must evaluate to a node-set");
+        assert_eq!(compile("$x").unwrap_err().message(), "undeclared variable in XPath expression: $x");
         assert!(compile("nosuch()").unwrap_err().message().contains("nosuch"));
         assert!(compile(&"(".repeat(1000)).is_err(), "deep nesting is refused");
     }

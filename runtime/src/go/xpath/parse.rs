@@ -132,6 +132,9 @@ fn is_name_char(c: char) -> bool {
 
 /// Compiles an XPath expression.
 pub(crate) fn compile(text: &str) -> Result<Expr> {
+    if text.is_empty() {
+        return Err(Error::new("expr expression is nil"));
+    }
     let tokens = lex(text)?;
     if tokens.is_empty() {
         return Err(Error::new(format!("{text} has an invalid token")));
@@ -348,7 +351,8 @@ impl Parser {
                     None => Test::Name(name),
                 })
             }
-            other => Err(Error::new(format!("expected a node test, got {other:?}"))),
+            // antchfx/xpath's `parseNodeTest` refuses anything else in these words.
+            _ => Err(Error::new("expression must evaluate to a node-set")),
         }
     }
 
@@ -375,7 +379,11 @@ impl Parser {
                 self.expect(&Tok::RParen)?;
                 Ok(expr)
             }
-            Some(Tok::Dollar) => Err(Error::new("variables are not supported")),
+            // No variables are ever declared, so antchfx/xpath refuses every reference.
+            Some(Tok::Dollar) => Err(Error::new(match self.peek_at(1) {
+                Some(Tok::Name(name)) => format!("undeclared variable in XPath expression: ${name}"),
+                _ => "variables are not supported".to_string(),
+            })),
             Some(Tok::Name(name)) => {
                 self.pos += 2;
                 let mut args = Vec::new();
