@@ -92,9 +92,7 @@ impl SliceView<'_> {
 
 impl<'s, 'l> FromArg<'s, 'l> for SliceView<'s> {
     fn from_arg(slot: Option<&'s mut Arg<'l>>) -> Result<Self> {
-        if let Some(Arg::View(View::Any(Some(AnyValue { value: Some(any_value::Value::ArrayValue(array)) })))) =
-            slot.as_deref()
-        {
+        if let Some(Arg::View(View::Any(Some(AnyValue { value: Some(any_value::Value::ArrayValue(array)) })))) = slot.as_deref() {
             return Ok(SliceView::Any(&array.values));
         }
         <&[Value]>::from_arg(slot).map(SliceView::Values)
