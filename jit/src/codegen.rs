@@ -78,6 +78,28 @@ enum Val {
     Slot(u32),
 }
 
+/// A value generated code reads where the item keeps it, without a copy.
+#[derive(Clone, Copy)]
+enum InPlace {
+    /// A `String` field, this many bytes into the item.
+    Str(usize),
+    /// The `Option<AnyValue>` log body, this many bytes into the item.
+    Any(usize),
+    /// An attribute with a constant key: its attribute site.
+    Attr(u32),
+}
+
+impl InPlace {
+    /// The one of a helper family's three forms (string field, body, attribute) that reads it.
+    fn helper(self, [string, body, attribute]: [HelperId; 3]) -> HelperId {
+        match self {
+            InPlace::Str(_) => string,
+            InPlace::Any(_) => body,
+            InPlace::Attr(_) => attribute,
+        }
+    }
+}
+
 /// The generator of one function: the entry or a closure.
 pub(super) struct FnGen<'s, 'ir, 'b> {
     pub b: FunctionBuilder<'b>,
@@ -394,17 +416,10 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
     /// copying what the path holds: an attribute with one constant key, a string field or
     /// the log body.
     fn compare_in_place(&mut self, code: u32, path: &'ir Expr, constant: &'ir Expr) -> Result<Option<ClValue>> {
-        let (ExprKind::Path(path), Some(value)) = (&path.kind, constant.as_const()) else { return Ok(None) };
-        let located = direct(self.shared.context, path.field);
-        let (helper, first) = match (&path.keys[..], located) {
-            ([], Some(Direct::Str(offset))) => (HelperId::CompareStr, self.item_address(offset)),
-            ([], Some(Direct::Any(offset))) => (HelperId::CompareAny, self.item_address(offset)),
-            ([Key::String(key)], None) => {
-                let attr = self.shared.sites.attr(path.field, key);
-                (HelperId::CompareAttr, self.u32(attr))
-            }
-            _ => return Ok(None),
-        };
+        let Some(value) = constant.as_const() else { return Ok(None) };
+        let Some(place) = self.in_place(path) else { return Ok(None) };
+        let helper = place.helper([HelperId::CompareStr, HelperId::CompareAny, HelperId::CompareAttr]);
+        let first = self.place_operand(place);
         let constant = self.constant(value);
         let (frame, code) = (self.frame, self.u32(code));
         self.answer(helper, &[frame, first, constant, code]).map(Some)
@@ -701,7 +716,9 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
                     _ => ArgSite::Closure(self.closure(expr, false)),
                 },
                 Some(arg @ Arg::Expr(expr)) => match self.in_place(expr) {
-                    Some(site) => site,
+                    Some(InPlace::Str(offset)) => ArgSite::ItemStr(offset),
+                    Some(InPlace::Any(offset)) => ArgSite::ItemAny(offset),
+                    Some(InPlace::Attr(attr)) => ArgSite::Attr(attr),
                     None => self.plain_arg(arg)?,
                 },
                 Some(other) => self.plain_arg(other)?,
@@ -732,32 +749,34 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
         let Ok(regex) = ottl_runtime::regex::compile_uncached(pattern) else { return Ok(None) };
         self.shared.sites.regexes.push(regex);
         let regex = self.shared.sites.regexes.len() as u32 - 1;
-        let (helper, first) = match &target.kind {
-            ExprKind::Path(path) => match (&path.keys[..], direct(self.shared.context, path.field)) {
-                ([], Some(Direct::Str(offset))) => (HelperId::IsMatchStr, self.item_address(offset)),
-                ([], Some(Direct::Any(offset))) => (HelperId::IsMatchAny, self.item_address(offset)),
-                ([Key::String(key)], None) => {
-                    let attr = self.shared.sites.attr(path.field, key);
-                    (HelperId::IsMatchAttr, self.u32(attr))
-                }
-                _ => (HelperId::IsMatch, self.slot_of(target)?),
-            },
-            _ => (HelperId::IsMatch, self.slot_of(target)?),
+        let (helper, first) = match self.in_place(target) {
+            Some(place) => {
+                (place.helper([HelperId::IsMatchStr, HelperId::IsMatchAny, HelperId::IsMatchAttr]), self.place_operand(place))
+            }
+            None => (HelperId::IsMatch, self.slot_of(target)?),
         };
         let (frame, regex) = (self.frame, self.u32(regex));
         self.answer(helper, &[frame, first, regex]).map(Some)
     }
 
-    /// A converter's argument the call can read where the item keeps it, without a copy:
-    /// an attribute with a constant key, a string field or the log body.
-    fn in_place(&mut self, expr: &'ir Expr) -> Option<ArgSite> {
+    /// Where `expr` can be read without a copy, if it is a path to a string field, the log
+    /// body or an attribute with a constant key (whose site this adds).
+    fn in_place(&mut self, expr: &'ir Expr) -> Option<InPlace> {
         let ExprKind::Path(path) = &expr.kind else { return None };
         Some(match (&path.keys[..], direct(self.shared.context, path.field)) {
-            ([], Some(Direct::Str(offset))) => ArgSite::ItemStr(offset),
-            ([], Some(Direct::Any(offset))) => ArgSite::ItemAny(offset),
-            ([Key::String(key)], None) => ArgSite::Attr(self.shared.sites.attr(path.field, key)),
+            ([], Some(Direct::Str(offset))) => InPlace::Str(offset),
+            ([], Some(Direct::Any(offset))) => InPlace::Any(offset),
+            ([Key::String(key)], None) => InPlace::Attr(self.shared.sites.attr(path.field, key)),
             _ => return None,
         })
+    }
+
+    /// What a helper reading `place` is given: the field's address, or the attribute site.
+    fn place_operand(&mut self, place: InPlace) -> ClValue {
+        match place {
+            InPlace::Str(offset) | InPlace::Any(offset) => self.item_address(offset),
+            InPlace::Attr(attr) => self.u32(attr),
+        }
     }
 
     /// `expr`'s value in a slot, as an immediate for a helper.

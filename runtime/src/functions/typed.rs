@@ -34,7 +34,8 @@ pub trait FromArg<'s, 'l>: Sized {
     fn from_arg(slot: Option<&'s mut Arg<'l>>) -> Result<Self>;
 }
 
-static NIL: Value = Value::Nil;
+/// What an absent argument reads as.
+pub(super) static NIL: Value = Value::Nil;
 
 /// The evaluated value in a slot; nil when absent or not a value.
 fn value<'s>(slot: Option<&'s mut Arg<'_>>) -> &'s Value {

@@ -7,6 +7,7 @@
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, any_value};
 
+use super::typed::NIL;
 use super::{Arg, FromArg};
 use crate::compare::{self, CompareOp};
 use crate::error::Result;
@@ -43,8 +44,6 @@ impl<'a> View<'a> {
         }
     }
 }
-
-static NIL: Value = Value::Nil;
 
 impl Arg<'_> {
     /// The argument as a value: a view is converted in place the first time it is asked
