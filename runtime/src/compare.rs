@@ -57,7 +57,7 @@ pub fn compare(left: &Value, right: &Value, op: CompareOp) -> bool {
         (Int(a), Float(b)) => compare_floats(*a as f64, *b, op),
         (Float(a), Int(b)) => compare_floats(*a, *b as f64, op),
         (Float(a), Float(b)) => compare_floats(*a, *b, op),
-        (String(a), String(b)) => op.holds(a.as_bytes().cmp(b.as_bytes())),
+        (String(a), String(b)) => compare_strings(a, b, op),
         (Bytes(a), Bytes(b)) => op.holds(a.cmp(b)),
         (Time(a), Time(b)) => op.holds(a.cmp(b)),
         (Duration(a), Duration(b)) => op.holds(a.cmp(b)),
@@ -67,6 +67,17 @@ pub fn compare(left: &Value, right: &Value, op: CompareOp) -> bool {
         (ProfileId(a), ProfileId(b)) => op.equality(a == b),
         (Pdata(a), Pdata(b)) => op.equality(a == b),
         _ => op.invalid(),
+    }
+}
+
+/// Strings byte by byte, as Go compares them. Equality compares the lengths first: most
+/// strings that differ differ in length, and their bytes (often not in the cache yet) are
+/// then never read.
+fn compare_strings(a: &str, b: &str, op: CompareOp) -> bool {
+    match op {
+        CompareOp::Eq => a == b,
+        CompareOp::Ne => a != b,
+        _ => op.holds(a.as_bytes().cmp(b.as_bytes())),
     }
 }
 
@@ -104,7 +115,7 @@ fn equal_strict(left: &Value, right: &Value) -> bool {
 pub fn compare_any(left: Option<&opentelemetry_proto::tonic::common::v1::AnyValue>, right: &Value, op: CompareOp) -> bool {
     use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
     match (left.and_then(|v| v.value.as_ref()), right) {
-        (Some(Any::StringValue(a)), Value::String(b)) => op.holds(a.as_bytes().cmp(b.as_bytes())),
+        (Some(Any::StringValue(a)), Value::String(b)) => compare_strings(a, b, op),
         (Some(Any::IntValue(a)), Value::Int(b)) => op.holds(a.cmp(b)),
         (Some(Any::IntValue(a)), Value::Float(b)) => compare_floats(*a as f64, *b, op),
         (Some(Any::DoubleValue(a)), Value::Float(b)) => compare_floats(*a, *b, op),
@@ -118,7 +129,7 @@ pub fn compare_any(left: Option<&opentelemetry_proto::tonic::common::v1::AnyValu
 /// `left OP right` for a string read in place.
 pub fn compare_str(left: &str, right: &Value, op: CompareOp) -> bool {
     match right {
-        Value::String(b) => op.holds(left.as_bytes().cmp(b.as_bytes())),
+        Value::String(b) => compare_strings(left, b, op),
         _ => compare(&Value::String(left.to_string()), right, op),
     }
 }

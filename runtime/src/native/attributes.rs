@@ -1,38 +1,52 @@
-//! The attribute keys a rule set reads, resolved once per item.
+//! Where the attribute keys a rule set reads are in the current item's lists.
 //!
-//! The keys are known when the rule set is compiled. The first read of a list finds
-//! every one of them in a single pass over it; later reads, by any statement, are an
-//! index. A statement that writes a list forgets that list's positions (or every list's,
-//! when its function had the whole item), and the next read resolves it again.
+//! A key is looked for when it is first read, as a hand-written lookup would: from the
+//! start of the list, lengths first, until it is found; the first of duplicate keys wins,
+//! as pdata's `Get` finds it. Later reads of the key in the same item, by any statement,
+//! are an index. A rule set whose first conditions decide an item touches only the part
+//! of the list they needed.
+//!
+//! What was found is stamped with its list's epoch. A new item, or a statement that
+//! writes a list (every list, when its function had the whole item), starts a new epoch,
+//! so nothing is cleared per item and stale positions are never used.
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
 
 use super::sites::Sites;
 
-/// Looked up and absent (or not looked up yet: `resolved` tells).
+/// Looked for and absent.
 const MISSING: u32 = u32::MAX;
 
 pub(super) struct AttrCache {
-    /// Per attribute site: the key's position in its list.
-    positions: Vec<u32>,
-    /// Per list site: whether `positions` is current for it.
-    resolved: Vec<bool>,
+    /// Per attribute site: where its key was found, and in which epoch of its list.
+    found: Vec<Found>,
+    /// Per list site: the current epoch. 64 bits: an epoch is never reused.
+    epochs: Vec<u64>,
+}
+
+#[derive(Clone, Copy)]
+struct Found {
+    epoch: u64,
+    /// The key's position, or `MISSING`.
+    position: u32,
 }
 
 impl AttrCache {
     pub(super) fn new(sites: &Sites) -> AttrCache {
-        AttrCache { positions: vec![MISSING; sites.attrs.len()], resolved: vec![false; sites.lists.len()] }
+        AttrCache { found: vec![Found { epoch: 0, position: MISSING }; sites.attrs.len()], epochs: vec![1; sites.lists.len()] }
     }
 
     /// A new item: nothing is known.
     pub(super) fn forget(&mut self) {
-        self.resolved.fill(false);
+        for epoch in &mut self.epochs {
+            *epoch += 1;
+        }
     }
 
     /// The list of `field` changed.
     pub(super) fn forget_list(&mut self, sites: &Sites, field: crate::fields::Field) {
         if let Some(list) = sites.lists.iter().position(|l| l.field == field) {
-            self.resolved[list] = false;
+            self.epochs[list] += 1;
         }
     }
 
@@ -46,41 +60,51 @@ impl AttrCache {
 
     /// Where attribute site `attr`'s key is in `list`.
     pub(super) fn position(&mut self, sites: &Sites, attr: u32, list: &[KeyValue]) -> Option<usize> {
-        let list_id = sites.attrs[attr as usize].list as usize;
-        if !self.resolved[list_id] {
-            self.resolve(sites, list_id, list);
+        let site = &sites.attrs[attr as usize];
+        let epoch = self.epochs[site.list as usize];
+        let found = &mut self.found[attr as usize];
+        if found.epoch != epoch {
+            let position = list.iter().position(|kv| kv.key == site.key).map_or(MISSING, |p| p as u32);
+            *found = Found { epoch, position };
         }
-        match self.positions[attr as usize] {
-            MISSING => None,
-            position => Some(position as usize),
-        }
+        (found.position != MISSING).then_some(found.position as usize)
     }
 
     /// The key of attribute site `attr` was appended at `position`.
-    pub(super) fn added(&mut self, attr: u32, position: usize) {
-        self.positions[attr as usize] = position as u32;
+    pub(super) fn added(&mut self, sites: &Sites, attr: u32, position: usize) {
+        let epoch = self.epochs[sites.attrs[attr as usize].list as usize];
+        self.found[attr as usize] = Found { epoch, position: position as u32 };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fields::Field;
+
+    fn list(keys: &[&str]) -> Vec<KeyValue> {
+        keys.iter().map(|key| KeyValue { key: key.to_string(), ..Default::default() }).collect()
     }
 
-    /// One pass over `list` for every key the rule set reads in it; the first of
-    /// duplicate keys wins, as pdata's `Get` finds it.
-    fn resolve(&mut self, sites: &Sites, list_id: usize, list: &[KeyValue]) {
-        let site = &sites.lists[list_id];
-        for attr in site.attrs() {
-            self.positions[attr as usize] = MISSING;
-        }
-        let mut unfound = site.key_count;
-        for (position, kv) in list.iter().enumerate() {
-            if let Some(attr) = site.find(&kv.key) {
-                let found = &mut self.positions[attr as usize];
-                if *found == MISSING {
-                    *found = position as u32;
-                    unfound -= 1;
-                    if unfound == 0 {
-                        break;
-                    }
-                }
-            }
-        }
-        self.resolved[list_id] = true;
+    /// The first of duplicate keys is found; an absent key is absent; a new item, or a
+    /// write to the list, makes the next read look again.
+    #[test]
+    fn finds_first_keys_and_forgets_on_new_epochs() {
+        let mut sites = Sites::default();
+        let (a, b) = (sites.attr(Field::LogAttributes, "a"), sites.attr(Field::LogAttributes, "b"));
+        let mut cache = AttrCache::new(&sites);
+        let first = list(&["x", "a", "a"]);
+        assert_eq!(cache.position(&sites, a, &first), Some(1));
+        assert_eq!(cache.position(&sites, b, &first), None);
+        cache.forget();
+        let second = list(&["b", "x", "a"]);
+        assert_eq!(cache.position(&sites, a, &second), Some(2));
+        assert_eq!(cache.position(&sites, b, &second), Some(0));
+        cache.forget_list(&sites, Field::LogAttributes);
+        let written = list(&["a"]);
+        assert_eq!(cache.position(&sites, a, &written), Some(0));
+        assert_eq!(cache.position(&sites, b, &written), None);
+        cache.added(&sites, b, 1);
+        assert_eq!(cache.position(&sites, b, &written), Some(1));
     }
 }

@@ -562,7 +562,7 @@ unsafe extern "C" fn ottl_set_attr(f: *mut Frame, attr: u32, slot: u32) -> u8 {
             Some(position) => position,
             None => {
                 list.push(KeyValue { key: site.key.clone(), value: Some(AnyValue::default()), ..Default::default() });
-                f.attributes.added(attr, list.len() - 1);
+                f.attributes.added(sites, attr, list.len() - 1);
                 list.len() - 1
             }
         };

@@ -60,9 +60,6 @@ impl Sites {
     }
 }
 
-/// Keys of this length and longer share the last bucket of [`ListSite`].
-const LONG_KEY: usize = 63;
-
 /// One rule, for its error messages.
 pub struct RuleSite {
     pub text: String,
@@ -105,60 +102,23 @@ pub struct AttrSite {
 /// An attribute list a rule set reads, with every key it reads there.
 pub struct ListSite {
     pub field: Field,
-    /// Each key with its attribute site, by the key's length (up to [`LONG_KEY`]): a key
-    /// of the list is compared only with the keys of its length, most often one or none,
-    /// with no hashing.
-    by_length: Vec<Vec<ListKey>>,
-    /// One bit per bucket of `by_length` that holds a key.
-    key_lengths: u64,
-    /// How many keys the rule set reads in this list.
-    pub key_count: usize,
+    /// Each key with its attribute site.
+    keys: Vec<(String, u32)>,
 }
 
 impl ListSite {
     fn new(field: Field) -> ListSite {
-        ListSite { field, by_length: vec![Vec::new(); LONG_KEY + 1], key_lengths: 0, key_count: 0 }
+        ListSite { field, keys: Vec::new() }
     }
 
     fn add(&mut self, key: &str, attr: u32) {
-        let bucket = key.len().min(LONG_KEY);
-        self.by_length[bucket].push(ListKey { prefix: prefix(key), key: key.to_string(), attr });
-        self.key_lengths |= 1 << bucket;
-        self.key_count += 1;
+        self.keys.push((key.to_string(), attr));
     }
 
     /// The attribute site of `key`, if the rule set reads it.
-    pub fn find(&self, key: &str) -> Option<u32> {
-        let bucket = key.len().min(LONG_KEY);
-        if self.key_lengths & (1 << bucket) == 0 {
-            return None;
-        }
-        let key_prefix = prefix(key);
-        self.by_length[bucket].iter().find(|known| known.prefix == key_prefix && known.key == key).map(|known| known.attr)
+    fn find(&self, key: &str) -> Option<u32> {
+        self.keys.iter().find(|(known, _)| known == key).map(|(_, attr)| *attr)
     }
-
-    /// Every attribute site of this list.
-    pub fn attrs(&self) -> impl Iterator<Item = u32> + '_ {
-        self.by_length.iter().flatten().map(|known| known.attr)
-    }
-}
-
-/// A key a rule set reads in a list.
-#[derive(Clone)]
-struct ListKey {
-    /// The key's first bytes as a number: most keys of the same length differ there, and
-    /// are told apart by one comparison instead of a call to `memcmp`.
-    prefix: u64,
-    key: String,
-    attr: u32,
-}
-
-/// Up to the first 8 bytes of `key`, zero-padded.
-fn prefix(key: &str) -> u64 {
-    let mut bytes = [0; 8];
-    let len = key.len().min(8);
-    bytes[..len].copy_from_slice(&key.as_bytes()[..len]);
-    u64::from_le_bytes(bytes)
 }
 
 /// A converter or editor call.
