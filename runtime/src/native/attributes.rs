@@ -1,7 +1,7 @@
 //! Where the attribute keys a rule set reads are in the current item's lists.
 //!
 //! A key is looked for when it is first read, as a hand-written lookup would: from the
-//! start of the list, lengths first, until it is found; the first of duplicate keys wins,
+//! start of the list, lengths first (`ConstKey`), until it is found; the first of duplicate keys wins,
 //! as pdata's `Get` finds it. Later reads of the key in the same item, by any statement,
 //! are an index. A rule set whose first conditions decide an item touches only the part
 //! of the list they needed.
@@ -64,7 +64,7 @@ impl AttrCache {
         let epoch = self.epochs[site.list as usize];
         let found = &mut self.found[attr as usize];
         if found.epoch != epoch {
-            let position = list.iter().position(|kv| kv.key == site.key).map_or(MISSING, |p| p as u32);
+            let position = list.iter().position(|kv| site.key.matches(&kv.key)).map_or(MISSING, |p| p as u32);
             *found = Found { epoch, position };
         }
         (found.position != MISSING).then_some(found.position as usize)

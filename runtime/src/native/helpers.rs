@@ -260,7 +260,7 @@ fn attr_view<'a>(f: &mut Frame, attr: u32) -> Result<AttrView<'a>> {
     let ctx = unsafe { &*f.ctx };
     Ok(match ctx.attributes(field)? {
         Some(list) => AttrView::Found(f.attributes.lookup(sites, attr, list)),
-        None => AttrView::Owned(ctx.get(field, &[PathKey::String(site.key.clone())])?),
+        None => AttrView::Owned(ctx.get(field, &[PathKey::String(site.key.as_str().to_string())])?),
     })
 }
 
@@ -556,12 +556,16 @@ unsafe extern "C" fn ottl_set_attr(f: *mut Frame, attr: u32, slot: u32) -> u8 {
         let value = f.take(slot);
         let ctx = unsafe { &mut *f.ctx };
         let Some(list) = ctx.attributes_mut(field)? else {
-            return ctx.set(field, &[PathKey::String(site.key.clone())], value);
+            return ctx.set(field, &[PathKey::String(site.key.as_str().to_string())], value);
         };
         let position = match f.attributes.position(sites, attr, list) {
             Some(position) => position,
             None => {
-                list.push(KeyValue { key: site.key.clone(), value: Some(AnyValue::default()), ..Default::default() });
+                list.push(KeyValue {
+                    key: site.key.as_str().to_string(),
+                    value: Some(AnyValue::default()),
+                    ..Default::default()
+                });
                 f.attributes.added(sites, attr, list.len() - 1);
                 list.len() - 1
             }

@@ -10,6 +10,7 @@
 //! Helpers never unwind: a panic inside one becomes the statement's error.
 
 mod attributes;
+mod const_key;
 mod frame;
 pub mod helpers;
 mod host;

@@ -8,6 +8,7 @@ use crate::functions::Function;
 use crate::value::Value;
 
 use super::Slot;
+use super::const_key::ConstKey;
 
 /// The descriptors of one compiled rule set.
 #[derive(Default)]
@@ -48,7 +49,7 @@ impl Sites {
             return id;
         }
         let id = self.attrs.len() as u32;
-        self.attrs.push(AttrSite { list: list as u32, key: key.to_string() });
+        self.attrs.push(AttrSite { list: list as u32, key: ConstKey::new(key) });
         self.lists[list].add(key, id);
         id
     }
@@ -96,7 +97,7 @@ pub enum KeySite {
 /// `field["key"]` on an attribute list.
 pub struct AttrSite {
     pub list: u32,
-    pub key: String,
+    pub key: ConstKey,
 }
 
 /// An attribute list a rule set reads, with every key it reads there.
