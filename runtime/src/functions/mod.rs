@@ -80,6 +80,17 @@ impl<'a> Args<'a> {
         args.into_iter().collect()
     }
 
+    /// Room for `count` arguments, to be pushed in parameter order. A back end builds a
+    /// call's arguments this way, in place: collecting them through a `Result` would build
+    /// them aside and copy the whole inline array over.
+    pub fn with_capacity(count: usize) -> Args<'a> {
+        Args { args: SmallVec::with_capacity(count) }
+    }
+
+    pub fn push(&mut self, arg: Arg<'a>) {
+        self.args.push(arg);
+    }
+
     /// Arguments that are all plain values (a function passed by name is called so).
     pub fn values(values: Vec<Value>) -> Args<'static> {
         Args { args: values.into_iter().map(Arg::Value).collect() }

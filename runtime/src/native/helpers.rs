@@ -432,20 +432,16 @@ unsafe extern "C" fn ottl_call(f: *mut Frame, call: u32, params: *const Value, c
         } else {
             Vec::new()
         };
-        let mut args = site
-            .args
-            .iter()
-            .enumerate()
-            .map(|(position, arg)| {
-                let closures = closures.get(position).map_or(&[][..], Vec::as_slice);
-                Ok(match arg {
-                    ArgSite::Closure(index) if sites.closures[*index as usize].binds_arguments => Arg::Lambda(&closures[0]),
-                    ArgSite::Closure(_) => Arg::Deferred(&closures[0]),
-                    ArgSite::DeferredList(_) => Arg::DeferredList(closures.iter().map(|c| c as &dyn Lambda).collect()),
-                    other => plain_arg(unsafe { frame(f) }, other)?,
-                })
-            })
-            .collect::<Result<Args<'_>>>()?;
+        let mut args = Args::with_capacity(site.args.len());
+        for (position, arg) in site.args.iter().enumerate() {
+            let closures = closures.get(position).map_or(&[][..], Vec::as_slice);
+            args.push(match arg {
+                ArgSite::Closure(index) if sites.closures[*index as usize].binds_arguments => Arg::Lambda(&closures[0]),
+                ArgSite::Closure(_) => Arg::Deferred(&closures[0]),
+                ArgSite::DeferredList(_) => Arg::DeferredList(closures.iter().map(|c| c as &dyn Lambda).collect()),
+                other => plain_arg(unsafe { frame(f) }, other)?,
+            });
+        }
         // The converter may call back into generated code through the closures, so no
         // reference to the frame is held across the call.
         let item = unsafe { &(*(*f).ctx).item };
@@ -501,7 +497,10 @@ unsafe extern "C" fn ottl_edit(f: *mut Frame, call: u32) -> u8 {
             }
             None => None,
         };
-        let mut args = site.args.iter().map(|arg| plain_arg(frame_ref, arg)).collect::<Result<Args<'_>>>()?;
+        let mut args = Args::with_capacity(site.args.len());
+        for arg in &site.args {
+            args.push(plain_arg(frame_ref, arg)?);
+        }
         let mut host = FrameHost { frame: f, target, took_item: false, wrote_target: false };
         let result = editor.edit(&mut args, &mut host);
         host.invalidate();
