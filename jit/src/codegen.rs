@@ -8,6 +8,8 @@
 //! runtime's helpers, which share the interpreter's semantics. Comparisons of an
 //! attribute, a string field or the log body with a constant read the value in place.
 
+mod attr_compare;
+
 use std::collections::HashMap;
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -380,6 +382,16 @@ impl<'s, 'ir, 'b> FnGen<'s, 'ir, 'b> {
     fn compare(&mut self, op: AstCompareOp, left: &'ir Expr, right: &'ir Expr) -> Result<ClValue> {
         let simple = ir::compare_op(op);
         let code = helpers::compare_code(simple, op == AstCompareOp::In);
+        if let Some(op) = simple {
+            for (op, path, constant) in [(op, left, right), (op.swapped(), right, left)] {
+                if let Some(constant) = constant.as_const()
+                    && let Some(InPlace::Attr(attr)) = self.in_place(path)
+                    && let Some(answer) = self.compare_attr_native(attr, op, helpers::compare_code(Some(op), false), constant)?
+                {
+                    return Ok(answer);
+                }
+            }
+        }
         if let Some(answer) = self.compare_in_place(code, left, right)? {
             return Ok(answer);
         }

@@ -8,7 +8,7 @@ use crate::exec::Fate;
 use crate::memo::Memos;
 use crate::value::Value;
 
-use super::attributes::AttrCache;
+use super::attributes::{AttrCache, AttrSlot};
 use super::sites::Sites;
 
 /// A rule set's entry: 0 when the item is done, 1 when it failed under `propagate`
@@ -25,6 +25,11 @@ pub struct Frame {
     /// The item's own struct (a `Span` or a `LogRecord`) for fields loaded at fixed
     /// offsets; null for other contexts.
     pub item: *mut u8,
+    /// The attribute sites' slots ([`AttrSlot`]), read by generated code; they live in
+    /// `attributes`, which only helpers change, while generated code waits for them.
+    attr_slots: *mut AttrSlot,
+    /// The epoch of each attribute list, to tell a slot current from stale.
+    list_epochs: *const u64,
     /// The item being run, valid only inside [`Frame::run_item`].
     pub(super) ctx: *mut TransformContext<'static>,
     pub(super) sites: Arc<Sites>,
@@ -41,13 +46,20 @@ pub struct Frame {
 impl Frame {
     /// Where generated code reads whether the item was dropped (a byte: 0 or 1).
     pub const DROPPED_OFFSET: usize = std::mem::offset_of!(Frame, fate) + std::mem::offset_of!(Fate, dropped);
+    /// Where generated code reads the address of the attribute slots.
+    pub const ATTR_SLOTS_OFFSET: usize = std::mem::offset_of!(Frame, attr_slots);
+    /// Where generated code reads the address of the list epochs.
+    pub const LIST_EPOCHS_OFFSET: usize = std::mem::offset_of!(Frame, list_epochs);
 
     pub fn new(sites: Arc<Sites>) -> Frame {
+        let mut attributes = AttrCache::new(&sites);
         Frame {
             item: std::ptr::null_mut(),
+            attr_slots: attributes.slots_ptr(),
+            list_epochs: attributes.epochs_ptr(),
             ctx: std::ptr::null_mut(),
             slots: vec![Value::Nil; sites.slot_count],
-            attributes: AttrCache::new(&sites),
+            attributes,
             memos: Memos::new(&sites.memo_scopes),
             sites,
             fate: Fate::default(),

@@ -72,6 +72,7 @@ helper_table! {
     BoxBool => ottl_box_bool(Ptr, U8, U32);
     Get => ottl_get(Ptr, U32, U32);
     GetAttr => ottl_get_attr(Ptr, U32, U32);
+    AttrFind => ottl_attr_find(Ptr, U32);
     CompareAttr => ottl_compare_attr(Ptr, U32, U32, U32);
     CompareStr => ottl_compare_str(Ptr, Ptr, U32, U32);
     CompareAny => ottl_compare_any(Ptr, Ptr, U32, U32);
@@ -261,6 +262,22 @@ fn attr_view<'a>(f: &mut Frame, attr: u32) -> Result<AttrView<'a>> {
     Ok(match ctx.attributes(field)? {
         Some(list) => AttrView::Found(f.attributes.lookup(sites, attr, list)),
         None => AttrView::Owned(ctx.get(field, &[PathKey::String(site.key.as_str().to_string())])?),
+    })
+}
+
+/// Fills attribute site `attr`'s slot for the current item: generated code found it
+/// stale. A field that is not an attribute list marks the slot for the general path.
+unsafe extern "C" fn ottl_attr_find(f: *mut Frame, attr: u32) -> u8 {
+    guard(f, |f| {
+        let f = unsafe { frame(f) };
+        let sites = sites_of(f);
+        let field = sites.lists[sites.attrs[attr as usize].list as usize].field;
+        // SAFETY: as in `attr_view`.
+        match unsafe { &*f.ctx }.attributes(field) {
+            Ok(Some(list)) => drop(f.attributes.position(sites, attr, list)),
+            _ => f.attributes.not_a_list(sites, attr),
+        }
+        Ok(())
     })
 }
 
@@ -565,12 +582,14 @@ unsafe extern "C" fn ottl_set_attr(f: *mut Frame, attr: u32, slot: u32) -> u8 {
                     value: Some(AnyValue::default()),
                     ..Default::default()
                 });
-                f.attributes.added(sites, attr, list.len() - 1);
+                // The entry stays even if the value is refused below.
+                f.attributes.written(sites, attr, list, list.len() - 1);
                 list.len() - 1
             }
         };
         path_keys::check_storable(&value)?;
         list[position].value = Some(value.into_any_value());
+        f.attributes.written(sites, attr, list, position);
         Ok(())
     })
 }

@@ -16,6 +16,7 @@ pub mod helpers;
 mod host;
 mod sites;
 
+pub use attributes::{AttrKind, AttrSlot};
 pub use frame::{ClosureCode, Entry, Frame};
 pub use helpers::Helper;
 pub use sites::{Aggregate, ArgSite, AttrSite, CallSite, ClosureSite, KeySite, ListSite, PathSite, RuleSite, Sites};
