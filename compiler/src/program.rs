@@ -69,6 +69,15 @@ impl RuleSet {
 
     /// Whether some rule can `keep()`: then only kept items survive.
     pub fn is_allow_list(&self) -> bool {
-        self.rules.iter().any(|(rule, _)| matches!(rule, Rule::Statement(s) if s.action.function.signature().name == "keep"))
+        self.has_action("keep")
+    }
+
+    /// Whether some rule can `route(…)`: then items may go to outputs other than the default.
+    pub fn routes(&self) -> bool {
+        self.has_action("route")
+    }
+
+    fn has_action(&self, name: &str) -> bool {
+        self.rules.iter().any(|(rule, _)| matches!(rule, Rule::Statement(s) if s.action.function.signature().name == name))
     }
 }

@@ -51,6 +51,7 @@ struct Generation {
     sites: Arc<Sites>,
     context: Context,
     allow_list: bool,
+    routes: bool,
 }
 
 // SAFETY: after `finalize_definitions` the module's memory is read-only code and data,
@@ -82,14 +83,14 @@ pub fn compile_with_listing(rules: &RuleSet) -> Result<(JitProgram, Listing)> {
 impl JitProgram {
     /// Runs the program on every item of `telemetry` and sorts the items into outputs;
     /// the same contract as the interpreter's `run`.
-    pub fn run(&self, mut telemetry: Telemetry, warn: &mut dyn FnMut(String)) -> Result<Outputs> {
+    pub fn run(&self, telemetry: Telemetry, warn: &mut dyn FnMut(String)) -> Result<Outputs> {
         let generation = &self.generation;
         let mut frame = Frame::new(generation.sites.clone());
         // SAFETY: the entry was compiled against these sites, and the generation (its
         // code) outlives the run.
-        let fates =
-            exec::run(&mut telemetry, generation.context, &mut |ctx| unsafe { frame.run_item(generation.entry, ctx, warn) })?;
-        Ok(exec::split(telemetry, &fates, generation.allow_list))
+        exec::run_and_split(telemetry, generation.context, generation.allow_list, generation.routes, &mut |ctx| unsafe {
+            frame.run_item(generation.entry, ctx, warn)
+        })
     }
 }
 
@@ -170,6 +171,7 @@ impl<'ir> Compiler<'ir> {
             sites: Arc::new(self.shared.sites),
             context: self.rules.context,
             allow_list: self.rules.is_allow_list(),
+            routes: self.rules.routes(),
         };
         Ok((JitProgram { generation: Arc::new(generation) }, self.listing))
     }

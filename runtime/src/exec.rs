@@ -468,6 +468,78 @@ impl<'f> FateCursor<'f> {
     }
 }
 
+/// Runs `program` on every item of `level` and sorts the items into outputs: [`run`], then
+/// [`split`], in one pass where it can. For spans and logs under a rule set that routes
+/// nothing (`routes` false: every transform and filter), each item is kept or removed
+/// right after it ran, while its data is still in the cache, and no fate is recorded;
+/// the outputs are the same.
+pub fn run_and_split<P>(
+    mut telemetry: Telemetry,
+    level: Context,
+    allow_list: bool,
+    routes: bool,
+    program: &mut P,
+) -> Result<Outputs>
+where
+    P: FnMut(&mut TransformContext<'_>) -> Result<Fate>,
+{
+    let survives = |fate: Fate| !fate.dropped && (!allow_list || fate.kept);
+    let one_pass = !routes && level.fits(&telemetry);
+    match (&mut telemetry, level) {
+        (Telemetry::Traces(data), Context::Span) if one_pass => {
+            run_keeping(&mut data.resource_spans, |span| ItemMut::Span(span), &mut |ctx| program(ctx).map(survives))?
+        }
+        (Telemetry::Logs(data), Context::Log) if one_pass => {
+            run_keeping(&mut data.resource_logs, |log| ItemMut::Log(log), &mut |ctx| program(ctx).map(survives))?
+        }
+        _ => {
+            let fates = run(&mut telemetry, level, program)?;
+            return Ok(split(telemetry, &fates, allow_list));
+        }
+    }
+    Ok(Outputs { default: telemetry, routes: BTreeMap::new() })
+}
+
+/// Runs `keeps` on every item directly under the scopes of `resources` (spans, logs) and
+/// removes the items it does not keep as it goes, then the scopes and resources that had
+/// items and have none left, as [`split`] does. The first error ends the run.
+fn run_keeping<R: ResourceGroup>(
+    resources: &mut Vec<R>,
+    as_item: for<'a> fn(&'a mut <R::Scope as ScopeGroup>::Item) -> ItemMut<'a>,
+    keeps: &mut dyn FnMut(&mut TransformContext<'_>) -> Result<bool>,
+) -> Result<()> {
+    let mut failure = None;
+    retain_unemptied(resources, |ri, group| {
+        let (resource, resource_schema_url, scopes) = group.parts();
+        let had_scopes = !scopes.is_empty();
+        retain_unemptied(scopes, |si, scope_group| {
+            let (scope, scope_schema_url, items) = scope_group.parts();
+            let had_items = !items.is_empty();
+            items.retain_mut(|item| {
+                if failure.is_some() {
+                    return true;
+                }
+                let mut ctx = TransformContext {
+                    resource: &mut *resource,
+                    resource_schema_url: &mut *resource_schema_url,
+                    scope: &mut *scope,
+                    scope_schema_url: &mut *scope_schema_url,
+                    item: as_item(item),
+                    cache: Vec::new(),
+                    group: Group { resource: ri, scope: si },
+                };
+                keeps(&mut ctx).unwrap_or_else(|error| {
+                    failure = Some(error);
+                    true
+                })
+            });
+            had_items && items.is_empty()
+        });
+        had_scopes && scopes.is_empty()
+    });
+    failure.map_or(Ok(()), Err)
+}
+
 /// Sorts the items of `telemetry` into outputs by their fates. `allow_list`: the rule set
 /// has a `keep()`, so unkept items go nowhere.
 pub fn split(mut telemetry: Telemetry, fates: &Fates, allow_list: bool) -> Outputs {

@@ -22,10 +22,11 @@ use crate::program::{Rule, RuleSet};
 
 /// Runs `rules` on every item of `telemetry` and sorts the items into outputs.
 /// `warn` receives the errors the `ignore` error mode logs.
-pub fn run(rules: &RuleSet, mut telemetry: Telemetry, warn: &mut dyn FnMut(String)) -> Result<Outputs> {
+pub fn run(rules: &RuleSet, telemetry: Telemetry, warn: &mut dyn FnMut(String)) -> Result<Outputs> {
     let memos = RefCell::new(Memos::new(&rules.memos.per_scope));
-    let fates = exec::run(&mut telemetry, rules.context, &mut |ctx| run_item(rules, ctx, &memos, warn))?;
-    Ok(exec::split(telemetry, &fates, rules.is_allow_list()))
+    exec::run_and_split(telemetry, rules.context, rules.is_allow_list(), rules.routes(), &mut |ctx| {
+        run_item(rules, ctx, &memos, warn)
+    })
 }
 
 /// Every rule on one item, under the rule set's error mode, when its guard lets them run.
