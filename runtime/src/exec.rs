@@ -220,7 +220,7 @@ trait ResourceGroup: Clone {
 
 /// A `ScopeSpans` / `ScopeMetrics` / `ScopeLogs`.
 trait ScopeGroup: Clone {
-    type Item: Clone;
+    type Item: Clone + Default;
     /// What the items of a payload share (the profiles' dictionary; nothing elsewhere).
     type Shared;
     fn parts(&mut self) -> (&mut InstrumentationScope, &mut String, &mut Vec<Self::Item>);
@@ -556,9 +556,11 @@ pub fn split(mut telemetry: Telemetry, fates: &Fates, allow_list: bool) -> Outpu
     let mut routes = BTreeMap::new();
     for name in names {
         let cursor = fates.cursor();
+        // Routes are filled in name order: an item's last route takes it instead of a copy
+        // (it leaves the default output anyway; `retain` below removes what is left).
         let routed = copy_where(&mut telemetry, level, &|p| {
-            let fate = cursor.fate(p);
-            survives(fate) && fate.is_some_and(|f| f.routes.contains(name))
+            let fate = cursor.fate(p).filter(|f| survives(Some(f)) && f.routes.contains(name))?;
+            Some(if fate.routes.iter().max() == Some(name) { Taking::Move } else { Taking::Copy })
         });
         routes.insert(name.to_string(), routed);
     }
@@ -582,29 +584,38 @@ fn retain(telemetry: &mut Telemetry, level: Context, keep: &dyn Fn(Position) -> 
 /// Filters one signal's hierarchy; a scope or resource left empty by the filter goes too.
 /// A copy of `telemetry` holding only what `keep` keeps, as `retain` on a clone would,
 /// but copying only the items kept: a route usually takes a few of many.
-fn copy_where(telemetry: &mut Telemetry, level: Context, keep: &dyn Fn(Position) -> bool) -> Telemetry {
+fn copy_where(telemetry: &mut Telemetry, level: Context, take: &dyn Fn(Position) -> Option<Taking>) -> Telemetry {
     if !matches!(level, Context::Span | Context::Log | Context::Metric | Context::Profile) {
         let mut copy = telemetry.clone();
-        retain(&mut copy, level, keep);
+        retain(&mut copy, level, &|p| take(p).is_some());
         return copy;
     }
     match telemetry {
-        Telemetry::Traces(data) => Telemetry::Traces(TracesData { resource_spans: copy_groups(&mut data.resource_spans, keep) }),
+        Telemetry::Traces(data) => Telemetry::Traces(TracesData { resource_spans: copy_groups(&mut data.resource_spans, take) }),
         Telemetry::Metrics(data) => {
-            Telemetry::Metrics(MetricsData { resource_metrics: copy_groups(&mut data.resource_metrics, keep) })
+            Telemetry::Metrics(MetricsData { resource_metrics: copy_groups(&mut data.resource_metrics, take) })
         }
-        Telemetry::Logs(data) => Telemetry::Logs(LogsData { resource_logs: copy_groups(&mut data.resource_logs, keep) }),
+        Telemetry::Logs(data) => Telemetry::Logs(LogsData { resource_logs: copy_groups(&mut data.resource_logs, take) }),
         Telemetry::Profiles(data) => Telemetry::Profiles(ProfilesData {
-            resource_profiles: copy_groups(&mut data.resource_profiles, keep),
+            resource_profiles: copy_groups(&mut data.resource_profiles, take),
             dictionary: data.dictionary.clone(),
         }),
     }
 }
 
+/// How a route takes one of the items it gets.
+#[derive(Clone, Copy)]
+enum Taking {
+    /// A copy: the item goes to a later route too.
+    Copy,
+    /// The item itself, leaving an empty one behind for `retain` to remove.
+    Move,
+}
+
 /// The resources and scopes of `resources` with copies of the items `keep` keeps (at
 /// an item level); like `retain_groups`, a scope or resource that had items and keeps
 /// none is left out.
-fn copy_groups<R: ResourceGroup>(resources: &mut [R], keep: &dyn Fn(Position) -> bool) -> Vec<R> {
+fn copy_groups<R: ResourceGroup>(resources: &mut [R], take: &dyn Fn(Position) -> Option<Taking>) -> Vec<R> {
     let mut copies = Vec::new();
     for (ri, group) in resources.iter_mut().enumerate() {
         let scopes = group.parts().2;
@@ -618,8 +629,14 @@ fn copy_groups<R: ResourceGroup>(resources: &mut [R], keep: &dyn Fn(Position) ->
         let mut si = 0;
         copy.parts().2.retain_mut(|scope| {
             let items = originals[si].parts().2;
-            let kept: Vec<_> =
-                items.iter().enumerate().filter(|(ii, _)| keep([ri, si, *ii, 0])).map(|(_, i)| i.clone()).collect();
+            let kept: Vec<_> = items
+                .iter_mut()
+                .enumerate()
+                .filter_map(|(ii, item)| match take([ri, si, ii, 0])? {
+                    Taking::Move => Some(std::mem::take(item)),
+                    Taking::Copy => Some(item.clone()),
+                })
+                .collect();
             let emptied = !items.is_empty() && kept.is_empty();
             *scope.parts().2 = kept;
             si += 1;

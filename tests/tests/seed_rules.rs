@@ -211,6 +211,28 @@ fn route_by_environment_and_service() {
     assert_eq!(span_names(&out.default), ["web"]);
 }
 
+/// A span several routes take arrives whole in each (the last route gets the span itself,
+/// the others copies) and leaves the default output.
+#[test]
+fn a_span_goes_to_every_route_that_takes_it() {
+    let input = traces(&[(
+        attrs(&[]),
+        vec![
+            span("both", 1, 0, attrs(&[("tier", string("gold")), ("pay", int(1))]), TRACE),
+            span("one", 1, 0, attrs(&[("tier", string("gold"))]), TRACE),
+            span("none", 1, 0, attrs(&[]), TRACE),
+        ],
+    )]);
+    let rules = "span.attributes[\"pay\"] == 1 > route(\"b_audit\")\nspan.attributes[\"tier\"] == \"gold\" > route(\"a_gold\")\n";
+    let out = run(rules, None, input);
+    assert_eq!(span_names(&out.routes["a_gold"]), ["both", "one"]);
+    assert_eq!(span_names(&out.routes["b_audit"]), ["both"]);
+    assert_eq!(span_names(&out.default), ["none"]);
+    let both = json!({"tier": string("gold"), "pay": int(1)});
+    assert_eq!(first_span_attributes(&out.routes["a_gold"]), both);
+    assert_eq!(first_span_attributes(&out.routes["b_audit"]), both);
+}
+
 #[test]
 fn sample_by_trace_id_ratio() {
     // The low 63 bits of the trace id's last 8 bytes against 10 % of their range.
