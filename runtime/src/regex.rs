@@ -13,7 +13,9 @@ use regex::Regex;
 const CACHE_LIMIT: usize = 512;
 
 thread_local! {
-    static CACHE: RefCell<HashMap<String, Rc<Regex>>> = RefCell::new(HashMap::new());
+    /// FNV rather than SipHash: the lookup runs once per call of a pattern function, and the
+    /// cache's bound keeps a run of colliding patterns short.
+    static CACHE: RefCell<HashMap<String, Rc<Regex>, fnv::FnvBuildHasher>> = RefCell::new(HashMap::default());
 }
 
 /// The compiled form of a Go pattern, or the compile error's text.
