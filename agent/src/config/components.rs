@@ -85,7 +85,7 @@ pub(super) fn read(reader: &mut Reader<'_>, options: &LoadOptions<'_>, reports: 
             }
             "extensions" => {
                 for (id, at) in components(reader, at, "extension", EXTENSIONS) {
-                    if let Some(extension) = extensions::extension(reader, at, &id) {
+                    if let Some(extension) = extensions::extension(reader, at, &id, options.base_dir) {
                         config.extensions.insert(id, extension);
                     }
                 }

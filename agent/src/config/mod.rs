@@ -10,6 +10,7 @@ mod components;
 pub mod env;
 mod extensions;
 mod memory_limiter;
+mod opamp;
 mod read;
 mod tls;
 
@@ -32,6 +33,7 @@ pub use tls::{ClientTls, Identity, Pem, ServerTls, TlsVersion, TlsVersions};
 
 pub use extensions::{ExtensionConfig, HealthCheckConfig};
 pub use memory_limiter::MemoryLimiterConfig;
+pub use opamp::{OpAmpConfig, OpAmpTransport};
 
 /// The embedded default: OTLP on localhost, `rules.ottl` of the working directory when it
 /// exists, the debug exporter.
