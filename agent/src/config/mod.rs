@@ -287,6 +287,9 @@ pub struct LoadOptions<'a> {
     pub base_dir: &'a Path,
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub feature_gates: Vec<String>,
+    /// Rule files whose text is given rather than read from disk, by file name: an OpAMP
+    /// server's `.ottl` entries replace the file of that name in every `rules` processor.
+    pub rule_texts: &'a BTreeMap<String, String>,
 }
 
 /// Reads the config `text` (named `name` in reports).
@@ -294,7 +297,11 @@ pub struct LoadOptions<'a> {
 /// working directory, no environment).
 #[cfg(test)]
 pub fn load_valid(yaml: &str) -> Config {
-    let loaded = load("c.yaml", yaml, &LoadOptions { base_dir: Path::new("."), env: &|_| None, feature_gates: Vec::new() });
+    let loaded = load(
+        "c.yaml",
+        yaml,
+        &LoadOptions { base_dir: Path::new("."), env: &|_| None, feature_gates: Vec::new(), rule_texts: &BTreeMap::new() },
+    );
     assert!(!loaded.has_errors(), "{:?}", loaded.reports);
     loaded.config
 }

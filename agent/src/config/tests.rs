@@ -2,7 +2,7 @@ use super::*;
 use crate::tls::test_pki as pki;
 
 fn load_in(dir: &Path, yaml: &str, env: &dyn Fn(&str) -> Option<String>) -> Loaded {
-    load("agent.yaml", yaml, &LoadOptions { base_dir: dir, env, feature_gates: Vec::new() })
+    load("agent.yaml", yaml, &LoadOptions { base_dir: dir, env, feature_gates: Vec::new(), rule_texts: &BTreeMap::new() })
 }
 
 fn loaded(yaml: &str) -> Loaded {
