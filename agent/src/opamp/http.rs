@@ -133,6 +133,8 @@ pub async fn run(client: &mut Client, poster: Poster, polling_interval: Duration
             }
             Err(failed) => {
                 tracing::warn!("OpAMP: POST {}: {}", poster.uri, failed.error);
+                // The server may have restarted meanwhile and know nothing of the agent.
+                client.session.reconnected();
                 let delay = backoff.next_delay();
                 failed.throttle.map_or(delay, |throttle| throttle.max(delay))
             }
