@@ -4,6 +4,12 @@
 //! the diagnostics) and runs it; the server goes away and comes back; a wrong token is
 //! refused.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test harness: a test fails when the OpAMP server cannot be run or read"
+)]
+
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
@@ -87,6 +93,11 @@ const TOKEN: &str = "s3cret";
 /// A config whose `rules` processor runs `rules.ottl` (written here) and whose OpAMP
 /// extension reaches the server at `port` over `transport` (`ws` or `http`).
 fn start_agent(dir: &Path, transport: &str, port: u16, token: &str) -> (Running, u16) {
+    start_agent_with(dir, transport, port, token, "")
+}
+
+/// [`start_agent`] with more settings of the extension (`extra`, indented as its keys).
+fn start_agent_with(dir: &Path, transport: &str, port: u16, token: &str, extra: &str) -> (Running, u16) {
     std::fs::write(dir.join("rules.ottl"), "set(log.body, \"local\")\n").unwrap();
     let (http, metrics) = (free_port(), free_port());
     let scheme = if transport == "ws" { "ws" } else { "http" };
@@ -112,7 +123,7 @@ extensions:
         headers:
           Authorization: Bearer {token}
 {polling}    state_directory: state
-service:
+{extra}service:
   extensions: [opamp]
   telemetry:
     metrics:
@@ -206,4 +217,66 @@ fn a_wrong_token_is_refused_and_changes_nothing() {
         wait_until("the agent logs the refusal", || agent.log().contains("401"));
         agent.stop();
     }
+}
+
+/// A WebSocket server that answers each connection's first report with one hostile
+/// message; the number of connections so far.
+fn hostile_server(listener: std::net::TcpListener, messages: Vec<tokio_tungstenite::tungstenite::Message>) -> Arc<Mutex<usize>> {
+    use futures_util::{SinkExt, StreamExt};
+    let connections = Arc::new(Mutex::new(0));
+    let count = connections.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            listener.set_nonblocking(true).unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            for message in messages
+                .into_iter()
+                .chain(std::iter::repeat_with(|| tokio_tungstenite::tungstenite::Message::Binary(vec![0u8].into())))
+            {
+                let Ok((stream, _)) = listener.accept().await else { return };
+                *count.lock().unwrap() += 1;
+                let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else { continue };
+                let _ = socket.next().await;
+                let _ = socket.send(message).await;
+                // Until the agent closes it (or, for the harmless filler, for good).
+                while let Some(Ok(_)) = socket.next().await {}
+            }
+        });
+    });
+    connections
+}
+
+#[test]
+fn hostile_messages_close_the_connection_and_never_crash_the_agent() {
+    use ottl_opamp::proto::{AgentConfigFile, AgentConfigMap, AgentRemoteConfig, ServerToAgent};
+    use tokio_tungstenite::tungstenite::Message;
+    let dir = temp_dir("opamp-hostile");
+    let file = AgentConfigFile { body: b"set(log.body, \"hostile\")".to_vec(), content_type: String::new() };
+    let offer = ServerToAgent {
+        remote_config: Some(AgentRemoteConfig {
+            config: Some(AgentConfigMap { config_map: [("rules.ottl".to_string(), file)].into() }),
+            config_hash: vec![1; 32],
+        }),
+        ..Default::default()
+    };
+    let framed = ottl_opamp::framing::encode(&offer);
+    let messages = vec![
+        Message::Binary(vec![0x00, 0x0a, 0xff, 0xff, 0xff].into()),
+        Message::Binary(framed[..framed.len() / 2].to_vec().into()),
+        Message::Binary([&[0x05u8][..], &framed[1..]].concat().into()),
+        Message::Binary(vec![0u8; 2 << 20].into()),
+        Message::Text("hello".into()),
+    ];
+    let hostile = messages.len();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = hostile_server(listener, messages);
+    let (agent, http) = start_agent_with(&dir, "ws", port, TOKEN, "    max_message_size_mib: 1\n");
+    wait_until("the agent reconnects after every hostile message", || *connections.lock().unwrap() > hostile);
+    assert_eq!(send_one(&dir, http), "local", "the rules and the data path are untouched");
+    let log = agent.log();
+    assert!(log.contains("malformed message"), "{log}");
+    let output = agent.stop();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
