@@ -34,6 +34,10 @@ export OTTL_REF="$target_dir/ottl-ref"
 # with the reference), a few seconds when nothing changed.
 (cd tests/collector && GOFLAGS=-mod=mod go build -o "$target_dir/otelcol" .)
 export OTELCOL="$target_dir/otelcol"
+# An OpAMP server on opamp-go v0.23.0's server package (tests/opamp-server), the peer the
+# agent's OpAMP client is tested against (agent/tests/opamp.rs).
+(cd tests/opamp-server && GOFLAGS=-mod=mod go build -o "$target_dir/opamp-server" .)
+export OPAMP_SERVER="$target_dir/opamp-server"
 # The OpenTelemetry Python SDK with its OTLP exporters (PyPI), the client the agent's peer
 # tests (agent/tests/peers) send with, in a venv as tests/lsp-e2e/run.sh keeps its packages.
 peers_python="$PWD/agent/tests/peers/python"

@@ -13,12 +13,14 @@ use ottl_compiler::render;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
 
-use crate::config::{self, ComponentId, Config, ExtensionConfig, LoadOptions, Loaded, ReceiverConfig};
+use crate::config::{self, Config, ExtensionConfig, LoadOptions, Loaded, ReceiverConfig};
 use crate::exporters;
 use crate::generation::{Backend, CurrentGeneration, Generation};
 use crate::health_check::{self, Health};
+use crate::opamp;
 use crate::pipeline::Pipelines;
 use crate::receivers::{Door, Intake, otlp};
+use crate::rules::{CONFIG_ENTRY, EffectiveFiles, RemoteFiles, Rules};
 use crate::stats::Stats;
 use crate::telemetry;
 
@@ -31,19 +33,35 @@ pub enum ConfigSource {
 }
 
 impl ConfigSource {
-    /// Reads and checks the config.
-    pub fn load(&self) -> Result<Loaded, String> {
+    /// Reads and checks the config with `remote` in place of local files; also the files
+    /// it came from, by name (the config as written, before `${env:..}` is expanded).
+    pub fn load_with(&self, remote: &RemoteFiles) -> Result<(Loaded, EffectiveFiles), String> {
         let env = |name: &str| std::env::var(name).ok();
         let (name, text, base_dir) = match self {
             ConfigSource::File(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
                 let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                let text = match &remote.config_yaml {
+                    Some(text) => text.clone(),
+                    None => std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+                };
                 (path.display().to_string(), text, base)
             }
-            ConfigSource::Default(dir) => ("(embedded default)".to_string(), config::default_config_text(dir), dir.clone()),
+            ConfigSource::Default(dir) => {
+                let text = remote.config_yaml.clone().unwrap_or_else(|| config::default_config_text(dir));
+                ("(embedded default)".to_string(), text, dir.clone())
+            }
         };
-        let options = LoadOptions { base_dir: &base_dir, env: &env, feature_gates: Vec::new() };
-        Ok(config::load(&name, &text, &options))
+        let options = LoadOptions { base_dir: &base_dir, env: &env, feature_gates: Vec::new(), rule_texts: &remote.rule_texts };
+        let loaded = config::load(&name, &text, &options);
+        let mut effective = EffectiveFiles::from([(CONFIG_ENTRY.to_string(), text)]);
+        for path in loaded.config.rule_files() {
+            let shown = path.display().to_string();
+            let (Some(file_name), Some(report)) = (path.file_name(), loaded.reports.iter().find(|r| r.file.name == shown)) else {
+                continue;
+            };
+            effective.insert(file_name.to_string_lossy().into_owned(), report.file.text.to_string());
+        }
+        Ok((loaded, effective))
     }
 }
 
@@ -63,11 +81,18 @@ const RULE_FILE_POLL: Duration = Duration::from_secs(1);
 
 /// Runs the agent until SIGTERM or SIGINT, then drains its queues for at most
 /// `drain_timeout`. `config` has been checked.
-pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_timeout: Duration) -> Result<(), String> {
+pub async fn run(
+    source: ConfigSource,
+    config: Config,
+    effective: EffectiveFiles,
+    backend: Backend,
+    drain_timeout: Duration,
+) -> Result<(), String> {
     let stats = Arc::new(Stats::default());
     let first = Generation::compile(&config, backend)?;
     stats.track_generation(first.number, first.stats.clone());
     let generation: CurrentGeneration = Arc::new(ArcSwap::from_pointee(first));
+    let rules = Arc::new(Rules::new(source, config.clone(), effective, backend, generation.clone(), stats.clone()));
 
     let mut exporter_tasks = Vec::new();
     let mut handles = HashMap::new();
@@ -85,11 +110,18 @@ pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_t
     let health = Arc::new(Health::default());
     let mut extensions = Vec::new();
     for id in &config.service_extensions {
-        if let Some(ExtensionConfig::HealthCheck(health_check)) = config.extensions.get(id) {
-            let (name, server) =
-                health_check::bind(&id.0, health_check.clone(), health.clone(), extensions_stopping.clone()).await?;
-            tracing::info!("listening: {name}");
-            extensions.push(tokio::spawn(server));
+        match config.extensions.get(id) {
+            Some(ExtensionConfig::HealthCheck(health_check)) => {
+                let (name, server) =
+                    health_check::bind(&id.0, health_check.clone(), health.clone(), extensions_stopping.clone()).await?;
+                tracing::info!("listening: {name}");
+                extensions.push(tokio::spawn(server));
+            }
+            Some(ExtensionConfig::OpAmp(settings)) => {
+                let client = opamp::start(settings, &config, rules.clone(), stats.clone(), extensions_stopping.clone())?;
+                extensions.push(client);
+            }
+            None => {}
         }
     }
     let mut servers = Vec::new();
@@ -108,7 +140,7 @@ pub async fn run(source: ConfigSource, config: Config, backend: Backend, drain_t
     }
 
     health.set_ready(true);
-    wait_for_stop(&source, &config, backend, &generation, &stats).await;
+    wait_for_stop(&rules, &config).await;
 
     tracing::info!("stopping: receivers first, then draining the pipelines");
     health.set_ready(false);
@@ -176,7 +208,7 @@ async fn sole_owner(mut pipelines: Arc<Pipelines>) -> Pipelines {
 }
 
 /// Waits for SIGTERM or SIGINT, reloading the rules on SIGHUP and when a rule file changes.
-async fn wait_for_stop(source: &ConfigSource, config: &Config, backend: Backend, generation: &CurrentGeneration, stats: &Stats) {
+async fn wait_for_stop(rules: &Arc<Rules>, config: &Config) {
     let (Ok(mut terminate), Ok(mut interrupt), Ok(mut hangup)) =
         (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
     else {
@@ -189,68 +221,21 @@ async fn wait_for_stop(source: &ConfigSource, config: &Config, backend: Backend,
         tokio::select! {
             _ = terminate.recv() => return,
             _ = interrupt.recv() => return,
-            _ = hangup.recv() => reload(source, config, backend, generation, stats, "SIGHUP"),
+            _ = hangup.recv() => reload(rules, "SIGHUP").await,
             _ = poll.tick() => {
                 if rule_files.changed() {
-                    reload(source, config, backend, generation, stats, "a rule file changed");
+                    reload(rules, "a rule file changed").await;
                 }
             }
         }
     }
 }
 
-/// Compiles the rules again and swaps the generation in; a config that does not load or
-/// compile leaves the running generation in place. Receivers, exporters and pipelines are
-/// not rebuilt: a change to them needs a restart, and the log says so.
-fn reload(source: &ConfigSource, running: &Config, backend: Backend, generation: &CurrentGeneration, stats: &Stats, why: &str) {
-    tracing::info!("reloading the rules: {why}");
-    let loaded = match source.load() {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            tracing::error!("reload refused, the running rules stay: {error}");
-            stats.generations_refused.add(1);
-            return;
-        }
-    };
-    if loaded.has_errors() {
-        tracing::error!("reload refused, the running rules stay:\n{}", render_reports(&loaded));
-        stats.generations_refused.add(1);
-        return;
-    }
-    if component_ids(&loaded.config) != component_ids(running) {
-        tracing::warn!(
-            "the reloaded config changes receivers, exporters, extensions or pipelines; those changes apply at the next start"
-        );
-    }
-    match Generation::compile(&loaded.config, backend) {
-        Ok(next) => {
-            tracing::info!("rule generation {} running", next.number);
-            stats.track_generation(next.number, next.stats.clone());
-            generation.store(Arc::new(next));
-        }
-        Err(error) => {
-            tracing::error!("reload refused, the running rules stay: {error}");
-            stats.generations_refused.add(1);
-        }
-    }
-}
-
-/// What a reload cannot change: receivers, exporters, the extensions that run, and each
-/// pipeline's components.
-#[derive(PartialEq)]
-struct Topology<'c> {
-    receivers: Vec<&'c ComponentId>,
-    exporters: Vec<&'c ComponentId>,
-    extensions: &'c [ComponentId],
-    pipelines: Vec<(&'c str, &'c [ComponentId], &'c [ComponentId])>,
-}
-
-fn component_ids(config: &Config) -> Topology<'_> {
-    Topology {
-        receivers: config.receivers.keys().collect(),
-        exporters: config.exporters.keys().collect(),
-        extensions: &config.service_extensions,
-        pipelines: config.pipelines.iter().map(|p| (p.id.as_str(), p.processors.as_slice(), p.exporters.as_slice())).collect(),
+/// Reloads the rules off the async threads: compiling is CPU work.
+async fn reload(rules: &Arc<Rules>, why: &'static str) {
+    let rules = rules.clone();
+    if let Err(error) = tokio::task::spawn_blocking(move || rules.reload(why)).await {
+        tracing::error!("the reload failed: {error}");
     }
 }
 

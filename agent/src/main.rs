@@ -14,9 +14,11 @@ mod generation;
 mod health_check;
 mod http_endpoint;
 mod memory_limiter;
+mod opamp;
 mod pipeline;
 mod receivers;
 mod rpc_status;
+mod rules;
 mod stats;
 mod telemetry;
 mod tls;
@@ -72,7 +74,7 @@ fn main() -> ExitCode {
         Some(path) => ConfigSource::File(path.clone()),
         None => ConfigSource::Default(std::env::current_dir().unwrap_or_default()),
     };
-    let loaded = match source.load() {
+    let (loaded, effective) = match source.load_with(&rules::RemoteFiles::default()) {
         Ok(loaded) => loaded,
         Err(error) => {
             eprintln!("ottl-agent: {error}");
@@ -96,7 +98,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(agent::run(source, loaded.config, backend, drain_timeout)) {
+    match runtime.block_on(agent::run(source, loaded.config, effective, backend, drain_timeout)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("ottl-agent: {error}");

@@ -85,7 +85,7 @@ pub(super) fn read(reader: &mut Reader<'_>, options: &LoadOptions<'_>, reports: 
             }
             "extensions" => {
                 for (id, at) in components(reader, at, "extension", EXTENSIONS) {
-                    if let Some(extension) = extensions::extension(reader, at, &id) {
+                    if let Some(extension) = extensions::extension(reader, at, &id, options.base_dir) {
                         config.extensions.insert(id, extension);
                     }
                 }
@@ -269,7 +269,8 @@ fn rules_processor(
                 for (path, at) in reader.strings(at, "`files`") {
                     let full = options.base_dir.join(&path);
                     files.push(full.clone());
-                    match std::fs::read_to_string(&full) {
+                    let given = full.file_name().and_then(|name| options.rule_texts.get(&*name.to_string_lossy()));
+                    match given.map_or_else(|| std::fs::read_to_string(&full), |text| Ok(text.clone())) {
                         Ok(text) => sources.push(SourceFile::new(full.display().to_string(), text, SourceKind::Ottl)),
                         Err(error) => {
                             reader.error(

@@ -1,16 +1,22 @@
 //! Extensions: components outside the pipelines. The agent has the collector's
-//! `health_check` (contrib `healthcheckextension`, v0.161.0, its legacy HTTP form).
+//! `health_check` (contrib `healthcheckextension`, v0.161.0, its legacy HTTP form) and
+//! `opamp` (contrib `opampextension`).
+
+use std::path::Path;
 
 use ottl_grammar::Code;
 
 use super::ComponentId;
+use super::opamp::{self, OpAmpConfig};
 use super::read::{At, Reader};
 
-pub const EXTENSIONS: &[&str] = &["health_check"];
+pub const EXTENSIONS: &[&str] = &["health_check", "opamp"];
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum ExtensionConfig {
     HealthCheck(HealthCheckConfig),
+    /// Boxed: with its `tls`, far larger than the health check.
+    OpAmp(Box<OpAmpConfig>),
 }
 
 /// `health_check`: an HTTP endpoint answering 200 while the agent runs and 503 while it
@@ -30,7 +36,14 @@ impl Default for HealthCheckConfig {
     }
 }
 
-pub fn extension(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<ExtensionConfig> {
+pub fn extension(reader: &mut Reader<'_>, at: At, id: &ComponentId, base_dir: &Path) -> Option<ExtensionConfig> {
+    match id.kind() {
+        "opamp" => opamp::extension(reader, at, id, base_dir).map(|config| ExtensionConfig::OpAmp(Box::new(config))),
+        _ => health_check(reader, at, id).map(ExtensionConfig::HealthCheck),
+    }
+}
+
+fn health_check(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<HealthCheckConfig> {
     let mut config = HealthCheckConfig::default();
     let keys = ["endpoint", "path", "response_body", "check_collector_pipeline"];
     for (key, at) in reader.settings(at, &id.0, &keys) {
@@ -58,7 +71,7 @@ pub fn extension(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<Ex
         );
         return None;
     }
-    Some(ExtensionConfig::HealthCheck(config))
+    Some(config)
 }
 
 /// The deprecated pipeline check: its settings are read, and only its default (off) is

@@ -10,6 +10,7 @@ mod components;
 pub mod env;
 mod extensions;
 mod memory_limiter;
+mod opamp;
 mod read;
 mod tls;
 
@@ -32,6 +33,7 @@ pub use tls::{ClientTls, Identity, Pem, ServerTls, TlsVersion, TlsVersions};
 
 pub use extensions::{ExtensionConfig, HealthCheckConfig};
 pub use memory_limiter::MemoryLimiterConfig;
+pub use opamp::{OpAmpConfig, OpAmpTransport};
 
 /// The embedded default: OTLP on localhost, `rules.ottl` of the working directory when it
 /// exists, the debug exporter.
@@ -285,6 +287,9 @@ pub struct LoadOptions<'a> {
     pub base_dir: &'a Path,
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub feature_gates: Vec<String>,
+    /// Rule files whose text is given rather than read from disk, by file name: an OpAMP
+    /// server's `.ottl` entries replace the file of that name in every `rules` processor.
+    pub rule_texts: &'a BTreeMap<String, String>,
 }
 
 /// Reads the config `text` (named `name` in reports).
@@ -292,7 +297,11 @@ pub struct LoadOptions<'a> {
 /// working directory, no environment).
 #[cfg(test)]
 pub fn load_valid(yaml: &str) -> Config {
-    let loaded = load("c.yaml", yaml, &LoadOptions { base_dir: Path::new("."), env: &|_| None, feature_gates: Vec::new() });
+    let loaded = load(
+        "c.yaml",
+        yaml,
+        &LoadOptions { base_dir: Path::new("."), env: &|_| None, feature_gates: Vec::new(), rule_texts: &BTreeMap::new() },
+    );
     assert!(!loaded.has_errors(), "{:?}", loaded.reports);
     loaded.config
 }

@@ -2,7 +2,7 @@ use super::*;
 use crate::tls::test_pki as pki;
 
 fn load_in(dir: &Path, yaml: &str, env: &dyn Fn(&str) -> Option<String>) -> Loaded {
-    load("agent.yaml", yaml, &LoadOptions { base_dir: dir, env, feature_gates: Vec::new() })
+    load("agent.yaml", yaml, &LoadOptions { base_dir: dir, env, feature_gates: Vec::new(), rule_texts: &BTreeMap::new() })
 }
 
 fn loaded(yaml: &str) -> Loaded {
@@ -189,9 +189,13 @@ fn the_health_check_extension_runs_when_the_service_lists_it() {
     let loaded = loaded(&yaml);
     assert!(!loaded.has_errors(), "{:?}", problems(&loaded));
     assert_eq!(loaded.config.service_extensions.len(), 2);
-    let ExtensionConfig::HealthCheck(default) = &loaded.config.extensions[&ComponentId("health_check".into())];
+    let ExtensionConfig::HealthCheck(default) = &loaded.config.extensions[&ComponentId("health_check".into())] else {
+        panic!("not a health check")
+    };
     assert_eq!((default.endpoint.as_str(), default.path.as_str()), ("localhost:13133", "/"));
-    let ExtensionConfig::HealthCheck(custom) = &loaded.config.extensions[&ComponentId("health_check/custom".into())];
+    let ExtensionConfig::HealthCheck(custom) = &loaded.config.extensions[&ComponentId("health_check/custom".into())] else {
+        panic!("not a health check")
+    };
     assert_eq!((custom.path.as_str(), custom.healthy_body.as_deref()), ("/health/status", Some("I'm good")));
 
     let wrong = format!(
@@ -299,4 +303,56 @@ fn a_tls_receiver_needs_its_certificate_and_key_and_they_must_match() {
     assert!(found.iter().any(|p| p.contains("are no certificate and key pair")), "{found:?}");
     let found = tls_problems("{insecure: true}", "{cert_file: ca-server.pem, key_file: ca-server-key.pem, ca_file: ca-ca.pem}");
     assert!(found.contains(&"E0911 \"ca_file\": `otlp::protocols::grpc::tls` has no setting `ca_file`".to_string()), "{found:?}");
+}
+
+#[test]
+fn the_opamp_extension_reads_the_collectors_keys() {
+    let yaml = format!(
+        "{PIPELINE}  extensions: [opamp]\nextensions:\n  opamp:\n    server:\n      http:\n        endpoint: http://127.0.0.1:4320/v1/opamp\n        polling_interval: 2s\n        headers:\n          Authorization: Bearer secret\n    instance_uid: 01912f3c-8a6e-7b3d-9c1a-2f4e5d6c7b8a\n    capabilities:\n      reports_health: false\n    agent_description:\n      non_identifying_attributes:\n        env: prod\n    state_directory: state\n    max_message_size_mib: 1\n"
+    );
+    let loaded = load_in(Path::new("/etc/agent"), &yaml, &|_| None);
+    assert!(!loaded.has_errors(), "{:?}", problems(&loaded));
+    let ExtensionConfig::OpAmp(opamp) = &loaded.config.extensions[&ComponentId("opamp".into())] else { panic!("not opamp") };
+    assert_eq!(opamp.transport, OpAmpTransport::Http { polling_interval: Duration::from_secs(2) });
+    assert_eq!(opamp.endpoint, "http://127.0.0.1:4320/v1/opamp");
+    assert_eq!(opamp.headers, [("Authorization".to_string(), "Bearer secret".to_string())]);
+    assert_eq!(opamp.instance_uid.map(|uid| uid[..2].to_vec()), Some(vec![0x01, 0x91]));
+    assert!(opamp.reports_effective_config && !opamp.reports_health);
+    assert_eq!(opamp.non_identifying_attributes["env"], "prod");
+    assert_eq!(opamp.state_directory.as_deref(), Some(Path::new("/etc/agent/state")));
+    assert_eq!(opamp.max_message_size, 1 << 20);
+}
+
+#[test]
+fn opamp_mistakes_are_reported_at_their_positions() {
+    let cases = [
+        (
+            "server:\n      ws:\n        endpoint: http://x/v1/opamp",
+            "E0912 \"http://x/v1/opamp\": `opamp::server::ws::endpoint` must start with ws:// or wss://",
+        ),
+        (
+            "server:\n      ws:\n        polling_interval: 1s",
+            "E0911 \"polling_interval\": `opamp::server::ws` has no setting `polling_interval`",
+        ),
+        (
+            "server:\n      ws: {endpoint: ws://a}\n      http: {endpoint: http://a}",
+            "E0912 \"server\": `opamp::server` must have one of `ws` and `http`",
+        ),
+        ("instance_uid: 42", "E0912 \"42\": `instance_uid` must be a UUID, not `42`"),
+        (
+            "capabilities:\n      reports_available_components: true",
+            "E0911 \"reports_available_components\": `opamp::capabilities` has no setting `reports_available_components`",
+        ),
+        ("ppid: 1", "E0911 \"ppid\": `opamp` has no setting `ppid`"),
+    ];
+    for (settings, expected) in cases {
+        let yaml = format!("{PIPELINE}  extensions: [opamp]\nextensions:\n  opamp:\n    {settings}\n");
+        let found = problems(&loaded(&yaml));
+        assert!(found.iter().any(|p| p == expected), "{settings}: {found:?}");
+    }
+    let yaml = format!(
+        "{PIPELINE}  extensions: [opamp]\nextensions:\n  opamp:\n    instance_uid: 01912f3c-8a6e-7b3d-9c1a-2f4e5d6c7b8a\n"
+    );
+    let found = problems(&loaded(&yaml));
+    assert!(found.contains(&"E0912 \"opamp\": `opamp` has no `server`".to_string()), "{found:?}");
 }

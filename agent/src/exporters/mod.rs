@@ -10,6 +10,8 @@ mod debug;
 mod file;
 mod otlp;
 
+pub use otlp::{Backoff, retry_after};
+
 use std::sync::Arc;
 
 use ottl_runtime::otlp::Telemetry;

@@ -177,7 +177,7 @@ fn error_message(body: &[u8], json: bool) -> String {
 }
 
 /// A `Retry-After` value: delay-seconds or an HTTP date (how far it lies after `now`).
-fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

@@ -15,6 +15,9 @@ mod http;
 mod payload;
 mod retry;
 
+pub use http::retry_after;
+pub use retry::Backoff;
+
 use std::sync::Arc;
 
 use ottl_runtime::otlp::Telemetry;
