@@ -24,6 +24,9 @@ use crate::server::Shared;
 
 /// Offers waiting for a slow connection; more are dropped and offered again later.
 const PUSH_QUEUE: usize = 8;
+/// tungstenite's read buffer: it grows for a larger message, but the default (128 KiB)
+/// held by every idle agent is most of the server's memory per agent.
+const READ_BUFFER: usize = 4 << 10;
 
 /// Answers a WebSocket upgrade request with 101 and serves the connection; anything else
 /// with 400.
@@ -53,7 +56,10 @@ pub fn upgrade(shared: Shared, mut request: Request) -> Response {
     tokio::spawn(async move {
         match on_upgrade.await {
             Ok(upgraded) => {
+                // Each message is written at once: no write buffer is kept per connection.
                 let config = WebSocketConfig::default()
+                    .read_buffer_size(READ_BUFFER)
+                    .write_buffer_size(0)
                     .max_message_size(Some(shared.max_message_size))
                     .max_frame_size(Some(shared.max_message_size));
                 let stream = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;

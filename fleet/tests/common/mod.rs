@@ -48,6 +48,10 @@ impl FleetProcess {
         fleet
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn ws_url(&self) -> String {
         format!("ws://{}/v1/opamp", self.address)
     }
