@@ -8,7 +8,11 @@
 //! must hold for one more poll before it is checked), so up to 200 ms of every number is
 //! the poll, not the push.
 
-#![allow(clippy::unwrap_used, reason = "a bench harness: a step that cannot be done stops it, with the error")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a bench harness: a step that cannot be done stops it, with the error"
+)]
 
 #[path = "../tests/common/mod.rs"]
 mod common;

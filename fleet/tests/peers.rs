@@ -5,7 +5,11 @@
 //! the `--fail-on` text. scripts/test.sh builds and installs the peers and names them in
 //! `OPAMP_GO_CLIENT` and `OPAMP_PYTHON`; a test whose peer is missing says so and passes.
 
-#![allow(clippy::unwrap_used, reason = "a test harness: a step that cannot be done fails the test, with the error")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test harness: a step that cannot be done fails the test, with the error"
+)]
 
 mod common;
 

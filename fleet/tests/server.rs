@@ -1,7 +1,11 @@
 //! `ottl-fleet` against simulated agents: rule delivery, checks, staged rollout, hostile
 //! input, the status endpoint and `ottl-fleet status`.
 
-#![allow(clippy::unwrap_used, reason = "a test harness: a step that cannot be done fails the test, with the error")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test harness: a step that cannot be done fails the test, with the error"
+)]
 
 mod common;
 
