@@ -29,6 +29,10 @@ target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 mkdir -p "$target_dir"
 (cd tests/reference && GOFLAGS=-mod=mod go build -o "$target_dir/ottl-ref" .)
 export OTTL_REF="$target_dir/ottl-ref"
+# opamp-go's own OpAMP client (Go modules), the WebSocket and HTTP peer of ottl-fleet's
+# tests (fleet/tests/peers.rs).
+(cd tests/opamp-go-client && GOFLAGS=-mod=mod go build -o "$target_dir/opamp-go-client" .)
+export OPAMP_GO_CLIENT="$target_dir/opamp-go-client"
 # The OpenTelemetry Collector built from Go modules (tests/collector), the peer that the
 # agent's tests run side by side. Cold about 2-5 minutes (shares the module and build caches
 # with the reference), a few seconds when nothing changed.
@@ -46,6 +50,14 @@ if [ ! -x "$peers_python/.venv/bin/python" ]; then
 fi
 "$peers_python/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$peers_python/requirements.txt"
 export OTLP_PYTHON="$peers_python/.venv/bin/python"
+# The OpAMP clients for Python (PyPI, a venv) and Node.js (npm), HTTP peers of ottl-fleet.
+fleet_python="$PWD/fleet/tests/peers/python"
+if [ ! -x "$fleet_python/.venv/bin/python" ]; then
+    python3 -m venv "$fleet_python/.venv"
+fi
+"$fleet_python/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$fleet_python/requirements.txt"
+export OPAMP_PYTHON="$fleet_python/.venv/bin/python"
+(cd fleet/tests/peers/node && npm ci --no-audit --no-fund --silent)
 
 # The release build is the contract (DESIGN §6) and the tests reuse its artifacts.
 cargo build --release --workspace
@@ -65,6 +77,8 @@ cargo test --release --test jit_differential -- --nocapture
 cargo test --release --test realworld -- --nocapture
 # The agent against the Python SDK and the collector, with the side-by-side report visible.
 cargo test --release -p ottl-agent --test peers -- --nocapture
+# ottl-fleet against opamp-go's, the Python and the Node.js OpAMP clients, report visible.
+cargo test --release -p ottl-fleet --test peers -- --nocapture
 # The language server through a real LSP client over stdio (pytest-lsp from PyPI).
 OTTL_LSP="$target_dir/release/ottl-lsp" ./tests/lsp-e2e/run.sh
 # The VS Code extension: grammar and unit tests, then the .vsix (npm packages).
