@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use common::load::{Ledger, Load, Protocol, Shape, request_of};
 use common::sink::Sink;
+use common::swaps::stamping_rule;
 use common::{Running, free_port, proc_status_kib, receiver_counter, try_request};
 use opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
 use ottl_tests::collector::ScratchDir;
@@ -214,12 +215,6 @@ fn sigterm_under_load_delivers_every_acknowledged_record_once() {
         ledger.unanswered.len(),
         arrived % BATCH
     );
-}
-
-/// The rule of generation `marker`: append the marker to the record's `gen` attribute, so
-/// that a record run by two generations would carry two markers.
-fn stamping_rule(marker: &str) -> String {
-    format!("set(log.attributes[\"gen\"], Concat([log.attributes[\"gen\"], \"{marker};\"], \"\"))\n")
 }
 
 /// Replaces the rule file in one step, so that the agent's watcher never reads half a file.

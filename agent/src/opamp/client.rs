@@ -107,20 +107,25 @@ impl Client {
     }
 
     /// Applies an offer off the async threads (compiling is CPU work) and records the
-    /// outcome: APPLIED with the new effective config, or FAILED with the reason.
+    /// outcome: APPLIED with the new effective config, or FAILED with the reason. An
+    /// applied offer logs its time to swap: from its message's arrival to the new
+    /// generation serving.
     pub async fn apply(&mut self, offer: Offer) {
+        let received = offer.received;
         let outcome = match offer.files {
             Ok(files) => {
                 let rules = self.rules.clone();
-                tokio::task::spawn_blocking(move || rules.apply_remote(files))
+                // Timed where the swap happens, not after the blocking task is joined.
+                tokio::task::spawn_blocking(move || rules.apply_remote(files).map(|()| received.elapsed()))
                     .await
                     .unwrap_or_else(|error| Err(format!("applying the rules failed: {error}")))
             }
             Err(error) => Err(error),
         };
         match outcome {
-            Ok(()) => {
-                tracing::info!("remote config applied");
+            Ok(swap) => {
+                // The time to swap (agent-bench's swap section reads it from the log).
+                tracing::info!("remote config applied: serving {} µs after its message arrived", swap.as_micros());
                 self.set_status(&offer.hash, RemoteConfigStatuses::Applied, String::new());
                 self.refresh_effective_config();
             }

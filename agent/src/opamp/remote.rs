@@ -4,6 +4,8 @@
 //! that a server never believes a config runs that the agent cannot place. An offer whose
 //! hash is not the hash of its config (as any known server computes it) is FAILED too.
 
+use std::time::Instant;
+
 use ottl_opamp::hash;
 use ottl_opamp::proto::AgentRemoteConfig;
 
@@ -13,19 +15,22 @@ use crate::rules::{CONFIG_ENTRY, RemoteFiles};
 const RULE_FILE_SUFFIX: &str = ".ottl";
 
 /// An offer to act on: its hash (echoed in every status about it) and the files it
-/// carries, or why it cannot be applied.
+/// carries, or why it cannot be applied; when its message arrived, to tell how long the
+/// swap took.
 pub struct Offer {
     pub hash: Vec<u8>,
     pub files: Result<RemoteFiles, String>,
+    pub received: Instant,
 }
 
 /// The offer in `remote`, unless it is the one last acted on (`last_hash`): a server may
 /// send the same offer again, and acting on it again would make the two ping-pong.
 pub fn offer(remote: &AgentRemoteConfig, last_hash: Option<&[u8]>) -> Option<Offer> {
+    let received = Instant::now();
     if last_hash == Some(remote.config_hash.as_slice()) {
         return None;
     }
-    Some(Offer { hash: remote.config_hash.clone(), files: files(remote) })
+    Some(Offer { hash: remote.config_hash.clone(), files: files(remote), received })
 }
 
 fn files(remote: &AgentRemoteConfig) -> Result<RemoteFiles, String> {

@@ -5,8 +5,10 @@
 #![allow(clippy::unwrap_used, reason = "test harness: a test fails when the agent cannot be run, reached or read")]
 
 pub mod load;
+pub mod opamp_push;
 pub mod pki;
 pub mod sink;
+pub mod swaps;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
