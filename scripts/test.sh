@@ -58,8 +58,12 @@ fi
 "$fleet_python/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$fleet_python/requirements.txt"
 export OPAMP_PYTHON="$fleet_python/.venv/bin/python"
 (cd fleet/tests/peers/node && npm ci --no-audit --no-fund --silent)
+# Elastic's mock OpAMP server (npm), the HTTP server peer of the agent's OpAMP client
+# (agent/tests/opamp.rs, through agent/tests/peers/node/mock-server.js).
+(cd agent/tests/peers/node && npm ci --no-audit --no-fund --silent)
 
-# The release build is the contract (DESIGN §6) and the tests reuse its artifacts.
+# The release build is the contract (DESIGN §6) and the tests reuse its artifacts (the
+# agent's tests/fleet.rs runs the `ottl-fleet` binary built here).
 cargo build --release --workspace
 # The workspace lints (no unwrap/expect outside tests without a reason) are clippy's.
 if ! cargo clippy --version >/dev/null 2>&1; then

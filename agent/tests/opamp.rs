@@ -12,140 +12,35 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 
+use common::opamp::{OpampClient, ServerProcess, send_one, start_opamp_agent};
 use common::*;
 use serde_json::Value;
 
-/// The opamp-go server as a process, killed when dropped; what it prints, kept.
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    lines: Arc<Mutex<Vec<Value>>>,
-}
-
-impl Server {
-    fn start(port: u16, token: &str) -> Server {
-        let binary = std::env::var("OPAMP_SERVER")
-            .expect("OPAMP_SERVER: the opamp-go test server (scripts/test.sh builds it from tests/opamp-server)");
-        let mut child = Command::new(binary)
-            .args(["-listen", &format!("127.0.0.1:{port}"), "-token", token])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let sink = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                sink.lock().unwrap().push(serde_json::from_str(&line).unwrap());
-            }
-        });
-        let server = Server { child, stdin, lines };
-        wait_until("the OpAMP server listens", || server.events("listening").len() == 1);
-        server
-    }
-
-    fn command(&mut self, line: &str) {
-        writeln!(self.stdin, "{line}").unwrap();
-    }
-
-    /// Offers `text` as the rule file `name`; the hash of the offer.
-    fn offer(&mut self, dir: &Path, name: &str, text: &str, verb: &str) -> String {
-        let offered = self.events("offered").len();
-        let path = dir.join(format!("offer-{offered}.txt"));
-        std::fs::write(&path, text).unwrap();
-        self.command(&format!("{verb} {name} {}", path.display()));
-        wait_until("the server offers the file", || self.events("offered").len() > offered);
-        self.events("offered")[offered]["hash"].as_str().unwrap().to_string()
-    }
-
-    fn events(&self, event: &str) -> Vec<Value> {
-        self.lines.lock().unwrap().iter().filter(|line| line["event"] == event).cloned().collect()
-    }
-
-    /// The statuses the agent reported for the offer `hash`.
-    fn statuses(&self, hash: &str) -> Vec<Value> {
-        self.events("status").into_iter().filter(|status| status["hash"] == hash).collect()
-    }
-
-    fn wait_for_status(&self, hash: &str, status: &str) -> Value {
-        wait_until(&format!("the agent reports {status}"), || self.statuses(hash).iter().any(|s| s["status"] == status));
-        self.statuses(hash).into_iter().find(|s| s["status"] == status).unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// opamp-go's server (tests/opamp-server) on `port`, taking only `token`.
+fn opamp_go_server(port: u16, token: &str) -> ServerProcess {
+    let binary = std::env::var("OPAMP_SERVER")
+        .expect("OPAMP_SERVER: the opamp-go test server (scripts/test.sh builds it from tests/opamp-server)");
+    let mut command = Command::new(binary);
+    command.args(["-listen", &format!("127.0.0.1:{port}"), "-token", token]);
+    ServerProcess::spawn(command)
 }
 
 const TOKEN: &str = "s3cret";
 
-/// A config whose `rules` processor runs `rules.ottl` (written here) and whose OpAMP
-/// extension reaches the server at `port` over `transport` (`ws` or `http`).
+/// An agent reaching the server at `port` over `transport` (`ws` or `http`) with `token`.
 fn start_agent(dir: &Path, transport: &str, port: u16, token: &str) -> (Running, u16) {
     start_agent_with(dir, transport, port, token, "")
 }
 
 /// [`start_agent`] with more settings of the extension (`extra`, indented as its keys).
 fn start_agent_with(dir: &Path, transport: &str, port: u16, token: &str, extra: &str) -> (Running, u16) {
-    std::fs::write(dir.join("rules.ottl"), "set(log.body, \"local\")\n").unwrap();
-    let (http, metrics) = (free_port(), free_port());
     let scheme = if transport == "ws" { "ws" } else { "http" };
-    let polling = if transport == "http" { "        polling_interval: 200ms\n" } else { "" };
-    let config = format!(
-        r#"
-receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:{http}
-processors:
-  rules:
-    files: [rules.ottl]
-exporters:
-  file:
-    path: out.json
-extensions:
-  opamp:
-    server:
-      {transport}:
-        endpoint: {scheme}://127.0.0.1:{port}/v1/opamp
-        headers:
-          Authorization: Bearer {token}
-{polling}    state_directory: state
-{extra}service:
-  extensions: [opamp]
-  telemetry:
-    metrics:
-      address: 127.0.0.1:{metrics}
-  pipelines:
-    logs:
-      receivers: [otlp]
-      processors: [rules]
-      exporters: [file]
-"#
-    );
-    (Running::start(dir, &config, &[http, metrics]), http)
-}
-
-/// Sends one record and waits until it arrives; its body as the rules left it.
-fn send_one(dir: &Path, http: u16) -> String {
-    let before = bodies(&dir.join("out.json")).len();
-    let (status, _, _) =
-        post(http, "/v1/logs", &[("Content-Type", "application/json")], json_logs(&[("raw", "info")]).as_bytes());
-    assert_eq!(status, 200);
-    wait_until("the record arrives", || bodies(&dir.join("out.json")).len() > before);
-    bodies(&dir.join("out.json"))[before].clone()
+    let endpoint = format!("{scheme}://127.0.0.1:{port}/v1/opamp");
+    start_opamp_agent(dir, &OpampClient { transport, endpoint, token, transport_extra: "", extension_extra: extra })
 }
 
 /// The whole story on one transport: pushed rules run; a broken set is FAILED with the
@@ -154,7 +49,7 @@ fn send_one(dir: &Path, http: u16) -> String {
 fn rules_over(transport: &str) {
     let dir = temp_dir(&format!("opamp-{transport}"));
     let port = free_port();
-    let mut server = Server::start(port, TOKEN);
+    let mut server = opamp_go_server(port, TOKEN);
     let (agent, http) = start_agent(&dir, transport, port, TOKEN);
     assert_eq!(send_one(&dir, http), "local");
 
@@ -178,7 +73,7 @@ fn rules_over(transport: &str) {
     // The server goes away; the agent keeps its rules and reconnects when it is back.
     drop(server);
     assert_eq!(send_one(&dir, http), "remote");
-    let server = Server::start(port, TOKEN);
+    let server = opamp_go_server(port, TOKEN);
     wait_until("the agent reports its full state to the new server", || {
         server.events("message").iter().any(|m| m["full"] == true)
     });
@@ -207,7 +102,7 @@ fn a_wrong_token_is_refused_and_changes_nothing() {
     for transport in ["ws", "http"] {
         let dir = temp_dir(&format!("opamp-token-{transport}"));
         let port = free_port();
-        let mut server = Server::start(port, TOKEN);
+        let mut server = opamp_go_server(port, TOKEN);
         server.offer(&dir, "rules.ottl", "set(log.body, \"remote\")\n", "offer");
         let (agent, http) = start_agent(&dir, transport, port, "wrong");
         wait_until("the server refuses the agent", || !server.events("refused").is_empty());
@@ -217,6 +112,58 @@ fn a_wrong_token_is_refused_and_changes_nothing() {
         wait_until("the agent logs the refusal", || agent.log().contains("401"));
         agent.stop();
     }
+}
+
+/// Elastic's mock OpAMP server (npm `@elastic/mockopampserver` 0.5.0, installed in
+/// tests/peers/node by scripts/test.sh) on `port`, through tests/peers/node/mock-server.js.
+fn elastic_mock_server(port: u16) -> ServerProcess {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/node/mock-server.js");
+    let mut command = Command::new("node");
+    command.arg(script).arg(port.to_string());
+    ServerProcess::spawn(command)
+}
+
+/// Elastic's mock server speaks HTTP only. It sees the agent's description, offers a rule
+/// file that the agent applies (APPLYING, then APPLIED, its hash checked the mock's way),
+/// and a broken one that it refuses with the diagnostics, keeping its rules.
+#[test]
+fn rules_from_elastics_mock_server_over_http() {
+    let dir = temp_dir("opamp-elastic-mock");
+    let port = free_port();
+    let mut server = elastic_mock_server(port);
+    let (agent, http) = start_agent(&dir, "http", port, TOKEN);
+    wait_until("the mock server gets the agent's description", || {
+        server.events("message").iter().any(|m| m["attributes"]["service.name"] == "ottl-agent")
+    });
+    assert_eq!(send_one(&dir, http), "local");
+
+    let hash = server.offer(&dir, "rules.ottl", "set(log.body, \"remote\")\n", "offer");
+    server.wait_for_status(&hash, "APPLIED");
+    let statuses: Vec<Value> = server.statuses(&hash).iter().map(|s| s["status"].clone()).collect();
+    assert_eq!(statuses.first().and_then(Value::as_str), Some("APPLYING"), "{statuses:?}");
+    assert_eq!(send_one(&dir, http), "remote", "records after APPLIED run the offered rules");
+
+    let broken = server.offer(&dir, "rules.ottl", "set(log.body, \"broken\"\n", "offer");
+    let failed = server.wait_for_status(&broken, "FAILED");
+    let error = failed["error"].as_str().unwrap();
+    assert!(error.contains("rules.ottl:1:"), "the diagnostics as ottlc check renders them:\n{error}");
+    assert_eq!(send_one(&dir, http), "remote", "the previous rules keep running");
+    let output = agent.stop();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// The mock server answers a WebSocket upgrade with 501: the agent says so, keeps
+/// retrying, and its rules and data path are untouched.
+#[test]
+fn elastics_mock_server_refuses_websocket_and_the_agent_keeps_its_rules() {
+    let dir = temp_dir("opamp-elastic-mock-ws");
+    let port = free_port();
+    let _server = elastic_mock_server(port);
+    let (agent, http) = start_agent(&dir, "ws", port, TOKEN);
+    agent.wait_until("the agent logs the refused upgrade", || agent.log().contains("501"));
+    assert_eq!(send_one(&dir, http), "local");
+    let output = agent.stop();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
 /// A WebSocket server that answers each connection's first report with one hostile

@@ -11,6 +11,8 @@
 //!       identifying: { service.name: checkout }
 //!       non_identifying: { deployment.environment: prod }
 //!     rollout: { canary_percent: 10, health_window: 60s }
+//! tls: { cert_file: server.pem, key_file: server-key.pem }   # relative to this file
+//! auth: { bearer_token: s3cret }
 //! ```
 
 use std::collections::BTreeMap;
@@ -37,6 +39,18 @@ pub struct FleetConfig {
     pub poll_interval: Duration,
     /// In order: an agent belongs to the first group whose selector it matches.
     pub groups: Vec<GroupConfig>,
+    /// HTTPS and WSS instead of HTTP and WS, on the same port.
+    pub tls: Option<TlsConfig>,
+    /// The token every OpAMP request must carry as `Authorization: Bearer TOKEN`.
+    pub bearer_token: Option<String>,
+}
+
+/// The server's certificate chain and private key, PEM files.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    pub cert_file: PathBuf,
+    pub key_file: PathBuf,
 }
 
 #[derive(Clone, Debug)]
@@ -56,6 +70,14 @@ struct RawConfig {
     poll_interval: Option<String>,
     #[serde(default)]
     groups: Vec<RawGroup>,
+    tls: Option<TlsConfig>,
+    auth: Option<RawAuth>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuth {
+    bearer_token: String,
 }
 
 #[derive(Deserialize)]
@@ -124,7 +146,12 @@ impl FleetConfig {
                 name: group.name,
             });
         }
-        Ok(FleetConfig { listen, path, rules_dir, poll_interval, groups })
+        let tls = raw.tls.map(|tls| TlsConfig { cert_file: base.join(tls.cert_file), key_file: base.join(tls.key_file) });
+        let bearer_token = raw.auth.map(|auth| auth.bearer_token);
+        if bearer_token.as_deref().is_some_and(|token| token.is_empty() || token.contains(char::is_whitespace)) {
+            return Err("auth bearer_token must be non-empty, without spaces".into());
+        }
+        Ok(FleetConfig { listen, path, rules_dir, poll_interval, groups, tls, bearer_token })
     }
 }
 
@@ -163,6 +190,16 @@ mod tests {
         assert_eq!(config.groups[0].policy, Policy { canary_share: 0.25, health_window: Duration::from_secs(2) });
         assert_eq!(config.groups[0].selector.identifying["service.name"], "checkout");
         assert_eq!(config.groups[1].policy, Policy { canary_share: 1.0, health_window: Duration::ZERO });
+        assert!(config.tls.is_none() && config.bearer_token.is_none());
+    }
+
+    #[test]
+    fn tls_and_auth() {
+        let text = "tls: { cert_file: s.pem, key_file: k.pem }\nauth: { bearer_token: s3cret }\n";
+        let config = FleetConfig::parse(text, Path::new("/etc/fleet")).unwrap();
+        let tls = config.tls.unwrap();
+        assert_eq!((tls.cert_file, tls.key_file), (PathBuf::from("/etc/fleet/s.pem"), PathBuf::from("/etc/fleet/k.pem")));
+        assert_eq!(config.bearer_token.as_deref(), Some("s3cret"));
     }
 
     #[test]
@@ -174,6 +211,8 @@ mod tests {
             ("poll_interval: soon\n", "not a duration"),
             ("listen: nowhere\n", "listen"),
             ("groups:\n  - name: a\n    matches: {}\n", "unknown field"),
+            ("auth: { bearer_token: \"\" }\n", "bearer_token"),
+            ("tls: { cert_file: s.pem }\n", "key_file"),
         ] {
             let error = FleetConfig::parse(text, Path::new(".")).unwrap_err();
             assert!(error.contains(fragment), "{text:?}: {error}");

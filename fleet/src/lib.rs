@@ -8,7 +8,9 @@
 //! - [`fleet`]: groups, generations and agents together: who is offered what.
 //! - [`server`], [`http_transport`], [`ws_transport`]: both transports and `/status` on one port.
 //! - [`status`]: the status JSON and its table.
+//! - [`tls`], [`auth`]: HTTPS/WSS on the port, and the bearer token the OpAMP endpoint wants.
 
+pub mod auth;
 pub mod config;
 pub mod fleet;
 pub mod http_transport;
@@ -18,6 +20,7 @@ pub mod ruleset;
 pub mod selector;
 pub mod server;
 pub mod status;
+pub mod tls;
 pub mod watch;
 pub mod ws_transport;
 
@@ -40,10 +43,22 @@ pub async fn serve(config: FleetConfig) -> Result<(), String> {
     let fleet = Arc::new(Mutex::new(Fleet::new(config.groups.clone())));
     tokio::spawn(watch::watch(fleet.clone(), config.rules_dir.clone(), config.poll_interval));
     tokio::spawn(tick(fleet.clone()));
-    let shared = Shared { fleet, max_message_size: ottl_opamp::DEFAULT_MAX_MESSAGE_SIZE };
+    let shared = Shared {
+        fleet,
+        max_message_size: ottl_opamp::DEFAULT_MAX_MESSAGE_SIZE,
+        bearer_token: config.bearer_token.as_deref().map(Arc::from),
+    };
+    let router = server::router(shared, &config.path);
+    let tls = config.tls.as_ref().map(|tls| tls::server_config(&tls.cert_file, &tls.key_file)).transpose()?;
     println!("listening on {address}");
-    tracing::info!(%address, path = %config.path, rules = %config.rules_dir.display(), "serving");
-    axum::serve(listener, server::router(shared, &config.path)).await.map_err(|e| e.to_string())
+    tracing::info!(%address, path = %config.path, rules = %config.rules_dir.display(), tls = tls.is_some(), "serving");
+    match tls {
+        Some(tls) => {
+            let incoming = tls::TlsIncoming::new(listener, tls).map_err(|e| e.to_string())?;
+            axum::serve(incoming, router).await.map_err(|e| e.to_string())
+        }
+        None => axum::serve(listener, router).await.map_err(|e| e.to_string()),
+    }
 }
 
 async fn tick(fleet: Arc<Mutex<Fleet>>) {

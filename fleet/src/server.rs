@@ -1,6 +1,7 @@
 //! One port for everything: the OpAMP endpoint takes plain-HTTP POSTs (by their
 //! `Content-Type`, as opamp-go tells them apart) and WebSocket upgrades; `/status` is the
-//! JSON status.
+//! JSON status. With a bearer token configured, the OpAMP endpoint wants it (the status
+//! does not: it is read by operators, and holds no secret).
 
 use std::sync::{Arc, Mutex};
 
@@ -11,7 +12,7 @@ use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{any, get};
 
 use crate::fleet::Fleet;
-use crate::{http_transport, ws_transport};
+use crate::{auth, http_transport, ws_transport};
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -19,6 +20,8 @@ pub struct Shared {
     pub fleet: Arc<Mutex<Fleet>>,
     /// The largest message taken from an agent, after decompression.
     pub max_message_size: usize,
+    /// The bearer token every OpAMP request must carry, when one is configured.
+    pub bearer_token: Option<Arc<str>>,
 }
 
 pub fn router(shared: Shared, opamp_path: &str) -> Router {
@@ -26,6 +29,11 @@ pub fn router(shared: Shared, opamp_path: &str) -> Router {
 }
 
 async fn opamp(State(shared): State<Shared>, request: Request) -> Response {
+    if let Some(token) = &shared.bearer_token
+        && !auth::authorized(request.headers(), token)
+    {
+        return auth::unauthorized();
+    }
     let plain_http = request
         .headers()
         .get(header::CONTENT_TYPE)

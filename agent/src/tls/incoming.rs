@@ -1,7 +1,8 @@
 //! A listener that hands the OTLP servers TLS connections: it accepts TCP connections and
 //! completes each handshake in a task of its own, so that a slow or failing client (no
 //! client certificate, a CA it does not trust) never holds up the others. tonic takes the
-//! connections as a stream, axum as a [`Listener`].
+//! connections as a stream, axum as a [`Listener`]. `ottl-fleet` serves TLS with this very
+//! file (it has no tonic: tonic's side of the connection is in `tls/mod.rs`).
 
 use std::io;
 use std::net::SocketAddr;
@@ -125,12 +126,4 @@ impl AsyncWrite for TlsConnection {
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.0).poll_shutdown(cx)
     }
-}
-
-/// tonic's server asks each connection what it knows of its peer; the services here do
-/// not use it.
-impl tonic::transport::server::Connected for TlsConnection {
-    type ConnectInfo = ();
-
-    fn connect_info(&self) -> Self::ConnectInfo {}
 }

@@ -24,6 +24,14 @@ pub use client::{Alpn, client_config, connector};
 pub use incoming::TlsIncoming;
 pub use server::server_config;
 
+/// tonic's server asks each connection what it knows of its peer; the services here do
+/// not use it. (Here rather than in `incoming.rs`, which `ottl-fleet` shares without tonic.)
+impl tonic::transport::server::Connected for incoming::TlsConnection {
+    type ConnectInfo = ();
+
+    fn connect_info(&self) -> Self::ConnectInfo {}
+}
+
 /// The one crypto provider: ring. rustls deprecates it for having no post-quantum key
 /// exchange (a Go peer that offers X25519MLKEM768 agrees on X25519 instead); its
 /// alternative, aws-lc-rs, needs a C and CMake build this project does without.

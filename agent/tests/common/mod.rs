@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, reason = "test harness: a test fails when the agent cannot be run, reached or read")]
 
 pub mod load;
+pub mod opamp;
 pub mod opamp_push;
 pub mod pki;
 pub mod sink;

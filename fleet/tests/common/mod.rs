@@ -106,8 +106,21 @@ impl Drop for FleetProcess {
     }
 }
 
+/// `ottl-fleet`: this package's binary in its own tests; in another package's tests (the
+/// agent's tests/fleet.rs includes this harness) the one `cargo build --release --workspace`
+/// put beside the test binary's `deps` directory.
+fn fleet_binary() -> PathBuf {
+    if let Some(path) = option_env!("CARGO_BIN_EXE_ottl-fleet") {
+        return PathBuf::from(path);
+    }
+    let test_binary = std::env::current_exe().unwrap();
+    let binary = test_binary.parent().and_then(Path::parent).unwrap().join("ottl-fleet");
+    assert!(binary.exists(), "{} is missing: `cargo build --release -p ottl-fleet` first", binary.display());
+    binary
+}
+
 fn spawn(dir: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_ottl-fleet"))
+    Command::new(fleet_binary())
         .args(["serve", "--listen", "127.0.0.1:0", "--config"])
         .arg(dir.join("fleet.yaml"))
         .env("RUST_LOG", "warn")
