@@ -11,8 +11,7 @@ use futures_util::{SinkExt, StreamExt};
 use ottl_opamp::framing;
 use ottl_opamp::hash::config_hash;
 use ottl_opamp::proto::{
-    AgentConfigFile, AgentConfigMap, AgentRemoteConfig, AgentToServer, RemoteConfigStatus, RemoteConfigStatuses,
-    ServerToAgent,
+    AgentConfigFile, AgentConfigMap, AgentRemoteConfig, AgentToServer, RemoteConfigStatus, RemoteConfigStatuses, ServerToAgent,
 };
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
