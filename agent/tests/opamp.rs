@@ -15,6 +15,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use common::opamp::{OpampClient, ServerProcess, send_one, start_opamp_agent};
 use common::*;
@@ -226,4 +227,45 @@ fn hostile_messages_close_the_connection_and_never_crash_the_agent() {
     assert!(log.contains("malformed message"), "{log}");
     let output = agent.stop();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// The server turns the agent away twice with `status` and `Retry-After: 2`, polls or
+/// upgrades alike: the agent comes back no sooner than asked each time, then connects
+/// and applies the offered rules.
+fn retry_after_is_honoured(transport: &str, status: u16) {
+    use common::opamp_push::offer_file;
+    use common::opamp_throttle::{Refusal, ThrottlingServer};
+    use ottl_opamp::proto::RemoteConfigStatuses;
+
+    let dir = temp_dir(&format!("opamp-retry-after-{transport}-{status}"));
+    let (offer, hash) = offer_file("rules.ottl", "set(log.body, \"remote\")\n");
+    let refusal = Refusal { status, retry_after_secs: 2, times: 2 };
+    let server = ThrottlingServer::start(refusal, offer);
+    let (agent, http) = start_agent(&dir, transport, server.port, TOKEN);
+    wait_until("the agent applies the offer", || server.reported(&hash, RemoteConfigStatuses::Applied));
+    let arrivals = server.arrivals();
+    for (refused, pair) in arrivals.windows(2).take(refusal.times).enumerate() {
+        let gap = pair[1] - pair[0];
+        // Tight below (the server notes the arrival before it answers), generous above.
+        assert!(gap >= Duration::from_millis(1950), "{transport} {status}: back {gap:?} after refusal {refused}");
+        assert!(gap < Duration::from_secs(30), "{transport} {status}: back only {gap:?} after refusal {refused}");
+    }
+    assert_eq!(send_one(&dir, http), "remote", "{transport} {status}: the offered rules run");
+    let output = agent.stop();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn retry_after_on_503_over_http() {
+    retry_after_is_honoured("http", 503);
+}
+
+#[test]
+fn retry_after_on_429_over_http() {
+    retry_after_is_honoured("http", 429);
+}
+
+#[test]
+fn retry_after_on_a_refused_websocket_upgrade() {
+    retry_after_is_honoured("ws", 503);
 }

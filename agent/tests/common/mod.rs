@@ -7,6 +7,7 @@
 pub mod load;
 pub mod opamp;
 pub mod opamp_push;
+pub mod opamp_throttle;
 pub mod pki;
 pub mod sink;
 pub mod swaps;

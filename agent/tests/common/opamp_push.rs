@@ -68,12 +68,9 @@ impl PushServer {
     /// Pushes `text` as the rule file `name` (sent as soon as an agent is connected); the
     /// offer's hash.
     pub fn push(&self, name: &str, text: &str) -> Vec<u8> {
-        let file = AgentConfigFile { body: text.as_bytes().to_vec(), content_type: "text/plain".into() };
-        let map = AgentConfigMap { config_map: [(name.to_string(), file)].into() };
-        let config_hash = config_hash(&map);
-        let remote_config = AgentRemoteConfig { config: Some(map), config_hash: config_hash.clone() };
-        self.offers.send(ServerToAgent { remote_config: Some(remote_config), ..Default::default() }).unwrap();
-        config_hash
+        let (offer, hash) = offer_file(name, text);
+        self.offers.send(offer).unwrap();
+        hash
     }
 
     /// The last status the agent reported for the offer `hash`.
@@ -82,4 +79,13 @@ impl PushServer {
         let last = statuses.iter().rev().find(|s| s.last_remote_config_hash == hash)?;
         RemoteConfigStatuses::try_from(last.status).ok()
     }
+}
+
+/// A message offering `text` as the config file `name`, and the offer's hash.
+pub fn offer_file(name: &str, text: &str) -> (ServerToAgent, Vec<u8>) {
+    let file = AgentConfigFile { body: text.as_bytes().to_vec(), content_type: "text/plain".into() };
+    let map = AgentConfigMap { config_map: [(name.to_string(), file)].into() };
+    let config_hash = config_hash(&map);
+    let remote_config = AgentRemoteConfig { config: Some(map), config_hash: config_hash.clone() };
+    (ServerToAgent { remote_config: Some(remote_config), ..Default::default() }, config_hash)
 }
