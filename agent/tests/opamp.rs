@@ -269,3 +269,43 @@ fn retry_after_on_429_over_http() {
 fn retry_after_on_a_refused_websocket_upgrade() {
     retry_after_is_honoured("ws", 503);
 }
+
+/// A remote `config.yaml`: one that gives the `rules` processor other statements is
+/// APPLIED and runs; one that adds a receiver would need a restart, so it is FAILED with
+/// the reason and the config before it keeps running.
+#[test]
+fn a_remote_config_yaml_changes_statements_but_not_receivers() {
+    use common::opamp_push::PushServer;
+    use ottl_opamp::proto::RemoteConfigStatuses;
+
+    let dir = temp_dir("opamp-config-yaml");
+    let server = PushServer::start();
+    let (agent, http) = start_agent(&dir, "ws", server.port, TOKEN);
+    assert_eq!(send_one(&dir, http), "local");
+    let started = std::fs::read_to_string(dir.join("agent.yaml")).unwrap();
+
+    let statements = started.replace("files: [rules.ottl]", "statements: ['set(log.body, \"from config.yaml\")']");
+    assert_ne!(statements, started);
+    let hash = server.push("config.yaml", &statements);
+    let applied = poll_until(|| server.status(&hash) == Some(RemoteConfigStatuses::Applied));
+    assert!(applied, "not APPLIED: {:?}", server.last_report(&hash));
+    assert_eq!(send_one(&dir, http), "from config.yaml", "records after APPLIED run the new statements");
+
+    let receivers = statements
+        .replace(
+            "receivers:\n  otlp:\n",
+            &format!(
+                "receivers:\n  otlp/second:\n    protocols:\n      http:\n        endpoint: 127.0.0.1:{}\n  otlp:\n",
+                free_port()
+            ),
+        )
+        .replace("receivers: [otlp]", "receivers: [otlp, otlp/second]");
+    assert_ne!(receivers, statements);
+    let refused = server.push("config.yaml", &receivers);
+    wait_until("the agent refuses the new receivers", || server.status(&refused) == Some(RemoteConfigStatuses::Failed));
+    let reason = server.last_report(&refused).unwrap().error_message;
+    assert!(reason.contains("receivers"), "FAILED says why: {reason}");
+    assert_eq!(send_one(&dir, http), "from config.yaml", "the config before it keeps running");
+    let output = agent.stop();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}

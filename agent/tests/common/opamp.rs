@@ -76,12 +76,19 @@ extensions:
 
 /// Sends one record and waits until it arrives; its body as the rules left it.
 pub fn send_one(dir: &Path, http: u16) -> String {
-    let before = bodies(&dir.join("out.json")).len();
+    let before = bodies(&dir.join("out.json"));
     let (status, _, _) =
         post(http, "/v1/logs", &[("Content-Type", "application/json")], json_logs(&[("raw", "info")]).as_bytes());
     assert_eq!(status, 200);
-    wait_until("the record arrives", || bodies(&dir.join("out.json")).len() > before);
-    bodies(&dir.join("out.json"))[before].clone()
+    wait_until("the record arrives", || bodies(&dir.join("out.json")).len() > before.len());
+    // `bodies` sorts: the new record is the one body not there before.
+    let mut after = bodies(&dir.join("out.json"));
+    for body in &before {
+        if let Some(found) = after.iter().position(|b| b == body) {
+            after.remove(found);
+        }
+    }
+    after.pop().unwrap()
 }
 
 /// An OpAMP server process, killed when dropped; the JSON lines it prints, kept (lines

@@ -75,9 +75,13 @@ impl PushServer {
 
     /// The last status the agent reported for the offer `hash`.
     pub fn status(&self, hash: &[u8]) -> Option<RemoteConfigStatuses> {
+        RemoteConfigStatuses::try_from(self.last_report(hash)?.status).ok()
+    }
+
+    /// The last report of a status for the offer `hash`, with its error message.
+    pub fn last_report(&self, hash: &[u8]) -> Option<RemoteConfigStatus> {
         let statuses = self.statuses.lock().unwrap();
-        let last = statuses.iter().rev().find(|s| s.last_remote_config_hash == hash)?;
-        RemoteConfigStatuses::try_from(last.status).ok()
+        statuses.iter().rev().find(|s| s.last_remote_config_hash == hash).cloned()
     }
 }
 
