@@ -111,6 +111,11 @@ impl AttrCache {
         }
     }
 
+    /// The current epoch of attribute site `attr`'s list.
+    fn epoch(&self, sites: &Sites, attr: u32) -> u64 {
+        self.epochs[sites.attrs[attr as usize].list as usize]
+    }
+
     /// The value of attribute site `attr` in `list` (the list of its field): `None`
     /// when the key is absent, the empty value for a key without one.
     pub(super) fn lookup<'l>(&mut self, sites: &Sites, attr: u32, list: &'l [KeyValue]) -> Option<&'l AnyValue> {
@@ -122,7 +127,7 @@ impl AttrCache {
     /// Where attribute site `attr`'s key is in `list`, filling its slot when stale.
     pub(super) fn position(&mut self, sites: &Sites, attr: u32, list: &[KeyValue]) -> Option<usize> {
         let site = &sites.attrs[attr as usize];
-        let epoch = self.epochs[site.list as usize];
+        let epoch = self.epoch(sites, attr);
         let slot = &mut self.slots[attr as usize];
         if slot.epoch != epoch {
             *slot = match list.iter().position(|kv| site.key.matches(&kv.key)) {
@@ -136,14 +141,12 @@ impl AttrCache {
     /// Attribute site `attr` is not in an attribute list the context keeps: generated
     /// code must take the general path for this item.
     pub(super) fn not_a_list(&mut self, sites: &Sites, attr: u32) {
-        let epoch = self.epochs[sites.attrs[attr as usize].list as usize];
-        self.slots[attr as usize] = AttrSlot { epoch, ..AttrSlot::STALE };
+        self.slots[attr as usize] = AttrSlot { epoch: self.epoch(sites, attr), ..AttrSlot::STALE };
     }
 
     /// The key of attribute site `attr` was written (or appended) at `position` of `list`.
     pub(super) fn written(&mut self, sites: &Sites, attr: u32, list: &[KeyValue], position: usize) {
-        let epoch = self.epochs[sites.attrs[attr as usize].list as usize];
-        self.slots[attr as usize] = AttrSlot::new(epoch, position as u32, list[position].value.as_ref());
+        self.slots[attr as usize] = AttrSlot::new(self.epoch(sites, attr), position as u32, list[position].value.as_ref());
     }
 }
 

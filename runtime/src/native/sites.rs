@@ -39,19 +39,17 @@ impl Sites {
     /// The attribute site reading `key` of `field`, added if new.
     pub fn attr(&mut self, field: Field, key: &str) -> u32 {
         let list = match self.lists.iter().position(|l| l.field == field) {
-            Some(i) => i,
+            Some(i) => i as u32,
             None => {
-                self.lists.push(ListSite::new(field));
-                self.lists.len() - 1
+                self.lists.push(ListSite { field });
+                self.lists.len() as u32 - 1
             }
         };
-        if let Some(id) = self.lists[list].find(key) {
-            return id;
+        if let Some(id) = self.attrs.iter().position(|a| a.list == list && a.key.as_str() == key) {
+            return id as u32;
         }
-        let id = self.attrs.len() as u32;
-        self.attrs.push(AttrSite { list: list as u32, key: ConstKey::new(key) });
-        self.lists[list].add(key, id);
-        id
+        self.attrs.push(AttrSite { list, key: ConstKey::new(key) });
+        self.attrs.len() as u32 - 1
     }
 
     /// A new constant's index.
@@ -100,26 +98,9 @@ pub struct AttrSite {
     pub key: ConstKey,
 }
 
-/// An attribute list a rule set reads, with every key it reads there.
+/// An attribute list a rule set reads; its keys are the attribute sites naming it.
 pub struct ListSite {
     pub field: Field,
-    /// Each key with its attribute site.
-    keys: Vec<(String, u32)>,
-}
-
-impl ListSite {
-    fn new(field: Field) -> ListSite {
-        ListSite { field, keys: Vec::new() }
-    }
-
-    fn add(&mut self, key: &str, attr: u32) {
-        self.keys.push((key.to_string(), attr));
-    }
-
-    /// The attribute site of `key`, if the rule set reads it.
-    fn find(&self, key: &str) -> Option<u32> {
-        self.keys.iter().find(|(known, _)| known == key).map(|(_, attr)| *attr)
-    }
 }
 
 /// A converter or editor call.
