@@ -19,6 +19,7 @@ use crate::generation::{Backend, CurrentGeneration, Generation};
 use crate::health_check::{self, Health};
 use crate::opamp;
 use crate::pipeline::Pipelines;
+use crate::profiler;
 use crate::receivers::{Door, Intake, otlp};
 use crate::rules::{CONFIG_ENTRY, EffectiveFiles, RemoteFiles, Rules};
 use crate::stats::Stats;
@@ -125,10 +126,13 @@ pub async fn run(
         }
     }
     let mut servers = Vec::new();
+    let mut profilers = Vec::new();
     for (id, receiver) in &config.receivers {
-        let ReceiverConfig::Otlp(otlp_config) = receiver;
         let intake = Intake::new(id.clone(), door.clone(), &stats);
-        servers.extend(otlp::bind(otlp_config, intake, stopping.clone()).await?);
+        match receiver {
+            ReceiverConfig::Otlp(otlp_config) => servers.extend(otlp::bind(otlp_config, intake, stopping.clone()).await?),
+            ReceiverConfig::Profiling(profiling) => profilers.extend(profiler::start(id, profiling, intake, stopping.clone())),
+        }
     }
     if let Some(address) = config.telemetry.metrics_address {
         servers.push(telemetry::bind(address, stats.clone(), stopping.clone()).await?);
@@ -161,6 +165,12 @@ pub async fn run(
             Ok(Err(error)) => tracing::error!("{error}"),
             Err(error) if !error.is_cancelled() => tracing::error!("a server task failed: {error}"),
             _ => {}
+        }
+    }
+    // A profiler drains its last samples into the pipelines before they close.
+    for profiler in profilers {
+        if tokio::time::timeout_at(grace_ends, profiler).await.is_err() {
+            tracing::warn!("a profiler did not finish its last report within {}s", SERVER_STOP_TIMEOUT.as_secs());
         }
     }
     // Connections the servers left behind keep no hold on the pipelines.

@@ -16,6 +16,7 @@ mod http_endpoint;
 mod memory_limiter;
 mod opamp;
 mod pipeline;
+mod profiler;
 mod receivers;
 mod rpc_status;
 mod rules;

@@ -120,6 +120,12 @@ impl Collector {
     /// [`Collector::start`] with extra environment variables, for configs that use
     /// `${env:VAR}`.
     pub fn start_with_env(config_yaml: &str, env: &[(&str, &str)]) -> Result<Collector, String> {
+        Collector::start_with(config_yaml, env, &[])
+    }
+
+    /// [`Collector::start_with_env`] with extra command-line arguments
+    /// (`--feature-gates=service.profilesSupport`).
+    pub fn start_with(config_yaml: &str, env: &[(&str, &str)], args: &[&str]) -> Result<Collector, String> {
         let binary = binary()?;
         let dir = ScratchDir::new("config")?;
         let base = dir.path().join("base.yaml");
@@ -132,6 +138,7 @@ impl Collector {
             .arg(format!("file:{}", base.display()))
             .arg("--config")
             .arg(format!("file:{}", config.display()))
+            .args(args)
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -13,6 +13,7 @@ use ottl_grammar::Code;
 
 use super::extensions::{self, EXTENSIONS};
 use super::memory_limiter;
+use super::profiling;
 use super::read::{At, Reader};
 use super::{
     BatchConfig, ClientTls, ComponentId, Compression, Config, ExporterConfig, FileReport, GrpcServerConfig, HttpServerConfig,
@@ -21,7 +22,7 @@ use super::{
 };
 use ottl_runtime::otlp::Signal;
 
-const RECEIVERS: &[&str] = &["otlp"];
+const RECEIVERS: &[&str] = &["otlp", "profiling"];
 const PROCESSORS: &[&str] = &["transform", "filter", "batch", "memory_limiter", "rules"];
 const EXPORTERS: &[&str] = &["otlp", "otlp_grpc", "otlphttp", "otlp_http", "file", "debug"];
 const TOP_LEVEL: &[&str] = &["receivers", "processors", "exporters", "extensions", "connectors", "service"];
@@ -33,6 +34,8 @@ struct Reference {
     at: At,
     /// Who names it: "pipeline `logs`", "`rules` route `audit`".
     by: String,
+    /// The signal of the pipeline that names it; `None` for a route or an extension.
+    signal: Option<Signal>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -64,8 +67,12 @@ pub(super) fn read(reader: &mut Reader<'_>, options: &LoadOptions<'_>, reports: 
         match section.as_str() {
             "receivers" => {
                 for (id, at) in components(reader, at, "receiver", RECEIVERS) {
-                    if let Some(receiver) = otlp_receiver(reader, at, &id, options.base_dir) {
-                        config.receivers.insert(id, ReceiverConfig::Otlp(receiver));
+                    let receiver = match id.kind() {
+                        "profiling" => profiling::profiling_receiver(reader, at, &id).map(ReceiverConfig::Profiling),
+                        _ => otlp_receiver(reader, at, &id, options.base_dir).map(ReceiverConfig::Otlp),
+                    };
+                    if let Some(receiver) = receiver {
+                        config.receivers.insert(id, receiver);
                     }
                 }
             }
@@ -300,6 +307,7 @@ fn rules_processor(
                         id: exporter.clone(),
                         at: *at,
                         by: by.clone(),
+                        signal: None,
                     }));
                     routes.insert(route, ids);
                 }
@@ -492,7 +500,7 @@ fn service(reader: &mut Reader<'_>, at: At, config: &mut Config, references: &mu
                 for (name, at) in reader.strings(at, "`service::extensions`") {
                     let id = ComponentId(name);
                     let by = "`service::extensions`".to_string();
-                    references.push(Reference { section: Section::Extension, id: id.clone(), at, by });
+                    references.push(Reference { section: Section::Extension, id: id.clone(), at, by, signal: None });
                     config.service_extensions.push(id);
                 }
             }
@@ -521,7 +529,7 @@ fn pipeline(reader: &mut Reader<'_>, at: At, id: String, references: &mut Vec<Re
         let mut ids = Vec::new();
         for (name, at) in reader.strings(at, &format!("`{key}`")) {
             let by = format!("pipeline `{}`", pipeline.id);
-            references.push(Reference { section, id: ComponentId(name.clone()), at, by });
+            references.push(Reference { section, id: ComponentId(name.clone()), at, by, signal: Some(signal) });
             ids.push(ComponentId(name));
         }
         match key.as_str() {
@@ -582,6 +590,20 @@ pub fn resolve_address(text: &str) -> Option<std::net::SocketAddr> {
     Some(std::net::SocketAddr::new(host.parse().ok()?, port.parse().ok()?))
 }
 
+/// The profiler makes only profiles: in another pipeline it is a mistake the collector also
+/// refuses ("telemetry type is not supported").
+fn check_signal(reader: &mut Reader<'_>, config: &Config, reference: &Reference) {
+    let profiler = matches!(config.receivers.get(&reference.id), Some(ReceiverConfig::Profiling(_)));
+    if let Some(signal) = reference.signal.filter(|signal| profiler && *signal != Signal::Profiles) {
+        reader.error(
+            Code::InvalidPipeline,
+            reference.at,
+            format!("{} uses receiver `{}`, which makes profiles, not {}", reference.by, reference.id, signal.name()),
+            "list it in a `profiles` pipeline",
+        );
+    }
+}
+
 /// Pipelines and routes name only defined components; each wrong name is reported where
 /// it is written.
 fn check_references(reader: &mut Reader<'_>, config: &Config, references: &[Reference]) {
@@ -592,6 +614,9 @@ fn check_references(reader: &mut Reader<'_>, config: &Config, references: &[Refe
             Section::Exporter => config.exporters.contains_key(&reference.id),
             Section::Extension => config.extensions.contains_key(&reference.id),
         };
+        if defined && reference.section == Section::Receiver {
+            check_signal(reader, config, reference);
+        }
         if !defined {
             let what = reference.section.name();
             reader.error(

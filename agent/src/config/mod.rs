@@ -11,6 +11,7 @@ pub mod env;
 mod extensions;
 mod memory_limiter;
 mod opamp;
+mod profiling;
 mod read;
 mod tls;
 
@@ -34,6 +35,7 @@ pub use tls::{ClientTls, Identity, Pem, ServerTls, TlsVersion, TlsVersions};
 pub use extensions::{ExtensionConfig, HealthCheckConfig};
 pub use memory_limiter::MemoryLimiterConfig;
 pub use opamp::{OpAmpConfig, OpAmpTransport};
+pub use profiling::{AdaptiveConfig, Processes, ProfilingConfig};
 
 /// The embedded default: OTLP on localhost, `rules.ottl` of the working directory when it
 /// exists, the debug exporter.
@@ -87,6 +89,8 @@ impl Config {
 #[derive(Clone, Debug)]
 pub enum ReceiverConfig {
     Otlp(OtlpReceiverConfig),
+    /// The eBPF CPU profiler.
+    Profiling(ProfilingConfig),
 }
 
 /// The `otlp` receiver: a gRPC and/or an HTTP server.

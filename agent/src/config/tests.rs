@@ -41,7 +41,7 @@ service:
 fn a_minimal_config_loads_with_the_collector_defaults() {
     let loaded = loaded(PIPELINE);
     assert!(!loaded.has_errors(), "{:?}", problems(&loaded));
-    let ReceiverConfig::Otlp(otlp) = &loaded.config.receivers[&ComponentId("otlp".into())];
+    let ReceiverConfig::Otlp(otlp) = &loaded.config.receivers[&ComponentId("otlp".into())] else { panic!("an otlp receiver") };
     assert_eq!(otlp.http.as_ref().map(|h| h.endpoint.as_str()), Some("localhost:4318"));
     assert!(otlp.grpc.is_none());
     assert_eq!(loaded.config.pipelines[0].signal, Signal::Logs);
@@ -245,7 +245,9 @@ fn tls_keys_are_read_with_files_relative_to_the_config() {
     assert_eq!(tls.server_name_override.as_deref(), Some("backend.internal"));
     assert_eq!(tls.versions, TlsVersions { min: Some(TlsVersion::V1_3), max: None });
     assert!(!tls.insecure && tls.configures_tls());
-    let ReceiverConfig::Otlp(receiver) = &loaded.config.receivers[&ComponentId("otlp".into())];
+    let ReceiverConfig::Otlp(receiver) = &loaded.config.receivers[&ComponentId("otlp".into())] else {
+        panic!("an otlp receiver")
+    };
     let server = receiver.grpc.as_ref().and_then(|grpc| grpc.tls.as_ref()).unwrap();
     assert!(server.client_ca.is_some());
     assert_eq!(server.versions.max, Some(TlsVersion::V1_2));

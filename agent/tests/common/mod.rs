@@ -9,6 +9,7 @@ pub mod opamp;
 pub mod opamp_push;
 pub mod opamp_throttle;
 pub mod pki;
+pub mod profiles;
 pub mod sink;
 pub mod swaps;
 

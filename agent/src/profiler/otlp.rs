@@ -1,0 +1,257 @@
+//! A window of samples as OTLP profiles (v1development, the dictionary form): one resource per
+//! process, one profile per sampling rate (a profile has one period), and one shared
+//! dictionary whose tables are interned, entry 0 of each the empty value.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, KeyValue, any_value};
+use opentelemetry_proto::tonic::profiles::v1development::{
+    Function, KeyValueAndUnit, Line, Location, Mapping, Profile, ProfilesData, ProfilesDictionary, ResourceProfiles, Sample,
+    ScopeProfiles, Stack, ValueType,
+};
+use opentelemetry_proto::tonic::resource::v1::Resource;
+
+use super::stacks::{Binary, Frame};
+use super::symbols::Symbols;
+use super::window::{ProcessSamples, Window};
+
+/// The instrumentation scope of every profile the agent makes.
+pub const SCOPE_NAME: &str = "ottl-agent/profiling";
+/// The mapping kernel frames point to, as perf names it.
+const KERNEL_MAPPING: &str = "[kernel.kallsyms]";
+
+/// The host the profiles come from, for every resource.
+#[derive(Clone, Debug, Default)]
+pub struct Host {
+    pub name: String,
+    pub arch: &'static str,
+}
+
+impl Host {
+    pub fn this() -> Host {
+        let name = std::fs::read_to_string("/proc/sys/kernel/hostname").map(|name| name.trim().to_string()).unwrap_or_default();
+        // The semantic conventions' host.arch values.
+        let arch = match std::env::consts::ARCH {
+            "x86_64" => "amd64",
+            "aarch64" => "arm64",
+            other => other,
+        };
+        Host { name, arch }
+    }
+}
+
+/// The profiles of `window`, which ended at `end`. Frames are symbolized first.
+pub fn profiles(window: &Window, end: SystemTime, symbols: &mut Symbols, host: &Host) -> ProfilesData {
+    symbols.resolve(
+        window
+            .processes
+            .values()
+            .flat_map(|process| process.by_rate.values())
+            .flat_map(|stacks| stacks.keys())
+            .flat_map(|key| key.frames.iter()),
+    );
+    let mut dictionary = Dictionary::default();
+    let start = nanos(window.start);
+    let duration = nanos(end).saturating_sub(start);
+    let resource_profiles = window
+        .processes
+        .values()
+        .map(|process| {
+            let profiles = process.by_rate.keys().map(|&hz| dictionary.profile(process, hz, start, duration, symbols)).collect();
+            ResourceProfiles {
+                resource: Some(resource(process, host)),
+                scope_profiles: vec![ScopeProfiles {
+                    scope: Some(InstrumentationScope {
+                        name: SCOPE_NAME.into(),
+                        version: env!("CARGO_PKG_VERSION").into(),
+                        ..Default::default()
+                    }),
+                    profiles,
+                    schema_url: String::new(),
+                }],
+                schema_url: String::new(),
+            }
+        })
+        .collect();
+    ProfilesData { resource_profiles, dictionary: Some(dictionary.finish()) }
+}
+
+fn resource(process: &ProcessSamples, host: &Host) -> Resource {
+    let mut attributes =
+        vec![int("process.pid", i64::from(process.info.pid)), string("process.executable.name", &process.info.executable_name)];
+    if let Some(path) = &process.info.executable_path {
+        attributes.push(string("process.executable.path", path));
+    }
+    attributes.push(string("host.name", &host.name));
+    attributes.push(string("host.arch", host.arch));
+    attributes.push(string("os.type", "linux"));
+    Resource { attributes, ..Default::default() }
+}
+
+fn string(key: &str, value: &str) -> KeyValue {
+    KeyValue {
+        key: key.into(),
+        value: Some(AnyValue { value: Some(any_value::Value::StringValue(value.into())) }),
+        ..Default::default()
+    }
+}
+
+fn int(key: &str, value: i64) -> KeyValue {
+    KeyValue { key: key.into(), value: Some(AnyValue { value: Some(any_value::Value::IntValue(value)) }), ..Default::default() }
+}
+
+fn nanos(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |since| since.as_nanos() as u64)
+}
+
+/// A table whose entries are interned: the same value gets the same index.
+struct Table<K, V> {
+    entries: Vec<V>,
+    index: HashMap<K, i32>,
+}
+
+impl<K: Eq + Hash, V: Default> Default for Table<K, V> {
+    fn default() -> Self {
+        Table { entries: vec![V::default()], index: HashMap::new() }
+    }
+}
+
+impl<K: Eq + Hash, V> Table<K, V> {
+    fn intern(&mut self, key: K, make: impl FnOnce() -> V) -> i32 {
+        if let Some(&index) = self.index.get(&key) {
+            return index;
+        }
+        let index = self.entries.len() as i32;
+        self.entries.push(make());
+        self.index.insert(key, index);
+        index
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum AttributeKey {
+    Int(&'static str, i64),
+    Str(&'static str, String),
+}
+
+#[derive(Default)]
+struct Dictionary {
+    strings: Table<Arc<str>, String>,
+    mappings: Table<Option<Arc<Binary>>, Mapping>,
+    functions: Table<i32, Function>,
+    locations: Table<Frame, Location>,
+    stacks: Table<Vec<i32>, Stack>,
+    attributes: Table<AttributeKey, KeyValueAndUnit>,
+}
+
+impl Dictionary {
+    fn string(&mut self, text: &str) -> i32 {
+        if text.is_empty() {
+            return 0;
+        }
+        let key: Arc<str> = Arc::from(text);
+        self.strings.intern(key, || text.to_string())
+    }
+
+    fn attribute(&mut self, key: AttributeKey) -> i32 {
+        let (name, value) = match &key {
+            AttributeKey::Int(name, value) => (*name, any_value::Value::IntValue(*value)),
+            AttributeKey::Str(name, value) => (*name, any_value::Value::StringValue(value.clone())),
+        };
+        let key_strindex = self.string(name);
+        self.attributes.intern(key, || KeyValueAndUnit {
+            key_strindex,
+            value: Some(AnyValue { value: Some(value) }),
+            unit_strindex: 0,
+        })
+    }
+
+    fn profile(&mut self, process: &ProcessSamples, hz: u32, start: u64, duration: u64, symbols: &Symbols) -> Profile {
+        let mut samples: Vec<Sample> = Vec::new();
+        if let Some(stacks) = process.by_rate.get(&hz) {
+            let mut entries: Vec<_> = stacks.iter().collect();
+            // A stable order, so that equal windows give equal payloads.
+            entries.sort_by(|a, b| b.1.cmp(a.1).then(a.0.tid.cmp(&b.0.tid)));
+            for (key, &count) in entries {
+                let locations: Vec<i32> = key.frames.iter().map(|frame| self.location(frame, symbols)).collect();
+                let stack_index = self.stacks.intern(locations.clone(), || Stack { location_indices: locations });
+                let thread_name = process.threads.get(&key.tid).map(|thread| thread.name.clone()).unwrap_or_default();
+                let attribute_indices = vec![
+                    self.attribute(AttributeKey::Int("thread.id", i64::from(key.tid))),
+                    self.attribute(AttributeKey::Str("thread.name", thread_name)),
+                ];
+                samples.push(Sample { stack_index, attribute_indices, values: vec![count as i64], ..Default::default() });
+            }
+        }
+        let sample_type = Some(ValueType { type_strindex: self.string("samples"), unit_strindex: self.string("count") });
+        let period_type = Some(ValueType { type_strindex: self.string("cpu"), unit_strindex: self.string("nanoseconds") });
+        Profile {
+            sample_type,
+            samples,
+            time_unix_nano: start,
+            duration_nano: duration,
+            period_type,
+            period: 1_000_000_000 / i64::from(hz.max(1)),
+            profile_id: rand::random::<[u8; 16]>().to_vec(),
+            ..Default::default()
+        }
+    }
+
+    fn location(&mut self, frame: &Frame, symbols: &Symbols) -> i32 {
+        if let Some(&index) = self.locations.index.get(frame) {
+            return index;
+        }
+        let (mapping_index, address, frame_type) = match frame {
+            Frame::Kernel(address) => (self.mapping(None), *address, "kernel"),
+            Frame::User { binary, file_offset } => (self.mapping(Some(binary.clone())), *file_offset, "native"),
+            Frame::Unmapped(address) => (0, *address, "native"),
+        };
+        let lines = match symbols.name(frame) {
+            Some(name) => {
+                let name_strindex = self.string(&name);
+                let function_index = self.functions.intern(name_strindex, || Function {
+                    name_strindex,
+                    system_name_strindex: name_strindex,
+                    ..Default::default()
+                });
+                vec![Line { function_index, ..Default::default() }]
+            }
+            None => Vec::new(),
+        };
+        let attribute_indices = vec![self.attribute(AttributeKey::Str("profile.frame.type", frame_type.into()))];
+        self.locations.intern(frame.clone(), || Location { mapping_index, address, lines, attribute_indices })
+    }
+
+    /// A binary's mapping, or the kernel's for `None`. Addresses are normalized, so a mapping
+    /// is a file, not a range of some process's memory.
+    fn mapping(&mut self, binary: Option<Arc<Binary>>) -> i32 {
+        if let Some(&index) = self.mappings.index.get(&binary) {
+            return index;
+        }
+        let filename = binary.as_ref().map_or(KERNEL_MAPPING.to_string(), |binary| binary.path.display().to_string());
+        let filename_strindex = self.string(&filename);
+        let attribute_indices = match binary.as_ref().and_then(|binary| binary.build_id.as_ref()) {
+            Some(build_id) => {
+                let hex: String = build_id.iter().map(|byte| format!("{byte:02x}")).collect();
+                vec![self.attribute(AttributeKey::Str("process.executable.build_id.gnu", hex))]
+            }
+            None => Vec::new(),
+        };
+        self.mappings.intern(binary, || Mapping { filename_strindex, attribute_indices, ..Default::default() })
+    }
+
+    fn finish(self) -> ProfilesDictionary {
+        ProfilesDictionary {
+            mapping_table: self.mappings.entries,
+            location_table: self.locations.entries,
+            function_table: self.functions.entries,
+            link_table: vec![Default::default()],
+            string_table: self.strings.entries,
+            attribute_table: self.attributes.entries,
+            stack_table: self.stacks.entries,
+        }
+    }
+}

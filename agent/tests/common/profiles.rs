@@ -1,0 +1,163 @@
+//! The profiler's tests' side: the known workload (agent/tests/profiler/workload.c) built
+//! and run, and OTLP profiles read back as stacks of function names with their CPU time.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use opentelemetry_proto::tonic::common::v1::any_value::Value;
+use opentelemetry_proto::tonic::profiles::v1development::ProfilesData;
+use ottl_runtime::otlp::Telemetry;
+
+/// eBPF needs root (or CAP_BPF and CAP_PERFMON); CI runs these tests as root, and a
+/// developer's unprivileged run says it skipped them.
+pub fn can_load_bpf() -> bool {
+    // SAFETY: geteuid has no arguments and cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        eprintln!("skipped: loading BPF needs root");
+    }
+    root
+}
+
+/// The workload, compiled with frame pointers into `dir`.
+pub fn build_workload(dir: &Path) -> PathBuf {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/profiler/workload.c");
+    let binary = dir.join("workload");
+    let status = Command::new("cc")
+        // -O0: GCC omits the frame of a leaf function at -O1 even with -fno-omit-frame-pointer,
+        // and the leaf's caller would be missing from its stacks.
+        .args(["-O0", "-fno-omit-frame-pointer", "-o"])
+        .arg(&binary)
+        .arg(&source)
+        .status()
+        .unwrap();
+    assert!(status.success(), "cc failed on {}", source.display());
+    binary
+}
+
+/// A running workload, killed when dropped.
+pub struct Workload(Child);
+
+impl Workload {
+    pub fn start(binary: &Path, seconds: u32, hot_percent: u32) -> Workload {
+        let child =
+            Command::new(binary).args([seconds.to_string(), hot_percent.to_string()]).stdout(Stdio::null()).spawn().unwrap();
+        Workload(child)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Workload {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// What profiles say, per process id: each stack (function names, innermost first; `?` for a
+/// frame without a name) with its sample count and CPU time (count × period).
+#[derive(Debug, Default, PartialEq)]
+pub struct Observed {
+    pub processes: BTreeMap<i64, BTreeMap<Vec<String>, Weight>>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Weight {
+    pub samples: i64,
+    pub nanoseconds: i64,
+}
+
+impl Observed {
+    pub fn of(documents: &[Telemetry]) -> Observed {
+        let mut observed = Observed::default();
+        for document in documents {
+            if let Telemetry::Profiles(data) = document {
+                observed.add(data);
+            }
+        }
+        observed
+    }
+
+    fn add(&mut self, data: &ProfilesData) {
+        let dictionary = data.dictionary.clone().unwrap_or_default();
+        let string = |index: i32| dictionary.string_table.get(index as usize).cloned().unwrap_or_default();
+        for resource in &data.resource_profiles {
+            let pid = resource
+                .resource
+                .iter()
+                .flat_map(|resource| &resource.attributes)
+                // The collector writes resource attribute keys into the dictionary
+                // (`keyStrindex`), as the current proto allows.
+                .find(|attribute| attribute.key == "process.pid" || string(attribute.key_strindex) == "process.pid")
+                .and_then(|attribute| match attribute.value.as_ref()?.value.as_ref()? {
+                    Value::IntValue(pid) => Some(*pid),
+                    _ => None,
+                })
+                .unwrap_or(-1);
+            for profile in resource.scope_profiles.iter().flat_map(|scope| &scope.profiles) {
+                for sample in &profile.samples {
+                    let stack = &dictionary.stack_table[sample.stack_index as usize];
+                    let names: Vec<String> = stack
+                        .location_indices
+                        .iter()
+                        .map(|&location| {
+                            let location = &dictionary.location_table[location as usize];
+                            match location.lines.first() {
+                                Some(line) => string(dictionary.function_table[line.function_index as usize].name_strindex),
+                                None => "?".to_string(),
+                            }
+                        })
+                        .collect();
+                    let count = sample.values.first().copied().unwrap_or(0);
+                    let weight = self.processes.entry(pid).or_default().entry(names).or_default();
+                    weight.samples += count;
+                    weight.nanoseconds += count * profile.period;
+                }
+            }
+        }
+    }
+
+    /// Samples of `pid`.
+    pub fn samples(&self, pid: u32) -> i64 {
+        self.processes.get(&i64::from(pid)).map_or(0, |stacks| stacks.values().map(|weight| weight.samples).sum())
+    }
+
+    /// The share of `pid`'s CPU time whose innermost named frame is `function`, in percent.
+    pub fn self_share(&self, pid: u32, function: &str) -> f64 {
+        let Some(stacks) = self.processes.get(&i64::from(pid)) else { return 0.0 };
+        let total: i64 = stacks.values().map(|weight| weight.nanoseconds).sum();
+        let own: i64 = stacks
+            .iter()
+            .filter(|(names, _)| names.first().is_some_and(|leaf| leaf == function))
+            .map(|(_, weight)| weight.nanoseconds)
+            .sum();
+        100.0 * own as f64 / total.max(1) as f64
+    }
+}
+
+/// `perf record` on `pid` at `hz` for `seconds`, and the self share of `function` that
+/// `perf report` gives, in percent.
+pub fn perf_share(dir: &Path, pid: u32, hz: u32, seconds: u32, function: &str) -> f64 {
+    let data = dir.join("perf.data");
+    let record = Command::new("perf")
+        .args(["record", "-e", "cpu-clock", "-F", &hz.to_string(), "-g", "-p", &pid.to_string(), "-o"])
+        .arg(&data)
+        .args(["--", "sleep", &seconds.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("perf is installed (scripts/test.sh installs linux-perf)");
+    assert!(record.success(), "perf record failed");
+    let report =
+        Command::new("perf").args(["report", "--stdio", "--no-children", "--sort", "symbol", "-i"]).arg(&data).output().unwrap();
+    let text = String::from_utf8_lossy(&report.stdout);
+    text.lines()
+        .find(|line| line.split_whitespace().last() == Some(function) || line.contains(&format!("] {function} ")))
+        .and_then(|line| line.split_whitespace().next())
+        .and_then(|percent| percent.trim_end_matches('%').parse().ok())
+        .unwrap_or_else(|| panic!("perf report has no line for {function}:\n{text}"))
+}

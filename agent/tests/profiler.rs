@@ -1,0 +1,171 @@
+//! The eBPF profiler (`profiling` receiver) against things nobody here wrote: a known
+//! workload's hot function measured against its true share and against `perf`, the export
+//! read back by the collector built from Go modules, and `profile`-context rules applied to
+//! the samples. Needs root (CI runs as root); skipped with a message otherwise.
+
+#![allow(clippy::unwrap_used, reason = "test: a failure is the message")]
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::profiles::{Observed, Workload, build_workload, can_load_bpf, perf_share};
+use common::{Running, free_port, temp_dir};
+use ottl_tests::collector::{Collector, read_file_output};
+
+/// Seconds a workload runs; the agent profiles it for PROFILE_SECONDS of them.
+const WORKLOAD_SECONDS: u32 = 8;
+const PROFILE_SECONDS: u64 = 5;
+const HOT: &str = "hot_function";
+
+/// An agent profiling `pids` into the file `profiles.json` of `dir`, with `processors` (YAML
+/// under `processors:`, or empty) and extra exporters, each listed in the pipeline.
+fn agent_config(dir: &Path, pids: &[u32], processors: &str, extra_exporters: &str, pipeline_exporters: &str) -> String {
+    let pids: Vec<String> = pids.iter().map(u32::to_string).collect();
+    let processor_ids: Vec<&str> = processors
+        .lines()
+        .filter(|line| line.starts_with("  ") && !line.starts_with("   ") && line.trim_end().ends_with(':'))
+        .map(|line| line.trim().trim_end_matches(':'))
+        .collect();
+    format!(
+        "receivers:
+  profiling:
+    samples_per_second: 99
+    reporter_interval: 1s
+    processes: [{pids}]
+processors:
+{processors}
+exporters:
+  file:
+    path: {out}
+{extra_exporters}
+service:
+  telemetry:
+    metrics:
+      level: none
+  pipelines:
+    profiles:
+      receivers: [profiling]
+      processors: [{processor_ids}]
+      exporters: [file{pipeline_exporters}]
+",
+        pids = pids.join(", "),
+        out = dir.join("profiles.json").display(),
+        processor_ids = processor_ids.join(", "),
+    )
+    .replace("processors:\n\nexporters", "exporters")
+}
+
+/// Runs the agent on `config` for PROFILE_SECONDS, stops it (its last report is drained on
+/// SIGTERM) and returns its log.
+fn profile(dir: &Path, config: &str) -> String {
+    let agent = Running::start(dir, config, &[]);
+    std::thread::sleep(Duration::from_secs(PROFILE_SECONDS));
+    let output = agent.stop();
+    let log = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "the agent failed:\n{log}");
+    assert!(!log.contains("profiling is off"), "the profiler did not run:\n{log}");
+    log
+}
+
+fn observed(path: &Path) -> Observed {
+    Observed::of(&read_file_output(path).unwrap())
+}
+
+#[test]
+fn the_hot_function_of_a_known_workload_gets_its_share_as_perf_sees_it() {
+    if !can_load_bpf() {
+        return;
+    }
+    let dir = temp_dir("profiler-known");
+    let binary = build_workload(dir.path());
+
+    let hot = Workload::start(&binary, WORKLOAD_SECONDS, 90);
+    let config = agent_config(dir.path(), &[hot.pid()], "", "", "");
+    // perf profiles the same process at the same time, at the agent's base rate.
+    let perf = {
+        let (dir, pid) = (dir.path().to_path_buf(), hot.pid());
+        std::thread::spawn(move || perf_share(&dir, pid, 99, PROFILE_SECONDS as u32 - 1, HOT))
+    };
+    let log = profile(dir.path(), &config);
+    let perf = perf.join().unwrap();
+    let seen = observed(&dir.path().join("profiles.json"));
+    let (share, samples) = (seen.self_share(hot.pid(), HOT), seen.samples(hot.pid()));
+    println!("90 % workload: agent {share:.1} % of {samples} samples, perf {perf:.1} %");
+    assert!(samples >= 300, "too few samples to judge: {samples}\n{log}");
+    assert!(share >= 75.0, "{HOT} got {share:.1} %, expected about 90 %\n{seen:?}");
+    assert!((share - perf).abs() <= 5.0, "agent {share:.1} % and perf {perf:.1} % disagree");
+    assert!(log.contains("rates now"), "a process using a whole CPU is sampled faster:\n{log}");
+    drop(hot);
+
+    // The negative control: the same binary with the ratio flipped.
+    std::fs::remove_file(dir.path().join("profiles.json")).unwrap();
+    let cold = Workload::start(&binary, WORKLOAD_SECONDS, 10);
+    profile(dir.path(), &agent_config(dir.path(), &[cold.pid()], "", "", ""));
+    let seen = observed(&dir.path().join("profiles.json"));
+    let share = seen.self_share(cold.pid(), HOT);
+    println!("10 % workload: agent {share:.1} % of {} samples", seen.samples(cold.pid()));
+    assert!(seen.samples(cold.pid()) >= 300);
+    assert!(share <= 25.0, "{HOT} got {share:.1} % of a workload that gives it 10 %");
+}
+
+#[test]
+fn the_collector_reads_the_stacks_and_names_the_agent_saw() {
+    if !can_load_bpf() || !ottl_tests::collector::available() {
+        return;
+    }
+    let dir = temp_dir("profiler-collector");
+    let binary = build_workload(dir.path());
+    let port = free_port();
+    let collector_out = dir.path().join("collector.json");
+    let collector = Collector::start_with(
+        &format!(
+            "receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: 127.0.0.1:{port}\nexporters:\n  file:\n    path: {}\nservice:\n  pipelines:\n    profiles:\n      receivers: [otlp]\n      exporters: [file]\n",
+            collector_out.display()
+        ),
+        &[],
+        &["--feature-gates=service.profilesSupport"],
+    )
+    .unwrap();
+    let workload = Workload::start(&binary, WORKLOAD_SECONDS, 90);
+    let exporter = format!("  otlp_http:\n    endpoint: http://127.0.0.1:{port}\n");
+    profile(dir.path(), &agent_config(dir.path(), &[workload.pid()], "", &exporter, ", otlp_http"));
+    collector.shutdown().unwrap();
+
+    let agent_saw = observed(&dir.path().join("profiles.json"));
+    let collector_wrote = observed(&collector_out);
+    assert!(agent_saw.samples(workload.pid()) > 0);
+    assert_eq!(collector_wrote, agent_saw, "the collector's file differs from what the agent exported");
+    let names: Vec<&String> = agent_saw.processes[&i64::from(workload.pid())].keys().flatten().collect();
+    for function in [HOT, "cold_function", "main"] {
+        assert!(names.iter().any(|name| *name == function), "no frame named {function}: {names:?}");
+    }
+}
+
+#[test]
+fn profile_rules_drop_one_process_and_route_another() {
+    if !can_load_bpf() {
+        return;
+    }
+    let dir = temp_dir("profiler-rules");
+    let binary = build_workload(dir.path());
+    let (dropped, routed, kept) = (
+        Workload::start(&binary, WORKLOAD_SECONDS, 50),
+        Workload::start(&binary, WORKLOAD_SECONDS, 50),
+        Workload::start(&binary, WORKLOAD_SECONDS, 50),
+    );
+    let processors = format!(
+        "  rules:\n    statements:\n      - 'resource.attributes[\"process.pid\"] == {} > drop()'\n      - 'resource.attributes[\"process.pid\"] == {} > route(\"other\")'\n    routes:\n      other: [file/other]\n",
+        dropped.pid(),
+        routed.pid()
+    );
+    let other = format!("  file/other:\n    path: {}\n", dir.path().join("other.json").display());
+    profile(dir.path(), &agent_config(dir.path(), &[dropped.pid(), routed.pid(), kept.pid()], &processors, &other, ""));
+
+    let main = observed(&dir.path().join("profiles.json"));
+    let second = observed(&dir.path().join("other.json"));
+    let pids = |observed: &Observed| observed.processes.keys().copied().collect::<Vec<_>>();
+    assert_eq!(pids(&main), [i64::from(kept.pid())], "the default exporter gets only the process no rule names");
+    assert_eq!(pids(&second), [i64::from(routed.pid())], "the route gets only the routed process");
+}
