@@ -24,6 +24,21 @@ if ! command -v go >/dev/null 2>&1; then
     exit 2
 fi
 
+# The agent's eBPF profiler: its C program is built with clang against libbpf's headers, and
+# its tests compare with perf. A fresh Debian machine has none of them.
+missing_packages=()
+command -v clang >/dev/null 2>&1 || missing_packages+=(clang)
+[ -f /usr/include/bpf/bpf_helpers.h ] || missing_packages+=(libbpf-dev)
+command -v perf >/dev/null 2>&1 || missing_packages+=(linux-perf)
+if [ ${#missing_packages[@]} -gt 0 ]; then
+    sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_packages[@]}"
+fi
+# An agent built without its profiler would pass its tests by skipping them: refuse that here.
+export OTTL_AGENT_REQUIRE_EBPF=1
+
 # The Go reference, once, for every test that compares with it.
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 mkdir -p "$target_dir"
@@ -79,6 +94,8 @@ cargo test --release --test differential -- --nocapture
 cargo test --release --test jit_differential -- --nocapture
 # Real-world OTTL (3,000 rows, 15 configs) against the collector, report visible.
 cargo test --release --test realworld -- --nocapture
+# The eBPF profiler against a known workload, perf and the collector (root), report visible.
+cargo test --release -p ottl-agent --test profiler -- --nocapture
 # The agent against the Python SDK and the collector, with the side-by-side report visible.
 cargo test --release -p ottl-agent --test peers -- --nocapture
 # ottl-fleet against opamp-go's, the Python and the Node.js OpAMP clients, report visible.

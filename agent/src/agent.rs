@@ -131,7 +131,9 @@ pub async fn run(
         let intake = Intake::new(id.clone(), door.clone(), &stats);
         match receiver {
             ReceiverConfig::Otlp(otlp_config) => servers.extend(otlp::bind(otlp_config, intake, stopping.clone()).await?),
-            ReceiverConfig::Profiling(profiling) => profilers.extend(profiler::start(id, profiling, intake, stopping.clone())),
+            ReceiverConfig::Profiling(profiling) => {
+                profilers.extend(profiler::start(id, profiling, intake, &stats, stopping.clone()))
+            }
         }
     }
     if let Some(address) = config.telemetry.metrics_address {

@@ -98,6 +98,24 @@ pub struct GenerationStats {
     pub batch_errors: Counter,
 }
 
+/// A `profiling` receiver's counters: what its BPF program counted and what it cost, as the
+/// kernel measured it, and the rates in force.
+#[derive(Default, Debug)]
+pub struct ProfilerStats {
+    /// Samples counted in the kernel.
+    pub samples: Counter,
+    /// Samples lost because the kernel's counts map was full.
+    pub lost_samples: Counter,
+    /// Samples whose stack was lost to a taken stack-map bucket.
+    pub lost_stacks: Counter,
+    /// Runs of the program, and the time they took (zero when the kernel does not count).
+    pub program_runs: Counter,
+    pub program_run_nanoseconds: Counter,
+    /// The rate the perf events tick at, and the processes sampled above the base rate.
+    pub event_hz: Gauge,
+    pub raised_processes: Gauge,
+}
+
 /// How many generations' counters are kept: the running one and those just before it.
 const GENERATIONS_KEPT: usize = 4;
 
@@ -107,6 +125,7 @@ pub struct Stats {
     receivers: Mutex<BTreeMap<String, Arc<ReceiverStats>>>,
     processors: Mutex<BTreeMap<String, Arc<ProcessorStats>>>,
     exporters: Mutex<BTreeMap<String, Arc<ExporterStats>>>,
+    profilers: Mutex<BTreeMap<String, Arc<ProfilerStats>>>,
     /// The number of the generation running now.
     generation: Gauge,
     generations: Mutex<BTreeMap<u64, Arc<GenerationStats>>>,
@@ -134,6 +153,10 @@ impl Stats {
 
     pub fn exporter(&self, name: &str) -> Arc<ExporterStats> {
         entry(&self.exporters, name)
+    }
+
+    pub fn profiler(&self, name: &str) -> Arc<ProfilerStats> {
+        entry(&self.profilers, name)
     }
 
     /// Generation `number` runs now: its counters are exposed from here on, beside those
@@ -213,6 +236,44 @@ impl Stats {
             "Batches an exporter's sending queue holds.",
             per(&exporters, "exporter", |s| s.queue_capacity.get()),
         );
+        let profilers = snapshot(&self.profilers);
+        if !profilers.is_empty() {
+            family(
+                "profiler_samples_total",
+                "Samples the profiler's BPF program counted.",
+                per(&profilers, "receiver", |s| s.samples.get()),
+            );
+            family(
+                "profiler_lost_samples_total",
+                "Samples lost because the kernel's counts map was full.",
+                per(&profilers, "receiver", |s| s.lost_samples.get()),
+            );
+            family(
+                "profiler_lost_stacks_total",
+                "Samples whose stack was lost to a taken stack-map bucket.",
+                per(&profilers, "receiver", |s| s.lost_stacks.get()),
+            );
+            family(
+                "profiler_program_runs_total",
+                "Runs of the profiler's BPF program.",
+                per(&profilers, "receiver", |s| s.program_runs.get()),
+            );
+            family(
+                "profiler_program_run_nanoseconds_total",
+                "Time the profiler's BPF program ran, as the kernel counts it.",
+                per(&profilers, "receiver", |s| s.program_run_nanoseconds.get()),
+            );
+            family(
+                "profiler_event_hz",
+                "The rate the profiler's perf events tick at.",
+                per(&profilers, "receiver", |s| s.event_hz.get()),
+            );
+            family(
+                "profiler_raised_processes",
+                "Processes sampled above the base rate.",
+                per(&profilers, "receiver", |s| s.raised_processes.get()),
+            );
+        }
         let generations: Vec<(String, Arc<GenerationStats>)> = {
             let map = self.generations.lock().unwrap_or_else(PoisonError::into_inner);
             map.iter().map(|(number, stats)| (number.to_string(), stats.clone())).collect()

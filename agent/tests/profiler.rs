@@ -8,6 +8,7 @@
 mod common;
 
 use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::profiles::{Observed, Workload, build_workload, can_load_bpf, perf_share};
@@ -168,4 +169,46 @@ fn profile_rules_drop_one_process_and_route_another() {
     let pids = |observed: &Observed| observed.processes.keys().copied().collect::<Vec<_>>();
     assert_eq!(pids(&main), [i64::from(kept.pid())], "the default exporter gets only the process no rule names");
     assert_eq!(pids(&second), [i64::from(routed.pid())], "the route gets only the routed process");
+}
+
+#[test]
+fn without_permission_the_profiler_says_why_in_one_line_and_everything_else_runs() {
+    if !can_load_bpf() {
+        return;
+    }
+    // The agent as `nobody`, without capabilities: the same agent, the same config.
+    let dir = temp_dir("profiler-unprivileged");
+    let (port, out) = (free_port(), dir.path().join("logs.json"));
+    let config = format!(
+        "receivers:\n  profiling: {{}}\n  otlp:\n    protocols:\n      http:\n        endpoint: 127.0.0.1:{port}\nexporters:\n  debug: {{}}\n  file:\n    path: {}\nservice:\n  telemetry:\n    metrics:\n      level: none\n  pipelines:\n    profiles:\n      receivers: [profiling]\n      exporters: [debug]\n    logs:\n      receivers: [otlp]\n      exporters: [file]\n",
+        out.display()
+    );
+    std::fs::write(dir.path().join("agent.yaml"), config).unwrap();
+    make_writable_by_anyone(dir.path());
+    let child = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(env!("CARGO_BIN_EXE_ottl-agent"))
+        .args(["--config", "agent.yaml"])
+        .current_dir(dir.path())
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let agent = Running::adopt(child, &[port]);
+    let answer =
+        common::post(port, "/v1/logs", &[("content-type", "application/json")], common::json_logs(&[("k", "v")]).as_bytes());
+    assert_eq!(answer.0, 200, "the OTLP receiver runs without the profiler");
+    agent.wait_until("the log record is written", || common::bodies(&out) == ["k"]);
+    let output = agent.stop();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{log}");
+    let lines: Vec<&str> = log.lines().filter(|line| line.contains("profiling")).collect();
+    assert_eq!(lines.len(), 1, "one line about the profiler:\n{log}");
+    assert!(lines[0].contains("profiling is off: loading BPF needs root, or CAP_BPF and CAP_PERFMON"), "{}", lines[0]);
+}
+
+fn make_writable_by_anyone(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
 }

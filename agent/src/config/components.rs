@@ -69,7 +69,7 @@ pub(super) fn read(reader: &mut Reader<'_>, options: &LoadOptions<'_>, reports: 
                 for (id, at) in components(reader, at, "receiver", RECEIVERS) {
                     let receiver = match id.kind() {
                         "profiling" => profiling::profiling_receiver(reader, at, &id).map(ReceiverConfig::Profiling),
-                        _ => otlp_receiver(reader, at, &id, options.base_dir).map(ReceiverConfig::Otlp),
+                        _ => otlp_receiver(reader, at, &id, options.base_dir).map(|otlp| ReceiverConfig::Otlp(Box::new(otlp))),
                     };
                     if let Some(receiver) = receiver {
                         config.receivers.insert(id, receiver);

@@ -88,7 +88,7 @@ impl Config {
 
 #[derive(Clone, Debug)]
 pub enum ReceiverConfig {
-    Otlp(OtlpReceiverConfig),
+    Otlp(Box<OtlpReceiverConfig>),
     /// The eBPF CPU profiler.
     Profiling(ProfilingConfig),
 }

@@ -358,3 +358,56 @@ fn opamp_mistakes_are_reported_at_their_positions() {
     let found = problems(&loaded(&yaml));
     assert!(found.contains(&"E0912 \"opamp\": `opamp` has no `server`".to_string()), "{found:?}");
 }
+
+#[test]
+fn the_profiling_receiver_takes_the_upstream_keys_in_both_spellings_and_ours() {
+    let profiling = |settings: &str| {
+        format!(
+            "receivers:\n  profiling:\n{settings}exporters:\n  debug:\nservice:\n  pipelines:\n    profiles:\n      receivers: [profiling]\n      exporters: [debug]\n"
+        )
+    };
+    let read = |settings: &str| {
+        let loaded = loaded(&profiling(settings));
+        assert!(!loaded.has_errors(), "{:?}", problems(&loaded));
+        let ReceiverConfig::Profiling(config) = &loaded.config.receivers[&ComponentId("profiling".into())] else {
+            panic!("a profiling receiver")
+        };
+        config.clone()
+    };
+    assert_eq!(read(""), ProfilingConfig::default());
+    assert_eq!(read("    SamplesPerSecond: 20\n    ReporterInterval: 10s\n").samples_per_second, 20);
+    let config = read(
+        "    samples_per_second: 19\n    reporter_interval: 2s\n    adaptive:\n      max_samples_per_second: 499\n      cpu_threshold: 0.5\n      overhead_budget: 0.01\n    processes: [12, 34]\n",
+    );
+    assert_eq!(config.reporter_interval, Duration::from_secs(2));
+    assert_eq!(
+        config.adaptive,
+        AdaptiveConfig { enabled: true, max_samples_per_second: 499, cpu_threshold: 0.5, overhead_budget: 0.01 }
+    );
+    assert_eq!(config.processes, Processes::Pids(vec![12, 34]));
+    assert_eq!(read("    processes: self\n").processes, Processes::Agent);
+    assert_eq!(read("    cgroup: system.slice/app.service\n").processes, Processes::Cgroup("system.slice/app.service".into()));
+
+    let first_problem = |settings: &str| problems(&loaded(&profiling(settings))).remove(0);
+    assert_eq!(
+        first_problem("    samples_per_second: 0\n"),
+        "E0912 \"0\": `samples_per_second` must be a whole number from 1 to 999, not `0`"
+    );
+    assert!(first_problem("    Tracers: all\n").starts_with("E0911 \"Tracers\": `profiling` has no setting `Tracers`"));
+    assert_eq!(first_problem("    processes: [one]\n"), "E0912 \"one\": `one` is not a process id");
+    assert!(
+        first_problem("    adaptive:\n      overhead_budget: 5\n")
+            .starts_with("E0912 \"5\": `overhead_budget` must be between 0 and 1")
+    );
+    let found = problems(&loaded(&profiling("    processes: self\n    cgroup: x\n")));
+    assert!(found.iter().any(|problem| problem.contains("`cgroup` and `processes` select processes two ways")), "{found:?}");
+}
+
+#[test]
+fn the_profiler_makes_only_profiles() {
+    let yaml = "receivers:\n  profiling:\nexporters:\n  debug:\nservice:\n  pipelines:\n    logs:\n      receivers: [profiling]\n      exporters: [debug]\n";
+    assert_eq!(
+        problems(&loaded(yaml)),
+        ["E0913 \"profiling\": pipeline `logs` uses receiver `profiling`, which makes profiles, not logs"]
+    );
+}

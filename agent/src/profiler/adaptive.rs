@@ -108,14 +108,12 @@ impl Adaptive {
     /// Over budget: the fastest process halves.
     fn shed(&mut self) {
         let base_hz = self.base_hz;
-        if let Some((&tgid, _)) = self.boosted.iter().max_by_key(|(tgid, boost)| (boost.hz, std::cmp::Reverse(**tgid))) {
-            if let Some(boost) = self.boosted.get_mut(&tgid) {
-                boost.hz /= 2;
-                if boost.hz <= base_hz {
-                    self.boosted.remove(&tgid);
-                }
-            }
+        let fastest =
+            self.boosted.iter().max_by_key(|(tgid, boost)| (boost.hz, std::cmp::Reverse(**tgid))).map(|(&tgid, _)| tgid);
+        if let Some(boost) = fastest.and_then(|tgid| self.boosted.get_mut(&tgid)) {
+            boost.hz /= 2;
         }
+        self.boosted.retain(|_, boost| boost.hz > base_hz);
     }
 
     /// Hot processes double toward the ceiling, hottest first, while the projected cost fits.

@@ -26,21 +26,23 @@ use tokio::task::JoinHandle;
 
 use crate::config::{ComponentId, ProfilingConfig};
 use crate::receivers::Intake;
+use crate::stats::Stats;
 
 /// Starts the profiler of receiver `id`; `None` when it cannot run here (said in one line).
 pub fn start(
     id: &ComponentId,
     config: &ProfilingConfig,
     intake: Intake,
+    stats: &Stats,
     stopping: watch::Receiver<bool>,
 ) -> Option<JoinHandle<()>> {
     #[cfg(ebpf_profiler)]
     {
-        run::start(id, config, intake, stopping)
+        run::start(id, config, intake, stats.profiler(&id.0), stopping)
     }
     #[cfg(not(ebpf_profiler))]
     {
-        let _ = (config, intake, stopping);
+        let _ = (config, intake, stats, stopping);
         tracing::warn!(
             "{id}: profiling is off: this agent was built without its eBPF program (clang and libbpf-dev were missing at build time)"
         );

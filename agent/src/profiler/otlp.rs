@@ -255,3 +255,88 @@ impl Dictionary {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::profiler::window::{ProcessInfo, StackKey, Thread};
+
+    fn binary(path: &str) -> Arc<Binary> {
+        Arc::new(Binary { path: path.into(), build_id: Some(vec![0xab, 0xcd]), names: Mutex::default() })
+    }
+
+    #[test]
+    fn a_window_becomes_one_resource_per_process_and_one_profile_per_rate_over_one_dictionary() {
+        let app = binary("/usr/bin/app");
+        let leaf = Frame::User { binary: app.clone(), file_offset: 0x1100 };
+        let caller = Frame::User { binary: app.clone(), file_offset: 0x1200 };
+        let kernel = Frame::Kernel(0xffff_ffff_8100_0000);
+        let mut window = Window::new(UNIX_EPOCH + Duration::from_secs(100));
+        let mut process = ProcessSamples {
+            info: ProcessInfo { pid: 42, executable_name: "app".into(), executable_path: Some("/usr/bin/app".into()) },
+            ..ProcessSamples::default()
+        };
+        let stack = |frames: Vec<Frame>| StackKey { tid: 43, frames: frames.into() };
+        process
+            .by_rate
+            .insert(99, HashMap::from([(stack(vec![leaf.clone(), caller.clone()]), 7), (stack(vec![kernel, caller]), 2)]));
+        process.by_rate.insert(999, HashMap::from([(stack(vec![leaf.clone()]), 30)]));
+        process.threads.insert(43, Thread { name: "worker".into() });
+        window.processes.insert(42, process);
+        // Known names, as if symbolized already.
+        app.names.lock().unwrap().extend([(0x1100, Some(Arc::from("leaf_fn"))), (0x1200, Some(Arc::from("caller_fn")))]);
+
+        let data = profiles(&window, UNIX_EPOCH + Duration::from_secs(105), &mut Symbols::new(), &Host::default());
+        let dictionary = data.dictionary.as_ref().unwrap();
+        for (table, first_is_empty) in [
+            ("strings", dictionary.string_table[0].is_empty()),
+            ("locations", dictionary.location_table[0] == Location::default()),
+            ("stacks", dictionary.stack_table[0] == Stack::default()),
+            ("mappings", dictionary.mapping_table[0] == Mapping::default()),
+            ("functions", dictionary.function_table[0] == Function::default()),
+            ("attributes", dictionary.attribute_table[0] == KeyValueAndUnit::default()),
+        ] {
+            assert!(first_is_empty, "entry 0 of the {table} table is the empty value");
+        }
+        assert_eq!(data.resource_profiles.len(), 1);
+        let resource = &data.resource_profiles[0];
+        let pid = &resource.resource.as_ref().unwrap().attributes[0];
+        assert_eq!(
+            (pid.key.as_str(), pid.value.clone()),
+            ("process.pid", Some(AnyValue { value: Some(any_value::Value::IntValue(42)) }))
+        );
+        let profiles = &resource.scope_profiles[0].profiles;
+        assert_eq!(profiles.iter().map(|profile| profile.period).collect::<Vec<_>>(), [10_101_010, 1_001_001]);
+        assert_eq!((profiles[0].time_unix_nano, profiles[0].duration_nano), (100_000_000_000, 5_000_000_000));
+        let string = |index: i32| dictionary.string_table[index as usize].as_str();
+        let sample_type = profiles[0].sample_type.unwrap();
+        assert_eq!((string(sample_type.type_strindex), string(sample_type.unit_strindex)), ("samples", "count"));
+        // The same leaf in both profiles is one location and one function.
+        let leaf_of = |profile: &Profile, sample: usize| {
+            dictionary.stack_table[profile.samples[sample].stack_index as usize].location_indices[0]
+        };
+        assert_eq!(profiles[0].samples[0].values, [7], "the biggest count first");
+        assert_eq!(leaf_of(&profiles[0], 0), leaf_of(&profiles[1], 0));
+        let location = &dictionary.location_table[leaf_of(&profiles[0], 0) as usize];
+        assert_eq!(location.address, 0x1100);
+        assert_eq!(string(dictionary.function_table[location.lines[0].function_index as usize].name_strindex), "leaf_fn");
+        let mapping = &dictionary.mapping_table[location.mapping_index as usize];
+        assert_eq!(string(mapping.filename_strindex), "/usr/bin/app");
+        let build_id = &dictionary.attribute_table[mapping.attribute_indices[0] as usize];
+        assert_eq!(string(build_id.key_strindex), "process.executable.build_id.gnu");
+        assert_eq!(build_id.value, Some(AnyValue { value: Some(any_value::Value::StringValue("abcd".into())) }));
+        // The kernel frame has the kernel's mapping and no name (kallsyms was not asked).
+        let kernel_stack = &dictionary.stack_table[profiles[0].samples[1].stack_index as usize];
+        let kernel_location = &dictionary.location_table[kernel_stack.location_indices[0] as usize];
+        assert_eq!(
+            string(dictionary.mapping_table[kernel_location.mapping_index as usize].filename_strindex),
+            "[kernel.kallsyms]"
+        );
+        let thread = &dictionary.attribute_table[profiles[0].samples[0].attribute_indices[1] as usize];
+        assert_eq!(string(thread.key_strindex), "thread.name");
+    }
+}

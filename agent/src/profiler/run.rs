@@ -2,6 +2,7 @@
 //! blocks, and must not hold a runtime worker.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use ottl_runtime::otlp::Telemetry;
@@ -19,6 +20,7 @@ use super::symbols::Symbols;
 use super::window::Window;
 use crate::config::{ComponentId, ProfilingConfig};
 use crate::receivers::Intake;
+use crate::stats::ProfilerStats;
 
 /// How often the kernel's maps are drained: often enough that the maps stay small and that
 /// processes are still alive when their addresses are normalized.
@@ -28,6 +30,7 @@ pub fn start(
     id: &ComponentId,
     config: &ProfilingConfig,
     intake: Intake,
+    stats: Arc<ProfilerStats>,
     stopping: watch::Receiver<bool>,
 ) -> Option<JoinHandle<()>> {
     let unavailable = |why: &dyn std::fmt::Display| {
@@ -53,6 +56,7 @@ pub fn start(
         return None;
     }
     tracing::info!("{id}: profiling {} CPUs at {} Hz", kernel.cpu_count(), config.samples_per_second);
+    stats.event_hz.set(u64::from(config.samples_per_second));
     let (id, config) = (id.clone(), config.clone());
     let handle = Handle::current();
     // blazesym's normalizer and symbolizer are not Send: they are made on the thread.
@@ -63,6 +67,7 @@ pub fn start(
             kernel,
             config,
             intake,
+            stats,
             stacks: Stacks::new(),
             symbols: Symbols::new(),
             host: Host::this(),
@@ -79,6 +84,7 @@ struct Profiler {
     adaptive: Adaptive,
     config: ProfilingConfig,
     intake: Intake,
+    stats: Arc<ProfilerStats>,
     stacks: Stacks,
     symbols: Symbols,
     host: Host,
@@ -89,6 +95,7 @@ struct Profiler {
 impl Profiler {
     fn run(mut self, runtime: &Handle, mut stopping: watch::Receiver<bool>) {
         let mut counters = self.kernel.counters();
+        let mut reported = counters;
         let mut run_time = self.kernel.run_time();
         let mut busy = CpuTimes::read();
         let mut report_cost = 0.0;
@@ -103,11 +110,16 @@ impl Profiler {
                 }
             };
             let drain_work = thread_cpu_time().saturating_sub(work_started);
+            let now = self.kernel.counters();
+            let drained = now.since(counters);
+            counters = now;
+            self.stats.samples.add(drained.samples);
+            self.stats.lost_samples.add(drained.lost_full);
+            self.stats.lost_stacks.add(drained.lost_stack);
             if stop || self.window_started.elapsed() >= self.config.reporter_interval {
                 let report_started = thread_cpu_time();
-                let now = self.kernel.counters();
-                self.report(runtime, now.since(counters));
-                counters = now;
+                self.report(runtime, counters.since(reported));
+                reported = counters;
                 // A report happens once an interval: its cost (symbolizing a new binary can
                 // take a while) counts spread over the interval, not against one second.
                 report_cost =
@@ -130,6 +142,8 @@ impl Profiler {
                     runs => program_time / runs as f64,
                 },
             };
+            self.stats.program_runs.add(runs.saturating_sub(run_time.1));
+            self.stats.program_run_nanoseconds.add(time.saturating_sub(run_time.0).as_nanos() as u64);
             run_time = (time, runs);
             busy = now_busy;
             self.adapt(&measured);
@@ -149,6 +163,8 @@ impl Profiler {
             return;
         }
         let rates = self.adaptive.rates();
+        self.stats.event_hz.set(u64::from(rates.event_hz));
+        self.stats.raised_processes.set(rates.own.len() as u64);
         let mut own: Vec<_> = rates.own.iter().collect();
         own.sort();
         tracing::info!(

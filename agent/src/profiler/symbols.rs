@@ -26,10 +26,8 @@ impl Symbols {
         let mut kernel_missing = Vec::new();
         for frame in frames {
             match frame {
-                Frame::User { binary, file_offset } => {
-                    if !names_of(binary).contains_key(file_offset) {
-                        user_missing.entry(binary.clone()).or_default().push(*file_offset);
-                    }
+                Frame::User { binary, file_offset } if !names_of(binary).contains_key(file_offset) => {
+                    user_missing.entry(binary.clone()).or_default().push(*file_offset);
                 }
                 Frame::Kernel(address) if !self.kernel.contains_key(address) => kernel_missing.push(*address),
                 _ => {}

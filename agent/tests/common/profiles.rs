@@ -150,7 +150,7 @@ pub fn perf_share(dir: &Path, pid: u32, hz: u32, seconds: u32, function: &str) -
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .expect("perf is installed (scripts/test.sh installs linux-perf)");
+        .unwrap_or_else(|error| panic!("perf is installed (scripts/test.sh installs linux-perf): {error}"));
     assert!(record.success(), "perf record failed");
     let report =
         Command::new("perf").args(["report", "--stdio", "--no-children", "--sort", "symbol", "-i"]).arg(&data).output().unwrap();
