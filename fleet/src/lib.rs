@@ -40,7 +40,7 @@ pub async fn serve(config: FleetConfig) -> Result<(), String> {
     let listener =
         tokio::net::TcpListener::bind(config.listen).await.map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    let fleet = Arc::new(Mutex::new(Fleet::new(config.groups.clone())));
+    let fleet = Arc::new(Mutex::new(Fleet::new(config.groups.clone(), config.agents)));
     tokio::spawn(watch::watch(fleet.clone(), config.rules_dir.clone(), config.poll_interval));
     tokio::spawn(tick(fleet.clone()));
     let shared = Shared {
