@@ -7,8 +7,9 @@
 //! - [`registry`]: what the server knows of each agent.
 //! - [`fleet`]: groups, generations and agents together: who is offered what.
 //! - [`server`], [`http_transport`], [`ws_transport`]: both transports and `/status` on one port.
-//! - [`status`]: the status JSON and its table.
-//! - [`tls`], [`auth`]: HTTPS/WSS on the port, and the bearer token the OpAMP endpoint wants.
+//! - [`status`]: the status JSON and its table; [`status_client`]: how `ottl-fleet status` reads it.
+//! - [`tls`], [`auth`]: HTTPS/WSS on the port, and the bearer token the OpAMP endpoint and
+//!   the status want.
 
 pub mod auth;
 pub mod config;
@@ -20,6 +21,7 @@ pub mod ruleset;
 pub mod selector;
 pub mod server;
 pub mod status;
+pub mod status_client;
 pub mod tls;
 pub mod watch;
 pub mod ws_transport;
