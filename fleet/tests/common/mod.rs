@@ -23,6 +23,8 @@ pub struct FleetProcess {
     child: Child,
     pub dir: PathBuf,
     pub address: String,
+    /// The fleet's bearer token, which its `/status` wants too.
+    token: Option<String>,
 }
 
 impl FleetProcess {
@@ -43,7 +45,7 @@ impl FleetProcess {
         ));
         std::fs::create_dir_all(dir.join("rules")).unwrap();
         std::fs::write(dir.join("fleet.yaml"), prepare(&dir)).unwrap();
-        let mut fleet = FleetProcess { child: spawn(&dir), dir, address: String::new() };
+        let mut fleet = FleetProcess { child: spawn(&dir), dir, address: String::new(), token: None };
         for (path, text) in files {
             fleet.write_rule(path, text);
         }
@@ -53,6 +55,12 @@ impl FleetProcess {
         fleet.address =
             line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_string();
         fleet
+    }
+
+    /// The same fleet, its status read with `token` (its config's `auth.bearer_token`).
+    pub fn with_token(mut self, token: &str) -> FleetProcess {
+        self.token = Some(token.to_string());
+        self
     }
 
     pub fn pid(&self) -> u32 {
@@ -78,7 +86,9 @@ impl FleetProcess {
 
     /// `GET /status`.
     pub fn status(&self) -> Value {
-        let (code, body) = http_request(&self.address, "GET", "/status", &[], b"");
+        let authorization = self.token.as_ref().map(|token| format!("Bearer {token}"));
+        let headers: Vec<(&str, &str)> = authorization.iter().map(|value| ("Authorization", value.as_str())).collect();
+        let (code, body) = http_request(&self.address, "GET", "/status", &headers, b"");
         assert_eq!(code, 200, "{}", String::from_utf8_lossy(&body));
         serde_json::from_slice(&body).unwrap()
     }
