@@ -324,12 +324,9 @@ fn unavailable(retry_after: Duration) -> ServerErrorResponse {
 /// How long `reply` tells its agent to wait, when it refuses the agent for now.
 pub fn retry_after(reply: &ServerToAgent) -> Option<Duration> {
     let error = reply.error_response.as_ref().filter(|error| error.r#type == ServerErrorResponseType::Unavailable as i32)?;
-    match error.details {
-        Some(server_error_response::Details::RetryInfo(RetryInfo { retry_after_nanoseconds })) => {
-            Some(Duration::from_nanos(retry_after_nanoseconds))
-        }
-        None => None,
-    }
+    error.details.map(|server_error_response::Details::RetryInfo(RetryInfo { retry_after_nanoseconds })| {
+        Duration::from_nanos(retry_after_nanoseconds)
+    })
 }
 
 /// A `RemoteConfigStatuses` value as the proto names it (without the prefix).
