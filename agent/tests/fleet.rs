@@ -97,7 +97,7 @@ fn rules_from_the_fleet_over_http() {
 fn the_fleets_token_refuses_a_wrong_one_with_401() {
     for transport in ["ws", "http"] {
         let config = format!("{FLEET}auth:\n  bearer_token: {TOKEN}\n");
-        let fleet = FleetProcess::start(&config, &[("rules.ottl", &rule("fleet"))]);
+        let fleet = FleetProcess::start(&config, &[("rules.ottl", &rule("fleet"))]).with_token(TOKEN);
         let dir = temp_dir(&format!("fleet-token-{transport}"));
         let (agent, http) = agent_of(&dir, transport, endpoint(&fleet, transport), "wrong", "");
         agent.wait_until("the agent logs the refusal", || agent.log().contains("401"));

@@ -309,3 +309,148 @@ fn a_remote_config_yaml_changes_statements_but_not_receivers() {
     let output = agent.stop();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+/// An attribute that makes the agent's full report larger than the size from which it
+/// gzips its HTTP requests (1 KiB).
+const LARGE_DESCRIPTION: &str = "    agent_description:\n      non_identifying_attributes:\n        padding: \"";
+
+fn large_description() -> String {
+    format!("{LARGE_DESCRIPTION}{}\"\n", "x".repeat(2048))
+}
+
+/// A remote rule set the agent applied runs again after a restart with no server in
+/// reach, from the first record; a server it reaches later hears APPLIED for its hash and
+/// need not offer it. When the local config changes so that the saved set no longer
+/// applies, the agent reports it FAILED and runs its local rules.
+#[test]
+fn applied_remote_rules_survive_a_restart_without_a_server() {
+    let dir = temp_dir("opamp-restart");
+    let port = free_port();
+    let mut server = opamp_go_server(port, TOKEN);
+    let (agent, _) = start_agent(&dir, "ws", port, TOKEN);
+    let hash = server.offer(&dir, "rules.ottl", "set(log.body, \"remote\")\n", "offer");
+    server.wait_for_status(&hash, "APPLIED");
+    assert!(agent.stop().status.success());
+    drop(server);
+
+    let (agent, http) = start_agent(&dir, "ws", port, TOKEN);
+    assert_eq!(send_one(&dir, http), "remote", "the saved rules run with no server: {}", agent.log());
+    let server = opamp_go_server(port, TOKEN);
+    server.wait_for_status(&hash, "APPLIED");
+    let statuses = server.statuses(&hash);
+    assert!(statuses.iter().all(|s| s["status"] == "APPLIED"), "nothing applied again: {statuses:?}");
+    assert!(agent.stop().status.success());
+
+    let config = std::fs::read_to_string(dir.join("agent.yaml")).unwrap().replace("files: [rules.ottl]", "files: [local.ottl]");
+    std::fs::write(dir.join("local.ottl"), "set(log.body, \"local\")\n").unwrap();
+    let agent = Running::start(&dir, &config, &[http]);
+    let failed = server.wait_for_status(&hash, "FAILED");
+    assert!(failed["error"].as_str().unwrap().contains("rules.ottl"), "FAILED says why: {failed}");
+    assert_eq!(send_one(&dir, http), "local", "the local rules run");
+    assert!(agent.stop().status.success());
+}
+
+/// A saved remote config that cannot be read is one warning naming the file, and the
+/// local rules run.
+#[test]
+fn a_corrupt_saved_remote_config_is_one_warning_and_the_local_rules_run() {
+    let dir = temp_dir("opamp-corrupt-saved");
+    std::fs::create_dir_all(dir.join("state")).unwrap();
+    std::fs::write(dir.join("state/opamp-remote-config.pb"), b"\xffnot a remote config").unwrap();
+    // Nothing listens on the server's port.
+    let (agent, http) = start_agent(&dir, "ws", free_port(), TOKEN);
+    assert_eq!(send_one(&dir, http), "local");
+    let log = agent.log();
+    let warnings: Vec<&str> = log.lines().filter(|line| line.contains("opamp-remote-config.pb")).collect();
+    assert_eq!(warnings.len(), 1, "{log}");
+    assert!(warnings[0].contains("WARN") && warnings[0].contains("running the local config"), "{log}");
+    assert!(agent.stop().status.success());
+}
+
+/// What the agent reports as its effective config, read back at opamp-go's server: its
+/// config as written and its rule file as the running generation has it, before and
+/// after a remote rule file replaces it. Over HTTP with a report large enough to go
+/// gzip-compressed, which the server takes.
+#[test]
+fn the_effective_config_is_what_the_running_generation_came_from() {
+    let dir = temp_dir("opamp-effective");
+    let port = free_port();
+    let mut server = opamp_go_server(port, TOKEN);
+    let (agent, _) = start_agent_with(&dir, "http", port, TOKEN, &large_description());
+    let config = std::fs::read_to_string(dir.join("agent.yaml")).unwrap();
+    let reported = |server: &ServerProcess, rules: &str| {
+        let expected = serde_json::json!({"config.yaml": config, "rules.ottl": rules});
+        server.events("effective").iter().any(|event| event["files"] == expected)
+    };
+    agent.wait_until("the local files are reported", || reported(&server, "set(log.body, \"local\")\n"));
+    let hash = server.offer(&dir, "rules.ottl", "set(log.body, \"remote\")\n", "offer");
+    server.wait_for_status(&hash, "APPLIED");
+    agent.wait_until("the remote rule file is reported", || reported(&server, "set(log.body, \"remote\")\n"));
+    assert!(agent.stop().status.success());
+}
+
+/// A heartbeat interval the server offers is obeyed: over a WebSocket, heartbeats come
+/// that often (not every 30 s, the default); over HTTP it is the polling interval (not
+/// the configured 30 s), as opamp-go's HTTP client takes it.
+#[test]
+fn an_offered_heartbeat_interval_is_obeyed() {
+    use common::opamp_push::{PushServer, heartbeat_offer};
+    use common::opamp_throttle::{Refusal, ThrottlingServer};
+
+    let assert_every_second = |transport: &str, arrivals: &[std::time::Instant]| {
+        // The first report comes before the offer; after it, one a second.
+        for pair in arrivals[1..].windows(2) {
+            let gap = pair[1] - pair[0];
+            assert!(gap >= Duration::from_millis(800), "{transport}: a heartbeat after only {gap:?}");
+            assert!(gap < Duration::from_secs(15), "{transport}: a heartbeat after {gap:?}");
+        }
+    };
+    let dir = temp_dir("opamp-heartbeat-ws");
+    let server = PushServer::start();
+    server.send(heartbeat_offer(1));
+    let (agent, _) = start_agent(&dir, "ws", server.port, TOKEN);
+    agent.wait_until("five heartbeats arrive", || server.arrivals().len() >= 6);
+    assert_every_second("ws", &server.arrivals());
+    assert!(agent.stop().status.success());
+
+    let dir = temp_dir("opamp-heartbeat-http");
+    let server = ThrottlingServer::start(Refusal { status: 503, retry_after_secs: 0, times: 0 }, heartbeat_offer(1));
+    let endpoint = format!("http://127.0.0.1:{}/v1/opamp", server.port);
+    let client = OpampClient {
+        transport: "http",
+        endpoint,
+        token: TOKEN,
+        transport_extra: "        polling_interval: 30s\n",
+        extension_extra: "",
+    };
+    let (agent, _) = start_opamp_agent(&dir, &client);
+    agent.wait_until("five polls arrive", || server.arrivals().len() >= 6);
+    assert_every_second("http", &server.arrivals());
+    assert!(agent.stop().status.success());
+}
+
+/// Over HTTP the agent gzips a large report (and only a large one) and takes gzip
+/// answers: the server answers every poll gzip-compressed, and the offer in it is applied.
+#[test]
+fn http_reports_are_gzipped_when_large_and_answers_may_be() {
+    use common::opamp_push::offer_file;
+    use common::opamp_throttle::{Refusal, ThrottlingServer};
+    use ottl_opamp::proto::RemoteConfigStatuses;
+
+    let dir = temp_dir("opamp-gzip");
+    let (offer, hash) = offer_file("rules.ottl", "set(log.body, \"remote\")\n");
+    let server = ThrottlingServer::start(Refusal { status: 503, retry_after_secs: 0, times: 0 }, offer);
+    let (agent, http) = start_agent_with(&dir, "http", server.port, TOKEN, &large_description());
+    agent.wait_until("the agent applies the gzip-compressed offer", || server.reported(&hash, RemoteConfigStatuses::Applied));
+    assert_eq!(send_one(&dir, http), "remote");
+    agent.wait_until("a small report follows", || server.polls().iter().any(|p| p.content_encoding.is_none()));
+    let polls = server.polls();
+    assert!(polls.iter().all(|p| p.accepts_gzip), "every poll takes gzip: {polls:?}");
+    assert_eq!(polls[0].content_encoding.as_deref(), Some("gzip"), "the full report is gzipped: {polls:?}");
+    assert!(polls[0].body_bytes < 2048, "a 2 KiB attribute compressed: {polls:?}");
+    assert!(
+        polls.iter().filter(|p| p.content_encoding.is_none()).all(|p| p.body_bytes < 1024),
+        "only small reports go as they are: {polls:?}"
+    );
+    assert!(agent.stop().status.success());
+}

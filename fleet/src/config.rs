@@ -13,6 +13,7 @@
 //!     rollout: { canary_percent: 10, health_window: 60s }
 //! tls: { cert_file: server.pem, key_file: server-key.pem }   # relative to this file
 //! auth: { bearer_token: s3cret }
+//! agents: { max: 10000, forget_after: 5m, retry_after: 30s }
 //! ```
 
 use std::collections::BTreeMap;
@@ -41,8 +42,32 @@ pub struct FleetConfig {
     pub groups: Vec<GroupConfig>,
     /// HTTPS and WSS instead of HTTP and WS, on the same port.
     pub tls: Option<TlsConfig>,
-    /// The token every OpAMP request must carry as `Authorization: Bearer TOKEN`.
+    /// The token every OpAMP request, and `/status`, must carry as `Authorization: Bearer TOKEN`.
     pub bearer_token: Option<String>,
+    pub agents: AgentLimits,
+}
+
+/// How many agents the server keeps, and for how long.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AgentLimits {
+    /// The most agents the server knows at once (about 23 KiB each over WebSocket, per
+    /// fleet-bench); a new one beyond it is refused and told to retry after `retry_after`.
+    pub max: usize,
+    /// How long a gone agent (disconnected, or an HTTP agent that stopped polling) stays in
+    /// the status, and holds a rollout it is a canary of, before the server forgets it.
+    pub forget_after: Duration,
+    /// What a refused agent is told to wait before it tries again.
+    pub retry_after: Duration,
+}
+
+impl Default for AgentLimits {
+    /// 10,000 agents: about 230 MiB over WebSocket. Forgotten 5 minutes after they went
+    /// away: a restart or a network blip comes back well within it, and a rollout waits no
+    /// longer for a canary that will not. Retry after 30 s, the OpAMP spec's recommended
+    /// minimum.
+    fn default() -> AgentLimits {
+        AgentLimits { max: 10_000, forget_after: Duration::from_secs(300), retry_after: Duration::from_secs(30) }
+    }
 }
 
 /// The server's certificate chain and private key, PEM files.
@@ -72,6 +97,16 @@ struct RawConfig {
     groups: Vec<RawGroup>,
     tls: Option<TlsConfig>,
     auth: Option<RawAuth>,
+    #[serde(default)]
+    agents: RawAgents,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAgents {
+    max: Option<usize>,
+    forget_after: Option<String>,
+    retry_after: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -151,8 +186,24 @@ impl FleetConfig {
         if bearer_token.as_deref().is_some_and(|token| token.is_empty() || token.contains(char::is_whitespace)) {
             return Err("auth bearer_token must be non-empty, without spaces".into());
         }
-        Ok(FleetConfig { listen, path, rules_dir, poll_interval, groups, tls, bearer_token })
+        let agents = agent_limits(raw.agents)?;
+        Ok(FleetConfig { listen, path, rules_dir, poll_interval, groups, tls, bearer_token, agents })
     }
+}
+
+fn agent_limits(raw: RawAgents) -> Result<AgentLimits, String> {
+    let defaults = AgentLimits::default();
+    let max = raw.max.unwrap_or(defaults.max);
+    if max == 0 {
+        return Err("agents max must be at least 1".into());
+    }
+    let forget_after = raw.forget_after.as_deref().map(parse_duration).transpose()?.unwrap_or(defaults.forget_after);
+    let retry_after = raw.retry_after.as_deref().map(parse_duration).transpose()?.unwrap_or(defaults.retry_after);
+    // Retry-After counts whole seconds.
+    if retry_after < Duration::from_secs(1) {
+        return Err("agents retry_after must be at least 1s".into());
+    }
+    Ok(AgentLimits { max, forget_after, retry_after })
 }
 
 /// A group's rules live in a subdirectory of its name: no separators, no `.` or `..`.
@@ -191,6 +242,17 @@ mod tests {
         assert_eq!(config.groups[0].selector.identifying["service.name"], "checkout");
         assert_eq!(config.groups[1].policy, Policy { canary_share: 1.0, health_window: Duration::ZERO });
         assert!(config.tls.is_none() && config.bearer_token.is_none());
+        assert_eq!(config.agents, AgentLimits::default());
+    }
+
+    #[test]
+    fn agent_limits() {
+        let text = "agents: { max: 50, forget_after: 90s, retry_after: 2m }\n";
+        let config = FleetConfig::parse(text, Path::new(".")).unwrap();
+        let expected = AgentLimits { max: 50, forget_after: Duration::from_secs(90), retry_after: Duration::from_secs(120) };
+        assert_eq!(config.agents, expected);
+        let config = FleetConfig::parse("agents: { max: 7 }\n", Path::new(".")).unwrap();
+        assert_eq!(config.agents, AgentLimits { max: 7, ..AgentLimits::default() });
     }
 
     #[test]
@@ -213,6 +275,11 @@ mod tests {
             ("groups:\n  - name: a\n    matches: {}\n", "unknown field"),
             ("auth: { bearer_token: \"\" }\n", "bearer_token"),
             ("tls: { cert_file: s.pem }\n", "key_file"),
+            ("agents: { max: 0 }\n", "at least 1"),
+            ("agents: { max: -1 }\n", "agents.max"),
+            ("agents: { retry_after: 500ms }\n", "at least 1s"),
+            ("agents: { forget_after: later }\n", "not a duration"),
+            ("agents: { maximum: 3 }\n", "unknown field"),
         ] {
             let error = FleetConfig::parse(text, Path::new(".")).unwrap_err();
             assert!(error.contains(fragment), "{text:?}: {error}");

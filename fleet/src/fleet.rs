@@ -1,19 +1,20 @@
 //! The server's state: each group's generations and rollout, and every agent. One lock
 //! around it; every change ends in [`Fleet::tick`], which moves rollouts on and pushes
-//! offers over the WebSocket connections (plain-HTTP agents get theirs on their next poll).
+//! offers over the WebSocket connections (plain-HTTP agents get theirs on their next poll),
+//! and forgets the agents that have been gone too long.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
-use std::time::{Instant, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ottl_opamp::capabilities::{agent as agent_caps, server as server_caps, server_flags};
 use ottl_opamp::hash::config_hash;
 use ottl_opamp::proto::{
-    AgentConfigMap, AgentRemoteConfig, AgentToServer, RemoteConfigStatuses, ServerErrorResponse, ServerErrorResponseType,
-    ServerToAgent,
+    AgentConfigMap, AgentRemoteConfig, AgentToServer, RemoteConfigStatuses, RetryInfo, ServerErrorResponse,
+    ServerErrorResponseType, ServerToAgent, server_error_response,
 };
 
-use crate::config::GroupConfig;
+use crate::config::{AgentLimits, GroupConfig};
 use crate::registry::{Agent, Connection, Transport, Uid, hex};
 use crate::rollout::{CanaryReport, Phase};
 use crate::ruleset::Verdict;
@@ -46,16 +47,17 @@ struct Group {
 pub struct Fleet {
     groups: Vec<Group>,
     agents: HashMap<Uid, Agent>,
+    limits: AgentLimits,
     next_connection: u64,
 }
 
 impl Fleet {
-    pub fn new(groups: Vec<GroupConfig>) -> Fleet {
+    pub fn new(groups: Vec<GroupConfig>, limits: AgentLimits) -> Fleet {
         let groups = groups
             .into_iter()
             .map(|config| Group { config, current: None, stable: None, phase: Phase::Complete, rejected: None })
             .collect();
-        Fleet { groups, agents: HashMap::new(), next_connection: 0 }
+        Fleet { groups, agents: HashMap::new(), limits, next_connection: 0 }
     }
 
     pub fn group_names(&self) -> Vec<String> {
@@ -118,7 +120,12 @@ impl Fleet {
             return reply;
         }
         let uid = Uid(message.instance_uid.clone());
-        let agent = self.agents.entry(uid.clone()).or_insert_with(|| Agent::new(uid.clone(), transport));
+        if !self.agents.contains_key(&uid) && self.agents.len() >= self.limits.max {
+            tracing::debug!(agent = %uid, max = self.limits.max, "a new agent refused: the fleet is full");
+            reply.error_response = Some(unavailable(self.limits.retry_after));
+            return reply;
+        }
+        let agent = self.agents.entry(uid.clone()).or_insert_with(|| Agent::new(uid.clone(), transport, now));
         agent.transport = transport;
         if let Some(connection) = connection {
             if agent.connection.as_ref().is_none_or(|known| known.id != connection.id) {
@@ -127,7 +134,7 @@ impl Fleet {
             }
             agent.connection = Some(connection.clone());
         }
-        if agent.absorb(message) {
+        if agent.absorb(message, now) {
             reply.flags |= server_flags::REPORT_FULL_STATE;
         }
         if message.agent_description.is_some() {
@@ -145,20 +152,27 @@ impl Fleet {
     }
 
     /// A WebSocket connection closed (its agent may already be on a newer one).
-    pub fn disconnected(&mut self, uid: &Uid, connection_id: u64) {
+    pub fn disconnected(&mut self, uid: &Uid, connection_id: u64, now: Instant) {
         if let Some(agent) = self.agents.get_mut(uid).filter(|a| a.connection.as_ref().is_some_and(|c| c.id == connection_id)) {
             agent.connection = None;
             agent.connected = false;
+            agent.last_seen = now;
         }
     }
 
-    /// Moves rollouts on (canaries that applied, health windows that passed) and pushes
-    /// what each connected WebSocket agent lacks.
+    /// Forgets the agents gone for `forget_after` (so that a client inventing instance
+    /// uids cannot grow the registry without bound, and a rollout stops waiting for a
+    /// canary that is not coming back), moves rollouts on (canaries that applied, health
+    /// windows that passed, forgotten canaries replaced) and pushes what each connected
+    /// WebSocket agent lacks.
     pub fn tick(&mut self, now: Instant) {
+        self.forget_gone_agents(now);
         for index in 0..self.groups.len() {
             let group = &self.groups[index];
             let Some(current) = group.current.clone() else { continue };
-            let phase = group.phase.clone();
+            let name = group.config.name.clone();
+            let phase =
+                group.phase.clone().without_forgotten(|uid| self.agents.contains_key(uid), || self.connected_members(&name));
             let was_running = matches!(phase, Phase::Canary { .. });
             let next = phase.advance(&group.config.policy, now, |uid| self.canary_report(uid, &current.hash));
             if was_running && !matches!(next, Phase::Canary { .. }) {
@@ -189,9 +203,24 @@ impl Fleet {
         }
     }
 
+    /// Marks the plain-HTTP agents that stopped polling as gone, and forgets those gone
+    /// for `forget_after`.
+    fn forget_gone_agents(&mut self, now: Instant) {
+        for agent in self.agents.values_mut().filter(|agent| agent.stopped_polling(now)) {
+            tracing::info!(agent = %agent.uid, polling_interval = ?agent.polling_interval(), "an HTTP agent stopped polling");
+            agent.connected = false;
+        }
+        let before = self.agents.len();
+        let forget_after = self.limits.forget_after;
+        self.agents.retain(|_, agent| !agent.expired(now, forget_after));
+        if self.agents.len() < before {
+            tracing::info!(forgotten = before - self.agents.len(), ?forget_after, "agents gone too long forgotten");
+        }
+    }
+
     fn canary_report(&self, uid: &Uid, hash: &[u8]) -> CanaryReport {
         let Some(agent) = self.agents.get(uid).filter(|agent| agent.connected) else {
-            return CanaryReport::Gone;
+            return CanaryReport::Away;
         };
         match agent.remote_config_status.as_ref().filter(|s| s.last_remote_config_hash == hash) {
             Some(status) if status.status == RemoteConfigStatuses::Applied as i32 => CanaryReport::Applied {
@@ -259,7 +288,10 @@ impl Fleet {
                 Transport::Http => "http".into(),
             },
             connected: agent.connected,
-            last_seen_unix_ms: agent.last_seen.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
+            last_seen_unix_ms: SystemTime::now()
+                .checked_sub(agent.last_seen.elapsed())
+                .and_then(|seen| seen.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |since_epoch| since_epoch.as_millis() as u64),
             attributes: attributes.map(|kv| (kv.key.clone(), kv.value.as_ref().and_then(as_text).unwrap_or_default())).collect(),
             offered_generation: self.desired(agent).map(|g| g.number),
             remote_config_status: agent.remote_config_status.as_ref().map(|status| RemoteStatus {
@@ -276,6 +308,25 @@ impl Fleet {
             }),
         }
     }
+}
+
+/// The refusal of a new agent while the fleet is full: `Unavailable`, retry after `retry_after`.
+fn unavailable(retry_after: Duration) -> ServerErrorResponse {
+    ServerErrorResponse {
+        r#type: ServerErrorResponseType::Unavailable as i32,
+        error_message: "the fleet is serving as many agents as it is configured for".into(),
+        details: Some(server_error_response::Details::RetryInfo(RetryInfo {
+            retry_after_nanoseconds: u64::try_from(retry_after.as_nanos()).unwrap_or(u64::MAX),
+        })),
+    }
+}
+
+/// How long `reply` tells its agent to wait, when it refuses the agent for now.
+pub fn retry_after(reply: &ServerToAgent) -> Option<Duration> {
+    let error = reply.error_response.as_ref().filter(|error| error.r#type == ServerErrorResponseType::Unavailable as i32)?;
+    error.details.map(|server_error_response::Details::RetryInfo(RetryInfo { retry_after_nanoseconds })| {
+        Duration::from_nanos(retry_after_nanoseconds)
+    })
 }
 
 /// A `RemoteConfigStatuses` value as the proto names it (without the prefix).

@@ -1,7 +1,8 @@
 //! The plain-HTTP transport: each POST carries one `AgentToServer` and is answered with one
-//! `ServerToAgent`; an offer rides on the answer to a poll.
+//! `ServerToAgent`; an offer rides on the answer to a poll. A new agent the full fleet
+//! refuses gets 503 with `Retry-After`, which every HTTP client honours (or at least retries).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -11,6 +12,7 @@ use ottl_opamp::DecodeError;
 use ottl_opamp::http::{CONTENT_TYPE, GZIP, accepts_gzip, decode_body, encode_body};
 use ottl_opamp::proto::AgentToServer;
 
+use crate::fleet::retry_after;
 use crate::registry::Transport;
 use crate::server::Shared;
 
@@ -33,6 +35,9 @@ pub async fn handle(shared: Shared, request: Request) -> Response {
         Ok(mut fleet) => fleet.receive(&message, Transport::Http, None, Instant::now()),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
+    if let Some(wait) = retry_after(&reply) {
+        return service_unavailable(wait);
+    }
     match encode_body(&reply, gzip_reply) {
         Ok(bytes) => {
             let mut response = Response::new(Body::from(bytes));
@@ -45,6 +50,14 @@ pub async fn handle(shared: Shared, request: Request) -> Response {
         }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// 503 with `Retry-After` in whole seconds, rounded up.
+fn service_unavailable(wait: Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut response = (StatusCode::SERVICE_UNAVAILABLE, "the fleet is full; retry later").into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    response
 }
 
 fn header_text(headers: &HeaderMap, name: HeaderName) -> Option<String> {

@@ -7,8 +7,9 @@
 //! - [`registry`]: what the server knows of each agent.
 //! - [`fleet`]: groups, generations and agents together: who is offered what.
 //! - [`server`], [`http_transport`], [`ws_transport`]: both transports and `/status` on one port.
-//! - [`status`]: the status JSON and its table.
-//! - [`tls`], [`auth`]: HTTPS/WSS on the port, and the bearer token the OpAMP endpoint wants.
+//! - [`status`]: the status JSON and its table; [`status_client`]: how `ottl-fleet status` reads it.
+//! - [`tls`], [`auth`]: HTTPS/WSS on the port, and the bearer token the OpAMP endpoint and
+//!   the status want.
 
 pub mod auth;
 pub mod config;
@@ -20,6 +21,7 @@ pub mod ruleset;
 pub mod selector;
 pub mod server;
 pub mod status;
+pub mod status_client;
 pub mod tls;
 pub mod watch;
 pub mod ws_transport;
@@ -40,7 +42,7 @@ pub async fn serve(config: FleetConfig) -> Result<(), String> {
     let listener =
         tokio::net::TcpListener::bind(config.listen).await.map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    let fleet = Arc::new(Mutex::new(Fleet::new(config.groups.clone())));
+    let fleet = Arc::new(Mutex::new(Fleet::new(config.groups.clone(), config.agents)));
     tokio::spawn(watch::watch(fleet.clone(), config.rules_dir.clone(), config.poll_interval));
     tokio::spawn(tick(fleet.clone()));
     let shared = Shared {

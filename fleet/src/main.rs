@@ -2,16 +2,16 @@
 //! `ottl-fleet status --url http://host:4320` prints a running server's status as a table.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use http_body_util::{BodyExt, Empty};
-use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 use ottl_fleet::config::FleetConfig;
 use ottl_fleet::status::Status;
+use ottl_fleet::status_client;
+
+/// Where `ottl-fleet status` finds the fleet's token when `--token` is not given.
+const TOKEN_VARIABLE: &str = "OTTL_FLEET_TOKEN";
 
 #[derive(Parser)]
 #[command(name = "ottl-fleet", version, about = "An OpAMP server for OTTL rule sets, with staged rollout")]
@@ -32,10 +32,20 @@ enum Command {
     },
     /// Print a running server's status as a table (`--json`: as the endpoint returns it).
     Status {
+        /// `http://…`, or `https://…` for a fleet with `tls`.
         #[arg(long, default_value = "http://127.0.0.1:4320")]
         url: String,
         #[arg(long)]
         json: bool,
+        /// The fleet's `auth.bearer_token`. Better in the environment variable
+        /// OTTL_FLEET_TOKEN, read when this is not given, which keeps it out of shell history
+        /// and process listings.
+        #[arg(long)]
+        token: Option<String>,
+        /// The CA certificate (PEM) that signed an `https` fleet's certificate; the system's
+        /// CAs without it.
+        #[arg(long)]
+        ca_file: Option<PathBuf>,
     },
 }
 
@@ -58,7 +68,10 @@ fn main() -> ExitCode {
             }
             ottl_fleet::serve(config).await
         }),
-        Command::Status { url, json } => runtime.block_on(print_status(&url, json)),
+        Command::Status { url, json, token, ca_file } => {
+            let token = token.or_else(|| std::env::var(TOKEN_VARIABLE).ok().filter(|token| !token.is_empty()));
+            runtime.block_on(print_status(&url, json, token.as_deref(), ca_file.as_deref()))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,19 +82,12 @@ fn main() -> ExitCode {
     }
 }
 
-async fn print_status(url: &str, json: bool) -> Result<(), String> {
-    let uri: hyper::Uri =
-        format!("{}/status", url.trim_end_matches('/')).parse().map_err(|e| format!("bad --url `{url}`: {e}"))?;
-    let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
-    let response = client.get(uri.clone()).await.map_err(|e| format!("cannot reach {uri}: {e}"))?;
-    if !response.status().is_success() {
-        return Err(format!("{uri} answered {}", response.status()));
-    }
-    let body = response.into_body().collect().await.map_err(|e| format!("reading {uri}: {e}"))?.to_bytes();
+async fn print_status(url: &str, json: bool, token: Option<&str>, ca_file: Option<&Path>) -> Result<(), String> {
+    let body = status_client::fetch(url, token, ca_file).await?;
     let text = if json {
         String::from_utf8_lossy(&body).into_owned()
     } else {
-        let status: Status = serde_json::from_slice(&body).map_err(|e| format!("{uri} did not send a fleet status: {e}"))?;
+        let status: Status = serde_json::from_slice(&body).map_err(|e| format!("{url} did not send a fleet status: {e}"))?;
         status.table()
     };
     let mut stdout = std::io::stdout();

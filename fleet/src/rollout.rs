@@ -2,7 +2,9 @@
 //! it first; the rest get it only when every canary has reported it `APPLIED` and stayed
 //! healthy for the health window. A canary that reports `FAILED`, or turns unhealthy after
 //! applying it, halts the rollout: the rest keep the previous generation until the rule
-//! files change again.
+//! files change again. A canary that went away holds the rollout (it may have gone down
+//! because of the new rules) until the server forgets it; then another agent of the group
+//! takes its place.
 //!
 //! Pure state: the fleet feeds it what the canaries report and the time.
 
@@ -34,8 +36,9 @@ pub enum Phase {
 /// What a canary reports about the generation being rolled out.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CanaryReport {
-    /// Disconnected: it neither holds the rollout back nor lets it go on alone.
-    Gone,
+    /// Gone (its connection closed, it said goodbye, or it stopped polling) but not yet
+    /// forgotten: no evidence the rules are healthy, so it holds the rollout as `Pending`.
+    Away,
     /// Not yet `APPLIED` (nothing reported for this generation, or `APPLYING`).
     Pending,
     Applied {
@@ -68,21 +71,44 @@ impl Phase {
         }
     }
 
+    /// The same phase without the canaries the server forgot (`known` says which it still
+    /// knows): a running rollout no longer waits for them, and takes as many of the
+    /// group's present agents that are not canaries yet (`members`, asked for only when a
+    /// canary is missing; the lowest uids first) in their place, so that the new
+    /// generation is still tried on its canary share before the rest get it. The health
+    /// window starts again. With no canary left and no agent to take their place, the
+    /// group has no one to try it on, and the rollout completes (as one started on an
+    /// empty group does). A halted rollout only drops them.
+    pub fn without_forgotten(self, known: impl Fn(&Uid) -> bool, members: impl FnOnce() -> BTreeSet<Uid>) -> Phase {
+        match self {
+            Phase::Canary { canaries, healthy_since } => {
+                if canaries.iter().all(&known) {
+                    return Phase::Canary { canaries, healthy_since };
+                }
+                let wanted = canaries.len();
+                let mut kept: BTreeSet<Uid> = canaries.into_iter().filter(|uid| known(uid)).collect();
+                let replacements: Vec<Uid> = members().into_iter().filter(|uid| !kept.contains(uid)).collect();
+                let missing = wanted - kept.len();
+                kept.extend(replacements.into_iter().take(missing));
+                if kept.is_empty() { Phase::Complete } else { Phase::Canary { canaries: kept, healthy_since: None } }
+            }
+            Phase::Halted { canaries, reason } => {
+                Phase::Halted { canaries: canaries.into_iter().filter(|uid| known(uid)).collect(), reason }
+            }
+            Phase::Complete => Phase::Complete,
+        }
+    }
+
     /// The next phase, given what each canary reports.
     pub fn advance(self, policy: &Policy, now: Instant, report: impl Fn(&Uid) -> CanaryReport) -> Phase {
         let Phase::Canary { canaries, healthy_since } = self else {
             return self;
         };
         let mut all_applied = true;
-        let mut any_present = false;
         for uid in &canaries {
             match report(uid) {
-                CanaryReport::Gone => {}
-                CanaryReport::Pending => {
-                    any_present = true;
-                    all_applied = false;
-                }
-                CanaryReport::Applied { healthy: true, .. } => any_present = true,
+                CanaryReport::Away | CanaryReport::Pending => all_applied = false,
+                CanaryReport::Applied { healthy: true, .. } => {}
                 CanaryReport::Applied { healthy: false, last_error } => {
                     let reason = format!("canary {uid} turned unhealthy after applying it: {last_error}");
                     return Phase::Halted { canaries, reason };
@@ -93,7 +119,7 @@ impl Phase {
                 }
             }
         }
-        if !(all_applied && any_present) {
+        if !all_applied {
             return Phase::Canary { canaries, healthy_since: None };
         }
         let since = healthy_since.unwrap_or(now);
@@ -174,15 +200,38 @@ mod tests {
     }
 
     #[test]
-    fn gone_canaries_neither_block_nor_complete_alone() {
+    fn an_away_canary_holds_the_rollout_until_forgotten_then_another_takes_its_place() {
         let policy = policy(0.5, 0);
         let now = Instant::now();
         let phase = Phase::start(&policy, &uids(4), now);
-        let all_gone = phase.clone().advance(&policy, now, |_| CanaryReport::Gone);
-        assert!(matches!(all_gone, Phase::Canary { .. }));
-        let one_left = |uid: &Uid| {
-            if uid.0[0] == 0 { CanaryReport::Gone } else { CanaryReport::Applied { healthy: true, last_error: String::new() } }
-        };
-        assert_eq!(phase.advance(&policy, now, one_left), Phase::Complete);
+        let applied = CanaryReport::Applied { healthy: true, last_error: String::new() };
+        let one_away = |uid: &Uid| if uid.0[0] == 0 { CanaryReport::Away } else { applied.clone() };
+        let held = phase.clone().advance(&policy, now, one_away);
+        assert!(matches!(held, Phase::Canary { healthy_since: None, .. }), "an away canary is no evidence: {held:?}");
+        assert!(matches!(phase.clone().advance(&policy, now, |_| CanaryReport::Away), Phase::Canary { .. }));
+
+        // Canary 0 is forgotten: agent 2 takes its place and must apply it too.
+        let known = |uid: &Uid| uid.0[0] != 0;
+        let replaced = held.without_forgotten(known, || uids(4).into_iter().filter(|uid| known(uid)).collect());
+        let Phase::Canary { canaries, healthy_since: None } = &replaced else { panic!("{replaced:?}") };
+        assert_eq!(canaries, &[Uid(vec![1; 16]), Uid(vec![2; 16])].into_iter().collect());
+        let replacement_pending = |uid: &Uid| if uid.0[0] == 2 { CanaryReport::Pending } else { applied.clone() };
+        let still = replaced.clone().advance(&policy, now, replacement_pending);
+        assert!(matches!(still, Phase::Canary { .. }), "{still:?}");
+        assert_eq!(replaced.advance(&policy, now, |_| applied.clone()), Phase::Complete);
+
+        // Nothing is asked of the members while every canary is known.
+        let unchanged = phase.clone().without_forgotten(|_| true, || panic!("members asked for"));
+        assert_eq!(unchanged, phase);
+        // Every canary forgotten and nobody left in the group: no one to try it on.
+        assert_eq!(phase.clone().without_forgotten(|_| false, BTreeSet::new), Phase::Complete);
+        // Fewer members than canaries: those that are left.
+        let one = phase.without_forgotten(|_| false, || uids(1));
+        assert!(matches!(&one, Phase::Canary { canaries, .. } if canaries == &uids(1)), "{one:?}");
+        let halted = Phase::Halted { canaries: uids(2), reason: "x".into() };
+        assert_eq!(
+            halted.without_forgotten(known, || panic!("a halted rollout takes no new canaries")),
+            Phase::Halted { canaries: [Uid(vec![1; 16])].into_iter().collect(), reason: "x".into() }
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! One port for everything: the OpAMP endpoint takes plain-HTTP POSTs (by their
 //! `Content-Type`, as opamp-go tells them apart) and WebSocket upgrades; `/status` is the
-//! JSON status. With a bearer token configured, the OpAMP endpoint wants it (the status
-//! does not: it is read by operators, and holds no secret).
+//! JSON status. With a bearer token configured, both want it: the status names every agent,
+//! its attributes and its errors, which is the fleet's layout for whoever reads it.
 
 use std::sync::{Arc, Mutex};
 
@@ -28,10 +28,13 @@ pub fn router(shared: Shared, opamp_path: &str) -> Router {
     Router::new().route(opamp_path, any(opamp)).route("/status", get(status)).with_state(shared)
 }
 
+/// Whether `request` may be served: it carries the bearer token, when one is configured.
+fn authorized(shared: &Shared, request: &Request) -> bool {
+    shared.bearer_token.as_deref().is_none_or(|token| auth::authorized(request.headers(), token))
+}
+
 async fn opamp(State(shared): State<Shared>, request: Request) -> Response {
-    if let Some(token) = &shared.bearer_token
-        && !auth::authorized(request.headers(), token)
-    {
+    if !authorized(&shared, &request) {
         return auth::unauthorized();
     }
     let plain_http = request
@@ -42,7 +45,10 @@ async fn opamp(State(shared): State<Shared>, request: Request) -> Response {
     if plain_http { http_transport::handle(shared, request).await } else { ws_transport::upgrade(shared, request) }
 }
 
-async fn status(State(shared): State<Shared>) -> Response {
+async fn status(State(shared): State<Shared>, request: Request) -> Response {
+    if !authorized(&shared, &request) {
+        return auth::unauthorized();
+    }
     match shared.fleet.lock() {
         Ok(fleet) => Json(fleet.status()).into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),

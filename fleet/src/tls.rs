@@ -37,6 +37,6 @@ pub fn server_config(cert_file: &Path, key_file: &Path) -> Result<Arc<ServerConf
 
 /// ring, the agent's provider: aws-lc-rs needs a C and CMake build this project does without.
 #[allow(deprecated, reason = "ring is the chosen provider; see above")]
-fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+pub(crate) fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }

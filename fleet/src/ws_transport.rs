@@ -1,6 +1,12 @@
 //! The WebSocket transport: the upgrade (done by hand on axum's request, so that the
 //! stream is tokio-tungstenite's, the one version in the tree), then one task per
 //! connection that answers each message and forwards the fleet's pushes.
+//!
+//! A new agent the full fleet refuses is answered `Unavailable` with `RetryInfo`; a client
+//! that follows the spec disconnects and waits. opamp-go's only logs it and stays, so the
+//! server closes a refused connection itself (1013, Try Again Later) once the wait is over,
+//! unless one of its messages was taken in meanwhile: closing at once would make opamp-go
+//! reconnect at once, in a loop, where this way it tries once per `retry_after`.
 
 use std::time::Instant;
 
@@ -19,6 +25,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 
+use crate::fleet::retry_after;
 use crate::registry::{Connection, Transport, Uid};
 use crate::server::Shared;
 
@@ -86,8 +93,13 @@ where
     let Ok(id) = shared.fleet.lock().map(|mut fleet| fleet.connection_id()) else { return };
     let connection = Connection { id, sender };
     let mut uid: Option<Uid> = None;
+    // While its agent is refused: when the connection is closed.
+    let mut refused_until: Option<tokio::time::Instant> = None;
     let close = loop {
         tokio::select! {
+            () = sleep_until(refused_until) => {
+                break Some((CloseCode::Again, "the fleet is full; retry later".to_string()));
+            }
             received = incoming.next() => {
                 let bytes = match received {
                     Some(Ok(Message::Binary(bytes))) => bytes,
@@ -112,6 +124,9 @@ where
                 }) else { break None };
                 if reply.error_response.is_none() {
                     uid = Some(Uid(message.instance_uid.clone()));
+                    refused_until = None;
+                } else if let Some(wait) = retry_after(&reply) {
+                    refused_until = refused_until.or(Some(tokio::time::Instant::now() + wait));
                 }
                 if sink.send(Message::Binary(Bytes::from(framing::encode(&reply)))).await.is_err() {
                     break None;
@@ -134,6 +149,14 @@ where
     }
     let _ = sink.close().await;
     if let (Some(uid), Ok(mut fleet)) = (uid, shared.fleet.lock()) {
-        fleet.disconnected(&uid, id);
+        fleet.disconnected(&uid, id, Instant::now());
+    }
+}
+
+/// Sleeps until `deadline`, or forever without one.
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
     }
 }

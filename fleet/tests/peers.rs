@@ -19,7 +19,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
+use common::http_agent::HttpAgent;
+use common::sim_agent::new_uid;
 use common::{FleetProcess, TIMEOUT};
+use ottl_opamp::proto::{AgentDisconnect, AgentToServer};
 use serde_json::Value;
 
 const RULES_V1: &str = "set(log.attributes[\"fleet\"], \"v1\")\n";
@@ -138,6 +141,38 @@ fn opamp_go_client_over_websocket() {
 fn opamp_go_client_over_http() {
     if let Some(peer) = go_client("http") {
         scenario(peer);
+    }
+}
+
+/// A fleet full with one other agent: opamp-go's client, refused (503 with Retry-After over
+/// HTTP; Unavailable, then the connection closed, over WebSocket), keeps trying without
+/// failing, and is served once the other agent left and was forgotten.
+fn waits_while_the_fleet_is_full(peer: impl Fn(&FleetProcess) -> Command) {
+    let config = "poll_interval: 100ms\nagents: { max: 1, retry_after: 1s, forget_after: 1s }\ngroups:\n  - name: edge\n    match: { identifying: { service.name: peer } }\n";
+    let fleet = FleetProcess::start(config, &[("edge/rules.ottl", RULES_V1)]);
+    fleet.wait_status("generation 1", |s| FleetProcess::group(s, "edge")["generation"] == 1);
+    let mut occupant = HttpAgent::new(&fleet.address, new_uid());
+    assert_eq!(occupant.introduce("occupant").code, 200);
+    let peer = Peer::start(peer(&fleet));
+    // Several retries' time: still running (next_offer panics if it exited), and not let in.
+    assert_eq!(peer.next_offer(Duration::from_secs(3)), None);
+    assert_eq!(fleet.status()["agents"].as_array().unwrap().len(), 1);
+    assert_eq!(occupant.send(AgentToServer { agent_disconnect: Some(AgentDisconnect {}), ..Default::default() }).code, 200);
+    let offer = peer.next_offer(TIMEOUT).expect("served once there is room");
+    assert_eq!(offer["files"]["rules.ottl"], RULES_V1, "{offer}");
+}
+
+#[test]
+fn opamp_go_client_over_websocket_waits_while_the_fleet_is_full() {
+    if let Some(peer) = go_client("ws") {
+        waits_while_the_fleet_is_full(peer);
+    }
+}
+
+#[test]
+fn opamp_go_client_over_http_waits_while_the_fleet_is_full() {
+    if let Some(peer) = go_client("http") {
+        waits_while_the_fleet_is_full(peer);
     }
 }
 

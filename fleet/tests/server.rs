@@ -1,5 +1,5 @@
 //! `ottl-fleet` against simulated agents: rule delivery, checks, staged rollout, hostile
-//! input, the status endpoint and `ottl-fleet status`.
+//! input, the status endpoint and `ottl-fleet status`, also of a fleet with TLS and a token.
 
 #![allow(
     clippy::unwrap_used,
@@ -8,12 +8,16 @@
 )]
 
 mod common;
+#[path = "../../agent/tests/common/pki.rs"]
+#[allow(dead_code, reason = "the fleet needs only the server certificate and the CA")]
+mod pki;
 
 use std::time::{Duration, Instant};
 
 use common::sim_agent::{SimAgent, new_uid};
-use common::{FleetProcess, TIMEOUT, http_request};
+use common::{FleetProcess, TIMEOUT, http_exchange, http_request};
 use ottl_opamp::proto::{AgentToServer, RemoteConfigStatuses, ServerToAgent};
+use pki::Pki;
 use prost::Message;
 
 const RULES_V1: &str = "set(log.attributes[\"fleet\"], \"v1\")\n";
@@ -185,4 +189,79 @@ fn hostile_messages_close_the_connection_or_are_refused() {
     let reply = ServerToAgent::decode(body.as_slice()).unwrap();
     assert_eq!(reply.instance_uid, hello.instance_uid);
     assert_eq!(reply.flags & 1, 1, "a stranger without a description is asked for its full state");
+}
+
+/// With a bearer token and TLS, `/status` wants the token as the OpAMP endpoint does, and
+/// `ottl-fleet status` reaches it over https with the test CA and the token, from
+/// `--token` or `OTTL_FLEET_TOKEN`.
+#[test]
+fn the_status_of_a_secured_fleet_wants_the_token_and_its_ca() {
+    let ca = std::cell::OnceCell::new();
+    let fleet = FleetProcess::start_with(
+        |dir| {
+            let pki = Pki::create(dir, "fleet");
+            let config = format!(
+                "{}tls: {{ cert_file: {}, key_file: {} }}\nauth: {{ bearer_token: s3cret }}\n",
+                config("{}"),
+                pki.server.cert.display(),
+                pki.server.key.display()
+            );
+            ca.set(pki.ca).unwrap();
+            config
+        },
+        &[("edge/rules.ottl", RULES_V1)],
+    );
+    let url = format!("https://{}", fleet.address);
+    let ca = ca.get().unwrap().to_str().unwrap();
+    let status = |args: &[&str], token_variable: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ottl-fleet"));
+        command.args(["status", "--url", &url]).args(args).env_remove("OTTL_FLEET_TOKEN");
+        if let Some(token) = token_variable {
+            command.env("OTTL_FLEET_TOKEN", token);
+        }
+        let output = command.output().unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let deadline = Instant::now() + TIMEOUT;
+    let table = loop {
+        let (ok, table, stderr) = status(&["--ca-file", ca], Some("s3cret"));
+        assert!(ok, "{stderr}");
+        if table.contains("edge   1") {
+            break table;
+        }
+        assert!(Instant::now() < deadline, "generation 1 never shown:\n{table}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(table.starts_with("GROUP  GEN"), "{table}");
+    let (ok, json, stderr) = status(&["--ca-file", ca, "--token", "s3cret", "--json"], None);
+    assert!(ok, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(FleetProcess::group(&json, "edge")["generation"], 1);
+
+    let (ok, _, stderr) = status(&["--ca-file", ca], None);
+    assert!(!ok && stderr.contains("401") && stderr.contains("OTTL_FLEET_TOKEN"), "without the token: {stderr}");
+    let (ok, _, stderr) = status(&["--ca-file", ca, "--token", "guess"], Some("s3cret"));
+    assert!(!ok && stderr.contains("401") && stderr.contains("not it"), "--token wins over the variable: {stderr}");
+    let (ok, _, stderr) = status(&[], Some("s3cret"));
+    assert!(!ok && stderr.to_ascii_lowercase().contains("certificate"), "the test CA is not the system's: {stderr}");
+    let (ok, _, stderr) = status(&["--ca-file", "/nonexistent/ca.pem"], Some("s3cret"));
+    assert!(!ok && stderr.contains("--ca-file"), "{stderr}");
+}
+
+/// Without TLS, the JSON endpoint itself: 401 with `WWW-Authenticate` without the token
+/// (or with another), 200 with it; a fleet without a token serves everyone (above).
+#[test]
+fn the_status_endpoint_wants_the_configured_token() {
+    let fleet = FleetProcess::start(&format!("{}auth: {{ bearer_token: s3cret }}\n", config("{}")), &[]);
+    let (code, head, _) = http_exchange(&fleet.address, "GET", "/status", &[], b"");
+    assert_eq!(code, 401);
+    assert!(head.to_ascii_lowercase().contains("www-authenticate: bearer"), "{head}");
+    let (code, _) = http_request(&fleet.address, "GET", "/status", &[("Authorization", "Bearer guess")], b"");
+    assert_eq!(code, 401);
+    let status = fleet.with_token("s3cret").status();
+    assert!(status["groups"].is_array(), "{status}");
 }

@@ -11,7 +11,8 @@
 //	offer-bad-hash NAME PATH   the same, with a hash that is not the config's
 //
 // Output lines: {"event":"listening"}, {"event":"message","seq":N,"full":BOOL}, {"event":"refused","status":401},
-// {"event":"status","status":"APPLIED","hash":"..","error":".."}, {"event":"offered","hash":".."}.
+// {"event":"status","status":"APPLIED","hash":"..","error":".."}, {"event":"offered","hash":".."},
+// {"event":"effective","files":{"NAME":"TEXT",..}} (the effective config an agent reports).
 package main
 
 import (
@@ -68,6 +69,13 @@ func (s *state) onMessage(_ context.Context, conn types.Connection, msg *protobu
 			"error":  st.ErrorMessage,
 			"seq":    msg.SequenceNum,
 		})
+	}
+	if ec := msg.GetEffectiveConfig(); ec != nil {
+		files := map[string]string{}
+		for name, file := range ec.GetConfigMap().GetConfigMap() {
+			files[name] = string(file.Body)
+		}
+		s.print(map[string]any{"event": "effective", "files": files})
 	}
 	if msg.GetAgentDisconnect() != nil {
 		s.print(map[string]any{"event": "disconnect"})

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::health::{HealthWatch, unix_nanos};
 use super::identity;
 use super::remote::{self, Offer};
+use super::saved;
 use super::session::Session;
 use crate::config::RetryConfig;
 use crate::exporters::Backoff;
@@ -77,6 +78,42 @@ impl Client {
         }
     }
 
+    /// Runs the remote config the last run applied and saved, before the agent takes any
+    /// data, and reports it APPLIED with its hash, so that a server that offered it need
+    /// not offer it again. One that no longer applies (the local config changed under it)
+    /// is reported FAILED and the local rules run; an unreadable one is a warning.
+    pub fn restore_saved(&mut self) {
+        let saved = match saved::load(&self.state_dir) {
+            Ok(Some(saved)) => saved,
+            Ok(None) => return,
+            Err(error) => {
+                tracing::warn!("{error}; running the local config");
+                return;
+            }
+        };
+        let path = saved::path(&self.state_dir);
+        let files = match remote::files(&saved) {
+            Ok(files) => files,
+            Err(error) => {
+                tracing::warn!("{} is not a remote config that was applied: {error}; running the local config", path.display());
+                return;
+            }
+        };
+        self.last_offer = Some(saved.config_hash.clone());
+        match self.rules.apply_remote(files) {
+            Ok(()) => {
+                tracing::info!("OpAMP: running the remote config the last run applied (kept in {})", path.display());
+                self.set_status(&saved.config_hash, RemoteConfigStatuses::Applied, String::new());
+                self.refresh_effective_config();
+            }
+            Err(error) => {
+                let error = format!("the remote config the last run applied no longer applies; the local config runs:\n{error}");
+                tracing::error!("{error}");
+                self.set_status(&saved.config_hash, RemoteConfigStatuses::Failed, truncate(error));
+            }
+        }
+    }
+
     /// Takes a server's message.
     pub fn receive(&mut self, message: ServerToAgent) -> Reaction {
         if let Some(error) = &message.error_response {
@@ -128,6 +165,9 @@ impl Client {
                 tracing::info!("remote config applied: serving {} µs after its message arrived", swap.as_micros());
                 self.set_status(&offer.hash, RemoteConfigStatuses::Applied, String::new());
                 self.refresh_effective_config();
+                if let Err(error) = saved::save(&self.state_dir, &offer.remote) {
+                    tracing::warn!("{error}; a restart runs the local config until the server offers it again");
+                }
             }
             Err(error) => {
                 tracing::error!("remote config refused, the running rules stay:\n{error}");

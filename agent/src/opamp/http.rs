@@ -1,20 +1,22 @@
 //! The plain-HTTP transport (spec §1.3): the agent `POST`s a report and the answer carries
 //! what the server has for it; with nothing to say, it polls every `polling_interval` (or
-//! the heartbeat the server offers). One request at a time; failures back off, and 503 or
-//! 429 wait their `Retry-After`.
+//! the heartbeat the server offers, as opamp-go's HTTP client takes it). One request at a
+//! time; failures back off, and 503 or 429 wait their `Retry-After`. Reports of
+//! [`GZIP_FROM`] bytes or more go gzip-compressed, and every request takes a gzip answer.
 
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::header::{CONTENT_ENCODING, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
+use hyper::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
 use hyper::{Method, Request, StatusCode, Uri};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HttpClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use ottl_opamp::http::{CONTENT_TYPE as PROTOBUF, INSTANCE_UID_HEADER, decode_body, encode_body, uid_text};
+use ottl_opamp::http::{CONTENT_TYPE as PROTOBUF, GZIP, INSTANCE_UID_HEADER, decode_body, encode_body, uid_text};
 use ottl_opamp::proto::{AgentToServer, ServerToAgent};
+use prost::Message;
 use tokio::sync::watch;
 
 use super::client::{Client, Reaction, reconnect_backoff};
@@ -24,6 +26,13 @@ use crate::tls::{self, Alpn};
 
 /// How long one request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The smallest report sent gzip-compressed (the spec lets a client compress, and servers
+/// must take it). opamp-go compresses every message when told to; a heartbeat or a status
+/// change is some tens of bytes, which gzip's 18 bytes of framing make larger, for CPU
+/// spent on every poll. Reports that carry the effective config (the config and every
+/// rule file) are kilobytes of text and shrink several times.
+const GZIP_FROM: usize = 1024;
 
 /// How long the last message, at shutdown, may hold the agent up.
 const GOODBYE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -59,12 +68,18 @@ impl Poster {
 
     async fn post(&self, message: &AgentToServer, limit: usize) -> Result<ServerToAgent, Failed> {
         let failed = |error: String| Failed { error, throttle: None };
-        let body = encode_body(message, false).map_err(|e| failed(e.to_string()))?;
+        let gzip = message.encoded_len() >= GZIP_FROM;
+        let body = encode_body(message, gzip).map_err(|e| failed(e.to_string()))?;
         let mut request = Request::builder()
             .method(Method::POST)
             .uri(self.uri.clone())
             .header(CONTENT_TYPE, PROTOBUF)
+            // Exactly `gzip`: opamp-go's server compresses its answer only for that value.
+            .header(ACCEPT_ENCODING, GZIP)
             .header(USER_AGENT, concat!("ottl-agent/", env!("CARGO_PKG_VERSION")));
+        if gzip {
+            request = request.header(CONTENT_ENCODING, GZIP);
+        }
         if let Some(uid) = uid_text(&message.instance_uid) {
             request = request.header(INSTANCE_UID_HEADER, uid);
         }

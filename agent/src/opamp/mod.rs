@@ -6,6 +6,7 @@
 //! - `session`: uid, sequence numbers, what changed since the last report.
 //! - `client`: what a server's message does; APPLYING, then APPLIED or FAILED.
 //! - `remote`: what a remote config's entries mean.
+//! - `saved`: the last applied remote config, kept across restarts.
 //! - `identity`: the instance uid kept across restarts, description, capabilities.
 //! - `health`: each pipeline's health.
 //! - `ws`, `http`: the two transports.
@@ -15,6 +16,7 @@ mod health;
 mod http;
 mod identity;
 mod remote;
+mod saved;
 mod session;
 mod ws;
 
@@ -45,6 +47,9 @@ pub fn start(
     let session = Session::new(uid.as_bytes().to_vec(), identity::capabilities(opamp), identity::description(opamp, uid));
     let health = opamp.reports_health.then(|| HealthWatch::new(running, stats));
     let mut client = Client::new(session, rules, health, opamp.reports_effective_config, state_dir, opamp.max_message_size);
+    // Before the receivers start (the caller starts them after this): no record runs the
+    // local rules when a remote config was applied before the restart.
+    client.restore_saved();
     let opamp = opamp.clone();
     Ok(match opamp.transport {
         OpAmpTransport::WebSocket => tokio::spawn(async move {

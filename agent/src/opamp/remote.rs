@@ -15,11 +15,12 @@ use crate::rules::{CONFIG_ENTRY, RemoteFiles};
 const RULE_FILE_SUFFIX: &str = ".ottl";
 
 /// An offer to act on: its hash (echoed in every status about it) and the files it
-/// carries, or why it cannot be applied; when its message arrived, to tell how long the
-/// swap took.
+/// carries, or why it cannot be applied; the offer as it came, to be saved once applied;
+/// when its message arrived, to tell how long the swap took.
 pub struct Offer {
     pub hash: Vec<u8>,
     pub files: Result<RemoteFiles, String>,
+    pub remote: AgentRemoteConfig,
     pub received: Instant,
 }
 
@@ -30,10 +31,11 @@ pub fn offer(remote: &AgentRemoteConfig, last_hash: Option<&[u8]>) -> Option<Off
     if last_hash == Some(remote.config_hash.as_slice()) {
         return None;
     }
-    Some(Offer { hash: remote.config_hash.clone(), files: files(remote), received })
+    Some(Offer { hash: remote.config_hash.clone(), files: files(remote), remote: remote.clone(), received })
 }
 
-fn files(remote: &AgentRemoteConfig) -> Result<RemoteFiles, String> {
+/// The files `remote` carries, its hash verified, or why it cannot be applied.
+pub fn files(remote: &AgentRemoteConfig) -> Result<RemoteFiles, String> {
     let Some(map) = &remote.config else {
         return Err("the remote config has a new hash but no config".into());
     };

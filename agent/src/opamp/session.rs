@@ -2,7 +2,7 @@
 //! number, and what was last reported, so that each message carries only what changed
 //! (spec §3.2) unless the server asked for the full state (§3.3).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ottl_opamp::capabilities::server_flags;
 use ottl_opamp::proto::{
@@ -32,6 +32,8 @@ pub struct Session {
     full_state: bool,
     /// `heartbeat_interval_seconds` if the server offered one; zero: no heartbeats.
     pub offered_heartbeat: Option<Duration>,
+    /// When the last message was sent: a heartbeat is due one interval after it.
+    last_sent: Instant,
 }
 
 impl Session {
@@ -45,12 +47,20 @@ impl Session {
             reported: Status::default(),
             full_state: true,
             offered_heartbeat: None,
+            last_sent: Instant::now(),
         }
     }
 
     /// How long after a message the next heartbeat is due; zero: none.
-    pub fn heartbeat(&self) -> Duration {
+    fn heartbeat(&self) -> Duration {
         self.offered_heartbeat.unwrap_or(DEFAULT_HEARTBEAT)
+    }
+
+    /// When the next heartbeat is due: one interval after the last message sent, whatever
+    /// else happened meanwhile; `None`: no heartbeats.
+    pub fn next_heartbeat(&self) -> Option<Instant> {
+        let interval = self.heartbeat();
+        (!interval.is_zero()).then(|| self.last_sent + interval)
     }
 
     pub fn set_health(&mut self, health: ComponentHealth) {
@@ -104,6 +114,7 @@ impl Session {
     /// `message` reached the server: what it carried counts as reported.
     pub fn sent(&mut self, message: &AgentToServer) {
         self.sequence += 1;
+        self.last_sent = Instant::now();
         keep(&mut self.reported.description, &message.agent_description);
         keep(&mut self.reported.health, &message.health);
         keep(&mut self.reported.effective_config, &message.effective_config);
@@ -181,6 +192,24 @@ mod tests {
         assert!(session.has_news());
         let status = session.next_message();
         assert!(status.remote_config_status.is_some() && status.agent_description.is_none());
+    }
+
+    #[test]
+    fn a_heartbeat_is_due_one_interval_after_the_last_message() {
+        let mut session = session();
+        let before = Instant::now();
+        let first = session.next_message();
+        session.sent(&first);
+        let due = session.next_heartbeat().unwrap();
+        assert!(due >= before + DEFAULT_HEARTBEAT && due <= Instant::now() + DEFAULT_HEARTBEAT);
+        session.receive(&ServerToAgent {
+            connection_settings: Some(ottl_opamp::proto::ConnectionSettingsOffers {
+                opamp: Some(ottl_opamp::proto::OpAmpConnectionSettings { heartbeat_interval_seconds: 0, ..Default::default() }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        assert_eq!(session.next_heartbeat(), None, "an offered 0 turns heartbeats off");
     }
 
     #[test]

@@ -143,11 +143,13 @@ async fn converse(client: &mut Client, mut socket: Socket, stopping: &mut watch:
     }
     let mut health = tokio::time::interval(HEALTH_POLL);
     loop {
-        let heartbeat = client.session.heartbeat();
+        // A deadline, not a sleep started anew each turn: the health poll turns this loop
+        // every second, and a fresh sleep would put the heartbeat off for ever.
+        let next_heartbeat = client.session.next_heartbeat();
         let heartbeat_due = async {
-            match heartbeat {
-                Duration::ZERO => std::future::pending().await,
-                interval => tokio::time::sleep(interval).await,
+            match next_heartbeat {
+                None => std::future::pending().await,
+                Some(at) => tokio::time::sleep_until(at.into()).await,
             }
         };
         tokio::select! {

@@ -18,7 +18,8 @@ use super::{Running, bodies, free_port, json_logs, post, wait_until};
 
 /// How the agent reaches its OpAMP server.
 pub struct OpampClient<'a> {
-    /// `ws` or `http` (polling every 200 ms).
+    /// `ws` or `http` (polling every 200 ms unless `transport_extra` sets
+    /// `polling_interval`).
     pub transport: &'a str,
     /// `ws://…`, `http://…`, `https://…`.
     pub endpoint: String,
@@ -37,7 +38,11 @@ pub fn start_opamp_agent(dir: &Path, client: &OpampClient) -> (Running, u16) {
     std::fs::write(dir.join("rules.ottl"), "set(log.body, \"local\")\n").unwrap();
     let (http, metrics) = (free_port(), free_port());
     let OpampClient { transport, endpoint, token, transport_extra, extension_extra } = client;
-    let polling = if *transport == "http" { "        polling_interval: 200ms\n" } else { "" };
+    let polling = if *transport == "http" && !transport_extra.contains("polling_interval:") {
+        "        polling_interval: 200ms\n"
+    } else {
+        ""
+    };
     let config = format!(
         r#"
 receivers:

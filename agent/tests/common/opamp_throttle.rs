@@ -2,7 +2,9 @@
 //! answered with an HTTP status (503 or 429) and `Retry-After`, whether they are polls or
 //! WebSocket upgrades. It notes when each connection arrived, so that a test can tell
 //! whether the agent waited as asked; afterwards it serves the agent one offer, over
-//! either transport, and keeps the statuses reported for it.
+//! either transport, and keeps the statuses reported for it. Each poll's encoding is
+//! noted, and its answer is gzip-compressed when the poll takes gzip, as opamp-go's
+//! server and ottl-fleet answer.
 
 #![allow(clippy::unwrap_used, reason = "test server: one that cannot start or be read fails the test")]
 
@@ -12,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use ottl_opamp::framing;
-use ottl_opamp::http::{CONTENT_TYPE, decode_body, encode_body};
+use ottl_opamp::http::{CONTENT_TYPE, GZIP, accepts_gzip, decode_body, encode_body};
 use ottl_opamp::proto::{AgentToServer, RemoteConfigStatus, RemoteConfigStatuses, ServerToAgent};
 use tokio_tungstenite::tungstenite::{self, Message};
 
@@ -30,11 +32,21 @@ pub struct Refusal {
     pub times: usize,
 }
 
+/// How one poll came: its `Content-Encoding`, whether it took a gzip answer, and the
+/// size of its body as sent.
+#[derive(Clone, Debug)]
+pub struct Poll {
+    pub content_encoding: Option<String>,
+    pub accepts_gzip: bool,
+    pub body_bytes: usize,
+}
+
 /// What the server saw, shared with its threads.
 #[derive(Default)]
 struct Seen {
     arrivals: Vec<Instant>,
     statuses: Vec<RemoteConfigStatus>,
+    polls: Vec<Poll>,
 }
 
 /// A running server; its threads end with the test process.
@@ -74,6 +86,11 @@ impl ThrottlingServer {
     /// When each connection arrived, in order.
     pub fn arrivals(&self) -> Vec<Instant> {
         self.seen.lock().unwrap().arrivals.clone()
+    }
+
+    /// How each poll came, in order.
+    pub fn polls(&self) -> Vec<Poll> {
+        self.seen.lock().unwrap().polls.clone()
     }
 
     /// Whether the agent reported `status` for the offer `hash`.
@@ -131,10 +148,16 @@ fn answer_poll(stream: TcpStream, offer: &ServerToAgent, seen: &Mutex<Seen>) {
     if reader.read_exact(&mut body).is_err() {
         return;
     }
-    keep_status(decode_body::<AgentToServer>(&body, header("content-encoding").as_deref(), MAX_REPORT).ok(), seen);
-    let body = encode_body(offer, false).unwrap();
-    let head =
-        format!("HTTP/1.1 200 OK\r\nContent-Type: {CONTENT_TYPE}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    let content_encoding = header("content-encoding");
+    let gzip = header("accept-encoding").is_some_and(|accept| accepts_gzip(&accept));
+    keep_status(decode_body::<AgentToServer>(&body, content_encoding.as_deref(), MAX_REPORT).ok(), seen);
+    seen.lock().unwrap().polls.push(Poll { content_encoding, accepts_gzip: gzip, body_bytes: length });
+    let body = encode_body(offer, gzip).unwrap();
+    let encoding = if gzip { format!("Content-Encoding: {GZIP}\r\n") } else { String::new() };
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {CONTENT_TYPE}\r\n{encoding}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
     let stream = reader.get_mut();
     let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body));
 }

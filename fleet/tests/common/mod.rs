@@ -3,6 +3,7 @@
 
 #![allow(dead_code, reason = "each test binary uses part of the harness")]
 
+pub mod http_agent;
 pub mod sim_agent;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -22,12 +23,20 @@ pub struct FleetProcess {
     child: Child,
     pub dir: PathBuf,
     pub address: String,
+    /// The fleet's bearer token, which its `/status` wants too.
+    token: Option<String>,
 }
 
 impl FleetProcess {
     /// Starts the server on `config` (YAML, `rules_dir` defaults to `rules/` beside it)
     /// with `files` (paths relative to the rules directory) in place.
     pub fn start(config: &str, files: &[(&str, &str)]) -> FleetProcess {
+        FleetProcess::start_with(|_| config.to_string(), files)
+    }
+
+    /// As [`FleetProcess::start`], with the config made by `prepare` in the fleet's
+    /// directory (which it may put files in: certificates, say), before the server starts.
+    pub fn start_with(prepare: impl FnOnce(&Path) -> String, files: &[(&str, &str)]) -> FleetProcess {
         static COUNT: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
             "ottl-fleet-test-{}-{}",
@@ -35,8 +44,8 @@ impl FleetProcess {
             COUNT.fetch_add(1, Ordering::Relaxed)
         ));
         std::fs::create_dir_all(dir.join("rules")).unwrap();
-        std::fs::write(dir.join("fleet.yaml"), config).unwrap();
-        let mut fleet = FleetProcess { child: spawn(&dir), dir, address: String::new() };
+        std::fs::write(dir.join("fleet.yaml"), prepare(&dir)).unwrap();
+        let mut fleet = FleetProcess { child: spawn(&dir), dir, address: String::new(), token: None };
         for (path, text) in files {
             fleet.write_rule(path, text);
         }
@@ -46,6 +55,12 @@ impl FleetProcess {
         fleet.address =
             line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_string();
         fleet
+    }
+
+    /// The same fleet, its status read with `token` (its config's `auth.bearer_token`).
+    pub fn with_token(mut self, token: &str) -> FleetProcess {
+        self.token = Some(token.to_string());
+        self
     }
 
     pub fn pid(&self) -> u32 {
@@ -71,7 +86,9 @@ impl FleetProcess {
 
     /// `GET /status`.
     pub fn status(&self) -> Value {
-        let (code, body) = http_request(&self.address, "GET", "/status", &[], b"");
+        let authorization = self.token.as_ref().map(|token| format!("Bearer {token}"));
+        let headers: Vec<(&str, &str)> = authorization.iter().map(|value| ("Authorization", value.as_str())).collect();
+        let (code, body) = http_request(&self.address, "GET", "/status", &headers, b"");
         assert_eq!(code, 200, "{}", String::from_utf8_lossy(&body));
         serde_json::from_slice(&body).unwrap()
     }
@@ -131,6 +148,12 @@ fn spawn(dir: &Path) -> Child {
 
 /// One HTTP/1.1 request with `Connection: close`; the status code and the body.
 pub fn http_request(address: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Vec<u8>) {
+    let (code, _, body) = http_exchange(address, method, path, headers, body);
+    (code, body)
+}
+
+/// As [`http_request`], with the response's head (status line and headers) as text.
+pub fn http_exchange(address: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String, Vec<u8>) {
     let mut stream = TcpStream::connect(address).unwrap();
     stream.set_read_timeout(Some(TIMEOUT)).unwrap();
     let mut request =
@@ -148,7 +171,7 @@ pub fn http_request(address: &str, method: &str, path: &str, headers: &[(&str, &
     let code = head.split(' ').nth(1).unwrap().parse().unwrap();
     let body = response[split + 4..].to_vec();
     let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(&body) } else { body };
-    (code, body)
+    (code, head, body)
 }
 
 fn dechunk(mut body: &[u8]) -> Vec<u8> {

@@ -5,7 +5,9 @@
 //   node mock-server.js PORT
 //   stdout: {"event":"listening"}, {"event":"message","seq":N,"full":BOOL,"attributes":{..}},
 //           {"event":"status","status":"APPLIED","hash":"..","error":".."}, {"event":"offered","hash":".."}
-//           (and the server's own JSON log lines, which carry no "event")
+//           (and the server's own JSON log lines, which carry no "event"); `offered` comes when
+//           the server first answers a request with a config hash it had not offered before
+//           (read from the answers its test mode keeps: the class has no getter for the hash)
 //   stdin:  offer NAME PATH   offer the file at PATH as the config file NAME (text/x-ottl)
 'use strict';
 
@@ -59,11 +61,17 @@ async function main() {
     await server.start();
     print({event: 'listening', endpoint: server.endpoint});
     let seen = 0;
+    const offered = new Set();
     setInterval(() => {
         const requests = server.testGetRequests();
         for (const request of requests.slice(seen)) {
             if (request.a2s) {
                 report(request.a2s);
+            }
+            const hash = hex(request.s2a?.remoteConfig?.configHash);
+            if (hash && !offered.has(hash)) {
+                offered.add(hash);
+                print({event: 'offered', hash});
             }
         }
         seen = requests.length;
@@ -75,8 +83,6 @@ async function main() {
         }
         const body = fs.readFileSync(path);
         server.setAgentConfigMap({configMap: {[name]: {body, contentType: 'text/x-ottl'}}});
-        // The hash the server offers with it; the class keeps it but has no getter for it.
-        print({event: 'offered', hash: hex(server._agentConfigMapHash)});
     }).on('close', () => process.exit(0));
 }
 
