@@ -77,34 +77,28 @@ struct {
     __type(value, __u32);
 } rates SEC(".maps");
 
-// max_entries of these four are set by the loader from the configured maximum rate.
-struct {
-    __uint(type, BPF_MAP_TYPE_STACK_TRACE);
-    __uint(max_entries, 1024);
-    __uint(key_size, sizeof(__u32));
-    __uint(value_size, MAX_STACK_DEPTH * sizeof(__u64));
-} stacks_0 SEC(".maps");
+// One set of maps: the stacks, and the counts that refer to them. max_entries are set by the
+// loader from the configured maximum rate.
+#define STACKS_MAP(name)                                         \
+    struct {                                                     \
+        __uint(type, BPF_MAP_TYPE_STACK_TRACE);                  \
+        __uint(max_entries, 1024);                               \
+        __uint(key_size, sizeof(__u32));                         \
+        __uint(value_size, MAX_STACK_DEPTH * sizeof(__u64));     \
+    } name SEC(".maps")
 
-struct {
-    __uint(type, BPF_MAP_TYPE_STACK_TRACE);
-    __uint(max_entries, 1024);
-    __uint(key_size, sizeof(__u32));
-    __uint(value_size, MAX_STACK_DEPTH * sizeof(__u64));
-} stacks_1 SEC(".maps");
+#define COUNTS_MAP(name)                                         \
+    struct {                                                     \
+        __uint(type, BPF_MAP_TYPE_HASH);                         \
+        __uint(max_entries, 1024);                               \
+        __type(key, struct sample_key);                          \
+        __type(value, struct sample_value);                      \
+    } name SEC(".maps")
 
-struct {
-    __uint(type, BPF_MAP_TYPE_HASH);
-    __uint(max_entries, 1024);
-    __type(key, struct sample_key);
-    __type(value, struct sample_value);
-} counts_0 SEC(".maps");
-
-struct {
-    __uint(type, BPF_MAP_TYPE_HASH);
-    __uint(max_entries, 1024);
-    __type(key, struct sample_key);
-    __type(value, struct sample_value);
-} counts_1 SEC(".maps");
+STACKS_MAP(stacks_0);
+STACKS_MAP(stacks_1);
+COUNTS_MAP(counts_0);
+COUNTS_MAP(counts_1);
 
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
