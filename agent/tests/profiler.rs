@@ -212,3 +212,57 @@ fn make_writable_by_anyone(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
 }
+
+/// A cgroup v2 made for a test, removed (after its processes are gone) when dropped.
+struct TestCgroup(std::path::PathBuf);
+
+impl TestCgroup {
+    fn create(name: &str) -> TestCgroup {
+        let mounts = std::fs::read_to_string("/proc/self/mounts").unwrap();
+        let root = mounts
+            .lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>())
+            .find(|fields| fields[2] == "cgroup2")
+            .map(|fields| std::path::PathBuf::from(fields[1]))
+            .expect("cgroup v2 is mounted");
+        let path = root.join(name);
+        std::fs::create_dir(&path).unwrap();
+        TestCgroup(path)
+    }
+
+    fn enter(&self, pid: u32) {
+        std::fs::write(self.0.join("cgroup.procs"), pid.to_string()).unwrap();
+    }
+}
+
+impl Drop for TestCgroup {
+    fn drop(&mut self) {
+        // A cgroup can be removed once its last process has exited.
+        for _ in 0..100 {
+            if std::fs::remove_dir(&self.0).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn a_cgroup_selects_its_processes_in_the_kernel() {
+    if !can_load_bpf() {
+        return;
+    }
+    let dir = temp_dir("profiler-cgroup");
+    let binary = build_workload(dir.path());
+    let name = format!("ottl-agent-test-{}", std::process::id());
+    let cgroup = TestCgroup::create(&name);
+    let (inside, outside) = (Workload::start(&binary, WORKLOAD_SECONDS, 50), Workload::start(&binary, WORKLOAD_SECONDS, 50));
+    cgroup.enter(inside.pid());
+    let config = agent_config(dir.path(), &[], "", "", "").replace("    processes: []\n", &format!("    cgroup: {name}\n"));
+    profile(dir.path(), &config);
+    let seen = observed(&dir.path().join("profiles.json"));
+    assert_eq!(seen.processes.keys().copied().collect::<Vec<_>>(), [i64::from(inside.pid())], "only the cgroup's process");
+    assert!(seen.samples(inside.pid()) > 50);
+    drop((inside, outside));
+    drop(cgroup);
+}

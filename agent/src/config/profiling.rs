@@ -47,7 +47,8 @@ pub enum Processes {
     /// The agent itself.
     Agent,
     Pids(Vec<u32>),
-    /// A cgroup (v2) and everything below it: a path under `/sys/fs/cgroup`, or absolute.
+    /// A cgroup (v2) and everything below it: a path relative to where cgroup v2 is mounted
+    /// (`/sys/fs/cgroup`, or `/sys/fs/cgroup/unified` on a hybrid system), or absolute.
     Cgroup(PathBuf),
 }
 

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Processes;
 
-/// Where cgroup v2 is mounted on every current distribution.
+/// Where cgroup v2 is mounted on current distributions; hybrid systems mount it at
+/// `/sys/fs/cgroup/unified`, which the mount table tells.
 const CGROUP_ROOT: &str = "/sys/fs/cgroup";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,9 +27,20 @@ impl Selection {
             Processes::All => Ok(Selection::All),
             Processes::Agent => Ok(Selection::Pids(vec![std::process::id()])),
             Processes::Pids(pids) => Ok(Selection::Pids(pids.clone())),
-            Processes::Cgroup(path) => cgroup(Path::new(CGROUP_ROOT), path),
+            Processes::Cgroup(path) => cgroup(&cgroup2_root(), path),
         }
     }
+}
+
+/// The cgroup v2 mount point: the program compares ids of that hierarchy.
+fn cgroup2_root() -> PathBuf {
+    let mounts = std::fs::read_to_string("/proc/self/mounts").unwrap_or_default();
+    mounts
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>())
+        .find(|fields| fields.get(2) == Some(&"cgroup2"))
+        .and_then(|fields| fields.get(1).map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(CGROUP_ROOT))
 }
 
 fn cgroup(root: &Path, path: &Path) -> Result<Selection, String> {
