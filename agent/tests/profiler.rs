@@ -224,7 +224,7 @@ impl TestCgroup {
             .map(|line| line.split_whitespace().collect::<Vec<_>>())
             .find(|fields| fields[2] == "cgroup2")
             .map(|fields| std::path::PathBuf::from(fields[1]))
-            .expect("cgroup v2 is mounted");
+            .unwrap_or_else(|| panic!("cgroup v2 is not mounted:\n{mounts}"));
         let path = root.join(name);
         std::fs::create_dir(&path).unwrap();
         TestCgroup(path)
