@@ -5,7 +5,7 @@
 //! statistics and the agent's CPU time. Pairs alternate AB and BA, and the rates take turns,
 //! so that a drift of the machine's speed spreads over all of them.
 //!
-//! `cargo bench -p ottl-agent --bench profiler-bench [-- --pairs N --seconds S]` (6 pairs of
+//! `cargo bench -p ottl-agent --bench profiler-bench [-- --pairs N --seconds S]` (5 pairs of
 //! 5 s runs per rate by default, about 4 minutes). Needs root, as the profiler does.
 
 #[path = "../../tests/common/mod.rs"]
@@ -21,9 +21,9 @@ use report::{Pair, Rate};
 use run::Bench;
 
 const RATES: [u32; 3] = [19, 99, 999];
-const DEFAULT_PAIRS: usize = 6;
+const DEFAULT_PAIRS: usize = 5;
 /// A run's length: the profiler's reporter interval (5 s), so that every profiled run has one
-/// report in it.
+/// report in it (its second).
 const DEFAULT_SECONDS: u32 = 5;
 
 fn main() -> ExitCode {

@@ -12,9 +12,10 @@ use crate::cost::Cost;
 /// The workload's split between its two functions; any split does for throughput.
 const HOT_PERCENT: u32 = 90;
 
-/// After the profiler attaches and before the timed run: its first drain (at 1 s) is done, so
-/// the run sees the profiler in its steady state.
-const WARM_UP: Duration = Duration::from_millis(1500);
+/// After the profiler attaches and before the timed run: past its first report (at 5 s),
+/// whose cold caches (the kernel's symbols, the workload's binary) cost the agent about ten
+/// times a later report's CPU time, so that the run sees the profiler in its steady state.
+const WARM_UP: Duration = Duration::from_secs(6);
 
 /// What the bench runs, the same for every run.
 pub struct Bench<'a> {
