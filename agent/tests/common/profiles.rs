@@ -2,6 +2,7 @@
 //! and run, and OTLP profiles read back as stacks of function names with their CPU time.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -41,9 +42,34 @@ pub struct Workload(Child);
 
 impl Workload {
     pub fn start(binary: &Path, seconds: u32, hot_percent: u32) -> Workload {
-        let child =
-            Command::new(binary).args([seconds.to_string(), hot_percent.to_string()]).stdout(Stdio::null()).spawn().unwrap();
-        Workload(child)
+        Workload::spawn(Command::new(binary), seconds, hot_percent, Stdio::null())
+    }
+
+    /// The workload on CPU `cpu` only (`taskset`, which execs it: the process id is the
+    /// workload's), so that one on each CPU keeps every CPU busy. Its throughput is
+    /// [`Workload::throughput`].
+    pub fn pinned(binary: &Path, seconds: u32, hot_percent: u32, cpu: usize) -> Workload {
+        let mut taskset = Command::new("taskset");
+        taskset.arg("-c").arg(cpu.to_string()).arg(binary);
+        Workload::spawn(taskset, seconds, hot_percent, Stdio::piped())
+    }
+
+    /// `command` (the workload, or a command that execs it) with the workload's arguments.
+    fn spawn(mut command: Command, seconds: u32, hot_percent: u32, stdout: Stdio) -> Workload {
+        Workload(command.args([seconds.to_string(), hot_percent.to_string()]).stdout(stdout).spawn().unwrap())
+    }
+
+    /// Waits for a [`Workload::pinned`] to end: the throughput it printed.
+    pub fn throughput(mut self) -> Throughput {
+        let mut printed = String::new();
+        self.0.stdout.take().unwrap().read_to_string(&mut printed).unwrap();
+        let status = self.0.wait().unwrap();
+        assert!(status.success(), "the workload failed ({status}): {printed}");
+        let mut numbers = printed.split_whitespace().step_by(2).map(|number| number.parse().ok());
+        match (numbers.next().flatten(), numbers.next().flatten()) {
+            (Some(per_second), Some(per_cpu_second)) => Throughput { per_second, per_cpu_second },
+            _ => panic!("the workload printed no throughput: {printed:?}"),
+        }
     }
 
     pub fn pid(&self) -> u32 {
@@ -56,6 +82,15 @@ impl Drop for Workload {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// A workload's loop rounds per second of wall-clock time and per second of its own CPU time.
+/// The second leaves out the time other processes (and the hypervisor) took from it, but not
+/// the time of interrupts it took: this kernel charges them to the task they interrupt.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Throughput {
+    pub per_second: f64,
+    pub per_cpu_second: f64,
 }
 
 /// What profiles say, per process id: each stack (function names, innermost first; `?` for a
