@@ -7,6 +7,7 @@ use ottl_opamp::capabilities::agent;
 use ottl_opamp::proto::{AgentDescription, KeyValue};
 use uuid::Uuid;
 
+use super::state_file;
 use crate::config::OpAmpConfig;
 
 /// The file in the state directory that holds the uid, as UUID text.
@@ -43,10 +44,8 @@ pub fn instance_uid(config: &OpAmpConfig, dir: &Path) -> Result<Uuid, String> {
 
 /// Writes `uid` to the state directory (a server may assign a new one).
 pub fn keep_instance_uid(dir: &Path, uid: Uuid) -> Result<(), String> {
-    let path = dir.join(UID_FILE);
-    std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(&path, format!("{uid}\n")))
-        .map_err(|error| format!("cannot keep the instance uid in {}: {error}", path.display()))
+    state_file::replace(dir, UID_FILE, format!("{uid}\n").as_bytes())
+        .map_err(|error| format!("cannot keep the instance uid in {}: {error}", dir.join(UID_FILE).display()))
 }
 
 /// What the agent can do: report its status, take remote rules and say how they went,

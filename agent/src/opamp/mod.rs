@@ -18,6 +18,7 @@ mod identity;
 mod remote;
 mod saved;
 mod session;
+mod state_file;
 mod ws;
 
 use std::sync::Arc;

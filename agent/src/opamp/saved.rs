@@ -1,18 +1,18 @@
 //! The last remote config the agent applied, kept in the state directory next to the
 //! instance uid, so that a restarted agent runs it from its first record instead of its
 //! local rule files until a server (perhaps unreachable) offers it again. Only an APPLIED
-//! config is kept: one that failed never ran. It is written to a temporary file and
-//! renamed over the old one, so that a crash mid-write leaves the previous one whole.
+//! config is kept: one that failed never ran. It is replaced at once ([`state_file`]).
 //!
 //! opamp-go's supervisor keeps the last *received* config (`last_recv_remote_config.dat`,
 //! the `AgentRemoteConfig` as protobuf) and composes its collector's config from it at
 //! start; this keeps the same message, but only once applied.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ottl_opamp::proto::AgentRemoteConfig;
 use prost::Message;
+
+use super::state_file;
 
 /// The file in the state directory that holds the config, an `AgentRemoteConfig` (its
 /// config map and hash) as protobuf.
@@ -25,17 +25,8 @@ pub fn path(dir: &Path) -> PathBuf {
 
 /// Keeps `remote` in `dir`, replacing what was there at once.
 pub fn save(dir: &Path, remote: &AgentRemoteConfig) -> Result<(), String> {
-    let path = path(dir);
-    let temporary = dir.join(format!("{SAVED_FILE}.tmp"));
-    let write = || -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)?;
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(&remote.encode_to_vec())?;
-        // On disk before the rename makes it the one that counts.
-        file.sync_all()?;
-        std::fs::rename(&temporary, &path)
-    };
-    write().map_err(|error| format!("cannot keep the remote config in {}: {error}", path.display()))
+    state_file::replace(dir, SAVED_FILE, &remote.encode_to_vec())
+        .map_err(|error| format!("cannot keep the remote config in {}: {error}", path(dir).display()))
 }
 
 /// The config kept in `dir`; `None` when there is none. An unreadable or undecodable file
