@@ -237,6 +237,19 @@ mod tests {
         );
     }
 
+    /// Found by fuzzing (`fuzz-targets/regressions/otlp_protobuf/`): serde_json's default
+    /// float parsing can miss the nearest double by one bit, so a value the agent wrote came
+    /// back changed; its `float_roundtrip` feature reads every double exactly.
+    #[test]
+    fn doubles_are_read_exactly() {
+        let bound = 0.09999999991359801_f64;
+        let text = format!(r#"{{"resourceMetrics":[{{"scopeMetrics":[{{"metrics":[{{"histogram":{{"dataPoints":[{{"explicitBounds":[{bound}]}}]}}}}]}}]}}]}}"#);
+        let Ok(crate::otlp::Telemetry::Metrics(data)) = Document::read(&text).and_then(Document::first) else { panic!("{text}") };
+        let metric = &data.resource_metrics[0].scope_metrics[0].metrics[0];
+        let Some(crate::otlp::metrics::v1::metric::Data::Histogram(histogram)) = &metric.data else { panic!("{metric:?}") };
+        assert_eq!(histogram.data_points[0].explicit_bounds[0].to_bits(), bound.to_bits());
+    }
+
     #[test]
     fn a_request_tells_what_it_holds() {
         let mut document = Document::read(r#"{"resourceSpanz":[],"resourceLogs":[]}"#).unwrap();
