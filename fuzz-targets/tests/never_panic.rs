@@ -3,6 +3,8 @@
 //! seeds (a few seconds' worth by default, so that CI runs it; set it higher for a long
 //! run). A panic fails the test with the input written out for `cargo fuzz run TARGET FILE`.
 
+#![allow(clippy::unwrap_used, reason = "a test harness: a step that cannot be done fails the test, with the error")]
+
 mod mutate;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
