@@ -250,6 +250,26 @@ mod tests {
         assert_eq!(histogram.data_points[0].explicit_bounds[0].to_bits(), bound.to_bits());
     }
 
+    /// Found by fuzzing (`fuzz-targets/regressions/otlp_protobuf/`): a histogram's `max` of
+    /// NaN was written as the mapping's `"NaN"` and refused when read back.
+    #[test]
+    fn every_double_reads_what_the_writer_writes() {
+        let text = r#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"explicitBounds":["1.5","-Infinity"],"max":"NaN","min":"-Infinity","sum":"Infinity"}]}}]}]}]}"#;
+        let Ok(crate::otlp::Telemetry::Metrics(data)) = Document::read(text).and_then(Document::first) else { panic!() };
+        let Some(crate::otlp::metrics::v1::metric::Data::Histogram(histogram)) =
+            &data.resource_metrics[0].scope_metrics[0].metrics[0].data
+        else {
+            panic!()
+        };
+        let point = &histogram.data_points[0];
+        assert_eq!(point.explicit_bounds, [1.5, f64::NEG_INFINITY]);
+        assert!(point.max.is_some_and(f64::is_nan));
+        assert_eq!((point.min, point.sum), (Some(f64::NEG_INFINITY), Some(f64::INFINITY)));
+        let written = round_trip(text);
+        assert!(written.contains(r#""max":"NaN""#) && written.contains(r#""sum":"Infinity""#), "{written}");
+        assert_eq!(round_trip(&written), written);
+    }
+
     #[test]
     fn a_request_tells_what_it_holds() {
         let mut document = Document::read(r#"{"resourceSpanz":[],"resourceLogs":[]}"#).unwrap();
