@@ -385,6 +385,18 @@ mod tests {
         );
     }
 
+    /// Found by fuzzing (`fuzz-targets/regressions/otlp_protobuf/`): a profile resource's
+    /// entity reference with no id keys was written without `idKeys`, then refused.
+    #[test]
+    fn a_profile_resource_entity_ref_round_trips() {
+        let text = r#"{"resourceProfiles":[{"resource":{"entityRefs":[{"type":"service"}]},"scopeProfiles":[{"scope":{"name":"p"}}]}]}"#;
+        let telemetry = Telemetry::from_json(text).unwrap();
+        let Telemetry::Profiles(data) = &telemetry else { panic!("not profiles") };
+        let entity = &data.resource_profiles[0].resource.as_ref().unwrap().entity_refs[0];
+        assert_eq!((entity.r#type.as_str(), entity.id_keys.len()), ("service", 0));
+        assert_eq!(Telemetry::from_json(&telemetry.to_json().to_string()).unwrap(), telemetry);
+    }
+
     #[test]
     fn empty_lists_may_be_left_out_as_the_mapping_allows() {
         let text = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"kvlistValue":{}},
