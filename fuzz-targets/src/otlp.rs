@@ -105,6 +105,8 @@ fn json_round_trip(signal: Signal, telemetry: &Telemetry) {
                 String::from_utf8_lossy(&rewritten)
             );
         }
-        Err(error) => panic!("the agent's own {} OTLP/JSON does not read: {error}\n{}", signal.name(), String::from_utf8_lossy(&written)),
+        Err(error) => {
+            panic!("the agent's own {} OTLP/JSON does not read: {error}\n{}", signal.name(), String::from_utf8_lossy(&written))
+        }
     }
 }

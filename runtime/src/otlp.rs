@@ -389,7 +389,8 @@ mod tests {
     /// entity reference with no id keys was written without `idKeys`, then refused.
     #[test]
     fn a_profile_resource_entity_ref_round_trips() {
-        let text = r#"{"resourceProfiles":[{"resource":{"entityRefs":[{"type":"service"}]},"scopeProfiles":[{"scope":{"name":"p"}}]}]}"#;
+        let text =
+            r#"{"resourceProfiles":[{"resource":{"entityRefs":[{"type":"service"}]},"scopeProfiles":[{"scope":{"name":"p"}}]}]}"#;
         let telemetry = Telemetry::from_json(text).unwrap();
         let Telemetry::Profiles(data) = &telemetry else { panic!("not profiles") };
         let entity = &data.resource_profiles[0].resource.as_ref().unwrap().entity_refs[0];

@@ -243,7 +243,9 @@ mod tests {
     #[test]
     fn doubles_are_read_exactly() {
         let bound = 0.09999999991359801_f64;
-        let text = format!(r#"{{"resourceMetrics":[{{"scopeMetrics":[{{"metrics":[{{"histogram":{{"dataPoints":[{{"explicitBounds":[{bound}]}}]}}}}]}}]}}]}}"#);
+        let text = format!(
+            r#"{{"resourceMetrics":[{{"scopeMetrics":[{{"metrics":[{{"histogram":{{"dataPoints":[{{"explicitBounds":[{bound}]}}]}}}}]}}]}}]}}"#
+        );
         let Ok(crate::otlp::Telemetry::Metrics(data)) = Document::read(&text).and_then(Document::first) else { panic!("{text}") };
         let metric = &data.resource_metrics[0].scope_metrics[0].metrics[0];
         let Some(crate::otlp::metrics::v1::metric::Data::Histogram(histogram)) = &metric.data else { panic!("{metric:?}") };

@@ -61,11 +61,8 @@ const ENTITY_REF: Fields = &[
     ("descriptionKeys", Kind::List(&Kind::Str)),
 ];
 const RESOURCE: Fields = &[("entityRefs", Kind::Messages(ENTITY_REF))];
-const RESOURCE_PROFILES: Fields = &[
-    ("resource", Kind::Message(RESOURCE)),
-    ("scopeProfiles", Kind::Messages(SCOPE_PROFILES)),
-    ("schemaUrl", Kind::Str),
-];
+const RESOURCE_PROFILES: Fields =
+    &[("resource", Kind::Message(RESOURCE)), ("scopeProfiles", Kind::Messages(SCOPE_PROFILES)), ("schemaUrl", Kind::Str)];
 const MAPPING: Fields = &[
     ("memoryStart", Kind::Int64),
     ("memoryLimit", Kind::Int64),

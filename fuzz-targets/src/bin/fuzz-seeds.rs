@@ -13,7 +13,10 @@ fn main() -> ExitCode {
         let directory = out.join(target.name);
         let seeds = (target.seeds)(workspace_root());
         let written = std::fs::create_dir_all(&directory).and_then(|()| {
-            seeds.iter().enumerate().try_for_each(|(index, seed)| std::fs::write(directory.join(format!("seed-{index:04}")), seed))
+            seeds
+                .iter()
+                .enumerate()
+                .try_for_each(|(index, seed)| std::fs::write(directory.join(format!("seed-{index:04}")), seed))
         });
         if let Err(error) = written {
             eprintln!("fuzz-seeds: cannot write {}: {error}", directory.display());

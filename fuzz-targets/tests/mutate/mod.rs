@@ -4,6 +4,7 @@
 
 /// Tokens worth splicing in: the syntax of the inputs the targets read (OTTL, YAML, JSON,
 /// protobuf varints and lengths) and bytes that break text (a lone UTF-8 lead byte).
+#[rustfmt::skip]
 const TOKENS: &[&[u8]] = &[
     b"\"", b"'", b"\\", b"(", b")", b"[", b"]", b"{", b"}", b",", b":", b"\n", b"- ", b"  ", b"${env:OTTL_FUZZ}", b"${",
     b"&a", b"*a", b"<<: ", b"!!str ", b"|\n", b" where ", b" > ", b"==", b"nil", b"true", b"-1", b"1e308", b"NaN",

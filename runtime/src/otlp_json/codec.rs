@@ -245,9 +245,7 @@ impl Visitor<'_> for DoubleVisitor {
 
 impl Codec<f64> for Double {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
-        deserializer
-            .deserialize_any(DoubleVisitor)?
-            .ok_or_else(|| de::Error::invalid_type(de::Unexpected::Unit, &DoubleVisitor))
+        deserializer.deserialize_any(DoubleVisitor)?.ok_or_else(|| de::Error::invalid_type(de::Unexpected::Unit, &DoubleVisitor))
     }
     fn is_default(value: &f64) -> bool {
         *value == 0.0
