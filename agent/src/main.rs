@@ -5,32 +5,14 @@
 //! - `ottl-agent --config FILE` runs a collector-layout config.
 //! - `ottl-agent validate --config FILE` checks a config and its OTTL; exit 1 on errors.
 
-mod agent;
-mod batching;
-mod budget;
-mod config;
-mod exporters;
-mod generation;
-mod health_check;
-mod http_endpoint;
-mod memory_limiter;
-mod opamp;
-mod pipeline;
-mod profiler;
-mod receivers;
-mod rpc_status;
-mod rules;
-mod stats;
-mod telemetry;
-mod tls;
-
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use agent::ConfigSource;
-use generation::Backend;
+use ottl_agent::agent::{self, ConfigSource};
+use ottl_agent::generation::Backend;
+use ottl_agent::rules;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

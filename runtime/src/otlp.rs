@@ -359,8 +359,8 @@ mod tests {
         let attributes = &json["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"];
         assert_eq!(attributes[0]["value"], serde_json::json!({"doubleValue": "NaN"}));
         assert_eq!(attributes[1]["value"], serde_json::json!({"doubleValue": "Infinity"}));
-        // The crate's reader does not take these strings back: a clear error, not a loss.
-        assert!(Telemetry::from_json(&json.to_string()).unwrap_err().contains("NaN"));
+        // And read back, as the collector's pdata reads them.
+        assert_eq!(Telemetry::from_json(&json.to_string()).unwrap().to_json(), json);
     }
 
     #[test]
@@ -383,6 +383,19 @@ mod tests {
         assert!(
             Telemetry::from_json(r#"{"resourceProfiles":[{"scopeProfiles":[{"profiles":[{"timeUnixNano":"soon"}]}]}]}"#).is_err()
         );
+    }
+
+    /// Found by fuzzing (`fuzz-targets/regressions/otlp_protobuf/`): a profile resource's
+    /// entity reference with no id keys was written without `idKeys`, then refused.
+    #[test]
+    fn a_profile_resource_entity_ref_round_trips() {
+        let text =
+            r#"{"resourceProfiles":[{"resource":{"entityRefs":[{"type":"service"}]},"scopeProfiles":[{"scope":{"name":"p"}}]}]}"#;
+        let telemetry = Telemetry::from_json(text).unwrap();
+        let Telemetry::Profiles(data) = &telemetry else { panic!("not profiles") };
+        let entity = &data.resource_profiles[0].resource.as_ref().unwrap().entity_refs[0];
+        assert_eq!((entity.r#type.as_str(), entity.id_keys.len()), ("service", 0));
+        assert_eq!(Telemetry::from_json(&telemetry.to_json().to_string()).unwrap(), telemetry);
     }
 
     #[test]

@@ -237,6 +237,41 @@ mod tests {
         );
     }
 
+    /// Found by fuzzing (`fuzz-targets/regressions/otlp_protobuf/`): serde_json's default
+    /// float parsing can miss the nearest double by one bit, so a value the agent wrote came
+    /// back changed; its `float_roundtrip` feature reads every double exactly.
+    #[test]
+    fn doubles_are_read_exactly() {
+        let bound = 0.09999999991359801_f64;
+        let text = format!(
+            r#"{{"resourceMetrics":[{{"scopeMetrics":[{{"metrics":[{{"histogram":{{"dataPoints":[{{"explicitBounds":[{bound}]}}]}}}}]}}]}}]}}"#
+        );
+        let Ok(crate::otlp::Telemetry::Metrics(data)) = Document::read(&text).and_then(Document::first) else { panic!("{text}") };
+        let metric = &data.resource_metrics[0].scope_metrics[0].metrics[0];
+        let Some(crate::otlp::metrics::v1::metric::Data::Histogram(histogram)) = &metric.data else { panic!("{metric:?}") };
+        assert_eq!(histogram.data_points[0].explicit_bounds[0].to_bits(), bound.to_bits());
+    }
+
+    /// Found by fuzzing (`fuzz-targets/regressions/otlp_protobuf/`): a histogram's `max` of
+    /// NaN was written as the mapping's `"NaN"` and refused when read back.
+    #[test]
+    fn every_double_reads_what_the_writer_writes() {
+        let text = r#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"explicitBounds":["1.5","-Infinity"],"max":"NaN","min":"-Infinity","sum":"Infinity"}]}}]}]}]}"#;
+        let Ok(crate::otlp::Telemetry::Metrics(data)) = Document::read(text).and_then(Document::first) else { panic!() };
+        let Some(crate::otlp::metrics::v1::metric::Data::Histogram(histogram)) =
+            &data.resource_metrics[0].scope_metrics[0].metrics[0].data
+        else {
+            panic!()
+        };
+        let point = &histogram.data_points[0];
+        assert_eq!(point.explicit_bounds, [1.5, f64::NEG_INFINITY]);
+        assert!(point.max.is_some_and(f64::is_nan));
+        assert_eq!((point.min, point.sum), (Some(f64::NEG_INFINITY), Some(f64::INFINITY)));
+        let written = round_trip(text);
+        assert!(written.contains(r#""max":"NaN""#) && written.contains(r#""sum":"Infinity""#), "{written}");
+        assert_eq!(round_trip(&written), written);
+    }
+
     #[test]
     fn a_request_tells_what_it_holds() {
         let mut document = Document::read(r#"{"resourceSpanz":[],"resourceLogs":[]}"#).unwrap();

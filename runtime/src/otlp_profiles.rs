@@ -53,7 +53,16 @@ const PROFILE: Fields = &[
     ("attributeIndices", Kind::List(&Kind::Int32)),
 ];
 const SCOPE_PROFILES: Fields = &[("profiles", Kind::Messages(PROFILE)), ("schemaUrl", Kind::Str)];
-const RESOURCE_PROFILES: Fields = &[("scopeProfiles", Kind::Messages(SCOPE_PROFILES)), ("schemaUrl", Kind::Str)];
+/// An entity reference, whose lists the OTLP form leaves out when empty (found by fuzzing).
+const ENTITY_REF: Fields = &[
+    ("schemaUrl", Kind::Str),
+    ("type", Kind::Str),
+    ("idKeys", Kind::List(&Kind::Str)),
+    ("descriptionKeys", Kind::List(&Kind::Str)),
+];
+const RESOURCE: Fields = &[("entityRefs", Kind::Messages(ENTITY_REF))];
+const RESOURCE_PROFILES: Fields =
+    &[("resource", Kind::Message(RESOURCE)), ("scopeProfiles", Kind::Messages(SCOPE_PROFILES)), ("schemaUrl", Kind::Str)];
 const MAPPING: Fields = &[
     ("memoryStart", Kind::Int64),
     ("memoryLimit", Kind::Int64),

@@ -207,13 +207,45 @@ impl Codec<i64> for Int64 {
     }
 }
 
-/// A double, a JSON number; non-finite ones are written as the mapping's strings (`"NaN"`,
-/// `"Infinity"`, `"-Infinity"`) but, as before, only [`Special`] fields read them back.
+/// A double: a JSON number, or a string as the collector's pdata reads one
+/// (`strconv.ParseFloat`): the mapping's `"NaN"`, `"Infinity"` and `"-Infinity"`, which the
+/// writer writes for non-finite values, or a decimal. (Reading only numbers here refused
+/// the agent's own output back; found by fuzzing.)
 pub struct Double;
+
+/// A double, or `null` (for an optional one).
+struct DoubleVisitor;
+
+impl Visitor<'_> for DoubleVisitor {
+    type Value = Option<f64>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a number, or NaN, Infinity or -Infinity")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<f64>, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<f64>, E> {
+        Ok(Some(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<f64>, E> {
+        Ok(Some(v as f64))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<f64>, E> {
+        Ok(Some(v as f64))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<f64>, E> {
+        match v {
+            "NaN" => Ok(Some(f64::NAN)),
+            "Infinity" => Ok(Some(f64::INFINITY)),
+            "-Infinity" => Ok(Some(f64::NEG_INFINITY)),
+            _ => v.parse().map(Some).map_err(|_| E::custom(format!("not a number: {v:?}"))),
+        }
+    }
+}
 
 impl Codec<f64> for Double {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
-        f64::deserialize(deserializer)
+        deserializer.deserialize_any(DoubleVisitor)?.ok_or_else(|| de::Error::invalid_type(de::Unexpected::Unit, &DoubleVisitor))
     }
     fn is_default(value: &f64) -> bool {
         *value == 0.0
@@ -226,7 +258,7 @@ impl Codec<f64> for Double {
 /// An optional double (a histogram's `sum`, `min`, `max`): written whenever present.
 impl Codec<Option<f64>> for Double {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
-        Option::<f64>::deserialize(deserializer)
+        deserializer.deserialize_any(DoubleVisitor)
     }
     fn is_default(value: &Option<f64>) -> bool {
         value.is_none()
@@ -235,45 +267,6 @@ impl Codec<Option<f64>> for Double {
         if let Some(value) = value {
             write::f64(out, *value);
         }
-    }
-}
-
-/// A double that also reads the mapping's strings for non-finite values and decimal strings.
-pub struct Special;
-
-impl Codec<f64> for Special {
-    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
-        struct SpecialVisitor;
-        impl Visitor<'_> for SpecialVisitor {
-            type Value = f64;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number, or NaN, Infinity or -Infinity")
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
-                Ok(v)
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
-                Ok(v as f64)
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
-                Ok(v as f64)
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
-                match v {
-                    "NaN" => Ok(f64::NAN),
-                    "Infinity" => Ok(f64::INFINITY),
-                    "-Infinity" => Ok(f64::NEG_INFINITY),
-                    _ => v.parse().map_err(|_| E::custom(format!("not a number: {v:?}"))),
-                }
-            }
-        }
-        deserializer.deserialize_any(SpecialVisitor)
-    }
-    fn is_default(value: &f64) -> bool {
-        *value == 0.0
-    }
-    fn write_value(value: &f64, out: &mut Vec<u8>) {
-        write::f64(out, *value);
     }
 }
 

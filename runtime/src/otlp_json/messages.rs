@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::codec::{Base64, Bool, Codec, Double, Enum, Hex, Int, Int64, List, Read, Special, Str};
+use super::codec::{Base64, Bool, Codec, Double, Enum, Hex, Int, Int64, List, Read, Str};
 use crate::otlp::common::v1::{AnyValue, ArrayValue, EntityRef, InstrumentationScope, KeyValue, KeyValueList, any_value};
 use crate::otlp::logs::v1::{LogRecord, ResourceLogs, ScopeLogs, SeverityNumber};
 use crate::otlp::metrics::v1::{
@@ -480,8 +480,8 @@ message!(SummaryDataPoint {
 });
 
 message!(ValueAtQuantile {
-    "quantile" => quantile: Special,
-    "value" => value: Special,
+    "quantile" => quantile: Double,
+    "value" => value: Double,
 });
 
 member!(ExemplarAsDouble: exemplar::Value, exemplar::Value::AsDouble, f64 as Double, kept);

@@ -42,8 +42,8 @@ struct Server {
 }
 
 /// The encodings OTLP/HTTP has.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Encoding {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
     Protobuf,
     Json,
 }
@@ -132,8 +132,8 @@ impl Server {
     }
 }
 
-/// A request body as the signal's payload.
-fn decode(signal: Signal, encoding: Encoding, body: &[u8]) -> Result<Telemetry, String> {
+/// A request body, once decompressed, as the signal's payload.
+pub fn decode(signal: Signal, encoding: Encoding, body: &[u8]) -> Result<Telemetry, String> {
     let invalid = |e: prost::DecodeError| format!("cannot decode the {} request: {e}", signal.name());
     match encoding {
         Encoding::Protobuf => Ok(match signal {

@@ -1,9 +1,9 @@
 //! The `otlp` receiver: OTLP/gRPC and OTLP/HTTP servers feeding the same pipelines, each
 //! in plain text or, with its `tls`, over TLS only.
 
-mod decompress;
+pub mod decompress;
 mod grpc;
-mod http;
+pub mod http;
 
 use std::future::Future;
 use std::pin::Pin;
