@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::state_file;
 use crate::config::OpAmpConfig;
+use crate::host;
 
 /// The file in the state directory that holds the uid, as UUID text.
 const UID_FILE: &str = "opamp-instance-uid";
@@ -70,16 +71,11 @@ pub fn description(config: &OpAmpConfig, uid: Uuid) -> AgentDescription {
         KeyValue::string("service.instance.id", uid.to_string()),
     ];
     let mut non_identifying = vec![KeyValue::string("os.type", std::env::consts::OS)];
-    if let Some(host) = host_name() {
+    if let Some(host) = host::name() {
         non_identifying.push(KeyValue::string("host.name", host));
     }
     non_identifying.extend(config.non_identifying_attributes.iter().map(|(key, value)| KeyValue::string(key, value)));
     AgentDescription { identifying_attributes: identifying, non_identifying_attributes: non_identifying }
-}
-
-fn host_name() -> Option<String> {
-    let name = std::fs::read_to_string("/proc/sys/kernel/hostname").ok()?;
-    Some(name.trim().to_string()).filter(|name| !name.is_empty())
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use aya::programs::perf_event::{PerfEventConfig, PerfEventLinkId, PerfEventScope
 use aya::{Ebpf, EbpfLoader, Pod};
 
 use super::selection::Selection;
+use crate::error_chain::error_chain;
 
 /// The program, built by build.rs. aya needs it aligned for its ELF parser.
 static OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/profiler.bpf.o"));
@@ -137,9 +138,9 @@ impl Kernel {
         for name in ["stacks_0", "stacks_1"] {
             loader.map_max_entries(name, sizes.stacks);
         }
-        let mut ebpf = loader.load(OBJECT).map_err(|error| Unavailable(explain_load_error(&with_causes(&error))))?;
+        let mut ebpf = loader.load(OBJECT).map_err(|error| Unavailable(explain_load_error(&error_chain(&error))))?;
         let program: &mut PerfEvent = program(&mut ebpf)?;
-        program.load().map_err(|error| Unavailable(explain_load_error(&with_causes(&error))))?;
+        program.load().map_err(|error| Unavailable(explain_load_error(&error_chain(&error))))?;
         let buffers = [buffer(&mut ebpf, "counts_0", "stacks_0")?, buffer(&mut ebpf, "counts_1", "stacks_1")?];
         let mut kernel = Kernel {
             config: take(&mut ebpf, "config")?,
@@ -342,21 +343,6 @@ fn raise_memlock_limit() {
             std::io::Error::last_os_error()
         );
     }
-}
-
-/// An error and its causes on one line: aya's errors say what failed, their sources why.
-fn with_causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 /// The one line a user needs when loading fails, for the usual causes.

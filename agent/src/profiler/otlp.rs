@@ -32,7 +32,7 @@ pub struct Host {
 
 impl Host {
     pub fn this() -> Host {
-        let name = std::fs::read_to_string("/proc/sys/kernel/hostname").map(|name| name.trim().to_string()).unwrap_or_default();
+        let name = crate::host::name().unwrap_or_default();
         // The semantic conventions' host.arch values.
         let arch = match std::env::consts::ARCH {
             "x86_64" => "amd64",

@@ -21,10 +21,10 @@ use tonic::metadata::{MetadataKey, MetadataMap, MetadataValue};
 use tonic::transport::{Channel, Endpoint};
 use tonic::{Code, Status};
 
-use super::error_chain;
 use super::payload::{ExportResponse, Payload};
 use super::retry::Attempt;
 use crate::config::{ClientTls, Compression, OtlpExporterConfig};
+use crate::error_chain::error_chain;
 use crate::rpc_status::RpcStatus;
 use crate::tls::{self, Alpn};
 use ottl_runtime::otlp::Signal;

@@ -23,10 +23,10 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use prost::Message;
 
-use super::error_chain;
 use super::payload::{ExportResponse, Payload, partial_success_from_json};
 use super::retry::Attempt;
 use crate::config::{Compression, OtlpExporterConfig};
+use crate::error_chain::error_chain;
 use crate::rpc_status::RpcStatus;
 use crate::tls::{self, Alpn};
 use ottl_runtime::otlp::Signal;

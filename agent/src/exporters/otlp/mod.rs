@@ -99,19 +99,6 @@ impl OtlpExporter {
     }
 }
 
-/// An error with its causes, which hold what went wrong ("connection refused", "invalid
-/// peer certificate: UnknownIssuer").
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
 /// Starts the exporter `id`: its sender, and its queue with the tasks that drain it.
 pub(super) fn start(id: &ComponentId, config: &OtlpExporterConfig, stats: &Stats) -> Result<Started, String> {
     let transport = match config.protocol {
