@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use common::profiles::{Observed, Workload, build_workload, can_load_bpf, perf_share};
+use common::profiles::{Observed, Workload, build_workload, can_load_bpf, perf_share, profiles_config};
 use common::{Running, free_port, temp_dir};
 use ottl_tests::collector::{Collector, read_file_output};
 
@@ -29,45 +29,29 @@ const WORKLOAD_SECONDS: u32 = 8;
 const PROFILE_SECONDS: u64 = 5;
 const HOT: &str = "hot_function";
 
-/// An agent profiling `pids` into the file `profiles.json` of `dir`, with `processors` (YAML
-/// under `processors:`, or empty) and extra exporters, each listed in the pipeline.
-fn agent_config(dir: &Path, pids: &[u32], processors: &str, extra_exporters: &str, pipeline_exporters: &str) -> String {
-    let pids: Vec<String> = pids.iter().map(u32::to_string).collect();
-    let processor_ids: Vec<&str> = processors
-        .lines()
-        .filter(|line| line.starts_with("  ") && !line.starts_with("   ") && line.trim_end().ends_with(':'))
-        .map(|line| line.trim().trim_end_matches(':'))
-        .collect();
+/// The receiver's settings in these tests, profiling what `selection` names
+/// (`processes: [...]` or `cgroup: ...`).
+fn receiver(selection: &str) -> String {
     format!(
-        "receivers:
-  profiling:
-    samples_per_second: 99
+        "    samples_per_second: 99
     reporter_interval: 1s
     # Low enough that a busy workload is hot even on a loaded machine.
     adaptive:
       cpu_threshold: 0.3
-    processes: [{pids}]
-processors:
-{processors}
-exporters:
-  file:
-    path: {out}
-{extra_exporters}
-service:
-  telemetry:
-    metrics:
-      level: none
-  pipelines:
-    profiles:
-      receivers: [profiling]
-      processors: [{processor_ids}]
-      exporters: [file{pipeline_exporters}]
-",
-        pids = pids.join(", "),
-        out = dir.join("profiles.json").display(),
-        processor_ids = processor_ids.join(", "),
+    {selection}
+"
     )
-    .replace("processors:\n\nexporters", "exporters")
+}
+
+/// `processes: [...]` for `pids`.
+fn pids(pids: &[u32]) -> String {
+    let pids: Vec<String> = pids.iter().map(u32::to_string).collect();
+    format!("processes: [{}]", pids.join(", "))
+}
+
+/// An agent profiling `pids` into the file `profiles.json` of `dir`, and nothing more.
+fn agent_config(dir: &Path, profiled: &[u32]) -> String {
+    profiles_config(dir, &receiver(&pids(profiled)), &[], &[], &[])
 }
 
 /// Runs the agent on `config` for PROFILE_SECONDS, stops it (its last report is drained on
@@ -96,7 +80,7 @@ fn the_hot_function_of_a_known_workload_gets_its_share_as_perf_sees_it() {
     let binary = build_workload(dir.path());
 
     let hot = Workload::start(&binary, WORKLOAD_SECONDS, 90);
-    let config = agent_config(dir.path(), &[hot.pid()], "", "", "");
+    let config = agent_config(dir.path(), &[hot.pid()]);
     // perf profiles the same process at the same time, at 999 Hz so that its own sampling
     // error (about 0.5 point) leaves the 5-point margin to the agent's.
     let perf = {
@@ -117,7 +101,7 @@ fn the_hot_function_of_a_known_workload_gets_its_share_as_perf_sees_it() {
     // The negative control: the same binary with the ratio flipped.
     std::fs::remove_file(dir.path().join("profiles.json")).unwrap();
     let cold = Workload::start(&binary, WORKLOAD_SECONDS, 10);
-    profile(dir.path(), &agent_config(dir.path(), &[cold.pid()], "", "", ""));
+    profile(dir.path(), &agent_config(dir.path(), &[cold.pid()]));
     let seen = observed(&dir.path().join("profiles.json"));
     let share = seen.self_share(cold.pid(), HOT);
     println!("10 % workload: agent {share:.1} % of {} samples", seen.samples(cold.pid()));
@@ -145,8 +129,9 @@ fn the_collector_reads_the_stacks_and_names_the_agent_saw() {
     )
     .unwrap();
     let workload = Workload::start(&binary, WORKLOAD_SECONDS, 90);
-    let exporter = format!("  otlp_http:\n    endpoint: http://127.0.0.1:{port}\n");
-    profile(dir.path(), &agent_config(dir.path(), &[workload.pid()], "", &exporter, ", otlp_http"));
+    let exporter = ("otlp_http", format!("    endpoint: http://127.0.0.1:{port}\n"));
+    let settings = receiver(&pids(&[workload.pid()]));
+    profile(dir.path(), &profiles_config(dir.path(), &settings, &[], &[exporter], &["otlp_http"]));
     collector.shutdown().unwrap();
 
     let agent_saw = observed(&dir.path().join("profiles.json"));
@@ -172,13 +157,14 @@ fn profile_rules_drop_one_process_and_route_another() {
         Workload::start(&binary, WORKLOAD_SECONDS, 50),
         Workload::start(&binary, WORKLOAD_SECONDS, 50),
     );
-    let processors = format!(
-        "  rules:\n    statements:\n      - 'resource.attributes[\"process.pid\"] == {} > drop()'\n      - 'resource.attributes[\"process.pid\"] == {} > route(\"other\")'\n    routes:\n      other: [file/other]\n",
+    let rules = format!(
+        "    statements:\n      - 'resource.attributes[\"process.pid\"] == {} > drop()'\n      - 'resource.attributes[\"process.pid\"] == {} > route(\"other\")'\n    routes:\n      other: [file/other]\n",
         dropped.pid(),
         routed.pid()
     );
-    let other = format!("  file/other:\n    path: {}\n", dir.path().join("other.json").display());
-    profile(dir.path(), &agent_config(dir.path(), &[dropped.pid(), routed.pid(), kept.pid()], &processors, &other, ""));
+    let other = ("file/other", format!("    path: {}\n", dir.path().join("other.json").display()));
+    let settings = receiver(&pids(&[dropped.pid(), routed.pid(), kept.pid()]));
+    profile(dir.path(), &profiles_config(dir.path(), &settings, &[("rules", rules)], &[other], &[]));
 
     let main = observed(&dir.path().join("profiles.json"));
     let second = observed(&dir.path().join("other.json"));
@@ -280,7 +266,7 @@ fn a_cgroup_selects_its_processes_in_the_kernel() {
     let Some(cgroup) = TestCgroup::create(&name) else { return };
     let (inside, outside) = (Workload::start(&binary, WORKLOAD_SECONDS, 50), Workload::start(&binary, WORKLOAD_SECONDS, 50));
     cgroup.enter(inside.pid());
-    let config = agent_config(dir.path(), &[], "", "", "").replace("    processes: []\n", &format!("    cgroup: {name}\n"));
+    let config = profiles_config(dir.path(), &receiver(&format!("cgroup: {name}")), &[], &[], &[]);
     profile(dir.path(), &config);
     let seen = observed(&dir.path().join("profiles.json"));
     assert_eq!(seen.processes.keys().copied().collect::<Vec<_>>(), [i64::from(inside.pid())], "only the cgroup's process");

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::common::Running;
-use crate::common::profiles::{Throughput, Workload};
+use crate::common::profiles::{Throughput, Workload, profiles_config};
 use crate::cost::Cost;
 
 /// The workload's split between its two functions; any split does for throughput.
@@ -73,26 +73,7 @@ impl Bench<'_> {
     /// Only the `profiling` receiver, into a file. The reporter interval is the receiver's
     /// default (5 s), as a node would run it.
     fn config(&self, hz: u32) -> String {
-        format!(
-            "receivers:
-  profiling:
-    samples_per_second: {hz}
-    adaptive:
-      enabled: false
-    processes: all
-exporters:
-  file:
-    path: {out}
-service:
-  telemetry:
-    metrics:
-      level: none
-  pipelines:
-    profiles:
-      receivers: [profiling]
-      exporters: [file]
-",
-            out = self.dir.join("profiles.json").display()
-        )
+        let receiver = format!("    samples_per_second: {hz}\n    adaptive:\n      enabled: false\n    processes: all\n");
+        profiles_config(self.dir, &receiver, &[], &[], &[])
     }
 }

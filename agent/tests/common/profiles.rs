@@ -196,3 +196,44 @@ pub fn perf_share(dir: &Path, pid: u32, hz: u32, seconds: u32, function: &str) -
         .and_then(|percent| percent.trim_end_matches('%').parse().ok())
         .unwrap_or_else(|| panic!("perf report has no line for {function}:\n{text}"))
 }
+
+/// An agent config whose `profiling` receiver has the settings `receiver` (YAML indented
+/// four spaces) and feeds one profiles pipeline: `processors` in order (each an id and its
+/// settings, indented four spaces), then the file `profiles.json` of `dir` and the exporters
+/// named in `pipeline_exporters`. `exporters` defines more exporters (a route's, or the
+/// pipeline's).
+pub fn profiles_config(
+    dir: &Path,
+    receiver: &str,
+    processors: &[(&str, String)],
+    exporters: &[(&str, String)],
+    pipeline_exporters: &[&str],
+) -> String {
+    let section = |components: &[(&str, String)]| -> String {
+        components.iter().map(|(id, settings)| format!("  {id}:\n{settings}")).collect()
+    };
+    let processor_section = if processors.is_empty() { String::new() } else { format!("processors:\n{}", section(processors)) };
+    let processor_ids: Vec<&str> = processors.iter().map(|(id, _)| *id).collect();
+    let exporter_ids: Vec<&str> = std::iter::once("file").chain(pipeline_exporters.iter().copied()).collect();
+    format!(
+        "receivers:
+  profiling:
+{receiver}{processor_section}exporters:
+  file:
+    path: {out}
+{exporters}service:
+  telemetry:
+    metrics:
+      level: none
+  pipelines:
+    profiles:
+      receivers: [profiling]
+      processors: [{processors}]
+      exporters: [{exporter_ids}]
+",
+        out = dir.join("profiles.json").display(),
+        exporters = section(exporters),
+        processors = processor_ids.join(", "),
+        exporter_ids = exporter_ids.join(", "),
+    )
+}
