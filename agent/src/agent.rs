@@ -22,6 +22,9 @@ use crate::pipeline::Pipelines;
 use crate::profiler;
 use crate::receivers::{Door, Intake, otlp};
 use crate::rules::{CONFIG_ENTRY, EffectiveFiles, RemoteFiles, Rules};
+use crate::self_operation::actions::Handles;
+use crate::self_operation::events::Events;
+use crate::self_operation::receiver::{self, Sources};
 use crate::stats::Stats;
 use crate::telemetry;
 
@@ -90,19 +93,22 @@ pub async fn run(
     drain_timeout: Duration,
 ) -> Result<(), String> {
     let stats = Arc::new(Stats::default());
-    let first = Generation::compile(&config, backend)?;
+    let first = Generation::compile(&config, backend, &Default::default())?;
     stats.track_generation(first.number, first.stats.clone());
     let generation: CurrentGeneration = Arc::new(ArcSwap::from_pointee(first));
     let rules = Arc::new(Rules::new(source, config.clone(), effective, backend, generation.clone(), stats.clone()));
+    let events = Events::new(stats.clone());
+    let handles = Handles { rules: rules.clone(), stats: stats.clone(), events: events.clone() };
 
     let mut exporter_tasks = Vec::new();
-    let mut handles = HashMap::new();
+    let mut exporter_handles = HashMap::new();
     for (id, exporter) in &config.exporters {
-        let started = exporters::start(id, exporter, stats.clone())?;
-        handles.insert(id.clone(), started.handle);
+        let started = exporters::start(id, exporter, stats.clone(), &handles)?;
+        exporter_handles.insert(id.clone(), started.handle);
         exporter_tasks.extend(started.tasks);
     }
-    let pipelines = Arc::new(Pipelines::build(&config, Arc::new(handles), generation.clone(), stats.clone(), IN_FLIGHT_BUDGET));
+    let pipelines =
+        Arc::new(Pipelines::build(&config, Arc::new(exporter_handles), generation.clone(), stats.clone(), IN_FLIGHT_BUDGET));
     let door = Door::open(pipelines.clone());
 
     let (stop, stopping) = watch::channel(false);
@@ -127,12 +133,18 @@ pub async fn run(
     }
     let mut servers = Vec::new();
     let mut profilers = Vec::new();
+    let mut self_telemetry = Vec::new();
     for (id, receiver) in &config.receivers {
         let intake = Intake::new(id.clone(), door.clone(), &stats);
         match receiver {
             ReceiverConfig::Otlp(otlp_config) => servers.extend(otlp::bind(otlp_config, intake, stopping.clone()).await?),
             ReceiverConfig::Profiling(profiling) => {
                 profilers.extend(profiler::start(id, profiling, intake, &stats, stopping.clone()))
+            }
+            ReceiverConfig::AgentTelemetry(telemetry) => {
+                let sources = Sources { stats: stats.clone(), generation: generation.clone(), events: events.clone() };
+                let signals = config.signals_of(id);
+                self_telemetry.push(receiver::start(id, telemetry, &signals, intake, sources, stopping.clone()));
             }
         }
     }
@@ -174,6 +186,10 @@ pub async fn run(
         if tokio::time::timeout_at(grace_ends, profiler).await.is_err() {
             tracing::warn!("a profiler did not finish its last report within {}s", SERVER_STOP_TIMEOUT.as_secs());
         }
+    }
+    // The loop's last events go in before the pipelines close.
+    for receiver in self_telemetry {
+        let _ = tokio::time::timeout_at(grace_ends, receiver).await;
     }
     // Connections the servers left behind keep no hold on the pipelines.
     door.close();

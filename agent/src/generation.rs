@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use arc_swap::ArcSwap;
 use ottl_compiler::interp;
@@ -17,6 +18,7 @@ use ottl_runtime::otlp::Telemetry;
 
 use crate::config::{ComponentId, Config, ProcessorConfig};
 use crate::stats::GenerationStats;
+use crate::tuning::{self, Tuning};
 use ottl_runtime::otlp::Signal;
 
 /// Which back end runs the rules.
@@ -152,43 +154,101 @@ pub struct Generation {
     pub processors: HashMap<ComponentId, CompiledProcessor>,
     /// What its processors did, counted on the batches that ran on it.
     pub stats: Arc<GenerationStats>,
+    /// When it started serving: a rollback is allowed only within a window of it.
+    pub started: Instant,
+    /// The ratios of the generation it replaced, over that one's life: what a jump is
+    /// measured against.
+    pub baseline: Ratios,
+    /// The processors with a sampler, and the ratio each runs with (tuned or written).
+    pub samplers: BTreeMap<ComponentId, f64>,
+}
+
+/// What share of a generation's items its statements failed on, and dropped.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Ratios {
+    /// Statement errors per item (a record two statements fail on counts twice).
+    pub statement_errors: f64,
+    pub dropped: f64,
+}
+
+impl Ratios {
+    pub fn of(stats: &GenerationStats) -> Ratios {
+        let items = stats.items_in.get();
+        if items == 0 {
+            return Ratios::default();
+        }
+        Ratios {
+            statement_errors: stats.statement_errors.get() as f64 / items as f64,
+            dropped: stats.dropped.get() as f64 / items as f64,
+        }
+    }
 }
 
 static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 
 impl Generation {
-    /// Compiles every processor of `config`. Fails on the first rule set the back end
-    /// refuses (the checker has accepted it, so this is a JIT limitation or bug).
-    pub fn compile(config: &Config, backend: Backend) -> Result<Generation, String> {
-        let mut processors = HashMap::new();
-        for (id, processor) in &config.processors {
-            let compiled = match processor {
-                ProcessorConfig::Ottl { rule_sets, prunes_empty } => {
-                    let programs = rule_sets
-                        .iter()
-                        .map(|(signal, rules)| {
-                            let program = Program::compile(rules, backend).map_err(|e| format!("{id}: {e}"))?;
-                            Ok(SignalProgram { signal: *signal, context: rules.context, program })
-                        })
-                        .collect::<Result<Vec<_>, String>>()?;
-                    CompiledProcessor::Ottl { programs, prunes_empty: *prunes_empty }
-                }
-                ProcessorConfig::Rules { rule_set, routes, .. } => {
-                    let program = Program::compile(rule_set, backend).map_err(|e| format!("{id}: {e}"))?;
-                    let signal = Signal::of_context(rule_set.context);
-                    CompiledProcessor::Rules {
-                        program: SignalProgram { signal, context: rule_set.context, program },
-                        routes: routes.clone(),
-                    }
-                }
-                // Not transformations: the pipeline builds them from their config.
-                ProcessorConfig::Batch(_) | ProcessorConfig::MemoryLimiter(_) => continue,
-            };
-            processors.insert(id.clone(), compiled);
-        }
+    /// Compiles every processor of `config`, each sampler with its tuned ratio. Fails on
+    /// the first rule set the back end refuses (the checker has accepted it, so this is a
+    /// JIT limitation or bug).
+    pub fn compile(config: &Config, backend: Backend, tuning: &Tuning) -> Result<Generation, String> {
+        let (processors, samplers) = compile_processors(config, backend, tuning)?;
         let number = NEXT_GENERATION.fetch_add(1, Ordering::Relaxed);
-        Ok(Generation { number, processors, stats: Arc::default() })
+        Ok(Generation {
+            number,
+            processors,
+            stats: Arc::default(),
+            started: Instant::now(),
+            baseline: Ratios::default(),
+            samplers,
+        })
     }
+
+    /// This generation compiled again with other sampling ratios: the same generation (its
+    /// number, counters and start), which is what a tuned ratio is, not a new rule set.
+    pub fn retuned(&self, config: &Config, backend: Backend, tuning: &Tuning) -> Result<Generation, String> {
+        let (processors, samplers) = compile_processors(config, backend, tuning)?;
+        Ok(Generation { processors, samplers, stats: self.stats.clone(), ..*self })
+    }
+}
+
+type Compiled = (HashMap<ComponentId, CompiledProcessor>, BTreeMap<ComponentId, f64>);
+
+fn compile_processors(config: &Config, backend: Backend, tuning: &Tuning) -> Result<Compiled, String> {
+    let mut processors = HashMap::new();
+    let mut samplers = BTreeMap::new();
+    // The rule set as it runs: its sampler's ratio tuned, when the loop tuned it.
+    let mut tuned = |id: &ComponentId, rules: &RuleSet| -> RuleSet {
+        let Some(written) = tuning::written_ratio(rules) else { return rules.clone() };
+        let ratio = tuning.get(id).copied().unwrap_or(written);
+        samplers.entry(id.clone()).or_insert(ratio);
+        tuning::with_ratio(rules, ratio)
+    };
+    for (id, processor) in &config.processors {
+        let compiled = match processor {
+            ProcessorConfig::Ottl { rule_sets, prunes_empty } => {
+                let programs = rule_sets
+                    .iter()
+                    .map(|(signal, rules)| {
+                        let program = Program::compile(&tuned(id, rules), backend).map_err(|e| format!("{id}: {e}"))?;
+                        Ok(SignalProgram { signal: *signal, context: rules.context, program })
+                    })
+                    .collect::<Result<Vec<_>, String>>()?;
+                CompiledProcessor::Ottl { programs, prunes_empty: *prunes_empty }
+            }
+            ProcessorConfig::Rules { rule_set, routes, .. } => {
+                let program = Program::compile(&tuned(id, rule_set), backend).map_err(|e| format!("{id}: {e}"))?;
+                let signal = Signal::of_context(rule_set.context);
+                CompiledProcessor::Rules {
+                    program: SignalProgram { signal, context: rule_set.context, program },
+                    routes: routes.clone(),
+                }
+            }
+            // Not transformations: the pipeline builds them from their config.
+            ProcessorConfig::Batch(_) | ProcessorConfig::MemoryLimiter(_) => continue,
+        };
+        processors.insert(id.clone(), compiled);
+    }
+    Ok((processors, samplers))
 }
 
 /// The current generation, shared by every pipeline and swapped whole.
@@ -218,7 +278,7 @@ processors:
         let config = load_valid(yaml);
         let input = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"a"}},{"attributes":[{"key":"drop","value":{"boolValue":true}}]}]}]}]}"#;
         for backend in [Backend::Jit, Backend::Interpreter] {
-            let generation = Generation::compile(&config, backend).unwrap();
+            let generation = Generation::compile(&config, backend, &Tuning::new()).unwrap();
             let mut telemetry = logs(input);
             for id in ["transform", "filter"] {
                 let id = ComponentId(id.into());
@@ -246,7 +306,7 @@ processors:
         let config = load_valid(yaml);
         // An empty resource, one whose only record is dropped, and one that keeps a record.
         let input = r#"{"resourceLogs":[{"resource":{}},{"scopeLogs":[{"logRecords":[{"attributes":[{"key":"drop","value":{"boolValue":true}}]}]}]},{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"kept"}}]}]}]}"#;
-        let generation = Generation::compile(&config, Backend::Jit).unwrap();
+        let generation = Generation::compile(&config, Backend::Jit, &Tuning::new()).unwrap();
         let run = |id: &str, telemetry: Telemetry| {
             let id = ComponentId(id.into());
             generation.processors[&id].process(&id, telemetry, &mut |_| {}).unwrap().telemetry
@@ -274,7 +334,7 @@ processors:
         let config = load_valid(yaml);
         let input = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"attributes":[{"key":"team","value":{"stringValue":"payments"}}]},{"attributes":[{"key":"team","value":{"stringValue":"search"}}]}]}]}]}"#;
         for backend in [Backend::Jit, Backend::Interpreter] {
-            let generation = Generation::compile(&config, backend).unwrap();
+            let generation = Generation::compile(&config, backend, &Tuning::new()).unwrap();
             let id = ComponentId("transform".into());
             let telemetry = generation.processors[&id].process(&id, logs(input), &mut |_| {}).unwrap().telemetry;
             let Telemetry::Logs(data) = telemetry else { panic!() };

@@ -3,6 +3,7 @@
 //! agent runs them.
 
 pub mod agent;
+mod attributes;
 mod batching;
 mod budget;
 pub mod config;
@@ -19,6 +20,8 @@ mod profiler;
 pub mod receivers;
 mod rpc_status;
 pub mod rules;
+mod self_operation;
 mod stats;
 mod telemetry;
 mod tls;
+mod tuning;

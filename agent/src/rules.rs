@@ -5,11 +5,13 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use crate::agent::{ConfigSource, render_reports};
 use crate::config::{ComponentId, Config};
-use crate::generation::{Backend, CurrentGeneration, Generation};
+use crate::generation::{Backend, CurrentGeneration, Generation, Ratios};
 use crate::stats::Stats;
+use crate::tuning::Tuning;
 
 /// The name of the config itself in an OpAMP config map.
 pub const CONFIG_ENTRY: &str = "config.yaml";
@@ -26,20 +28,71 @@ pub struct RemoteFiles {
 /// name (what a server sends to replace them).
 pub type EffectiveFiles = BTreeMap<String, String>;
 
-/// What a change does when it also changes receivers, exporters, extensions or pipelines,
-/// which only a restart rebuilds.
+/// Where a change comes from, which decides what it does when it also changes receivers,
+/// exporters, extensions or pipelines (only a restart rebuilds those).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum TopologyChange {
-    /// Apply the rules and say that the rest waits for a restart (SIGHUP, as before).
-    Warn,
-    /// Refuse the change: a server must not believe a config runs that does not.
-    Refuse,
+enum Origin {
+    /// SIGHUP or a changed rule file: apply the rules and say that the rest waits for a
+    /// restart.
+    Local,
+    /// An OpAMP server's remote config: refuse the change, since a server must not believe
+    /// a config runs that does not.
+    Server,
 }
 
-/// What is running: the remote files in force and the effective files they make.
+/// What is running: the remote files in force, the effective files and the config they
+/// make, and the sampling ratios the loop tuned.
+#[derive(Clone)]
 struct Running {
     remote: RemoteFiles,
     effective: EffectiveFiles,
+    config: Config,
+    tuning: Tuning,
+    /// Whether an OpAMP server's remote config made it (not the local files).
+    from_server: bool,
+}
+
+/// The generation before the running one, kept so that the running one can be rolled
+/// back to it: what ran, and the generation itself (compiled, so a rollback cannot fail).
+struct Previous {
+    running: Running,
+    generation: Arc<Generation>,
+}
+
+/// A generation the self-operation loop rolled back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RollbackNotice {
+    /// Counts the rollbacks since the start: a reader tells a new one from one it saw.
+    pub sequence: u64,
+    pub from: u64,
+    pub to: u64,
+    /// Whether the rolled-back generation came from an OpAMP server's remote config.
+    pub remote: bool,
+    pub reason: String,
+}
+
+/// Why a rollback was not done.
+#[derive(Debug, PartialEq)]
+pub enum NoRollback {
+    /// The generation named is not the one running (it was replaced or rolled back).
+    NotRunning { running: u64 },
+    /// Nothing to go back to: the first generation, or one that already replaced a
+    /// rolled-back one.
+    NoPrevious,
+    /// The generation has run longer than the window: it is no longer new.
+    OutsideWindow { age: Duration },
+}
+
+impl std::fmt::Display for NoRollback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoRollback::NotRunning { running } => write!(f, "it is not running (generation {running} is)"),
+            NoRollback::NoPrevious => f.write_str("there is no previous generation to go back to"),
+            NoRollback::OutsideWindow { age } => {
+                write!(f, "it has run for {:.1} s, longer than the rollback window", age.as_secs_f64())
+            }
+        }
+    }
 }
 
 /// The agent's rules: where they come from and the generation they run as.
@@ -52,6 +105,8 @@ pub struct Rules {
     stats: Arc<Stats>,
     /// Held while a change is made, so that changes are made one at a time.
     running: Mutex<Running>,
+    previous: Mutex<Option<Previous>>,
+    last_rollback: Mutex<Option<RollbackNotice>>,
 }
 
 impl Rules {
@@ -63,23 +118,42 @@ impl Rules {
         generation: CurrentGeneration,
         stats: Arc<Stats>,
     ) -> Rules {
-        let running = Mutex::new(Running { remote: RemoteFiles::default(), effective });
-        Rules { source, started, backend, generation, stats, running }
+        let running = Mutex::new(Running {
+            remote: RemoteFiles::default(),
+            effective,
+            config: started.clone(),
+            tuning: Tuning::new(),
+            from_server: false,
+        });
+        Rules {
+            source,
+            started,
+            backend,
+            generation,
+            stats,
+            running,
+            previous: Mutex::new(None),
+            last_rollback: Mutex::new(None),
+        }
     }
 
     /// The files the running generation came from.
     pub fn effective(&self) -> EffectiveFiles {
-        self.running.lock().unwrap_or_else(PoisonError::into_inner).effective.clone()
+        lock(&self.running).effective.clone()
+    }
+
+    /// The generation running now.
+    pub fn current(&self) -> Arc<Generation> {
+        self.generation.load_full()
     }
 
     /// Loads the rules again with the remote files in force (SIGHUP, a changed rule file).
     pub fn reload(&self, why: &str) {
         tracing::info!("reloading the rules: {why}");
-        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut running = lock(&self.running);
         let remote = running.remote.clone();
-        match self.change(&remote, TopologyChange::Warn) {
-            Ok(effective) => running.effective = effective,
-            Err(error) => tracing::error!("reload refused, the running rules stay:\n{error}"),
+        if let Err(error) = self.change(&mut running, remote, Origin::Local) {
+            tracing::error!("reload refused, the running rules stay:\n{error}");
         }
     }
 
@@ -87,19 +161,18 @@ impl Rules {
     /// in at once. The error is the reason, diagnostics rendered as `ottlc check` renders
     /// them; the running rules stay.
     pub fn apply_remote(&self, remote: RemoteFiles) -> Result<(), String> {
-        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
-        let effective = self.change(&remote, TopologyChange::Refuse)?;
-        *running = Running { remote, effective };
-        Ok(())
+        let mut running = lock(&self.running);
+        self.change(&mut running, remote, Origin::Server)
     }
 
-    /// Loads, checks and compiles `remote`, and swaps the generation in.
-    fn change(&self, remote: &RemoteFiles, topology: TopologyChange) -> Result<EffectiveFiles, String> {
+    /// Loads, checks and compiles `remote`, and swaps the generation in; the one it
+    /// replaces is kept for a rollback.
+    fn change(&self, running: &mut Running, remote: RemoteFiles, origin: Origin) -> Result<(), String> {
         let refused = |error: String| {
             self.stats.generations_refused.add(1);
             error
         };
-        let (loaded, effective) = self.source.load_with(remote).map_err(refused)?;
+        let (loaded, effective) = self.source.load_with(&remote).map_err(refused)?;
         if loaded.has_errors() {
             return Err(refused(render_reports(&loaded)));
         }
@@ -109,17 +182,83 @@ impl Rules {
         if Topology::of(&loaded.config) != Topology::of(&self.started) {
             let message =
                 "the config changes receivers, exporters, extensions or pipelines; those changes apply at the next start";
-            match topology {
-                TopologyChange::Warn => tracing::warn!("{message}"),
-                TopologyChange::Refuse => return Err(refused(format!("refused: {message}"))),
+            match origin {
+                Origin::Local => tracing::warn!("{message}"),
+                Origin::Server => return Err(refused(format!("refused: {message}"))),
             }
         }
-        let next = Generation::compile(&loaded.config, self.backend).map_err(refused)?;
+        let mut next = Generation::compile(&loaded.config, self.backend, &running.tuning).map_err(refused)?;
+        let replaced = self.generation.load_full();
+        next.baseline = Ratios::of(&replaced.stats);
         tracing::info!("rule generation {} running", next.number);
-        self.stats.track_generation(next.number, next.stats.clone());
-        self.generation.store(Arc::new(next));
-        Ok(effective)
+        self.swap_in(Arc::new(next));
+        let tuning = std::mem::take(&mut running.tuning);
+        let ran = std::mem::replace(
+            running,
+            Running { remote, effective, config: loaded.config, tuning, from_server: origin == Origin::Server },
+        );
+        *lock(&self.previous) = Some(Previous { running: ran, generation: replaced });
+        Ok(())
     }
+
+    fn swap_in(&self, generation: Arc<Generation>) {
+        self.stats.track_generation(generation.number, generation.stats.clone());
+        self.generation.store(generation);
+    }
+
+    /// Rolls generation `number` back to the one it replaced, if it still runs and has run
+    /// for no longer than `window`. The previous generation runs again as it was compiled
+    /// (no compile that could fail), with the files it came from.
+    pub fn roll_back(&self, number: u64, window: Duration, reason: &str) -> Result<RollbackNotice, NoRollback> {
+        let mut running = lock(&self.running);
+        let current = self.generation.load_full();
+        if current.number != number {
+            return Err(NoRollback::NotRunning { running: current.number });
+        }
+        let age = current.started.elapsed();
+        if age > window {
+            return Err(NoRollback::OutsideWindow { age });
+        }
+        let Some(previous) = lock(&self.previous).take() else { return Err(NoRollback::NoPrevious) };
+        let remote = running.from_server;
+        // The tuned ratios stay: they follow the load, not the rules.
+        let tuning = std::mem::take(&mut running.tuning);
+        *running = Running { tuning, ..previous.running };
+        let to = previous.generation.number;
+        self.swap_in(previous.generation);
+        let mut last = lock(&self.last_rollback);
+        let sequence = last.as_ref().map_or(1, |notice| notice.sequence + 1);
+        let notice = RollbackNotice { sequence, from: number, to, remote, reason: reason.to_string() };
+        tracing::warn!("rule generation {number} rolled back to {to}: {reason}");
+        *last = Some(notice.clone());
+        Ok(notice)
+    }
+
+    /// The last rollback, if any.
+    pub fn last_rollback(&self) -> Option<RollbackNotice> {
+        lock(&self.last_rollback).clone()
+    }
+
+    /// Runs `processor`'s sampler at `ratio`: the running generation compiled again with the
+    /// ratio in place of the written one, swapped in as the same generation. Returns the
+    /// ratio it ran with before.
+    pub fn retune(&self, processor: &ComponentId, ratio: f64) -> Result<f64, String> {
+        let mut running = lock(&self.running);
+        let current = self.generation.load_full();
+        let Some(&before) = current.samplers.get(processor) else {
+            return Err(format!("processor `{processor}` has no TraceIDRatioBasedSampler with a written ratio"));
+        };
+        let mut tuning = running.tuning.clone();
+        tuning.insert(processor.clone(), ratio);
+        let retuned = current.retuned(&running.config, self.backend, &tuning)?;
+        self.generation.store(Arc::new(retuned));
+        running.tuning = tuning;
+        Ok(before)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// What a change cannot alter: receivers, exporters, the extensions that run, and each

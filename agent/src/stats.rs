@@ -4,10 +4,11 @@
 //! `otelcol_exporter_sent_*`, ...) with `ottl_agent_` in front, so that dashboards built for
 //! the collector read them with one prefix changed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 /// A monotonic counter.
 #[derive(Default, Debug)]
@@ -114,6 +115,33 @@ pub struct ProfilerStats {
     /// The rate the perf events tick at, and the processes sampled above the base rate.
     pub event_hz: Gauge,
     pub raised_processes: Gauge,
+    /// What each sampled process used over the last drain, for the self-operation loop.
+    pub processes: Mutex<Vec<ProcessCpu>>,
+    /// Processes the self-operation loop marked hot, and when it last did: the profiler
+    /// raises their rate as it raises those over its own threshold.
+    pub marked_hot: Mutex<HashMap<u32, Instant>>,
+}
+
+/// How long a mark keeps a process hot: a few of the profiler's one-second drains, so that
+/// a decision every interval keeps it raised and one that stops lets it cool.
+pub const HOT_MARK_LIFETIME: std::time::Duration = std::time::Duration::from_secs(3);
+
+impl ProfilerStats {
+    /// The processes marked hot within [`HOT_MARK_LIFETIME`]; older marks are forgotten.
+    pub fn marked_hot(&self) -> std::collections::HashSet<u32> {
+        let mut marks = self.marked_hot.lock().unwrap_or_else(PoisonError::into_inner);
+        marks.retain(|_, marked| marked.elapsed() < HOT_MARK_LIFETIME);
+        marks.keys().copied().collect()
+    }
+}
+
+/// A sampled process's CPU use over one drain, and the rate it is sampled at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessCpu {
+    pub pid: u32,
+    /// CPU seconds per second.
+    pub cpu: f64,
+    pub samples_per_second: u32,
 }
 
 /// How many generations' counters are kept: the running one and those just before it.
@@ -131,6 +159,8 @@ pub struct Stats {
     generations: Mutex<BTreeMap<u64, Arc<GenerationStats>>>,
     /// Rule generations refused because they did not compile.
     pub generations_refused: Counter,
+    /// The self-operation loop's actions, by action and outcome.
+    actions: Mutex<BTreeMap<(String, String), Arc<Counter>>>,
 }
 
 fn entry<T: Default>(map: &Mutex<BTreeMap<String, Arc<T>>>, name: &str) -> Arc<T> {
@@ -157,6 +187,29 @@ impl Stats {
 
     pub fn profiler(&self, name: &str) -> Arc<ProfilerStats> {
         entry(&self.profilers, name)
+    }
+
+    /// Every profiler's counters, by receiver.
+    pub fn profilers(&self) -> Vec<(String, Arc<ProfilerStats>)> {
+        snapshot(&self.profilers)
+    }
+
+    pub fn receivers(&self) -> Vec<(String, Arc<ReceiverStats>)> {
+        snapshot(&self.receivers)
+    }
+
+    pub fn processors(&self) -> Vec<(String, Arc<ProcessorStats>)> {
+        snapshot(&self.processors)
+    }
+
+    pub fn exporters(&self) -> Vec<(String, Arc<ExporterStats>)> {
+        snapshot(&self.exporters)
+    }
+
+    /// The counter of the loop's `action` ending in `outcome` (`done`, `refused`).
+    pub fn action(&self, action: &str, outcome: &str) -> Arc<Counter> {
+        let mut actions = self.actions.lock().unwrap_or_else(PoisonError::into_inner);
+        actions.entry((action.to_string(), outcome.to_string())).or_default().clone()
     }
 
     /// Generation `number` runs now: its counters are exposed from here on, beside those
@@ -303,6 +356,24 @@ impl Stats {
             "# HELP ottl_agent_rule_generation The rule generation running.\n# TYPE ottl_agent_rule_generation gauge\nottl_agent_rule_generation {}",
             self.generation.get()
         );
+        let actions: Vec<_> = {
+            let map = self.actions.lock().unwrap_or_else(PoisonError::into_inner);
+            map.iter().map(|((action, outcome), counter)| (action.clone(), outcome.clone(), counter.get())).collect()
+        };
+        if !actions.is_empty() {
+            let _ = writeln!(
+                out,
+                "# HELP ottl_agent_self_operation_actions_total Actions the self-operation loop took or refused.\n# TYPE ottl_agent_self_operation_actions_total counter"
+            );
+            for (action, outcome, count) in actions {
+                let _ = writeln!(
+                    out,
+                    "ottl_agent_self_operation_actions_total{{action=\"{}\",outcome=\"{}\"}} {count}",
+                    escape(&action),
+                    escape(&outcome)
+                );
+            }
+        }
         let _ = writeln!(
             out,
             "# HELP ottl_agent_rule_generations_refused_total Rule generations refused because they did not load or compile.\n# TYPE ottl_agent_rule_generations_refused_total counter\nottl_agent_rule_generations_refused_total {}",

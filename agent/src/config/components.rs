@@ -15,6 +15,7 @@ use super::extensions::{self, EXTENSIONS};
 use super::memory_limiter;
 use super::profiling;
 use super::read::{At, Reader};
+use super::self_operation;
 use super::{
     BatchConfig, ClientTls, ComponentId, Compression, Config, ExporterConfig, FileReport, GrpcServerConfig, HttpServerConfig,
     LoadOptions, OtlpExporterConfig, OtlpProtocol, OtlpReceiverConfig, PipelineConfig, ProcessorConfig, QueueConfig,
@@ -22,9 +23,9 @@ use super::{
 };
 use ottl_runtime::otlp::Signal;
 
-const RECEIVERS: &[&str] = &["otlp", "profiling"];
+const RECEIVERS: &[&str] = &["otlp", "profiling", "agent_telemetry"];
 const PROCESSORS: &[&str] = &["transform", "filter", "batch", "memory_limiter", "rules"];
-const EXPORTERS: &[&str] = &["otlp", "otlp_grpc", "otlphttp", "otlp_http", "file", "debug"];
+const EXPORTERS: &[&str] = &["otlp", "otlp_grpc", "otlphttp", "otlp_http", "file", "debug", "agent_actions"];
 const TOP_LEVEL: &[&str] = &["receivers", "processors", "exporters", "extensions", "connectors", "service"];
 
 /// A component named in a pipeline or a route, and where.
@@ -69,6 +70,9 @@ pub(super) fn read(reader: &mut Reader<'_>, options: &LoadOptions<'_>, reports: 
                 for (id, at) in components(reader, at, "receiver", RECEIVERS) {
                     let receiver = match id.kind() {
                         "profiling" => profiling::profiling_receiver(reader, at, &id).map(ReceiverConfig::Profiling),
+                        "agent_telemetry" => {
+                            self_operation::agent_telemetry_receiver(reader, at, &id).map(ReceiverConfig::AgentTelemetry)
+                        }
                         _ => otlp_receiver(reader, at, &id, options.base_dir).map(|otlp| ReceiverConfig::Otlp(Box::new(otlp))),
                     };
                     if let Some(receiver) = receiver {
@@ -385,6 +389,7 @@ fn exporter(reader: &mut Reader<'_>, at: At, id: &ComponentId, base_dir: &Path) 
             }
             Some(ExporterConfig::Debug { verbosity })
         }
+        "agent_actions" => self_operation::agent_actions_exporter(reader, at, id).map(ExporterConfig::AgentActions),
         "otlp" | "otlp_grpc" => otlp_exporter(reader, at, id, OtlpProtocol::Grpc, base_dir),
         _ => otlp_exporter(reader, at, id, OtlpProtocol::Http, base_dir),
     }
@@ -590,16 +595,34 @@ pub fn resolve_address(text: &str) -> Option<std::net::SocketAddr> {
     Some(std::net::SocketAddr::new(host.parse().ok()?, port.parse().ok()?))
 }
 
-/// The profiler makes only profiles: in another pipeline it is a mistake the collector also
-/// refuses ("telemetry type is not supported").
+/// The profiler makes only profiles, and the agent's telemetry only metrics (its signals)
+/// and logs (its actions); the actions exporter takes only metrics. In another pipeline
+/// each is a mistake the collector also refuses ("telemetry type is not supported").
 fn check_signal(reader: &mut Reader<'_>, config: &Config, reference: &Reference) {
-    let profiler = matches!(config.receivers.get(&reference.id), Some(ReceiverConfig::Profiling(_)));
-    if let Some(signal) = reference.signal.filter(|signal| profiler && *signal != Signal::Profiles) {
+    let Some(signal) = reference.signal else { return };
+    let (makes, what, fix): (&[Signal], _, _) = match reference.section {
+        Section::Receiver => match config.receivers.get(&reference.id) {
+            Some(ReceiverConfig::Profiling(_)) => (&[Signal::Profiles], "makes profiles", "list it in a `profiles` pipeline"),
+            Some(ReceiverConfig::AgentTelemetry(_)) => (
+                &[Signal::Metrics, Signal::Logs],
+                "makes metrics and logs",
+                "list it in a `metrics` pipeline (its signals) or a `logs` pipeline (its actions)",
+            ),
+            _ => return,
+        },
+        Section::Exporter => match config.exporters.get(&reference.id) {
+            Some(ExporterConfig::AgentActions(_)) => (&[Signal::Metrics], "takes metrics", "list it in a `metrics` pipeline"),
+            _ => return,
+        },
+        _ => return,
+    };
+    if !makes.contains(&signal) {
+        let kind = reference.section.name();
         reader.error(
             Code::InvalidPipeline,
             reference.at,
-            format!("{} uses receiver `{}`, which makes profiles, not {}", reference.by, reference.id, signal.name()),
-            "list it in a `profiles` pipeline",
+            format!("{} uses {kind} `{}`, which {what}, not {}", reference.by, reference.id, signal.name()),
+            fix,
         );
     }
 }
@@ -614,7 +637,7 @@ fn check_references(reader: &mut Reader<'_>, config: &Config, references: &[Refe
             Section::Exporter => config.exporters.contains_key(&reference.id),
             Section::Extension => config.extensions.contains_key(&reference.id),
         };
-        if defined && reference.section == Section::Receiver {
+        if defined {
             check_signal(reader, config, reference);
         }
         if !defined {

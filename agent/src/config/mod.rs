@@ -13,6 +13,7 @@ mod memory_limiter;
 mod opamp;
 mod profiling;
 mod read;
+mod self_operation;
 mod tls;
 
 use std::collections::BTreeMap;
@@ -36,6 +37,7 @@ pub use extensions::{ExtensionConfig, HealthCheckConfig};
 pub use memory_limiter::MemoryLimiterConfig;
 pub use opamp::{OpAmpConfig, OpAmpTransport};
 pub use profiling::{AdaptiveConfig, Processes, ProfilingConfig};
+pub use self_operation::{AgentActionsConfig, AgentTelemetryConfig};
 
 /// The embedded default: OTLP on localhost, `rules.ottl` of the working directory when it
 /// exists, the debug exporter.
@@ -74,6 +76,13 @@ pub struct Config {
 }
 
 impl Config {
+    /// The signals of the pipelines receiver `id` feeds.
+    pub fn signals_of(&self, id: &ComponentId) -> Vec<Signal> {
+        let mut signals: Vec<Signal> = self.pipelines.iter().filter(|p| p.receivers.contains(id)).map(|p| p.signal).collect();
+        signals.dedup();
+        signals
+    }
+
     /// Every rule file of every `rules` processor: a change to one reloads the rules.
     pub fn rule_files(&self) -> Vec<PathBuf> {
         self.processors
@@ -91,6 +100,8 @@ pub enum ReceiverConfig {
     Otlp(Box<OtlpReceiverConfig>),
     /// The eBPF CPU profiler.
     Profiling(ProfilingConfig),
+    /// The agent's own signals, for the self-operation loop.
+    AgentTelemetry(AgentTelemetryConfig),
 }
 
 /// The `otlp` receiver: a gRPC and/or an HTTP server.
@@ -164,6 +175,8 @@ pub enum ExporterConfig {
     Debug {
         verbosity: Verbosity,
     },
+    /// Carries out the self-operation loop's decisions.
+    AgentActions(AgentActionsConfig),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 //! An OTLP exporter without a sending queue takes the batch directly: the pipeline waits
 //! for the send itself.
 
+mod agent_actions;
 mod debug;
 mod file;
 mod otlp;
@@ -20,6 +21,7 @@ use tokio::task::JoinHandle;
 
 use crate::budget::Reservation;
 use crate::config::{ComponentId, ExporterConfig};
+use crate::self_operation::actions::Handles;
 use crate::stats::{ExporterStats, Stats};
 
 /// Where a pipeline sends batches for one exporter.
@@ -67,9 +69,11 @@ pub struct Started {
     pub tasks: Vec<JoinHandle<()>>,
 }
 
-/// Starts the exporter `id`: its queue and the tasks that drain it.
-pub fn start(id: &ComponentId, config: &ExporterConfig, stats: Arc<Stats>) -> Result<Started, String> {
+/// Starts the exporter `id`: its queue and the tasks that drain it. `agent_actions` acts
+/// through `handles`.
+pub fn start(id: &ComponentId, config: &ExporterConfig, stats: Arc<Stats>, handles: &Handles) -> Result<Started, String> {
     match config {
+        ExporterConfig::AgentActions(actions) => Ok(agent_actions::start(id, actions, handles)),
         ExporterConfig::Debug { verbosity } => Ok(debug::start(id, *verbosity, stats)),
         ExporterConfig::File { path } => file::start(id, path, stats),
         ExporterConfig::Otlp(otlp) => otlp::start(id, otlp, &stats),

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use ottl_opamp::proto::{
-    AgentConfigFile, AgentConfigMap, EffectiveConfig, RemoteConfigStatus, RemoteConfigStatuses, ServerErrorResponseType,
-    ServerToAgent, server_error_response,
+    AgentConfigFile, AgentConfigMap, AgentRemoteConfig, EffectiveConfig, RemoteConfigStatus, RemoteConfigStatuses,
+    ServerErrorResponseType, ServerToAgent, server_error_response,
 };
 use uuid::Uuid;
 
@@ -41,6 +41,10 @@ pub struct Client {
     reports_effective_config: bool,
     /// The hash of the last offer acted on.
     last_offer: Option<Vec<u8>>,
+    /// The remote configs applied, the running one last: what a rollback goes back to.
+    applied: Vec<AgentRemoteConfig>,
+    /// The sequence number of the last rollback reported.
+    rollbacks_seen: u64,
     state_dir: PathBuf,
     pub max_message_size: usize,
 }
@@ -54,15 +58,55 @@ impl Client {
         state_dir: PathBuf,
         max_message_size: usize,
     ) -> Client {
-        let mut client =
-            Client { session, rules, health, reports_effective_config, last_offer: None, state_dir, max_message_size };
+        let mut client = Client {
+            session,
+            rules,
+            health,
+            reports_effective_config,
+            last_offer: None,
+            applied: Vec::new(),
+            rollbacks_seen: 0,
+            state_dir,
+            max_message_size,
+        };
         client.refresh_effective_config();
-        client.refresh_health();
+        client.refresh();
         client
     }
 
+    /// Reads what may have changed without a server's message: the health, and a rollback.
+    pub fn refresh(&mut self) {
+        self.refresh_health();
+        self.refresh_rollback();
+    }
+
+    /// A rollback by the self-operation loop, once: a remote config it rolled back is
+    /// FAILED with the reason and the numbers, and the one before it is kept for restarts
+    /// (none: the local files run then).
+    fn refresh_rollback(&mut self) {
+        let Some(notice) = self.rules.last_rollback().filter(|notice| notice.sequence > self.rollbacks_seen) else { return };
+        self.rollbacks_seen = notice.sequence;
+        if notice.remote {
+            if let Some(rolled_back) = self.applied.pop() {
+                let error = format!(
+                    "rolled back by the self-operation loop: generation {} back to {}: {}",
+                    notice.from, notice.to, notice.reason
+                );
+                self.set_status(&rolled_back.config_hash, RemoteConfigStatuses::Failed, error);
+                let kept = match self.applied.last() {
+                    Some(before) => saved::save(&self.state_dir, before),
+                    None => saved::forget(&self.state_dir),
+                };
+                if let Err(error) = kept {
+                    tracing::warn!("{error}");
+                }
+            }
+        }
+        self.refresh_effective_config();
+    }
+
     /// Reads the health again; a change is stamped with the time it was seen.
-    pub fn refresh_health(&mut self) {
+    fn refresh_health(&mut self) {
         let Some(watch) = &self.health else { return };
         let now = watch.now();
         let unchanged = self.session.health().is_some_and(|old| ComponentHealthKey(old) == ComponentHealthKey(&now));
@@ -103,6 +147,7 @@ impl Client {
         match self.rules.apply_remote(files) {
             Ok(()) => {
                 tracing::info!("OpAMP: running the remote config the last run applied (kept in {})", path.display());
+                self.applied = vec![saved.clone()];
                 self.set_status(&saved.config_hash, RemoteConfigStatuses::Applied, String::new());
                 self.refresh_effective_config();
             }
@@ -167,6 +212,11 @@ impl Client {
                 self.refresh_effective_config();
                 if let Err(error) = saved::save(&self.state_dir, &offer.remote) {
                     tracing::warn!("{error}; a restart runs the local config until the server offers it again");
+                }
+                // Only the one before it can be rolled back to.
+                self.applied.push(offer.remote);
+                if self.applied.len() > 2 {
+                    self.applied.remove(0);
                 }
             }
             Err(error) => {

@@ -119,7 +119,7 @@ pub async fn run(client: &mut Client, poster: Poster, polling_interval: Duration
     let mut backoff = reconnect_backoff();
     let mut applying = None;
     loop {
-        client.refresh_health();
+        client.refresh();
         let message = client.session.next_message();
         let wait = match poster.post(&message, client.max_message_size).await {
             Ok(answer) => {

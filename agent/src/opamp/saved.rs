@@ -29,6 +29,16 @@ pub fn save(dir: &Path, remote: &AgentRemoteConfig) -> Result<(), String> {
         .map_err(|error| format!("cannot keep the remote config in {}: {error}", path(dir).display()))
 }
 
+/// Forgets the config kept in `dir`: the local files run at the next start.
+pub fn forget(dir: &Path) -> Result<(), String> {
+    match std::fs::remove_file(path(dir)) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("cannot remove the saved remote config {}: {error}", path(dir).display()))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The config kept in `dir`; `None` when there is none. An unreadable or undecodable file
 /// is an error that says which file.
 pub fn load(dir: &Path) -> Result<Option<AgentRemoteConfig>, String> {

@@ -208,7 +208,7 @@ async fn converse(client: &mut Client, mut socket: Socket, stopping: &mut watch:
                 }
             }
             _ = health.tick() => {
-                client.refresh_health();
+                client.refresh();
                 if send_news(client, &mut socket).await.is_err() {
                     return Ended::Dropped;
                 }

@@ -259,21 +259,25 @@ service:
         found
     }
 
+    use crate::self_operation::actions::Handles;
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_reload_never_gives_one_record_two_generations_across_a_batch_processor() {
         let out = std::env::temp_dir().join(format!("ottl-agent-pipeline-{}.json", std::process::id()));
         let _ = std::fs::remove_file(&out);
         let (first, second) = (config("A", &out), config("B", &out));
         let stats = Arc::new(Stats::default());
-        let generation: CurrentGeneration = Arc::new(ArcSwap::from_pointee(Generation::compile(&first, Backend::Jit).unwrap()));
+        let generation: CurrentGeneration =
+            Arc::new(ArcSwap::from_pointee(Generation::compile(&first, Backend::Jit, &Default::default()).unwrap()));
         let exporter_id = ComponentId("file".into());
-        let started = exporters::start(&exporter_id, &first.exporters[&exporter_id], stats.clone()).unwrap();
+        let loop_handles = Handles::for_tests(&first, generation.clone(), stats.clone());
+        let started = exporters::start(&exporter_id, &first.exporters[&exporter_id], stats.clone(), &loop_handles).unwrap();
         let handles = Arc::new(HashMap::from([(exporter_id, started.handle)]));
         let pipelines = Pipelines::build(&first, handles, generation.clone(), stats, 1 << 20);
         let receiver = ComponentId("otlp".into());
 
         pipelines.submit(&receiver, record("early"), 100).await.unwrap();
-        generation.store(Arc::new(Generation::compile(&second, Backend::Jit).unwrap()));
+        generation.store(Arc::new(Generation::compile(&second, Backend::Jit, &Default::default()).unwrap()));
         pipelines.submit(&receiver, record("late"), 100).await.unwrap();
         // The one-hour batch holds both until the drain flushes it.
         pipelines.drain().await;

@@ -6,7 +6,7 @@
 //! Pure logic: the profiler feeds it what it measured each interval and applies the rates it
 //! returns, so tests can drive it through a hot spot without a kernel.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::config::AdaptiveConfig;
 
@@ -27,6 +27,8 @@ pub const DEFAULT_RUN_COST_SECONDS: f64 = 2.5e-6;
 pub struct Measured {
     /// CPUs each sampled process used (CPU seconds per second), from its samples.
     pub cpu: HashMap<u32, f64>,
+    /// Processes the self-operation loop's rules marked hot, whatever their CPU use.
+    pub marked_hot: HashSet<u32>,
     /// CPUs the whole machine was busy (from /proc/stat): the program runs only on busy CPUs.
     pub busy_cpus: f64,
     /// CPU seconds per second the profiler spent: the program's run time plus the drain's.
@@ -92,7 +94,7 @@ impl Adaptive {
         let cool_below = self.config.cpu_threshold * COOL_SHARE;
         let base_hz = self.base_hz;
         self.boosted.retain(|tgid, boost| {
-            if measured.cpu.get(tgid).copied().unwrap_or(0.0) >= cool_below {
+            if measured.marked_hot.contains(tgid) || measured.cpu.get(tgid).copied().unwrap_or(0.0) >= cool_below {
                 boost.cool_for = 0;
                 return true;
             }
@@ -116,10 +118,12 @@ impl Adaptive {
         self.boosted.retain(|_, boost| boost.hz > base_hz);
     }
 
-    /// Hot processes double toward the ceiling, hottest first, while the projected cost fits.
+    /// Hot processes (over the threshold, or marked by the loop's rules) double toward the
+    /// ceiling, hottest first, while the projected cost fits.
     fn heat_up(&mut self, measured: &Measured, budget: f64) {
+        let is_hot = |tgid: &u32, cpu: f64| cpu >= self.config.cpu_threshold || measured.marked_hot.contains(tgid);
         let mut hot: Vec<(u32, f64)> =
-            measured.cpu.iter().filter(|(_, cpu)| **cpu >= self.config.cpu_threshold).map(|(&tgid, &cpu)| (tgid, cpu)).collect();
+            measured.cpu.iter().filter(|(tgid, cpu)| is_hot(tgid, **cpu)).map(|(&t, &c)| (t, c)).collect();
         hot.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let run_cost = if measured.run_cost > 0.0 { measured.run_cost } else { DEFAULT_RUN_COST_SECONDS };
         let mut projected = measured.overhead_cpus;
@@ -154,7 +158,7 @@ mod tests {
     }
 
     fn interval(hot: &[(u32, f64)], overhead_cpus: f64) -> Measured {
-        Measured { cpu: hot.iter().copied().collect(), busy_cpus: 1.0, overhead_cpus, run_cost: 2e-6 }
+        Measured { cpu: hot.iter().copied().collect(), busy_cpus: 1.0, overhead_cpus, run_cost: 2e-6, ..Measured::default() }
     }
 
     #[test]
@@ -195,12 +199,38 @@ mod tests {
         let tight = AdaptiveConfig { overhead_budget: 0.0005, ..config() };
         let mut adaptive = Adaptive::new(tight, 49, 2);
         for _ in 0..8 {
-            adaptive.update(&Measured { cpu: [(1, 1.0)].into(), busy_cpus: 1.0, overhead_cpus: 0.0, run_cost: 0.0 });
+            adaptive.update(&Measured { cpu: [(1, 1.0)].into(), busy_cpus: 1.0, ..Measured::default() });
         }
         let held = adaptive.rate_of(1);
         assert!(held < 999 && held > 49, "raised, then held by the budget: {held}");
-        adaptive.update(&Measured { cpu: [(1, 1.0)].into(), busy_cpus: 1.0, overhead_cpus: 0.01, run_cost: 2e-6 });
+        adaptive.update(&Measured {
+            cpu: [(1, 1.0)].into(),
+            busy_cpus: 1.0,
+            overhead_cpus: 0.01,
+            run_cost: 2e-6,
+            ..Measured::default()
+        });
         assert_eq!(adaptive.rate_of(1), held / 2);
+    }
+
+    #[test]
+    fn a_process_the_rules_mark_is_raised_below_the_threshold_and_cools_once_unmarked() {
+        let mut adaptive = Adaptive::new(config(), 49, 2);
+        let marked = |cpu: f64, marked: bool| Measured {
+            cpu: [(5, cpu)].into(),
+            marked_hot: if marked { [5].into() } else { HashSet::new() },
+            busy_cpus: 1.0,
+            ..Measured::default()
+        };
+        adaptive.update(&marked(0.2, false));
+        assert_eq!(adaptive.rate_of(5), 49, "0.2 CPUs is below the threshold");
+        adaptive.update(&marked(0.2, true));
+        adaptive.update(&marked(0.2, true));
+        assert_eq!(adaptive.rate_of(5), 196, "marked: raised as a hot process is");
+        for _ in 0..3 {
+            adaptive.update(&marked(0.2, false));
+        }
+        assert_eq!(adaptive.rate_of(5), 98, "unmarked and cool for three intervals: halved");
     }
 
     #[test]

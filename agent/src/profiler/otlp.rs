@@ -7,12 +7,14 @@ use std::hash::Hash;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, KeyValue, any_value};
+use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, any_value};
 use opentelemetry_proto::tonic::profiles::v1development::{
     Function, KeyValueAndUnit, Line, Location, Mapping, Profile, ProfilesData, ProfilesDictionary, ResourceProfiles, Sample,
     ScopeProfiles, Stack, ValueType,
 };
 use opentelemetry_proto::tonic::resource::v1::Resource;
+
+use crate::attributes::{int, string};
 
 use super::stacks::{Binary, Frame};
 use super::symbols::Symbols;
@@ -89,18 +91,6 @@ fn resource(process: &ProcessSamples, host: &Host) -> Resource {
     attributes.push(string("host.arch", host.arch));
     attributes.push(string("os.type", "linux"));
     Resource { attributes, ..Default::default() }
-}
-
-fn string(key: &str, value: &str) -> KeyValue {
-    KeyValue {
-        key: key.into(),
-        value: Some(AnyValue { value: Some(any_value::Value::StringValue(value.into())) }),
-        ..Default::default()
-    }
-}
-
-fn int(key: &str, value: i64) -> KeyValue {
-    KeyValue { key: key.into(), value: Some(AnyValue { value: Some(any_value::Value::IntValue(value)) }), ..Default::default() }
 }
 
 fn nanos(time: SystemTime) -> u64 {

@@ -20,11 +20,14 @@ use super::symbols::Symbols;
 use super::window::Window;
 use crate::config::{ComponentId, ProfilingConfig};
 use crate::receivers::Intake;
-use crate::stats::ProfilerStats;
+use crate::stats::{ProcessCpu, ProfilerStats};
 
 /// How often the kernel's maps are drained: often enough that the maps stay small and that
 /// processes are still alive when their addresses are normalized.
 const DRAIN_INTERVAL: Duration = Duration::from_secs(1);
+/// The busiest processes published for the self-operation loop each drain: enough for any
+/// hot spot, without a data point for every idle process of a busy node.
+const PUBLISHED_PROCESSES: usize = 32;
 
 pub fn start(
     id: &ComponentId,
@@ -133,7 +136,9 @@ impl Profiler {
             let (time, runs) = self.kernel.run_time();
             let program_time = time.saturating_sub(run_time.0).as_secs_f64();
             let now_busy = CpuTimes::read();
+            self.publish(&cpu);
             let measured = Measured {
+                marked_hot: self.stats.marked_hot(),
                 cpu,
                 busy_cpus: now_busy.busy_cpus_since(&busy),
                 overhead_cpus: (program_time + drain_work.as_secs_f64()) / DRAIN_INTERVAL.as_secs_f64() + report_cost,
@@ -156,6 +161,15 @@ impl Profiler {
         let adaptive = &self.adaptive;
         let seconds = self.window.add(samples, |tgid| adaptive.rate_of(tgid), &mut self.stacks);
         Ok(seconds.into_iter().map(|(tgid, cpu_seconds)| (tgid, cpu_seconds / DRAIN_INTERVAL.as_secs_f64())).collect())
+    }
+
+    /// Each process's CPU use over the drain and its rate, for the self-operation loop.
+    fn publish(&self, cpu: &HashMap<u32, f64>) {
+        let mut processes: Vec<ProcessCpu> =
+            cpu.iter().map(|(&pid, &cpu)| ProcessCpu { pid, cpu, samples_per_second: self.adaptive.rate_of(pid) }).collect();
+        processes.sort_by(|a, b| b.cpu.total_cmp(&a.cpu).then(a.pid.cmp(&b.pid)));
+        processes.truncate(PUBLISHED_PROCESSES);
+        *self.stats.processes.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = processes;
     }
 
     fn adapt(&mut self, measured: &Measured) {

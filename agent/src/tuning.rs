@@ -1,0 +1,163 @@
+//! Sampling ratios the self-operation loop tunes: a rule set's `TraceIDRatioBasedSampler`
+//! calls with a written ratio (`TraceIDRatioBasedSampler(span.trace_id, 0.1)`) are its
+//! samplers. The loop moves the ratio to hold an export budget; the rule set is compiled
+//! again with the tuned ratio in place of the written one, so that both back ends run it as
+//! a constant, exactly as if it had been written so.
+
+use std::collections::BTreeMap;
+
+use ottl_compiler::ir::{Arg, Call, Expr, ExprKind, Key, PathRef, Statement, Value};
+use ottl_compiler::program::{Rule, RuleSet};
+
+use crate::config::ComponentId;
+
+/// The converter whose ratio argument is tuned.
+const SAMPLER: &str = "TraceIDRatioBasedSampler";
+
+/// The ratios in force, by processor: they outlive a reload or a remote config, which
+/// recompile the processor with its written ratio replaced again.
+pub type Tuning = BTreeMap<ComponentId, f64>;
+
+/// The written ratio of the first sampler in `rule_set`, if it has one.
+pub fn written_ratio(rule_set: &RuleSet) -> Option<f64> {
+    let mut found = None;
+    let mut rules = rule_set.clone();
+    each_ratio(&mut rules, &mut |ratio| {
+        found.get_or_insert(*ratio);
+    });
+    found
+}
+
+/// `rule_set` with every sampler's written ratio replaced by `ratio`.
+pub fn with_ratio(rule_set: &RuleSet, ratio: f64) -> RuleSet {
+    let mut tuned = rule_set.clone();
+    each_ratio(&mut tuned, &mut |written| *written = ratio);
+    tuned
+}
+
+/// Calls `visit` with every sampler's written ratio, as a float it may change.
+fn each_ratio(rule_set: &mut RuleSet, visit: &mut dyn FnMut(&mut f64)) {
+    let mut walker = Walker { visit };
+    for (expr, _) in &mut rule_set.guard {
+        walker.expr(expr);
+    }
+    for (rule, _) in &mut rule_set.rules {
+        match rule {
+            Rule::Statement(Statement { action, condition }) => {
+                walker.call(action);
+                if let Some(condition) = condition {
+                    walker.expr(condition);
+                }
+            }
+            Rule::Condition(condition) => walker.expr(condition),
+        }
+    }
+}
+
+struct Walker<'v> {
+    visit: &'v mut dyn FnMut(&mut f64),
+}
+
+impl Walker<'_> {
+    fn call(&mut self, call: &mut Call) {
+        if call.function.signature().name == SAMPLER {
+            // The checker takes only a float for the ratio (`1` is an error, `1.0` is not).
+            if let Some(Some(Arg::Expr(Expr { kind: ExprKind::Const(Value::Float(ratio)), .. }))) = call.args.get_mut(1) {
+                (self.visit)(ratio);
+            }
+        }
+        for arg in call.args.iter_mut().flatten() {
+            match arg {
+                Arg::Expr(expr) => self.expr(expr),
+                Arg::Target(path) => self.path(path),
+                Arg::Lambda(lambda) => self.expr(&mut lambda.body),
+                Arg::Function(_) => {}
+            }
+        }
+        self.keys(&mut call.keys);
+    }
+
+    fn path(&mut self, path: &mut PathRef) {
+        self.keys(&mut path.keys);
+    }
+
+    fn keys(&mut self, keys: &mut [Key]) {
+        for key in keys {
+            if let Key::Expr(expr) = key {
+                self.expr(expr);
+            }
+        }
+    }
+
+    fn expr(&mut self, expr: &mut Expr) {
+        match &mut expr.kind {
+            ExprKind::Const(_) | ExprKind::LambdaParam(_) => {}
+            ExprKind::Path(path) => self.path(path),
+            ExprKind::Call(call) => self.call(call),
+            ExprKind::List(items) => items.iter_mut().for_each(|item| self.expr(item)),
+            ExprKind::Map(entries) => entries.iter_mut().for_each(|(_, value)| self.expr(value)),
+            ExprKind::Neg(inner) | ExprKind::Not(inner) | ExprKind::Memo(_, inner) => self.expr(inner),
+            ExprKind::Math(_, left, right)
+            | ExprKind::Compare(_, left, right)
+            | ExprKind::And(left, right)
+            | ExprKind::Or(left, right) => {
+                self.expr(left);
+                self.expr(right);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ottl_compiler::schema::Context;
+    use ottl_runtime::otlp::Telemetry;
+
+    use super::*;
+    use crate::config::ProcessorConfig;
+    use crate::config::load_valid;
+
+    fn rule_set(rules: &str) -> RuleSet {
+        let yaml = format!("processors:\n  rules:\n    context: span\n    statements:\n{rules}");
+        let config = load_valid(&yaml);
+        match config.processors.values().next() {
+            Some(ProcessorConfig::Rules { rule_set, .. }) => rule_set.clone(),
+            _ => unreachable!("a rules processor"),
+        }
+    }
+
+    #[test]
+    fn the_written_ratio_is_found_in_a_condition_and_replaced_everywhere() {
+        let rules = rule_set(
+            "      - 'not TraceIDRatioBasedSampler(span.trace_id, 0.25) > drop()'\n      - 'set(span.attributes[\"kept\"], TraceIDRatioBasedSampler(span.trace_id, 1.0))'\n",
+        );
+        assert_eq!(rules.context, Context::Span);
+        assert_eq!(written_ratio(&rules), Some(0.25));
+        let tuned = with_ratio(&rules, 0.01);
+        let mut ratios = Vec::new();
+        let mut copy = tuned.clone();
+        each_ratio(&mut copy, &mut |ratio| ratios.push(*ratio));
+        assert_eq!(ratios, [0.01, 0.01], "the condition's ratio and the action's");
+        assert_eq!(written_ratio(&rule_set("      - 'drop() where span.name == \"x\"'\n")), None);
+    }
+
+    #[test]
+    fn the_tuned_rule_set_runs_with_the_new_ratio() {
+        let rules = rule_set("      - 'not TraceIDRatioBasedSampler(span.trace_id, 1.0) > drop()'\n");
+        // Trace ids spread over the sampler's range: about a tenth is kept at 0.1.
+        let spans: Vec<String> = (0..1000u64)
+            .map(|i| {
+                let id = format!("{:016x}{:016x}", i, i.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                format!(r#"{{"traceId":"{id}","spanId":"0102030405060708"}}"#)
+            })
+            .collect();
+        let input = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#, spans.join(","));
+        let kept = |rules: &RuleSet| {
+            let out = ottl_compiler::interp::run(rules, Telemetry::from_json(&input).unwrap(), &mut |_| {}).unwrap();
+            out.default.item_count()
+        };
+        assert_eq!(kept(&rules), 1000);
+        let tenth = kept(&with_ratio(&rules, 0.1));
+        assert!((60..=140).contains(&tenth), "{tenth} of 1000 kept at 0.1");
+    }
+}
