@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use tokio::sync::watch;
+
 use crate::agent::{ConfigSource, render_reports};
 use crate::config::{ComponentId, Config};
 use crate::generation::{Backend, CurrentGeneration, Generation, Ratios};
@@ -106,7 +108,8 @@ pub struct Rules {
     /// Held while a change is made, so that changes are made one at a time.
     running: Mutex<Running>,
     previous: Mutex<Option<Previous>>,
-    last_rollback: Mutex<Option<RollbackNotice>>,
+    /// The last rollback: the OpAMP client wakes on a new one to report it at once.
+    last_rollback: watch::Sender<Option<RollbackNotice>>,
 }
 
 impl Rules {
@@ -133,7 +136,7 @@ impl Rules {
             stats,
             running,
             previous: Mutex::new(None),
-            last_rollback: Mutex::new(None),
+            last_rollback: watch::Sender::new(None),
         }
     }
 
@@ -226,17 +229,21 @@ impl Rules {
         *running = Running { tuning, ..previous.running };
         let to = previous.generation.number;
         self.swap_in(previous.generation);
-        let mut last = lock(&self.last_rollback);
-        let sequence = last.as_ref().map_or(1, |notice| notice.sequence + 1);
+        let sequence = self.last_rollback.borrow().as_ref().map_or(1, |notice| notice.sequence + 1);
         let notice = RollbackNotice { sequence, from: number, to, remote, reason: reason.to_string() };
         tracing::warn!("rule generation {number} rolled back to {to}: {reason}");
-        *last = Some(notice.clone());
+        self.last_rollback.send_replace(Some(notice.clone()));
         Ok(notice)
     }
 
     /// The last rollback, if any.
     pub fn last_rollback(&self) -> Option<RollbackNotice> {
-        lock(&self.last_rollback).clone()
+        self.last_rollback.borrow().clone()
+    }
+
+    /// Changes whenever a generation is rolled back.
+    pub fn rollbacks(&self) -> watch::Receiver<Option<RollbackNotice>> {
+        self.last_rollback.subscribe()
     }
 
     /// Runs `processor`'s sampler at `ratio`: the running generation compiled again with the
@@ -283,5 +290,58 @@ impl Topology<'_> {
                 .map(|p| (p.id.as_str(), p.processors.as_slice(), p.exporters.as_slice()))
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rules from `rules.ottl` in a directory of their own, running its first version.
+    fn rules(name: &str) -> (Rules, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("ottl-agent-rules-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let yaml = "processors:\n  rules:\n    files: [rules.ottl]\n";
+        std::fs::write(dir.join("agent.yaml"), yaml).unwrap();
+        std::fs::write(dir.join("rules.ottl"), "set(log.attributes[\"v\"], 1)\n").unwrap();
+        let source = ConfigSource::File(dir.join("agent.yaml"));
+        let (loaded, effective) = source.load_with(&RemoteFiles::default()).unwrap();
+        assert!(!loaded.has_errors());
+        let stats = Arc::new(Stats::default());
+        let first = Generation::compile(&loaded.config, Backend::Interpreter, &Tuning::new()).unwrap();
+        let generation: CurrentGeneration = Arc::new(arc_swap::ArcSwap::from_pointee(first));
+        (Rules::new(source, loaded.config, effective, Backend::Interpreter, generation, stats), dir)
+    }
+
+    fn edit(rules: &Rules, dir: &std::path::Path, text: &str) -> u64 {
+        std::fs::write(dir.join("rules.ottl"), text).unwrap();
+        rules.reload("test");
+        rules.current().number
+    }
+
+    #[test]
+    fn a_new_generation_rolls_back_once_to_the_one_it_replaced() {
+        let (rules, dir) = rules("back");
+        let first = rules.current().number;
+        assert_eq!(rules.roll_back(first, Duration::from_secs(30), "x"), Err(NoRollback::NoPrevious));
+        let second = edit(&rules, &dir, "set(log.attributes[\"v\"], 2)\n");
+        let notice = rules.roll_back(second, Duration::from_secs(30), "errors jumped").unwrap();
+        assert_eq!((notice.sequence, notice.from, notice.to, notice.remote), (1, second, first, false));
+        assert_eq!(rules.current().number, first, "the first generation runs again, as it was compiled");
+        assert_eq!(rules.effective().get("rules.ottl").map(String::as_str), Some("set(log.attributes[\"v\"], 1)\n"));
+        assert_eq!(rules.roll_back(second, Duration::from_secs(30), "x"), Err(NoRollback::NotRunning { running: first }));
+        assert_eq!(rules.roll_back(first, Duration::from_secs(30), "x"), Err(NoRollback::NoPrevious), "only one step back");
+        assert_eq!(rules.last_rollback(), Some(notice));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_generation_past_the_window_stays() {
+        let (rules, dir) = rules("window");
+        let second = edit(&rules, &dir, "set(log.attributes[\"v\"], 2)\n");
+        let refused = rules.roll_back(second, Duration::ZERO, "x");
+        assert!(matches!(refused, Err(NoRollback::OutsideWindow { .. })), "{refused:?}");
+        assert_eq!(rules.current().number, second);
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -9,6 +9,7 @@ use ottl_opamp::proto::{
     AgentConfigFile, AgentConfigMap, AgentRemoteConfig, EffectiveConfig, RemoteConfigStatus, RemoteConfigStatuses,
     ServerErrorResponseType, ServerToAgent, server_error_response,
 };
+use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::health::{HealthWatch, unix_nanos};
@@ -72,6 +73,12 @@ impl Client {
         client.refresh_effective_config();
         client.refresh();
         client
+    }
+
+    /// Changes when the self-operation loop rolls a generation back: a transport then
+    /// reports at once.
+    pub fn rollbacks(&self) -> watch::Receiver<Option<crate::rules::RollbackNotice>> {
+        self.rules.rollbacks()
     }
 
     /// Reads what may have changed without a server's message: the health, and a rollback.

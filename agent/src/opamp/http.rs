@@ -118,6 +118,7 @@ impl Poster {
 pub async fn run(client: &mut Client, poster: Poster, polling_interval: Duration, mut stopping: watch::Receiver<bool>) {
     let mut backoff = reconnect_backoff();
     let mut applying = None;
+    let mut rollbacks = client.rollbacks();
     loop {
         client.refresh();
         let message = client.session.next_message();
@@ -157,6 +158,8 @@ pub async fn run(client: &mut Client, poster: Poster, polling_interval: Duration
         if wait > Duration::ZERO {
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
+                // A rollback is reported at once, not at the next poll.
+                _ = rollbacks.changed() => {}
                 _ = stopping.changed() => break,
             }
         } else if *stopping.borrow() {

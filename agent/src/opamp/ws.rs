@@ -23,6 +23,7 @@ use tokio_tungstenite::{WebSocketStream, client_async_with_config};
 use super::client::{Client, Reaction, reconnect_backoff};
 use crate::config::OpAmpConfig;
 use crate::exporters::retry_after;
+use crate::rules::RollbackNotice;
 
 /// How often the health is read for a change worth reporting.
 const HEALTH_POLL: Duration = Duration::from_secs(1);
@@ -142,6 +143,7 @@ async fn converse(client: &mut Client, mut socket: Socket, stopping: &mut watch:
         return Ended::Dropped;
     }
     let mut health = tokio::time::interval(HEALTH_POLL);
+    let mut rollbacks = client.rollbacks();
     loop {
         // A deadline, not a sleep started anew each turn: the health poll turns this loop
         // every second, and a fresh sleep would put the heartbeat off for ever.
@@ -207,7 +209,8 @@ async fn converse(client: &mut Client, mut socket: Socket, stopping: &mut watch:
                     return Ended::Dropped;
                 }
             }
-            _ = health.tick() => {
+            // The health poll, or a rollback to report now.
+            _ = refresh_due(&mut health, &mut rollbacks) => {
                 client.refresh();
                 if send_news(client, &mut socket).await.is_err() {
                     return Ended::Dropped;
@@ -238,4 +241,12 @@ async fn send(client: &mut Client, socket: &mut Socket) -> Result<(), WsError> {
 
 async fn close(socket: &mut Socket, code: CloseCode, reason: &'static str) {
     let _ = socket.close(Some(CloseFrame { code, reason: reason.into() })).await;
+}
+
+/// The next health poll, or sooner a rollback.
+async fn refresh_due(health: &mut tokio::time::Interval, rollbacks: &mut watch::Receiver<Option<RollbackNotice>>) {
+    tokio::select! {
+        _ = health.tick() => {}
+        _ = rollbacks.changed() => {}
+    }
 }

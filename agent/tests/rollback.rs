@@ -1,0 +1,165 @@
+//! The self-operation loop's rollback, provoked: under load, an OpAMP server pushes a rule
+//! set whose statements fail on every record. The loop's own decision rule (statement
+//! errors per item more than 0.05 above the generation before, once it has seen 50 items)
+//! rolls it back within the window; the agent reports the offer FAILED with the reason and
+//! the numbers, the records run through the previous rules again, the action is an OTLP log
+//! record and a counter, and every acknowledged record arrives exactly once.
+
+#![allow(clippy::unwrap_used, reason = "a test harness: a step that cannot be done fails the test, with the error")]
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::load::{Load, Protocol, Shape};
+use common::opamp_push::PushServer;
+use common::sink::Sink;
+use common::swaps::{RULE_FILE, stamping_rule};
+use common::{Running, free_port, metric, temp_dir};
+use ottl_opamp::proto::RemoteConfigStatuses;
+use ottl_runtime::otlp::Telemetry;
+
+/// How long after it starts a generation may be rolled back.
+const WINDOW: Duration = Duration::from_secs(10);
+
+/// The decision: a generation whose statements fail on 5 more items in 100 than the one
+/// before, once it has run on 50 items, is rolled back.
+const DECISIONS: &str = r#"set(datapoint.attributes["ottl_agent.action"], "rollback") where metric.name == "ottl_agent.rule_generation.statement_error_ratio" and datapoint.attributes["items"] >= 50 and datapoint.value_double > datapoint.attributes["baseline"] + 0.05
+"#;
+
+/// Stamps the records as generation `marker` does, and fails on each of them: a record's
+/// body (its id) is not JSON. Under `error_mode: ignore` the record goes on, stamped.
+fn failing_rule(marker: &str) -> String {
+    format!("{}set(log.attributes[\"parsed\"], ParseJSON(log.body))\n", stamping_rule(marker))
+}
+
+#[test]
+fn a_generation_whose_errors_jump_is_rolled_back_within_the_window_and_reported_failed() {
+    let dir = temp_dir("rollback");
+    let sink = Sink::start(Duration::ZERO);
+    let server = PushServer::start();
+    std::fs::write(dir.path().join(RULE_FILE), stamping_rule("0")).unwrap();
+    std::fs::write(dir.path().join("decisions.ottl"), DECISIONS).unwrap();
+    let (http, metrics) = (free_port(), free_port());
+    let agent = Running::start(dir.path(), &config(http, metrics, sink.port, server.port), &[http, metrics]);
+    let load = Load::start(
+        "c",
+        &[Protocol::Http(http), Protocol::Http(http)],
+        Shape { records: 20, padding: 0, pause: Duration::from_millis(5) },
+    );
+    agent.wait_until("generation 0 stamps records", || sink.stamped("0;") > 0);
+
+    let good = server.push(RULE_FILE, &stamping_rule("1"));
+    agent.wait_until("the good rule set stamps records", || sink.stamped("1;") > 200);
+    assert_eq!(server.status(&good), Some(RemoteConfigStatuses::Applied));
+
+    let bad = server.push(RULE_FILE, &failing_rule("2"));
+    let pushed = Instant::now();
+    agent.wait_until("the failing rule set is reported FAILED", || server.status(&bad) == Some(RemoteConfigStatuses::Failed));
+    let reported = pushed.elapsed();
+    let failed = server.last_report(&bad).unwrap();
+    // Records stamped by the good rules again, after the rollback.
+    let stamped_before = sink.stamped("1;");
+    agent.wait_until("the good rules run again", || sink.stamped("1;") > stamped_before + 200);
+    let ledger = load.stop();
+    agent.wait_until("every acknowledged record arrives", || sink.has_all(&ledger.acknowledged));
+    let rollbacks = metric(metrics, r#"ottl_agent_self_operation_actions_total{action="rollback",outcome="done"}"#);
+    let log = String::from_utf8_lossy(&agent.stop().stderr).into_owned();
+
+    println!("rolled back and reported FAILED {reported:?} after the push: {}", failed.error_message);
+    assert!(reported < WINDOW, "rolled back within the window: {reported:?}\n{log}");
+    let message = &failed.error_message;
+    assert!(message.starts_with("rolled back by the self-operation loop: generation "), "{message}");
+    assert!(message.contains("ottl_agent.rule_generation.statement_error_ratio was 1.0000 over"), "the numbers: {message}");
+    assert!(message.contains("against 0.0000 for the generation before it"), "{message}");
+    assert!(sink.stamped("2;") > 0, "the failing rules ran before the rollback");
+    assert_eq!(rollbacks, 1, "one rollback counted");
+    if let Err(problems) = ledger.check(&sink.arrivals()) {
+        panic!("{problems}\nthe agent's log:\n{log}");
+    }
+
+    // The action as an operator sees it: an OTLP log record with the numbers.
+    let events = action_records(&dir.path().join("actions.json"));
+    let [(body, attributes)] = events.as_slice() else { panic!("one action record: {events:?}") };
+    assert!(body.starts_with("rolled rule generation "), "{body}");
+    for key in ["ottl_agent.action", "ottl_agent.action.outcome", "generation", "value", "baseline", "items", "rolled_back_to"] {
+        assert!(attributes.iter().any(|k| k == key), "{key} in {attributes:?}");
+    }
+}
+
+/// The log records the `agent_telemetry` receiver wrote to the file exporter: body and
+/// attribute keys of each.
+fn action_records(path: &Path) -> Vec<(String, Vec<String>)> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut records = Vec::new();
+    for line in text.lines() {
+        let Telemetry::Logs(data) = Telemetry::from_json(line).unwrap() else { panic!("not logs: {line}") };
+        for record in data.resource_logs.iter().flat_map(|r| &r.scope_logs).flat_map(|s| &s.log_records) {
+            let body = match record.body.as_ref().and_then(|b| b.value.as_ref()) {
+                Some(opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(text)) => text.clone(),
+                other => format!("{other:?}"),
+            };
+            records.push((body, record.attributes.iter().map(|kv| kv.key.clone()).collect()));
+        }
+    }
+    records
+}
+
+/// OTLP over HTTP in, the stamping rules (from the server), OTLP out to the sink; the loop:
+/// the agent's signals every 200 ms into the decision rules and the actions, its actions
+/// into a file; the OpAMP extension on the push server.
+fn config(http: u16, metrics: u16, sink: u16, opamp: u16) -> String {
+    format!(
+        "receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:{http}
+  agent_telemetry:
+    interval: 200ms
+processors:
+  rules:
+    files: [{RULE_FILE}]
+    error_mode: ignore
+  rules/decide:
+    context: datapoint
+    files: [decisions.ottl]
+exporters:
+  otlp/sink:
+    endpoint: 127.0.0.1:{sink}
+    tls:
+      insecure: true
+    compression: none
+  agent_actions:
+    rollback:
+      window: {window}s
+  file/actions:
+    path: actions.json
+extensions:
+  opamp:
+    server:
+      ws:
+        endpoint: ws://127.0.0.1:{opamp}/v1/opamp
+    state_directory: state
+service:
+  extensions: [opamp]
+  telemetry:
+    metrics:
+      address: 127.0.0.1:{metrics}
+  pipelines:
+    logs:
+      receivers: [otlp]
+      processors: [rules]
+      exporters: [otlp/sink]
+    metrics/self:
+      receivers: [agent_telemetry]
+      processors: [rules/decide]
+      exporters: [agent_actions]
+    logs/self:
+      receivers: [agent_telemetry]
+      exporters: [file/actions]
+",
+        window = WINDOW.as_secs()
+    )
+}
