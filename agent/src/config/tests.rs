@@ -411,3 +411,47 @@ fn the_profiler_makes_only_profiles() {
         ["E0913 \"profiling\": pipeline `logs` uses receiver `profiling`, which makes profiles, not logs"]
     );
 }
+
+#[test]
+fn the_self_operation_components_read_their_keys_and_go_where_their_signals_do() {
+    let yaml = |telemetry: &str, actions: &str, pipeline: &str| {
+        format!(
+            "receivers:\n  agent_telemetry:\n{telemetry}exporters:\n  agent_actions:\n{actions}  debug:\nservice:\n  pipelines:\n{pipeline}"
+        )
+    };
+    let both = "    metrics:\n      receivers: [agent_telemetry]\n      exporters: [agent_actions]\n    logs:\n      receivers: [agent_telemetry]\n      exporters: [debug]\n";
+    let good = loaded(&yaml(
+        "    interval: 250ms\n",
+        "    rollback: {window: 1m}\n    sampling: {time_constant: 10s, min_ratio: 0.01}\n",
+        both,
+    ));
+    assert!(!good.has_errors(), "{:?}", problems(&good));
+    let ReceiverConfig::AgentTelemetry(telemetry) = &good.config.receivers[&ComponentId("agent_telemetry".into())] else {
+        panic!("the agent's telemetry")
+    };
+    assert_eq!(telemetry.interval, Duration::from_millis(250));
+    let ExporterConfig::AgentActions(actions) = &good.config.exporters[&ComponentId("agent_actions".into())] else {
+        panic!("the actions")
+    };
+    assert_eq!(
+        (actions.rollback_window, actions.sampling_time_constant, actions.sampling_min_ratio),
+        (Duration::from_secs(60), Duration::from_secs(10), 0.01)
+    );
+    assert_eq!(good.config.signals_of(&ComponentId("agent_telemetry".into())), [Signal::Metrics, Signal::Logs]);
+
+    let traces = "    traces:\n      receivers: [agent_telemetry]\n      exporters: [agent_actions]\n";
+    assert_eq!(
+        problems(&loaded(&yaml("", "", traces))),
+        [
+            "E0913 \"agent_telemetry\": pipeline `traces` uses receiver `agent_telemetry`, which makes metrics and logs, not traces",
+            "E0913 \"agent_actions\": pipeline `traces` uses exporter `agent_actions`, which takes metrics, not traces",
+        ]
+    );
+    let mistakes =
+        problems(&loaded(&yaml("    interval: 10ms\n", "    rollback: {windw: 1m}\n    sampling: {min_ratio: 0}\n", both)));
+    // Each mistake where it is written (a component left undefined by one is then named
+    // by its pipelines too).
+    assert!(mistakes[0].starts_with("E0912 \"10ms\": `interval` must be at least 100ms"), "{mistakes:?}");
+    assert!(mistakes[1].starts_with("E0911 \"windw\""), "{mistakes:?}");
+    assert!(mistakes[2].starts_with("E0912 \"0\""), "{mistakes:?}");
+}
