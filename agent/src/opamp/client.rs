@@ -86,20 +86,20 @@ impl Client {
     fn refresh_rollback(&mut self) {
         let Some(notice) = self.rules.last_rollback().filter(|notice| notice.sequence > self.rollbacks_seen) else { return };
         self.rollbacks_seen = notice.sequence;
-        if notice.remote {
-            if let Some(rolled_back) = self.applied.pop() {
-                let error = format!(
-                    "rolled back by the self-operation loop: generation {} back to {}: {}",
-                    notice.from, notice.to, notice.reason
-                );
-                self.set_status(&rolled_back.config_hash, RemoteConfigStatuses::Failed, error);
-                let kept = match self.applied.last() {
-                    Some(before) => saved::save(&self.state_dir, before),
-                    None => saved::forget(&self.state_dir),
-                };
-                if let Err(error) = kept {
-                    tracing::warn!("{error}");
-                }
+        if notice.remote
+            && let Some(rolled_back) = self.applied.pop()
+        {
+            let error = format!(
+                "rolled back by the self-operation loop: generation {} back to {}: {}",
+                notice.from, notice.to, notice.reason
+            );
+            self.set_status(&rolled_back.config_hash, RemoteConfigStatuses::Failed, error);
+            let kept = match self.applied.last() {
+                Some(before) => saved::save(&self.state_dir, before),
+                None => saved::forget(&self.state_dir),
+            };
+            if let Err(error) = kept {
+                tracing::warn!("{error}");
             }
         }
         self.refresh_effective_config();
