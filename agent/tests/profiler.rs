@@ -16,6 +16,9 @@ use common::profiles::{
     Beside, Observed, Workload, build_workload, can_load_bpf, perf_share, profiles_config, profiles_config_beside,
 };
 use common::{Running, free_port, temp_dir};
+use opentelemetry_proto::tonic::common::v1::AnyValue;
+use opentelemetry_proto::tonic::common::v1::any_value::Value;
+use ottl_runtime::otlp::Telemetry;
 use ottl_tests::collector::{Collector, read_file_output};
 
 /// The tests take turns: each runs busy workloads, and on two CPUs their shares of the
@@ -325,9 +328,7 @@ fn rates_of(log: &str, pid: u32) -> Vec<u32> {
 
 /// The processes the loop's `raise_profiling_rate` records in `path` name, with their bodies.
 fn raise_events(path: &Path) -> Vec<(i64, String)> {
-    use opentelemetry_proto::tonic::common::v1::any_value::Value;
-    use ottl_runtime::otlp::Telemetry;
-    let value = |value: Option<&opentelemetry_proto::tonic::common::v1::AnyValue>| value.and_then(|v| v.value.clone());
+    let value = |value: Option<&AnyValue>| value.and_then(|v| v.value.clone());
     let mut events = Vec::new();
     for document in read_file_output(path).unwrap() {
         let Telemetry::Logs(data) = document else { continue };
@@ -370,6 +371,9 @@ fn a_rule_marking_a_hot_spot_raises_its_profiling_rate_and_without_it_nothing_do
     let (rates, events) = (rates_of(&log, busy.pid()), raise_events(&actions));
     println!("marked hot by the loop: process {} sampled at {rates:?} Hz (base {BASE_HZ}) after {took:.1?}", busy.pid());
     println!("the loop's records: {events:?}");
+    for line in log.lines().filter(|line| line.contains("rates now") || line.contains("self-operation")) {
+        println!("  {line}");
+    }
     assert!(!events.is_empty(), "no raise_profiling_rate record in {}:\n{log}", actions.display());
     for (pid, body) in &events {
         assert_eq!(*pid, i64::from(busy.pid()), "a raise for another process: {body}");
