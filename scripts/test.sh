@@ -96,6 +96,8 @@ cargo test --release --test jit_differential -- --nocapture
 cargo test --release --test realworld -- --nocapture
 # The eBPF profiler against a known workload, perf and the collector (root), report visible.
 cargo test --release -p ottl-agent --test profiler -- --nocapture
+# The self-operation loop under a load step, its time series (rates and ratio) visible.
+cargo test --release -p ottl-agent --test self_operation -- --nocapture
 # The agent against the Python SDK and the collector, with the side-by-side report visible.
 cargo test --release -p ottl-agent --test peers -- --nocapture
 # ottl-fleet against opamp-go's, the Python and the Node.js OpAMP clients, report visible.

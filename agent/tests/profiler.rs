@@ -10,10 +10,15 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use common::profiles::{Observed, Workload, build_workload, can_load_bpf, perf_share, profiles_config};
+use common::profiles::{
+    Beside, Observed, Workload, build_workload, can_load_bpf, perf_share, profiles_config, profiles_config_beside,
+};
 use common::{Running, free_port, temp_dir};
+use opentelemetry_proto::tonic::common::v1::AnyValue;
+use opentelemetry_proto::tonic::common::v1::any_value::Value;
+use ottl_runtime::otlp::Telemetry;
 use ottl_tests::collector::{Collector, read_file_output};
 
 /// The tests take turns: each runs busy workloads, and on two CPUs their shares of the
@@ -28,16 +33,25 @@ fn one_at_a_time() -> MutexGuard<'static, ()> {
 const WORKLOAD_SECONDS: u32 = 8;
 const PROFILE_SECONDS: u64 = 5;
 const HOT: &str = "hot_function";
+/// CPUs a process uses to count as hot: low enough that a busy workload is hot even on a
+/// loaded machine.
+const HOT_CPUS: f64 = 0.3;
+/// The rate a process is sampled at until it is hot.
+const BASE_HZ: u32 = 99;
 
 /// The receiver's settings in these tests, profiling what `selection` names
 /// (`processes: [...]` or `cgroup: ...`).
 fn receiver(selection: &str) -> String {
+    receiver_hot_over(HOT_CPUS, selection)
+}
+
+/// [`receiver`] whose profiler raises the rate of a process over `cpu_threshold` CPUs.
+fn receiver_hot_over(cpu_threshold: f64, selection: &str) -> String {
     format!(
-        "    samples_per_second: 99
+        "    samples_per_second: {BASE_HZ}
     reporter_interval: 1s
-    # Low enough that a busy workload is hot even on a loaded machine.
     adaptive:
-      cpu_threshold: 0.3
+      cpu_threshold: {cpu_threshold}
     {selection}
 "
     )
@@ -273,4 +287,110 @@ fn a_cgroup_selects_its_processes_in_the_kernel() {
     assert!(seen.samples(inside.pid()) > 50);
     drop((inside, outside));
     drop(cgroup);
+}
+
+/// The self-operation loop around the profiler of `pid`, whose own threshold no process
+/// reaches (100 CPUs), so that only the loop can raise a rate: the agent's signals, through
+/// the decision that a process over HOT_CPUS is hot (`decide`; without it, the control), to
+/// `agent_actions`; the loop's actions as log records in `actions.json`.
+fn loop_config(dir: &Path, pid: u32, decide: bool) -> String {
+    let rule = format!(
+        "    context: datapoint\n    statements:\n      - 'set(datapoint.attributes[\"ottl_agent.action\"], \"raise_profiling_rate\") where metric.name == \"ottl_agent.process.cpu\" and datapoint.value_double >= {HOT_CPUS}'\n"
+    );
+    let processors = if decide { vec![("rules/decide", rule)] } else { Vec::new() };
+    let beside = Beside {
+        receivers: &[("agent_telemetry", "    interval: 1s\n".to_string())],
+        processors: &processors,
+        pipelines: format!(
+            "    metrics/self:\n      receivers: [agent_telemetry]\n      processors: [{}]\n      exporters: [agent_actions]\n    logs/self:\n      receivers: [agent_telemetry]\n      exporters: [file/actions]\n",
+            if decide { "rules/decide" } else { "" }
+        ),
+    };
+    let exporters = [
+        ("agent_actions", "    rollback: {window: 30s}\n".to_string()),
+        ("file/actions", format!("    path: {}\n", dir.join("actions.json").display())),
+    ];
+    profiles_config_beside(dir, &receiver_hot_over(100.0, &pids(&[pid])), &[], &exporters, &[], &beside)
+}
+
+/// The rate `pid` is sampled at after each change, from the profiler's log lines
+/// `profiling: rates now: base 99 Hz, raised [(1234, 198)] (pid, Hz)`.
+fn rates_of(log: &str, pid: u32) -> Vec<u32> {
+    log.lines()
+        .filter_map(|line| line.split_once("rates now: base ")?.1.split_once("raised [")?.1.split_once(']'))
+        .map(|(raised, _)| {
+            let pairs = raised.trim_matches(|c| c == '(' || c == ')');
+            let rate = pairs.split("), (").filter_map(|pair| pair.split_once(", ")).find(|(of, _)| *of == pid.to_string());
+            rate.and_then(|(_, hz)| hz.parse().ok()).unwrap_or(BASE_HZ)
+        })
+        .collect()
+}
+
+/// The processes the loop's `raise_profiling_rate` records in `path` name, with their bodies.
+fn raise_events(path: &Path) -> Vec<(i64, String)> {
+    let value = |value: Option<&AnyValue>| value.and_then(|v| v.value.clone());
+    let mut events = Vec::new();
+    for document in read_file_output(path).unwrap() {
+        let Telemetry::Logs(data) = document else { continue };
+        for record in data.resource_logs.iter().flat_map(|r| &r.scope_logs).flat_map(|s| &s.log_records) {
+            let attribute = |key: &str| record.attributes.iter().find(|kv| kv.key == key).and_then(|kv| value(kv.value.as_ref()));
+            if attribute("ottl_agent.action") != Some(Value::StringValue("raise_profiling_rate".into())) {
+                continue;
+            }
+            let Some(Value::IntValue(pid)) = attribute("process.pid") else { panic!("a raise without its pid: {record:?}") };
+            let Some(Value::StringValue(body)) = value(record.body.as_ref()) else {
+                panic!("a raise without a body: {record:?}")
+            };
+            events.push((pid, body));
+        }
+    }
+    events
+}
+
+#[test]
+fn a_rule_marking_a_hot_spot_raises_its_profiling_rate_and_without_it_nothing_does() {
+    if !can_load_bpf() {
+        return;
+    }
+    let _turn = one_at_a_time();
+    let dir = temp_dir("profiler-self-operation");
+    let binary = build_workload(dir.path());
+    // Long enough for both runs; killed when the test ends.
+    let busy = Workload::start(&binary, 30, 90);
+    let actions = dir.path().join("actions.json");
+
+    let started = Instant::now();
+    let agent = Running::start(dir.path(), &loop_config(dir.path(), busy.pid(), true), &[]);
+    agent.wait_until("the loop raises the workload's rate to 4 times the base", || {
+        rates_of(&agent.log(), busy.pid()).iter().any(|hz| *hz >= 4 * BASE_HZ)
+    });
+    let took = started.elapsed();
+    let output = agent.stop();
+    let log = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "the agent failed:\n{log}");
+    let (rates, events) = (rates_of(&log, busy.pid()), raise_events(&actions));
+    println!("marked hot by the loop: process {} sampled at {rates:?} Hz (base {BASE_HZ}) after {took:.1?}", busy.pid());
+    println!("the loop's records: {events:?}");
+    for line in log.lines().filter(|line| line.contains("rates now") || line.contains("self-operation")) {
+        println!("  {line}");
+    }
+    assert!(!events.is_empty(), "no raise_profiling_rate record in {}:\n{log}", actions.display());
+    for (pid, body) in &events {
+        assert_eq!(*pid, i64::from(busy.pid()), "a raise for another process: {body}");
+        assert!(body.contains(&format!("process {}", busy.pid())), "{body}");
+    }
+    assert!(log.contains("self-operation: raising the profiling rate of process"), "the action is logged:\n{log}");
+
+    // The control: the same agent without the decision, for longer than the loop took.
+    std::fs::remove_file(&actions).unwrap();
+    let control = Running::start(dir.path(), &loop_config(dir.path(), busy.pid(), false), &[]);
+    std::thread::sleep(took + Duration::from_secs(2));
+    let output = control.stop();
+    let log = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "the agent failed:\n{log}");
+    assert!(!log.contains("profiling is off"), "the profiler did not run:\n{log}");
+    let rates = rates_of(&log, busy.pid());
+    println!("without the rule: sampled at {rates:?} Hz over {:.1?}", took + Duration::from_secs(2));
+    assert!(rates.iter().all(|hz| *hz == BASE_HZ), "raised without the rule: {rates:?}\n{log}");
+    assert!(raise_events(&actions).is_empty(), "a raise recorded without the rule");
 }

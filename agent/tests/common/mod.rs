@@ -11,6 +11,7 @@ pub mod opamp_throttle;
 pub mod pki;
 pub mod profiles;
 pub mod sink;
+pub mod spans;
 pub mod swaps;
 
 use std::io::{Read, Write};

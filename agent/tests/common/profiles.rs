@@ -209,16 +209,41 @@ pub fn profiles_config(
     exporters: &[(&str, String)],
     pipeline_exporters: &[&str],
 ) -> String {
+    profiles_config_beside(dir, receiver, processors, exporters, pipeline_exporters, &Beside::default())
+}
+
+/// What runs beside the profiles pipeline (the self-operation loop's pipelines, which read
+/// the profiler's measurements and act on it): more receivers and processors (each an id and
+/// its settings, indented four spaces) and the pipelines (YAML indented four spaces). Their
+/// exporters are among `exporters` of [`profiles_config_beside`].
+#[derive(Default)]
+pub struct Beside<'a> {
+    pub receivers: &'a [(&'a str, String)],
+    pub processors: &'a [(&'a str, String)],
+    pub pipelines: String,
+}
+
+/// [`profiles_config`] with `beside` in the same config.
+pub fn profiles_config_beside(
+    dir: &Path,
+    receiver: &str,
+    processors: &[(&str, String)],
+    exporters: &[(&str, String)],
+    pipeline_exporters: &[&str],
+    beside: &Beside<'_>,
+) -> String {
     let section = |components: &[(&str, String)]| -> String {
         components.iter().map(|(id, settings)| format!("  {id}:\n{settings}")).collect()
     };
-    let processor_section = if processors.is_empty() { String::new() } else { format!("processors:\n{}", section(processors)) };
+    let all_processors: Vec<(&str, String)> = processors.iter().chain(beside.processors).cloned().collect();
+    let processor_section =
+        if all_processors.is_empty() { String::new() } else { format!("processors:\n{}", section(&all_processors)) };
     let processor_ids: Vec<&str> = processors.iter().map(|(id, _)| *id).collect();
     let exporter_ids: Vec<&str> = std::iter::once("file").chain(pipeline_exporters.iter().copied()).collect();
     format!(
         "receivers:
   profiling:
-{receiver}{processor_section}exporters:
+{receiver}{more_receivers}{processor_section}exporters:
   file:
     path: {out}
 {exporters}service:
@@ -230,10 +255,12 @@ pub fn profiles_config(
       receivers: [profiling]
       processors: [{processors}]
       exporters: [{exporter_ids}]
-",
+{pipelines}",
+        more_receivers = section(beside.receivers),
         out = dir.join("profiles.json").display(),
         exporters = section(exporters),
         processors = processor_ids.join(", "),
         exporter_ids = exporter_ids.join(", "),
+        pipelines = beside.pipelines,
     )
 }
