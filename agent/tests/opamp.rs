@@ -17,18 +17,9 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::opamp::{OpampClient, ServerProcess, send_one, start_opamp_agent};
+use common::opamp::{OpampClient, ServerProcess, opamp_go_server, send_one, start_opamp_agent};
 use common::*;
 use serde_json::Value;
-
-/// opamp-go's server (tests/opamp-server) on `port`, taking only `token`.
-fn opamp_go_server(port: u16, token: &str) -> ServerProcess {
-    let binary = std::env::var("OPAMP_SERVER")
-        .expect("OPAMP_SERVER: the opamp-go test server (scripts/test.sh builds it from tests/opamp-server)");
-    let mut command = Command::new(binary);
-    command.args(["-listen", &format!("127.0.0.1:{port}"), "-token", token]);
-    ServerProcess::spawn(command)
-}
 
 const TOKEN: &str = "s3cret";
 

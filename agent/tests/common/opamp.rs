@@ -96,6 +96,16 @@ pub fn send_one(dir: &Path, http: u16) -> String {
     after.pop().unwrap()
 }
 
+/// opamp-go's server (tests/opamp-server, built by scripts/test.sh, found through
+/// `OPAMP_SERVER`) on `port`, taking only `token`.
+pub fn opamp_go_server(port: u16, token: &str) -> ServerProcess {
+    let binary = std::env::var("OPAMP_SERVER")
+        .expect("OPAMP_SERVER: the opamp-go test server (scripts/test.sh builds it from tests/opamp-server)");
+    let mut command = Command::new(binary);
+    command.args(["-listen", &format!("127.0.0.1:{port}"), "-token", token]);
+    ServerProcess::spawn(command)
+}
+
 /// An OpAMP server process, killed when dropped; the JSON lines it prints, kept (lines
 /// that are no JSON, such as a logger's, are left out).
 pub struct ServerProcess {
