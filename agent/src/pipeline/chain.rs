@@ -12,7 +12,7 @@ use crate::budget::Reservation;
 use crate::config::ComponentId;
 use crate::exporters::ExporterHandle;
 use crate::generation::{CompiledProcessor, Generation, ProcessorError};
-use crate::stats::Stats;
+use crate::stats::{GenerationStats, Stats};
 
 /// A batch, the generation whose processors run on it from the pipeline's first processor
 /// to its last (a reload never makes one record meet two generations, also not across a
@@ -44,6 +44,11 @@ pub struct Chain {
     /// Every exporter, for the routes of `rules` processors.
     pub exporters: Arc<HashMap<ComponentId, ExporterHandle>>,
     pub stats: Arc<Stats>,
+    /// Whether what its processors do counts in their generation's counters: not in the
+    /// self-operation loop's own pipelines, so that the loop judges a generation by the
+    /// telemetry it serves, not by the loop's own data points (a few per interval, which
+    /// would otherwise dilute a quiet agent's ratios).
+    pub judged: bool,
 }
 
 impl Chain {
@@ -60,7 +65,9 @@ impl Chain {
             Ok(Ok(processed)) => self.forward(&generation, &reservation, processed).await,
             Ok(Err(error)) => {
                 self.stats.processor(&error.processor.0).dropped.add(items);
-                generation.stats.dropped.add(items);
+                if self.judged {
+                    generation.stats.dropped.add(items);
+                }
                 tracing::error!(processor = %error.processor, pipeline = %self.pipeline, "batch dropped: {}", error.message);
             }
             Err(error) => tracing::error!(pipeline = %self.pipeline, %error, "a processor task failed"),
@@ -70,7 +77,8 @@ impl Chain {
     /// Every processor of the chain, as `generation` compiled them.
     pub fn process(&self, generation: &Generation, mut telemetry: Telemetry) -> Result<Processed, ProcessorError> {
         let mut routed = Vec::new();
-        let generation_stats = &generation.stats;
+        let unjudged = GenerationStats::default();
+        let generation_stats = if self.judged { &*generation.stats } else { &unjudged };
         for id in &self.processors {
             let Some(processor) = generation.processors.get(id) else { continue };
             let stats = self.stats.processor(&id.0);

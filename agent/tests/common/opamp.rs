@@ -29,6 +29,10 @@ pub struct OpampClient<'a> {
     pub transport_extra: &'a str,
     /// More keys of the extension (`max_message_size_mib:`), indented as its keys.
     pub extension_extra: &'a str,
+    /// The decision rules of a self-operation loop (the agent's signals every 200 ms, its
+    /// actions carried out, their records in `actions.json`); the `rules` processor then
+    /// runs under `error_mode: ignore`, so that a failing statement is counted, not refused.
+    pub self_operation: Option<&'a str>,
 }
 
 /// Starts an agent in `dir` whose `rules` processor runs `rules.ottl` (written here as
@@ -37,7 +41,14 @@ pub struct OpampClient<'a> {
 pub fn start_opamp_agent(dir: &Path, client: &OpampClient) -> (Running, u16) {
     std::fs::write(dir.join("rules.ottl"), "set(log.body, \"local\")\n").unwrap();
     let (http, metrics) = (free_port(), free_port());
-    let OpampClient { transport, endpoint, token, transport_extra, extension_extra } = client;
+    let OpampClient { transport, endpoint, token, transport_extra, extension_extra, self_operation } = client;
+    let (receivers, processors, exporters, pipelines) = match self_operation {
+        Some(decisions) => {
+            std::fs::write(dir.join("decisions.ottl"), decisions).unwrap();
+            LOOP
+        }
+        None => ("", "", "", ""),
+    };
     let polling = if *transport == "http" && !transport_extra.contains("polling_interval:") {
         "        polling_interval: 200ms\n"
     } else {
@@ -50,13 +61,13 @@ receivers:
     protocols:
       http:
         endpoint: 127.0.0.1:{http}
-processors:
+{receivers}processors:
   rules:
     files: [rules.ottl]
-exporters:
+{processors}exporters:
   file:
     path: out.json
-extensions:
+{exporters}extensions:
   opamp:
     server:
       {transport}:
@@ -74,10 +85,18 @@ extensions:
       receivers: [otlp]
       processors: [rules]
       exporters: [file]
-"#
+{pipelines}"#
     );
     (Running::start(dir, &config, &[http, metrics]), http)
 }
+
+/// The self-operation loop's sections: receivers, processors, exporters and pipelines.
+const LOOP: (&str, &str, &str, &str) = (
+    "  agent_telemetry:\n    interval: 200ms\n",
+    "    error_mode: ignore\n  rules/decide:\n    context: datapoint\n    files: [decisions.ottl]\n",
+    "  agent_actions:\n  file/actions:\n    path: actions.json\n",
+    "    metrics/self:\n      receivers: [agent_telemetry]\n      processors: [rules/decide]\n      exporters: [agent_actions]\n    logs/self:\n      receivers: [agent_telemetry]\n      exporters: [file/actions]\n",
+);
 
 /// Sends one record and waits until it arrives; its body as the rules left it.
 pub fn send_one(dir: &Path, http: u16) -> String {
