@@ -18,12 +18,12 @@ use common::opamp::{ServerProcess, opamp_go_server};
 use common::opamp_push::PushServer;
 use common::sink::Sink;
 use common::swaps::{RULE_FILE, stamping_rule};
-use common::{Running, free_port, metric, temp_dir};
+use common::{LoopSections, Running, SELF_OPERATION, free_port, metric, temp_dir};
 use ottl_opamp::proto::RemoteConfigStatuses;
 use ottl_runtime::otlp::Telemetry;
 
-/// How long after it starts a generation may be rolled back.
-const WINDOW: Duration = Duration::from_secs(10);
+/// How long after it starts a generation may be rolled back (`agent_actions`' default).
+const WINDOW: Duration = Duration::from_secs(30);
 
 /// The decision: a generation whose statements fail on 5 more items in 100 than the one
 /// before, once it has run on 50 items, is rolled back.
@@ -190,37 +190,27 @@ fn action_records(path: &Path) -> Vec<(String, Vec<String>)> {
     records
 }
 
-/// OTLP over HTTP in, the stamping rules (from the server), OTLP out to the sink; the loop:
-/// the agent's signals every 200 ms into the decision rules and the actions, its actions
-/// into a file; the OpAMP extension with the `opamp` settings.
+/// OTLP over HTTP in, the stamping rules (from the server), OTLP out to the sink; the
+/// self-operation loop; the OpAMP extension with the `opamp` settings.
 fn config(http: u16, metrics: u16, sink: u16, opamp: &str) -> String {
+    let LoopSections { receivers, processors, exporters, pipelines } = SELF_OPERATION;
     format!(
         "receivers:
   otlp:
     protocols:
       http:
         endpoint: 127.0.0.1:{http}
-  agent_telemetry:
-    interval: 200ms
-processors:
+{receivers}processors:
   rules:
     files: [{RULE_FILE}]
     error_mode: ignore
-  rules/decide:
-    context: datapoint
-    files: [decisions.ottl]
-exporters:
+{processors}exporters:
   otlp/sink:
     endpoint: 127.0.0.1:{sink}
     tls:
       insecure: true
     compression: none
-  agent_actions:
-    rollback:
-      window: {window}s
-  file/actions:
-    path: actions.json
-extensions:
+{exporters}extensions:
   opamp:
 {opamp}    state_directory: state
 service:
@@ -233,14 +223,6 @@ service:
       receivers: [otlp]
       processors: [rules]
       exporters: [otlp/sink]
-    metrics/self:
-      receivers: [agent_telemetry]
-      processors: [rules/decide]
-      exporters: [agent_actions]
-    logs/self:
-      receivers: [agent_telemetry]
-      exporters: [file/actions]
-",
-        window = WINDOW.as_secs()
+{pipelines}"
     )
 }

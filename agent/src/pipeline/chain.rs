@@ -84,13 +84,19 @@ impl Chain {
             let stats = self.stats.processor(&id.0);
             let before = telemetry.item_count() as u64;
             stats.items_in.add(before);
-            generation_stats.items_in.add(before);
+            let mut errors = 0;
             let mut warn = |message: String| {
                 stats.statement_errors.add(1);
-                generation_stats.statement_errors.add(1);
+                errors += 1;
                 tracing::warn!(processor = %id, "{message}");
             };
-            let processed = processor.process(id, telemetry, &mut warn).inspect_err(|_| {
+            let processed = processor.process(id, telemetry, &mut warn);
+            // The generation's items and errors are added together once the batch ran, so
+            // that the self-operation loop, reading them at any moment, does not see a batch
+            // half counted (its items, and only some of its errors).
+            generation_stats.items_in.add(before);
+            generation_stats.statement_errors.add(errors);
+            let processed = processed.inspect_err(|_| {
                 stats.batch_errors.add(1);
                 generation_stats.batch_errors.add(1);
             })?;

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-use super::{Running, bodies, free_port, json_logs, post, wait_until};
+use super::{LoopSections, Running, SELF_OPERATION, bodies, free_port, json_logs, post, wait_until};
 
 /// How the agent reaches its OpAMP server.
 pub struct OpampClient<'a> {
@@ -45,9 +45,10 @@ pub fn start_opamp_agent(dir: &Path, client: &OpampClient) -> (Running, u16) {
     let (receivers, processors, exporters, pipelines) = match self_operation {
         Some(decisions) => {
             std::fs::write(dir.join("decisions.ottl"), decisions).unwrap();
-            LOOP
+            let LoopSections { receivers, processors, exporters, pipelines } = SELF_OPERATION;
+            (receivers, format!("    error_mode: ignore\n{processors}"), exporters, pipelines)
         }
-        None => ("", "", "", ""),
+        None => ("", String::new(), "", ""),
     };
     let polling = if *transport == "http" && !transport_extra.contains("polling_interval:") {
         "        polling_interval: 200ms\n"
@@ -89,14 +90,6 @@ receivers:
     );
     (Running::start(dir, &config, &[http, metrics]), http)
 }
-
-/// The self-operation loop's sections: receivers, processors, exporters and pipelines.
-const LOOP: (&str, &str, &str, &str) = (
-    "  agent_telemetry:\n    interval: 200ms\n",
-    "    error_mode: ignore\n  rules/decide:\n    context: datapoint\n    files: [decisions.ottl]\n",
-    "  agent_actions:\n  file/actions:\n    path: actions.json\n",
-    "    metrics/self:\n      receivers: [agent_telemetry]\n      processors: [rules/decide]\n      exporters: [agent_actions]\n    logs/self:\n      receivers: [agent_telemetry]\n      exporters: [file/actions]\n",
-);
 
 /// Sends one record and waits until it arrives; its body as the rules left it.
 pub fn send_one(dir: &Path, http: u16) -> String {
