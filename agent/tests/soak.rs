@@ -66,10 +66,10 @@ fn additions() -> Additions {
     }
 }
 
+/// The load's length in seconds: `OTTL_SOAK_SECONDS`, else [`DEFAULT_SECONDS`].
 fn soak_seconds() -> u64 {
-    std::env::var("OTTL_SOAK_SECONDS")
-        .ok()
-        .map_or(DEFAULT_SECONDS, |s| s.parse().expect("OTTL_SOAK_SECONDS: a number of seconds"))
+    let Ok(text) = std::env::var("OTTL_SOAK_SECONDS") else { return DEFAULT_SECONDS };
+    text.parse().unwrap_or_else(|_| panic!("OTTL_SOAK_SECONDS={text}: not a number of seconds"))
 }
 
 /// One pushed rule set: its step and its offer's hash; its marker is its generation.

@@ -99,7 +99,8 @@ impl Sink {
         let _ = shutdown.send(());
         // The server's future (and its listener) ends once its connections have closed.
         let closed = self.runtime.block_on(async { tokio::time::timeout(CLOSE_TIMEOUT, task).await });
-        closed.expect("the sink's connections close after its shutdown").unwrap();
+        let Ok(ended) = closed else { panic!("the sink's connections did not close within {CLOSE_TIMEOUT:?} of its shutdown") };
+        ended.unwrap();
         std::thread::sleep(down);
         let listener = self.runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", self.port))).unwrap();
         *serving = Some(serve(&self.runtime, listener, self.backend.clone()));

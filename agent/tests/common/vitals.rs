@@ -147,7 +147,7 @@ pub fn summary(samples: &[Sample], points: usize) -> String {
     let step = (samples.len() / points.max(1)).max(1);
     let mut text = String::from("     t s   RSS MiB   fds\n");
     let last = samples.len().saturating_sub(1);
-    let shown = (0..samples.len()).step_by(step).chain((last % step != 0).then_some(last));
+    let shown = (0..samples.len()).step_by(step).chain((!last.is_multiple_of(step)).then_some(last));
     for sample in shown.map(|i| samples[i]) {
         text.push_str(&format!("{:8.0} {:9.1} {:5}\n", sample.at, sample.rss_kib as f64 / 1024.0, sample.fds));
     }
