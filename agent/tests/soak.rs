@@ -226,7 +226,8 @@ fn soak_with_rule_swaps_sink_restarts_and_the_profiler_accounts_for_every_record
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
         let marks: Vec<(f64, &str)> = restarts.iter().map(|(down, _)| (*down, "sink restart")).collect();
         let profiling = if profiler.is_none() { "profiler on" } else { "profiler off" };
-        let title = format!("ottl-agent RSS during a {seconds:.0} s soak (rule swaps every {SWAP_INTERVAL:?}, {profiling})");
+        let title =
+            format!("ottl-agent RSS during a {seconds:.0} s soak (rule swaps every {} s, {profiling})", SWAP_INTERVAL.as_secs());
         std::fs::write(&path, svg_plot::rss(&samples, &marks, &title)).unwrap();
         println!("RSS plot: {}", path.display());
     }

@@ -38,8 +38,8 @@ pub fn rss(samples: &[Sample], marks: &[(f64, &str)], title: &str) -> String {
             y = y(value),
         );
     }
-    for tick in 0..=5 {
-        let t = seconds * f64::from(tick) / 5.0;
+    let step = nice_ceiling(seconds / 5.0);
+    for t in (0..).map(|tick| f64::from(tick) * step).take_while(|t| *t <= seconds) {
         let _ = writeln!(svg, "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{t:.0} s</text>", x(t), HEIGHT - bottom + 16.0);
     }
     let _ = writeln!(
@@ -65,7 +65,8 @@ pub fn rss(samples: &[Sample], marks: &[(f64, &str)], title: &str) -> String {
     svg
 }
 
-/// The smallest of 1, 2 or 5 times a power of ten at or above `value`: the y axis' top.
+/// The smallest of 1, 2 or 5 times a power of ten at or above `value`: the y axis' top, the
+/// x axis' step.
 fn nice_ceiling(value: f64) -> f64 {
     let power = 10f64.powf(value.max(1.0).log10().floor());
     [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * power).find(|c| *c >= value).unwrap_or(10.0 * power)
