@@ -17,11 +17,15 @@ pub enum Step {
     /// Does not compile (a parenthesis missing): FAILED with its diagnostics, and the
     /// generation running before it keeps running; no record ever carries its marker.
     Broken,
-    // A rule set the self-operation loop must roll back goes here: it compiles and stamps,
-    // but its statements fail on most records, so the loop's ROLLBACK reverts it to the
-    // generation before. Its `expected` status is FAILED (reported once rolled back), it
-    // drops nothing, and the records it ran before the rollback carry its marker: they
-    // count as delivered like any other, so the soak's exactly-once check covers them.
+    // A rule set the self-operation loop must roll back goes here, as a variant and a place
+    // in `CYCLE`: its rules stamp, then fail a statement on most records (say
+    // `set(log.attributes["json"], ParseJSON(log.body))`: the bodies are not JSON), so its
+    // statement-error ratio jumps and the loop's ROLLBACK reverts to the generation before.
+    // `expected`: FAILED (the last status reported for its hash, once rolled back); `drops`:
+    // nothing. The records it ran before the rollback carry its marker and are delivered
+    // like any other, so the soak's exactly-once accounting covers them unchanged. The
+    // soak then also counts the rolled-back pushes for its table, and its check of the
+    // generations swapped in counts the rollback's own swap as the loop numbers it.
 }
 
 /// The order of the pushes, repeated for as long as the soak runs: a broken push after a
