@@ -109,9 +109,9 @@ pub fn between(samples: &[Sample], from: f64, to: f64) -> Vec<Sample> {
 /// have to be high to move its median. The soak puts one sink restart early in each of the
 /// two compared thirds, so both medians include what a restart leaves behind, and a restart
 /// that leaks shows as a step between them. A steady leak of L bytes a second moves the
-/// last median above the second by L × a third of the run: with the bound at 10 % of ~60 MiB
-/// plus 8 MiB, a 150 s run catches about 300 KiB/s, an hour's run (`OTTL_SOAK_SECONDS`)
-/// about 12 KiB/s.
+/// last median above the second by L × a third of the run: with the bound at 10 % of the
+/// agent's ~45 MiB plus 8 MiB, a 150 s run catches about 250 KiB/s, an hour's run
+/// (`OTTL_SOAK_SECONDS`) about 11 KiB/s.
 pub const RSS_GROWTH: f64 = 0.10;
 pub const RSS_SLACK_KIB: u64 = 8 << 10;
 
