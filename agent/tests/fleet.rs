@@ -20,7 +20,7 @@ use std::path::Path;
 
 use common::opamp::{OpampClient, send_one, start_opamp_agent};
 use common::pki::Pki;
-use common::{Running, temp_dir};
+use common::{FAILING_STATEMENT, ROLLBACK_ON_ERRORS, Running, temp_dir};
 use fleet_harness::FleetProcess;
 use serde_json::Value;
 
@@ -41,11 +41,6 @@ fn agent_of(dir: &Path, transport: &str, endpoint: String, token: &str, tls: &st
         &OpampClient { transport, endpoint, token, transport_extra: tls, extension_extra: "", self_operation: None },
     )
 }
-
-/// The loop's decision: roll back a generation whose statements fail on 5 more items in 100
-/// than the one before, once it has run on 20 items.
-const ROLLBACK_ON_ERRORS: &str = r#"set(datapoint.attributes["ottl_agent.action"], "rollback") where metric.name == "ottl_agent.rule_generation.statement_error_ratio" and datapoint.attributes["items"] >= 20 and datapoint.value_double > datapoint.attributes["baseline"] + 0.05
-"#;
 
 fn endpoint(fleet: &FleetProcess, transport: &str) -> String {
     if transport == "ws" { fleet.ws_url() } else { fleet.http_url() }
@@ -132,7 +127,7 @@ fn a_canary_that_rolls_back_halts_the_rollout() {
     });
 
     // Compiles (the fleet offers it), and fails on every record: its body is no JSON.
-    fleet.write_rule("rules.ottl", &format!("{}set(log.attributes[\"parsed\"], ParseJSON(log.body))\n", rule("fleet-2")));
+    fleet.write_rule("rules.ottl", &format!("{}{FAILING_STATEMENT}", rule("fleet-2")));
     // Records keep coming, so that the canary's new rules meet them.
     let halted = loop {
         for (dir, _, http) in &agents {

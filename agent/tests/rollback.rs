@@ -1,6 +1,6 @@
 //! The self-operation loop's rollback, provoked: under load, an OpAMP server pushes a rule
 //! set whose statements fail on every record. The loop's own decision rule (statement
-//! errors per item more than 0.05 above the generation before, once it has seen 50 items)
+//! errors per item more than 0.05 above the generation before, once it has seen 20 items)
 //! rolls it back within the window; the agent reports the offer FAILED with the reason and
 //! the numbers, the records run through the previous rules again, the action is an OTLP log
 //! record and a counter, and every acknowledged record arrives exactly once. Through the
@@ -18,22 +18,16 @@ use common::opamp::{ServerProcess, opamp_go_server};
 use common::opamp_push::PushServer;
 use common::sink::Sink;
 use common::swaps::{RULE_FILE, stamping_rule};
-use common::{LoopSections, Running, SELF_OPERATION, free_port, metric, temp_dir};
+use common::{FAILING_STATEMENT, LoopSections, ROLLBACK_ON_ERRORS, Running, SELF_OPERATION, free_port, metric, temp_dir};
 use ottl_opamp::proto::RemoteConfigStatuses;
 use ottl_runtime::otlp::Telemetry;
 
 /// How long after it starts a generation may be rolled back (`agent_actions`' default).
 const WINDOW: Duration = Duration::from_secs(30);
 
-/// The decision: a generation whose statements fail on 5 more items in 100 than the one
-/// before, once it has run on 50 items, is rolled back.
-const DECISIONS: &str = r#"set(datapoint.attributes["ottl_agent.action"], "rollback") where metric.name == "ottl_agent.rule_generation.statement_error_ratio" and datapoint.attributes["items"] >= 50 and datapoint.value_double > datapoint.attributes["baseline"] + 0.05
-"#;
-
-/// Stamps the records as generation `marker` does, and fails on each of them: a record's
-/// body (its id) is not JSON. Under `error_mode: ignore` the record goes on, stamped.
+/// Stamps the records as generation `marker` does, and fails on each of them.
 fn failing_rule(marker: &str) -> String {
-    format!("{}set(log.attributes[\"parsed\"], ParseJSON(log.body))\n", stamping_rule(marker))
+    format!("{}{FAILING_STATEMENT}", stamping_rule(marker))
 }
 
 /// An OpAMP server the test pushes rule files through: ours in the test process, or
@@ -105,7 +99,7 @@ fn rolled_back_through(name: &str, server: &mut dyn Pusher) -> Duration {
     let dir = temp_dir(name);
     let sink = Sink::start(Duration::ZERO);
     std::fs::write(dir.path().join(RULE_FILE), stamping_rule("0")).unwrap();
-    std::fs::write(dir.path().join("decisions.ottl"), DECISIONS).unwrap();
+    std::fs::write(dir.path().join("decisions.ottl"), ROLLBACK_ON_ERRORS).unwrap();
     let (http, metrics) = (free_port(), free_port());
     let agent = Running::start(dir.path(), &config(http, metrics, sink.port, &server.client_settings()), &[http, metrics]);
     let load = Load::start(

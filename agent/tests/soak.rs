@@ -1,6 +1,8 @@
 //! The soak (issue 19): the agent under steady load for minutes while an OpAMP server swaps
 //! its rules every few seconds (stamping rule sets, ones that drop a known tenth of the
-//! records, broken ones it must report FAILED: common::rule_steps), the sink it exports to
+//! records, broken ones it must report FAILED, and ones whose statements fail on every
+//! record, which its self-operation loop must roll back and report FAILED:
+//! common::rule_steps), the sink it exports to
 //! goes away twice and comes back, and its eBPF profiler runs throughout into a profiles
 //! pipeline. At the end, exact accounting: every acknowledged record arrived exactly once
 //! or was dropped by a rule of the generation that ran it, cross-checked with the agent's
@@ -30,7 +32,7 @@ use common::rule_steps::{CYCLE, DROPPED_DIGIT, Step};
 use common::soak_accounting::account;
 use common::swaps::{Additions, RULE_FILE, Rig};
 use common::vitals::{FD_SETTLE, Sampler, added, fd_targets, fds_in, rss_flat, summary};
-use common::{exporter_counter, metric, poll_until, svg_plot};
+use common::{LoopSections, ROLLBACK_ON_ERRORS, SELF_OPERATION, exporter_counter, metric, poll_until, svg_plot};
 use ottl_opamp::proto::RemoteConfigStatuses;
 
 /// The load's length without `OTTL_SOAK_SECONDS`: bounded for CI.
@@ -54,22 +56,34 @@ const FD_BASELINE_FROM: f64 = 10.0;
 /// development VM). `OTTL_SOAK_PROFILE=all` shows it.
 const PROFILED: &str = "self";
 
-/// The profiling receiver (a report every 5 s) into a file, and the sink's exporter
-/// retrying quickly enough to find the sink back within a second of its return.
+/// The profiling receiver (a report every 5 s) into a file; the self-operation loop, rolling
+/// back a generation whose statement errors jump (the `rules` processor under `error_mode:
+/// ignore`, so that a failing statement is counted and the record goes on); and the sink's
+/// exporter retrying quickly enough to find the sink back within a second of its return.
 fn additions() -> Additions {
     let processes = std::env::var("OTTL_SOAK_PROFILE").unwrap_or_else(|_| PROFILED.to_string());
+    let LoopSections { receivers, processors, exporters, pipelines } = SELF_OPERATION;
     Additions {
-        receivers: format!("  profiling:\n    reporter_interval: 5s\n    processes: {processes}\n"),
+        receivers: format!("  profiling:\n    reporter_interval: 5s\n    processes: {processes}\n{receivers}"),
+        processors: format!("    error_mode: ignore\n{processors}"),
         sink_exporter: "    retry_on_failure:\n      initial_interval: 100ms\n      max_interval: 1s\n".into(),
-        exporters: "  file/profiles:\n    path: profiles.json\n".into(),
-        pipelines: "    profiles:\n      receivers: [profiling]\n      exporters: [file/profiles]\n".into(),
+        exporters: format!("  file/profiles:\n    path: profiles.json\n{exporters}"),
+        pipelines: format!("    profiles:\n      receivers: [profiling]\n      exporters: [file/profiles]\n{pipelines}"),
+        files: vec![("decisions.ottl".into(), ROLLBACK_ON_ERRORS.into())],
     }
 }
 
 /// The load's length in seconds: `OTTL_SOAK_SECONDS`, else [`DEFAULT_SECONDS`].
 fn soak_seconds() -> u64 {
     let Ok(text) = std::env::var("OTTL_SOAK_SECONDS") else { return DEFAULT_SECONDS };
-    text.parse().unwrap_or_else(|_| panic!("OTTL_SOAK_SECONDS={text}: not a number of seconds"))
+    let seconds: u64 = text.parse().unwrap_or_else(|_| panic!("OTTL_SOAK_SECONDS={text}: not a number of seconds"));
+    // The descriptors are judged from FD_SETTLE after the last restart to the end.
+    let last_back = SINK_RESTARTS[1] * seconds as f64 + (SINK_DOWN + FD_SETTLE).as_secs_f64();
+    assert!(
+        last_back + 5.0 < seconds as f64,
+        "OTTL_SOAK_SECONDS={seconds}: too short to judge the descriptors after the last restart"
+    );
+    seconds
 }
 
 /// One pushed rule set: its step and its offer's hash; its marker is its generation.
@@ -153,22 +167,25 @@ fn soak_with_rule_swaps_sink_restarts_and_the_profiler_accounts_for_every_record
     let refused_generations = counter("ottl_agent_rule_generations_refused_total");
     let generations = counter("ottl_agent_rule_generation") - first_generation;
     let profiler_samples = counter("ottl_agent_profiler_samples_total{receiver=\"profiling\"}");
+    let loop_rollbacks = counter("ottl_agent_self_operation_actions_total{action=\"rollback\",outcome=\"done\"}");
     let output = rig.agent.stop();
     let log = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "the agent failed:\n{log}");
 
     let broken = steps.iter().filter(|s| **s == Step::Broken).count() as u64;
+    let rolled_back = steps.iter().filter(|s| **s == Step::RolledBack).count() as u64;
     println!(
-        "soak: {seconds:.0} s of load, {} rule sets pushed every {SWAP_INTERVAL:?} ({} applied, {broken} broken and FAILED), \
-         the sink away {SINK_DOWN:?} at {:?}",
+        "soak: {seconds:.0} s of load, {} rule sets pushed every {SWAP_INTERVAL:?} ({} applied and kept, {broken} broken and \
+         FAILED, {rolled_back} rolled back by the self-operation loop and FAILED), the sink away {SINK_DOWN:?} at {:?}",
         pushes.len(),
-        pushes.len() as u64 - broken,
+        pushes.len() as u64 - broken - rolled_back,
         restarts.iter().map(|(down, back)| format!("{down:.0}–{back:.0} s")).collect::<Vec<_>>()
     );
     println!("{}", accounting.table());
     println!(
         "the agent's counters: accepted {accepted}, refused {refused}, dropped by the rules processor {rule_drops}, \
-         exported {sent} (retried {retried}, failed {failed}), generations applied {generations}, refused {refused_generations}"
+         exported {sent} (retried {retried}, failed {failed}), generations applied {generations}, refused {refused_generations}, \
+         rolled back {loop_rollbacks}"
     );
     let profiler = log.lines().find(|line| line.contains("profiling is off"));
     match profiler {
@@ -200,7 +217,12 @@ fn soak_with_rule_swaps_sink_restarts_and_the_profiler_accounts_for_every_record
     assert_eq!(failed, 0, "the exporter gave up on records");
     assert!(retried > 0, "the sink's absence made the exporter retry");
     assert_eq!(refused_generations, broken, "every broken rule set refused");
-    assert_eq!(generations, pushes.len() as u64 - broken, "every other rule set swapped in");
+    assert_eq!(loop_rollbacks, rolled_back, "every failing rule set rolled back by the loop, and nothing else");
+    assert!(accounting.run_by_rolled_back > 0, "the failing rule sets ran on records before their rollback");
+    // The number of the generation running: every rule set that compiled got one, and a
+    // rollback as the last push leaves the one before it running.
+    let last_rolled_back = u64::from(steps.last() == Some(&Step::RolledBack));
+    assert_eq!(generations, pushes.len() as u64 - broken - last_rolled_back, "every other rule set swapped in");
     if can_load_bpf() {
         assert!(profiler.is_none(), "the profiler did not run:\n{log}");
         assert!(profiler_samples > 0, "the profiler counted no samples");

@@ -301,6 +301,15 @@ pub const SELF_OPERATION: LoopSections = LoopSections {
     pipelines: "    metrics/self:\n      receivers: [agent_telemetry]\n      processors: [rules/decide]\n      exporters: [agent_actions]\n    logs/self:\n      receivers: [agent_telemetry]\n      exporters: [file/actions]\n",
 };
 
+/// The loop's decision in the tests: roll back a generation whose statements fail on 5
+/// more items in 100 than the one before, once it has run on 20 items.
+pub const ROLLBACK_ON_ERRORS: &str = r#"set(datapoint.attributes["ottl_agent.action"], "rollback") where metric.name == "ottl_agent.rule_generation.statement_error_ratio" and datapoint.attributes["items"] >= 20 and datapoint.value_double > datapoint.attributes["baseline"] + 0.05
+"#;
+
+/// A statement that fails on every record of the tests' load and of `json_logs`: their
+/// bodies are not JSON. Under `error_mode: ignore` the record goes on.
+pub const FAILING_STATEMENT: &str = "set(log.attributes[\"parsed\"], ParseJSON(log.body))\n";
+
 /// OTLP/JSON logs whose records have the given bodies and `level` attributes.
 pub fn json_logs(records: &[(&str, &str)]) -> String {
     let records: Vec<String> = records

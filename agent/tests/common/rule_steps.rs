@@ -5,6 +5,7 @@
 
 use ottl_opamp::proto::RemoteConfigStatuses;
 
+use super::FAILING_STATEMENT;
 use super::swaps::stamping_rule;
 
 /// What one pushed rule set is.
@@ -17,21 +18,18 @@ pub enum Step {
     /// Does not compile (a parenthesis missing): FAILED with its diagnostics, and the
     /// generation running before it keeps running; no record ever carries its marker.
     Broken,
-    // A rule set the self-operation loop must roll back goes here, as a variant and a place
-    // in `CYCLE`: its rules stamp, then fail a statement on most records (say
-    // `set(log.attributes["json"], ParseJSON(log.body))`: the bodies are not JSON), so its
-    // statement-error ratio jumps and the loop's ROLLBACK reverts to the generation before.
-    // `expected`: FAILED (the last status reported for its hash, once rolled back); `drops`:
-    // nothing. The records it ran before the rollback carry its marker and are delivered
-    // like any other, so the soak's exactly-once accounting covers them unchanged. The
-    // soak then also counts the rolled-back pushes for its table, and its check of the
-    // generations swapped in counts the rollback's own swap as the loop numbers it.
+    /// Stamps every record, then fails a statement on each of them (their bodies are not
+    /// JSON): its statement-error ratio jumps, and the self-operation loop rolls it back to
+    /// the generation before it, which the agent reports as FAILED. The records it ran
+    /// before the rollback carry its marker and are delivered like any other.
+    RolledBack,
 }
 
 /// The order of the pushes, repeated for as long as the soak runs: a broken push after a
 /// stamping generation and after a dropping one, so that FAILED is seen to change nothing
-/// in either.
-pub const CYCLE: [Step; 6] = [Step::Stamp, Step::StampAndDrop, Step::Broken, Step::Stamp, Step::Broken, Step::StampAndDrop];
+/// in either; a rolled-back one after a dropping one, whose rules then run again.
+pub const CYCLE: [Step; 7] =
+    [Step::Stamp, Step::StampAndDrop, Step::Broken, Step::Stamp, Step::Broken, Step::StampAndDrop, Step::RolledBack];
 
 /// The last digit of the ids a [`Step::StampAndDrop`] generation drops: a tenth of them.
 pub const DROPPED_DIGIT: char = '7';
@@ -44,6 +42,7 @@ impl Step {
             Step::Stamp => stamp,
             Step::StampAndDrop => format!("{stamp}IsMatch(log.body, \"{DROPPED_DIGIT}$\") > drop()\n"),
             Step::Broken => stamp.trim_end().trim_end_matches(')').to_string(),
+            Step::RolledBack => format!("{stamp}{FAILING_STATEMENT}"),
         }
     }
 
@@ -51,7 +50,7 @@ impl Step {
     pub fn expected(self) -> RemoteConfigStatuses {
         match self {
             Step::Stamp | Step::StampAndDrop => RemoteConfigStatuses::Applied,
-            Step::Broken => RemoteConfigStatuses::Failed,
+            Step::Broken | Step::RolledBack => RemoteConfigStatuses::Failed,
         }
     }
 

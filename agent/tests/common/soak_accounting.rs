@@ -22,6 +22,8 @@ pub struct Accounting {
     pub arrived: usize,
     pub arrivals: usize,
     pub dropped_by_rule: usize,
+    /// Arrived after a generation the self-operation loop then rolled back ran them.
+    pub run_by_rolled_back: usize,
     pub duplicates: usize,
     /// Acknowledged, neither arrived nor dropped by rule.
     pub lost: usize,
@@ -70,6 +72,8 @@ pub fn account(ledger: &Ledger, arrivals: &Arrivals, steps: &[Step]) -> (Account
         .cloned()
         .collect();
     let count = |id: &String| arrivals.get(id).map_or(0, Vec::len);
+    let run_by_rolled_back =
+        arrivals.values().flatten().filter(|stamp| marker(stamp).and_then(step) == Some(Step::RolledBack)).count();
     let lost = ledger.acknowledged.iter().filter(|id| count(id) == 0 && !dropped.contains(*id)).count();
     let accounting = Accounting {
         sent: ledger.acknowledged.len() + ledger.refused.len() + ledger.unanswered.len(),
@@ -79,6 +83,7 @@ pub fn account(ledger: &Ledger, arrivals: &Arrivals, steps: &[Step]) -> (Account
         arrived: arrivals.len(),
         arrivals: arrivals.values().map(Vec::len).sum(),
         dropped_by_rule: dropped.len(),
+        run_by_rolled_back,
         duplicates: arrivals.values().map(|a| a.len().saturating_sub(1)).sum(),
         lost,
         split_requests,
@@ -97,6 +102,7 @@ impl Accounting {
             ("unanswered", self.unanswered),
             ("arrived (out)", self.arrived),
             ("dropped by rule", self.dropped_by_rule),
+            ("run by a generation then rolled back (arrived, counted in out)", self.run_by_rolled_back),
             ("duplicates", self.duplicates),
             ("lost: acknowledged − arrived − dropped by rule", self.lost),
         ];

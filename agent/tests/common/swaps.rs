@@ -49,13 +49,18 @@ pub struct Ports {
 }
 
 /// What a run adds to the rig's config, each indented as its section's entries are: more
-/// receivers, settings of the sink's exporter, more exporters, more pipelines.
+/// receivers, settings of the `rules` processor and more processors, settings of the sink's
+/// exporter, more exporters, more pipelines.
 #[derive(Default)]
 pub struct Additions {
     pub receivers: String,
+    /// Keys of the `rules` processor, then more processors.
+    pub processors: String,
     pub sink_exporter: String,
     pub exporters: String,
     pub pipelines: String,
+    /// Files written beside the config before the agent starts (name, text).
+    pub files: Vec<(String, String)>,
 }
 
 #[allow(clippy::unwrap_used, reason = "test harness: a rig that cannot start fails the test, with the error")]
@@ -67,6 +72,9 @@ impl Rig {
         let sink = Sink::start(Duration::ZERO);
         let server = PushServer::start();
         std::fs::write(dir.path().join(RULE_FILE), stamping_rule("0")).unwrap();
+        for (name, text) in &additions.files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
         let ports = Ports { http: free_port(), grpc: free_port(), metrics: free_port() };
         let config = config(&ports, sink.port, server.port, additions);
         let agent = Running::start(dir.path(), &config, &[ports.http, ports.grpc, ports.metrics]);
@@ -116,7 +124,7 @@ pub fn under_load(name: &str, generations: usize, interval: Duration, clients: u
 /// extension on the push server over WebSocket; and a run's `additions`.
 fn config(ports: &Ports, sink: u16, opamp: u16, additions: &Additions) -> String {
     let Ports { http, grpc, metrics } = ports;
-    let Additions { receivers, sink_exporter, exporters, pipelines } = additions;
+    let Additions { receivers, processors, sink_exporter, exporters, pipelines, files: _ } = additions;
     format!(
         "receivers:
   otlp:
@@ -128,7 +136,7 @@ fn config(ports: &Ports, sink: u16, opamp: u16, additions: &Additions) -> String
 {receivers}processors:
   rules:
     files: [{RULE_FILE}]
-exporters:
+{processors}exporters:
   otlp/sink:
     endpoint: 127.0.0.1:{sink}
     tls:
