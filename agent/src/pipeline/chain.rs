@@ -7,12 +7,13 @@ use std::sync::Arc;
 use ottl_runtime::otlp::Telemetry;
 use tokio::sync::mpsc;
 
-use crate::batching::append;
+use ottl_pipeline::{Observer, run_chain};
+
 use crate::budget::Reservation;
 use crate::config::ComponentId;
 use crate::exporters::ExporterHandle;
-use crate::generation::{CompiledProcessor, Generation, ProcessorError};
-use crate::stats::Stats;
+use crate::generation::{Generation, ProcessorError};
+use crate::stats::{GenerationStats, Stats};
 
 /// A batch, the generation whose processors run on it from the pipeline's first processor
 /// to its last (a reload never makes one record meet two generations, also not across a
@@ -68,50 +69,15 @@ impl Chain {
     }
 
     /// Every processor of the chain, as `generation` compiled them.
-    pub fn process(&self, generation: &Generation, mut telemetry: Telemetry) -> Result<Processed, ProcessorError> {
-        let mut routed = Vec::new();
-        let generation_stats = &generation.stats;
-        for id in &self.processors {
-            let Some(processor) = generation.processors.get(id) else { continue };
-            let stats = self.stats.processor(&id.0);
-            let before = telemetry.item_count() as u64;
-            stats.items_in.add(before);
-            generation_stats.items_in.add(before);
-            let mut warn = |message: String| {
-                stats.statement_errors.add(1);
-                generation_stats.statement_errors.add(1);
-                tracing::warn!(processor = %id, "{message}");
-            };
-            let processed = processor.process(id, telemetry, &mut warn).inspect_err(|_| {
-                stats.batch_errors.add(1);
-                generation_stats.batch_errors.add(1);
-            })?;
-            telemetry = processed.telemetry;
-            let mut left = telemetry.item_count() as u64;
-            if let CompiledProcessor::Rules { routes, .. } = processor {
-                for (route, part) in processed.routed {
-                    let items = part.item_count() as u64;
-                    left += items;
-                    match routes.get(&route) {
-                        Some(exporters) => {
-                            stats.routed.add(items);
-                            left -= items;
-                            routed.extend(exporters.iter().map(|exporter| (exporter.clone(), part.clone())));
-                        }
-                        // A route with no exporters continues down the pipeline.
-                        None => {
-                            if let Some(part) = append(&mut telemetry, part) {
-                                tracing::warn!(processor = %id, route, "routed profiles without a route's exporters are dropped");
-                                left -= part.item_count() as u64;
-                            }
-                        }
-                    }
-                }
-            }
-            stats.dropped.add(before.saturating_sub(left));
-            generation_stats.dropped.add(before.saturating_sub(left));
-        }
-        Ok(Processed { telemetry, routed })
+    pub fn process(&self, generation: &Generation, telemetry: Telemetry) -> Result<Processed, ProcessorError> {
+        let processors = self.processors.iter().filter_map(|id| generation.processors.get(id).map(|p| (id, p)));
+        let ran = run_chain(processors, telemetry, &mut Counting { stats: &self.stats, generation: &generation.stats })?;
+        let routed = ran
+            .routed
+            .into_iter()
+            .flat_map(|part| part.exporters.into_iter().map(move |exporter| (exporter, part.telemetry.clone())))
+            .collect();
+        Ok(Processed { telemetry: ran.telemetry, routed })
     }
 
     /// Sends routed parts to their exporters and the rest to the next batch processor
@@ -145,5 +111,42 @@ impl Chain {
                 }
             }
         }
+    }
+}
+
+/// The chain's counts, per processor and per generation, and its logs.
+struct Counting<'a> {
+    stats: &'a Stats,
+    generation: &'a GenerationStats,
+}
+
+impl Observer for Counting<'_> {
+    fn items_in(&mut self, id: &ComponentId, items: u64) {
+        self.stats.processor(&id.0).items_in.add(items);
+        self.generation.items_in.add(items);
+    }
+
+    fn statement_error(&mut self, id: &ComponentId, message: String) {
+        self.stats.processor(&id.0).statement_errors.add(1);
+        self.generation.statement_errors.add(1);
+        tracing::warn!(processor = %id, "{message}");
+    }
+
+    fn batch_error(&mut self, id: &ComponentId) {
+        self.stats.processor(&id.0).batch_errors.add(1);
+        self.generation.batch_errors.add(1);
+    }
+
+    fn routed(&mut self, id: &ComponentId, items: u64) {
+        self.stats.processor(&id.0).routed.add(items);
+    }
+
+    fn dropped(&mut self, id: &ComponentId, items: u64) {
+        self.stats.processor(&id.0).dropped.add(items);
+        self.generation.dropped.add(items);
+    }
+
+    fn unroutable(&mut self, id: &ComponentId, route: &str) {
+        tracing::warn!(processor = %id, route, "routed profiles without a route's exporters are dropped");
     }
 }
