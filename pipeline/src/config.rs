@@ -9,8 +9,6 @@ use ottl_compiler::program::RuleSet;
 use ottl_compiler::yaml::tree::Tree;
 use ottl_runtime::otlp::Signal;
 
-use crate::processor::{Backend, CompiledProcessor};
-
 /// A component id as the collector writes it: `type` or `type/name`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ComponentId(pub String);
@@ -43,22 +41,6 @@ pub fn ottl_processors(compiled: Vec<CompiledRules>) -> BTreeMap<ComponentId, Ve
         processors.entry(id).or_default().push((signal, rules.rule_set));
     }
     processors
-}
-
-/// Every transform and filter processor of an analysis, compiled for `backend` as written.
-pub fn compile_ottl_processors(
-    compiled: Vec<CompiledRules>,
-    backend: Backend,
-) -> Result<BTreeMap<ComponentId, CompiledProcessor>, String> {
-    ottl_processors(compiled)
-        .into_iter()
-        .map(|(id, rule_sets)| {
-            let prunes_empty = id.kind() == "filter";
-            let processor =
-                CompiledProcessor::ottl(&rule_sets, prunes_empty, backend, &mut RuleSet::clone).map_err(|e| format!("{id}: {e}"))?;
-            Ok((id, processor))
-        })
-        .collect()
 }
 
 /// A pipeline of `service.pipelines`: its id (`traces/in`), signal and processors in order.

@@ -12,5 +12,5 @@ pub mod config;
 pub mod processor;
 
 pub use chain::{Observer, Ran, Routed, append, run_chain};
-pub use config::{ComponentId, Pipeline, compile_ottl_processors, ottl_processors, pipelines};
+pub use config::{ComponentId, Pipeline, ottl_processors, pipelines};
 pub use processor::{Backend, CompiledProcessor, Processed, ProcessorError, Program, SignalProgram};
