@@ -26,7 +26,7 @@ use ottl_pipeline::{Backend, append};
 use ottl_runtime::exec::Outputs;
 use ottl_runtime::otlp::Telemetry;
 
-use report::{Case, Failure, Suite, Verdict};
+use report::{Case, Data, Failure, Suite, Verdict};
 use spec::{Selection, Target, TestCase, TestFile};
 use target::Loaded;
 pub use target::Stage;
@@ -148,9 +148,9 @@ fn run_case(test: &Prepared<'_>, loaded: &Loaded, test_file: &TestFile) -> Case 
     if let Some((code, line, at)) = &case.expect.diagnostic {
         expect_diagnostic(loaded, code, *line, *at, &mut failures);
     }
-    if let Some(input) = &test.input {
-        run_input(test, input, loaded, &mut failures);
-    }
+    let data = test.input.as_ref().and_then(|input| {
+        run_input(test, input, loaded, &mut failures).map(|output| Data { input: input.to_json(), output: output.to_json() })
+    });
     let verdict = match failures.first() {
         None => Verdict::Passed,
         Some(first) => Verdict::Failed { message: first.message.clone(), details: report::render(&test_file.file, &failures) },
@@ -160,6 +160,7 @@ fn run_case(test: &Prepared<'_>, loaded: &Loaded, test_file: &TestFile) -> Case 
         line: test_file.file.line_column(case.span.start).0,
         verdict,
         seconds: started.elapsed().as_secs_f64(),
+        data,
     }
 }
 
@@ -182,7 +183,9 @@ fn expect_diagnostic(loaded: &Loaded, code: &str, line: usize, at: ottl_grammar:
     failures.push(failure);
 }
 
-fn run_input(test: &Prepared<'_>, input: &Telemetry, loaded: &Loaded, failures: &mut Vec<Failure>) {
+/// Runs the test's input through the chain and checks what came out; what went on down
+/// the pipeline, when the chain ran.
+fn run_input(test: &Prepared<'_>, input: &Telemetry, loaded: &Loaded, failures: &mut Vec<Failure>) -> Option<Telemetry> {
     let case = test.case;
     let expect = &case.expect;
     let stages = match &loaded.stages {
@@ -195,7 +198,7 @@ fn run_input(test: &Prepared<'_>, input: &Telemetry, loaded: &Loaded, failures: 
                 failure.notes.push(render::human(&loaded.file, &errors));
             }
             failures.push(failure);
-            return;
+            return None;
         }
     };
     let outcome = target::run(stages, input.clone());
@@ -207,7 +210,7 @@ fn run_input(test: &Prepared<'_>, input: &Telemetry, loaded: &Loaded, failures: 
                 Some((text, _)) if message.contains(text.as_str()) => {}
                 _ => failures.push(Failure::new(format!("the pipeline failed the batch: {message}"), case.span, "in this test")),
             }
-            return;
+            return None;
         }
     };
     if let Some((text, at)) = &expect.error
@@ -258,6 +261,7 @@ fn run_input(test: &Prepared<'_>, input: &Telemetry, loaded: &Loaded, failures: 
     {
         explain(last, stages, input, &everything, &outcome.statement_errors);
     }
+    Some(ran.telemetry)
 }
 
 fn compare_output(expected: &serde_json::Value, actual: &Telemetry, at: ottl_grammar::Span, failures: &mut Vec<Failure>) {

@@ -43,6 +43,15 @@ pub struct Case {
     pub line: usize,
     pub verdict: Verdict,
     pub seconds: f64,
+    /// What went into the chain and on down the pipeline, when it ran.
+    pub data: Option<Data>,
+}
+
+/// A test's input and output, OTLP/JSON: `--format json` gives them, so that a tool (and
+/// the comparison with the collector) can see what the verdict was made on.
+pub struct Data {
+    pub input: serde_json::Value,
+    pub output: serde_json::Value,
 }
 
 /// The tests of one file.
@@ -58,7 +67,7 @@ impl Suite {
         let verdict = Verdict::Failed { message: "the test file does not check".into(), details };
         Suite {
             name: name.to_string(),
-            cases: vec![Case { name: "(test file)".into(), line: 0, verdict, seconds: 0.0 }],
+            cases: vec![Case { name: "(test file)".into(), line: 0, verdict, seconds: 0.0, data: None }],
             filtered_out: 0,
         }
     }
@@ -143,6 +152,10 @@ struct JsonCase<'a> {
     message: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     details: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    input: Option<&'a serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<&'a serde_json::Value>,
 }
 
 fn json(suites: &[Suite], passed: usize, failed: usize, elapsed: Duration) -> String {
@@ -154,7 +167,8 @@ fn json(suites: &[Suite], passed: usize, failed: usize, elapsed: Duration) -> St
                 Verdict::Passed => ("passed", None, None),
                 Verdict::Failed { message, details } => ("failed", Some(message.as_str()), Some(details.as_str())),
             };
-            JsonCase { file: &suite.name, name: &case.name, line: case.line, outcome, message, details }
+            let (input, output) = case.data.as_ref().map(|data| (&data.input, &data.output)).unzip();
+            JsonCase { file: &suite.name, name: &case.name, line: case.line, outcome, message, details, input, output }
         })
         .collect();
     let report = JsonReport { passed, failed, seconds: elapsed.as_secs_f64(), tests };
@@ -197,7 +211,7 @@ fn junit(suites: &[Suite], failed: usize, elapsed: Duration) -> String {
                         out,
                         ">\n      <failure message=\"{}\" type=\"failure\">{}</failure>\n    </testcase>",
                         escape(message),
-                        escape(details)
+                        escape(details).replace("&#10;", "\n")
                     );
                 }
             }
