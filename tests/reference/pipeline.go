@@ -56,6 +56,18 @@ func runPipeline(configPath, name string, input []byte) ([]byte, error) {
 		if payload, err = run(factory, settings.ToStringMap(), signal, payload); err != nil {
 			return nil, fmt.Errorf("%s: %w", id, err)
 		}
+		// A processor that passed nothing on (a filter that dropped every item) ends the
+		// pipeline, as processorhelper's ErrSkipProcessingData does in the collector.
+		if string(payload) == nothingPassedOn[signal] {
+			break
+		}
 	}
 	return payload, nil
+}
+
+// nothingPassedOn is what run returns when the processor passed nothing on.
+var nothingPassedOn = map[string]string{
+	"traces":  `{"resourceSpans":[]}`,
+	"metrics": `{"resourceMetrics":[]}`,
+	"logs":    `{"resourceLogs":[]}`,
 }
