@@ -100,15 +100,7 @@ func main() {
 		if err != nil {
 			fail(exitUsage, err)
 		}
-		output, err := runPipeline(*config, *pipeline, input)
-		var rejected rejectedError
-		switch {
-		case errors.As(err, &rejected):
-			fail(exitRejected, err)
-		case err != nil:
-			fail(exitFailed, err)
-		}
-		fmt.Println(string(output))
+		printOutput(runPipeline(*config, *pipeline, input))
 		return
 	}
 	if mode == "batch" {
@@ -159,7 +151,12 @@ func main() {
 	if err != nil {
 		usage(err.Error())
 	}
-	output, err := run(factory, conf, *signal, input)
+	printOutput(run(factory, conf, *signal, input))
+}
+
+// printOutput prints what a processor (or pipeline) passed on, or exits with the status
+// its error calls for.
+func printOutput(output []byte, err error) {
 	var rejected rejectedError
 	switch {
 	case errors.As(err, &rejected):
