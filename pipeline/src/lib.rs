@@ -14,3 +14,6 @@ pub mod processor;
 pub use chain::{Observer, Ran, Routed, append, run_chain};
 pub use config::{ComponentId, Pipeline, ottl_processors, pipelines};
 pub use processor::{Backend, CompiledProcessor, Processed, ProcessorError, Program, SignalProgram};
+
+#[cfg(test)]
+mod tests;
