@@ -69,7 +69,10 @@ fn seed_case(i: usize) -> String {
             200 + i % 300,
             200 + i % 300
         ),
-        1 => writeln!(out, "  - name: dropped {i}\n    input:\n      span: {{name: GET /health}}\n    expect:\n      dropped: true"),
+        1 => writeln!(
+            out,
+            "  - name: dropped {i}\n    input:\n      span: {{name: GET /health}}\n    expect:\n      dropped: true"
+        ),
         2 => writeln!(
             out,
             "  - name: routed {i}\n    input:\n      resource: {{deployment.environment: prod}}\n      span: {{name: op{i}, status: {{code: 1}}, traceId: 0102030405060708090a0b0c0d0e0f10}}\n    expect:\n      route: prod_exporter"

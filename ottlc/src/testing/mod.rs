@@ -213,6 +213,7 @@ fn run_input(test: &Prepared<'_>, input: &Telemetry, loaded: &Loaded, failures: 
             return None;
         }
     };
+    let before = failures.len();
     if let Some((text, at)) = &expect.error
         && !outcome.statement_errors.iter().any(|error| error.contains(text.as_str()))
     {
@@ -228,7 +229,6 @@ fn run_input(test: &Prepared<'_>, input: &Telemetry, loaded: &Loaded, failures: 
         // Profiles cannot be merged; their routes are checked by name only.
         let _ = append(&mut everything, part.telemetry.clone());
     }
-    let before = failures.len();
     if let Some((dropped, at)) = expect.dropped {
         let left = everything.item_count();
         if dropped && left > 0 {

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use ottl_compiler::program::ErrorMode;
 use ottl_compiler::schema::Context;
 use ottl_compiler::source::SourceFile;
 use ottl_compiler::suggest::closest;
@@ -15,15 +16,16 @@ use serde_json::Value as Json;
 use super::compact;
 
 /// The top-level keys.
-const FILE_KEYS: &[&str] = &["rules", "context", "config", "pipeline", "processors", "tests"];
+const FILE_KEYS: &[&str] = &["rules", "context", "error_mode", "config", "pipeline", "processors", "tests"];
 const TEST_KEYS: &[&str] = &["name", "input", "input_file", "expect"];
 const EXPECT_KEYS: &[&str] = &["conditions", "dropped", "route", "output", "error", "diagnostic"];
 
 /// What a test file runs.
 #[derive(Debug)]
 pub enum Target {
-    /// A rule file, run as a `rules` processor whose every route leaves the pipeline.
-    Rules { path: PathBuf, context: Option<Context> },
+    /// A rule file, run as a `rules` processor whose every route leaves the pipeline, under
+    /// `error_mode` (`ignore` unless given, as `ottlc run`).
+    Rules { path: PathBuf, context: Option<Context>, error_mode: ErrorMode },
     /// A collector config's pipeline, or a list of its processors, in order.
     Config { path: PathBuf, selection: Selection },
 }
@@ -172,6 +174,7 @@ impl Reader<'_> {
             return None;
         };
         let (mut rules, mut config, mut context, mut pipeline, mut processors, mut tests) = (None, None, None, None, None, None);
+        let mut error_mode = ErrorMode::Ignore;
         for (key, value, at) in self.entries(root, "a test file", FILE_KEYS) {
             match key.as_str() {
                 "rules" => rules = self.string(value, "`rules`").map(|(path, span)| (self.dir.join(path), span)),
@@ -179,11 +182,12 @@ impl Reader<'_> {
                 "pipeline" => pipeline = self.string(value, "`pipeline`"),
                 "processors" => processors = Some((self.strings(value, "`processors`"), at)),
                 "context" => context = self.context(value),
+                "error_mode" => error_mode = self.error_mode(value).unwrap_or(error_mode),
                 _ => tests = Some(value),
             }
         }
         let (target, span) = match (rules, config, pipeline, processors) {
-            (Some((path, span)), None, None, None) => (Target::Rules { path, context }, span),
+            (Some((path, span)), None, None, None) => (Target::Rules { path, context, error_mode }, span),
             (None, Some((path, span)), Some((name, _)), None) => {
                 (Target::Config { path, selection: Selection::Pipeline(name) }, span)
             }
@@ -219,6 +223,15 @@ impl Reader<'_> {
             self.error(at, format!("`{name}` is not an OTTL context"), format!("one of: {}", names.join(", ")));
         }
         context
+    }
+
+    fn error_mode(&mut self, id: NodeId) -> Option<ErrorMode> {
+        let (name, at) = self.string(id, "`error_mode`")?;
+        let mode = ErrorMode::parse(&name);
+        if mode.is_none() {
+            self.error(at, format!("`{name}` is not an error mode"), "one of: ignore, silent, propagate");
+        }
+        mode
     }
 
     fn test(&mut self, id: NodeId) -> Option<TestCase> {

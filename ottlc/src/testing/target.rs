@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use ottl_compiler::ir::{self, Arg, ExprKind};
-use ottl_compiler::program::{Rule, RuleSet};
+use ottl_compiler::program::{ErrorMode, Rule, RuleSet};
 use ottl_compiler::schema::Context;
 use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_compiler::yaml::tree;
@@ -71,15 +71,21 @@ pub fn load(target: &Target, backend: Backend, options: &AnalysisOptions) -> Res
     let kind = if matches!(target, Target::Rules { .. }) { SourceKind::Ottl } else { SourceKind::CollectorYaml };
     let file = SourceFile::new(path.display().to_string(), text, kind);
     Ok(match target {
-        Target::Rules { context, .. } => load_rules(file, *context, backend, options),
+        Target::Rules { context, error_mode, .. } => load_rules(file, *context, *error_mode, backend, options),
         Target::Config { selection, .. } => load_config(file, selection, backend, options),
     })
 }
 
 /// A rule file runs as a `rules` processor whose every route has an exporter: routed items
 /// leave the chain under their route's name.
-fn load_rules(file: SourceFile, context: Option<Context>, backend: Backend, options: &AnalysisOptions) -> Loaded {
-    let options = AnalysisOptions { context, ..options.clone() };
+fn load_rules(
+    file: SourceFile,
+    context: Option<Context>,
+    error_mode: ErrorMode,
+    backend: Backend,
+    options: &AnalysisOptions,
+) -> Loaded {
+    let options = AnalysisOptions { context, error_mode, ..options.clone() };
     let analysis = analyze(&file, &options);
     let diagnostics = analysis.diagnostics.clone();
     let name = file.name.clone();
