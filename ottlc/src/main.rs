@@ -265,7 +265,14 @@ fn check(paths: &[PathBuf], options: &AnalysisOptions, format: Format, deny_warn
                 continue;
             }
         };
-        let diagnostics = analyze(&file, options).diagnostics;
+        let (file, diagnostics) = match file.name.ends_with(testing::TEST_FILE_SUFFIX) {
+            // A test file is checked as `ottlc test` checks it before running it.
+            true => testing::diagnostics(path, file.text, options),
+            false => {
+                let diagnostics = analyze(&file, options).diagnostics;
+                (file, diagnostics)
+            }
+        };
         tally.count(&diagnostics);
         report.file(&file, &diagnostics);
     }

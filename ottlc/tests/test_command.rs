@@ -204,3 +204,23 @@ fn every_tests_output_is_the_collectors() {
     }
     assert_eq!(compared, 8, "every test was compared");
 }
+
+#[test]
+fn check_checks_test_files_as_test_runs_them() {
+    let output = ottlc(&[
+        "check",
+        "--format",
+        "json",
+        "tests/golden/expectation-typos.ottl-test.yaml",
+        "../examples/seed-rules.ottl-test.yaml",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let found: Vec<(String, u64)> = serde_json::from_slice::<Value>(&output.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(found, [("E0100".to_string(), 9), ("W0002".to_string(), 10)]);
+}

@@ -24,9 +24,6 @@ pub trait Observer {
     fn unroutable(&mut self, _id: &ComponentId, _route: &str) {}
 }
 
-/// The observer that observes nothing.
-impl Observer for () {}
-
 /// Items a `rules` processor routed to a route with exporters.
 pub struct Routed {
     pub processor: ComponentId,

@@ -35,21 +35,20 @@ pub fn item_context(signal: Signal) -> Context {
     }
 }
 
-/// Checks `snippet` as a condition on items of `signal`; its diagnostics are at the test
-/// file's positions.
+/// Checks `snippet` as a condition on items of `signal`: the condition when it has no
+/// error, and its diagnostics at the test file's positions.
 pub fn compile<'s>(
     snippet: &'s Snippet,
     signal: Signal,
     fallback: Context,
     options: &AnalysisOptions,
-) -> Result<Condition<'s>, Vec<Diagnostic>> {
+) -> (Option<Condition<'s>>, Vec<Diagnostic>) {
     let candidates = signal_contexts(signal);
     let checked = analyze_expression(&snippet.text, EntryPoint::Condition, candidates, fallback, options);
-    let at_file = |diagnostics: Vec<Diagnostic>| -> Vec<Diagnostic> {
-        diagnostics.into_iter().map(|d| d.map_spans(|span| snippet.to_file(span))).collect()
-    };
     let errors = checked.diagnostics.iter().any(|d| d.severity() == ottl_grammar::Severity::Error);
-    let (Some(ir), Some(ast), false) = (checked.ir, checked.ast, errors) else { return Err(at_file(checked.diagnostics)) };
+    let diagnostics: Vec<Diagnostic> =
+        checked.diagnostics.into_iter().map(|d| d.map_spans(|span| snippet.to_file(span))).collect();
+    let (Some(ir), Some(ast), false) = (checked.ir, checked.ast, errors) else { return (None, diagnostics) };
     let mut spans = Vec::new();
     operands(&ast, &mut spans);
     let operands = spans
@@ -60,7 +59,7 @@ pub fn compile<'s>(
             value.ir.map(|ir| (text, ir))
         })
         .collect();
-    Ok(Condition { snippet, context: checked.context, ir, operands })
+    (Some(Condition { snippet, context: checked.context, ir, operands }), diagnostics)
 }
 
 /// The spans of the paths and calls an expression reads, outermost calls whole.

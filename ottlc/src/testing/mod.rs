@@ -57,6 +57,57 @@ pub fn run(paths: &[PathBuf], options: &TestOptions) -> ExitCode {
     if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
+/// The name test files end with: `ottlc check` checks them as test files.
+pub const TEST_FILE_SUFFIX: &str = ".ottl-test.yaml";
+
+/// A test file read, what it tests loaded, and its tests checked.
+struct Checked<'f> {
+    loaded: Loaded,
+    prepared: Vec<Prepared<'f>>,
+    /// Warnings of its expectations (errors stop the file).
+    warnings: Vec<Diagnostic>,
+}
+
+/// Reads a test file and what it tests.
+fn read(path: &Path, text: String, options: &TestOptions) -> Result<(TestFile, Loaded), (SourceFile, Vec<Diagnostic>)> {
+    let file = SourceFile::new(path.display().to_string(), text, SourceKind::CollectorYaml);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let test_file = spec::read(file, dir)?;
+    match target::load(&test_file.target, options.backend, &options.analysis) {
+        Ok(loaded) => Ok((test_file, loaded)),
+        Err(message) => {
+            let diagnostic = Diagnostic::new(Code::InvalidTestFile, message, test_file.target_span, "named here");
+            Err((test_file.file, vec![diagnostic]))
+        }
+    }
+}
+
+/// Checks the selected tests of a test file, before any runs.
+fn check<'f>(test_file: &'f TestFile, loaded: Loaded, options: &TestOptions) -> Result<Checked<'f>, Vec<Diagnostic>> {
+    let selected: Vec<&TestCase> = test_file
+        .tests
+        .iter()
+        .filter(|case| options.filter.as_ref().is_none_or(|filter| case.name.contains(filter.as_str())))
+        .collect();
+    let (prepared, warnings) = prepare(&loaded, &selected, &options.analysis)?;
+    Ok(Checked { loaded, prepared, warnings })
+}
+
+/// `ottlc check` on a test file: everything `ottlc test` checks before it runs a test.
+pub fn diagnostics(path: &Path, text: String, options: &AnalysisOptions) -> (SourceFile, Vec<Diagnostic>) {
+    let options =
+        TestOptions { backend: Backend::Interpreter, filter: None, format: TestFormat::Human, analysis: options.clone() };
+    let (test_file, loaded) = match read(path, text, &options) {
+        Ok(read) => read,
+        Err(failed) => return failed,
+    };
+    let diagnostics = match check(&test_file, loaded, &options) {
+        Ok(checked) => checked.warnings,
+        Err(diagnostics) => diagnostics,
+    };
+    (test_file.file, diagnostics)
+}
+
 /// One file's tests; a file that does not check is one failed case that says why.
 fn run_file(path: &Path, options: &TestOptions) -> Suite {
     let name = path.display().to_string();
@@ -64,31 +115,17 @@ fn run_file(path: &Path, options: &TestOptions) -> Suite {
         Ok(text) => text,
         Err(e) => return Suite::broken(&name, format!("cannot read {name}: {e}")),
     };
-    let file = SourceFile::new(name.clone(), text, SourceKind::CollectorYaml);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let test_file = match spec::read(file, dir) {
-        Ok(test_file) => test_file,
+    let (test_file, loaded) = match read(path, text, options) {
+        Ok(read) => read,
         Err((file, diagnostics)) => return Suite::broken(&name, render::human(&file, &diagnostics)),
     };
-    let loaded = match target::load(&test_file.target, options.backend, &options.analysis) {
-        Ok(loaded) => loaded,
-        Err(message) => {
-            let diagnostic = Diagnostic::new(Code::InvalidTestFile, message, test_file.target_span, "named here");
-            return Suite::broken(&name, render::human(&test_file.file, &[diagnostic]));
-        }
-    };
-    let selected: Vec<&TestCase> = test_file
-        .tests
-        .iter()
-        .filter(|case| options.filter.as_ref().is_none_or(|filter| case.name.contains(filter.as_str())))
-        .collect();
-    let filtered_out = test_file.tests.len() - selected.len();
-    let prepared = match prepare(&loaded, &selected, &options.analysis) {
-        Ok(prepared) => prepared,
+    let checked = match check(&test_file, loaded, options) {
+        Ok(checked) => checked,
         Err(diagnostics) => return Suite::broken(&name, render::human(&test_file.file, &diagnostics)),
     };
-    let cases = prepared.iter().map(|test| run_case(test, &loaded, &test_file)).collect();
-    Suite { name, cases, filtered_out }
+    let cases = checked.prepared.iter().map(|test| run_case(test, &checked.loaded, &test_file)).collect();
+    let filtered_out = test_file.tests.len() - checked.prepared.len();
+    Suite { name, cases, filtered_out, warnings: render::human(&test_file.file, &checked.warnings) }
 }
 
 /// A test ready to run: its input read, its conditions checked.
@@ -99,8 +136,13 @@ struct Prepared<'s> {
 }
 
 /// Checks every selected test before any runs: its input is OTLP of the pipeline's signal,
-/// its conditions check in the item's context. Any error stops the file.
-fn prepare<'s>(loaded: &Loaded, cases: &[&'s TestCase], options: &AnalysisOptions) -> Result<Vec<Prepared<'s>>, Vec<Diagnostic>> {
+/// its conditions check in the item's context. Any error stops the file; the warnings come
+/// back with the tests.
+fn prepare<'s>(
+    loaded: &Loaded,
+    cases: &[&'s TestCase],
+    options: &AnalysisOptions,
+) -> Result<(Vec<Prepared<'s>>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let mut prepared = Vec::new();
     let invalid = |at, message: String| Diagnostic::new(Code::InvalidTestFile, message, at, "in this test");
@@ -126,19 +168,18 @@ fn prepare<'s>(loaded: &Loaded, cases: &[&'s TestCase], options: &AnalysisOption
         if let Some(signal) = signal {
             let fallback = loaded.context.filter(|c| c.fits(&signal.empty())).unwrap_or(expect::item_context(signal));
             for snippet in &case.expect.conditions {
-                match expect::compile(snippet, signal, fallback, options) {
-                    Ok(condition) => conditions.push(condition),
-                    Err(found) => diagnostics.extend(found),
-                }
+                let (condition, found) = expect::compile(snippet, signal, fallback, options);
+                conditions.extend(condition);
+                diagnostics.extend(found);
             }
         }
         prepared.push(Prepared { case, input, conditions });
     }
+    diagnostics.sort_by_key(|d| d.span().start);
     if diagnostics.iter().any(|d| d.severity() == Severity::Error) {
-        diagnostics.sort_by_key(|d| d.span().start);
         return Err(diagnostics);
     }
-    Ok(prepared)
+    Ok((prepared, diagnostics))
 }
 
 fn run_case(test: &Prepared<'_>, loaded: &Loaded, test_file: &TestFile) -> Case {

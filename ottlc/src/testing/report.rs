@@ -59,6 +59,8 @@ pub struct Suite {
     pub name: String,
     pub cases: Vec<Case>,
     pub filtered_out: usize,
+    /// Its expectations' warnings, rendered (they do not fail a test).
+    pub warnings: String,
 }
 
 impl Suite {
@@ -69,6 +71,7 @@ impl Suite {
             name: name.to_string(),
             cases: vec![Case { name: "(test file)".into(), line: 0, verdict, seconds: 0.0, data: None }],
             filtered_out: 0,
+            warnings: String::new(),
         }
     }
 }
@@ -109,6 +112,7 @@ fn human(suites: &[Suite], passed: usize, failed: usize, filtered_out: usize, el
     for suite in suites {
         let count = suite.cases.len();
         let _ = writeln!(out, "\nrunning {count} test{} from {}", if count == 1 { "" } else { "s" }, suite.name);
+        out.push_str(&suite.warnings);
         for case in &suite.cases {
             let result = if matches!(case.verdict, Verdict::Passed) { "ok" } else { "FAILED" };
             let _ = writeln!(out, "test {} ... {result}", case.name);
