@@ -2,7 +2,7 @@
 //! expectations, with the place of everything in the file, so that every mistake in it is
 //! a diagnostic at its line (code E0920), reported before any test runs.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use ottl_compiler::program::ErrorMode;
 use ottl_compiler::schema::Context;
@@ -177,8 +177,8 @@ impl Reader<'_> {
         let mut error_mode = ErrorMode::Ignore;
         for (key, value, at) in self.entries(root, "a test file", FILE_KEYS) {
             match key.as_str() {
-                "rules" => rules = self.string(value, "`rules`").map(|(path, span)| (self.dir.join(path), span)),
-                "config" => config = self.string(value, "`config`").map(|(path, span)| (self.dir.join(path), span)),
+                "rules" => rules = self.string(value, "`rules`").map(|(path, span)| (beside(self.dir, &path), span)),
+                "config" => config = self.string(value, "`config`").map(|(path, span)| (beside(self.dir, &path), span)),
                 "pipeline" => pipeline = self.string(value, "`pipeline`"),
                 "processors" => processors = Some((self.strings(value, "`processors`"), at)),
                 "context" => context = self.context(value),
@@ -279,7 +279,7 @@ impl Reader<'_> {
 
     fn input_file(&mut self, id: NodeId) -> Option<Json> {
         let (path, at) = self.string(id, "`input_file`")?;
-        let read = std::fs::read_to_string(self.dir.join(&path)).map_err(|e| e.to_string());
+        let read = std::fs::read_to_string(beside(self.dir, &path)).map_err(|e| e.to_string());
         match read.and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string())) {
             Ok(json) => Some(json),
             Err(message) => {
@@ -336,5 +336,34 @@ impl Reader<'_> {
                 None
             }
         }
+    }
+}
+
+/// `path` as written in a test file in `dir`: joined, each `..` taking back the folder
+/// before it (so that reports name `tests/realworld/configs/x.yaml`, not
+/// `ottlc/tests/golden/../../../tests/realworld/configs/x.yaml`).
+fn beside(dir: &Path, path: &str) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in dir.join(path).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_beside_the_test_file_take_back_folders() {
+        assert_eq!(beside(Path::new("ottlc/tests/golden"), "../../../examples/a.ottl"), PathBuf::from("examples/a.ottl"));
+        assert_eq!(beside(Path::new("a"), "../../b.yaml"), PathBuf::from("../b.yaml"));
+        assert_eq!(beside(Path::new(""), "./c.yaml"), PathBuf::from("c.yaml"));
     }
 }
