@@ -70,10 +70,11 @@ fn the_examples_pass() {
         "../examples/seed-rules.ottl-test.yaml",
         "../tests/realworld/tests/cost-control.ottl-test.yaml",
         "../tests/realworld/tests/cost-control-logs.ottl-test.yaml",
+        "../tests/realworld/tests/masking-creditcards.ottl-test.yaml",
     ]);
     let text = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{text}");
-    assert!(text.contains("test result: ok. 12 passed; 0 failed;"), "{text}");
+    assert!(text.contains("test result: ok. 15 passed; 0 failed;"), "{text}");
 }
 
 #[test]
@@ -174,14 +175,16 @@ fn every_tests_output_is_the_collectors() {
         Ok(reference) => reference,
         Err(why) => panic!("ottl-ref is needed: {why}"),
     };
+    let cost_control = "alloy-scenarios__cost-control__config-otel.yaml";
     let files = [
-        ("../tests/realworld/tests/cost-control.ottl-test.yaml", "traces"),
-        ("../tests/realworld/tests/cost-control-logs.ottl-test.yaml", "logs"),
-        ("tests/golden/realworld-failing.ottl-test.yaml", "traces"),
+        ("../tests/realworld/tests/cost-control.ottl-test.yaml", cost_control, "traces"),
+        ("../tests/realworld/tests/cost-control-logs.ottl-test.yaml", cost_control, "logs"),
+        ("../tests/realworld/tests/masking-creditcards.ottl-test.yaml", "dynatrace__masking_creditcards.yaml", "metrics"),
+        ("tests/golden/realworld-failing.ottl-test.yaml", cost_control, "traces"),
     ];
-    let config = crate_dir().join("../tests/realworld/configs/alloy-scenarios__cost-control__config-otel.yaml");
     let mut compared = 0;
-    for (file, pipeline) in files {
+    for (file, config, pipeline) in files {
+        let config = crate_dir().join("../tests/realworld/configs").join(config);
         let output = ottlc(&["test", "--format", "json", file]);
         let report: Value = serde_json::from_slice(&output.stdout).unwrap();
         for test in report["tests"].as_array().unwrap() {
@@ -202,7 +205,7 @@ fn every_tests_output_is_the_collectors() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 8, "every test was compared");
+    assert_eq!(compared, 11, "every test was compared");
 }
 
 #[test]
