@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use ottl_compiler::ir::{Arg, Call, Expr, ExprKind, Key, PathRef, Statement, Value};
-use ottl_compiler::program::{Rule, RuleSet};
+use ottl_compiler::ir::{Arg, Call, Expr, ExprKind, Value};
+use ottl_compiler::program::{RootMut, RuleSet};
 
 use crate::config::ComponentId;
 
@@ -37,74 +37,26 @@ pub fn with_ratio(rule_set: &RuleSet, ratio: f64) -> RuleSet {
 
 /// Calls `visit` with every sampler's written ratio, as a float it may change.
 fn each_ratio(rule_set: &mut RuleSet, visit: &mut dyn FnMut(&mut f64)) {
-    let mut walker = Walker { visit };
-    for (expr, _) in &mut rule_set.guard {
-        walker.expr(expr);
-    }
-    for (rule, _) in &mut rule_set.rules {
-        match rule {
-            Rule::Statement(Statement { action, condition }) => {
-                walker.call(action);
-                if let Some(condition) = condition {
-                    walker.expr(condition);
-                }
-            }
-            Rule::Condition(condition) => walker.expr(condition),
-        }
-    }
+    rule_set.for_each_root_mut(&mut |root| match root {
+        RootMut::Action(call) => in_call(call, visit),
+        RootMut::Condition(condition) => in_expr(condition, visit),
+    });
 }
 
-struct Walker<'v> {
-    visit: &'v mut dyn FnMut(&mut f64),
+fn in_call(call: &mut Call, visit: &mut dyn FnMut(&mut f64)) {
+    if call.function.signature().name == SAMPLER {
+        // The checker takes only a float for the ratio (`1` is an error, `1.0` is not).
+        if let Some(Some(Arg::Expr(Expr { kind: ExprKind::Const(Value::Float(ratio)), .. }))) = call.args.get_mut(1) {
+            visit(ratio);
+        }
+    }
+    call.for_each_expr_mut(&mut |expr| in_expr(expr, visit));
 }
 
-impl Walker<'_> {
-    fn call(&mut self, call: &mut Call) {
-        if call.function.signature().name == SAMPLER {
-            // The checker takes only a float for the ratio (`1` is an error, `1.0` is not).
-            if let Some(Some(Arg::Expr(Expr { kind: ExprKind::Const(Value::Float(ratio)), .. }))) = call.args.get_mut(1) {
-                (self.visit)(ratio);
-            }
-        }
-        for arg in call.args.iter_mut().flatten() {
-            match arg {
-                Arg::Expr(expr) => self.expr(expr),
-                Arg::Target(path) => self.path(path),
-                Arg::Lambda(lambda) => self.expr(&mut lambda.body),
-                Arg::Function(_) => {}
-            }
-        }
-        self.keys(&mut call.keys);
-    }
-
-    fn path(&mut self, path: &mut PathRef) {
-        self.keys(&mut path.keys);
-    }
-
-    fn keys(&mut self, keys: &mut [Key]) {
-        for key in keys {
-            if let Key::Expr(expr) = key {
-                self.expr(expr);
-            }
-        }
-    }
-
-    fn expr(&mut self, expr: &mut Expr) {
-        match &mut expr.kind {
-            ExprKind::Const(_) | ExprKind::LambdaParam(_) => {}
-            ExprKind::Path(path) => self.path(path),
-            ExprKind::Call(call) => self.call(call),
-            ExprKind::List(items) => items.iter_mut().for_each(|item| self.expr(item)),
-            ExprKind::Map(entries) => entries.iter_mut().for_each(|(_, value)| self.expr(value)),
-            ExprKind::Neg(inner) | ExprKind::Not(inner) | ExprKind::Memo(_, inner) => self.expr(inner),
-            ExprKind::Math(_, left, right)
-            | ExprKind::Compare(_, left, right)
-            | ExprKind::And(left, right)
-            | ExprKind::Or(left, right) => {
-                self.expr(left);
-                self.expr(right);
-            }
-        }
+fn in_expr(expr: &mut Expr, visit: &mut dyn FnMut(&mut f64)) {
+    match &mut expr.kind {
+        ExprKind::Call(call) => in_call(call, visit),
+        _ => expr.for_each_child_mut(&mut |child| in_expr(child, visit)),
     }
 }
 

@@ -36,8 +36,16 @@ fn rule(body: &str) -> String {
 /// An agent in `dir` reaching `endpoint` over `transport` with `token`, and `tls` (keys of
 /// `server.<transport>`, indented as those).
 fn agent_of(dir: &Path, transport: &str, endpoint: String, token: &str, tls: &str) -> (Running, u16) {
-    start_opamp_agent(dir, &OpampClient { transport, endpoint, token, transport_extra: tls, extension_extra: "" })
+    start_opamp_agent(
+        dir,
+        &OpampClient { transport, endpoint, token, transport_extra: tls, extension_extra: "", self_operation: None },
+    )
 }
+
+/// The loop's decision: roll back a generation whose statements fail on 5 more items in 100
+/// than the one before, once it has run on 20 items.
+const ROLLBACK_ON_ERRORS: &str = r#"set(datapoint.attributes["ottl_agent.action"], "rollback") where metric.name == "ottl_agent.rule_generation.statement_error_ratio" and datapoint.attributes["items"] >= 20 and datapoint.value_double > datapoint.attributes["baseline"] + 0.05
+"#;
 
 fn endpoint(fleet: &FleetProcess, transport: &str) -> String {
     if transport == "ws" { fleet.ws_url() } else { fleet.http_url() }
@@ -89,6 +97,59 @@ fn rules_from_the_fleet_over_websocket() {
 #[test]
 fn rules_from_the_fleet_over_http() {
     rules_from_the_fleet_over("http");
+}
+
+/// The self-operation loop protects the fleet: a rule set that compiles but fails on every
+/// record reaches the canary, whose loop rolls it back and reports FAILED; the fleet halts
+/// the rollout on it, so the other agent never runs it, and the canary runs the previous
+/// rules again.
+#[test]
+fn a_canary_that_rolls_back_halts_the_rollout() {
+    let config = format!("{FLEET}    rollout: {{ canary_percent: 50, health_window: 30s }}\n");
+    let fleet = FleetProcess::start(&config, &[("rules.ottl", &rule("fleet-1"))]);
+    let agents: Vec<_> = ["a", "b"]
+        .into_iter()
+        .map(|name| {
+            let dir = temp_dir(&format!("fleet-loop-{name}"));
+            let client = OpampClient {
+                transport: "ws",
+                endpoint: fleet.ws_url(),
+                token: TOKEN,
+                transport_extra: "",
+                extension_extra: "",
+                self_operation: Some(ROLLBACK_ON_ERRORS),
+            };
+            let (agent, http) = start_opamp_agent(&dir, &client);
+            (dir, agent, http)
+        })
+        .collect();
+    fleet.wait_status("both agents apply generation 1", |status| {
+        let group = FleetProcess::group(status, "all");
+        let applied = |agent: &Value| {
+            agent["remote_config_status"]["status"] == "APPLIED" && agent["remote_config_status"]["hash"] == group["hash"]
+        };
+        group["generation"] == 1 && status["agents"].as_array().unwrap().iter().filter(|a| applied(a)).count() == 2
+    });
+
+    // Compiles (the fleet offers it), and fails on every record: its body is no JSON.
+    fleet.write_rule("rules.ottl", &format!("{}set(log.attributes[\"parsed\"], ParseJSON(log.body))\n", rule("fleet-2")));
+    // Records keep coming, so that the canary's new rules meet them.
+    let halted = loop {
+        for (dir, _, http) in &agents {
+            send_one(dir, *http);
+        }
+        let status = fleet.status();
+        if FleetProcess::group(&status, "all")["rollout"]["state"] == "halted" {
+            break status;
+        }
+    };
+    let reason = FleetProcess::group(&halted, "all")["rollout"]["reason"].as_str().unwrap().to_string();
+    println!("the fleet halted the rollout: {reason}");
+    assert!(reason.contains("rolled back by the self-operation loop"), "{halted:#}");
+    for (dir, agent, http) in agents {
+        assert_eq!(send_one(&dir, http), "fleet-1", "every agent runs generation 1's rules: {halted:#}");
+        assert!(agent.stop().status.success());
+    }
 }
 
 /// With `auth.bearer_token`, an agent with a wrong token is refused with 401 (the agent

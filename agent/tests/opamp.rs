@@ -17,18 +17,9 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::opamp::{OpampClient, ServerProcess, send_one, start_opamp_agent};
+use common::opamp::{OpampClient, ServerProcess, opamp_go_server, send_one, start_opamp_agent};
 use common::*;
 use serde_json::Value;
-
-/// opamp-go's server (tests/opamp-server) on `port`, taking only `token`.
-fn opamp_go_server(port: u16, token: &str) -> ServerProcess {
-    let binary = std::env::var("OPAMP_SERVER")
-        .expect("OPAMP_SERVER: the opamp-go test server (scripts/test.sh builds it from tests/opamp-server)");
-    let mut command = Command::new(binary);
-    command.args(["-listen", &format!("127.0.0.1:{port}"), "-token", token]);
-    ServerProcess::spawn(command)
-}
 
 const TOKEN: &str = "s3cret";
 
@@ -41,7 +32,10 @@ fn start_agent(dir: &Path, transport: &str, port: u16, token: &str) -> (Running,
 fn start_agent_with(dir: &Path, transport: &str, port: u16, token: &str, extra: &str) -> (Running, u16) {
     let scheme = if transport == "ws" { "ws" } else { "http" };
     let endpoint = format!("{scheme}://127.0.0.1:{port}/v1/opamp");
-    start_opamp_agent(dir, &OpampClient { transport, endpoint, token, transport_extra: "", extension_extra: extra })
+    start_opamp_agent(
+        dir,
+        &OpampClient { transport, endpoint, token, transport_extra: "", extension_extra: extra, self_operation: None },
+    )
 }
 
 /// The whole story on one transport: pushed rules run; a broken set is FAILED with the
@@ -422,6 +416,7 @@ fn an_offered_heartbeat_interval_is_obeyed() {
         token: TOKEN,
         transport_extra: "        polling_interval: 30s\n",
         extension_extra: "",
+        self_operation: None,
     };
     let (agent, _) = start_opamp_agent(&dir, &client);
     agent.wait_until("five polls arrive", || server.arrivals().len() >= 6);

@@ -3,7 +3,8 @@
 //! errors per item more than 0.05 above the generation before, once it has seen 50 items)
 //! rolls it back within the window; the agent reports the offer FAILED with the reason and
 //! the numbers, the records run through the previous rules again, the action is an OTLP log
-//! record and a counter, and every acknowledged record arrives exactly once.
+//! record and a counter, and every acknowledged record arrives exactly once. Through the
+//! test's own server over WebSocket, and through opamp-go's over HTTP.
 
 #![allow(clippy::unwrap_used, reason = "a test harness: a step that cannot be done fails the test, with the error")]
 
@@ -13,15 +14,16 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::load::{Load, Protocol, Shape};
+use common::opamp::{ServerProcess, opamp_go_server};
 use common::opamp_push::PushServer;
 use common::sink::Sink;
 use common::swaps::{RULE_FILE, stamping_rule};
-use common::{Running, free_port, metric, temp_dir};
+use common::{LoopSections, Running, SELF_OPERATION, free_port, metric, temp_dir};
 use ottl_opamp::proto::RemoteConfigStatuses;
 use ottl_runtime::otlp::Telemetry;
 
-/// How long after it starts a generation may be rolled back.
-const WINDOW: Duration = Duration::from_secs(10);
+/// How long after it starts a generation may be rolled back (`agent_actions`' default).
+const WINDOW: Duration = Duration::from_secs(30);
 
 /// The decision: a generation whose statements fail on 5 more items in 100 than the one
 /// before, once it has run on 50 items, is rolled back.
@@ -34,15 +36,78 @@ fn failing_rule(marker: &str) -> String {
     format!("{}set(log.attributes[\"parsed\"], ParseJSON(log.body))\n", stamping_rule(marker))
 }
 
-#[test]
-fn a_generation_whose_errors_jump_is_rolled_back_within_the_window_and_reported_failed() {
-    let dir = temp_dir("rollback");
+/// An OpAMP server the test pushes rule files through: ours in the test process, or
+/// opamp-go's.
+trait Pusher {
+    /// The `extensions.opamp` keys that reach it, indented as the extension's keys.
+    fn client_settings(&self) -> String;
+    /// Offers `text` as the rule file; the offer's hash.
+    fn push(&mut self, dir: &Path, text: &str) -> Vec<u8>;
+    /// The agent's last status for `hash`, and its error message.
+    fn status(&self, hash: &[u8]) -> Option<(RemoteConfigStatuses, String)>;
+}
+
+impl Pusher for PushServer {
+    fn client_settings(&self) -> String {
+        format!("    server:\n      ws:\n        endpoint: ws://127.0.0.1:{}/v1/opamp\n", self.port)
+    }
+
+    fn push(&mut self, _: &Path, text: &str) -> Vec<u8> {
+        PushServer::push(self, RULE_FILE, text)
+    }
+
+    fn status(&self, hash: &[u8]) -> Option<(RemoteConfigStatuses, String)> {
+        let report = self.last_report(hash)?;
+        Some((RemoteConfigStatuses::try_from(report.status).ok()?, report.error_message))
+    }
+}
+
+/// opamp-go's server, reached over plain HTTP polling (where a rollback must not wait for
+/// the next poll).
+struct OpampGo {
+    server: ServerProcess,
+    port: u16,
+}
+
+const TOKEN: &str = "t0ken";
+
+impl Pusher for OpampGo {
+    fn client_settings(&self) -> String {
+        format!(
+            "    server:\n      http:\n        endpoint: http://127.0.0.1:{}/v1/opamp\n        polling_interval: 5s\n        headers:\n          Authorization: Bearer {TOKEN}\n",
+            self.port
+        )
+    }
+
+    fn push(&mut self, dir: &Path, text: &str) -> Vec<u8> {
+        self.server.offer(dir, RULE_FILE, text, "offer").into_bytes()
+    }
+
+    fn status(&self, hash: &[u8]) -> Option<(RemoteConfigStatuses, String)> {
+        let hash = std::str::from_utf8(hash).ok()?;
+        let last = self.server.statuses(hash).pop()?;
+        // The server prints the status's name without its enum prefix.
+        let status = match last["status"].as_str()? {
+            "APPLIED" => RemoteConfigStatuses::Applied,
+            "APPLYING" => RemoteConfigStatuses::Applying,
+            "FAILED" => RemoteConfigStatuses::Failed,
+            _ => RemoteConfigStatuses::Unset,
+        };
+        Some((status, last["error"].as_str().unwrap_or_default().to_string()))
+    }
+}
+
+/// The story, through `server`: under load, a good rule set, then one that fails on every
+/// record; the loop rolls it back, the server reads FAILED with the numbers, the good rules
+/// run again, and every acknowledged record arrives exactly once. Returns how long after the
+/// agent's first report on the offer the server read FAILED.
+fn rolled_back_through(name: &str, server: &mut dyn Pusher) -> Duration {
+    let dir = temp_dir(name);
     let sink = Sink::start(Duration::ZERO);
-    let server = PushServer::start();
     std::fs::write(dir.path().join(RULE_FILE), stamping_rule("0")).unwrap();
     std::fs::write(dir.path().join("decisions.ottl"), DECISIONS).unwrap();
     let (http, metrics) = (free_port(), free_port());
-    let agent = Running::start(dir.path(), &config(http, metrics, sink.port, server.port), &[http, metrics]);
+    let agent = Running::start(dir.path(), &config(http, metrics, sink.port, &server.client_settings()), &[http, metrics]);
     let load = Load::start(
         "c",
         &[Protocol::Http(http), Protocol::Http(http)],
@@ -50,15 +115,19 @@ fn a_generation_whose_errors_jump_is_rolled_back_within_the_window_and_reported_
     );
     agent.wait_until("generation 0 stamps records", || sink.stamped("0;") > 0);
 
-    let good = server.push(RULE_FILE, &stamping_rule("1"));
+    let good = server.push(dir.path(), &stamping_rule("1"));
     agent.wait_until("the good rule set stamps records", || sink.stamped("1;") > 200);
-    assert_eq!(server.status(&good), Some(RemoteConfigStatuses::Applied));
+    assert_eq!(server.status(&good).map(|s| s.0), Some(RemoteConfigStatuses::Applied));
 
-    let bad = server.push(RULE_FILE, &failing_rule("2"));
-    let pushed = Instant::now();
-    agent.wait_until("the failing rule set is reported FAILED", || server.status(&bad) == Some(RemoteConfigStatuses::Failed));
-    let reported = pushed.elapsed();
-    let failed = server.last_report(&bad).unwrap();
+    let bad = server.push(dir.path(), &failing_rule("2"));
+    // Timed from the agent's first report on the offer: over HTTP the offer itself waits
+    // for the agent's next poll.
+    agent.wait_until("the agent takes the offer", || server.status(&bad).is_some());
+    let taken = Instant::now();
+    let failed = || server.status(&bad).filter(|(status, _)| *status == RemoteConfigStatuses::Failed);
+    agent.wait_until("the failing rule set is reported FAILED", || failed().is_some());
+    let reported = taken.elapsed();
+    let (_, message) = failed().unwrap();
     // Records stamped by the good rules again, after the rollback.
     let stamped_before = sink.stamped("1;");
     agent.wait_until("the good rules run again", || sink.stamped("1;") > stamped_before + 200);
@@ -67,9 +136,8 @@ fn a_generation_whose_errors_jump_is_rolled_back_within_the_window_and_reported_
     let rollbacks = metric(metrics, r#"ottl_agent_self_operation_actions_total{action="rollback",outcome="done"}"#);
     let log = String::from_utf8_lossy(&agent.stop().stderr).into_owned();
 
-    println!("rolled back and reported FAILED {reported:?} after the push: {}", failed.error_message);
+    println!("{name}: rolled back and reported FAILED {reported:?} after the offer was taken: {message}");
     assert!(reported < WINDOW, "rolled back within the window: {reported:?}\n{log}");
-    let message = &failed.error_message;
     assert!(message.starts_with("rolled back by the self-operation loop: generation "), "{message}");
     assert!(message.contains("ottl_agent.rule_generation.statement_error_ratio was 1.0000 over"), "the numbers: {message}");
     assert!(message.contains("against 0.0000 for the generation before it"), "{message}");
@@ -86,6 +154,22 @@ fn a_generation_whose_errors_jump_is_rolled_back_within_the_window_and_reported_
     for key in ["ottl_agent.action", "ottl_agent.action.outcome", "generation", "value", "baseline", "items", "rolled_back_to"] {
         assert!(attributes.iter().any(|k| k == key), "{key} in {attributes:?}");
     }
+    reported
+}
+
+#[test]
+fn a_generation_whose_errors_jump_is_rolled_back_within_the_window_and_reported_failed() {
+    rolled_back_through("rollback-ws", &mut PushServer::start());
+}
+
+/// The same through a server nobody here wrote, over HTTP polling every 5 s: the FAILED
+/// status is sent at once, not at the next poll.
+#[test]
+fn opamp_go_reads_the_rollback_as_failed_before_the_next_poll() {
+    let port = free_port();
+    let mut server = OpampGo { server: opamp_go_server(port, TOKEN), port };
+    let reported = rolled_back_through("rollback-http", &mut server);
+    assert!(reported < Duration::from_secs(4), "before the next poll: {reported:?}");
 }
 
 /// The log records the `agent_telemetry` receiver wrote to the file exporter: body and
@@ -106,42 +190,29 @@ fn action_records(path: &Path) -> Vec<(String, Vec<String>)> {
     records
 }
 
-/// OTLP over HTTP in, the stamping rules (from the server), OTLP out to the sink; the loop:
-/// the agent's signals every 200 ms into the decision rules and the actions, its actions
-/// into a file; the OpAMP extension on the push server.
-fn config(http: u16, metrics: u16, sink: u16, opamp: u16) -> String {
+/// OTLP over HTTP in, the stamping rules (from the server), OTLP out to the sink; the
+/// self-operation loop; the OpAMP extension with the `opamp` settings.
+fn config(http: u16, metrics: u16, sink: u16, opamp: &str) -> String {
+    let LoopSections { receivers, processors, exporters, pipelines } = SELF_OPERATION;
     format!(
         "receivers:
   otlp:
     protocols:
       http:
         endpoint: 127.0.0.1:{http}
-  agent_telemetry:
-    interval: 200ms
-processors:
+{receivers}processors:
   rules:
     files: [{RULE_FILE}]
     error_mode: ignore
-  rules/decide:
-    context: datapoint
-    files: [decisions.ottl]
-exporters:
+{processors}exporters:
   otlp/sink:
     endpoint: 127.0.0.1:{sink}
     tls:
       insecure: true
     compression: none
-  agent_actions:
-    rollback:
-      window: {window}s
-  file/actions:
-    path: actions.json
-extensions:
+{exporters}extensions:
   opamp:
-    server:
-      ws:
-        endpoint: ws://127.0.0.1:{opamp}/v1/opamp
-    state_directory: state
+{opamp}    state_directory: state
 service:
   extensions: [opamp]
   telemetry:
@@ -152,14 +223,6 @@ service:
       receivers: [otlp]
       processors: [rules]
       exporters: [otlp/sink]
-    metrics/self:
-      receivers: [agent_telemetry]
-      processors: [rules/decide]
-      exporters: [agent_actions]
-    logs/self:
-      receivers: [agent_telemetry]
-      exporters: [file/actions]
-",
-        window = WINDOW.as_secs()
+{pipelines}"
     )
 }

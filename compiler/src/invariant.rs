@@ -13,8 +13,8 @@
 //! every item, as it would uncached.
 
 use crate::inputs::fixed_inputs;
-use crate::ir::{Arg, Call, Expr, ExprKind, Key, PathRef};
-use crate::program::{MemoPlan, Rule, RuleSet};
+use crate::ir::{Arg, Expr, ExprKind, Key, PathRef};
+use crate::program::{MemoPlan, RootMut, Rule, RuleSet};
 use crate::schema::Context;
 
 /// Wraps the rule set's invariant expressions in memos and plans when to forget them.
@@ -25,20 +25,10 @@ pub fn rule_set(rules: &mut RuleSet) {
         return;
     }
     let mut marker = Marker { context: rules.context, reads: Vec::new() };
-    for (rule, _) in &mut rules.rules {
-        match rule {
-            Rule::Statement(statement) => {
-                marker.call(&mut statement.action);
-                if let Some(condition) = &mut statement.condition {
-                    marker.expr(condition);
-                }
-            }
-            Rule::Condition(condition) => marker.expr(condition),
-        }
-    }
-    for (condition, _) in &mut rules.guard {
-        marker.expr(condition);
-    }
+    rules.for_each_root_mut(&mut |root| match root {
+        RootMut::Action(call) => call.for_each_expr_mut(&mut |expr| marker.expr(expr)),
+        RootMut::Condition(condition) => marker.expr(condition),
+    });
     if marker.reads.is_empty() {
         return;
     }
@@ -72,40 +62,9 @@ impl Marker {
             *expr = Expr { ty: expr.ty.clone(), kind: ExprKind::Memo(id, Box::new(expr.clone())) };
             return;
         }
-        match &mut expr.kind {
-            ExprKind::Const(_) | ExprKind::LambdaParam(_) | ExprKind::Memo(..) => {}
-            ExprKind::Path(path) => self.keys(&mut path.keys),
-            ExprKind::Call(call) => self.call(call),
-            ExprKind::List(items) => items.iter_mut().for_each(|item| self.expr(item)),
-            ExprKind::Map(entries) => entries.iter_mut().for_each(|(_, value)| self.expr(value)),
-            ExprKind::Neg(inner) | ExprKind::Not(inner) => self.expr(inner),
-            ExprKind::Math(_, left, right)
-            | ExprKind::Compare(_, left, right)
-            | ExprKind::And(left, right)
-            | ExprKind::Or(left, right) => {
-                self.expr(left);
-                self.expr(right);
-            }
-        }
-    }
-
-    fn call(&mut self, call: &mut Call) {
-        for arg in call.args.iter_mut().flatten() {
-            match arg {
-                Arg::Expr(expr) => self.expr(expr),
-                Arg::Target(path) => self.keys(&mut path.keys),
-                Arg::Lambda(lambda) => self.expr(&mut lambda.body),
-                Arg::Function(_) => {}
-            }
-        }
-        self.keys(&mut call.keys);
-    }
-
-    fn keys(&mut self, keys: &mut [Key]) {
-        for key in keys {
-            if let Key::Expr(expr) = key {
-                self.expr(expr);
-            }
+        // A memo's expression was marked when it was made.
+        if !matches!(expr.kind, ExprKind::Memo(..)) {
+            expr.for_each_child_mut(&mut |child| self.expr(child));
         }
     }
 

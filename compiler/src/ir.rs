@@ -106,6 +106,53 @@ pub enum ExprKind {
     Memo(u32, Box<Expr>),
 }
 
+impl Expr {
+    /// Calls `visit` on each expression directly inside this one: operands, items, a call's
+    /// arguments and keys, a path's computed keys, a lambda's body, a memo's expression.
+    /// Passes that rewrite the IR recurse through it instead of matching every kind.
+    pub fn for_each_child_mut(&mut self, visit: &mut dyn FnMut(&mut Expr)) {
+        match &mut self.kind {
+            ExprKind::Const(_) | ExprKind::LambdaParam(_) => {}
+            ExprKind::Path(path) => keys_mut(&mut path.keys, visit),
+            ExprKind::Call(call) => call.for_each_expr_mut(visit),
+            ExprKind::List(items) => items.iter_mut().for_each(visit),
+            ExprKind::Map(entries) => entries.iter_mut().for_each(|(_, value)| visit(value)),
+            ExprKind::Neg(inner) | ExprKind::Not(inner) | ExprKind::Memo(_, inner) => visit(inner),
+            ExprKind::Math(_, left, right)
+            | ExprKind::Compare(_, left, right)
+            | ExprKind::And(left, right)
+            | ExprKind::Or(left, right) => {
+                visit(left);
+                visit(right);
+            }
+        }
+    }
+}
+
+impl Call {
+    /// Calls `visit` on each expression of the call: its arguments (a lambda's body, a
+    /// target path's computed keys) and the keys indexing its result.
+    pub fn for_each_expr_mut(&mut self, visit: &mut dyn FnMut(&mut Expr)) {
+        for arg in self.args.iter_mut().flatten() {
+            match arg {
+                Arg::Expr(expr) => visit(expr),
+                Arg::Target(path) => keys_mut(&mut path.keys, visit),
+                Arg::Lambda(lambda) => visit(&mut lambda.body),
+                Arg::Function(_) => {}
+            }
+        }
+        keys_mut(&mut self.keys, visit);
+    }
+}
+
+fn keys_mut(keys: &mut [Key], visit: &mut dyn FnMut(&mut Expr)) {
+    for key in keys {
+        if let Key::Expr(expr) = key {
+            visit(expr);
+        }
+    }
+}
+
 /// A value known when the statement is compiled.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {

@@ -42,6 +42,35 @@ pub struct RuleSet {
     pub memos: MemoPlan,
 }
 
+/// A rule set's outermost IR, as [`RuleSet::for_each_root_mut`] visits it.
+pub enum RootMut<'r> {
+    /// A statement's action.
+    Action(&'r mut ir::Call),
+    /// A statement's condition, a bare condition, or a guard condition.
+    Condition(&'r mut ir::Expr),
+}
+
+impl RuleSet {
+    /// Calls `visit` on every statement's action and condition and every bare condition, in
+    /// rule order, then on the guard's conditions: where passes over the IR start.
+    pub fn for_each_root_mut(&mut self, visit: &mut dyn FnMut(RootMut<'_>)) {
+        for (rule, _) in &mut self.rules {
+            match rule {
+                Rule::Statement(statement) => {
+                    visit(RootMut::Action(&mut statement.action));
+                    if let Some(condition) = &mut statement.condition {
+                        visit(RootMut::Condition(condition));
+                    }
+                }
+                Rule::Condition(condition) => visit(RootMut::Condition(condition)),
+            }
+        }
+        for (condition, _) in &mut self.guard {
+            visit(RootMut::Condition(condition));
+        }
+    }
+}
+
 /// How the back ends keep the values of a rule set's invariant expressions.
 #[derive(Clone, Debug, Default)]
 pub struct MemoPlan {

@@ -14,6 +14,9 @@ pub trait Observer {
     fn items_in(&mut self, _id: &ComponentId, _items: u64) {}
     /// A statement failed under `ignore` (the collector logs it and goes on).
     fn statement_error(&mut self, _id: &ComponentId, _message: String) {}
+    /// The processor ran on the batch, or failed it: what it did is complete (every
+    /// statement error reported).
+    fn ran(&mut self, _id: &ComponentId) {}
     /// The processor failed the batch (`propagate`).
     fn batch_error(&mut self, _id: &ComponentId) {}
     /// `items` left the pipeline by a route with exporters.
@@ -50,9 +53,9 @@ pub fn run_chain<'a>(
     for (id, processor) in processors {
         let before = telemetry.item_count() as u64;
         observer.items_in(id, before);
-        let processed = processor
-            .process(id, telemetry, &mut |message| observer.statement_error(id, message))
-            .inspect_err(|_| observer.batch_error(id))?;
+        let processed = processor.process(id, telemetry, &mut |message| observer.statement_error(id, message));
+        observer.ran(id);
+        let processed = processed.inspect_err(|_| observer.batch_error(id))?;
         telemetry = processed.telemetry;
         let mut left = telemetry.item_count() as u64;
         if let CompiledProcessor::Rules { routes, .. } = processor {

@@ -61,6 +61,13 @@ pub struct Config {
 }
 
 impl Config {
+    /// Whether `pipeline` is the self-operation loop's own: every receiver of it is
+    /// `agent_telemetry`.
+    pub fn is_self_operation(&self, pipeline: &PipelineConfig) -> bool {
+        !pipeline.receivers.is_empty()
+            && pipeline.receivers.iter().all(|id| matches!(self.receivers.get(id), Some(ReceiverConfig::AgentTelemetry(_))))
+    }
+
     /// The signals of the pipelines receiver `id` feeds.
     pub fn signals_of(&self, id: &ComponentId) -> Vec<Signal> {
         let mut signals: Vec<Signal> = self.pipelines.iter().filter(|p| p.receivers.contains(id)).map(|p| p.signal).collect();

@@ -45,6 +45,11 @@ pub struct Chain {
     /// Every exporter, for the routes of `rules` processors.
     pub exporters: Arc<HashMap<ComponentId, ExporterHandle>>,
     pub stats: Arc<Stats>,
+    /// Whether what its processors do counts in their generation's counters: not in the
+    /// self-operation loop's own pipelines, so that the loop judges a generation by the
+    /// telemetry it serves, not by the loop's own data points (a few per interval, which
+    /// would otherwise dilute a quiet agent's ratios).
+    pub judged: bool,
 }
 
 impl Chain {
@@ -61,7 +66,9 @@ impl Chain {
             Ok(Ok(processed)) => self.forward(&generation, &reservation, processed).await,
             Ok(Err(error)) => {
                 self.stats.processor(&error.processor.0).dropped.add(items);
-                generation.stats.dropped.add(items);
+                if self.judged {
+                    generation.stats.dropped.add(items);
+                }
                 tracing::error!(processor = %error.processor, pipeline = %self.pipeline, "batch dropped: {}", error.message);
             }
             Err(error) => tracing::error!(pipeline = %self.pipeline, %error, "a processor task failed"),
@@ -71,7 +78,9 @@ impl Chain {
     /// Every processor of the chain, as `generation` compiled them.
     pub fn process(&self, generation: &Generation, telemetry: Telemetry) -> Result<Processed, ProcessorError> {
         let processors = self.processors.iter().filter_map(|id| generation.processors.get(id).map(|p| (id, p)));
-        let ran = run_chain(processors, telemetry, &mut Counting { stats: &self.stats, generation: &generation.stats })?;
+        let generation = self.judged.then_some(&*generation.stats);
+        let mut counting = Counting { stats: &self.stats, generation, items: 0, errors: 0 };
+        let ran = run_chain(processors, telemetry, &mut counting)?;
         let routed = ran
             .routed
             .into_iter()
@@ -114,27 +123,43 @@ impl Chain {
     }
 }
 
-/// The chain's counts, per processor and per generation, and its logs.
+/// The chain's counts, per processor and, when the chain is judged, per generation; and
+/// its logs.
 struct Counting<'a> {
     stats: &'a Stats,
-    generation: &'a GenerationStats,
+    generation: Option<&'a GenerationStats>,
+    /// The items and statement errors of the processor running, added to the generation
+    /// together once it ran, so that the self-operation loop, reading them at any moment,
+    /// does not see a batch half counted (its items, and only some of its errors).
+    items: u64,
+    errors: u64,
 }
 
 impl Observer for Counting<'_> {
     fn items_in(&mut self, id: &ComponentId, items: u64) {
         self.stats.processor(&id.0).items_in.add(items);
-        self.generation.items_in.add(items);
+        self.items = items;
     }
 
     fn statement_error(&mut self, id: &ComponentId, message: String) {
         self.stats.processor(&id.0).statement_errors.add(1);
-        self.generation.statement_errors.add(1);
+        self.errors += 1;
         tracing::warn!(processor = %id, "{message}");
+    }
+
+    fn ran(&mut self, _id: &ComponentId) {
+        let (items, errors) = (std::mem::take(&mut self.items), std::mem::take(&mut self.errors));
+        if let Some(generation) = self.generation {
+            generation.items_in.add(items);
+            generation.statement_errors.add(errors);
+        }
     }
 
     fn batch_error(&mut self, id: &ComponentId) {
         self.stats.processor(&id.0).batch_errors.add(1);
-        self.generation.batch_errors.add(1);
+        if let Some(generation) = self.generation {
+            generation.batch_errors.add(1);
+        }
     }
 
     fn routed(&mut self, id: &ComponentId, items: u64) {
@@ -143,7 +168,9 @@ impl Observer for Counting<'_> {
 
     fn dropped(&mut self, id: &ComponentId, items: u64) {
         self.stats.processor(&id.0).dropped.add(items);
-        self.generation.dropped.add(items);
+        if let Some(generation) = self.generation {
+            generation.dropped.add(items);
+        }
     }
 
     fn unroutable(&mut self, id: &ComponentId, route: &str) {

@@ -92,6 +92,7 @@ impl Pipelines {
             }
             let handles = pipeline.exporters.iter().filter_map(|id| exporters.get(id).cloned()).collect();
             let mut next = Next::Exporters(handles);
+            let judged = !config.is_self_operation(pipeline);
             for (processors, batch) in segments.into_iter().rev() {
                 let chain = Arc::new(Chain {
                     pipeline: pipeline.id.clone(),
@@ -99,6 +100,7 @@ impl Pipelines {
                     next,
                     exporters: exporters.clone(),
                     stats: stats.clone(),
+                    judged,
                 });
                 next = match batch {
                     Some(batch) => {

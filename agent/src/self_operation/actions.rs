@@ -25,6 +25,9 @@ use crate::config::{AgentActionsConfig, ComponentId};
 use crate::rules::{NoRollback, Rules};
 use crate::stats::{HOT_MARK_LIFETIME, Stats};
 
+/// Refusals remembered so as to be told once.
+const REFUSALS_KEPT: usize = 1024;
+
 /// What the loop acts through.
 #[derive(Clone)]
 pub struct Handles {
@@ -62,7 +65,7 @@ pub struct Actuator {
     follower: Follower,
     /// Refusals already told, so that a decision repeated every interval is told once.
     refused: HashSet<(String, String)>,
-    /// Processes marked hot, and when their raise was told.
+    /// Processes marked hot within [`HOT_MARK_LIFETIME`], and when their raise was told.
     raised: HashMap<u32, Instant>,
 }
 
@@ -160,6 +163,7 @@ impl Actuator {
             );
         }
         let now = Instant::now();
+        self.raised.retain(|_, told| now.duration_since(*told) < HOT_MARK_LIFETIME);
         for (_, profiler) in profilers {
             profiler.marked_hot.lock().unwrap_or_else(PoisonError::into_inner).insert(pid, now);
         }
@@ -224,8 +228,12 @@ impl Actuator {
         self.refuse(action, format!("{}:{attribute}", asked.metric), message, Vec::new());
     }
 
-    /// Tells a refusal, once per action and subject.
+    /// Tells a refusal, once per action and subject (a long-running agent sees many
+    /// generations: past [`REFUSALS_KEPT`] subjects, refusals may be told again).
     fn refuse(&mut self, action: &'static str, subject: String, message: String, attributes: Vec<KeyValue>) {
+        if self.refused.len() >= REFUSALS_KEPT {
+            self.refused.clear();
+        }
         if self.refused.insert((action.to_string(), subject)) {
             self.handles.events.tell(action, Outcome::Refused, message, attributes);
         }

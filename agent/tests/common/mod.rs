@@ -280,6 +280,23 @@ pub fn metric(metrics_port: u16, series: &str) -> u64 {
     text.lines().find_map(|line| line.strip_prefix(&prefix)).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
+/// The self-operation loop's sections of a config, each indented for its place: the agent's
+/// signals every 200 ms into the decision rules of `decisions.ottl` and the actions, and the
+/// actions' records into `actions.json`.
+pub struct LoopSections {
+    pub receivers: &'static str,
+    pub processors: &'static str,
+    pub exporters: &'static str,
+    pub pipelines: &'static str,
+}
+
+pub const SELF_OPERATION: LoopSections = LoopSections {
+    receivers: "  agent_telemetry:\n    interval: 200ms\n",
+    processors: "  rules/decide:\n    context: datapoint\n    files: [decisions.ottl]\n",
+    exporters: "  agent_actions:\n  file/actions:\n    path: actions.json\n",
+    pipelines: "    metrics/self:\n      receivers: [agent_telemetry]\n      processors: [rules/decide]\n      exporters: [agent_actions]\n    logs/self:\n      receivers: [agent_telemetry]\n      exporters: [file/actions]\n",
+};
+
 /// OTLP/JSON logs whose records have the given bodies and `level` attributes.
 pub fn json_logs(records: &[(&str, &str)]) -> String {
     let records: Vec<String> = records

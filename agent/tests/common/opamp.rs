@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-use super::{Running, bodies, free_port, json_logs, post, wait_until};
+use super::{LoopSections, Running, SELF_OPERATION, bodies, free_port, json_logs, post, wait_until};
 
 /// How the agent reaches its OpAMP server.
 pub struct OpampClient<'a> {
@@ -29,6 +29,10 @@ pub struct OpampClient<'a> {
     pub transport_extra: &'a str,
     /// More keys of the extension (`max_message_size_mib:`), indented as its keys.
     pub extension_extra: &'a str,
+    /// The decision rules of a self-operation loop (the agent's signals every 200 ms, its
+    /// actions carried out, their records in `actions.json`); the `rules` processor then
+    /// runs under `error_mode: ignore`, so that a failing statement is counted, not refused.
+    pub self_operation: Option<&'a str>,
 }
 
 /// Starts an agent in `dir` whose `rules` processor runs `rules.ottl` (written here as
@@ -37,7 +41,15 @@ pub struct OpampClient<'a> {
 pub fn start_opamp_agent(dir: &Path, client: &OpampClient) -> (Running, u16) {
     std::fs::write(dir.join("rules.ottl"), "set(log.body, \"local\")\n").unwrap();
     let (http, metrics) = (free_port(), free_port());
-    let OpampClient { transport, endpoint, token, transport_extra, extension_extra } = client;
+    let OpampClient { transport, endpoint, token, transport_extra, extension_extra, self_operation } = client;
+    let (receivers, processors, exporters, pipelines) = match self_operation {
+        Some(decisions) => {
+            std::fs::write(dir.join("decisions.ottl"), decisions).unwrap();
+            let LoopSections { receivers, processors, exporters, pipelines } = SELF_OPERATION;
+            (receivers, format!("    error_mode: ignore\n{processors}"), exporters, pipelines)
+        }
+        None => ("", String::new(), "", ""),
+    };
     let polling = if *transport == "http" && !transport_extra.contains("polling_interval:") {
         "        polling_interval: 200ms\n"
     } else {
@@ -50,13 +62,13 @@ receivers:
     protocols:
       http:
         endpoint: 127.0.0.1:{http}
-processors:
+{receivers}processors:
   rules:
     files: [rules.ottl]
-exporters:
+{processors}exporters:
   file:
     path: out.json
-extensions:
+{exporters}extensions:
   opamp:
     server:
       {transport}:
@@ -74,7 +86,7 @@ extensions:
       receivers: [otlp]
       processors: [rules]
       exporters: [file]
-"#
+{pipelines}"#
     );
     (Running::start(dir, &config, &[http, metrics]), http)
 }
@@ -94,6 +106,16 @@ pub fn send_one(dir: &Path, http: u16) -> String {
         }
     }
     after.pop().unwrap()
+}
+
+/// opamp-go's server (tests/opamp-server, built by scripts/test.sh, found through
+/// `OPAMP_SERVER`) on `port`, taking only `token`.
+pub fn opamp_go_server(port: u16, token: &str) -> ServerProcess {
+    let binary = std::env::var("OPAMP_SERVER")
+        .expect("OPAMP_SERVER: the opamp-go test server (scripts/test.sh builds it from tests/opamp-server)");
+    let mut command = Command::new(binary);
+    command.args(["-listen", &format!("127.0.0.1:{port}"), "-token", token]);
+    ServerProcess::spawn(command)
 }
 
 /// An OpAMP server process, killed when dropped; the JSON lines it prints, kept (lines
