@@ -227,3 +227,19 @@ fn check_checks_test_files_as_test_runs_them() {
         .collect();
     assert_eq!(found, [("E0100".to_string(), 9), ("W0002".to_string(), 10)]);
 }
+
+#[test]
+fn run_runs_a_configs_pipeline() {
+    let input = std::env::temp_dir().join(format!("ottlc-run-config-{}.json", std::process::id()));
+    let logs = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"severityNumber":5,"body":{"stringValue":"debug"}},{"severityNumber":10,"body":{"stringValue":"info"}}]}]}]}"#;
+    std::fs::write(&input, logs).unwrap();
+    let config = "../tests/realworld/configs/alloy-scenarios__cost-control__config-otel.yaml";
+    let output = ottlc(&["run", "--config", config, "--pipeline", "logs", input.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&input);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let expected = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"info"},"severityNumber":10}]}]}]}"#;
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), expected);
+    let unknown = ottlc(&["run", "--config", config, "--pipeline", "traces/nope", "-"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("has no pipeline `traces/nope`"));
+}
