@@ -177,19 +177,28 @@ impl Ledger {
     /// no refused record, an unanswered one at most once, and nothing that was not sent.
     /// The error lists what is wrong (a few ids of each kind).
     pub fn check(&self, arrived: &Arrivals) -> Result<(), String> {
+        self.check_with_drops(arrived, |_| false)
+    }
+
+    /// [`Ledger::check`] for rules that drop records: an acknowledged record for which
+    /// `dropped_by_rule` holds must not arrive, every other one exactly once.
+    pub fn check_with_drops(&self, arrived: &Arrivals, dropped_by_rule: impl Fn(&str) -> bool) -> Result<(), String> {
         let count = |id: &String| arrived.get(id).map_or(0, Vec::len);
         let sample = |ids: Vec<&String>| {
             let shown: Vec<&String> = ids.iter().take(5).copied().collect();
             format!("{} (e.g. {shown:?})", ids.len())
         };
         let mut problems = Vec::new();
-        let lost: Vec<&String> = self.acknowledged.iter().filter(|id| count(id) == 0).collect();
+        let (dropped, kept): (Vec<&String>, Vec<&String>) = self.acknowledged.iter().partition(|id| dropped_by_rule(id));
+        let lost: Vec<&String> = kept.into_iter().filter(|id| count(id) == 0).collect();
+        let undropped: Vec<&String> = dropped.into_iter().filter(|id| count(id) > 0).collect();
         let duplicated: Vec<&String> = self.acknowledged.iter().chain(&self.unanswered).filter(|id| count(id) > 1).collect();
         let leaked: Vec<&String> = self.refused.iter().filter(|id| count(id) > 0).collect();
         let sent: HashSet<&String> = self.acknowledged.iter().chain(&self.refused).chain(&self.unanswered).collect();
         let unknown: Vec<&String> = arrived.keys().filter(|id| !sent.contains(id)).collect();
         for (what, ids) in [
             ("acknowledged but lost", lost),
+            ("dropped by rule but delivered", undropped),
             ("delivered more than once", duplicated),
             ("refused but delivered", leaked),
             ("delivered but never sent", unknown),

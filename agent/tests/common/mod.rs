@@ -10,9 +10,13 @@ pub mod opamp_push;
 pub mod opamp_throttle;
 pub mod pki;
 pub mod profiles;
+pub mod rule_steps;
 pub mod sink;
+pub mod soak_accounting;
 pub mod spans;
+pub mod svg_plot;
 pub mod swaps;
+pub mod vitals;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -1,6 +1,7 @@
 //! An OTLP/gRPC logs backend in the test process: it takes `delay` over each request (a
 //! slow backend) and records every log record that arrives by its id (its body), with the
-//! generation stamp (`gen` attribute) it carries, so that tests count arrivals exactly.
+//! generation stamp (`gen` attribute) it carries, so that tests count arrivals exactly. It
+//! can go away and come back on the same port ([`Sink::restart`]), keeping what arrived.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -28,9 +29,19 @@ struct Received {
 /// A running sink, stopped with its runtime when dropped.
 pub struct Sink {
     pub port: u16,
-    received: Arc<Mutex<Received>>,
-    _runtime: tokio::runtime::Runtime,
+    backend: Backend,
+    /// The server now serving: its shutdown signal and its task.
+    serving: Mutex<Option<Serving>>,
+    runtime: tokio::runtime::Runtime,
 }
+
+struct Serving {
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// How long a restarting sink waits for its connections to close.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 struct Backend {
@@ -71,39 +82,64 @@ impl Sink {
     pub fn start(delay: Duration) -> Sink {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let backend = Backend { delay, received: Arc::default() };
-        let received = backend.received.clone();
-        let port = runtime.block_on(async {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let port = listener.local_addr().unwrap().port();
-            let service = LogsServiceServer::new(backend)
-                .accept_compressed(CompressionEncoding::Gzip)
-                .accept_compressed(CompressionEncoding::Zstd)
-                .max_decoding_message_size(256 << 20);
-            let incoming = tonic::transport::server::TcpIncoming::from(listener);
-            tokio::spawn(tonic::transport::Server::builder().add_service(service).serve_with_incoming(incoming));
-            port
-        });
-        Sink { port, received, _runtime: runtime }
+        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let serving = Mutex::new(Some(serve(&runtime, listener, backend.clone())));
+        Sink { port, backend, serving, runtime }
+    }
+
+    /// Goes away as a backend stopping for maintenance does, and comes back on the same port
+    /// after `down`. The server shuts down gracefully: it stops accepting, answers the
+    /// requests it has begun, then closes its connections. (A backend killed mid-request may
+    /// have stored records whose answer never left; their retry is a duplicate that no
+    /// exporter can avoid, so that is not the fault this simulates.)
+    pub fn restart(&self, down: Duration) {
+        let mut serving = self.serving.lock().unwrap();
+        let Serving { shutdown, task } = serving.take().unwrap();
+        let _ = shutdown.send(());
+        // The server's future (and its listener) ends once its connections have closed.
+        let closed = self.runtime.block_on(async { tokio::time::timeout(CLOSE_TIMEOUT, task).await });
+        let Ok(ended) = closed else { panic!("the sink's connections did not close within {CLOSE_TIMEOUT:?} of its shutdown") };
+        ended.unwrap();
+        std::thread::sleep(down);
+        let listener = self.runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", self.port))).unwrap();
+        *serving = Some(serve(&self.runtime, listener, self.backend.clone()));
     }
 
     /// What has arrived so far.
     pub fn arrivals(&self) -> Arrivals {
-        self.received.lock().unwrap().arrivals.clone()
+        self.backend.received.lock().unwrap().arrivals.clone()
     }
 
     /// How many records have arrived (each arrival counted).
     pub fn arrived(&self) -> usize {
-        self.received.lock().unwrap().records
+        self.backend.received.lock().unwrap().records
     }
 
     /// Whether every one of `ids` has arrived at least once.
     pub fn has_all(&self, ids: &[String]) -> bool {
-        let received = self.received.lock().unwrap();
+        let received = self.backend.received.lock().unwrap();
         ids.iter().all(|id| received.arrivals.contains_key(id))
     }
 
     /// How many records stamped `stamp` have arrived.
     pub fn stamped(&self, stamp: &str) -> usize {
-        self.received.lock().unwrap().stamps.get(stamp).copied().unwrap_or(0)
+        self.backend.received.lock().unwrap().stamps.get(stamp).copied().unwrap_or(0)
     }
+}
+
+/// Serves `backend` on `listener` until the shutdown signal.
+#[allow(clippy::unwrap_used, reason = "test server: one that fails fails the test")]
+fn serve(runtime: &tokio::runtime::Runtime, listener: tokio::net::TcpListener, backend: Backend) -> Serving {
+    let service = LogsServiceServer::new(backend)
+        .accept_compressed(CompressionEncoding::Gzip)
+        .accept_compressed(CompressionEncoding::Zstd)
+        .max_decoding_message_size(256 << 20);
+    let incoming = tonic::transport::server::TcpIncoming::from(listener);
+    let (shutdown, signal) = tokio::sync::oneshot::channel::<()>();
+    let server = tonic::transport::Server::builder().add_service(service).serve_with_incoming_shutdown(incoming, async {
+        let _ = signal.await;
+    });
+    let task = runtime.spawn(async move { server.await.unwrap() });
+    Serving { shutdown, task }
 }

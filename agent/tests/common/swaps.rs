@@ -1,11 +1,12 @@
-//! Rule swaps under load, for the swap test (tests/swaps.rs) and the time-to-swap bench
-//! (benches/swap_bench.rs): clients stream log records into the agent while an OpAMP
-//! server pushes a new rule set at a fixed interval, each generation stamping the records
-//! it runs with its number.
+//! Rule swaps under load, for the swap test (tests/swaps.rs), the time-to-swap bench
+//! (benches/swap_bench.rs) and the soak (tests/soak.rs): clients stream log records into the
+//! agent while an OpAMP server pushes new rule sets, each generation stamping the records it
+//! runs with its marker.
 
 use std::time::Duration;
 
 use ottl_opamp::proto::RemoteConfigStatuses;
+use ottl_tests::collector::ScratchDir;
 
 use super::load::{Ledger, Load, Protocol, Shape};
 use super::opamp_push::PushServer;
@@ -30,20 +31,66 @@ pub struct SwapRun {
     pub reported: Vec<Option<RemoteConfigStatuses>>,
 }
 
+/// The agent on generation 0 of [`RULE_FILE`] with its peers: the sink it exports to and the
+/// OpAMP server that pushes rules. Dropped in reverse order of start: the agent first.
+pub struct Rig {
+    pub agent: Running,
+    pub ports: Ports,
+    pub server: PushServer,
+    pub sink: Sink,
+    pub dir: ScratchDir,
+}
+
+/// The agent's ports, free when the rig starts.
+pub struct Ports {
+    pub http: u16,
+    pub grpc: u16,
+    pub metrics: u16,
+}
+
+/// What a run adds to the rig's config, each indented as its section's entries are: more
+/// receivers, settings of the sink's exporter, more exporters, more pipelines.
+#[derive(Default)]
+pub struct Additions {
+    pub receivers: String,
+    pub sink_exporter: String,
+    pub exporters: String,
+    pub pipelines: String,
+}
+
+#[allow(clippy::unwrap_used, reason = "test harness: a rig that cannot start fails the test, with the error")]
+impl Rig {
+    /// Starts the sink, the push server and the agent (with `additions` in its config), and
+    /// waits for the agent's ports.
+    pub fn start(name: &str, additions: &Additions) -> Rig {
+        let dir = temp_dir(name);
+        let sink = Sink::start(Duration::ZERO);
+        let server = PushServer::start();
+        std::fs::write(dir.path().join(RULE_FILE), stamping_rule("0")).unwrap();
+        let ports = Ports { http: free_port(), grpc: free_port(), metrics: free_port() };
+        let config = config(&ports, sink.port, server.port, additions);
+        let agent = Running::start(dir.path(), &config, &[ports.http, ports.grpc, ports.metrics]);
+        Rig { agent, ports, server, sink, dir }
+    }
+
+    /// `clients` over HTTP and as many over gRPC sending modest requests (20 records) with
+    /// `pause` between them: each request is one batch, which one generation runs.
+    pub fn load(&self, clients: usize, pause: Duration) -> Load {
+        let (http, grpc) = (self.ports.http, self.ports.grpc);
+        let protocols: Vec<Protocol> = (0..clients).flat_map(|_| [Protocol::Http(http), Protocol::Grpc(grpc)]).collect();
+        Load::start("c", &protocols, Shape { records: 20, padding: 0, pause })
+    }
+}
+
 /// Starts the agent on generation 0 with clients sending (`clients` over HTTP and as many
 /// over gRPC, modest requests at a modest pace), pushes generations 1 to `generations`
 /// every `interval`, waits until the last one stamps records, stops the clients, waits for
 /// every acknowledged record, and stops the agent.
 #[allow(clippy::unwrap_used, reason = "test harness: a run that cannot be done fails, with the error")]
 pub fn under_load(name: &str, generations: usize, interval: Duration, clients: usize) -> SwapRun {
-    let dir = temp_dir(name);
-    let sink = Sink::start(Duration::ZERO);
-    let server = PushServer::start();
-    std::fs::write(dir.path().join(RULE_FILE), stamping_rule("0")).unwrap();
-    let (http, grpc, metrics) = (free_port(), free_port(), free_port());
-    let agent = Running::start(dir.path(), &config(http, grpc, metrics, sink.port, server.port), &[http, grpc, metrics]);
-    let protocols: Vec<Protocol> = (0..clients).flat_map(|_| [Protocol::Http(http), Protocol::Grpc(grpc)]).collect();
-    let load = Load::start("c", &protocols, Shape { records: 20, padding: 0, pause: Duration::from_millis(5) });
+    let rig = Rig::start(name, &Additions::default());
+    let (agent, server, sink) = (&rig.agent, &rig.server, &rig.sink);
+    let load = rig.load(clients, Duration::from_millis(5));
     agent.wait_until("generation 0 stamps records", || sink.stamped("0;") > 0);
     let hashes: Vec<Vec<u8>> = (1..=generations)
         .map(|generation| {
@@ -59,15 +106,17 @@ pub fn under_load(name: &str, generations: usize, interval: Duration, clients: u
     // The last statuses may follow the last swap by a moment.
     poll_until(|| server.status(&hashes[generations - 1]) == Some(RemoteConfigStatuses::Applied));
     let reported = hashes.iter().map(|hash| server.status(hash)).collect();
-    let output = agent.stop();
+    let output = rig.agent.stop();
     let log = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "the agent failed:\n{log}");
     SwapRun { ledger, arrivals: sink.arrivals(), log, reported }
 }
 
 /// OTLP over HTTP and gRPC in, the stamping rules, OTLP out to the sink; the OpAMP
-/// extension on the push server over WebSocket.
-fn config(http: u16, grpc: u16, metrics: u16, sink: u16, opamp: u16) -> String {
+/// extension on the push server over WebSocket; and a run's `additions`.
+fn config(ports: &Ports, sink: u16, opamp: u16, additions: &Additions) -> String {
+    let Ports { http, grpc, metrics } = ports;
+    let Additions { receivers, sink_exporter, exporters, pipelines } = additions;
     format!(
         "receivers:
   otlp:
@@ -76,7 +125,7 @@ fn config(http: u16, grpc: u16, metrics: u16, sink: u16, opamp: u16) -> String {
         endpoint: 127.0.0.1:{http}
       grpc:
         endpoint: 127.0.0.1:{grpc}
-processors:
+{receivers}processors:
   rules:
     files: [{RULE_FILE}]
 exporters:
@@ -85,7 +134,7 @@ exporters:
     tls:
       insecure: true
     compression: none
-extensions:
+{sink_exporter}{exporters}extensions:
   opamp:
     server:
       ws:
@@ -101,6 +150,6 @@ service:
       receivers: [otlp]
       processors: [rules]
       exporters: [otlp/sink]
-"
+{pipelines}"
     )
 }
