@@ -119,8 +119,8 @@ enum Command {
     /// Run test files (`NAME.ottl-test.yaml`): inputs through a rule file or a config's
     /// pipeline, checked against expectations; exit 1 when a test fails.
     Test {
-        /// Test files.
-        #[arg(required = true, value_name = "FILE")]
+        /// Test files, or directories: their `*.ottl-test.yaml` files.
+        #[arg(required = true, value_name = "PATH")]
         files: Vec<PathBuf>,
         /// Run only the tests whose name contains this text.
         #[arg(long)]
@@ -222,10 +222,20 @@ fn main() -> ExitCode {
         Command::Fmt { files, check, stdout } => fmt(&files, check, stdout),
         Command::Test { files, filter, format, backend, feature_gates } => {
             let analysis = AnalysisOptions { feature_gates: enabled_gates(&feature_gates), ..AnalysisOptions::default() };
-            testing::run(&files, &testing::TestOptions { backend: backend.into(), filter, format, analysis })
+            testing::run(&test_files(&files), &testing::TestOptions { backend: backend.into(), filter, format, analysis })
         }
         Command::Explain { code } => explain(code.as_deref()),
     }
+}
+
+/// The test files named, and the `*.ottl-test.yaml` files under the directories named
+/// (walked as `check` walks them).
+fn test_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let in_dir = |dir: &PathBuf| {
+        let found = inputs::expand(std::slice::from_ref(dir)).files;
+        found.into_iter().filter(|file| file.to_string_lossy().ends_with(testing::TEST_FILE_SUFFIX)).collect()
+    };
+    paths.iter().flat_map(|path| if path.is_dir() { in_dir(path) } else { vec![path.clone()] }).collect()
 }
 
 fn read_source(path: &Path) -> Result<SourceFile, String> {

@@ -78,6 +78,15 @@ fn the_examples_pass() {
 }
 
 #[test]
+fn a_directory_runs_its_test_files() {
+    let output = ottlc(&["test", "../tests/realworld/tests"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches("\nrunning ").count(), 3, "{text}");
+    assert!(text.contains("test result: ok. 9 passed; 0 failed;"), "{text}");
+}
+
+#[test]
 fn both_back_ends_give_the_same_verdicts() {
     let jit = ottlc(&["test", "--format", "json", "tests/golden/seed-failing.ottl-test.yaml"]);
     let interp = ottlc(&["test", "--format", "json", "--backend", "interp", "tests/golden/seed-failing.ottl-test.yaml"]);
