@@ -72,6 +72,14 @@ if [ ! -x "$fleet_python/.venv/bin/python" ]; then
 fi
 "$fleet_python/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$fleet_python/requirements.txt"
 export OPAMP_PYTHON="$fleet_python/.venv/bin/python"
+# junitparser (PyPI), the JUnit XML reader `ottlc test --format junit` is checked with
+# (ottlc/tests/test_command.rs).
+junit_python="$PWD/ottlc/tests/junit"
+if [ ! -x "$junit_python/.venv/bin/python" ]; then
+    python3 -m venv "$junit_python/.venv"
+fi
+"$junit_python/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$junit_python/requirements.txt"
+export JUNIT_PYTHON="$junit_python/.venv/bin/python"
 (cd fleet/tests/peers/node && npm ci --no-audit --no-fund --silent)
 # Elastic's mock OpAMP server (npm), the HTTP server peer of the agent's OpAMP client
 # (agent/tests/opamp.rs, through agent/tests/peers/node/mock-server.js).

@@ -10,18 +10,7 @@ use opentelemetry_proto::tonic::metrics::v1::{Metric, ResourceMetrics, ScopeMetr
 use ottl_runtime::exec::point_count;
 use ottl_runtime::otlp::Telemetry;
 
-/// Appends `more` to `into`; both are of one signal (a pipeline's). Gives `more` back when
-/// it cannot be merged: profile payloads each carry a dictionary, and merging dictionaries
-/// would renumber every reference, so they are passed on one by one.
-pub fn append(into: &mut Telemetry, more: Telemetry) -> Option<Telemetry> {
-    match (into, more) {
-        (Telemetry::Traces(a), Telemetry::Traces(b)) => a.resource_spans.extend(b.resource_spans),
-        (Telemetry::Logs(a), Telemetry::Logs(b)) => a.resource_logs.extend(b.resource_logs),
-        (Telemetry::Metrics(a), Telemetry::Metrics(b)) => a.resource_metrics.extend(b.resource_metrics),
-        (_, more) => return Some(more),
-    }
-    None
-}
+pub use ottl_pipeline::append;
 
 /// Takes the first `max` items off `telemetry` (all of them when it has no more).
 pub fn split_off_front(telemetry: &mut Telemetry, max: usize) -> Telemetry {

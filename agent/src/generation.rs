@@ -10,143 +10,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use arc_swap::ArcSwap;
-use ottl_compiler::interp;
 use ottl_compiler::program::RuleSet;
-use ottl_jit::JitProgram;
-use ottl_runtime::exec::Outputs;
-use ottl_runtime::otlp::Telemetry;
 
 use crate::config::{ComponentId, Config, ProcessorConfig};
 use crate::stats::GenerationStats;
 use crate::tuning::{self, Tuning};
-use ottl_runtime::otlp::Signal;
 
-/// Which back end runs the rules.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Jit,
-    Interpreter,
-}
-
-/// One compiled rule set.
-pub enum Program {
-    Jit(JitProgram),
-    Interpreter(RuleSet),
-}
-
-impl Program {
-    fn compile(rule_set: &RuleSet, backend: Backend) -> Result<Program, String> {
-        match backend {
-            Backend::Jit => ottl_jit::compile(rule_set).map(Program::Jit).map_err(|e| e.to_string()),
-            Backend::Interpreter => Ok(Program::Interpreter(rule_set.clone())),
-        }
-    }
-
-    fn run(&self, telemetry: Telemetry, warn: &mut dyn FnMut(String)) -> ottl_runtime::Result<Outputs> {
-        match self {
-            Program::Jit(program) => program.run(telemetry, warn),
-            Program::Interpreter(rules) => interp::run(rules, telemetry, warn),
-        }
-    }
-}
-
-/// A compiled rule set and the signal it applies to (`None`: resource or scope rules,
-/// which apply to every signal).
-pub struct SignalProgram {
-    signal: Option<Signal>,
-    context: ottl_compiler::schema::Context,
-    program: Program,
-}
-
-impl SignalProgram {
-    fn applies_to(&self, telemetry: &Telemetry) -> bool {
-        self.signal.is_none_or(|signal| signal == telemetry.signal()) && self.context.fits(telemetry)
-    }
-}
-
-/// A processor of one generation.
-pub enum CompiledProcessor {
-    /// transform or filter: its rule sets in config order; the filter removes the scopes
-    /// and resources it leaves empty.
-    Ottl { programs: Vec<SignalProgram>, prunes_empty: bool },
-    /// rules: one program, and the exporters of each route.
-    Rules { program: SignalProgram, routes: BTreeMap<String, Vec<ComponentId>> },
-}
-
-/// What a processor made of a batch: what goes on down the pipeline, and what rules
-/// routed away.
-pub struct Processed {
-    pub telemetry: Telemetry,
-    pub routed: Vec<(String, Telemetry)>,
-}
-
-/// A processor failed on a batch under `error_mode: propagate`: the batch is dropped and
-/// counted, as the collector drops a batch whose processor returns an error.
-#[derive(Debug)]
-pub struct ProcessorError {
-    pub processor: ComponentId,
-    pub message: String,
-}
-
-impl CompiledProcessor {
-    /// Runs the processor on one batch. Statement errors under `ignore` are logged through
-    /// `warn`; under `propagate` they fail the batch.
-    pub fn process(
-        &self,
-        id: &ComponentId,
-        telemetry: Telemetry,
-        warn: &mut dyn FnMut(String),
-    ) -> Result<Processed, ProcessorError> {
-        let fail = |error: ottl_runtime::Error| ProcessorError { processor: id.clone(), message: error.to_string() };
-        match self {
-            CompiledProcessor::Ottl { programs, prunes_empty } => {
-                let mut telemetry = telemetry;
-                let mut ran = false;
-                for program in programs {
-                    if program.applies_to(&telemetry) {
-                        // transform and filter never route; what they drop is gone.
-                        telemetry = program.program.run(telemetry, warn).map_err(fail)?.default;
-                        ran = true;
-                    }
-                }
-                // The collector's filter processor, whenever it has conditions for the
-                // signal, removes every scope and resource without items, also those that
-                // arrived empty.
-                if *prunes_empty && ran {
-                    remove_empty_containers(&mut telemetry);
-                }
-                Ok(Processed { telemetry, routed: Vec::new() })
-            }
-            CompiledProcessor::Rules { program, .. } if program.applies_to(&telemetry) => {
-                let outputs = program.program.run(telemetry, warn).map_err(fail)?;
-                Ok(Processed { telemetry: outputs.default, routed: outputs.routes.into_iter().collect() })
-            }
-            CompiledProcessor::Rules { .. } => Ok(Processed { telemetry, routed: Vec::new() }),
-        }
-    }
-}
-
-/// Removes the scopes without items, then the resources without scopes.
-fn remove_empty_containers(telemetry: &mut Telemetry) {
-    match telemetry {
-        Telemetry::Traces(data) => data.resource_spans.retain_mut(|r| {
-            r.scope_spans.retain(|s| !s.spans.is_empty());
-            !r.scope_spans.is_empty()
-        }),
-        Telemetry::Metrics(data) => data.resource_metrics.retain_mut(|r| {
-            r.scope_metrics.retain(|s| !s.metrics.is_empty());
-            !r.scope_metrics.is_empty()
-        }),
-        Telemetry::Logs(data) => data.resource_logs.retain_mut(|r| {
-            r.scope_logs.retain(|s| !s.log_records.is_empty());
-            !r.scope_logs.is_empty()
-        }),
-        Telemetry::Profiles(data) => data.resource_profiles.retain_mut(|r| {
-            r.scope_profiles.retain(|s| !s.profiles.is_empty());
-            !r.scope_profiles.is_empty()
-        }),
-    }
-}
+// The processors' semantics live in `ottl-pipeline`, which `ottlc` runs too.
+pub use ottl_pipeline::{Backend, CompiledProcessor, Processed, ProcessorError, Program, SignalProgram};
 
 /// Every processor of a config, compiled.
 pub struct Generation {
@@ -224,28 +95,18 @@ fn compile_processors(config: &Config, backend: Backend, tuning: &Tuning) -> Res
         tuning::with_ratio(rules, ratio)
     };
     for (id, processor) in &config.processors {
+        let mut prepare = |rules: &RuleSet| tuned(id, rules);
         let compiled = match processor {
             ProcessorConfig::Ottl { rule_sets, prunes_empty } => {
-                let programs = rule_sets
-                    .iter()
-                    .map(|(signal, rules)| {
-                        let program = Program::compile(&tuned(id, rules), backend).map_err(|e| format!("{id}: {e}"))?;
-                        Ok(SignalProgram { signal: *signal, context: rules.context, program })
-                    })
-                    .collect::<Result<Vec<_>, String>>()?;
-                CompiledProcessor::Ottl { programs, prunes_empty: *prunes_empty }
+                CompiledProcessor::ottl(rule_sets, *prunes_empty, backend, &mut prepare)
             }
             ProcessorConfig::Rules { rule_set, routes, .. } => {
-                let program = Program::compile(&tuned(id, rule_set), backend).map_err(|e| format!("{id}: {e}"))?;
-                let signal = Signal::of_context(rule_set.context);
-                CompiledProcessor::Rules {
-                    program: SignalProgram { signal, context: rule_set.context, program },
-                    routes: routes.clone(),
-                }
+                CompiledProcessor::rules(rule_set, routes.clone(), backend, &mut prepare)
             }
             // Not transformations: the pipeline builds them from their config.
             ProcessorConfig::Batch(_) | ProcessorConfig::MemoryLimiter(_) => continue,
-        };
+        }
+        .map_err(|e| format!("{id}: {e}"))?;
         processors.insert(id.clone(), compiled);
     }
     Ok((processors, samplers))
@@ -258,6 +119,7 @@ pub type CurrentGeneration = Arc<ArcSwap<Generation>>;
 mod tests {
     use super::*;
     use crate::config::load_valid;
+    use ottl_runtime::otlp::Telemetry;
 
     fn logs(json: &str) -> Telemetry {
         Telemetry::from_json(json).unwrap()

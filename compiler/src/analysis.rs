@@ -7,6 +7,9 @@
 //! checker's typed IR becomes the rules the back ends run.
 
 mod collector;
+mod expression;
+
+pub use expression::{CheckedExpr, analyze_expression};
 
 use ottl_grammar::document::parse_document;
 use ottl_grammar::{Diagnostic, Node, Severity, Span};

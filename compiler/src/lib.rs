@@ -19,4 +19,4 @@ pub mod suggest;
 pub mod types;
 pub mod yaml;
 
-pub use analysis::{Analysis, AnalysisOptions, CompiledRules, analyze};
+pub use analysis::{Analysis, AnalysisOptions, CheckedExpr, CompiledRules, analyze, analyze_expression};

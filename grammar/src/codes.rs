@@ -600,6 +600,20 @@ code.
         logs:
           receivers: [otlp]
           exporters: [otlphttp]           # refused when `exporters:` has no `otlphttp`";
+
+    InvalidTestFile = "E0920", "an `ottlc test` file that is not a valid test file",
+"An `ottlc test` file (`NAME.ottl-test.yaml`) names what it tests (`rules: FILE.ottl`, or
+`config: FILE.yaml` with `pipeline: NAME` or `processors: [ID, ...]`) and lists `tests`,
+each with a `name`, an `input` (OTLP/JSON or the compact form) and an `expect` mapping
+(`conditions`, `dropped`, `route`, `output`, `error`, `diagnostic`). `ottlc test` reports
+anything else here, before any test runs, so that no mistake in a test file passes
+silently.
+
+    tests:
+      - name: routes are normalised
+        input: {span: {name: GET}}
+        expect:
+          condtions: [span.name == \"GET\"]    # refused: did you mean `conditions`?";
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod inputs;
 mod relative;
 mod report;
 mod sarif;
+mod testing;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use ottl_compiler::{AnalysisOptions, analyze};
 use ottl_grammar::Code;
 use ottl_grammar::format::format_document;
 use ottl_jit as jit;
+use ottl_runtime::exec::Outputs;
 use ottl_runtime::otlp::Telemetry;
 use report::{Format, Report, Tally};
 
@@ -67,10 +69,17 @@ enum Command {
     /// Run rules on OTLP JSON: transformed items to OUT, routed items to
     /// `--routes-dir`, dropped items nowhere.
     Run {
-        /// The rule file (`.ottl`).
-        rules: PathBuf,
-        /// OTLP JSON input (`resourceSpans`, `resourceMetrics` or `resourceLogs`); `-` = stdin.
-        input: PathBuf,
+        /// The rule file (`.ottl`), then the OTLP JSON input (`resourceSpans`,
+        /// `resourceMetrics` or `resourceLogs`; `-` = stdin). With `--config`, the input only.
+        #[arg(value_name = "[RULES] INPUT", num_args = 1..=2, required = true)]
+        files: Vec<PathBuf>,
+        /// Run a collector config's pipeline instead of a rule file: its transform and
+        /// filter processors in order, as the collector runs them (needs `--pipeline`).
+        #[arg(long, requires = "pipeline")]
+        config: Option<PathBuf>,
+        /// The pipeline of `--config` to run (`traces`, `logs/critical`, ...).
+        #[arg(long, requires = "config")]
+        pipeline: Option<String>,
         /// Where the items no rule routed go; stdout when absent or `-`.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -107,6 +116,23 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         feature_gates: Vec<String>,
     },
+    /// Run test files (`NAME.ottl-test.yaml`): inputs through a rule file or a config's
+    /// pipeline, checked against expectations; exit 1 when a test fails.
+    Test {
+        /// Test files, or directories: their `*.ottl-test.yaml` files.
+        #[arg(required = true, value_name = "PATH")]
+        files: Vec<PathBuf>,
+        /// Run only the tests whose name contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+        #[arg(long, value_enum, default_value_t = testing::TestFormat::Human)]
+        format: testing::TestFormat,
+        #[arg(long, value_enum, default_value_t = Backend::Jit)]
+        backend: Backend,
+        /// Collector feature gates to assume enabled, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        feature_gates: Vec<String>,
+    },
     /// Explain a diagnostic code (`ottlc explain E0007`) or a function (`ottlc explain
     /// Concat`), or list every code.
     Explain { code: Option<String> },
@@ -128,6 +154,15 @@ enum Backend {
     Interp,
     /// The Cranelift JIT.
     Jit,
+}
+
+impl From<Backend> for ottl_pipeline::Backend {
+    fn from(backend: Backend) -> Self {
+        match backend {
+            Backend::Interp => ottl_pipeline::Backend::Interpreter,
+            Backend::Jit => ottl_pipeline::Backend::Jit,
+        }
+    }
 }
 
 /// Parsing builds many small nodes; mimalloc makes that markedly cheaper than the
@@ -161,9 +196,15 @@ fn main() -> ExitCode {
             let options = AnalysisOptions { context, feature_gates: enabled_gates(&feature_gates), ..AnalysisOptions::default() };
             check(&files, &options, format, deny_warnings)
         }
-        Command::Run { rules, input, output, context, backend, routes_dir, error_mode, feature_gates, pretty } => {
+        Command::Run { files, config, pipeline, output, context, backend, routes_dir, error_mode, feature_gates, pretty } => {
+            let (rules, input) = match (&files[..], config.is_some()) {
+                ([input], true) => (None, input.clone()),
+                ([rules, input], false) => (Some(rules.clone()), input.clone()),
+                _ => return fail("give RULES and INPUT, or `--config FILE --pipeline NAME` and INPUT".into(), EXIT_USAGE_OR_IO),
+            };
             let job = RunJob {
                 rules,
+                pipeline: config.zip(pipeline),
                 input,
                 output,
                 context,
@@ -179,8 +220,22 @@ fn main() -> ExitCode {
             compile(&rules, emit, context, &enabled_gates(&feature_gates))
         }
         Command::Fmt { files, check, stdout } => fmt(&files, check, stdout),
+        Command::Test { files, filter, format, backend, feature_gates } => {
+            let analysis = AnalysisOptions { feature_gates: enabled_gates(&feature_gates), ..AnalysisOptions::default() };
+            testing::run(&test_files(&files), &testing::TestOptions { backend: backend.into(), filter, format, analysis })
+        }
         Command::Explain { code } => explain(code.as_deref()),
     }
+}
+
+/// The test files named, and the `*.ottl-test.yaml` files under the directories named
+/// (walked as `check` walks them).
+fn test_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let in_dir = |dir: &PathBuf| {
+        let found = inputs::expand(std::slice::from_ref(dir)).files;
+        found.into_iter().filter(|file| file.to_string_lossy().ends_with(testing::TEST_FILE_SUFFIX)).collect()
+    };
+    paths.iter().flat_map(|path| if path.is_dir() { in_dir(path) } else { vec![path.clone()] }).collect()
 }
 
 fn read_source(path: &Path) -> Result<SourceFile, String> {
@@ -220,7 +275,14 @@ fn check(paths: &[PathBuf], options: &AnalysisOptions, format: Format, deny_warn
                 continue;
             }
         };
-        let diagnostics = analyze(&file, options).diagnostics;
+        let (file, diagnostics) = match file.name.ends_with(testing::TEST_FILE_SUFFIX) {
+            // A test file is checked as `ottlc test` checks it before running it.
+            true => testing::diagnostics(path, file.text, options),
+            false => {
+                let diagnostics = analyze(&file, options).diagnostics;
+                (file, diagnostics)
+            }
+        };
         tally.count(&diagnostics);
         report.file(&file, &diagnostics);
     }
@@ -276,7 +338,10 @@ fn fmt(paths: &[PathBuf], check_only: bool, to_stdout: bool) -> ExitCode {
 }
 
 struct RunJob {
-    rules: PathBuf,
+    /// The rule file; `None` with a config's pipeline.
+    rules: Option<PathBuf>,
+    /// A collector config and the pipeline of it to run.
+    pipeline: Option<(PathBuf, String)>,
     input: PathBuf,
     output: Option<PathBuf>,
     context: Option<schema::Context>,
@@ -333,26 +398,14 @@ fn compile(rules: &Path, emit: Emit, context: Option<schema::Context>, gates: &[
 }
 
 fn run(job: &RunJob) -> ExitCode {
-    let rule_set = match load_rule_set(&job.rules, job.context, &job.feature_gates, job.error_mode) {
-        Ok(rule_set) => rule_set,
-        Err(code) => return code,
+    let outputs = match (&job.rules, &job.pipeline) {
+        (Some(rules), _) => run_rules(job, rules),
+        (None, Some((config, pipeline))) => run_pipeline(job, config, pipeline),
+        (None, None) => return fail("nothing to run".into(), EXIT_USAGE_OR_IO),
     };
-    // The text is dropped once read, so that it and the output are never held together.
-    let telemetry = match read_text(&job.input) {
-        Ok(input) => match Telemetry::from_json(&input) {
-            Ok(telemetry) => telemetry,
-            Err(message) => return fail(format!("{}: {message}", job.input.display()), EXIT_USAGE_OR_IO),
-        },
-        Err(message) => return fail(message, EXIT_USAGE_OR_IO),
-    };
-    let warn = &mut |warning| eprintln!("ottlc: warning: {warning}");
-    let ran = match job.backend {
-        Backend::Interp => interp::run(&rule_set, telemetry, warn),
-        Backend::Jit => jit::compile(&rule_set).and_then(|program| program.run(telemetry, warn)),
-    };
-    let outputs = match ran {
+    let outputs = match outputs {
         Ok(outputs) => outputs,
-        Err(error) => return fail(error.to_string(), 1),
+        Err(code) => return code,
     };
     if !outputs.routes.is_empty() && job.routes_dir.is_none() {
         eprintln!("ottlc: warning: items were routed but no --routes-dir was given; they were not written");
@@ -371,6 +424,33 @@ fn run(job: &RunJob) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => fail(message, EXIT_USAGE_OR_IO),
     }
+}
+
+/// The OTLP JSON input. The text is dropped once read, so that it and the output are never
+/// held together.
+fn read_input(path: &Path) -> Result<Telemetry, ExitCode> {
+    let input = read_text(path).map_err(|message| fail(message, EXIT_USAGE_OR_IO))?;
+    Telemetry::from_json(&input).map_err(|message| fail(format!("{}: {message}", path.display()), EXIT_USAGE_OR_IO))
+}
+
+/// A rule file on the input.
+fn run_rules(job: &RunJob, rules: &Path) -> Result<Outputs, ExitCode> {
+    let rule_set = load_rule_set(rules, job.context, &job.feature_gates, job.error_mode)?;
+    let telemetry = read_input(&job.input)?;
+    let warn = &mut |warning| eprintln!("ottlc: warning: {warning}");
+    let ran = match job.backend {
+        Backend::Interp => interp::run(&rule_set, telemetry, warn),
+        Backend::Jit => jit::compile(&rule_set).and_then(|program| program.run(telemetry, warn)),
+    };
+    ran.map_err(|error| fail(error.to_string(), 1))
+}
+
+/// A config's pipeline on the input, through the runner `ottlc test` uses.
+fn run_pipeline(job: &RunJob, config: &Path, pipeline: &str) -> Result<Outputs, ExitCode> {
+    let options = AnalysisOptions { feature_gates: job.feature_gates.clone(), ..AnalysisOptions::default() };
+    let stages = testing::pipeline(config, pipeline, job.backend.into(), &options).map_err(|message| fail(message, 1))?;
+    let telemetry = read_input(&job.input)?;
+    testing::run_stages(&stages, telemetry).map_err(|message| fail(message, 1))
 }
 
 fn read_text(path: &Path) -> Result<String, String> {

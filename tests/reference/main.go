@@ -6,6 +6,7 @@
 //	ottl-ref batch [-gates g,...] < CASES.jsonl > RESULTS.jsonl
 //	ottl-ref check < CASES.jsonl > RESULTS.jsonl
 //	ottl-ref bench -signal traces [-processor transform] [-context span] [-iterations 20] RULES INPUT
+//	ottl-ref pipeline -config FILE -pipeline NAME INPUT
 //
 // RULES holds one statement (or condition) per line. INPUT is OTLP JSON. `statements` runs
 // them in a transform processor (v0.161.0) and prints the payload it passes on;
@@ -32,6 +33,10 @@
 // the same way; the answer is {"id", "components": [{"name", "at", "accepted", "error"}],
 // "error"}. The routing connector has no v0.161.0 to build on: a stand-in checks its
 // table (routing.go).
+//
+// `pipeline` runs a config's pipeline: its transform and filter processors, each built from
+// the whole file as the collector resolves it, in order (pipeline.go); the exit statuses
+// are those of `statements`.
 //
 // `bench` is the performance peer of the benchmarks: it times the transform processor
 // (statements) or, with -processor filter, the filter processor (conditions) on INPUT,
@@ -83,6 +88,21 @@ func main() {
 		}
 		return
 	}
+	if mode == "pipeline" {
+		flags := flag.NewFlagSet(mode, flag.ExitOnError)
+		config := flags.String("config", "", "the collector config")
+		pipeline := flags.String("pipeline", "", "the pipeline to run (traces, logs/critical, ...)")
+		_ = flags.Parse(os.Args[2:])
+		if flags.NArg() != 1 || *config == "" || *pipeline == "" {
+			usage("pipeline takes -config FILE -pipeline NAME INPUT")
+		}
+		input, err := os.ReadFile(flags.Arg(0))
+		if err != nil {
+			fail(exitUsage, err)
+		}
+		printOutput(runPipeline(*config, *pipeline, input))
+		return
+	}
 	if mode == "batch" {
 		flags := flag.NewFlagSet(mode, flag.ExitOnError)
 		gates := flags.String("gates", "", "feature gates to enable, comma-separated")
@@ -131,7 +151,12 @@ func main() {
 	if err != nil {
 		usage(err.Error())
 	}
-	output, err := run(factory, conf, *signal, input)
+	printOutput(run(factory, conf, *signal, input))
+}
+
+// printOutput prints what a processor (or pipeline) passed on, or exits with the status
+// its error calls for.
+func printOutput(output []byte, err error) {
 	var rejected rejectedError
 	switch {
 	case errors.As(err, &rejected):

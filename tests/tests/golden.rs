@@ -77,8 +77,9 @@ fn every_code_has_a_golden_file_that_raises_it() {
         covered.extend(codes);
     }
     // The agent's config codes are raised by `ottl-agent validate`; agent/tests/golden.rs
-    // holds their golden files and checks that each is raised.
-    let missing: Vec<&str> =
-        Code::ALL.iter().filter(|c| !c.is_agent_config() && !covered.contains(c)).map(|c| c.as_str()).collect();
+    // holds their golden files and checks that each is raised. E0920 is about `ottlc test`
+    // files; ottlc/tests/golden holds its golden file.
+    let elsewhere = |c: &Code| c.is_agent_config() || *c == Code::InvalidTestFile;
+    let missing: Vec<&str> = Code::ALL.iter().filter(|c| !elsewhere(c) && !covered.contains(c)).map(|c| c.as_str()).collect();
     assert!(missing.is_empty(), "codes without a golden test: {missing:?}");
 }

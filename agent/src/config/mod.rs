@@ -45,22 +45,7 @@ pub const DEFAULT_CONFIG: &str = include_str!("default.yaml");
 /// The default config's rule processor, dropped when there is no `rules.ottl`.
 const DEFAULT_RULES_FILE: &str = "rules.ottl";
 
-/// A component id as the collector writes it: `type` or `type/name`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ComponentId(pub String);
-
-impl ComponentId {
-    /// The component type: `otlp` of `otlp/upstream`.
-    pub fn kind(&self) -> &str {
-        self.0.split('/').next().unwrap_or(&self.0)
-    }
-}
-
-impl std::fmt::Display for ComponentId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+pub use ottl_pipeline::ComponentId;
 
 /// A whole agent config, read and checked.
 #[derive(Clone, Debug, Default)]
@@ -363,13 +348,9 @@ pub fn load(name: &str, text: &str, options: &LoadOptions<'_>) -> Loaded {
 
 /// The compiled OTTL of each transform and filter processor, from the analysis.
 fn attach_ottl(config: &mut Config, compiled: Vec<CompiledRules>) {
-    for rules in compiled {
-        let Some(id) = rules.component.as_deref().and_then(|c| c.strip_prefix("processors/")) else { continue };
-        if let Some(ProcessorConfig::Ottl { rule_sets, .. }) = config.processors.get_mut(&ComponentId(id.to_string())) {
-            // A group belongs to its list's signal (`log_statements`); a resource-context
-            // group of `log_statements` runs on logs only.
-            let signal = rules.group.map(|group| group.signal).or_else(|| Signal::of_context(rules.rule_set.context));
-            rule_sets.push((signal, rules.rule_set));
+    for (id, compiled_sets) in ottl_pipeline::ottl_processors(compiled) {
+        if let Some(ProcessorConfig::Ottl { rule_sets, .. }) = config.processors.get_mut(&id) {
+            rule_sets.extend(compiled_sets);
         }
     }
 }

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use ottl_runtime::otlp::Telemetry;
 use tokio::sync::mpsc;
 
-use crate::batching::append;
+use ottl_pipeline::{Observer, run_chain};
+
 use crate::budget::Reservation;
 use crate::config::ComponentId;
 use crate::exporters::ExporterHandle;
-use crate::generation::{CompiledProcessor, Generation, ProcessorError};
+use crate::generation::{Generation, ProcessorError};
 use crate::stats::{GenerationStats, Stats};
 
 /// A batch, the generation whose processors run on it from the pipeline's first processor
@@ -75,57 +76,17 @@ impl Chain {
     }
 
     /// Every processor of the chain, as `generation` compiled them.
-    pub fn process(&self, generation: &Generation, mut telemetry: Telemetry) -> Result<Processed, ProcessorError> {
-        let mut routed = Vec::new();
-        let unjudged = GenerationStats::default();
-        let generation_stats = if self.judged { &*generation.stats } else { &unjudged };
-        for id in &self.processors {
-            let Some(processor) = generation.processors.get(id) else { continue };
-            let stats = self.stats.processor(&id.0);
-            let before = telemetry.item_count() as u64;
-            stats.items_in.add(before);
-            let mut errors = 0;
-            let mut warn = |message: String| {
-                stats.statement_errors.add(1);
-                errors += 1;
-                tracing::warn!(processor = %id, "{message}");
-            };
-            let processed = processor.process(id, telemetry, &mut warn);
-            // The generation's items and errors are added together once the batch ran, so
-            // that the self-operation loop, reading them at any moment, does not see a batch
-            // half counted (its items, and only some of its errors).
-            generation_stats.items_in.add(before);
-            generation_stats.statement_errors.add(errors);
-            let processed = processed.inspect_err(|_| {
-                stats.batch_errors.add(1);
-                generation_stats.batch_errors.add(1);
-            })?;
-            telemetry = processed.telemetry;
-            let mut left = telemetry.item_count() as u64;
-            if let CompiledProcessor::Rules { routes, .. } = processor {
-                for (route, part) in processed.routed {
-                    let items = part.item_count() as u64;
-                    left += items;
-                    match routes.get(&route) {
-                        Some(exporters) => {
-                            stats.routed.add(items);
-                            left -= items;
-                            routed.extend(exporters.iter().map(|exporter| (exporter.clone(), part.clone())));
-                        }
-                        // A route with no exporters continues down the pipeline.
-                        None => {
-                            if let Some(part) = append(&mut telemetry, part) {
-                                tracing::warn!(processor = %id, route, "routed profiles without a route's exporters are dropped");
-                                left -= part.item_count() as u64;
-                            }
-                        }
-                    }
-                }
-            }
-            stats.dropped.add(before.saturating_sub(left));
-            generation_stats.dropped.add(before.saturating_sub(left));
-        }
-        Ok(Processed { telemetry, routed })
+    pub fn process(&self, generation: &Generation, telemetry: Telemetry) -> Result<Processed, ProcessorError> {
+        let processors = self.processors.iter().filter_map(|id| generation.processors.get(id).map(|p| (id, p)));
+        let generation = self.judged.then_some(&*generation.stats);
+        let mut counting = Counting { stats: &self.stats, generation, items: 0, errors: 0 };
+        let ran = run_chain(processors, telemetry, &mut counting)?;
+        let routed = ran
+            .routed
+            .into_iter()
+            .flat_map(|part| part.exporters.into_iter().map(move |exporter| (exporter, part.telemetry.clone())))
+            .collect();
+        Ok(Processed { telemetry: ran.telemetry, routed })
     }
 
     /// Sends routed parts to their exporters and the rest to the next batch processor
@@ -159,5 +120,60 @@ impl Chain {
                 }
             }
         }
+    }
+}
+
+/// The chain's counts, per processor and, when the chain is judged, per generation; and
+/// its logs.
+struct Counting<'a> {
+    stats: &'a Stats,
+    generation: Option<&'a GenerationStats>,
+    /// The items and statement errors of the processor running, added to the generation
+    /// together once it ran, so that the self-operation loop, reading them at any moment,
+    /// does not see a batch half counted (its items, and only some of its errors).
+    items: u64,
+    errors: u64,
+}
+
+impl Observer for Counting<'_> {
+    fn items_in(&mut self, id: &ComponentId, items: u64) {
+        self.stats.processor(&id.0).items_in.add(items);
+        self.items = items;
+    }
+
+    fn statement_error(&mut self, id: &ComponentId, message: String) {
+        self.stats.processor(&id.0).statement_errors.add(1);
+        self.errors += 1;
+        tracing::warn!(processor = %id, "{message}");
+    }
+
+    fn ran(&mut self, _id: &ComponentId) {
+        let (items, errors) = (std::mem::take(&mut self.items), std::mem::take(&mut self.errors));
+        if let Some(generation) = self.generation {
+            generation.items_in.add(items);
+            generation.statement_errors.add(errors);
+        }
+    }
+
+    fn batch_error(&mut self, id: &ComponentId) {
+        self.stats.processor(&id.0).batch_errors.add(1);
+        if let Some(generation) = self.generation {
+            generation.batch_errors.add(1);
+        }
+    }
+
+    fn routed(&mut self, id: &ComponentId, items: u64) {
+        self.stats.processor(&id.0).routed.add(items);
+    }
+
+    fn dropped(&mut self, id: &ComponentId, items: u64) {
+        self.stats.processor(&id.0).dropped.add(items);
+        if let Some(generation) = self.generation {
+            generation.dropped.add(items);
+        }
+    }
+
+    fn unroutable(&mut self, id: &ComponentId, route: &str) {
+        tracing::warn!(processor = %id, route, "routed profiles without a route's exporters are dropped");
     }
 }

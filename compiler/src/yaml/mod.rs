@@ -24,6 +24,12 @@ use ottl_grammar::Code;
 
 pub use scalar_map::SourceMap;
 
+/// Where each byte of a scalar's decoded value stands in `src`: for OTTL written in another
+/// YAML file than a config (an `ottlc test` file's expectations).
+pub fn scalar_source_map(src: &str, scalar: &tree::Scalar) -> SourceMap {
+    scalar_map::map_scalar(src, scalar.style, scalar.start, scalar.end, &scalar.value)
+}
+
 use ottl_runtime::otlp::Signal;
 
 use crate::schema::Context;
