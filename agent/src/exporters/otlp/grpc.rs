@@ -125,9 +125,11 @@ fn metadata(headers: &[(String, String)]) -> Result<MetadataMap, String> {
 /// Retryable or permanent, and the server's requested delay, as the specification says.
 ///
 /// A status tonic made itself, from a connection that broke (a TLS alert after the
-/// handshake, a reset), carries its cause as its source, which a server's answer never
-/// has: its cause goes into the message, and it is retried as gRPC's `UNAVAILABLE` is,
-/// although tonic names it `UNKNOWN`.
+/// handshake, a reset, the server's HTTP/2 GOAWAY while the request was in flight), carries
+/// its cause as its source, which a server's answer never has: its cause goes into the
+/// message, and it is retried as gRPC's `UNAVAILABLE` is (grpc-go's code for a transport
+/// that closed), although tonic names it `UNKNOWN`, or `INTERNAL` after an HTTP/2 error. The
+/// soak found the GOAWAY case: a sink shutting down lost the batch in flight.
 fn classify(status: &Status) -> Attempt {
     let retry_info = RpcStatus::retry_info(status.details());
     let cause = std::error::Error::source(status).map(error_chain);
@@ -139,7 +141,7 @@ fn classify(status: &Status) -> Attempt {
     let retryable = match status.code() {
         Code::Cancelled | Code::DeadlineExceeded | Code::Aborted | Code::OutOfRange | Code::Unavailable | Code::DataLoss => true,
         Code::ResourceExhausted => retry_info.is_some(),
-        Code::Unknown => cause.is_some(),
+        Code::Unknown | Code::Internal => cause.is_some(),
         _ => false,
     };
     if retryable {
@@ -240,6 +242,11 @@ mod tests {
             Attempt::Retryable { error: "gRPC Unknown: received fatal alert: CertificateRequired".into(), throttle: None }
         );
         assert!(matches!(classify(&Status::unknown("the server says so")), Attempt::Permanent { .. }));
+        // As tonic reports an HTTP/2 GOAWAY received while the request was in flight.
+        let mut going_away = Status::internal("h2 protocol error: http2 error");
+        going_away.set_source(std::sync::Arc::new(std::io::Error::other("connection error received: not a result of an error")));
+        assert!(matches!(classify(&going_away), Attempt::Retryable { .. }), "{:?}", classify(&going_away));
+        assert!(matches!(classify(&Status::internal("the server says so")), Attempt::Permanent { .. }));
     }
 
     #[test]
