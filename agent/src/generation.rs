@@ -37,7 +37,10 @@ pub struct Generation {
 /// What share of a generation's items its statements failed on, and dropped.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Ratios {
-    /// Statement errors per item (a record two statements fail on counts twice).
+    /// Statement errors per item, in either error mode: under `ignore` each failing
+    /// statement counts (a record two statements fail on counts twice); under `propagate`,
+    /// where the first error fails the whole batch, each item of a failed batch counts
+    /// once. A rule set failing on every record is at 1 either way.
     pub statement_errors: f64,
     pub dropped: f64,
 }
@@ -49,7 +52,7 @@ impl Ratios {
             return Ratios::default();
         }
         Ratios {
-            statement_errors: stats.statement_errors.get() as f64 / items as f64,
+            statement_errors: (stats.statement_errors.get() + stats.failed_items.get()) as f64 / items as f64,
             dropped: stats.dropped.get() as f64 / items as f64,
         }
     }
@@ -123,6 +126,17 @@ mod tests {
 
     fn logs(json: &str) -> Telemetry {
         Telemetry::from_json(json).unwrap()
+    }
+
+    #[test]
+    fn errors_count_per_item_in_both_error_modes() {
+        let stats = GenerationStats::default();
+        stats.items_in.add(200);
+        stats.statement_errors.add(30);
+        stats.failed_items.add(20);
+        stats.dropped.add(50);
+        assert_eq!(Ratios::of(&stats), Ratios { statement_errors: 0.25, dropped: 0.25 });
+        assert_eq!(Ratios::of(&GenerationStats::default()), Ratios::default(), "no items, no ratio");
     }
 
     #[test]

@@ -97,6 +97,8 @@ pub struct GenerationStats {
     pub dropped: Counter,
     pub statement_errors: Counter,
     pub batch_errors: Counter,
+    /// Items of the batches a processor failed under `error_mode: propagate`.
+    pub failed_items: Counter,
 }
 
 /// A `profiling` receiver's counters: what its BPF program counted and what it cost, as the
@@ -350,6 +352,11 @@ impl Stats {
             "rule_generation_batch_errors_total",
             "Batches a rule generation failed under error_mode propagate.",
             per(&generations, "generation", |s| s.batch_errors.get()),
+        );
+        family(
+            "rule_generation_failed_items_total",
+            "Items of the batches a rule generation failed under error_mode propagate.",
+            per(&generations, "generation", |s| s.failed_items.get()),
         );
         let _ = writeln!(
             out,

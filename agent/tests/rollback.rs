@@ -95,13 +95,14 @@ impl Pusher for OpampGo {
 /// record; the loop rolls it back, the server reads FAILED with the numbers, the good rules
 /// run again, and every acknowledged record arrives exactly once. Returns how long after the
 /// agent's first report on the offer the server read FAILED.
-fn rolled_back_through(name: &str, server: &mut dyn Pusher) -> Duration {
+fn rolled_back_through(name: &str, server: &mut dyn Pusher, error_mode: &str) -> Duration {
     let dir = temp_dir(name);
     let sink = Sink::start(Duration::ZERO);
     std::fs::write(dir.path().join(RULE_FILE), stamping_rule("0")).unwrap();
     std::fs::write(dir.path().join("decisions.ottl"), ROLLBACK_ON_ERRORS).unwrap();
     let (http, metrics) = (free_port(), free_port());
-    let agent = Running::start(dir.path(), &config(http, metrics, sink.port, &server.client_settings()), &[http, metrics]);
+    let agent =
+        Running::start(dir.path(), &config(http, metrics, sink.port, &server.client_settings(), error_mode), &[http, metrics]);
     let load = Load::start(
         "c",
         &[Protocol::Http(http), Protocol::Http(http)],
@@ -135,7 +136,12 @@ fn rolled_back_through(name: &str, server: &mut dyn Pusher) -> Duration {
     assert!(message.starts_with("rolled back by the self-operation loop: generation "), "{message}");
     assert!(message.contains("ottl_agent.rule_generation.statement_error_ratio was 1.0000 over"), "the numbers: {message}");
     assert!(message.contains("against 0.0000 for the generation before it"), "{message}");
-    assert!(sink.stamped("2;") > 0, "the failing rules ran before the rollback");
+    if error_mode == "ignore" {
+        assert!(sink.stamped("2;") > 0, "the failing rules ran before the rollback");
+    } else {
+        // The first error fails the batch, and the request is refused, as the collector does.
+        assert!(!ledger.refused.is_empty(), "the failing rules refused requests before the rollback");
+    }
     assert_eq!(rollbacks, 1, "one rollback counted");
     if let Err(problems) = ledger.check(&sink.arrivals()) {
         panic!("{problems}\nthe agent's log:\n{log}");
@@ -153,7 +159,15 @@ fn rolled_back_through(name: &str, server: &mut dyn Pusher) -> Duration {
 
 #[test]
 fn a_generation_whose_errors_jump_is_rolled_back_within_the_window_and_reported_failed() {
-    rolled_back_through("rollback-ws", &mut PushServer::start());
+    rolled_back_through("rollback-ws", &mut PushServer::start(), "ignore");
+}
+
+/// Under `error_mode: propagate` (the transform processor's default), where the first error
+/// fails a whole batch and its request is refused: each item of a failed batch counts as
+/// one error, so the same decision rolls the generation back.
+#[test]
+fn under_propagate_a_generation_failing_its_batches_is_rolled_back_too() {
+    rolled_back_through("rollback-propagate", &mut PushServer::start(), "propagate");
 }
 
 /// The same through a server nobody here wrote, over HTTP polling every 5 s: the FAILED
@@ -162,7 +176,7 @@ fn a_generation_whose_errors_jump_is_rolled_back_within_the_window_and_reported_
 fn opamp_go_reads_the_rollback_as_failed_before_the_next_poll() {
     let port = free_port();
     let mut server = OpampGo { server: opamp_go_server(port, TOKEN), port };
-    let reported = rolled_back_through("rollback-http", &mut server);
+    let reported = rolled_back_through("rollback-http", &mut server, "ignore");
     assert!(reported < Duration::from_secs(4), "before the next poll: {reported:?}");
 }
 
@@ -184,9 +198,9 @@ fn action_records(path: &Path) -> Vec<(String, Vec<String>)> {
     records
 }
 
-/// OTLP over HTTP in, the stamping rules (from the server), OTLP out to the sink; the
-/// self-operation loop; the OpAMP extension with the `opamp` settings.
-fn config(http: u16, metrics: u16, sink: u16, opamp: &str) -> String {
+/// OTLP over HTTP in, the stamping rules (from the server) under `error_mode`, OTLP out to
+/// the sink; the self-operation loop; the OpAMP extension with the `opamp` settings.
+fn config(http: u16, metrics: u16, sink: u16, opamp: &str, error_mode: &str) -> String {
     let LoopSections { receivers, processors, exporters, pipelines } = SELF_OPERATION;
     format!(
         "receivers:
@@ -197,7 +211,7 @@ fn config(http: u16, metrics: u16, sink: u16, opamp: &str) -> String {
 {receivers}processors:
   rules:
     files: [{RULE_FILE}]
-    error_mode: ignore
+    error_mode: {error_mode}
 {processors}exporters:
   otlp/sink:
     endpoint: 127.0.0.1:{sink}

@@ -79,7 +79,7 @@ impl Chain {
     pub fn process(&self, generation: &Generation, telemetry: Telemetry) -> Result<Processed, ProcessorError> {
         let processors = self.processors.iter().filter_map(|id| generation.processors.get(id).map(|p| (id, p)));
         let generation = self.judged.then_some(&*generation.stats);
-        let mut counting = Counting { stats: &self.stats, generation, items: 0, errors: 0 };
+        let mut counting = Counting { stats: &self.stats, generation, items: 0, errors: 0, ran_on: 0 };
         let ran = run_chain(processors, telemetry, &mut counting)?;
         let routed = ran
             .routed
@@ -133,6 +133,8 @@ struct Counting<'a> {
     /// does not see a batch half counted (its items, and only some of its errors).
     items: u64,
     errors: u64,
+    /// The items of the processor that ran last: those a batch error fails.
+    ran_on: u64,
 }
 
 impl Observer for Counting<'_> {
@@ -149,6 +151,7 @@ impl Observer for Counting<'_> {
 
     fn ran(&mut self, _id: &ComponentId) {
         let (items, errors) = (std::mem::take(&mut self.items), std::mem::take(&mut self.errors));
+        self.ran_on = items;
         if let Some(generation) = self.generation {
             generation.items_in.add(items);
             generation.statement_errors.add(errors);
@@ -159,6 +162,7 @@ impl Observer for Counting<'_> {
         self.stats.processor(&id.0).batch_errors.add(1);
         if let Some(generation) = self.generation {
             generation.batch_errors.add(1);
+            generation.failed_items.add(self.ran_on);
         }
     }
 

@@ -141,7 +141,7 @@ fn generation_ratios(generation: &Generation, point: &dyn Fn(f64, Vec<KeyValue>)
     vec![
         gauge(
             "ottl_agent.rule_generation.statement_error_ratio",
-            "Statement errors per item of the running rule generation since it started; baseline: the generation before it.",
+            "Statement errors per item of the running rule generation since it started (under error_mode propagate, each item of a failed batch); baseline: the generation before it.",
             "1",
             [point(ratios.statement_errors, attributes(generation.baseline.statement_errors))].into_iter(),
         ),
