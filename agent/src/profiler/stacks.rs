@@ -58,8 +58,7 @@ pub struct Stacks {
 
 impl Stacks {
     pub fn new() -> Stacks {
-        let normalizer = Normalizer::builder().enable_build_ids(true).enable_build_id_caching(true).build();
-        Stacks { normalizer, binaries: HashMap::new() }
+        Stacks { normalizer: new_normalizer(), binaries: HashMap::new() }
     }
 
     /// One process's user addresses as frames, in the same order. Reads the process's
@@ -88,10 +87,17 @@ impl Stacks {
     }
 
     /// Forgets binaries no frame refers to any more, so that a long-running agent on a node
-    /// whose processes come and go does not keep every binary it ever saw.
+    /// whose processes come and go does not keep every binary it ever saw; and starts a new
+    /// normalizer, whose build-id cache holds every file it read open.
     pub fn forget_unused(&mut self) {
         self.binaries.retain(|_, binary| Arc::strong_count(binary) > 1);
+        self.normalizer = new_normalizer();
     }
+}
+
+/// A normalizer that reads each binary's build id once in its life (a report interval).
+fn new_normalizer() -> Normalizer {
+    Normalizer::builder().enable_build_ids(true).enable_build_id_caching(true).build()
 }
 
 fn intern(
