@@ -50,10 +50,10 @@ const FD_BASELINE_FROM: f64 = 10.0;
 
 /// The processes the profiler samples without `OTTL_SOAK_PROFILE` (`self` or `all`): the
 /// agent itself. Sampling all processes makes the agent's descriptors depend on the
-/// machine: its symbolizer keeps every binary and mapped file of every process it has
-/// sampled open for good (deleted ones too), so on a machine where builds run the count
-/// climbs with each new program, whatever the agent does (51 to 67 in 150 s on the
-/// development VM). `OTTL_SOAK_PROFILE=all` shows it.
+/// machine: within a report interval the profiler holds the files of the programs it
+/// symbolizes open, so the count follows what else runs. (Before the symbolizer and the
+/// normalizer were made short-lived, it climbed for good: 51 to 67 in 150 s on the
+/// development VM while builds ran; `OTTL_SOAK_PROFILE=all` is how that was found.)
 const PROFILED: &str = "self";
 
 /// The profiling receiver (a report every 5 s) into a file; the self-operation loop, rolling
