@@ -13,12 +13,10 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::load::{Load, Protocol, Shape};
 use common::opamp::{ServerProcess, opamp_go_server};
 use common::opamp_push::PushServer;
-use common::sink::Sink;
-use common::swaps::{RULE_FILE, stamping_rule};
-use common::{FAILING_STATEMENT, LoopSections, ROLLBACK_ON_ERRORS, Running, SELF_OPERATION, free_port, metric, temp_dir};
+use common::swaps::{Additions, RULE_FILE, Rig, stamping_rule};
+use common::{FAILING_STATEMENT, ROLLBACK_ON_ERRORS, free_port, metric};
 use ottl_opamp::proto::RemoteConfigStatuses;
 use ottl_runtime::otlp::Telemetry;
 
@@ -30,11 +28,9 @@ fn failing_rule(marker: &str) -> String {
     format!("{}{FAILING_STATEMENT}", stamping_rule(marker))
 }
 
-/// An OpAMP server the test pushes rule files through: ours in the test process, or
-/// opamp-go's.
+/// An OpAMP server the test pushes rule files through: the rig's own in the test process,
+/// or opamp-go's.
 trait Pusher {
-    /// The `extensions.opamp` keys that reach it, indented as the extension's keys.
-    fn client_settings(&self) -> String;
     /// Offers `text` as the rule file; the offer's hash.
     fn push(&mut self, dir: &Path, text: &str) -> Vec<u8>;
     /// The agent's last status for `hash`, and its error message.
@@ -42,10 +38,6 @@ trait Pusher {
 }
 
 impl Pusher for PushServer {
-    fn client_settings(&self) -> String {
-        format!("    server:\n      ws:\n        endpoint: ws://127.0.0.1:{}/v1/opamp\n", self.port)
-    }
-
     fn push(&mut self, _: &Path, text: &str) -> Vec<u8> {
         PushServer::push(self, RULE_FILE, text)
     }
@@ -65,14 +57,18 @@ struct OpampGo {
 
 const TOKEN: &str = "t0ken";
 
-impl Pusher for OpampGo {
+impl OpampGo {
+    /// The OpAMP extension's `server` settings that reach it, indented as the extension's
+    /// keys.
     fn client_settings(&self) -> String {
         format!(
             "    server:\n      http:\n        endpoint: http://127.0.0.1:{}/v1/opamp\n        polling_interval: 5s\n        headers:\n          Authorization: Bearer {TOKEN}\n",
             self.port
         )
     }
+}
 
+impl Pusher for OpampGo {
     fn push(&mut self, dir: &Path, text: &str) -> Vec<u8> {
         self.server.offer(dir, RULE_FILE, text, "offer").into_bytes()
     }
@@ -91,23 +87,21 @@ impl Pusher for OpampGo {
     }
 }
 
-/// The story, through `server`: under load, a good rule set, then one that fails on every
-/// record; the loop rolls it back, the server reads FAILED with the numbers, the good rules
-/// run again, and every acknowledged record arrives exactly once. Returns how long after the
+/// The story, through the rig's push server or the `external` one: under load, a good rule
+/// set, then one that fails on every record; the loop rolls it back, the server reads FAILED
+/// with the numbers, the good rules run again, and every acknowledged record arrives exactly
+/// once. Returns how long after the
 /// agent's first report on the offer the server read FAILED.
-fn rolled_back_through(name: &str, server: &mut dyn Pusher, error_mode: &str) -> Duration {
-    let dir = temp_dir(name);
-    let sink = Sink::start(Duration::ZERO);
-    std::fs::write(dir.path().join(RULE_FILE), stamping_rule("0")).unwrap();
-    std::fs::write(dir.path().join("decisions.ottl"), ROLLBACK_ON_ERRORS).unwrap();
-    let (http, metrics) = (free_port(), free_port());
-    let agent =
-        Running::start(dir.path(), &config(http, metrics, sink.port, &server.client_settings(), error_mode), &[http, metrics]);
-    let load = Load::start(
-        "c",
-        &[Protocol::Http(http), Protocol::Http(http)],
-        Shape { records: 20, padding: 0, pause: Duration::from_millis(5) },
-    );
+fn rolled_back_through(name: &str, external: Option<&mut OpampGo>, error_mode: &str) -> Duration {
+    let opamp_server = external.as_ref().map(|server| server.client_settings());
+    let additions = Additions { opamp_server, ..Additions::self_operation(ROLLBACK_ON_ERRORS, error_mode) };
+    let mut rig = Rig::start(name, &additions);
+    let load = rig.load(1, Duration::from_millis(5));
+    let (agent, sink, dir, metrics) = (&rig.agent, &rig.sink, &rig.dir, rig.ports.metrics);
+    let server: &mut dyn Pusher = match external {
+        Some(server) => server,
+        None => &mut rig.server,
+    };
     agent.wait_until("generation 0 stamps records", || sink.stamped("0;") > 0);
 
     let good = server.push(dir.path(), &stamping_rule("1"));
@@ -129,7 +123,7 @@ fn rolled_back_through(name: &str, server: &mut dyn Pusher, error_mode: &str) ->
     let ledger = load.stop();
     agent.wait_until("every acknowledged record arrives", || sink.has_all(&ledger.acknowledged));
     let rollbacks = metric(metrics, r#"ottl_agent_self_operation_actions_total{action="rollback",outcome="done"}"#);
-    let log = String::from_utf8_lossy(&agent.stop().stderr).into_owned();
+    let log = String::from_utf8_lossy(&rig.agent.stop().stderr).into_owned();
 
     println!("{name}: rolled back and reported FAILED {reported:?} after the offer was taken: {message}");
     assert!(reported < WINDOW, "rolled back within the window: {reported:?}\n{log}");
@@ -159,7 +153,7 @@ fn rolled_back_through(name: &str, server: &mut dyn Pusher, error_mode: &str) ->
 
 #[test]
 fn a_generation_whose_errors_jump_is_rolled_back_within_the_window_and_reported_failed() {
-    rolled_back_through("rollback-ws", &mut PushServer::start(), "ignore");
+    rolled_back_through("rollback-ws", None, "ignore");
 }
 
 /// Under `error_mode: propagate` (the transform processor's default), where the first error
@@ -167,7 +161,7 @@ fn a_generation_whose_errors_jump_is_rolled_back_within_the_window_and_reported_
 /// one error, so the same decision rolls the generation back.
 #[test]
 fn under_propagate_a_generation_failing_its_batches_is_rolled_back_too() {
-    rolled_back_through("rollback-propagate", &mut PushServer::start(), "propagate");
+    rolled_back_through("rollback-propagate", None, "propagate");
 }
 
 /// The same through a server nobody here wrote, over HTTP polling every 5 s: the FAILED
@@ -176,7 +170,7 @@ fn under_propagate_a_generation_failing_its_batches_is_rolled_back_too() {
 fn opamp_go_reads_the_rollback_as_failed_before_the_next_poll() {
     let port = free_port();
     let mut server = OpampGo { server: opamp_go_server(port, TOKEN), port };
-    let reported = rolled_back_through("rollback-http", &mut server, "ignore");
+    let reported = rolled_back_through("rollback-http", Some(&mut server), "ignore");
     assert!(reported < Duration::from_secs(4), "before the next poll: {reported:?}");
 }
 
@@ -196,41 +190,4 @@ fn action_records(path: &Path) -> Vec<(String, Vec<String>)> {
         }
     }
     records
-}
-
-/// OTLP over HTTP in, the stamping rules (from the server) under `error_mode`, OTLP out to
-/// the sink; the self-operation loop; the OpAMP extension with the `opamp` settings.
-fn config(http: u16, metrics: u16, sink: u16, opamp: &str, error_mode: &str) -> String {
-    let LoopSections { receivers, processors, exporters, pipelines } = SELF_OPERATION;
-    format!(
-        "receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:{http}
-{receivers}processors:
-  rules:
-    files: [{RULE_FILE}]
-    error_mode: {error_mode}
-{processors}exporters:
-  otlp/sink:
-    endpoint: 127.0.0.1:{sink}
-    tls:
-      insecure: true
-    compression: none
-{exporters}extensions:
-  opamp:
-{opamp}    state_directory: state
-service:
-  extensions: [opamp]
-  telemetry:
-    metrics:
-      address: 127.0.0.1:{metrics}
-  pipelines:
-    logs:
-      receivers: [otlp]
-      processors: [rules]
-      exporters: [otlp/sink]
-{pipelines}"
-    )
 }

@@ -32,7 +32,7 @@ use common::rule_steps::{CYCLE, DROPPED_DIGIT, Step};
 use common::soak_accounting::account;
 use common::swaps::{Additions, RULE_FILE, Rig};
 use common::vitals::{FD_SETTLE, Sampler, added, fd_targets, fds_in, rss_flat, summary};
-use common::{LoopSections, ROLLBACK_ON_ERRORS, SELF_OPERATION, exporter_counter, metric, poll_until, svg_plot};
+use common::{ROLLBACK_ON_ERRORS, exporter_counter, metric, poll_until, svg_plot};
 use ottl_opamp::proto::RemoteConfigStatuses;
 
 /// The load's length without `OTTL_SOAK_SECONDS`: bounded for CI.
@@ -62,14 +62,16 @@ const PROFILED: &str = "self";
 /// exporter retrying quickly enough to find the sink back within a second of its return.
 fn additions() -> Additions {
     let processes = std::env::var("OTTL_SOAK_PROFILE").unwrap_or_else(|_| PROFILED.to_string());
-    let LoopSections { receivers, processors, exporters, pipelines } = SELF_OPERATION;
+    let Additions { receivers, processors, exporters, pipelines, files, .. } =
+        Additions::self_operation(ROLLBACK_ON_ERRORS, "ignore");
     Additions {
         receivers: format!("  profiling:\n    reporter_interval: 5s\n    processes: {processes}\n{receivers}"),
-        processors: format!("    error_mode: ignore\n{processors}"),
+        processors,
         sink_exporter: "    retry_on_failure:\n      initial_interval: 100ms\n      max_interval: 1s\n".into(),
         exporters: format!("  file/profiles:\n    path: profiles.json\n{exporters}"),
         pipelines: format!("    profiles:\n      receivers: [profiling]\n      exporters: [file/profiles]\n{pipelines}"),
-        files: vec![("decisions.ottl".into(), ROLLBACK_ON_ERRORS.into())],
+        files,
+        opamp_server: None,
     }
 }
 

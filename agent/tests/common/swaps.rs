@@ -11,7 +11,7 @@ use ottl_tests::collector::ScratchDir;
 use super::load::{Ledger, Load, Protocol, Shape};
 use super::opamp_push::PushServer;
 use super::sink::{Arrivals, Sink};
-use super::{Running, free_port, poll_until, temp_dir};
+use super::{LoopSections, Running, SELF_OPERATION, free_port, poll_until, temp_dir};
 
 /// The rule file every generation replaces.
 pub const RULE_FILE: &str = "gen.ottl";
@@ -61,6 +61,25 @@ pub struct Additions {
     pub pipelines: String,
     /// Files written beside the config before the agent starts (name, text).
     pub files: Vec<(String, String)>,
+    /// The OpAMP extension's `server` settings (indented as its keys) in place of the rig's
+    /// push server: another server the test runs.
+    pub opamp_server: Option<String>,
+}
+
+impl Additions {
+    /// The self-operation loop deciding with `decisions`, the `rules` processor under
+    /// `error_mode`.
+    pub fn self_operation(decisions: &str, error_mode: &str) -> Additions {
+        let LoopSections { receivers, processors, exporters, pipelines } = SELF_OPERATION;
+        Additions {
+            receivers: receivers.into(),
+            processors: format!("    error_mode: {error_mode}\n{processors}"),
+            exporters: exporters.into(),
+            pipelines: pipelines.into(),
+            files: vec![("decisions.ottl".into(), decisions.into())],
+            ..Additions::default()
+        }
+    }
 }
 
 #[allow(clippy::unwrap_used, reason = "test harness: a rig that cannot start fails the test, with the error")]
@@ -121,10 +140,14 @@ pub fn under_load(name: &str, generations: usize, interval: Duration, clients: u
 }
 
 /// OTLP over HTTP and gRPC in, the stamping rules, OTLP out to the sink; the OpAMP
-/// extension on the push server over WebSocket; and a run's `additions`.
+/// extension on the push server over WebSocket (unless the additions name another); and a
+/// run's `additions`.
 fn config(ports: &Ports, sink: u16, opamp: u16, additions: &Additions) -> String {
     let Ports { http, grpc, metrics } = ports;
-    let Additions { receivers, processors, sink_exporter, exporters, pipelines, files: _ } = additions;
+    let Additions { receivers, processors, sink_exporter, exporters, pipelines, files: _, opamp_server } = additions;
+    let opamp_server = opamp_server
+        .clone()
+        .unwrap_or_else(|| format!("    server:\n      ws:\n        endpoint: ws://127.0.0.1:{opamp}/v1/opamp\n"));
     format!(
         "receivers:
   otlp:
@@ -144,10 +167,7 @@ fn config(ports: &Ports, sink: u16, opamp: u16, additions: &Additions) -> String
     compression: none
 {sink_exporter}{exporters}extensions:
   opamp:
-    server:
-      ws:
-        endpoint: ws://127.0.0.1:{opamp}/v1/opamp
-    state_directory: state
+{opamp_server}    state_directory: state
 service:
   extensions: [opamp]
   telemetry:
