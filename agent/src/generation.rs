@@ -92,10 +92,11 @@ fn compile_processors(config: &Config, backend: Backend, tuning: &Tuning) -> Res
     let mut samplers = BTreeMap::new();
     // The rule set as it runs: its sampler's ratio tuned, when the loop tuned it.
     let mut tuned = |id: &ComponentId, rules: &RuleSet| -> RuleSet {
-        let Some(written) = tuning::written_ratio(rules) else { return rules.clone() };
-        let ratio = tuning.get(id).copied().unwrap_or(written);
-        samplers.entry(id.clone()).or_insert(ratio);
-        tuning::with_ratio(rules, ratio)
+        let (rules, running) = tuning::apply(rules, tuning.get(id).copied());
+        if let Some(ratio) = running {
+            samplers.entry(id.clone()).or_insert(ratio);
+        }
+        rules
     };
     for (id, processor) in &config.processors {
         let mut prepare = |rules: &RuleSet| tuned(id, rules);

@@ -18,21 +18,20 @@ const SAMPLER: &str = "TraceIDRatioBasedSampler";
 /// recompile the processor with its written ratio replaced again.
 pub type Tuning = BTreeMap<ComponentId, f64>;
 
-/// The written ratio of the first sampler in `rule_set`, if it has one.
-pub fn written_ratio(rule_set: &RuleSet) -> Option<f64> {
-    let mut found = None;
+/// `rule_set` as it runs, and the ratio its samplers run with when it has any: the written
+/// one, or `tuned` in place of every written one. One copy and one walk, whether or not the
+/// rule set has a sampler.
+pub fn apply(rule_set: &RuleSet, tuned: Option<f64>) -> (RuleSet, Option<f64>) {
     let mut rules = rule_set.clone();
+    let mut written = None;
     each_ratio(&mut rules, &mut |ratio| {
-        found.get_or_insert(*ratio);
+        written.get_or_insert(*ratio);
+        if let Some(tuned) = tuned {
+            *ratio = tuned;
+        }
     });
-    found
-}
-
-/// `rule_set` with every sampler's written ratio replaced by `ratio`.
-pub fn with_ratio(rule_set: &RuleSet, ratio: f64) -> RuleSet {
-    let mut tuned = rule_set.clone();
-    each_ratio(&mut tuned, &mut |written| *written = ratio);
-    tuned
+    let running = written.map(|written| tuned.unwrap_or(written));
+    (rules, running)
 }
 
 /// Calls `visit` with every sampler's written ratio, as a float it may change.
@@ -84,13 +83,13 @@ mod tests {
             "      - 'not TraceIDRatioBasedSampler(span.trace_id, 0.25) > drop()'\n      - 'set(span.attributes[\"kept\"], TraceIDRatioBasedSampler(span.trace_id, 1.0))'\n",
         );
         assert_eq!(rules.context, Context::Span);
-        assert_eq!(written_ratio(&rules), Some(0.25));
-        let tuned = with_ratio(&rules, 0.01);
+        assert_eq!(apply(&rules, None).1, Some(0.25));
+        let (mut tuned, running) = apply(&rules, Some(0.01));
+        assert_eq!(running, Some(0.01));
         let mut ratios = Vec::new();
-        let mut copy = tuned.clone();
-        each_ratio(&mut copy, &mut |ratio| ratios.push(*ratio));
+        each_ratio(&mut tuned, &mut |ratio| ratios.push(*ratio));
         assert_eq!(ratios, [0.01, 0.01], "the condition's ratio and the action's");
-        assert_eq!(written_ratio(&rule_set("      - 'drop() where span.name == \"x\"'\n")), None);
+        assert_eq!(apply(&rule_set("      - 'drop() where span.name == \"x\"'\n"), Some(0.5)).1, None);
     }
 
     #[test]
@@ -109,7 +108,7 @@ mod tests {
             out.default.item_count()
         };
         assert_eq!(kept(&rules), 1000);
-        let tenth = kept(&with_ratio(&rules, 0.1));
+        let tenth = kept(&apply(&rules, Some(0.1)).0);
         assert!((60..=140).contains(&tenth), "{tenth} of 1000 kept at 0.1");
     }
 }

@@ -70,8 +70,12 @@ impl Config {
 
     /// The signals of the pipelines receiver `id` feeds.
     pub fn signals_of(&self, id: &ComponentId) -> Vec<Signal> {
-        let mut signals: Vec<Signal> = self.pipelines.iter().filter(|p| p.receivers.contains(id)).map(|p| p.signal).collect();
-        signals.dedup();
+        let mut signals = Vec::new();
+        for pipeline in self.pipelines.iter().filter(|p| p.receivers.contains(id)) {
+            if !signals.contains(&pipeline.signal) {
+                signals.push(pipeline.signal);
+            }
+        }
         signals
     }
 

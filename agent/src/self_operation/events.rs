@@ -5,13 +5,13 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, KeyValue, any_value};
+use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
 
 use crate::attributes::string;
 use opentelemetry_proto::tonic::logs::v1::{LogRecord, LogsData, ResourceLogs, ScopeLogs, SeverityNumber};
 use tokio::sync::broadcast;
 
-use super::signals::resource;
+use super::signals::{resource, scope};
 use crate::stats::Stats;
 
 /// Events held for a receiver that has not taken them yet; older ones are dropped (and
@@ -79,11 +79,7 @@ pub fn logs(events: &[Arc<Event>]) -> LogsData {
     LogsData {
         resource_logs: vec![ResourceLogs {
             resource: Some(resource()),
-            scope_logs: vec![ScopeLogs {
-                scope: Some(InstrumentationScope { name: super::SCOPE.to_string(), ..Default::default() }),
-                log_records,
-                ..Default::default()
-            }],
+            scope_logs: vec![ScopeLogs { scope: Some(scope()), log_records, ..Default::default() }],
             ..Default::default()
         }],
     }

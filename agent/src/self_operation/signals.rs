@@ -25,6 +25,11 @@ pub fn resource() -> Resource {
     Resource { attributes, ..Default::default() }
 }
 
+/// The instrumentation scope of everything the loop sends.
+pub fn scope() -> InstrumentationScope {
+    InstrumentationScope { name: super::SCOPE.to_string(), ..Default::default() }
+}
+
 /// Counters as they were at the last measurement, to turn them into rates.
 #[derive(Default)]
 struct Counts {
@@ -115,11 +120,7 @@ impl Sensor {
         MetricsData {
             resource_metrics: vec![ResourceMetrics {
                 resource: Some(resource()),
-                scope_metrics: vec![ScopeMetrics {
-                    scope: Some(InstrumentationScope { name: super::SCOPE.to_string(), ..Default::default() }),
-                    metrics,
-                    ..Default::default()
-                }],
+                scope_metrics: vec![ScopeMetrics { scope: Some(scope()), metrics, ..Default::default() }],
                 ..Default::default()
             }],
         }
