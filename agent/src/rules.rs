@@ -247,21 +247,25 @@ impl Rules {
     }
 
     /// Runs `processor`'s sampler at `ratio`: the running generation compiled again with the
-    /// ratio in place of the written one, swapped in as the same generation. Returns the
-    /// ratio it ran with before.
-    pub fn retune(&self, processor: &ComponentId, ratio: f64) -> Result<f64, String> {
+    /// ratio in place of the written one, swapped in as the same generation.
+    pub fn retune(&self, processor: &ComponentId, ratio: f64) -> Result<(), String> {
         let mut running = lock(&self.running);
         let current = self.generation.load_full();
-        let Some(&before) = current.samplers.get(processor) else {
-            return Err(format!("processor `{processor}` has no TraceIDRatioBasedSampler with a written ratio"));
-        };
+        if !current.samplers.contains_key(processor) {
+            return Err(no_sampler(processor));
+        }
         let mut tuning = running.tuning.clone();
         tuning.insert(processor.clone(), ratio);
         let retuned = current.retuned(&running.config, self.backend, &tuning)?;
         self.generation.store(Arc::new(retuned));
         running.tuning = tuning;
-        Ok(before)
+        Ok(())
     }
+}
+
+/// Why `processor`'s sampling ratio cannot be tuned.
+pub fn no_sampler(processor: &ComponentId) -> String {
+    format!("processor `{processor}` has no TraceIDRatioBasedSampler with a written ratio")
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

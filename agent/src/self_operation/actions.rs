@@ -22,7 +22,7 @@ use super::sampling::Follower;
 use super::{ACTION, ACTION_RATIO};
 use crate::attributes::{double, int, string};
 use crate::config::{AgentActionsConfig, ComponentId};
-use crate::rules::{NoRollback, Rules};
+use crate::rules::{NoRollback, Rules, no_sampler};
 use crate::stats::{HOT_MARK_LIFETIME, Stats};
 
 /// Refusals remembered so as to be told once.
@@ -191,12 +191,7 @@ impl Actuator {
         };
         let current = self.handles.rules.current();
         let Some(&running) = current.samplers.get(&processor) else {
-            return self.refuse(
-                "set_sampling_ratio",
-                processor.0.clone(),
-                format!("processor `{processor}` has no TraceIDRatioBasedSampler with a written ratio"),
-                Vec::new(),
-            );
+            return self.refuse("set_sampling_ratio", processor.0.clone(), no_sampler(&processor), Vec::new());
         };
         let Some(next) = self.follower.follow(&processor, running, ratio, Instant::now()) else { return };
         let incoming = value(asked.point);
@@ -208,7 +203,7 @@ impl Actuator {
             double("incoming_items_rate", incoming),
         ];
         match self.handles.rules.retune(&processor, next) {
-            Ok(_) => self.handles.events.tell(
+            Ok(()) => self.handles.events.tell(
                 "set_sampling_ratio",
                 Outcome::Done,
                 format!(
