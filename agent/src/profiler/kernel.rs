@@ -12,6 +12,7 @@ use aya::programs::perf_event::{PerfEventConfig, PerfEventLinkId, PerfEventScope
 use aya::{Ebpf, EbpfLoader, Pod};
 
 use super::selection::Selection;
+use super::window::RawSample;
 use crate::error_chain::error_chain;
 
 /// The program, built by build.rs. aya needs it aligned for its ELF parser.
@@ -80,18 +81,6 @@ impl Counters {
             skipped: self.skipped.saturating_sub(earlier.skipped),
         }
     }
-}
-
-/// One thread's samples with one pair of stacks, as counted in the kernel.
-#[derive(Clone, Debug)]
-pub struct RawSample {
-    pub tgid: u32,
-    pub tid: u32,
-    pub thread_name: String,
-    /// Innermost first; empty for a kernel thread or a lost stack.
-    pub user_stack: Vec<u64>,
-    pub kernel_stack: Vec<u64>,
-    pub count: u64,
 }
 
 /// Why the profiler cannot run here; said once, in one line.

@@ -9,13 +9,21 @@
 //! It never stops the agent: without permission, BTF or an eBPF build it says why in one line
 //! and everything else runs.
 
+// The user-space half builds and is tested everywhere; without the eBPF program (no clang
+// at build time) only its tests use it.
+#[cfg_attr(not(ebpf_profiler), allow(dead_code))]
 mod adaptive;
 #[cfg(ebpf_profiler)]
 mod kernel;
+#[cfg_attr(not(ebpf_profiler), allow(dead_code))]
 mod otlp;
+#[cfg_attr(not(ebpf_profiler), allow(dead_code))]
 mod selection;
+#[cfg_attr(not(ebpf_profiler), allow(dead_code))]
 mod stacks;
+#[cfg_attr(not(ebpf_profiler), allow(dead_code))]
 mod symbols;
+#[cfg_attr(not(ebpf_profiler), allow(dead_code))]
 mod window;
 
 #[cfg(ebpf_profiler)]

@@ -5,8 +5,21 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use super::kernel::RawSample;
 use super::stacks::{Frame, Stacks};
+
+/// One thread's samples with one pair of stacks, as the kernel counted them: what the
+/// window takes in. Defined here, not beside the kernel code that reads it, so that the
+/// window and its tests build without the eBPF program (no clang).
+#[derive(Clone, Debug)]
+pub struct RawSample {
+    pub tgid: u32,
+    pub tid: u32,
+    pub thread_name: String,
+    /// Innermost first; empty for a kernel thread or a lost stack.
+    pub user_stack: Vec<u64>,
+    pub kernel_stack: Vec<u64>,
+    pub count: u64,
+}
 
 /// What the profile says about a process, read from /proc when its first sample is drained.
 #[derive(Clone, Debug, Default, PartialEq)]
