@@ -6,20 +6,18 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use ottl_compiler::program::{ErrorMode, RuleSet};
-use ottl_compiler::schema::Context;
-use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_grammar::Code;
 
 use super::extensions::{self, EXTENSIONS};
 use super::memory_limiter;
 use super::profiling;
-use super::read::{At, Reader};
+use ottl_pipeline::rules_processor::{RuleFiles, RulesProcessor, read_rules_processor};
+use ottl_pipeline::settings::{At, Reader};
 use super::self_operation;
 use super::{
     BatchConfig, ClientTls, ComponentId, Compression, Config, ExporterConfig, FileReport, GrpcServerConfig, HttpServerConfig,
     LoadOptions, OtlpExporterConfig, OtlpProtocol, OtlpReceiverConfig, PipelineConfig, ProcessorConfig, QueueConfig,
-    ReceiverConfig, RetryConfig, TelemetryConfig, Verbosity, compile_rules, tls,
+    ReceiverConfig, RetryConfig, TelemetryConfig, Verbosity, tls,
 };
 use ottl_runtime::otlp::Signal;
 
@@ -241,7 +239,8 @@ fn batch(reader: &mut Reader<'_>, at: At, id: &ComponentId) -> Option<BatchConfi
     Some(batch)
 }
 
-/// The rule-form processor: `context`, `files`, `statements`, `error_mode`, `routes`.
+/// The rule-form processor, read as `ottlc` reads it; the exporters its routes name are
+/// checked with every other reference.
 fn rules_processor(
     reader: &mut Reader<'_>,
     at: At,
@@ -250,99 +249,18 @@ fn rules_processor(
     reports: &mut Vec<FileReport>,
     references: &mut Vec<Reference>,
 ) -> Option<ProcessorConfig> {
-    let mut context = None;
-    let mut error_mode = ErrorMode::Propagate;
-    let mut sources = Vec::new();
-    let mut routes = BTreeMap::new();
-    let mut files = Vec::new();
-    let mut valid = true;
-    for (key, at) in reader.settings(at, &id.0, &["context", "files", "statements", "error_mode", "routes"]) {
-        match key.as_str() {
-            "context" => {
-                let name = reader.scalar(at, "`context`")?;
-                match Context::parse(&name).filter(|c| c.is_statement_context()) {
-                    Some(found) => context = Some(found),
-                    None => {
-                        reader.error(
-                            Code::InvalidComponentSetting,
-                            at,
-                            format!("`{name}` is not a context rules run in"),
-                            "use span, spanevent, metric, datapoint, log, profile, resource or scope",
-                        );
-                        valid = false;
-                    }
-                }
-            }
-            "error_mode" => {
-                error_mode = ErrorMode::parse(&reader.one_of(at, "`error_mode`", &["ignore", "silent", "propagate"])?)?
-            }
-            "files" => {
-                for (path, at) in reader.strings(at, "`files`") {
-                    let full = options.base_dir.join(&path);
-                    files.push(full.clone());
-                    let given = full.file_name().and_then(|name| options.rule_texts.get(&*name.to_string_lossy()));
-                    match given.map_or_else(|| std::fs::read_to_string(&full), |text| Ok(text.clone())) {
-                        Ok(text) => sources.push(SourceFile::new(full.display().to_string(), text, SourceKind::Ottl)),
-                        Err(error) => {
-                            reader.error(
-                                Code::InvalidComponentSetting,
-                                at,
-                                format!("cannot read rule file {}: {error}", full.display()),
-                                "give a path relative to the config file",
-                            );
-                            valid = false;
-                        }
-                    }
-                }
-            }
-            "statements" => {
-                let lines: Vec<String> =
-                    reader.strings(at, "`statements`").into_iter().map(|(text, _)| text.replace('\n', " ")).collect();
-                let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
-                sources.push(SourceFile::new(format!("{id} statements"), text, SourceKind::Ottl));
-            }
-            _ => {
-                for (route, at) in reader.entries(at, "`routes`") {
-                    let exporters = reader.strings(at, &format!("route `{route}`"));
-                    let ids: Vec<ComponentId> = exporters.iter().map(|(name, _)| ComponentId(name.clone())).collect();
-                    let by = format!("`{id}` route `{route}`");
-                    references.extend(ids.iter().zip(&exporters).map(|(exporter, (_, at))| Reference {
-                        section: Section::Exporter,
-                        id: exporter.clone(),
-                        at: *at,
-                        by: by.clone(),
-                        signal: None,
-                    }));
-                    routes.insert(route, ids);
-                }
-            }
-        }
-    }
-    let mut rule_set = RuleSet::new(context.unwrap_or(Context::Span), Vec::new(), error_mode);
-    for source in sources {
-        let (compiled, report) = compile_rules(source, context, error_mode, &options.feature_gates);
-        reports.push(report);
-        match compiled {
-            // All files of one processor run in one context: the first file's, unless given.
-            Some(compiled) if rule_set.rules.is_empty() || compiled.context == rule_set.context => {
-                rule_set.context = compiled.context;
-                context = Some(compiled.context);
-                rule_set.rules.extend(compiled.rules);
-            }
-            Some(compiled) => {
-                let at = at.key_of();
-                reader.error(
-                    Code::InvalidComponentSetting,
-                    at,
-                    format!("`{id}`: its rules run in {} and in {}", rule_set.context, compiled.context),
-                    "one rules processor runs in one context: set `context:`, or use one processor per context",
-                );
-                valid = false;
-            }
-            None => valid = false,
-        }
-    }
-    valid.then_some(ProcessorConfig::Rules { rule_set, routes, files })
+    let files = RuleFiles { base_dir: options.base_dir, texts: options.rule_texts, feature_gates: &options.feature_gates };
+    let mut route_exporters = Vec::new();
+    let read = read_rules_processor(reader, at, id, &files, reports, &mut route_exporters);
+    references.extend(route_exporters.into_iter().map(|named| Reference {
+        section: Section::Exporter,
+        id: named.exporter,
+        at: named.at,
+        by: format!("`{id}` route `{}`", named.route),
+        signal: None,
+    }));
+    let RulesProcessor { rule_set, routes, files } = read?;
+    Some(ProcessorConfig::Rules { rule_set, routes, files })
 }
 
 const OTLP_EXPORTER_KEYS: &[&str] =

@@ -8,7 +8,7 @@ use ottl_grammar::Code;
 
 use super::ComponentId;
 use super::opamp::{self, OpAmpConfig};
-use super::read::{At, Reader};
+use ottl_pipeline::settings::{At, Reader};
 
 pub const EXTENSIONS: &[&str] = &["health_check", "opamp"];
 

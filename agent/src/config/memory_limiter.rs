@@ -10,7 +10,7 @@ use std::time::Duration;
 use ottl_grammar::Code;
 
 use super::ComponentId;
-use super::read::{At, Reader};
+use ottl_pipeline::settings::{At, Reader};
 
 /// The limit as configured: in MiB, or as a share of the machine's (or cgroup's) memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

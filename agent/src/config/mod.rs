@@ -12,7 +12,6 @@ mod extensions;
 mod memory_limiter;
 mod opamp;
 mod profiling;
-mod read;
 mod self_operation;
 mod tls;
 
@@ -21,8 +20,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use ottl_compiler::program::{ErrorMode, RuleSet};
-use ottl_compiler::schema::Context;
+use ottl_compiler::program::RuleSet;
 use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_compiler::yaml::tree;
 use ottl_compiler::{AnalysisOptions, CompiledRules, analyze};
@@ -30,7 +28,7 @@ use ottl_grammar::{Code, Diagnostic, Severity, Span};
 use ottl_runtime::otlp::Signal;
 
 pub use components::resolve_address;
-use read::Reader;
+use ottl_pipeline::settings::Reader;
 pub use tls::{ClientTls, Identity, Pem, ServerTls, TlsVersion, TlsVersions};
 
 pub use extensions::{ExtensionConfig, HealthCheckConfig};
@@ -273,12 +271,7 @@ impl Default for TelemetryConfig {
     }
 }
 
-/// The diagnostics of one file the config reads: the config itself or a rule file.
-#[derive(Clone, Debug)]
-pub struct FileReport {
-    pub file: SourceFile,
-    pub diagnostics: Vec<Diagnostic>,
-}
+pub use ottl_pipeline::rules_processor::FileReport;
 
 /// What [`load`] found: the config, and every diagnostic by file. The config is usable
 /// only when no report holds an error.
@@ -367,20 +360,6 @@ pub fn default_config_text(working_dir: &Path) -> String {
     } else {
         DEFAULT_CONFIG.lines().filter(|line| !line.contains("# with rules.ottl")).map(|line| format!("{line}\n")).collect()
     }
-}
-
-/// Compiles a rule-form file or inline statements for a `rules` processor.
-fn compile_rules(
-    file: SourceFile,
-    context: Option<Context>,
-    error_mode: ErrorMode,
-    gates: &[String],
-) -> (Option<RuleSet>, FileReport) {
-    let options = AnalysisOptions { context, feature_gates: gates.to_vec(), error_mode };
-    let analysis = analyze(&file, &options);
-    let diagnostics = analysis.diagnostics.clone();
-    let rule_set = analysis.into_rule_set().ok();
-    (rule_set, FileReport { file, diagnostics })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use ottl_grammar::Code;
 
-use super::read::{At, Reader};
+use ottl_pipeline::settings::{At, Reader};
 use super::{ClientTls, ComponentId, tls};
 
 const KEYS: &[&str] = &["server", "instance_uid", "capabilities", "agent_description", "state_directory", "max_message_size_mib"];

@@ -9,7 +9,7 @@ use std::time::Duration;
 use ottl_grammar::Code;
 
 use super::ComponentId;
-use super::read::{At, Reader};
+use ottl_pipeline::settings::{At, Reader};
 
 /// The base rate when none is configured: the seed's (§4.2.2), inside the 19–99 Hz band
 /// profilers run at all the time (the OpenTelemetry eBPF profiler 19–20 Hz, Pyroscope 97 Hz).

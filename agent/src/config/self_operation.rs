@@ -7,7 +7,7 @@ use std::time::Duration;
 use ottl_grammar::Code;
 
 use super::ComponentId;
-use super::read::{At, Reader};
+use ottl_pipeline::settings::{At, Reader};
 
 /// `agent_telemetry`: how often the agent's signals are measured and sent.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,5 +1,6 @@
 use super::*;
 use crate::tls::test_pki as pki;
+use ottl_compiler::schema::Context;
 
 fn load_in(dir: &Path, yaml: &str, env: &dyn Fn(&str) -> Option<String>) -> Loaded {
     load("agent.yaml", yaml, &LoadOptions { base_dir: dir, env, feature_gates: Vec::new(), rule_texts: &BTreeMap::new() })

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use ottl_grammar::Code;
 use rustls::pki_types::ServerName;
 
-use super::read::{At, Reader};
+use ottl_pipeline::settings::{At, Reader};
 
 /// A client's keys. Not here: `cipher_suites`, `curve_preferences` and
 /// `include_insecure_cipher_suites` (rustls chooses its own), `reload_interval` and `tpm`.
