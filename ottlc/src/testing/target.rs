@@ -34,10 +34,12 @@ impl Source {
         }
     }
 
-    pub fn rule_sets(&self) -> Vec<&RuleSet> {
+    /// Its rule sets in the order they run, each with the signal it applies to (`None`:
+    /// every signal the context fits).
+    pub fn rule_sets(&self) -> Vec<(Option<Signal>, &RuleSet)> {
         match self {
-            Source::Ottl { rule_sets, .. } => rule_sets.iter().map(|(_, rules)| rules).collect(),
-            Source::Rules { rule_set, .. } => vec![rule_set],
+            Source::Ottl { rule_sets, .. } => rule_sets.iter().map(|(signal, rules)| (*signal, rules)).collect(),
+            Source::Rules { rule_set, .. } => vec![(Signal::of_context(rule_set.context), rule_set)],
         }
     }
 }

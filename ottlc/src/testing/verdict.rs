@@ -1,6 +1,6 @@
 //! One test run and judged: its input through the chain, then each expectation on what
 //! came out. A failure carries what makes it actionable: the values, the data before and
-//! after, the statements that changed it, the statement errors.
+//! after, the statements that matched it, the statement errors.
 
 use std::time::Instant;
 
@@ -183,7 +183,7 @@ fn check_condition(condition: &expect::Condition<'_>, output: &Telemetry, failur
 }
 
 /// What a failure needs to be acted on: the data before and after, the statements that
-/// changed it, and the statement errors the collector would have logged.
+/// matched it, and the statement errors the collector would have logged.
 fn explain(failure: &mut Failure, stages: &[target::Stage], input: &Telemetry, output: &Telemetry, errors: &[String]) {
     let diff = diff::unified("before", "after", &pretty(input), &pretty(output));
     failure.notes.push(if diff.is_empty() {
@@ -193,8 +193,8 @@ fn explain(failure: &mut Failure, stages: &[target::Stage], input: &Telemetry, o
     });
     let matched = trace::matched(stages, input);
     failure.notes.push(match matched.is_empty() {
-        true => "no statement changed it".to_string(),
-        false => format!("statements that changed it:\n{}", matched.join("\n")),
+        true => "no statement matched it".to_string(),
+        false => format!("statements that matched it:\n{}", matched.join("\n")),
     });
     if !errors.is_empty() {
         failure.notes.push(format!("statement errors:\n{}", errors.join("\n")));
