@@ -1,5 +1,6 @@
 //! `ottlc`: check, format, run and explain OTTL.
 
+mod config_rules;
 mod github;
 mod inputs;
 mod relative;
@@ -23,6 +24,7 @@ use ottl_grammar::format::format_document;
 use ottl_jit as jit;
 use ottl_runtime::exec::Outputs;
 use ottl_runtime::otlp::Telemetry;
+use ottl_pipeline::rules_processor::FileReport;
 use report::{Format, Report, Tally};
 
 #[derive(Parser)]
@@ -275,16 +277,18 @@ fn check(paths: &[PathBuf], options: &AnalysisOptions, format: Format, deny_warn
                 continue;
             }
         };
-        let (file, diagnostics) = match file.name.ends_with(testing::TEST_FILE_SUFFIX) {
+        let reports = match file.name.ends_with(testing::TEST_FILE_SUFFIX) {
             // A test file is checked as `ottlc test` checks it before running it.
-            true => testing::diagnostics(path, file.text, options),
-            false => {
-                let diagnostics = analyze(&file, options).diagnostics;
-                (file, diagnostics)
+            true => {
+                let (file, diagnostics) = testing::diagnostics(path, file.text, options);
+                vec![FileReport { file, diagnostics }]
             }
+            false => check_file(path, file, options),
         };
-        tally.count(&diagnostics);
-        report.file(&file, &diagnostics);
+        for checked in &reports {
+            tally.count(&checked.diagnostics);
+            report.file(&checked.file, &checked.diagnostics);
+        }
     }
     report.finish(&tally);
     let _ = std::io::stdout().flush();
@@ -295,6 +299,23 @@ fn check(paths: &[PathBuf], options: &AnalysisOptions, format: Format, deny_warn
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A rule file's or config's diagnostics; a config's `rules` processors are read as the
+/// agent reads them, so a mistake in their settings is the config's and one in their files
+/// is reported in the file.
+fn check_file(path: &Path, file: SourceFile, options: &AnalysisOptions) -> Vec<FileReport> {
+    let mut diagnostics = analyze(&file, options).diagnostics;
+    let rules = match file.kind {
+        SourceKind::CollectorYaml => config_rules::read(&file, path, options),
+        SourceKind::Ottl => None,
+    };
+    let Some(rules) = rules else { return vec![FileReport { file, diagnostics }] };
+    let mut reports = config_rules::reports(&file, rules);
+    diagnostics.append(&mut reports[0].diagnostics);
+    diagnostics.sort_by_key(|d| (d.span().start, d.span().end));
+    reports[0] = FileReport { file, diagnostics };
+    reports
 }
 
 fn fmt(paths: &[PathBuf], check_only: bool, to_stdout: bool) -> ExitCode {

@@ -71,10 +71,11 @@ fn the_examples_pass() {
         "../tests/realworld/tests/cost-control.ottl-test.yaml",
         "../tests/realworld/tests/cost-control-logs.ottl-test.yaml",
         "../tests/realworld/tests/masking-creditcards.ottl-test.yaml",
+        "../examples/self-operation/agent.ottl-test.yaml",
     ]);
     let text = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{text}");
-    assert!(text.contains("test result: ok. 15 passed; 0 failed;"), "{text}");
+    assert!(text.contains("test result: ok. 20 passed; 0 failed;"), "{text}");
 }
 
 #[test]
@@ -251,4 +252,49 @@ fn run_runs_a_configs_pipeline() {
     let unknown = ottlc(&["run", "--config", config, "--pipeline", "traces/nope", "-"]);
     assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("has no pipeline `traces/nope`"));
+}
+
+/// A config's `rules` processor runs and is checked as the agent reads it: its file
+/// relative to the config, its routes; a mistake in its file fails the run with the
+/// file's diagnostic, and `ottlc check` of the config reports it, in the file.
+#[test]
+fn a_configs_rules_processor_runs_and_is_checked() {
+    let dir = std::env::temp_dir().join(format!("ottlc-run-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let golden = crate_dir().join("tests/golden");
+    std::fs::copy(golden.join("rules-processor.yaml"), dir.join("collector.yaml")).unwrap();
+    std::fs::copy(golden.join("rules-processor.ottl"), dir.join("rules-processor.ottl")).unwrap();
+    let spans = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"POST /pay","attributes":[{"key":"payment.id","value":{"stringValue":"p"}}]},{"name":"GET /"}]}]}]}"#;
+    std::fs::write(dir.join("spans.json"), spans).unwrap();
+    let in_dir = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_ottlc")).current_dir(&dir).args(args).output().unwrap();
+    let run = || in_dir(&["run", "--config", "collector.yaml", "--pipeline", "traces", "--routes-dir", "routes", "spans.json"]);
+    let check = || in_dir(&["check", "--format", "json", "collector.yaml"]);
+    let found = |output: &Output| -> Vec<(String, String, u64)> {
+        let diagnostics: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let file = |d: &Value| Path::new(d["file"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned();
+        let found = diagnostics.as_array().unwrap().iter();
+        found.map(|d| (d["code"].as_str().unwrap().to_string(), file(d), d["line"].as_u64().unwrap())).collect()
+    };
+
+    let output = run();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains(r#""name":"GET /""#) && !stdout.contains("POST /pay"), "{stdout}");
+    let audited = std::fs::read_to_string(dir.join("routes/audit.json")).unwrap();
+    assert!(audited.contains(r#""name":"POST /pay""#) && audited.contains(r#""key":"tagged""#), "{audited}");
+    assert_eq!(check().status.code(), Some(0));
+
+    std::fs::write(dir.join("rules-processor.ottl"), "span.atributes[\"x\"] == 1 > drop()\n").unwrap();
+    let broken = run();
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert_eq!(broken.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("`rules` processors of collector.yaml do not compile") && stderr.contains("E0100"), "{stderr}");
+    assert!(stderr.contains("rules-processor.ottl:1:"), "{stderr}");
+    assert_eq!(found(&check()), [("E0100".to_string(), "rules-processor.ottl".to_string(), 1)]);
+
+    let config = std::fs::read_to_string(dir.join("collector.yaml")).unwrap();
+    std::fs::write(dir.join("collector.yaml"), config.replace("files: [rules-processor.ottl]", "file: [rules-processor.ottl]")).unwrap();
+    let misspelt = check();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(found(&misspelt), [("E0911".to_string(), "collector.yaml".to_string(), 13)]);
 }

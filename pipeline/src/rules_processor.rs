@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use ottl_compiler::program::{ErrorMode, RuleSet};
 use ottl_compiler::schema::Context;
 use ottl_compiler::source::{SourceFile, SourceKind};
+use ottl_compiler::yaml::tree::Tree;
 use ottl_compiler::{AnalysisOptions, analyze};
 use ottl_grammar::{Code, Diagnostic};
 
@@ -155,6 +156,37 @@ pub fn read_rules_processor(
         }
     }
     valid.then_some(RulesProcessor { rule_set, routes, files: paths })
+}
+
+/// Every `rules` processor of a config, read: what `ottlc` checks and runs of a config
+/// beside its transform and filter processors.
+pub struct ConfigRulesProcessors {
+    /// Those read without error.
+    pub processors: BTreeMap<ComponentId, RulesProcessor>,
+    /// Mistakes in their settings, in the config.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Each rule file's (and inline statements') diagnostics.
+    pub reports: Vec<FileReport>,
+}
+
+/// Reads every processor of type `rules` under `processors` of a config's tree.
+pub fn read_config_rules_processors(tree: &Tree, files: &RuleFiles<'_>) -> ConfigRulesProcessors {
+    let mut reader = Reader::new(tree);
+    let mut processors = BTreeMap::new();
+    let mut reports = Vec::new();
+    let section = tree.roots.first().and_then(|&root| tree.get(root, "processors"));
+    let entries = section.filter(|&section| tree.is_map(section)).map(|section| tree.keyed_entries(section));
+    for (key, name, value) in entries.unwrap_or_default() {
+        let id = ComponentId(name.to_string());
+        if id.kind() != "rules" {
+            continue;
+        }
+        let at = At { node: value, key: Some(key) };
+        if let Some(processor) = read_rules_processor(&mut reader, at, &id, files, &mut reports, &mut Vec::new()) {
+            processors.insert(id, processor);
+        }
+    }
+    ConfigRulesProcessors { processors, diagnostics: reader.diagnostics, reports }
 }
 
 /// Compiles a rule-form file or inline statements for a `rules` processor.

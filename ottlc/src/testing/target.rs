@@ -3,20 +3,23 @@
 //! the agent's own implementation of the collector's processors.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use ottl_compiler::ir::{self, Arg, ExprKind};
 use ottl_compiler::program::{ErrorMode, Rule, RuleSet};
 use ottl_compiler::schema::Context;
 use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_compiler::yaml::tree;
-use ottl_compiler::{AnalysisOptions, analyze};
-use ottl_grammar::Diagnostic;
+use ottl_compiler::{AnalysisOptions, analyze, render};
+use ottl_grammar::{Diagnostic, Severity};
+use ottl_pipeline::rules_processor::RulesProcessor;
 use ottl_pipeline::{
     Backend, CompiledProcessor, ComponentId, Observer, ProcessorError, Ran, ottl_processors, pipelines, run_chain,
 };
 use ottl_runtime::otlp::{Signal, Telemetry};
 
 use super::spec::{Selection, Target};
+use crate::config_rules;
 
 /// A processor as compiled from its rules: kept, so that a failing test can run it again
 /// one statement at a time.
@@ -74,7 +77,7 @@ pub fn load(target: &Target, backend: Backend, options: &AnalysisOptions) -> Res
     let file = SourceFile::new(path.display().to_string(), text, kind);
     Ok(match target {
         Target::Rules { context, error_mode, .. } => load_rules(file, *context, *error_mode, backend, options),
-        Target::Config { selection, .. } => load_config(file, selection, backend, options),
+        Target::Config { selection, .. } => load_config(file, path, selection, backend, options),
     })
 }
 
@@ -124,8 +127,16 @@ fn route_names(rule_set: &RuleSet) -> Vec<String> {
 }
 
 /// A config's pipeline (or listed processors): its transform and filter processors, as
-/// the collector builds them; other processors pass the data through unchanged.
-fn load_config(file: SourceFile, selection: &Selection, backend: Backend, options: &AnalysisOptions) -> Loaded {
+/// the collector builds them, and its `rules` processors, as the agent reads them (their
+/// files relative to the config at `path`); other processors pass the data through
+/// unchanged.
+fn load_config(
+    file: SourceFile,
+    path: &Path,
+    selection: &Selection,
+    backend: Backend,
+    options: &AnalysisOptions,
+) -> Loaded {
     let analysis = analyze(&file, options);
     let diagnostics = analysis.diagnostics.clone();
     let (ids, signal) = match selection {
@@ -143,10 +154,17 @@ fn load_config(file: SourceFile, selection: &Selection, backend: Backend, option
             return Err(format!("{} does not compile", file.name));
         }
         let mut sources = ottl_processors(analysis.rule_sets);
+        let mut rules = match ids.iter().any(|id| id.kind() == "rules") {
+            true => rules_processors(&file, path, options)?,
+            false => BTreeMap::new(),
+        };
         let mut stages = Vec::new();
         for id in ids {
             if id.kind() == "rules" {
-                return Err(format!("`{id}`: ottlc test runs a config's transform and filter processors; test a `rules` processor's file with `rules:`"));
+                let RulesProcessor { rule_set, routes, .. } =
+                    rules.remove(&id).ok_or_else(|| format!("{} has no processor `{id}` under `processors`", file.name))?;
+                stages.push(stage(id, Source::Rules { rule_set, routes }, backend)?);
+                continue;
             }
             // The collector's filter processor removes the scopes and resources it empties.
             let prunes_empty = id.kind() == "filter";
@@ -157,6 +175,19 @@ fn load_config(file: SourceFile, selection: &Selection, backend: Backend, option
         Ok(stages)
     });
     Loaded { file, diagnostics, stages, signal, context: None }
+}
+
+/// A config's `rules` processors; `Err` with the rendered diagnostics when one has an
+/// error, as the agent then refuses the whole config.
+fn rules_processors(file: &SourceFile, path: &Path, options: &AnalysisOptions) -> Result<BTreeMap<ComponentId, RulesProcessor>, String> {
+    let read = config_rules::read(file, path, options).ok_or_else(|| format!("{}: invalid YAML", file.name))?;
+    let mut diagnostics = read.diagnostics.iter().chain(read.reports.iter().flat_map(|report| &report.diagnostics));
+    if diagnostics.any(|d| d.severity() == Severity::Error) {
+        let reports = config_rules::reports(file, read);
+        let rendered: String = reports.iter().map(|report| render::human(&report.file, &report.diagnostics)).collect();
+        return Err(format!("the `rules` processors of {} do not compile\n{rendered}", file.name));
+    }
+    Ok(read.processors)
 }
 
 fn stage(id: ComponentId, source: Source, backend: Backend) -> Result<Stage, String> {
