@@ -4,7 +4,9 @@
 //! Reading a config's layout is the front end's job, not a back end's: it lives here, below
 //! the JIT, so that what reads a config without running it (the language server serving an
 //! `ottlc test` file, through `ottl-testfile`) does not link Cranelift. `ottl-pipeline`,
-//! which runs the processors, re-exports it.
+//! which runs the processors, re-exports it. (Rather than a JIT feature of `ottl-pipeline`
+//! the server would turn off: that crate's job is running processors, and a feature would
+//! put `cfg`s through its API for the sake of two types and a function it does not need.)
 
 use ottl_runtime::otlp::Signal;
 
