@@ -163,6 +163,22 @@ mod tests {
     }
 
     #[test]
+    fn every_prefix_of_a_test_file_being_typed_is_served() {
+        let files = files();
+        let options = AnalysisOptions::default();
+        for end in (0..=PIPELINE_TEST.len()).filter(|&end| PIPELINE_TEST.is_char_boundary(end)) {
+            let document = test_file(&PIPELINE_TEST[..end]);
+            diagnostics(&document, &reader(&files), &options);
+            let regions = regions(&document, &reader(&files), &options);
+            let keys = attribute_keys(&document, &regions, &reader(&files));
+            for region in &regions {
+                let request = crate::completion::Request { context: region.context(None), known_keys: &keys, snippets: true };
+                crate::completion::complete(region, region.text.len(), &request);
+            }
+        }
+    }
+
+    #[test]
     fn keys_come_from_the_target_and_the_inputs() {
         let files = files();
         let document = test_file(PIPELINE_TEST);
