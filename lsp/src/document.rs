@@ -1,5 +1,8 @@
 //! An open document: its text, kept in step with the editor's edits, and its line index.
 
+use std::borrow::Cow;
+use std::path::PathBuf;
+
 use ottl_compiler::source::SourceKind;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
@@ -42,6 +45,16 @@ impl Document {
         self.version = version;
     }
 
+    /// An `ottlc test` file (`NAME.ottl-test.yaml`): served as `ottlc` reads it, not as a
+    /// collector config.
+    pub fn is_test_file(&self) -> bool {
+        self.uri.path().as_str().ends_with(ottl_testfile::TEST_FILE_SUFFIX)
+    }
+
+    pub fn path(&self) -> PathBuf {
+        path(&self.uri)
+    }
+
     pub fn offset(&self, position: Position) -> usize {
         self.index.offset(&self.text, position)
     }
@@ -49,6 +62,11 @@ impl Document {
     pub fn range(&self, range: std::ops::Range<usize>) -> Range {
         self.index.range(&self.text, range)
     }
+}
+
+/// The path of the file at `uri`: the URI's, for a `file:` URI; else its path as written.
+pub fn path(uri: &Uri) -> PathBuf {
+    uri.to_file_path().map_or_else(|| PathBuf::from(uri.path().as_str()), Cow::into_owned)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The OTTL language server: diagnostics as you type, completion, hover, signature help,
-//! formatting, quick fixes, semantic tokens and document symbols, for `.ottl` files and for
-//! the OTTL inside collector YAML.
+//! formatting, quick fixes, semantic tokens and document symbols, for `.ottl` files, for
+//! the OTTL inside collector YAML, and for the expectations of `ottlc test` files.
 //!
 //! Built on the compiler's front end: the same parser, checker, schema, function registry
 //! and printer as `ottlc`, so the editor and the command line never disagree. The modules
@@ -19,6 +19,7 @@ mod semantic_tokens;
 mod server;
 mod signature;
 mod symbols;
+mod test_files;
 
 use tower_lsp_server::{LspService, Server};
 

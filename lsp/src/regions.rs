@@ -3,7 +3,9 @@
 //! A `.ottl` file is one region: the whole text, one statement or condition per line. A
 //! collector config holds one region per OTTL string (found by the compiler's YAML layer),
 //! each with the map from its decoded text back to the file. Every request maps the cursor
-//! into a region, works on OTTL text, and maps its answer back out.
+//! into a region, works on OTTL text, and maps its answer back out. An `ottlc test` file
+//! holds one condition region per expectation (see `test_files`), checked in its test's
+//! scope.
 
 use std::ops::Range;
 
@@ -14,6 +16,8 @@ use ottl_compiler::yaml::{self, GivenContext, SnippetKind, SourceMap};
 use ottl_grammar::document::parse_document;
 use ottl_grammar::lexer::{Token, lex};
 use ottl_grammar::{EntryPoint, Node, Parsed, Span, parse_tokens};
+use ottl_testfile::Scope;
+use ottl_testfile::spec::Snippet;
 
 /// What a region holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,13 +38,30 @@ pub struct Region {
     pub kind: RegionKind,
     /// The context the config gives (`context: span`, a filter's `span:` list).
     pub given_context: Option<GivenContext>,
-    /// `processors/transform/mask`, for a snippet of a config.
+    /// `processors/transform/mask`, for a snippet of a config; the test's name, for an
+    /// expectation of a test file.
     pub component: Option<String>,
+    /// Where an expectation of a test file is checked: its context is inferred among the
+    /// scope's, as `ottlc test` infers it.
+    pub scope: Option<Scope>,
     /// Text offsets → document offsets; `None` when the region is the document itself.
     map: Option<SourceMap>,
 }
 
 impl Region {
+    /// An expectation of the test named `test`: a condition checked in `scope`, when a
+    /// signal is known.
+    pub fn expectation(snippet: &Snippet, test: &str, scope: Option<Scope>) -> Region {
+        Region {
+            text: snippet.text.clone(),
+            kind: RegionKind::Condition,
+            given_context: None,
+            component: Some(test.to_string()),
+            scope,
+            map: Some(snippet.map.clone()),
+        }
+    }
+
     pub fn document_range(&self, span: Span) -> Range<usize> {
         self.map.as_ref().map_or(span.range(), |map| map.range_to_source(span.range()))
     }
@@ -64,9 +85,14 @@ impl Region {
     /// The context its statements run in: the config's, else the one given by the user's
     /// setting for `.ottl` files, else inferred from path prefixes as the collector does,
     /// else guessed from the context prefixes written so far (the text may not parse yet).
+    /// An expectation's is its scope's: inferred among the signal's contexts, else the
+    /// scope's fallback.
     pub fn context(&self, default: Option<Context>) -> Option<Context> {
         if let Some(given) = &self.given_context {
             return given.statement();
+        }
+        if let Some(scope) = &self.scope {
+            return Some(self.context_in(scope));
         }
         if self.kind == RegionKind::Document
             && let Some(context) = default
@@ -80,12 +106,24 @@ impl Region {
         {
             return Some(context);
         }
-        self.prefix_guess().or(default)
+        self.prefix_guess(Context::STATEMENT_CONTEXTS).or(default)
     }
 
-    /// The highest-priority context prefix written anywhere in the text (`span.` in
-    /// `span.na`), for half-typed text the parser cannot read yet.
-    fn prefix_guess(&self) -> Option<Context> {
+    /// The context of an expectation, as `ottlc test` checks it (the compiler's
+    /// `analyze_expression`): what its prefixes infer among the scope's contexts, else the
+    /// scope's fallback; for text that does not parse yet, the prefixes written so far.
+    fn context_in(&self, scope: &Scope) -> Context {
+        let parsed = self.parse_snippet();
+        let inferred = match parsed.node.as_ref().filter(|_| !parsed.has_errors()) {
+            Some(node) => sema::infer_context_among([node], scope.candidates()).ok(),
+            None => self.prefix_guess(scope.candidates()),
+        };
+        inferred.unwrap_or(scope.fallback)
+    }
+
+    /// The highest-priority context prefix among `candidates` written anywhere in the text
+    /// (`span.` in `span.na`), for half-typed text the parser cannot read yet.
+    fn prefix_guess(&self, candidates: &[Context]) -> Option<Context> {
         let tokens = lex(&self.text);
         let prefixes: Vec<&str> = tokens
             .windows(2)
@@ -94,7 +132,7 @@ impl Region {
                 _ => None,
             })
             .collect();
-        schema::infer(&prefixes, |_| true).ok()
+        schema::infer_with(&prefixes, candidates, |_| Ok(())).ok()
     }
 
     /// Every statement or condition of the region, parsed (with errors where they are).
@@ -150,6 +188,7 @@ pub fn regions(text: &str, kind: SourceKind) -> Result<Vec<Region>, yaml::YamlEr
             kind: RegionKind::Document,
             given_context: None,
             component: None,
+            scope: None,
             map: None,
         }]),
         SourceKind::CollectorYaml => Ok(yaml::extract(text)?
@@ -162,6 +201,7 @@ pub fn regions(text: &str, kind: SourceKind) -> Result<Vec<Region>, yaml::YamlEr
                 },
                 given_context: snippet.context,
                 component: Some(snippet.component),
+                scope: None,
                 map: Some(snippet.source_map),
             })
             .collect()),

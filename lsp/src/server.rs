@@ -3,9 +3,10 @@
 //! Every request is answered from the document as it stands, broken or not: the modules
 //! behind it read tokens where the tree is missing, and a request that finds nothing to say
 //! answers `null` rather than an error. Diagnostics are computed and published on every
-//! change.
+//! change, and an open `ottlc test` file's again when what it tests changes.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Mutex;
 
 use ottl_compiler::AnalysisOptions;
@@ -19,10 +20,10 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use crate::completion::{self, Candidate};
 use crate::diagnostics;
-use crate::document::Document;
+use crate::document::{self, Document};
 use crate::line_index::Encoding;
 use crate::regions::{self, Region};
-use crate::{formatting, hover, keys, semantic_tokens, signature, symbols};
+use crate::{formatting, hover, keys, semantic_tokens, signature, symbols, test_files};
 
 pub struct Backend {
     client: Client,
@@ -61,6 +62,51 @@ impl Settings {
     }
 }
 
+impl State {
+    /// A file as the editor has it: its buffer when it is open, else the disk's copy.
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        match self.documents.values().find(|document| document.path() == path) {
+            Some(document) => Ok(document.text.clone()),
+            None => std::fs::read_to_string(path),
+        }
+    }
+
+    /// Every diagnostic of `document` in the compiler's terms (document byte spans).
+    fn diagnostics(&self, document: &Document) -> Vec<ottl_grammar::Diagnostic> {
+        let options = self.settings.check_options();
+        match document.is_test_file() {
+            true => test_files::diagnostics(document, &|path| self.read(path), &options),
+            false => diagnostics::check(document, &options),
+        }
+    }
+
+    /// The OTTL regions of `document`; `None` when its YAML does not parse.
+    fn regions(&self, document: &Document) -> Option<Vec<Region>> {
+        match document.is_test_file() {
+            true => Some(test_files::regions(document, &|path| self.read(path), &self.settings.check_options())),
+            false => regions::regions(&document.text, document.kind).ok(),
+        }
+    }
+
+    /// The attribute keys to offer in `document`, most likely first.
+    fn attribute_keys(&self, document: &Document, regions: &[Region]) -> Vec<String> {
+        match document.is_test_file() {
+            true => test_files::attribute_keys(document, regions, &|path| self.read(path)),
+            false => keys::attribute_keys(regions),
+        }
+    }
+
+    /// The open test files that test the file at `uri`: their diagnostics follow its text.
+    fn testing(&self, uri: &Uri) -> Vec<Uri> {
+        let changed = document::path(uri);
+        self.documents
+            .values()
+            .filter(|document| document.is_test_file() && test_files::target_path(document).is_some_and(|p| p == changed))
+            .map(|document| document.uri.clone())
+            .collect()
+    }
+}
+
 /// A context name from the settings, as the context it names.
 fn statement_context<'de, D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<Context>, D::Error> {
     let name = Option::<String>::deserialize(deserializer)?;
@@ -82,7 +128,7 @@ impl Backend {
         let published = {
             let state = self.state();
             state.documents.get(&uri).map(|document| {
-                let found = diagnostics::check(document, &state.settings.check_options());
+                let found = state.diagnostics(document);
                 let lsp: Vec<Diagnostic> = found.iter().map(|d| diagnostics::to_lsp(d, document)).collect();
                 (lsp, document.version)
             })
@@ -92,12 +138,21 @@ impl Backend {
         }
     }
 
+    /// Publishes again the diagnostics of the open test files that test `uri`, whose text
+    /// (the editor's, or the disk's once closed) has changed.
+    async fn publish_testing(&self, uri: &Uri) {
+        let testing = self.state().testing(uri);
+        for test_file in testing {
+            self.publish(test_file).await;
+        }
+    }
+
     /// Runs `f` on the document at `uri`, its OTTL regions and the state; `None` when the
     /// document is unknown or its YAML does not parse.
     fn with_regions<T>(&self, uri: &Uri, f: impl FnOnce(&Document, &[Region], &State) -> Option<T>) -> Option<T> {
         let state = self.state();
         let document = state.documents.get(uri)?;
-        let regions = regions::regions(&document.text, document.kind).ok()?;
+        let regions = state.regions(document)?;
         f(document, &regions, &state)
     }
 
@@ -195,6 +250,7 @@ impl LanguageServer for Backend {
             let document = Document::new(item.uri, &item.language_id, item.text, item.version, encoding);
             state.documents.insert(uri.clone(), document);
         }
+        self.publish_testing(&uri).await;
         self.publish(uri).await;
     }
 
@@ -206,12 +262,14 @@ impl LanguageServer for Backend {
             let Some(document) = state.documents.get_mut(&uri) else { return };
             document.apply(params.content_changes, params.text_document.version, encoding);
         }
+        self.publish_testing(&uri).await;
         self.publish(uri).await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.state().documents.remove(&uri);
+        self.publish_testing(&uri).await;
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
 
@@ -229,7 +287,7 @@ impl LanguageServer for Backend {
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let position = params.text_document_position;
         let items = self.at_position(&position.text_document.uri, position.position, |document, regions, region, at, state| {
-            let known_keys = keys::attribute_keys(regions);
+            let known_keys = state.attribute_keys(document, regions);
             let request = completion::Request {
                 context: region.context(state.settings.default_context),
                 known_keys: &known_keys,
@@ -281,7 +339,8 @@ impl LanguageServer for Backend {
         let state = self.state();
         let Some(document) = state.documents.get(&params.text_document.uri) else { return Ok(None) };
         let wanted = document.offset(params.range.start)..document.offset(params.range.end);
-        let actions = diagnostics::check(document, &state.settings.check_options())
+        let actions = state
+            .diagnostics(document)
             .into_iter()
             .filter_map(|diagnostic| {
                 let fix = diagnostic.fix.as_ref().filter(|fix| fits_in_place(document, fix))?;
@@ -366,4 +425,45 @@ fn encode_tokens(document: &Document, regions: &[Region]) -> Vec<SemanticToken> 
             SemanticToken { delta_line, delta_start, length, token_type, token_modifiers_bitset: 0 }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    /// A state with `files` open, none of them on disk.
+    fn open(files: &[(&str, &str)]) -> State {
+        let mut state = State::default();
+        for (uri, text) in files {
+            let uri = Uri::from_str(uri).unwrap();
+            state.documents.insert(uri.clone(), Document::new(uri, "", text.to_string(), 1, Encoding::Utf16));
+        }
+        state
+    }
+
+    const TEST_FILE: &str = "file:///nowhere/t.ottl-test.yaml";
+    const CONFIG: &str = "file:///nowhere/collector.yaml";
+
+    #[test]
+    fn a_test_file_is_checked_as_a_test_file_against_the_editors_config() {
+        let config = "processors:\n  transform/a:\n    trace_statements:\n      - set(span.name, \"x\")\n";
+        let test = "config: collector.yaml\nprocessors: [transform/a]\ntests:\n  - name: t\n    input: {span: {name: a}}\n    expect:\n      conditions: ['span.nmae == \"x\"']\n";
+        let state = open(&[(CONFIG, config), (TEST_FILE, test)]);
+        let document = &state.documents[&Uri::from_str(TEST_FILE).unwrap()];
+        let codes: Vec<&str> = state.diagnostics(document).iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["E0100"], "the expectation's typo, not a config's layout");
+        let regions = state.regions(document).unwrap();
+        assert_eq!((regions.len(), regions[0].context(None)), (1, Some(Context::Span)));
+    }
+
+    #[test]
+    fn the_test_files_of_a_target_are_those_naming_it() {
+        let test = "config: collector.yaml\npipeline: traces\ntests: []\n";
+        let other = "rules: other.ottl\ntests: []\n";
+        let state = open(&[(CONFIG, ""), (TEST_FILE, test), ("file:///nowhere/o.ottl-test.yaml", other)]);
+        assert_eq!(state.testing(&Uri::from_str(CONFIG).unwrap()), [Uri::from_str(TEST_FILE).unwrap()]);
+        assert_eq!(state.testing(&Uri::from_str("file:///nowhere/closed.yaml").unwrap()), []);
+    }
 }

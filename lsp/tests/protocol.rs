@@ -208,3 +208,28 @@ async fn yaml_quick_fixes_only_where_the_text_goes_in_as_it_is() {
     let edits: Vec<&Value> = actions.as_array().unwrap().iter().map(|a| &a["edit"]["changes"][uri][0]).collect();
     assert_eq!(edits, [&json!({"range": range(4, 30, 32), "newText": "or"})], "no quotes written into YAML");
 }
+
+#[tokio::test]
+async fn a_test_file_follows_the_rule_file_it_tests_as_the_editor_has_it() {
+    let mut client = Client::start(json!({})).await.unwrap();
+    // Neither file is on disk: the test file reads its rule file from the editor.
+    let rules = "file:///nowhere/logs.ottl";
+    client.open(rules, "ottl", "set(log.attributes[\"level\"], \"info\")\n").await.unwrap();
+    let test = "file:///nowhere/logs.ottl-test.yaml";
+    let text = "rules: logs.ottl\ntests:\n  - name: l\n    input: {log: {body: hi}}\n    expect:\n      conditions:\n        - attributes[\"level\"] == \"info\"\n";
+    assert_eq!(client.open(test, "yaml", text).await.unwrap(), Vec::<Value>::new());
+    let hover = client.at("textDocument/hover", test, 6, 11).await.unwrap();
+    assert!(hover["contents"]["value"].as_str().unwrap().starts_with("```ottl\nattributes: Map"), "{hover}");
+
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": rules, "version": 2}, "contentChanges": [{"text": "set(span.attributes[\"level\"], \"info\")\n"}]}),
+        )
+        .await
+        .unwrap();
+    let diagnostics = client.diagnostics(test).await.unwrap();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "E0920");
+    assert_eq!(diagnostics[0]["range"], range(2, 10, 11), "the test's name");
+}

@@ -15,7 +15,7 @@ import {
   LanguageClient,
 } from 'vscode-languageclient/node';
 import { registerExplanations } from './explain';
-import { resolveServerPath, ServerSettings, serverSettings } from './server';
+import { documentSelector as serverDocuments, resolveServerPath, ServerSettings, serverSettings } from './server';
 
 /** Also the prefix of the `ottl.trace.server` setting, which vscode-languageclient reads itself. */
 const CLIENT_ID = 'ottl';
@@ -76,10 +76,7 @@ async function start(): Promise<void> {
     return;
   }
 
-  const documentSelector: DocumentSelector = [{ language: 'ottl' }];
-  if (config.get('yaml.enable', true)) {
-    documentSelector.push({ language: 'yaml' });
-  }
+  const documentSelector: DocumentSelector = serverDocuments(config.get('yaml.enable', true));
   const executable = { command: resolution.path };
   client = new LanguageClient(
     CLIENT_ID,

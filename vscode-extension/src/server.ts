@@ -112,3 +112,21 @@ export function serverSettings(defaultContext: string | undefined, featureGates:
     featureGates: featureGates.map((gate) => gate.trim()).filter(Boolean),
   };
 }
+
+/** A document the server is started for: by language, and for test files by path too. */
+export interface DocumentFilter {
+  language: string;
+  pattern?: string;
+}
+
+/** `ottlc test` files: YAML, but the toolchain's own. */
+export const TEST_FILE_PATTERN = '**/*.ottl-test.yaml';
+
+/**
+ * The documents the server serves: `.ottl` files, collector YAML unless `ottl.yaml.enable` is
+ * off, and `ottlc test` files (`NAME.ottl-test.yaml`) either way: they are no arbitrary YAML
+ * the user may want left alone, and their expectations are OTTL the server checks.
+ */
+export function documentSelector(yamlEnabled: boolean): DocumentFilter[] {
+  return [{ language: 'ottl' }, yamlEnabled ? { language: 'yaml' } : { language: 'yaml', pattern: TEST_FILE_PATTERN }];
+}

@@ -10,10 +10,12 @@
 //! - `layouts` knows where each component keeps its OTTL.
 //! - `scalar_map` re-decodes a scalar from its raw text to build the [`SourceMap`].
 //! - `rules` applies the transform and filter processors' own rules for their settings.
+//! - `service` reads `service.pipelines`: each pipeline's signal and processors.
 
 mod layouts;
 mod rules;
 mod scalar_map;
+pub mod service;
 pub mod tree;
 
 use std::collections::HashMap;

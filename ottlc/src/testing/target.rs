@@ -1,24 +1,22 @@
-//! What a test file tests, loaded once for all its tests: the diagnostics `ottlc check`
-//! gives it, and its processors compiled in the order they run, through `ottl-pipeline`,
-//! the agent's own implementation of the collector's processors.
+//! What a test file tests, loaded once for all its tests: its analysis (`ottl-testfile`,
+//! which also gave the diagnostics `ottlc check` gives it), and its processors compiled in
+//! the order they run, through `ottl-pipeline`, the agent's own implementation of the
+//! collector's processors.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use ottl_compiler::CompiledRules;
 use ottl_compiler::ir::{self, Arg, ExprKind};
-use ottl_compiler::program::{ErrorMode, Rule, RuleSet};
-use ottl_compiler::schema::Context;
-use ottl_compiler::source::{SourceFile, SourceKind};
-use ottl_compiler::yaml::tree;
-use ottl_compiler::{AnalysisOptions, analyze, render};
+use ottl_compiler::program::{Rule, RuleSet};
+use ottl_compiler::source::SourceFile;
+use ottl_compiler::{AnalysisOptions, render};
 use ottl_grammar::{Diagnostic, Severity};
 use ottl_pipeline::rules_processor::RulesProcessor;
-use ottl_pipeline::{
-    Backend, CompiledProcessor, ComponentId, Observer, ProcessorError, Ran, ottl_processors, pipelines, run_chain,
-};
+use ottl_pipeline::{Backend, CompiledProcessor, ComponentId, Observer, ProcessorError, Ran, ottl_processors, run_chain};
 use ottl_runtime::otlp::{Signal, Telemetry};
+use ottl_testfile::{Analyzed, Compiled};
 
-use super::spec::{Selection, Target};
 use crate::config_rules;
 
 /// A processor as compiled from its rules: kept, so that a failing test can run it again
@@ -61,49 +59,25 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// The chain; why there is none (it does not compile, or the pipeline is unknown).
     pub stages: Result<Vec<Stage>, String>,
-    /// The signal the chain runs on (a pipeline's), when it is fixed.
-    pub signal: Option<Signal>,
-    /// The context of a rule file's rules: where expectations without prefixes are checked.
-    pub context: Option<Context>,
 }
 
-/// Reads and compiles `target`; `Err` when its file cannot be read.
-pub fn load(target: &Target, backend: Backend, options: &AnalysisOptions) -> Result<Loaded, String> {
-    let path = match target {
-        Target::Rules { path, .. } | Target::Config { path, .. } => path,
+/// Compiles what `analyzed` found to run for `backend`; a config's `rules` processors are
+/// read here, with their files.
+pub fn load(analyzed: Analyzed, backend: Backend, options: &AnalysisOptions) -> Loaded {
+    let stages = match analyzed.compiled {
+        Compiled::Rules(rule_set) => rule_set.and_then(|rule_set| rules_stage(rule_set, backend)),
+        Compiled::Config(chain) => {
+            chain.and_then(|(ids, rule_sets)| config_stages(&analyzed.file, ids, rule_sets, backend, options))
+        }
     };
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let kind = if matches!(target, Target::Rules { .. }) { SourceKind::Ottl } else { SourceKind::CollectorYaml };
-    let file = SourceFile::new(path.display().to_string(), text, kind);
-    Ok(match target {
-        Target::Rules { context, error_mode, .. } => load_rules(file, *context, *error_mode, backend, options),
-        Target::Config { selection, .. } => load_config(file, path, selection, backend, options),
-    })
+    Loaded { file: analyzed.file, diagnostics: analyzed.diagnostics, stages }
 }
 
 /// A rule file runs as a `rules` processor whose every route has an exporter: routed items
 /// leave the chain under their route's name.
-fn load_rules(
-    file: SourceFile,
-    context: Option<Context>,
-    error_mode: ErrorMode,
-    backend: Backend,
-    options: &AnalysisOptions,
-) -> Loaded {
-    let options = AnalysisOptions { context, error_mode, ..options.clone() };
-    let analysis = analyze(&file, &options);
-    let diagnostics = analysis.diagnostics.clone();
-    let name = file.name.clone();
-    let (stages, context) = match analysis.into_rule_set() {
-        Ok(rule_set) => {
-            let context = rule_set.context;
-            let routes = route_names(&rule_set).into_iter().map(|route| (route.clone(), vec![ComponentId(route)])).collect();
-            let stage = stage(ComponentId("rules".into()), Source::Rules { rule_set, routes }, backend);
-            (stage.map(|stage| vec![stage]), Some(context))
-        }
-        Err(_) => (Err(format!("{name} does not compile")), context),
-    };
-    Loaded { file, diagnostics, stages, signal: context.and_then(Signal::of_context), context }
+fn rules_stage(rule_set: RuleSet, backend: Backend) -> Result<Vec<Stage>, String> {
+    let routes = route_names(&rule_set).into_iter().map(|route| (route.clone(), vec![ComponentId(route)])).collect();
+    Ok(vec![stage(ComponentId("rules".into()), Source::Rules { rule_set, routes }, backend)?])
 }
 
 /// The names a rule set routes to (`route("audit")`).
@@ -128,59 +102,40 @@ fn route_names(rule_set: &RuleSet) -> Vec<String> {
 
 /// A config's pipeline (or listed processors): its transform and filter processors, as
 /// the collector builds them, and its `rules` processors, as the agent reads them (their
-/// files relative to the config at `path`); other processors pass the data through
-/// unchanged.
-fn load_config(
-    file: SourceFile,
-    path: &Path,
-    selection: &Selection,
+/// files relative to the config `file`); other processors pass the data through unchanged.
+fn config_stages(
+    file: &SourceFile,
+    ids: Vec<ComponentId>,
+    rule_sets: Vec<CompiledRules>,
     backend: Backend,
     options: &AnalysisOptions,
-) -> Loaded {
-    let analysis = analyze(&file, options);
-    let diagnostics = analysis.diagnostics.clone();
-    let (ids, signal) = match selection {
-        Selection::Processors(ids) => (Ok(ids.iter().cloned().map(ComponentId).collect::<Vec<_>>()), None),
-        Selection::Pipeline(name) => {
-            let found = tree::parse(&file.text).ok().and_then(|tree| pipelines(&tree).into_iter().find(|p| &p.id == name));
-            match found {
-                Some(pipeline) => (Ok(pipeline.processors), Some(pipeline.signal)),
-                None => (Err(format!("{} has no pipeline `{name}` under `service.pipelines`", file.name)), None),
-            }
-        }
+) -> Result<Vec<Stage>, String> {
+    let mut sources = ottl_processors(rule_sets);
+    let mut rules = match ids.iter().any(|id| id.kind() == "rules") {
+        true => rules_processors(file, options)?,
+        false => BTreeMap::new(),
     };
-    let stages = ids.and_then(|ids| {
-        if analysis.has_errors() {
-            return Err(format!("{} does not compile", file.name));
+    let mut stages = Vec::new();
+    for id in ids {
+        if id.kind() == "rules" {
+            let RulesProcessor { rule_set, routes, .. } =
+                rules.remove(&id).ok_or_else(|| format!("{} has no processor `{id}` under `processors`", file.name))?;
+            stages.push(stage(id, Source::Rules { rule_set, routes }, backend)?);
+            continue;
         }
-        let mut sources = ottl_processors(analysis.rule_sets);
-        let mut rules = match ids.iter().any(|id| id.kind() == "rules") {
-            true => rules_processors(&file, path, options)?,
-            false => BTreeMap::new(),
-        };
-        let mut stages = Vec::new();
-        for id in ids {
-            if id.kind() == "rules" {
-                let RulesProcessor { rule_set, routes, .. } =
-                    rules.remove(&id).ok_or_else(|| format!("{} has no processor `{id}` under `processors`", file.name))?;
-                stages.push(stage(id, Source::Rules { rule_set, routes }, backend)?);
-                continue;
-            }
-            // The collector's filter processor removes the scopes and resources it empties.
-            let prunes_empty = id.kind() == "filter";
-            if let Some(rule_sets) = sources.remove(&id) {
-                stages.push(stage(id, Source::Ottl { rule_sets, prunes_empty }, backend)?);
-            }
+        // The collector's filter processor removes the scopes and resources it empties.
+        let prunes_empty = id.kind() == "filter";
+        if let Some(rule_sets) = sources.remove(&id) {
+            stages.push(stage(id, Source::Ottl { rule_sets, prunes_empty }, backend)?);
         }
-        Ok(stages)
-    });
-    Loaded { file, diagnostics, stages, signal, context: None }
+    }
+    Ok(stages)
 }
 
 /// A config's `rules` processors; `Err` with the rendered diagnostics when one has an
 /// error, as the agent then refuses the whole config.
-fn rules_processors(file: &SourceFile, path: &Path, options: &AnalysisOptions) -> Result<BTreeMap<ComponentId, RulesProcessor>, String> {
-    let read = config_rules::read(file, path, options).ok_or_else(|| format!("{}: invalid YAML", file.name))?;
+fn rules_processors(file: &SourceFile, options: &AnalysisOptions) -> Result<BTreeMap<ComponentId, RulesProcessor>, String> {
+    let read = config_rules::read(file, Path::new(&file.name), options).ok_or_else(|| format!("{}: invalid YAML", file.name))?;
     let mut diagnostics = read.diagnostics.iter().chain(read.reports.iter().flat_map(|report| &report.diagnostics));
     if diagnostics.any(|d| d.severity() == Severity::Error) {
         let reports = config_rules::reports(file, read);

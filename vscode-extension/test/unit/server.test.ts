@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { Environment, resolveServerPath, serverSettings } from '../../src/server';
+import { documentSelector, Environment, resolveServerPath, serverSettings } from '../../src/server';
 
 describe('resolveServerPath', () => {
   let root: string;
@@ -109,5 +109,18 @@ describe('serverSettings', () => {
     assert.deepEqual(serverSettings('', [' ottl.functions.enableLambda ', '']), {
       featureGates: ['ottl.functions.enableLambda'],
     });
+  });
+});
+
+describe('documentSelector', () => {
+  it('serves collector YAML when enabled', () => {
+    assert.deepEqual(documentSelector(true), [{ language: 'ottl' }, { language: 'yaml' }]);
+  });
+
+  it('serves ottlc test files whatever ottl.yaml.enable says', () => {
+    assert.deepEqual(documentSelector(false), [
+      { language: 'ottl' },
+      { language: 'yaml', pattern: '**/*.ottl-test.yaml' },
+    ]);
   });
 });

@@ -6,14 +6,15 @@ use std::path::{Component, Path, PathBuf};
 
 use ottl_compiler::program::ErrorMode;
 use ottl_compiler::schema::Context;
-use ottl_compiler::source::SourceFile;
+use ottl_compiler::source::{SourceFile, SourceKind};
 use ottl_compiler::suggest::closest;
 use ottl_compiler::yaml::tree::{self, NodeId, Tree};
 use ottl_compiler::yaml::{SourceMap, scalar_source_map};
 use ottl_grammar::{Code, Diagnostic, Span};
+use ottl_runtime::otlp::Telemetry;
 use serde_json::Value as Json;
 
-use super::compact;
+use crate::compact;
 
 /// The top-level keys.
 const FILE_KEYS: &[&str] = &["rules", "context", "error_mode", "config", "pipeline", "processors", "tests"];
@@ -28,6 +29,23 @@ pub enum Target {
     Rules { path: PathBuf, context: Option<Context>, error_mode: ErrorMode },
     /// A collector config's pipeline, or a list of its processors, in order.
     Config { path: PathBuf, selection: Selection },
+}
+
+impl Target {
+    /// The rule file or config: its path as written, joined to the test file's folder.
+    pub fn path(&self) -> &Path {
+        match self {
+            Target::Rules { path, .. } | Target::Config { path, .. } => path,
+        }
+    }
+
+    /// How its file reads: OTTL, or a collector config.
+    pub fn kind(&self) -> SourceKind {
+        match self {
+            Target::Rules { .. } => SourceKind::Ottl,
+            Target::Config { .. } => SourceKind::CollectorYaml,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -78,6 +96,13 @@ pub struct TestCase {
     pub expect: Expect,
 }
 
+impl TestCase {
+    /// The input as telemetry; `None` for a test without one, `Err` when it is not OTLP.
+    pub fn telemetry(&self) -> Option<Result<Telemetry, String>> {
+        self.input.as_ref().map(|json| Telemetry::from_json(&json.to_string()))
+    }
+}
+
 #[derive(Debug)]
 pub struct TestFile {
     pub file: SourceFile,
@@ -86,26 +111,43 @@ pub struct TestFile {
     pub tests: Vec<TestCase>,
 }
 
-/// Reads `file` (paths in it are relative to `dir`): the test file, or the diagnostics
-/// that say why it is none.
-pub fn read(file: SourceFile, dir: &Path) -> Result<TestFile, (SourceFile, Vec<Diagnostic>)> {
-    let tree = match tree::parse(&file.text) {
+/// A test file as far as it reads, and what is wrong in it: what an editor serves while
+/// the file is being written (the tests that read, though another one does not yet).
+#[derive(Debug, Default)]
+pub struct Draft {
+    /// What it tests, when that reads.
+    pub target: Option<(Target, Span)>,
+    pub tests: Vec<TestCase>,
+    /// Sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the test file `text` (paths in it are relative to `dir`) as far as it goes.
+pub fn draft(text: &str, dir: &Path) -> Draft {
+    let tree = match tree::parse(text) {
         Ok(tree) => tree,
         Err(error) => {
             let diagnostic =
                 Diagnostic::new(Code::InvalidYaml, format!("invalid YAML: {}", error.message), Span::from(error.span), "here");
-            return Err((file, vec![diagnostic]));
+            return Draft { diagnostics: vec![diagnostic], ..Draft::default() };
         }
     };
-    let mut reader = Reader { tree: &tree, src: &file.text, dir, diagnostics: Vec::new() };
-    let read = reader.file();
-    match read {
-        Some((target, target_span, tests)) if reader.diagnostics.is_empty() => Ok(TestFile { file, target, target_span, tests }),
-        _ => {
-            let mut diagnostics = reader.diagnostics;
-            diagnostics.sort_by_key(|d| d.span().start);
-            Err((file, diagnostics))
+    let mut reader = Reader { tree: &tree, src: text, dir, diagnostics: Vec::new() };
+    let (target, tests) = reader.file();
+    let mut diagnostics = reader.diagnostics;
+    diagnostics.sort_by_key(|d| d.span().start);
+    Draft { target, tests, diagnostics }
+}
+
+/// Reads `file` (paths in it are relative to `dir`): the test file, or the diagnostics
+/// that say why it is none.
+pub fn read(file: SourceFile, dir: &Path) -> Result<TestFile, (SourceFile, Vec<Diagnostic>)> {
+    let draft = draft(&file.text, dir);
+    match draft.target {
+        Some((target, target_span)) if draft.diagnostics.is_empty() => {
+            Ok(TestFile { file, target, target_span, tests: draft.tests })
         }
+        _ => Err((file, draft.diagnostics)),
     }
 }
 
@@ -168,10 +210,11 @@ impl Reader<'_> {
         }
     }
 
-    fn file(&mut self) -> Option<(Target, Span, Vec<TestCase>)> {
+    /// What the file tests and its tests; nothing more once what it tests does not read.
+    fn file(&mut self) -> (Option<(Target, Span)>, Vec<TestCase>) {
         let Some(&root) = self.tree.roots.first() else {
             self.error(Span::new(0, 0), "the test file is empty", "name what it tests (`rules:` or `config:`) and list `tests:`");
-            return None;
+            return (None, Vec::new());
         };
         let (mut rules, mut config, mut context, mut pipeline, mut processors, mut tests) = (None, None, None, None, None, None);
         let mut error_mode = ErrorMode::Ignore;
@@ -200,15 +243,15 @@ impl Reader<'_> {
                     "a test file tests one thing",
                     "write `rules: FILE.ottl`, or `config: FILE.yaml` with `pipeline: NAME` or `processors: [ID, ...]`",
                 );
-                return None;
+                return (None, Vec::new());
             }
         };
         let Some(tests) = tests else {
             self.error(self.span(root), "the test file has no `tests`", "add `tests:`, a list of tests each with a `name`");
-            return None;
+            return (Some((target, span)), Vec::new());
         };
         let cases = self.tree.items(tests).iter().filter_map(|&test| self.test(test)).collect();
-        Some((target, span, cases))
+        (Some((target, span)), cases)
     }
 
     fn strings(&mut self, id: NodeId, what: &str) -> Vec<String> {

@@ -6,7 +6,6 @@
 use ottl_compiler::interp::Evaluator;
 use ottl_compiler::ir;
 use ottl_compiler::schema::Context;
-use ottl_compiler::yaml::signal_contexts;
 use ottl_compiler::{AnalysisOptions, analyze_expression};
 use ottl_grammar::ast::{Expr, ExprKind};
 use ottl_grammar::{Diagnostic, EntryPoint, Span};
@@ -14,7 +13,8 @@ use ottl_runtime::Value;
 use ottl_runtime::exec::{self, Fate};
 use ottl_runtime::otlp::{Signal, Telemetry};
 
-use super::spec::Snippet;
+use crate::check::Scope;
+use crate::spec::Snippet;
 
 /// A condition ready to evaluate.
 pub struct Condition<'s> {
@@ -35,16 +35,10 @@ pub fn item_context(signal: Signal) -> Context {
     }
 }
 
-/// Checks `snippet` as a condition on items of `signal`: the condition when it has no
-/// error, and its diagnostics at the test file's positions.
-pub fn compile<'s>(
-    snippet: &'s Snippet,
-    signal: Signal,
-    fallback: Context,
-    options: &AnalysisOptions,
-) -> (Option<Condition<'s>>, Vec<Diagnostic>) {
-    let candidates = signal_contexts(signal);
-    let checked = analyze_expression(&snippet.text, EntryPoint::Condition, candidates, fallback, options);
+/// Checks `snippet` as a condition in `scope`: the condition when it has no error, and its
+/// diagnostics at the test file's positions.
+pub fn compile<'s>(snippet: &'s Snippet, scope: Scope, options: &AnalysisOptions) -> (Option<Condition<'s>>, Vec<Diagnostic>) {
+    let checked = analyze_expression(&snippet.text, EntryPoint::Condition, scope.candidates(), scope.fallback, options);
     let errors = checked.diagnostics.iter().any(|d| d.severity() == ottl_grammar::Severity::Error);
     let diagnostics: Vec<Diagnostic> =
         checked.diagnostics.into_iter().map(|d| d.map_spans(|span| snippet.to_file(span))).collect();
