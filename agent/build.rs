@@ -25,7 +25,21 @@ fn main() {
         Err(why) if env::var_os("OTTL_AGENT_REQUIRE_EBPF").is_some() => {
             panic!("the profiler's eBPF program did not build: {why}")
         }
-        Err(why) => println!("cargo::warning=building ottl-agent without its eBPF profiler: {why}"),
+        Err(why) => {
+            println!("cargo::warning=building ottl-agent without its eBPF profiler: {why}");
+            watch_for_the_toolchain();
+        }
+    }
+}
+
+/// Without the profiler, the build runs again when clang or libbpf's headers may have been
+/// installed since: a change in a directory of `PATH` or in the system headers. Cargo
+/// would otherwise keep the profiler-less build until a clean one.
+fn watch_for_the_toolchain() {
+    let path = env::var_os("PATH").unwrap_or_default();
+    let headers = PathBuf::from("/usr/include");
+    for dir in env::split_paths(&path).chain([headers]).filter(|dir| dir.is_dir()) {
+        println!("cargo::rerun-if-changed={}", dir.display());
     }
 }
 
