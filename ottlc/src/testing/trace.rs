@@ -20,7 +20,8 @@ pub fn matched(stages: &[Stage], input: &Telemetry) -> Vec<String> {
     let mut state = input.clone();
     for stage in stages {
         let rule_sets = stage.source.rule_sets();
-        let run = |set: usize, rules: usize| -> Option<Telemetry> {
+        // What the processor made of the data, with its JSON to compare runs by.
+        let run = |set: usize, rules: usize| -> Option<(Telemetry, serde_json::Value)> {
             let mut index = 0;
             let mut prepare = |rule_set: &RuleSet| {
                 let keep = if index < set {
@@ -34,7 +35,9 @@ pub fn matched(stages: &[Stage], input: &Telemetry) -> Vec<String> {
                 prefix(rule_set, keep)
             };
             let processor = stage.source.compile(Backend::Interpreter, &mut prepare).ok()?;
-            Some(processor.process(&stage.id, state.clone(), &mut |_| {}).ok()?.telemetry)
+            let telemetry = processor.process(&stage.id, state.clone(), &mut |_| {}).ok()?.telemetry;
+            let json = telemetry.to_json();
+            Some((telemetry, json))
         };
         for (set, (signal, rule_set)) in rule_sets.iter().enumerate() {
             if signal.is_some_and(|signal| signal != state.signal()) || !rule_set.context.fits(&state) {
@@ -43,8 +46,8 @@ pub fn matched(stages: &[Stage], input: &Telemetry) -> Vec<String> {
             let mut before = run(set, 0);
             for (count, (rule, text)) in rule_set.rules.iter().enumerate() {
                 let after = run(set, count + 1);
-                let changed = after.as_ref().map(Telemetry::to_json) != before.as_ref().map(Telemetry::to_json);
-                let held = before.as_ref().and_then(|data| held_on(rule_set, rule, data));
+                let changed = after.as_ref().map(|(_, json)| json) != before.as_ref().map(|(_, json)| json);
+                let held = before.as_ref().and_then(|(data, _)| held_on(rule_set, rule, data));
                 if let Some((held, items)) = held.filter(|&(held, _)| held > 0 || changed) {
                     let context = rule_set.context;
                     let plural = if items == 1 { "" } else { "s" };
