@@ -9,7 +9,7 @@ use std::path::Path;
 use ottl_compiler::AnalysisOptions;
 use ottl_compiler::source::SourceFile;
 use ottl_compiler::yaml::tree;
-use ottl_pipeline::rules_processor::{ConfigRulesProcessors, FileReport, RuleFiles, read_config_rules_processors};
+use ottl_pipeline::rules_processor::{ConfigRulesProcessors, RuleFiles, read_config_rules_processors};
 
 /// The `rules` processors of the config `file` read from `path`; `None` when its YAML does
 /// not parse (the config's own analysis reports that).
@@ -18,12 +18,4 @@ pub fn read(file: &SourceFile, path: &Path, options: &AnalysisOptions) -> Option
     let base_dir = path.parent().unwrap_or(Path::new("."));
     let files = RuleFiles { base_dir, texts: &BTreeMap::new(), feature_gates: &options.feature_gates };
     Some(read_config_rules_processors(&tree, &files))
-}
-
-/// Every report of `read`: the config's (its settings mistakes) first, then each rule
-/// file's.
-pub fn reports(file: &SourceFile, read: ConfigRulesProcessors) -> Vec<FileReport> {
-    let mut reports = read.reports;
-    reports.insert(0, FileReport { file: file.clone(), diagnostics: read.diagnostics });
-    reports
 }

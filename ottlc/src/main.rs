@@ -311,10 +311,10 @@ fn check_file(path: &Path, file: SourceFile, options: &AnalysisOptions) -> Vec<F
         SourceKind::Ottl => None,
     };
     let Some(rules) = rules else { return vec![FileReport { file, diagnostics }] };
-    let mut reports = config_rules::reports(&file, rules);
-    diagnostics.append(&mut reports[0].diagnostics);
+    diagnostics.extend(rules.diagnostics);
     diagnostics.sort_by_key(|d| (d.span().start, d.span().end));
-    reports[0] = FileReport { file, diagnostics };
+    let mut reports = vec![FileReport { file, diagnostics }];
+    reports.extend(rules.reports);
     reports
 }
 

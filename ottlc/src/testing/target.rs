@@ -138,8 +138,8 @@ fn rules_processors(file: &SourceFile, options: &AnalysisOptions) -> Result<BTre
     let read = config_rules::read(file, Path::new(&file.name), options).ok_or_else(|| format!("{}: invalid YAML", file.name))?;
     let mut diagnostics = read.diagnostics.iter().chain(read.reports.iter().flat_map(|report| &report.diagnostics));
     if diagnostics.any(|d| d.severity() == Severity::Error) {
-        let reports = config_rules::reports(file, read);
-        let rendered: String = reports.iter().map(|report| render::human(&report.file, &report.diagnostics)).collect();
+        let mut rendered = render::human(file, &read.diagnostics);
+        rendered.extend(read.reports.iter().map(|report| render::human(&report.file, &report.diagnostics)));
         return Err(format!("the `rules` processors of {} do not compile\n{rendered}", file.name));
     }
     Ok(read.processors)
