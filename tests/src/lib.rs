@@ -12,6 +12,7 @@ pub mod differential;
 pub mod exec_rows;
 pub mod fixtures;
 pub mod generator;
+pub mod golden;
 pub mod grammar_rows;
 pub mod procfs;
 pub mod realworld;

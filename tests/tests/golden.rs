@@ -47,19 +47,11 @@ fn render_golden(path: &Path) -> (String, Vec<Code>) {
 
 #[test]
 fn rendered_diagnostics_match_golden_files() {
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut mismatches = Vec::new();
     for input in golden_inputs() {
         let (rendered, _) = render_golden(&input);
         let expected_path = input.with_extension(format!("{}.out", input.extension().unwrap().to_string_lossy()));
-        if update {
-            std::fs::write(&expected_path, &rendered).expect("writable golden output");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if rendered != expected {
-            mismatches.push(format!("--- {}\n{rendered}", expected_path.display()));
-        }
+        mismatches.extend(ottl_tests::golden::compare(&expected_path, &rendered));
     }
     assert!(mismatches.is_empty(), "rendered diagnostics differ from the golden files:\n{}", mismatches.join("\n"));
 }
